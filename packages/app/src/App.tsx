@@ -1,0 +1,9 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import certificatesPlugin from '@internal/plugin-certificates/alpha';
+import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
+
+export default createApp({
+  features: [catalogPlugin, certificatesPlugin, navModule, signInModule],
+});

@@ -1,0 +1,6 @@
+/**
+ * ACME issuers for the certificates backend.
+ *
+ * @packageDocumentation
+ */
+export { certificatesModuleAcme as default } from './module';

@@ -1,0 +1,1 @@
+export { applyDatabaseMigrations } from './migrations';

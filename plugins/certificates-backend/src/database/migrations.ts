@@ -1,0 +1,21 @@
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-certificates-backend',
+  'migrations',
+);
+
+/** Runs the plugin's migrations unless the database service says to skip them. */
+export async function applyDatabaseMigrations(options: {
+  knex: Knex;
+  database?: DatabaseService;
+}): Promise<void> {
+  if (options.database?.migrations?.skip) {
+    return;
+  }
+  await options.knex.migrate.latest({
+    directory: migrationsDir,
+    tableName: 'certificates_knex_migrations',
+  });
+}

@@ -1,0 +1,6 @@
+/**
+ * Backend of the certificates plugin.
+ *
+ * @packageDocumentation
+ */
+export { certificatesPlugin as default } from './plugin';

@@ -1,0 +1,67 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CertificateIssuer,
+  certificatesIssuersExtensionPoint,
+} from '@internal/plugin-certificates-node';
+import { applyDatabaseMigrations } from './database';
+import { createRouter } from './service/router';
+
+/**
+ * The certificates backend plugin. This file only wires services together;
+ * behaviour lives in the modules it composes.
+ */
+export const certificatesPlugin = createBackendPlugin({
+  pluginId: 'certificates',
+  register(env) {
+    const moduleIssuers: CertificateIssuer[] = [];
+    env.registerExtensionPoint(certificatesIssuersExtensionPoint, {
+      addIssuer(issuer) {
+        moduleIssuers.push(issuer);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const knex = await deps.database.getClient();
+        await applyDatabaseMigrations({ knex, database: deps.database });
+
+        deps.httpRouter.use(
+          await createRouter({
+            logger: deps.logger,
+            httpAuth: deps.httpAuth,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/trust-bundle.pem',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.addAuthPolicy({
+          path: '/crl',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,8 @@
+/**
+ * Isomorphic, I/O-free parts of the certificates plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './permissions';
+export * from './policyTypes';

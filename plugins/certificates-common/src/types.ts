@@ -1,0 +1,381 @@
+/*
+ * Domain and API types shared by the frontend and the backend.
+ *
+ * Dates travel as ISO 8601 strings so that the same objects go over HTTP,
+ * into the database and into the pure rules without conversion surprises.
+ */
+
+/** Health status of a certificate; the first matching rule wins. */
+export type CertificateStatus =
+  | 'expired'
+  | 'not-yet-valid'
+  | 'critical'
+  | 'expiring'
+  | 'valid'
+  | 'unparseable';
+
+export const CERTIFICATE_STATUSES: readonly CertificateStatus[] = [
+  'expired',
+  'not-yet-valid',
+  'critical',
+  'expiring',
+  'valid',
+  'unparseable',
+];
+
+/** A problem with a certificate, independent of its expiry status. */
+export type FindingKind =
+  | 'weak-key'
+  | 'weak-signature'
+  | 'self-signed'
+  | 'untrusted-chain'
+  | 'unapproved-issuer'
+  | 'validity-too-long'
+  | 'no-san'
+  | 'key-mismatch'
+  | 'unowned'
+  | 'is-ca';
+
+export const FINDING_KINDS: readonly FindingKind[] = [
+  'weak-key',
+  'weak-signature',
+  'self-signed',
+  'untrusted-chain',
+  'unapproved-issuer',
+  'validity-too-long',
+  'no-san',
+  'key-mismatch',
+  'unowned',
+  'is-ca',
+];
+
+export interface Finding {
+  kind: FindingKind;
+  /** One human sentence: what is wrong. */
+  message: string;
+  /** One human sentence: what to do about it. */
+  remedy?: string;
+}
+
+export type KeyAlgorithm = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
+
+/** The fields of one X.509 certificate that the product needs. */
+export interface ParsedCertificate {
+  subject: string;
+  /** Common name of the subject, when present. */
+  commonName?: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  uris: string[];
+  emails: string[];
+  keyAlgorithm: KeyAlgorithm;
+  /** RSA/DSA modulus size in bits. */
+  keySize?: number;
+  /** EC curve name, e.g. P-256. */
+  curve?: string;
+  /** e.g. sha256WithRSAEncryption, ecdsa-with-SHA256. */
+  signatureAlgorithm: string;
+  fingerprintSha256: string;
+  isCA: boolean;
+  /** Subject equals issuer and the signature verifies with its own key. */
+  selfSigned: boolean;
+  subjectKeyId?: string;
+  authorityKeyId?: string;
+}
+
+/** One certificate of a chain as found in tls.crt (leaf first). */
+export interface ChainEntry {
+  subject: string;
+  issuer: string;
+  fingerprintSha256: string;
+  notAfter: string;
+  isCA: boolean;
+  /** True when this certificate is one of the approved roots or chains to one. */
+  trusted: boolean;
+}
+
+/** How the owner of a certificate was decided. */
+export type OwnershipRule =
+  | 'secret-label'
+  | 'certificate-label'
+  | 'ingress-label'
+  | 'label-selector'
+  | 'namespace-mapping'
+  | 'request';
+
+export interface Ownership {
+  /** The catalog entity the certificate belongs to, e.g. component:default/payments. */
+  entityRef?: string;
+  /** The owner team of that entity (its spec.owner), e.g. group:default/team-a. */
+  ownerRef?: string;
+  rule?: OwnershipRule;
+}
+
+/** Where a Secret is used. */
+export interface CertificateUsage {
+  kind: 'Ingress' | 'Gateway';
+  namespace: string;
+  name: string;
+  hosts: string[];
+}
+
+/** The cert-manager Certificate that manages a Secret. */
+export interface CertManagerInfo {
+  name: string;
+  namespace: string;
+  issuerRef: { name: string; kind: string; group?: string };
+  ready?: { status: string; reason?: string; message?: string };
+  issuing?: { status: string; reason?: string; message?: string };
+  renewalTime?: string;
+  notAfter?: string;
+}
+
+/** One row of the inventory: one (cluster, namespace, secret). */
+export interface CertificateSummary {
+  /** Stable id: sha256 of cluster/namespace/name, hex. */
+  id: string;
+  cluster: string;
+  namespace: string;
+  secretName: string;
+  commonName?: string;
+  dnsNames: string[];
+  issuer?: string;
+  notBefore?: string;
+  notAfter?: string;
+  status: CertificateStatus;
+  findings: FindingKind[];
+  keyAlgorithm?: KeyAlgorithm;
+  keySize?: number;
+  curve?: string;
+  fingerprintSha256?: string;
+  entityRef?: string;
+  ownerRef?: string;
+  /** Request that issued it, when it came through the portal. */
+  requestId?: string;
+  /** Set when the Secret disappeared from the cluster. */
+  goneAt?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface CertificateHistoryEntry {
+  at: string;
+  event: 'first-seen' | 'changed' | 'gone' | 'returned' | 'owner-changed';
+  /** e.g. the old and new fingerprints. */
+  detail?: string;
+}
+
+export interface CertificateDetails extends CertificateSummary {
+  leaf?: ParsedCertificate;
+  chain: ChainEntry[];
+  findingDetails: Finding[];
+  ownership: Ownership;
+  usedBy: CertificateUsage[];
+  certManager?: CertManagerInfo;
+  /** Why the data could not be parsed, when status is unparseable. */
+  parseError?: string;
+  history: CertificateHistoryEntry[];
+}
+
+export type SortField =
+  | 'notAfter'
+  | 'commonName'
+  | 'cluster'
+  | 'namespace'
+  | 'status'
+  | 'lastSeenAt';
+
+export interface CertificateListFilter {
+  entityRef?: string[];
+  owner?: string[];
+  cluster?: string[];
+  namespace?: string[];
+  status?: CertificateStatus[];
+  finding?: FindingKind[];
+  issuer?: string[];
+  /** Free text over CN, SANs, secret name, namespace. */
+  q?: string;
+  /** Include rows whose Secret is gone. Default false. */
+  includeGone?: boolean;
+  /** Only rows that expire before this instant. */
+  expiresBefore?: string;
+}
+
+export interface CertificateListResponse {
+  items: CertificateSummary[];
+  totalCount: number;
+  nextCursor?: string;
+}
+
+export interface CountsResponse {
+  total: number;
+  byStatus: Partial<Record<CertificateStatus, number>>;
+  byFinding: Partial<Record<FindingKind, number>>;
+  byCluster: Array<{ cluster: string; count: number }>;
+  byIssuer: Array<{ issuer: string; count: number }>;
+  byOwner: Array<{ owner: string | null; count: number }>;
+  nearestExpiry?: CertificateSummary;
+}
+
+export interface TimelineBucket {
+  /** Start of the week (ISO). */
+  weekStart: string;
+  byStatus: Partial<Record<CertificateStatus, number>>;
+  total: number;
+}
+
+export interface ClusterSyncStatus {
+  name: string;
+  /** True for the simulated demo cluster. */
+  simulated: boolean;
+  state: 'ok' | 'degraded' | 'syncing' | 'never-synced';
+  lastSyncAt?: string;
+  lastAttemptAt?: string;
+  degradedReason?: string;
+  certificateCount: number;
+}
+
+/** An issuer the portal can issue from. */
+export interface IssuerInfo {
+  /** Configured id, e.g. builtin, letsencrypt, cm-prod. */
+  id: string;
+  type: 'builtin' | 'acme' | 'cert-manager' | string;
+  displayName: string;
+  /** CA certificate of the issuer, when known. */
+  caCertificate?: {
+    subject: string;
+    fingerprintSha256: string;
+    notBefore: string;
+    notAfter: string;
+    pem: string;
+  };
+  supportsRevocation: boolean;
+  /** Delivery kinds this issuer can serve. */
+  deliveries: DeliveryKind[];
+}
+
+export type DeliveryKind = 'csr' | 'secret' | 'cert-manager';
+
+export type KeyAlgorithmChoice = 'ECDSA-P256' | 'ECDSA-P384' | 'RSA-2048' | 'RSA-3072' | 'RSA-4096';
+
+export interface Delivery {
+  kind: DeliveryKind;
+  /** PKCS#10 PEM, for kind csr. */
+  csr?: string;
+  cluster?: string;
+  namespace?: string;
+  secretName?: string;
+}
+
+/** What a developer submits. */
+export interface CertificateRequestInput {
+  entityRef: string;
+  commonName?: string;
+  dnsNames: string[];
+  ipAddresses?: string[];
+  uris?: string[];
+  keyAlgorithm: KeyAlgorithmChoice;
+  validityDays: number;
+  issuer: string;
+  delivery: Delivery;
+  clientAuth?: boolean;
+  justification?: string;
+}
+
+export type RequestState =
+  | 'pending'
+  | 'approved'
+  | 'issuing'
+  | 'issued'
+  | 'failed'
+  | 'denied'
+  | 'cancelled';
+
+export const TERMINAL_REQUEST_STATES: readonly RequestState[] = [
+  'issued',
+  'failed',
+  'denied',
+  'cancelled',
+];
+
+export interface ApprovalDecision {
+  actor: string;
+  decision: 'approve' | 'deny';
+  reason?: string;
+  at: string;
+}
+
+export interface CertificateRequest extends Omit<CertificateRequestInput, 'delivery'> {
+  id: string;
+  delivery: Omit<Delivery, 'csr'> & { csrFingerprint?: string };
+  state: RequestState;
+  requester: string;
+  ownerRef?: string;
+  createdAt: string;
+  updatedAt: string;
+  policyName: string;
+  /** Why the policy did not auto-approve. */
+  pendingReason?: string;
+  approvalsRequired: number;
+  approvers: string[];
+  decisions: ApprovalDecision[];
+  failureReason?: string;
+  /** Inventory id of the issued certificate. */
+  certificateId?: string;
+  serialNumber?: string;
+  notAfter?: string;
+  /** Renewal of an earlier request (same names), if any. */
+  renewalOf?: string;
+  /** In-cluster cert-manager CertificateRequest, when the request came from a cluster. */
+  inCluster?: {
+    cluster: string;
+    namespace: string;
+    name: string;
+    username?: string;
+  };
+}
+
+export interface Violation {
+  /** Path of the offending field, e.g. dnsNames[2], delivery.namespace. */
+  field: string;
+  reason: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  violations: Violation[];
+  /** Name of the policy that applies, when one does. */
+  policyName?: string;
+  /** Whether the request would be auto-approved. */
+  autoApprove?: boolean;
+  pendingReason?: string;
+}
+
+export type AuditAction =
+  | 'created'
+  | 'approved'
+  | 'denied'
+  | 'cancelled'
+  | 'issuing'
+  | 'issued'
+  | 'failed'
+  | 'renewed'
+  | 'revoked'
+  | 'in-cluster-approved'
+  | 'in-cluster-denied';
+
+export interface AuditRecord {
+  id: string;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  requestId?: string;
+  certificateId?: string;
+  entityRef?: string;
+  outcome: 'success' | 'failure';
+  detail?: string;
+}

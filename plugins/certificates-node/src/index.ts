@@ -1,0 +1,6 @@
+/**
+ * Extension points of the certificates backend plugin.
+ *
+ * @packageDocumentation
+ */
+export * from './extensions';
