@@ -1,0 +1,40 @@
+import { AuditAction, AuditRecord } from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
+
+/** What a caller records; `id` is assigned and `at` defaults to now. */
+export type AuditEntry = Omit<AuditRecord, 'id' | 'at'> & { at?: string };
+
+export interface AuditListFilter {
+  entityRef?: string;
+  actor?: string;
+  action?: AuditAction | AuditAction[];
+  requestId?: string;
+  certificateId?: string;
+  /** Inclusive lower bound (ISO 8601). */
+  from?: string;
+  /** Exclusive upper bound (ISO 8601). */
+  to?: string;
+  /** Default 100, at most 500. */
+  limit?: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface AuditListResult {
+  /** Newest first. */
+  items: AuditRecord[];
+  nextCursor?: string;
+}
+
+/**
+ * The append-only audit trail. There is deliberately no way to change or
+ * remove a record through this interface.
+ */
+export interface AuditLog {
+  /**
+   * Appends a record. Pass the transaction that performs the state change so
+   * that the change and its record commit (or roll back) together.
+   */
+  record(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditRecord>;
+  list(filter: AuditListFilter): Promise<AuditListResult>;
+}

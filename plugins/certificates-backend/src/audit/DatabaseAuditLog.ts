@@ -1,0 +1,164 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { AuditRecord } from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
+import { AuditEntry, AuditListFilter, AuditListResult, AuditLog } from './AuditLog';
+
+const TABLE = 'certificates_audit';
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 500;
+const PRIVATE_KEY_PATTERN =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+
+type Row = {
+  seq: number | string;
+  at: string;
+  actor: string;
+  action: string;
+  request_id: string | null;
+  certificate_id: string | null;
+  entity_ref: string | null;
+  outcome: string;
+  detail: string | null;
+};
+
+/**
+ * Audit trail in the plugin database (table `certificates_audit`). Every
+ * record is also forwarded to Backstage's auditor service once it is
+ * committed, so that platform-wide audit sinks see the same events.
+ */
+export class DatabaseAuditLog implements AuditLog {
+  static create(options: {
+    knex: Knex;
+    auditor?: AuditorService;
+    logger?: LoggerService;
+  }): DatabaseAuditLog {
+    return new DatabaseAuditLog(options.knex, options.auditor, options.logger);
+  }
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly auditor?: AuditorService,
+    private readonly logger?: LoggerService,
+  ) {}
+
+  async record(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditRecord> {
+    const at = normalizeInstant(entry.at ?? new Date().toISOString(), 'at');
+    const row = {
+      at,
+      actor: entry.actor,
+      action: entry.action,
+      request_id: entry.requestId ?? null,
+      certificate_id: entry.certificateId ?? null,
+      entity_ref: entry.entityRef ?? null,
+      outcome: entry.outcome,
+      // Defence in depth: a key must never land in the trail, whatever the caller passed.
+      detail: entry.detail?.replace(PRIVATE_KEY_PATTERN, '[redacted private key]') ?? null,
+    };
+    const [inserted] = await (trx ?? this.knex)(TABLE).insert(row, ['seq']);
+    const seq = typeof inserted === 'object' ? inserted.seq : inserted;
+    const record = toRecord({ ...row, seq });
+
+    if (trx) {
+      // Only what committed is reported; a rolled-back change never happened.
+      trx.executionPromise.then(
+        () => this.forward(record),
+        () => undefined,
+      );
+    } else {
+      await this.forward(record);
+    }
+    return record;
+  }
+
+  async list(filter: AuditListFilter): Promise<AuditListResult> {
+    const limit = Math.min(Math.max(filter.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+    const query = this.knex<Row>(TABLE);
+    if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+    if (filter.actor) query.where('actor', filter.actor);
+    if (filter.requestId) query.where('request_id', filter.requestId);
+    if (filter.certificateId) query.where('certificate_id', filter.certificateId);
+    if (filter.action) {
+      query.whereIn(
+        'action',
+        Array.isArray(filter.action) ? filter.action : [filter.action],
+      );
+    }
+    if (filter.from) query.where('at', '>=', normalizeInstant(filter.from, 'from'));
+    if (filter.to) query.where('at', '<', normalizeInstant(filter.to, 'to'));
+    if (filter.cursor) query.where('seq', '<', decodeCursor(filter.cursor));
+
+    const rows: Row[] = await query.orderBy('seq', 'desc').limit(limit + 1);
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toRecord),
+      nextCursor:
+        rows.length > limit ? encodeCursor(Number(page[page.length - 1].seq)) : undefined,
+    };
+  }
+
+  private async forward(record: AuditRecord): Promise<void> {
+    if (!this.auditor) return;
+    try {
+      const event = await this.auditor.createEvent({
+        eventId: `request-${record.action}`,
+        severityLevel: 'medium',
+        meta: {
+          actor: record.actor,
+          action: record.action,
+          at: record.at,
+          outcome: record.outcome,
+          ...(record.requestId ? { requestId: record.requestId } : {}),
+          ...(record.certificateId ? { certificateId: record.certificateId } : {}),
+          ...(record.entityRef ? { entityRef: record.entityRef } : {}),
+          ...(record.detail ? { detail: record.detail } : {}),
+        },
+      });
+      if (record.outcome === 'success') {
+        await event.success();
+      } else {
+        await event.fail({ error: new Error(record.detail ?? record.action) });
+      }
+    } catch (error) {
+      // The database row is the record of truth; a failing sink must not undo it.
+      this.logger?.warn(`Could not forward audit record ${record.id}: ${error}`);
+    }
+  }
+}
+
+function toRecord(row: Row): AuditRecord {
+  return {
+    id: String(row.seq),
+    at: row.at,
+    actor: row.actor,
+    action: row.action as AuditRecord['action'],
+    outcome: row.outcome as AuditRecord['outcome'],
+    ...(row.request_id ? { requestId: row.request_id } : {}),
+    ...(row.certificate_id ? { certificateId: row.certificate_id } : {}),
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    ...(row.detail ? { detail: row.detail } : {}),
+  };
+}
+
+/** Fixed-width UTC ISO strings compare as text in time order. */
+function normalizeInstant(value: string, field: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    throw new InputError(`${field} is not a valid ISO 8601 instant: ${value}`);
+  }
+  return new Date(ms).toISOString();
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(JSON.stringify({ seq }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const { seq } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof seq === 'number' && Number.isInteger(seq)) return seq;
+  } catch {
+    // fall through
+  }
+  throw new InputError('Invalid cursor');
+}

@@ -1,0 +1,2 @@
+export type { AuditEntry, AuditListFilter, AuditListResult, AuditLog } from './AuditLog';
+export { DatabaseAuditLog } from './DatabaseAuditLog';
