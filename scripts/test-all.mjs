@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs every suite and prints one closing line "N passed, N failed" with the
+// totals over all of them: type-check and lint count as one check each, then
+// every jest test and every end-to-end test. Exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, '.test-results');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const only = new Set(process.argv.slice(2));
+const want = name => only.size === 0 || only.has(name);
+const totals = { passed: 0, failed: 0 };
+const failures = [];
+
+function run(name, cmd, args, env = {}) {
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const res = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  console.log(`=== ${name}: exit ${res.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return res.status === 0;
+}
+
+function check(name, ok) {
+  if (ok) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    failures.push(name);
+  }
+}
+
+if (process.env.CI && !process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
+  console.error('PostgreSQL is not configured: store tests would silently skip it');
+  check('postgres-configured', false);
+}
+
+if (want('tsc')) check('tsc', run('tsc', 'yarn', ['tsc']));
+if (want('lint')) check('lint', run('lint', 'yarn', ['backstage-cli', 'repo', 'lint']));
+
+if (want('jest')) {
+  const jsonFile = join(out, 'jest.json');
+  const ok = run('jest', 'yarn', [
+    'backstage-cli', 'repo', 'test', '--watchAll=false', '--ci',
+    '--json', `--outputFile=${jsonFile}`,
+  ], { CI: 'true' });
+  if (existsSync(jsonFile)) {
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    totals.passed += report.numPassedTests;
+    totals.failed += report.numFailedTests;
+    if (report.numFailedTests > 0) failures.push(`jest: ${report.numFailedTests} tests`);
+    // Suites that failed to run (syntax errors, crashes) count as failures too.
+    const broken = report.testResults.filter(r => r.status === 'failed' && r.assertionResults.length === 0);
+    for (const r of broken) check(`jest suite ${r.name}`, false);
+    const pgTests = report.testResults.flatMap(r => r.assertionResults).filter(a => /POSTGRES/.test(a.fullName));
+    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING && pgTests.length === 0) {
+      console.error('No PostgreSQL store test ran although PostgreSQL is configured');
+      check('postgres-tests-ran', false);
+    }
+    console.log(`jest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${pgTests.length} on PostgreSQL`);
+  } else {
+    check('jest (no report)', ok && false);
+  }
+}
+
+if (want('e2e')) {
+  const e2eFile = join(out, 'e2e.json');
+  run('e2e', 'node', ['e2e/run.mjs', `--report=${e2eFile}`]);
+  if (existsSync(e2eFile)) {
+    const report = JSON.parse(readFileSync(e2eFile, 'utf8'));
+    totals.passed += report.passed;
+    totals.failed += report.failed;
+    if (report.failed > 0) failures.push(`e2e: ${report.failed} tests`);
+  } else {
+    check('e2e (no report)', false);
+  }
+}
+
+if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 ? 0 : 1);
