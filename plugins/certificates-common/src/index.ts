@@ -6,3 +6,6 @@
 export * from './types';
 export * from './permissions';
 export * from './policyTypes';
+export * from './health';
+export * from './ownership';
+export * from './certificates';

@@ -1,0 +1,60 @@
+import { ParsedCertificate } from '../types';
+
+/** EC curves considered strong enough for server certificates. */
+export const STRONG_CURVES: readonly string[] = ['P-256', 'P-384', 'P-521'];
+
+/** Minimum RSA modulus size in bits. */
+export const MIN_RSA_BITS = 2048;
+
+/** Why the certificate's key is weak, or undefined when it is not. */
+export function weakKeyReason(
+  cert: Pick<ParsedCertificate, 'keyAlgorithm' | 'keySize' | 'curve'>,
+): string | undefined {
+  switch (cert.keyAlgorithm) {
+    case 'RSA':
+      if (cert.keySize === undefined || cert.keySize < MIN_RSA_BITS) {
+        return `RSA key of ${
+          cert.keySize ?? 'unknown'
+        } bits (minimum ${MIN_RSA_BITS})`;
+      }
+      return undefined;
+    case 'EC':
+      if (!cert.curve || !STRONG_CURVES.includes(cert.curve)) {
+        return `EC key on curve ${
+          cert.curve ?? 'unknown'
+        } (allowed: ${STRONG_CURVES.join(', ')})`;
+      }
+      return undefined;
+    case 'DSA':
+      return 'DSA key (DSA is deprecated for TLS)';
+    case 'Ed25519':
+    case 'Ed448':
+      return undefined;
+    default:
+      return 'key of an unknown algorithm';
+  }
+}
+
+/** True for signature algorithms built on MD2, MD5 or SHA-1. */
+export function isWeakSignatureAlgorithm(name: string): boolean {
+  return /md2|md5|sha1(?!\d)|sha-1(?!\d)/i.test(name);
+}
+
+/** Names of all SANs of a certificate. */
+export function hasSubjectAltNames(
+  cert: Pick<ParsedCertificate, 'dnsNames' | 'ipAddresses' | 'uris' | 'emails'>,
+): boolean {
+  return (
+    cert.dnsNames.length +
+      cert.ipAddresses.length +
+      cert.uris.length +
+      cert.emails.length >
+    0
+  );
+}
+
+/** The CN of a distinguished name such as `CN=x, O=y` or `O=y\nCN=x`. */
+export function commonNameOf(dn: string): string | undefined {
+  const match = /(?:^|[,\n]\s*)CN=((?:\\.|[^,\n])*)/.exec(dn);
+  return match ? match[1].replace(/\\(.)/g, '$1').trim() : undefined;
+}

@@ -1,0 +1,2 @@
+export { computeHealth, computeStatus } from './computeHealth';
+export type { HealthContext, HealthVerdict } from './computeHealth';
