@@ -1,0 +1,153 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import {
+  AuditAction,
+  AuditRecord,
+  CertificateDetails,
+  CertificateListFilter,
+  CertificateListResponse,
+  CertificatePolicy,
+  CertificateRequest,
+  CertificateRequestInput,
+  ClusterSyncStatus,
+  CountsResponse,
+  IssuerInfo,
+  RequestState,
+  SortField,
+  TimelineBucket,
+  ValidationResult,
+} from '@internal/plugin-certificates-common';
+
+/** Paging and sorting of the certificate list; the backend pages with opaque cursors. */
+export interface CertificateListQuery extends CertificateListFilter {
+  sort?: SortField;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
+}
+
+/** Answer of GET /policy: the policy that applies to an entity and what it allows. */
+export interface EntityPolicyResponse {
+  /** Null when no policy applies; `reason` then says why. */
+  policy: CertificatePolicy | null;
+  reason?: string;
+  issuers: IssuerInfo[];
+  clusters: string[];
+  suggestedDnsNames: string[];
+}
+
+export interface RequestListQuery {
+  entityRef?: string;
+  state?: RequestState[];
+  /** Only requests made by the caller. */
+  mine?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RequestListResponse {
+  items: CertificateRequest[];
+  nextCursor?: string;
+}
+
+export interface RequestWithAudit {
+  request: CertificateRequest;
+  audit: AuditRecord[];
+}
+
+export type DecisionKind = 'approve' | 'deny';
+
+export interface DecisionInput {
+  decision: DecisionKind;
+  reason?: string;
+}
+
+export interface BulkDecisionInput extends DecisionInput {
+  ids: string[];
+}
+
+export interface BulkDecisionResponse {
+  results: Array<{ id: string; ok: boolean; error?: string }>;
+}
+
+export interface ApprovalsQuery {
+  issuer?: string;
+  owner?: string;
+  minAgeHours?: number;
+}
+
+export interface AuditQuery {
+  entityRef?: string;
+  actor?: string;
+  action?: AuditAction;
+  /** ISO instant. */
+  from?: string;
+  /** ISO instant. */
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AuditListResponse {
+  items: AuditRecord[];
+  nextCursor?: string;
+}
+
+export interface RenewResponse {
+  /** The renewal request, when the renewal goes through the request workflow. */
+  request?: CertificateRequest;
+}
+
+/**
+ * Client of the certificates backend (`/api/certificates`), one method per route.
+ *
+ * Failures reject with a `ResponseError`, except a 400 whose body lists policy
+ * violations: that rejects with a `PolicyViolationError` carrying them.
+ */
+export interface CertificatesApi {
+  // Inventory
+  listCertificates(query?: CertificateListQuery): Promise<CertificateListResponse>;
+  getCertificate(id: string): Promise<CertificateDetails>;
+  /** The certificate chain as PEM text. */
+  getCertificateChainPem(id: string): Promise<string>;
+  renewCertificate(id: string): Promise<RenewResponse>;
+  getCounts(filter?: CertificateListFilter): Promise<CountsResponse>;
+  getTimeline(
+    filter?: CertificateListFilter & { weeks?: number },
+  ): Promise<TimelineBucket[]>;
+  /** The URL of the CSV export of a filtered list (needs the caller's token). */
+  getExportCsvUrl(filter?: CertificateListFilter): Promise<string>;
+  /** Downloads the CSV export of a filtered list with the caller's credentials. */
+  exportCsv(filter?: CertificateListFilter): Promise<Blob>;
+  listClusters(): Promise<ClusterSyncStatus[]>;
+  listIssuers(): Promise<IssuerInfo[]>;
+
+  // Requests
+  getPolicy(entityRef: string): Promise<EntityPolicyResponse>;
+  /**
+   * Dry-run of a request against the policy. A non-compliant request resolves
+   * with `ok: false` and its violations (the backend answers 400) rather than
+   * rejecting, so a form can call it as the user types.
+   */
+  validateRequest(input: CertificateRequestInput): Promise<ValidationResult>;
+  /** Rejects with `PolicyViolationError` when the policy refuses the request. */
+  createRequest(input: CertificateRequestInput): Promise<CertificateRequest>;
+  listRequests(query?: RequestListQuery): Promise<RequestListResponse>;
+  getRequest(id: string): Promise<RequestWithAudit>;
+  /** The issued chain of a request as PEM text. */
+  getRequestChainPem(id: string): Promise<string>;
+  cancelRequest(id: string): Promise<CertificateRequest>;
+
+  // Approvals
+  decide(id: string, input: DecisionInput): Promise<CertificateRequest>;
+  bulkDecide(input: BulkDecisionInput): Promise<BulkDecisionResponse>;
+  listApprovals(query?: ApprovalsQuery): Promise<CertificateRequest[]>;
+  getApprovalsCount(): Promise<number>;
+  listApprovalsHistory(): Promise<CertificateRequest[]>;
+
+  // Audit
+  listAudit(query?: AuditQuery): Promise<AuditListResponse>;
+}
+
+export const certificatesApiRef = createApiRef<CertificatesApi>({
+  id: 'plugin.certificates.service',
+});

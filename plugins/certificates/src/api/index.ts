@@ -1,0 +1,6 @@
+export * from './CertificatesApi';
+export { CertificatesClient } from './CertificatesClient';
+export {
+  PolicyViolationError,
+  isPolicyViolationError,
+} from './PolicyViolationError';
