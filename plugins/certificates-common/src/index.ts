@@ -9,3 +9,4 @@ export * from './policyTypes';
 export * from './health';
 export * from './ownership';
 export * from './certificates';
+export * from './approvals';
