@@ -1,0 +1,12 @@
+export {
+  parseTlsData,
+  describeCertificate,
+  certificateId,
+} from './parseTlsData';
+export type { ParsedTlsData } from './parseTlsData';
+export { TrustStore, splitPem } from './TrustStore';
+export type { ApprovedRootsSource } from './TrustStore';
+export {
+  readSignatureAlgorithm,
+  readSignatureAlgorithmOid,
+} from './derSignatureAlgorithm';

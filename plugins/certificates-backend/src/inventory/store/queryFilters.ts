@@ -1,0 +1,139 @@
+import { Knex } from 'knex';
+import {
+  isAndCriteria,
+  isNotCriteria,
+  isOrCriteria,
+} from '@backstage/plugin-permission-node';
+import {
+  CertificateListFilter,
+  SortField,
+} from '@internal/plugin-certificates-common';
+import { InputError } from '@backstage/errors';
+import { CertificatePermissionFilter } from './types';
+
+export const TABLE = 'certificates_inventory';
+
+export const SORT_COLUMNS: Record<SortField, string> = {
+  notAfter: 'not_after',
+  commonName: 'common_name',
+  cluster: 'cluster',
+  namespace: 'namespace',
+  status: 'status',
+  lastSeenAt: 'last_seen_at',
+};
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, m => `\\${m}`);
+}
+
+/** Applies the list filters as WHERE clauses. */
+export function applyListFilter(
+  qb: Knex.QueryBuilder,
+  filter: CertificateListFilter,
+): Knex.QueryBuilder {
+  const inList = (column: string, values?: string[]) => {
+    if (values && values.length > 0) qb.whereIn(column, values);
+  };
+  inList('entity_ref', filter.entityRef);
+  inList('owner_ref', filter.owner);
+  inList('cluster', filter.cluster);
+  inList('namespace', filter.namespace);
+  inList('status', filter.status);
+  inList('issuer', filter.issuer);
+  if (filter.finding && filter.finding.length > 0) {
+    const findings = filter.finding;
+    qb.where(inner => {
+      for (const f of findings) {
+        inner.orWhere('findings', 'like', `%,${f},%`);
+      }
+    });
+  }
+  if (filter.q && filter.q.trim() !== '') {
+    qb.whereRaw(`search_text like ? escape '\\'`, [
+      `%${escapeLike(filter.q.trim().toLowerCase())}%`,
+    ]);
+  }
+  if (!filter.includeGone) {
+    qb.whereNull('gone_at');
+  }
+  if (filter.expiresBefore) {
+    qb.where('not_after', '>', '').where(
+      'not_after',
+      '<',
+      filter.expiresBefore,
+    );
+  }
+  return qb;
+}
+
+/** Translates a conditional permission decision into SQL (never load-and-filter). */
+export function applyPermissionFilter(
+  qb: Knex.QueryBuilder,
+  criteria: CertificatePermissionFilter | undefined,
+): Knex.QueryBuilder {
+  if (!criteria) return qb;
+  const build = (
+    b: Knex.QueryBuilder,
+    c: CertificatePermissionFilter,
+  ): void => {
+    if (isAndCriteria(c)) {
+      b.where(inner => {
+        for (const sub of c.allOf) inner.andWhere(x => build(x, sub));
+      });
+    } else if (isOrCriteria(c)) {
+      b.where(inner => {
+        for (const sub of c.anyOf) inner.orWhere(x => build(x, sub));
+      });
+    } else if (isNotCriteria(c)) {
+      b.whereNot(inner => build(inner, c.not));
+    } else if (c.values.length === 0) {
+      b.whereRaw('1 = 0');
+    } else {
+      b.whereIn(c.key, c.values);
+    }
+  };
+  qb.where(inner => build(inner, criteria));
+  return qb;
+}
+
+export interface Cursor {
+  value: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(cursor: string): Cursor {
+  try {
+    const [value, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
+    if (typeof value === 'string' && typeof id === 'string') {
+      return { value, id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InputError('Invalid cursor');
+}
+
+/** Keyset condition: rows strictly after the cursor in (column, id) order. */
+export function applyCursor(
+  qb: Knex.QueryBuilder,
+  column: string,
+  order: 'asc' | 'desc',
+  cursor: Cursor,
+): Knex.QueryBuilder {
+  const op = order === 'asc' ? '>' : '<';
+  return qb.where(inner =>
+    inner
+      .where(column, op, cursor.value)
+      .orWhere(x =>
+        x.where(column, '=', cursor.value).andWhere('id', op, cursor.id),
+      ),
+  );
+}

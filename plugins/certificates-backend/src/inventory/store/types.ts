@@ -1,0 +1,153 @@
+import {
+  CertificateDetails,
+  CertificateListFilter,
+  CertificateListResponse,
+  CertificateStatus,
+  ChainEntry,
+  ClusterSyncStatus,
+  CountsResponse,
+  Finding,
+  FindingKind,
+  KeyAlgorithm,
+  OwnershipRule,
+  ParsedCertificate,
+  SortField,
+  TimelineBucket,
+  CertificateSummary,
+} from '@internal/plugin-certificates-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+
+/** Everything needed to re-judge a row without the Secret. No key material. */
+export interface InventoryRowDetails {
+  leaf?: ParsedCertificate;
+  chain: ChainEntry[];
+  findingDetails: Finding[];
+  parseError?: string;
+  chainTrusted?: boolean;
+  keyMatches?: boolean;
+}
+
+/** One inventory row as discovery writes it. */
+export interface InventoryRow {
+  id: string;
+  cluster: string;
+  namespace: string;
+  secretName: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  status: CertificateStatus;
+  findings: FindingKind[];
+  entityRef?: string;
+  ownerRef?: string;
+  ownershipRule?: OwnershipRule;
+  requestId?: string;
+  details: InventoryRowDetails;
+  chainPem?: string;
+}
+
+/** A condition on rows, produced from permission decisions. */
+export interface CertificateQueryFilter {
+  key: 'owner_ref' | 'entity_ref' | 'issuer';
+  values: string[];
+}
+
+export type CertificatePermissionFilter =
+  PermissionCriteria<CertificateQueryFilter>;
+
+export interface ListQuery {
+  filter: CertificateListFilter;
+  permissionFilter?: CertificatePermissionFilter;
+  sort?: SortField;
+  order?: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+}
+
+/** An Ingress, Gateway or cert-manager object, and the Secrets it references. */
+export interface KubernetesObjectRecord {
+  kind: string;
+  namespace: string;
+  name: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  /** Spec/status parts the product shows (never Secret data). */
+  data: Record<string, unknown>;
+  refs: Array<{ secretNamespace: string; secretName: string; hosts: string[] }>;
+}
+
+export interface ClusterStatusUpdate {
+  name: string;
+  simulated: boolean;
+  state: ClusterSyncStatus['state'];
+  lastSyncAt?: string;
+  lastAttemptAt?: string;
+  degradedReason?: string;
+}
+
+/** A live row's version, for relist diffs. */
+export interface RowVersion {
+  id: string;
+  resourceVersion?: string;
+}
+
+export interface InventoryStore {
+  /** Inserts or updates rows; records first-seen / changed / returned / owner-changed. */
+  upsertCertificates(rows: InventoryRow[], now: string): Promise<void>;
+  /** Marks rows gone (kept, with the time); records gone. */
+  markGone(ids: string[], now: string): Promise<void>;
+  /** Live (not gone) rows of a cluster with their resourceVersion. */
+  listLiveVersions(cluster: string): Promise<RowVersion[]>;
+  /** Sets last_seen_at of every live row of a cluster (after a full list). */
+  touchCluster(cluster: string, now: string): Promise<void>;
+  /** Pages through live rows of a cluster, for re-evaluation. */
+  forEachRow(
+    cluster: string,
+    fn: (rows: InventoryRow[]) => Promise<void>,
+    batchSize?: number,
+  ): Promise<void>;
+  getRows(ids: string[]): Promise<InventoryRow[]>;
+
+  upsertObjects(
+    cluster: string,
+    objects: KubernetesObjectRecord[],
+  ): Promise<void>;
+  deleteObjects(
+    cluster: string,
+    keys: Array<{ kind: string; namespace: string; name: string }>,
+  ): Promise<void>;
+  listObjects(
+    cluster: string,
+    kind?: string,
+  ): Promise<KubernetesObjectRecord[]>;
+
+  listCertificates(query: ListQuery): Promise<CertificateListResponse>;
+  getCertificate(
+    id: string,
+    permissionFilter?: CertificatePermissionFilter,
+  ): Promise<CertificateDetails | undefined>;
+  getChainPem(
+    id: string,
+    permissionFilter?: CertificatePermissionFilter,
+  ): Promise<string | undefined>;
+  counts(
+    filter: CertificateListFilter,
+    now: string,
+    permissionFilter?: CertificatePermissionFilter,
+  ): Promise<CountsResponse>;
+  timeline(
+    filter: CertificateListFilter,
+    weeks: number,
+    now: string,
+    permissionFilter?: CertificatePermissionFilter,
+  ): Promise<TimelineBucket[]>;
+  /** Streams every matching row in pages, in the list's order. */
+  exportCertificates(
+    query: Omit<ListQuery, 'limit' | 'cursor'>,
+    fn: (rows: CertificateSummary[]) => Promise<void> | void,
+  ): Promise<void>;
+
+  setClusterStatus(update: ClusterStatusUpdate): Promise<void>;
+  listClusters(): Promise<ClusterSyncStatus[]>;
+}
+
+export type { KeyAlgorithm };
