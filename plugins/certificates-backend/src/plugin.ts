@@ -7,7 +7,9 @@ import {
   CertificateIssuer,
   certificatesIssuersExtensionPoint,
 } from '@internal/plugin-certificates-node';
+import { BuiltinCa, TrustBundle } from './ca';
 import { applyDatabaseMigrations } from './database';
+import { IssuerRegistry } from './issuing';
 import { createRouter } from './service/router';
 
 /**
@@ -43,10 +45,25 @@ export const certificatesPlugin = createBackendPlugin({
         const knex = await deps.database.getClient();
         await applyDatabaseMigrations({ knex, database: deps.database });
 
+        const builtinCa = await BuiltinCa.create({
+          knex,
+          config: deps.config,
+          logger: deps.logger,
+        });
+        const issuers = IssuerRegistry.create({
+          issuers: [builtinCa, ...moduleIssuers],
+          certManagerIssuers: IssuerRegistry.readCertManagerIssuers(deps.config),
+        });
+        const trustBundle = TrustBundle.fromConfig({
+          config: deps.config,
+          builtinRootPem: builtinCa.rootCertificatePem,
+        });
+
         deps.httpRouter.use(
           await createRouter({
             logger: deps.logger,
             httpAuth: deps.httpAuth,
+            ca: { httpAuth: deps.httpAuth, issuers, builtinCa, trustBundle },
           }),
         );
         deps.httpRouter.addAuthPolicy({

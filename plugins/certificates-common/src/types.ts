@@ -256,6 +256,8 @@ export interface IssuerInfo {
   supportsRevocation: boolean;
   /** Delivery kinds this issuer can serve. */
   deliveries: DeliveryKind[];
+  /** The only cluster this issuer serves (cert-manager issuers). */
+  cluster?: string;
 }
 
 export type DeliveryKind = 'csr' | 'secret' | 'cert-manager';

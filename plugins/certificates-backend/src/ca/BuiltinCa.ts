@@ -1,0 +1,326 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { IssuerInfo } from '@internal/plugin-certificates-common';
+import {
+  CertificateIssuer,
+  IssuedCertificate,
+  IssueRequest,
+} from '@internal/plugin-certificates-node';
+import { Knex } from 'knex';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import {
+  CA_SIGNING_ALGORITHM,
+  generateCa,
+  importSigningKey,
+} from './caCertificates';
+import { KeyEncryption, resolveKeyEncryption } from './keyEncryption';
+import { LeafSigner } from './leafSigner';
+import { csrSubjectPublicKeyInfo, derToPem } from './pem';
+import { x509 } from './x509';
+
+const CA_TABLE = 'certificates_ca';
+const ISSUED_TABLE = 'certificates_ca_issued';
+const DAY = 24 * 60 * 60 * 1000;
+const BACKDATE = 5 * 60 * 1000;
+const CRL_LIFETIME = DAY;
+const CRL_REFRESH = 60 * 60 * 1000;
+
+export const BUILTIN_ISSUER_ID = 'builtin';
+
+interface CaRow {
+  id: string;
+  root_certificate_pem: string;
+  root_key_encrypted: string;
+  issuing_certificate_pem: string;
+  issuing_key_encrypted: string;
+  created_at: string;
+}
+
+interface IssuedRow {
+  request_id: string;
+  ca_id?: string;
+  serial_number: string;
+  chain_pem: string;
+  public_key_sha256: string;
+  not_before: string;
+  not_after: string;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+}
+
+export interface BuiltinCaOptions {
+  knex: Knex;
+  config: Config;
+  logger: LoggerService;
+  /** Where the development encryption key lives; default the data folder. */
+  dataDir?: string;
+  now?: () => Date;
+}
+
+function describe(pem: string): NonNullable<IssuerInfo['caCertificate']> {
+  const cert = new X509Certificate(pem);
+  return {
+    subject: cert.subject,
+    fingerprintSha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString(),
+    pem,
+  };
+}
+
+/**
+ * The built-in CA: a root and an issuing CA created on first start and kept
+ * in the database, private keys encrypted. Signs leaf certificates for CSRs,
+ * at most one per request id, and publishes a CRL.
+ */
+export class BuiltinCa implements CertificateIssuer {
+  readonly id = BUILTIN_ISSUER_ID;
+  private crlCache?: { der: Buffer; builtAt: number };
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly row: CaRow,
+    private readonly signer: LeafSigner,
+    private readonly crlSigningKey: CryptoKey,
+    private readonly issuingKeyId: string,
+    private readonly now: () => Date,
+  ) {}
+
+  static async create(options: BuiltinCaOptions): Promise<BuiltinCa> {
+    const now = options.now ?? (() => new Date());
+    const encryption = await resolveKeyEncryption(options);
+    const row = await BuiltinCa.loadOrCreate(options, encryption, now());
+    const issuingKeyDer = encryption.decrypt(row.issuing_key_encrypted);
+    const issuing = new x509.X509Certificate(row.issuing_certificate_pem);
+    const keyId = issuing.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    if (!keyId) {
+      throw new Error('The built-in issuing CA has no subject key identifier');
+    }
+    const baseUrl = options.config.getString('backend.baseUrl').replace(/\/$/, '');
+    const signer = LeafSigner.create({
+      issuerCertificate: Buffer.from(issuing.rawData),
+      issuerKeyId: Buffer.from(keyId, 'hex'),
+      signingKey: createPrivateKey({
+        key: issuingKeyDer,
+        format: 'der',
+        type: 'pkcs8',
+      }),
+      crlUrl: `${baseUrl}/api/certificates/crl/${BUILTIN_ISSUER_ID}`,
+    });
+    const crlKey = await importSigningKey(issuingKeyDer);
+    issuingKeyDer.fill(0);
+    return new BuiltinCa(options.knex, row, signer, crlKey, keyId, now);
+  }
+
+  /** Insert-or-read, so that concurrent first starts agree on one CA. */
+  private static async loadOrCreate(
+    options: BuiltinCaOptions,
+    encryption: KeyEncryption,
+    now: Date,
+  ): Promise<CaRow> {
+    const existing = await options
+      .knex<CaRow>(CA_TABLE)
+      .where({ id: BUILTIN_ISSUER_ID })
+      .first();
+    if (existing) {
+      return existing;
+    }
+    const generated = await generateCa({
+      organization:
+        options.config.getOptionalString('certificates.builtinCa.organization') ??
+        'Certificates Portal',
+      now,
+    });
+    await options
+      .knex<CaRow>(CA_TABLE)
+      .insert({
+        id: BUILTIN_ISSUER_ID,
+        root_certificate_pem: generated.rootCertificatePem,
+        root_key_encrypted: encryption.encrypt(generated.rootKeyPkcs8),
+        issuing_certificate_pem: generated.issuingCertificatePem,
+        issuing_key_encrypted: encryption.encrypt(generated.issuingKeyPkcs8),
+        created_at: now.toISOString(),
+      })
+      .onConflict('id')
+      .ignore();
+    generated.rootKeyPkcs8.fill(0);
+    generated.issuingKeyPkcs8.fill(0);
+    const stored = await options
+      .knex<CaRow>(CA_TABLE)
+      .where({ id: BUILTIN_ISSUER_ID })
+      .first();
+    if (!stored) {
+      throw new Error('The built-in CA could not be stored');
+    }
+    if (stored.root_certificate_pem === generated.rootCertificatePem) {
+      options.logger.info('Created the built-in root and issuing CA');
+    }
+    return stored;
+  }
+
+  get rootCertificatePem(): string {
+    return this.row.root_certificate_pem;
+  }
+
+  get issuingCertificatePem(): string {
+    return this.row.issuing_certificate_pem;
+  }
+
+  async info(): Promise<IssuerInfo> {
+    return {
+      id: this.id,
+      type: 'builtin',
+      displayName: 'Built-in CA',
+      caCertificate: describe(this.row.root_certificate_pem),
+      supportsRevocation: true,
+      deliveries: ['csr', 'secret'],
+    };
+  }
+
+  async issue(request: IssueRequest): Promise<IssuedCertificate> {
+    const spki = csrSubjectPublicKeyInfo(request.csrPem);
+    const keyHash = createHash('sha256').update(spki).digest('hex');
+    const now = this.now();
+    const notBefore = new Date(now.getTime() - BACKDATE);
+    const caNotAfter = new Date(
+      new X509Certificate(this.row.issuing_certificate_pem).validTo,
+    );
+    const notAfter = new Date(
+      Math.min(notBefore.getTime() + request.validityDays * DAY, caNotAfter.getTime()),
+    );
+    const signed = this.signer.sign({
+      subjectPublicKeyInfo: spki,
+      commonName: request.commonName,
+      dnsNames: request.dnsNames,
+      ipAddresses: request.ipAddresses,
+      uris: request.uris,
+      notBefore,
+      notAfter,
+      clientAuth: request.clientAuth,
+    });
+    const row: IssuedRow = {
+      request_id: request.requestId,
+      serial_number: signed.serialNumber,
+      chain_pem: derToPem(signed.der) + this.row.issuing_certificate_pem,
+      public_key_sha256: keyHash,
+      not_before: notBefore.toISOString(),
+      not_after: notAfter.toISOString(),
+      revoked_at: null,
+      revocation_reason: null,
+    };
+    try {
+      await this.knex(ISSUED_TABLE).insert({
+        ...row,
+        ca_id: this.id,
+        issued_at: now.toISOString(),
+      });
+      return toIssued(row);
+    } catch (error) {
+      // Issued before for this request (a retry or a concurrent call): the
+      // first certificate stands; the one just signed is never published.
+      const earlier = await this.findByRequest(request.requestId);
+      if (!earlier) {
+        throw error;
+      }
+      if (earlier.public_key_sha256 !== keyHash) {
+        throw new ConflictError(
+          `Request ${request.requestId} was already issued a certificate for a different key`,
+        );
+      }
+      return toIssued(earlier);
+    }
+  }
+
+  /** The certificate issued for a request, if any. */
+  async findByRequest(requestId: string): Promise<IssuedRow | undefined> {
+    return this.knex<IssuedRow>(ISSUED_TABLE)
+      .where({ request_id: requestId })
+      .first();
+  }
+
+  async revoke(options: {
+    serialNumber: string;
+    chainPem?: string;
+    reason?: string;
+  }): Promise<void> {
+    const updated = await this.knex(ISSUED_TABLE)
+      .where({ ca_id: this.id, serial_number: options.serialNumber.toUpperCase() })
+      .whereNull('revoked_at')
+      .update({
+        revoked_at: this.now().toISOString(),
+        revocation_reason: options.reason ?? null,
+      });
+    if (!updated) {
+      const exists = await this.knex(ISSUED_TABLE)
+        .where({ ca_id: this.id, serial_number: options.serialNumber.toUpperCase() })
+        .first();
+      if (!exists) {
+        throw new NotFoundError(
+          `No certificate with serial ${options.serialNumber} was issued by the built-in CA`,
+        );
+      }
+    }
+    this.crlCache = undefined;
+  }
+
+  /** The current CRL, DER; rebuilt after a revocation or hourly. */
+  async crl(): Promise<Buffer> {
+    const now = this.now();
+    if (this.crlCache && now.getTime() - this.crlCache.builtAt < CRL_REFRESH) {
+      return this.crlCache.der;
+    }
+    const revoked = await this.knex<IssuedRow>(ISSUED_TABLE)
+      .where({ ca_id: this.id })
+      .whereNotNull('revoked_at')
+      .select('serial_number', 'revoked_at', 'revocation_reason');
+    const crlNumber = Math.floor(now.getTime() / 1000);
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: new x509.X509Certificate(this.row.issuing_certificate_pem).subject,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + CRL_LIFETIME),
+      signingAlgorithm: CA_SIGNING_ALGORITHM,
+      signingKey: this.crlSigningKey,
+      extensions: [
+        new x509.AuthorityKeyIdentifierExtension(this.issuingKeyId),
+        new x509.Extension('2.5.29.20', false, new Uint8Array(crlNumberValue(crlNumber))),
+      ],
+      entries: revoked.map(r => ({
+        serialNumber: r.serial_number,
+        revocationDate: new Date(r.revoked_at!),
+        reason: crlReason(r.revocation_reason),
+      })),
+    });
+    const der = Buffer.from(crl.rawData);
+    this.crlCache = { der, builtAt: now.getTime() };
+    return der;
+  }
+}
+
+function toIssued(row: IssuedRow): IssuedCertificate {
+  return {
+    chainPem: row.chain_pem,
+    serialNumber: row.serial_number,
+    notBefore: row.not_before,
+    notAfter: row.not_after,
+  };
+}
+
+function crlNumberValue(n: number): Buffer {
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) {
+    bytes.unshift(v % 256);
+  }
+  if (bytes[0] & 0x80) {
+    bytes.unshift(0);
+  }
+  return Buffer.from([0x02, bytes.length, ...bytes]);
+}
+
+function crlReason(reason: string | null): x509.X509CrlReason | undefined {
+  if (!reason) {
+    return undefined;
+  }
+  const value = (x509.X509CrlReason as unknown as Record<string, number>)[reason];
+  return typeof value === 'number' ? value : undefined;
+}

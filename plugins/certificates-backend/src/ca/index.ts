@@ -1,0 +1,8 @@
+export { BuiltinCa, BUILTIN_ISSUER_ID } from './BuiltinCa';
+export type { BuiltinCaOptions } from './BuiltinCa';
+export { TrustBundle } from './TrustBundle';
+export { createCaRouter } from './createCaRouter';
+export type { CaRouterOptions } from './createCaRouter';
+export { KeyEncryption, resolveKeyEncryption, dataDirectory } from './keyEncryption';
+export { pemBlocks, derToPem } from './pem';
+export { x509 } from './x509';

@@ -1,0 +1,2 @@
+export { IssuerRegistry } from './IssuerRegistry';
+export type { CertManagerIssuerConfig } from './IssuerRegistry';
