@@ -5,3 +5,11 @@
  * @packageDocumentation
  */
 export * from './api';
+export {
+  certificatesPlugin,
+  CertificatesPage,
+  EntityCertificatesCard,
+  EntityCertificatesContent,
+} from './plugin';
+export { rootRouteRef } from './routes';
+export type { EntityCertificatesContentProps } from './components/EntityCertificatesContent';

@@ -1,0 +1,1 @@
+export { EntityCertificatesCard, summarizeCounts } from './EntityCertificatesCard';

@@ -1,0 +1,100 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import {
+  CertificateStatus,
+  TimelineBucket,
+} from '@internal/plugin-certificates-common';
+import { STATUS_COLORS, STATUS_LABELS, STATUS_ORDER } from '../common';
+
+const WIDTH = 720;
+const HEIGHT = 200;
+const AXIS = 24;
+
+function weekLabel(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(5, 10);
+}
+
+export function describeBucket(bucket: TimelineBucket): string {
+  const parts = STATUS_ORDER.filter(s => bucket.byStatus[s]).map(
+    s => `${bucket.byStatus[s]} ${STATUS_LABELS[s].toLocaleLowerCase('en-US')}`,
+  );
+  return `Week of ${bucket.weekStart.slice(0, 10)}: ${bucket.total} expiring${
+    parts.length ? ` (${parts.join(', ')})` : ''
+  }`;
+}
+
+/** Expiries per week, stacked by status, drawn as plain SVG. */
+export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
+  const { buckets } = props;
+  const max = Math.max(1, ...buckets.map(b => b.total));
+  const slot = buckets.length ? WIDTH / buckets.length : WIDTH;
+  const barWidth = Math.max(4, slot * 0.7);
+  const scale = (HEIGHT - AXIS) / max;
+  const present = STATUS_ORDER.filter(s => buckets.some(b => b.byStatus[s]));
+
+  return (
+    <Box>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        width="100%"
+        role="img"
+        aria-label="Certificate expiries per week"
+        style={{ maxHeight: 240 }}
+      >
+        {buckets.map((bucket, i) => {
+          let y = HEIGHT - AXIS;
+          const x = i * slot + (slot - barWidth) / 2;
+          return (
+            <g key={bucket.weekStart} data-testid="timeline-week">
+              <title>{describeBucket(bucket)}</title>
+              {STATUS_ORDER.map((status: CertificateStatus) => {
+                const n = bucket.byStatus[status] ?? 0;
+                if (!n) return null;
+                const h = n * scale;
+                y -= h;
+                return (
+                  <rect
+                    key={status}
+                    x={x}
+                    y={y}
+                    width={barWidth}
+                    height={h}
+                    fill={STATUS_COLORS[status]}
+                  />
+                );
+              })}
+              {bucket.total > 0 && (
+                <text x={x + barWidth / 2} y={y - 4} textAnchor="middle" fontSize={11} fill="currentColor">
+                  {bucket.total}
+                </text>
+              )}
+              <text
+                x={x + barWidth / 2}
+                y={HEIGHT - 6}
+                textAnchor="middle"
+                fontSize={11}
+                fill="currentColor"
+              >
+                {weekLabel(bucket.weekStart)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
+        {present.map(status => (
+          <Box key={status} display="flex" alignItems="center" style={{ gap: 4 }}>
+            <Box width={12} height={12} style={{ backgroundColor: STATUS_COLORS[status] }} />
+            <Typography variant="caption">{STATUS_LABELS[status]}</Typography>
+          </Box>
+        ))}
+        {present.length === 0 && (
+          <Typography variant="body2">
+            Nothing expires in the next {buckets.length} weeks.
+          </Typography>
+        )}
+      </Box>
+    </Box>
+  );
+};

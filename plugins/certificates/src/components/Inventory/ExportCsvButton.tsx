@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { useApi } from '@backstage/core-plugin-api';
+import { CertificateListFilter } from '@internal/plugin-certificates-common';
+import { certificatesApiRef } from '../../api';
+
+/** Downloads the filtered list as CSV, with the user's credentials. */
+export const ExportCsvButton = (props: { filter: CertificateListFilter }) => {
+  const api = useApi(certificatesApiRef);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const exportCsv = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const blob = await api.exportCsv(props.filter);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'certificates.csv';
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button
+        variant="outlined"
+        size="small"
+        startIcon={<GetAppIcon />}
+        disabled={busy}
+        onClick={exportCsv}
+      >
+        Export CSV
+      </Button>
+      {error && (
+        <Typography variant="caption" color="error" role="alert">
+          Export failed: {error}
+        </Typography>
+      )}
+    </>
+  );
+};

@@ -1,0 +1,136 @@
+import { useMemo } from 'react';
+import Box from '@material-ui/core/Box';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import Typography from '@material-ui/core/Typography';
+import { useSearchParams } from 'react-router-dom';
+import {
+  CertificateListFilter,
+  FINDING_KINDS,
+} from '@internal/plugin-certificates-common';
+import {
+  CertificateFilters,
+  CertificatesTable,
+  EMPTY_FILTER,
+  UserFilter,
+  mergeFilters,
+  toApiFilter,
+  useFilterParams,
+  useSearchParam,
+} from '../common';
+import { CertificateDetailsDrawer } from '../CertificateDetails';
+import { OverviewView } from './OverviewView';
+import { ClustersView } from './ClustersView';
+import { IssuersView } from './IssuersView';
+import { ExportCsvButton } from './ExportCsvButton';
+
+export type InventoryView =
+  | 'overview'
+  | 'all'
+  | 'unowned'
+  | 'non-compliant'
+  | 'clusters'
+  | 'issuers';
+
+const VIEWS: Array<{ id: InventoryView; label: string }> = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'all', label: 'All certificates' },
+  { id: 'unowned', label: 'Unowned' },
+  { id: 'non-compliant', label: 'Non-compliant' },
+  { id: 'clusters', label: 'Clusters' },
+  { id: 'issuers', label: 'Issuers' },
+];
+
+/** What a view always shows, whatever else is filtered. */
+export const VIEW_SCOPES: Partial<Record<InventoryView, CertificateListFilter>> = {
+  unowned: { finding: ['unowned'] },
+  'non-compliant': { finding: FINDING_KINDS.filter(f => f !== 'unowned') },
+};
+
+/** The inventory across all clusters; view, filters and selection live in the URL. */
+export const InventoryPage = () => {
+  const [params, setParams] = useSearchParams();
+  const view = (VIEWS.find(v => v.id === params.get('view'))?.id ?? 'overview') as InventoryView;
+  const [userFilter, setUserFilter] = useFilterParams();
+  const [selected, setSelected] = useSearchParam('certificate');
+  const filter = useMemo(
+    () => mergeFilters(VIEW_SCOPES[view] ?? {}, toApiFilter(userFilter)),
+    [view, userFilter],
+  );
+  const filtered = Object.keys(toApiFilter(userFilter)).length > 0;
+
+  const setView = (next: InventoryView, nextFilter?: UserFilter) =>
+    setParams(current => {
+      const out = new URLSearchParams(current);
+      out.set('view', next);
+      if (nextFilter) {
+        for (const key of Object.keys(EMPTY_FILTER)) out.delete(key);
+        for (const [key, value] of Object.entries(toApiFilter(nextFilter))) {
+          for (const v of [value].flat()) out.append(key, String(v));
+        }
+      }
+      return out;
+    });
+
+  const showsCertificates = view !== 'clusters' && view !== 'issuers';
+
+  return (
+    <Box>
+      <Tabs
+        value={view}
+        onChange={(_e, next) => setView(next)}
+        indicatorColor="primary"
+        variant="scrollable"
+        aria-label="Inventory views"
+      >
+        {VIEWS.map(v => (
+          <Tab key={v.id} value={v.id} label={v.label} />
+        ))}
+      </Tabs>
+      <Box mt={2}>
+        {showsCertificates && (
+          <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
+            <Box flex={1}>
+              <CertificateFilters value={userFilter} onChange={setUserFilter} />
+            </Box>
+            <ExportCsvButton filter={filter} />
+          </Box>
+        )}
+        {view === 'overview' && (
+          <OverviewView
+            filter={filter}
+            onPick={(key, value) =>
+              key === 'unowned'
+                ? setView('unowned')
+                : setView('all', { ...userFilter, [key]: [value!] })
+            }
+          />
+        )}
+        {showsCertificates && view !== 'overview' && (
+          <CertificatesTable
+            title={VIEWS.find(v => v.id === view)!.label}
+            filter={filter}
+            onSelect={setSelected}
+            showOwner={view !== 'unowned'}
+            emptyContent={
+              <Box p={2}>
+                <Typography variant="body2">
+                  {filtered
+                    ? 'No certificates match these filters.'
+                    : view === 'unowned'
+                    ? 'Every certificate has an owner.'
+                    : view === 'non-compliant'
+                    ? 'No certificate has a finding: everything complies.'
+                    : 'No certificates discovered yet. Check the Clusters view.'}
+                </Typography>
+              </Box>
+            }
+          />
+        )}
+        {view === 'clusters' && <ClustersView />}
+        {view === 'issuers' && <IssuersView />}
+      </Box>
+      <CertificateDetailsDrawer id={selected} onClose={() => setSelected(undefined)} />
+    </Box>
+  );
+};

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import TextField from '@material-ui/core/TextField';
+import Autocomplete from '@material-ui/lab/Autocomplete';
+import useDebounce from 'react-use/esm/useDebounce';
+import {
+  CERTIFICATE_STATUSES,
+  FINDING_KINDS,
+} from '@internal/plugin-certificates-common';
+import { EMPTY_FILTER, UserFilter } from './filterParams';
+import { STATUS_LABELS } from './status';
+import { FINDING_LABELS } from './findings';
+
+export interface FilterOptions {
+  cluster?: string[];
+  namespace?: string[];
+  issuer?: string[];
+  owner?: string[];
+}
+
+type ListKey = 'status' | 'finding' | 'cluster' | 'namespace' | 'issuer' | 'owner';
+
+const LABELS: Record<ListKey, string> = {
+  status: 'Status',
+  finding: 'Finding',
+  cluster: 'Cluster',
+  namespace: 'Namespace',
+  issuer: 'Issuer',
+  owner: 'Owner',
+};
+
+function optionLabel(key: ListKey, value: string): string {
+  if (key === 'status') return STATUS_LABELS[value as keyof typeof STATUS_LABELS] ?? value;
+  if (key === 'finding') return FINDING_LABELS[value as keyof typeof FINDING_LABELS] ?? value;
+  return value;
+}
+
+/** The filter bar over a certificate table: one control per API filter and a text search. */
+export const CertificateFilters = (props: {
+  value: UserFilter;
+  onChange: (next: UserFilter) => void;
+  options?: FilterOptions;
+  /** Filters that make no sense in the context, e.g. owner on a team's tab. */
+  hide?: ListKey[];
+}) => {
+  const { value, onChange, options = {}, hide = [] } = props;
+  const [text, setText] = useState(value.q);
+
+  useEffect(() => setText(value.q), [value.q]);
+  useDebounce(
+    () => {
+      if (text !== value.q) onChange({ ...value, q: text });
+    },
+    300,
+    [text],
+  );
+
+  const choices: Record<ListKey, string[]> = {
+    status: [...CERTIFICATE_STATUSES],
+    finding: [...FINDING_KINDS],
+    cluster: options.cluster ?? [],
+    namespace: options.namespace ?? [],
+    issuer: options.issuer ?? [],
+    owner: options.owner ?? [],
+  };
+  const keys = (Object.keys(LABELS) as ListKey[]).filter(k => !hide.includes(k));
+  const active =
+    keys.some(k => value[k].length > 0) || value.q.length > 0;
+
+  return (
+    <Box display="flex" flexWrap="wrap" alignItems="center" mb={2} style={{ gap: 8 }}>
+      <TextField
+        label="Search"
+        placeholder="Name, SAN, secret, namespace"
+        variant="outlined"
+        size="small"
+        value={text}
+        onChange={e => setText(e.target.value)}
+        inputProps={{ 'aria-label': 'Search certificates' }}
+      />
+      {keys.map(key => (
+        <Autocomplete
+          key={key}
+          multiple
+          size="small"
+          freeSolo={key !== 'status' && key !== 'finding'}
+          options={choices[key]}
+          value={value[key] as string[]}
+          getOptionLabel={option => optionLabel(key, option)}
+          onChange={(_e, next) =>
+            onChange({ ...value, [key]: next as string[] })
+          }
+          style={{ minWidth: 180 }}
+          renderInput={params => (
+            <TextField {...params} variant="outlined" label={LABELS[key]} />
+          )}
+        />
+      ))}
+      {active && (
+        <Button
+          size="small"
+          onClick={() => {
+            setText('');
+            onChange(EMPTY_FILTER);
+          }}
+        >
+          Clear filters
+        </Button>
+      )}
+    </Box>
+  );
+};

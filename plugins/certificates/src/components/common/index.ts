@@ -1,0 +1,11 @@
+export * from './time';
+export { TimeText } from './TimeText';
+export * from './status';
+export * from './findings';
+export * from './filterParams';
+export { CertificateFilters } from './CertificateFilters';
+export type { FilterOptions } from './CertificateFilters';
+export { CertificatesTable } from './CertificatesTable';
+export type { CertificatesTableProps } from './CertificatesTable';
+export * from './entityScope';
+export { NoCertificatesHelp } from './NoCertificatesHelp';

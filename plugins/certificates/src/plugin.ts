@@ -1,0 +1,65 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { CertificatesClient, certificatesApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The certificates plugin for apps on the legacy frontend system.
+ * The new frontend system uses the default export of `/alpha`.
+ */
+export const certificatesPlugin = createPlugin({
+  id: 'certificates',
+  apis: [
+    createApiFactory({
+      api: certificatesApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new CertificatesClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/** The inventory page; mount it at /certificates. */
+export const CertificatesPage = certificatesPlugin.provide(
+  createRoutableExtension({
+    name: 'CertificatesPage',
+    component: () =>
+      import('./components/Inventory').then(m => m.CertificatesPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** Certificate health of the current entity, for its overview. */
+export const EntityCertificatesCard = certificatesPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCertificatesCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityCertificatesCard').then(
+          m => m.EntityCertificatesCard,
+        ),
+    },
+  }),
+);
+
+/** The Certificates tab of an entity. */
+export const EntityCertificatesContent = certificatesPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCertificatesContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityCertificatesContent').then(
+          m => m.EntityCertificatesContent,
+        ),
+    },
+  }),
+);
