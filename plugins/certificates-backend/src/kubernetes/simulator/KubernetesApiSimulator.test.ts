@@ -7,7 +7,9 @@ import {
 } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from './KubernetesApiSimulator';
 
-const secret = (namespace: string, name: string, extra: Partial<V1Secret> = {}) => ({
+type SecretExtra = Pick<V1Secret, 'type' | 'data'> & { metadata?: { name: string; labels?: Record<string, string> } };
+
+const secret = (namespace: string, name: string, extra: SecretExtra = {}) => ({
   apiVersion: 'v1',
   kind: 'Secret',
   metadata: { namespace, name, ...(extra.metadata ?? {}) },

@@ -14,7 +14,7 @@ import {
   SimulatedResource,
 } from './resources';
 import { statusErrors } from './status';
-import { KubernetesObject, ObjectStore } from './store';
+import { KubernetesObject, KubernetesObjectInput, ObjectStore } from './store';
 
 export interface KubernetesApiSimulatorOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -165,7 +165,8 @@ export class KubernetesApiSimulator {
    * Creates or replaces an object, bypassing authorization and admission.
    * Server-owned metadata is assigned; a missing namespace is created.
    */
-  apply<T extends KubernetesObject>(obj: T): T {
+  apply(input: KubernetesObjectInput): KubernetesObject {
+    const obj = input as KubernetesObject;
     const resource = this.resourceFor(obj.apiVersion, obj.kind);
     const namespace = resource.namespaced ? obj.metadata.namespace ?? 'default' : undefined;
     if (namespace && !this.get('v1', 'Namespace', undefined, namespace)) {
@@ -186,7 +187,7 @@ export class KubernetesApiSimulator {
       stored = prepareCreate(resource, obj, namespace);
       if (obj.status !== undefined) stored.status = structuredClone(obj.status);
     }
-    return this.store.write(resourceKeyOf(resource), key, stored)!.object as T;
+    return this.store.write(resourceKeyOf(resource), key, stored)!.object;
   }
 
   /** Deletes an object; returns whether it existed. */

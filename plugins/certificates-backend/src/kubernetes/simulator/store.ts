@@ -16,6 +16,20 @@ export interface KubernetesObject {
   [key: string]: unknown;
 }
 
+/** What the control API accepts: any object with apiVersion, kind and a name. */
+export interface KubernetesObjectInput {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One change, kept in the history that watches replay from. */
