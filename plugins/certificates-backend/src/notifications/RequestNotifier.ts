@@ -1,0 +1,148 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { NotificationPayload } from '@backstage/plugin-notifications-common';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
+
+const SENT = 'certificates_notifications_sent';
+
+export type RequestEvent = 'queued' | 'approved' | 'denied' | 'issued' | 'failed';
+
+/**
+ * Tells people about request events through the notifications plugin, once
+ * per request and event (whoever calls, however often). Without the
+ * notifications plugin it does nothing.
+ */
+export class RequestNotifier {
+  static create(options: {
+    knex: Knex;
+    notifications?: NotificationService;
+    logger: LoggerService;
+    now?: () => Date;
+  }): RequestNotifier {
+    return new RequestNotifier(options);
+  }
+
+  private constructor(private readonly o: Parameters<typeof RequestNotifier.create>[0]) {}
+
+  /** A request entered the approvers' queue. */
+  async requestQueued(request: CertificateRequest): Promise<void> {
+    if (request.approvers.length === 0) return;
+    await this.send(request, 'queued', {
+      recipients: request.approvers,
+      exclude: request.requester,
+      payload: {
+        title: `Certificate request awaits approval: ${describe(request)}`,
+        description: `${request.requester} asks for ${names(request)} from ${request.issuer}${
+          request.pendingReason ? ` (${request.pendingReason})` : ''
+        }.`,
+        link: '/certificates/approvals',
+        severity: 'normal',
+      },
+    });
+  }
+
+  /** The request was approved or denied. */
+  async requestDecided(request: CertificateRequest): Promise<void> {
+    if (request.state === 'denied') {
+      await this.send(request, 'denied', {
+        recipients: [request.requester],
+        payload: {
+          title: `Certificate request denied: ${describe(request)}`,
+          description: request.failureReason ?? 'An approver denied the request.',
+          link: requestLink(request),
+          severity: 'high',
+        },
+      });
+    } else if (request.state === 'approved' || request.state === 'issuing' || request.state === 'issued') {
+      await this.send(request, 'approved', {
+        recipients: [request.requester],
+        payload: {
+          title: `Certificate request approved: ${describe(request)}`,
+          description: `Approved; issuing from ${request.issuer}.`,
+          link: requestLink(request),
+          severity: 'normal',
+        },
+      });
+    }
+  }
+
+  async requestIssued(request: CertificateRequest): Promise<void> {
+    await this.send(request, 'issued', {
+      recipients: [request.requester],
+      payload: {
+        title: `Certificate issued: ${describe(request)}`,
+        description: request.notAfter ? `Valid until ${request.notAfter}.` : undefined,
+        link: requestLink(request),
+        severity: 'normal',
+      },
+    });
+  }
+
+  async requestFailed(request: CertificateRequest): Promise<void> {
+    await this.send(request, 'failed', {
+      recipients: [request.requester],
+      payload: {
+        title: `Certificate request failed: ${describe(request)}`,
+        description: request.failureReason,
+        link: requestLink(request),
+        severity: 'high',
+      },
+    });
+  }
+
+  private async send(
+    request: CertificateRequest,
+    event: RequestEvent,
+    options: {
+      recipients: string[];
+      exclude?: string;
+      payload: Omit<NotificationPayload, 'topic' | 'scope'>;
+    },
+  ): Promise<void> {
+    const { notifications, knex, logger } = this.o;
+    if (!notifications) return;
+    // Claim the (request, event) pair first: only the claimant sends.
+    const claimed = await knex(SENT)
+      .insert({
+        request_id: request.id,
+        event,
+        at: (this.o.now?.() ?? new Date()).toISOString(),
+      })
+      .onConflict(['request_id', 'event'])
+      .ignore()
+      .returning(['request_id']);
+    if (claimed.length === 0) return;
+    try {
+      await notifications.send({
+        recipients: {
+          type: 'entity',
+          entityRef: options.recipients,
+          ...(options.exclude ? { excludeEntityRef: options.exclude } : {}),
+        },
+        payload: {
+          ...options.payload,
+          topic: `certificate-request:${request.id}`,
+          scope: `certificates:request:${request.id}:${event}`,
+        },
+      });
+    } catch (error) {
+      // A notification is a courtesy; the workflow must not fail because of it.
+      logger.warn(`Could not send ${event} notification for request ${request.id}: ${error}`);
+    }
+  }
+}
+
+function describe(request: CertificateRequest): string {
+  return `${request.commonName ?? request.dnsNames[0] ?? request.id} for ${request.entityRef}`;
+}
+
+function names(request: CertificateRequest): string {
+  return [request.commonName, ...request.dnsNames]
+    .filter((n, i, all): n is string => !!n && all.indexOf(n) === i)
+    .join(', ');
+}
+
+function requestLink(request: CertificateRequest): string {
+  return `/certificates/requests/${encodeURIComponent(request.id)}`;
+}

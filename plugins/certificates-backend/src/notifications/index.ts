@@ -1,0 +1,2 @@
+export { RequestNotifier } from './RequestNotifier';
+export type { RequestEvent } from './RequestNotifier';
