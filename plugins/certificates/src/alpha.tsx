@@ -1,6 +1,7 @@
 import {
   ApiBlueprint,
   PageBlueprint,
+  SubPageBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -13,7 +14,8 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import SecurityIcon from '@material-ui/icons/Security';
 import { CertificatesClient, certificatesApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { approvalsRouteRef, rootRouteRef } from './routes';
+import { ApprovalsNavIcon } from './components/Approvals/ApprovalsNavIcon';
 
 /** Kinds whose pages show certificates: what runs, what groups it, who owns it. */
 const CERTIFICATE_KINDS = ['component', 'system', 'resource', 'group'];
@@ -41,6 +43,53 @@ export const certificatesPage = PageBlueprint.make({
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
       import('./components/Inventory').then(m => <m.InventoryPage />),
+  },
+});
+
+/**
+ * The approvers' page, `page:certificates/approvals`; its nav icon carries the
+ * number of requests waiting for the signed-in user. Queue, history and audit
+ * are its tabs.
+ */
+export const approvalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/certificates/approvals',
+    title: 'Approvals',
+    icon: <ApprovalsNavIcon />,
+    routeRef: convertLegacyRouteRef(approvalsRouteRef),
+  },
+});
+
+export const approvalsQueueSubPage = SubPageBlueprint.make({
+  attachTo: { id: 'page:certificates/approvals', input: 'pages' },
+  name: 'approvals-queue',
+  params: {
+    path: 'queue',
+    title: 'Queue',
+    loader: () =>
+      import('./components/Approvals').then(m => <m.ApprovalsQueue />),
+  },
+});
+
+export const approvalsHistorySubPage = SubPageBlueprint.make({
+  attachTo: { id: 'page:certificates/approvals', input: 'pages' },
+  name: 'approvals-history',
+  params: {
+    path: 'history',
+    title: 'Decided by me',
+    loader: () =>
+      import('./components/Approvals').then(m => <m.DecidedByMe />),
+  },
+});
+
+export const auditSubPage = SubPageBlueprint.make({
+  attachTo: { id: 'page:certificates/approvals', input: 'pages' },
+  name: 'audit',
+  params: {
+    path: 'audit',
+    title: 'Audit',
+    loader: () => import('./components/Audit').then(m => <m.AuditView />),
   },
 });
 
@@ -79,10 +128,15 @@ export default createFrontendPlugin({
   icon: <SecurityIcon />,
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
+    approvals: convertLegacyRouteRef(approvalsRouteRef),
   },
   extensions: [
     certificatesApi,
     certificatesPage,
+    approvalsPage,
+    approvalsQueueSubPage,
+    approvalsHistorySubPage,
+    auditSubPage,
     entityCertificatesContent,
     entityCertificatesCard,
   ],

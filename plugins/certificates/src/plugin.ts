@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { CertificatesClient, certificatesApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { approvalsRouteRef, rootRouteRef } from './routes';
 
 /**
  * The certificates plugin for apps on the legacy frontend system.
@@ -25,6 +25,7 @@ export const certificatesPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    approvals: approvalsRouteRef,
   },
 });
 
@@ -61,5 +62,15 @@ export const EntityCertificatesContent = certificatesPlugin.provide(
           m => m.EntityCertificatesContent,
         ),
     },
+  }),
+);
+
+/** The approvers' page (queue, decided by me, audit); mount it at /certificates/approvals. */
+export const CertificateApprovalsPage = certificatesPlugin.provide(
+  createRoutableExtension({
+    name: 'CertificateApprovalsPage',
+    component: () =>
+      import('./components/Approvals').then(m => m.ApprovalsPage),
+    mountPoint: approvalsRouteRef,
   }),
 );

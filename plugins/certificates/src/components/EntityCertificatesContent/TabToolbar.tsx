@@ -1,5 +1,6 @@
 import Box from '@material-ui/core/Box';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRequestsList } from '../Requests';
 
 /**
  * The area above an entity's certificates: the "Request certificate" button
@@ -17,7 +18,7 @@ export const TabToolbar = (props: { entity: Entity }) => {
       data-testid="certificates-tab-toolbar"
       data-entity-ref={entityRef}
     >
-      {/* slot: request button and requests list of this entity */}
+      <EntityRequestsList entityRef={entityRef} />
     </Box>
   );
 };

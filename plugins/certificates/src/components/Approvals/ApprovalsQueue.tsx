@@ -1,0 +1,242 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import Paper from '@material-ui/core/Paper';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { ApprovalsQuery, certificatesApiRef, DecisionKind } from '../../api';
+import { RequestPanelDrawer, requestTitle } from '../Requests';
+import { ApprovalFilters } from './ApprovalFilters';
+import { ApprovalRow } from './ApprovalRow';
+import { DecisionDialog } from './DecisionDialog';
+import { decisionErrorMessage } from './errors';
+
+interface Notice {
+  severity: 'success' | 'error' | 'warning';
+  text: string;
+  details?: string[];
+}
+
+type Pending = { decision: DecisionKind; ids: string[] };
+
+const HEADERS = ['Entity / team', 'Requester', 'Names', 'Issuer', 'Delivery', 'Justification', 'Age', 'Policy', 'Actions'];
+
+/** The requests the signed-in user may decide, oldest first, with single and bulk decisions. */
+export const ApprovalsQueue = () => {
+  const api = useApi(certificatesApiRef);
+  const [query, setQuery] = useState<ApprovalsQuery>({});
+  const [items, setItems] = useState<CertificateRequest[]>();
+  const [error, setError] = useState<Error>();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [pending, setPending] = useState<Pending>();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>();
+  const [opened, setOpened] = useState<string>();
+  const rowRefs = useRef<Array<HTMLTableRowElement | null>>([]);
+  const focusIndex = useRef<number>();
+  const issuers = useAsync(() => api.listIssuers(), [api]);
+  const [teams, setTeams] = useState<string[]>([]);
+
+  const load = useCallback(async () => {
+    try {
+      const next = await api.listApprovals(query);
+      next.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      setItems(next);
+      setError(undefined);
+      setSelected(previous => new Set(next.filter(r => previous.has(r.id)).map(r => r.id)));
+      // Teams offered by the filter: every team seen so far, so filtering does not hide the others.
+      setTeams(previous =>
+        Array.from(new Set([...previous, ...next.flatMap(r => (r.ownerRef ? [r.ownerRef] : []))])).sort(),
+      );
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, [api, query]);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  // After a row leaves the queue, keep the keyboard on the row that took its place.
+  useEffect(() => {
+    if (focusIndex.current === undefined || !items) return;
+    const index = Math.min(focusIndex.current, items.length - 1);
+    focusIndex.current = undefined;
+    if (index >= 0) rowRefs.current[index]?.focus();
+  }, [items]);
+
+  const byId = useMemo(() => new Map((items ?? []).map(r => [r.id, r])), [items]);
+
+  const removeDecided = (ids: string[]) => {
+    const first = (items ?? []).findIndex(r => ids.includes(r.id));
+    focusIndex.current = first >= 0 ? first : undefined;
+    setItems(previous => previous?.filter(r => !ids.includes(r.id)));
+    setSelected(previous => new Set([...previous].filter(id => !ids.includes(id))));
+  };
+
+  const decideOne = async (id: string, decision: DecisionKind, reason?: string) => {
+    const title = byId.get(id) ? requestTitle(byId.get(id)!) : id;
+    setBusy(true);
+    try {
+      await api.decide(id, { decision, reason });
+      removeDecided([id]);
+      setNotice({ severity: 'success', text: `${decision === 'approve' ? 'Approved' : 'Denied'} ${title}.` });
+    } catch (e) {
+      setNotice({ severity: 'error', text: `${title}: ${decisionErrorMessage(e)}` });
+      // Whatever happened, the queue may have moved on: show it as it is now.
+      await load();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const decideMany = async (ids: string[], decision: DecisionKind, reason?: string) => {
+    setBusy(true);
+    try {
+      const { results } = await api.bulkDecide({ ids, decision, reason });
+      const done = results.filter(r => r.ok).map(r => r.id);
+      const failed = results.filter(r => !r.ok);
+      removeDecided(done);
+      const verb = decision === 'approve' ? 'Approved' : 'Denied';
+      setNotice({
+        severity: failed.length ? 'warning' : 'success',
+        text: `${verb} ${done.length} of ${ids.length} requests.`,
+        details: failed.map(f => {
+          const r = byId.get(f.id);
+          return `${r ? requestTitle(r) : f.id}: ${f.error ?? 'failed'}`;
+        }),
+      });
+      if (failed.length) await load();
+    } catch (e) {
+      setNotice({ severity: 'error', text: decisionErrorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirm = async (reason: string | undefined) => {
+    if (!pending) return;
+    const { ids, decision } = pending;
+    setPending(undefined);
+    if (ids.length === 1) await decideOne(ids[0], decision, reason);
+    else await decideMany(ids, decision, reason);
+  };
+
+  const toggle = (id: string) =>
+    setSelected(previous => {
+      const next = new Set(previous);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  if (error && !items) return <ResponseErrorPanel error={error} title="Could not load the approval queue" />;
+
+  const list = items ?? [];
+  const allSelected = list.length > 0 && selected.size === list.length;
+  const subject =
+    pending && pending.ids.length === 1
+      ? byId.get(pending.ids[0]) ? requestTitle(byId.get(pending.ids[0])!) : pending.ids[0]
+      : `${pending?.ids.length ?? 0} requests`;
+
+  return (
+    <Box>
+      <ApprovalFilters value={query} onChange={setQuery} issuers={issuers.value ?? []} teams={teams} />
+      {notice && (
+        <Alert severity={notice.severity} role="alert" onClose={() => setNotice(undefined)}>
+          {notice.text}
+          {notice.details?.map(d => <div key={d}>{d}</div>)}
+        </Alert>
+      )}
+      <Box display="flex" alignItems="center" style={{ gap: 8 }} my={1}>
+        <Typography variant="body2" aria-live="polite">
+          {list.length} pending{selected.size ? `, ${selected.size} selected` : ''}
+        </Typography>
+        <Button
+          variant="contained"
+          color="primary"
+          disabled={!selected.size || busy}
+          onClick={() => setPending({ decision: 'approve', ids: [...selected] })}
+        >
+          Approve selected
+        </Button>
+        <Button
+          variant="outlined"
+          disabled={!selected.size || busy}
+          onClick={() => setPending({ decision: 'deny', ids: [...selected] })}
+        >
+          Deny selected
+        </Button>
+        <Typography variant="caption" color="textSecondary">
+          Keys on a row: a approve · d deny · x select · enter details · ↑↓ move
+        </Typography>
+      </Box>
+      {!items ? (
+        <Progress />
+      ) : list.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No requests waiting for you"
+          description="Requests that policy does not approve automatically appear here for approvers."
+        />
+      ) : (
+        <TableContainer component={Paper}>
+          <Table size="small" aria-label="Requests waiting for approval">
+            <TableHead>
+              <TableRow>
+                <TableCell padding="checkbox">
+                  <Checkbox
+                    checked={allSelected}
+                    indeterminate={selected.size > 0 && !allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(list.map(r => r.id)))}
+                    inputProps={{ 'aria-label': 'Select all' }}
+                  />
+                </TableCell>
+                {HEADERS.map(h => (
+                  <TableCell key={h}>{h}</TableCell>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {list.map((r, index) => (
+                <ApprovalRow
+                  key={r.id}
+                  ref={el => {
+                    rowRefs.current[index] = el;
+                  }}
+                  request={r}
+                  selected={selected.has(r.id)}
+                  busy={busy}
+                  onToggle={() => toggle(r.id)}
+                  onApprove={() => decideOne(r.id, 'approve')}
+                  onDeny={() => setPending({ decision: 'deny', ids: [r.id] })}
+                  onOpen={() => setOpened(r.id)}
+                  onMove={delta => rowRefs.current[index + delta]?.focus()}
+                />
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      <DecisionDialog
+        decision={pending?.decision}
+        subject={subject}
+        busy={busy}
+        onCancel={() => setPending(undefined)}
+        onConfirm={confirm}
+      />
+      <RequestPanelDrawer requestId={opened} onClose={() => setOpened(undefined)} />
+    </Box>
+  );
+};

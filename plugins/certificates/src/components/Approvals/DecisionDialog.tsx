@@ -1,0 +1,78 @@
+import { FormEvent, useEffect, useState } from 'react';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { DecisionKind } from '../../api';
+
+export interface DecisionDialogProps {
+  /** Open when set. */
+  decision?: DecisionKind;
+  /** What is being decided, e.g. "payments.example.com" or "3 requests". */
+  subject: string;
+  onCancel(): void;
+  onConfirm(reason: string | undefined): void;
+  busy?: boolean;
+}
+
+/** Asks for the reason of a decision; a denial must give one. */
+export const DecisionDialog = (props: DecisionDialogProps) => {
+  const { decision, subject, onCancel, onConfirm, busy } = props;
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    setReason('');
+    setTouched(false);
+  }, [decision, subject]);
+
+  const deny = decision === 'deny';
+  const missing = deny && reason.trim().length === 0;
+  const verb = deny ? 'Deny' : 'Approve';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (!missing) onConfirm(reason.trim() || undefined);
+  };
+
+  return (
+    <Dialog open={Boolean(decision)} onClose={onCancel} aria-labelledby="decision-dialog-title" fullWidth>
+      <form onSubmit={submit} noValidate>
+        <DialogTitle id="decision-dialog-title">
+          {verb} {subject}
+        </DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" gutterBottom>
+            {deny
+              ? 'The requester sees this reason. A denial is final.'
+              : 'Optional: a note for the requester and the audit trail.'}
+          </Typography>
+          <TextField
+            id="decision-reason"
+            label={deny ? 'Reason (required)' : 'Reason'}
+            value={reason}
+            onChange={e => setReason(e.target.value)}
+            onBlur={() => setTouched(true)}
+            multiline
+            minRows={2}
+            fullWidth
+            autoFocus
+            variant="outlined"
+            required={deny}
+            error={touched && missing}
+            helperText={touched && missing ? 'A denial needs a reason.' : undefined}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button type="submit" color={deny ? 'secondary' : 'primary'} variant="contained" disabled={busy}>
+            {verb}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+};

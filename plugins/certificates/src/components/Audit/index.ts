@@ -1,0 +1,2 @@
+export { AuditView } from './AuditView';
+export type { AuditViewProps } from './AuditView';

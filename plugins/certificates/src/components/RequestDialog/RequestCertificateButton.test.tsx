@@ -1,0 +1,231 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import {
+  CertificateRequestInput,
+  Violation,
+} from '@internal/plugin-certificates-common';
+import { EntityPolicyResponse } from '../../api';
+import {
+  base,
+  makeRequest,
+  renderWithClient,
+  setupMswServer,
+} from '../Requests/testing';
+import { RequestCertificateButton } from './RequestCertificateButton';
+
+jest.setTimeout(30_000);
+const server = setupMswServer();
+const entityRef = 'component:default/payments';
+
+const policy: EntityPolicyResponse = {
+  policy: {
+    name: 'default',
+    allowedDnsNames: ['{{entity.name}}.example.com', '*.payments.example.com'],
+    keyAlgorithms: ['ECDSA-P256', 'RSA-2048'],
+    maxValidityDays: 90,
+    allowedIssuers: ['builtin'],
+    deliveries: ['csr', 'secret'],
+    allowedNamespaces: ['payments'],
+  },
+  issuers: [
+    {
+      id: 'builtin',
+      type: 'builtin',
+      displayName: 'Built-in CA',
+      supportsRevocation: true,
+      deliveries: ['csr', 'secret', 'cert-manager'],
+    },
+    {
+      id: 'letsencrypt',
+      type: 'acme',
+      displayName: "Let's Encrypt",
+      supportsRevocation: true,
+      deliveries: ['csr'],
+    },
+  ],
+  clusters: ['prod', 'staging'],
+  suggestedDnsNames: ['payments.example.com'],
+};
+
+/** The backend's rules for these tests: only names under example.com, namespace payments. */
+function violationsOf(input: CertificateRequestInput): Violation[] {
+  const violations: Violation[] = [];
+  input.dnsNames.forEach((name, i) => {
+    if (!name.endsWith('.example.com')) {
+      violations.push({
+        field: `dnsNames[${i}]`,
+        reason: `${name} is not allowed by policy "default"`,
+      });
+    }
+  });
+  if (input.delivery.kind === 'secret' && input.delivery.namespace !== 'payments') {
+    violations.push({
+      field: 'delivery.namespace',
+      reason: 'Namespace must be payments',
+    });
+  }
+  if (input.justification?.includes('audit')) {
+    violations.push({ field: 'entityRef', reason: 'The entity is under audit' });
+  }
+  return violations;
+}
+
+function useBackend() {
+  const validateCalls: CertificateRequestInput[] = [];
+  const created: CertificateRequestInput[] = [];
+  const request = makeRequest({ id: 'req-new', justification: 'For the <b>payments</b> API' });
+  server.use(
+    http.get(`${base}/policy`, ({ request: r }) => {
+      expect(new URL(r.url).searchParams.get('entityRef')).toBe(entityRef);
+      return HttpResponse.json(policy);
+    }),
+    http.post(`${base}/requests/validate`, async ({ request: r }) => {
+      const input = (await r.json()) as CertificateRequestInput;
+      validateCalls.push(input);
+      const violations = violationsOf(input);
+      if (violations.length > 0) {
+        return HttpResponse.json(
+          { error: { name: 'InputError', message: 'Policy violations' }, violations },
+          { status: 400 },
+        );
+      }
+      return HttpResponse.json({
+        ok: true,
+        violations: [],
+        policyName: 'default',
+        autoApprove: false,
+        pendingReason: 'Secrets need a security review',
+      });
+    }),
+    http.post(`${base}/requests`, async ({ request: r }) => {
+      const input = (await r.json()) as CertificateRequestInput;
+      created.push(input);
+      return HttpResponse.json(request, { status: 201 });
+    }),
+    http.get(`${base}/requests/req-new`, () =>
+      HttpResponse.json({
+        request,
+        audit: [
+          {
+            id: 'a1',
+            at: request.createdAt,
+            actor: 'user:default/alice',
+            action: 'created',
+            requestId: 'req-new',
+            outcome: 'success',
+          },
+        ],
+      }),
+    ),
+  );
+  return { validateCalls, created };
+}
+
+async function openForm() {
+  const user = userEvent.setup();
+  await renderWithClient(<RequestCertificateButton entityRef={entityRef} />);
+  await user.click(screen.getByRole('button', { name: /request certificate/i }));
+  const names = await screen.findByLabelText('DNS names');
+  return { user, names };
+}
+
+describe('RequestCertificateButton', () => {
+  it('prefills the suggested names and says the request will be queued, and why', async () => {
+    useBackend();
+    const { names } = await openForm();
+    expect(names).toHaveValue('payments.example.com');
+    expect(
+      await screen.findByText(/queued for approval.*Secrets need a security review/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the backend violations beside the field as the user types, debounced', async () => {
+    const { validateCalls } = useBackend();
+    const { user, names } = await openForm();
+    await screen.findByText(/queued for approval/);
+    const before = validateCalls.length;
+
+    await user.type(names, '{enter}evil.example.org');
+
+    const reason = await screen.findByTestId('dns-name-violation-1');
+    expect(reason).toHaveTextContent('evil.example.org is not allowed by policy "default"');
+    // The first name is fine, so nothing is shown beside it.
+    expect(screen.queryByTestId('dns-name-violation-0')).not.toBeInTheDocument();
+    expect(screen.getByText(/does not allow this request \(1 problem\)/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Submit request' })).toBeDisabled();
+    // 17 key strokes, a handful of calls at most.
+    expect(validateCalls.length - before).toBeLessThan(5);
+
+    // Removing the name clears the violation.
+    screen.getByLabelText('DNS name evil.example.org').focus();
+    await user.keyboard('{Delete}');
+    expect(names).toHaveValue('payments.example.com');
+    await waitFor(() =>
+      expect(screen.queryByTestId('dns-name-violation-1')).not.toBeInTheDocument(),
+    );
+  });
+
+  it('maps delivery.namespace to the namespace input and unknown fields to the general alert', async () => {
+    useBackend();
+    const { user } = await openForm();
+    await user.click(screen.getByLabelText(/write a tls secret/i));
+    // The policy names one namespace, so it is preselected and compliant.
+    await screen.findByText(/queued for approval/);
+
+    await user.type(screen.getByLabelText('Justification'), 'during the audit');
+    const alert = await screen.findByText(/entityRef: The entity is under audit/);
+    expect(alert).toBeInTheDocument();
+  });
+
+  it('submits a pasted CSR and opens the request panel with its state', async () => {
+    const { created } = useBackend();
+    const { user } = await openForm();
+    const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----';
+    await user.click(screen.getByLabelText('Certificate signing request (PEM)'));
+    await user.paste(csr);
+    await user.type(screen.getByLabelText('Justification'), 'For the payments API');
+    await screen.findByText(/queued for approval/);
+
+    await user.click(screen.getByRole('button', { name: 'Submit request' }));
+
+    const panel = await screen.findByRole('region', {
+      name: 'Certificate request payments.example.com',
+    });
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({
+      entityRef,
+      dnsNames: ['payments.example.com'],
+      keyAlgorithm: 'ECDSA-P256',
+      validityDays: 90,
+      issuer: 'builtin',
+      delivery: { kind: 'csr', csr },
+      justification: 'For the payments API',
+    });
+    expect(within(panel).getByText(/Waiting for 1 approval/)).toBeInTheDocument();
+    // Justification is shown as text, markup and all.
+    expect(within(panel).getByTestId('request-justification')).toHaveTextContent(
+      'For the <b>payments</b> API',
+    );
+    expect(within(panel).getByText(/created by user:default\/alice/)).toBeInTheDocument();
+  });
+
+  it('shows violations returned on submit beside their fields', async () => {
+    useBackend();
+    server.use(
+      http.post(`${base}/requests`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'InputError', message: 'Policy violations' },
+            violations: [{ field: 'validityDays', reason: 'At most 30 days for this issuer' }],
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const { user } = await openForm();
+    await screen.findByText(/queued for approval/);
+    await user.click(screen.getByRole('button', { name: 'Submit request' }));
+    expect(await screen.findByText('At most 30 days for this issuer')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import Button from '@material-ui/core/Button';
+import AddIcon from '@material-ui/icons/Add';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { RequestPanelDrawer } from '../Requests/RequestPanelDrawer';
+import { RequestDialog } from './RequestDialog';
+
+export interface RequestCertificateButtonProps {
+  entityRef: string;
+  /** Called with each request the user submits, e.g. to refresh a list. */
+  onSubmitted?(request: CertificateRequest): void;
+}
+
+/** "Request certificate": opens the request form; after submit, shows the request's panel. */
+export const RequestCertificateButton = (props: RequestCertificateButtonProps) => {
+  const { entityRef, onSubmitted } = props;
+  const [open, setOpen] = useState(false);
+  const [submittedId, setSubmittedId] = useState<string>();
+
+  return (
+    <>
+      <Button
+        color="primary"
+        variant="contained"
+        startIcon={<AddIcon />}
+        onClick={() => setOpen(true)}
+      >
+        Request certificate
+      </Button>
+      <RequestDialog
+        entityRef={entityRef}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmitted={request => {
+          setOpen(false);
+          setSubmittedId(request.id);
+          onSubmitted?.(request);
+        }}
+      />
+      <RequestPanelDrawer
+        requestId={submittedId}
+        onClose={() => setSubmittedId(undefined)}
+      />
+    </>
+  );
+};

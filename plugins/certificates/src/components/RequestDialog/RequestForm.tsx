@@ -1,0 +1,229 @@
+import { ChangeEvent, FormEvent, useMemo, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import DialogActions from '@material-ui/core/DialogActions';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Alert from '@material-ui/lab/Alert';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  CertificateRequest,
+  KeyAlgorithmChoice,
+  Violation,
+} from '@internal/plugin-certificates-common';
+import {
+  certificatesApiRef,
+  EntityPolicyResponse,
+  isPolicyViolationError,
+} from '../../api';
+import { DeliveryFields } from './DeliveryFields';
+import { DnsNamesField } from './DnsNamesField';
+import {
+  deliveriesFor,
+  initialFormState,
+  policyChoices,
+  RequestFormState,
+  toRequestInput,
+} from './formState';
+import { useRequestValidation } from './useRequestValidation';
+import { VerdictBanner } from './VerdictBanner';
+import { groupViolations } from './violations';
+
+export interface RequestFormProps {
+  entityRef: string;
+  entityName: string;
+  policy: EntityPolicyResponse;
+  onCancel(): void;
+  onSubmitted(request: CertificateRequest): void;
+  /** Debounce of the policy check while typing. */
+  validationDelayMs?: number;
+}
+
+/** The request form; every field is limited to what the effective policy allows. */
+export const RequestForm = (props: RequestFormProps) => {
+  const { entityRef, entityName, policy, onCancel, onSubmitted } = props;
+  const api = useApi(certificatesApiRef);
+  const choices = useMemo(() => policyChoices(policy), [policy]);
+  const [state, setState] = useState<RequestFormState>(() =>
+    initialFormState(policy, entityName),
+  );
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<Error>();
+  const [submitViolations, setSubmitViolations] = useState<Violation[]>();
+
+  const input = useMemo(() => toRequestInput(entityRef, state), [entityRef, state]);
+  const validation = useRequestValidation(input, props.validationDelayMs);
+  // The latest verdict wins: the one from submit until the user edits again.
+  const violations = submitViolations ?? validation.result?.violations ?? [];
+  const grouped = groupViolations(violations);
+  const errors = grouped.byField;
+
+  const issuer = choices.issuers.find(i => i.id === state.issuer);
+  const deliveries = deliveriesFor(policy, issuer);
+
+  const update = (patch: Partial<RequestFormState>) => {
+    setSubmitViolations(undefined);
+    setSubmitError(undefined);
+    setState(previous => {
+      const next = { ...previous, ...patch };
+      const nextIssuer = choices.issuers.find(i => i.id === next.issuer);
+      const allowed = deliveriesFor(policy, nextIssuer);
+      if (!allowed.includes(next.deliveryKind) && allowed.length > 0) {
+        next.deliveryKind = allowed[0];
+      }
+      return next;
+    });
+  };
+  const text =
+    (field: keyof RequestFormState) => (e: ChangeEvent<HTMLInputElement>) =>
+      update({ [field]: e.target.value });
+  const help = (reasons: string[] | undefined, fallback?: string) =>
+    reasons?.length ? reasons.join(' ') : fallback;
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitting(true);
+    setSubmitError(undefined);
+    try {
+      onSubmitted(await api.createRequest(input));
+    } catch (error) {
+      if (isPolicyViolationError(error)) {
+        setSubmitViolations(error.violations);
+      } else {
+        setSubmitError(error as Error);
+      }
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const blocked = submitViolations
+    ? submitViolations.length > 0
+    : validation.result?.ok === false;
+
+  return (
+    <form onSubmit={onSubmit} aria-label="Certificate request" noValidate>
+      <DnsNamesField
+        value={state.dnsNames}
+        onChange={dnsNames => update({ dnsNames })}
+        errors={errors.dnsNames}
+        nameErrors={grouped.byDnsName}
+      />
+      <TextField
+        id="certificate-request-common-name"
+        label="Common name"
+        value={state.commonName}
+        onChange={text('commonName')}
+        fullWidth
+        margin="dense"
+        error={Boolean(errors.commonName)}
+        helperText={help(errors.commonName, 'Optional; usually the first DNS name.')}
+      />
+      <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
+        <TextField
+          id="certificate-request-key-algorithm"
+          select
+          label="Key algorithm"
+          value={state.keyAlgorithm}
+          onChange={e => update({ keyAlgorithm: e.target.value as KeyAlgorithmChoice })}
+          margin="dense"
+          style={{ minWidth: 160 }}
+          error={Boolean(errors.keyAlgorithm)}
+          helperText={help(errors.keyAlgorithm)}
+        >
+          {choices.keyAlgorithms.map(algorithm => (
+            <MenuItem key={algorithm} value={algorithm}>
+              {algorithm}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          id="certificate-request-validity"
+          label="Validity (days)"
+          type="number"
+          value={state.validityDays}
+          onChange={text('validityDays')}
+          margin="dense"
+          inputProps={{ min: 1, max: choices.maxValidityDays }}
+          error={Boolean(errors.validityDays)}
+          helperText={help(errors.validityDays, `At most ${choices.maxValidityDays}.`)}
+        />
+        <TextField
+          id="certificate-request-issuer"
+          select
+          label="Issuer"
+          value={state.issuer}
+          onChange={text('issuer')}
+          margin="dense"
+          style={{ minWidth: 200 }}
+          error={Boolean(errors.issuer)}
+          helperText={help(errors.issuer)}
+        >
+          {choices.issuers.map(i => (
+            <MenuItem key={i.id} value={i.id}>
+              {i.displayName}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Box>
+      <DeliveryFields
+        state={state}
+        deliveries={deliveries}
+        choices={choices}
+        errors={errors}
+        onChange={update}
+      />
+      <FormControlLabel
+        control={
+          <Checkbox
+            checked={state.clientAuth}
+            onChange={e => update({ clientAuth: e.target.checked })}
+          />
+        }
+        label="Also usable for client authentication (mTLS)"
+      />
+      {errors.clientAuth && <Alert severity="error">{errors.clientAuth.join(' ')}</Alert>}
+      <TextField
+        id="certificate-request-justification"
+        label="Justification"
+        value={state.justification}
+        onChange={text('justification')}
+        multiline
+        minRows={2}
+        fullWidth
+        variant="outlined"
+        margin="dense"
+        error={Boolean(errors.justification)}
+        helperText={help(errors.justification, 'Why you need it; approvers read this.')}
+      />
+      <Box mt={1}>
+        <VerdictBanner
+          validation={
+            submitViolations
+              ? { pending: false, result: { ok: false, violations: submitViolations } }
+              : validation
+          }
+          general={grouped.general}
+        />
+        {submitError && (
+          <Alert severity="error" role="alert">
+            Could not submit the request: {submitError.message}
+          </Alert>
+        )}
+      </Box>
+      <DialogActions>
+        <Button onClick={onCancel}>Cancel</Button>
+        <Button
+          type="submit"
+          color="primary"
+          variant="contained"
+          disabled={submitting || blocked}
+        >
+          Submit request
+        </Button>
+      </DialogActions>
+    </form>
+  );
+};

@@ -1,0 +1,110 @@
+import { useCallback, useEffect, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
+import { ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  CertificateRequest,
+  TERMINAL_REQUEST_STATES,
+} from '@internal/plugin-certificates-common';
+import { certificatesApiRef } from '../../api';
+import { RequestCertificateButton } from '../RequestDialog/RequestCertificateButton';
+import { DateText } from './DateText';
+import { describeDelivery, requestTitle } from './describe';
+import { RequestPanelDrawer } from './RequestPanelDrawer';
+import { RequestStateChip } from './RequestStateChip';
+
+export interface EntityRequestsListProps {
+  entityRef: string;
+  /** Show the "Request certificate" button above the list (default true). */
+  showRequestButton?: boolean;
+  pollIntervalMs?: number;
+}
+
+const columns: TableColumn<CertificateRequest>[] = [
+  {
+    title: 'Certificate',
+    render: r => requestTitle(r),
+    customFilterAndSearch: (term, r) =>
+      [r.commonName, ...r.dnsNames].join(' ').includes(term),
+  },
+  { title: 'DNS names', render: r => r.dnsNames.join(', ') },
+  { title: 'State', field: 'state', render: r => <RequestStateChip state={r.state} /> },
+  { title: 'Requester', field: 'requester' },
+  { title: 'Issuer', field: 'issuer' },
+  { title: 'Delivery', render: r => describeDelivery(r) },
+  {
+    title: 'Submitted',
+    field: 'createdAt',
+    defaultSort: 'desc',
+    render: r => <DateText iso={r.createdAt} />,
+  },
+];
+
+/** The certificate requests of an entity (or only the user's), each opening its panel. */
+export const EntityRequestsList = (props: EntityRequestsListProps) => {
+  const { entityRef, showRequestButton = true, pollIntervalMs = 5000 } = props;
+  const api = useApi(certificatesApiRef);
+  const [mine, setMine] = useState(false);
+  const [items, setItems] = useState<CertificateRequest[]>();
+  const [error, setError] = useState<Error>();
+  const [selected, setSelected] = useState<string>();
+
+  const load = useCallback(async () => {
+    try {
+      const page = await api.listRequests({ entityRef, mine, limit: 100 });
+      setItems(page.items);
+      setError(undefined);
+    } catch (e) {
+      setError(e as Error);
+    }
+  }, [api, entityRef, mine]);
+
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  const active = items?.some(r => !TERMINAL_REQUEST_STATES.includes(r.state));
+  useEffect(() => {
+    if (!active) return undefined;
+    const timer = setInterval(load, pollIntervalMs);
+    return () => clearInterval(timer);
+  }, [active, load, pollIntervalMs]);
+
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" justifyContent="space-between" mb={1}>
+        <FormControlLabel
+          control={<Switch checked={mine} onChange={e => setMine(e.target.checked)} />}
+          label="Only my requests"
+        />
+        {showRequestButton && (
+          <RequestCertificateButton entityRef={entityRef} onSubmitted={() => load()} />
+        )}
+      </Box>
+      {error && !items ? (
+        <ResponseErrorPanel error={error} />
+      ) : (
+        <Table<CertificateRequest>
+          title="Certificate requests"
+          isLoading={!items && !error}
+          data={items ?? []}
+          columns={columns}
+          options={{ paging: (items?.length ?? 0) > 20, pageSize: 20, padding: 'dense' }}
+          onRowClick={(_, row) => row && setSelected(row.id)}
+          emptyContent={
+            <Box p={2}>No certificate requests for this entity yet.</Box>
+          }
+        />
+      )}
+      <RequestPanelDrawer
+        requestId={selected}
+        onClose={() => {
+          setSelected(undefined);
+          load();
+        }}
+      />
+    </Box>
+  );
+};

@@ -1,0 +1,11 @@
+export { EntityRequestsList } from './EntityRequestsList';
+export type { EntityRequestsListProps } from './EntityRequestsList';
+export { RequestPanel } from './RequestPanel';
+export type { RequestPanelProps } from './RequestPanel';
+export { RequestPanelDrawer } from './RequestPanelDrawer';
+export type { RequestPanelDrawerProps } from './RequestPanelDrawer';
+export { RequestStateChip } from './RequestStateChip';
+export { RequestStepper } from './RequestStepper';
+export { DateText } from './DateText';
+export { describeDelivery, requestTitle } from './describe';
+export { ageLabel, absoluteTime, relativeTime } from './time';
