@@ -19,7 +19,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 2000) {
 
 type Seen = { type: string; object: any };
 
-async function openWatch(sim: KubernetesApiSimulator, path: string, query: Record<string, unknown>) {
+async function openWatch(sim: KubernetesApiSimulator, path: string, query: Record<string, string | number | boolean | undefined>) {
   const events: Seen[] = [];
   let done: unknown = 'open';
   const controller = await new Watch(sim.kubeConfig()).watch(
