@@ -10,3 +10,5 @@ export * from './health';
 export * from './ownership';
 export * from './certificates';
 export * from './approvals';
+export * from './policy';
+export * from './names';

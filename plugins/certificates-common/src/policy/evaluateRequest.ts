@@ -1,0 +1,253 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../names/kubernetesNames';
+import { normalizeDnsNames, validateNames } from '../names/dnsNames';
+import { CertificatePolicy } from '../policyTypes';
+import {
+  CertificateRequestInput,
+  DeliveryKind,
+  IssuerInfo,
+  KeyAlgorithmChoice,
+  ValidationResult,
+  Violation,
+} from '../types';
+import { expandTemplate, matchesPattern, templateContext } from './templates';
+
+export const DEFAULT_KEY_ALGORITHMS: readonly KeyAlgorithmChoice[] = [
+  'ECDSA-P256',
+  'ECDSA-P384',
+  'RSA-2048',
+  'RSA-3072',
+  'RSA-4096',
+];
+export const DEFAULT_MAX_VALIDITY_DAYS = 90;
+export const DEFAULT_ALLOWED_NAMESPACES: readonly string[] = ['{{kubernetes.namespace}}'];
+const ALL_DELIVERIES: readonly DeliveryKind[] = ['csr', 'secret', 'cert-manager'];
+
+export interface EvaluationContext {
+  /** The policy that applies (from selectPolicy); undefined → denied. */
+  policy: CertificatePolicy | undefined;
+  entity: Entity;
+  issuers: readonly IssuerInfo[];
+  /** Names of the configured clusters. */
+  clusters: readonly string[];
+  now?: Date;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function isIpAddress(value: string): boolean {
+  if (IPV4.test(value)) {
+    return true;
+  }
+  if (!value.includes(':') || /[^0-9a-fA-F:.]/.test(value)) {
+    return false;
+  }
+  try {
+    return new URL(`http://[${value}]/`).hostname.length > 2;
+  } catch {
+    return false;
+  }
+}
+
+function isUri(value: string): boolean {
+  try {
+    return new URL(value).protocol.length > 1 && !/\s/.test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** The DNS names a policy would suggest for an entity (its patterns without wildcards). */
+export function suggestDnsNames(policy: CertificatePolicy, entity: Entity): string[] {
+  const context = templateContext(entity);
+  return normalizeDnsNames(
+    policy.allowedDnsNames
+      .map(p => expandTemplate(p, context))
+      .filter((p): p is string => !!p && !p.includes('*')),
+  );
+}
+
+/**
+ * The verdict on a request: every violation (per field), and for a compliant
+ * request whether the policy approves it automatically. The form and the
+ * backend both call this, so they agree.
+ */
+export function evaluateRequest(
+  input: CertificateRequestInput,
+  context: EvaluationContext,
+): ValidationResult {
+  const { policy, entity } = context;
+  if (!policy) {
+    return {
+      ok: false,
+      violations: [
+        {
+          field: 'entityRef',
+          reason: `No certificate policy applies to ${stringifyEntityRef(entity)}${
+            input.delivery.namespace ? ` in namespace ${input.delivery.namespace}` : ''
+          }`,
+        },
+      ],
+    };
+  }
+  const violations: Violation[] = [];
+  const add = (field: string, reason: string) => violations.push({ field, reason });
+  const templates = templateContext(entity);
+  const expand = (patterns: readonly string[]) =>
+    patterns
+      .map(p => expandTemplate(p, templates))
+      .filter((p): p is string => p !== undefined);
+
+  // Names: syntax first, then the policy's patterns.
+  const nameViolations = validateNames(input, { allowWildcard: !!policy.allowWildcards });
+  violations.push(...nameViolations);
+  const patterns = expand(policy.allowedDnsNames);
+  input.dnsNames.forEach((raw, index) => {
+    const field = `dnsNames[${index}]`;
+    const name = raw.toLowerCase();
+    if (nameViolations.some(v => v.field === field)) {
+      return;
+    }
+    if (!patterns.some(p => matchesPattern(name, p))) {
+      add(
+        field,
+        `"${name}" is not allowed by policy ${policy.name} (allowed: ${
+          patterns.join(', ') || 'none'
+        })`,
+      );
+    }
+  });
+
+  // Other SAN types only where the policy allows them.
+  const sanTypes = policy.allowedSanTypes ?? ['dns'];
+  const ips = input.ipAddresses ?? [];
+  if (ips.length && !sanTypes.includes('ip')) {
+    add('ipAddresses', `IP address SANs are not allowed by policy ${policy.name}`);
+  } else {
+    ips.forEach((ip, i) => {
+      if (!isIpAddress(ip)) add(`ipAddresses[${i}]`, `"${ip}" is not an IP address`);
+    });
+  }
+  const uris = input.uris ?? [];
+  if (uris.length && !sanTypes.includes('uri')) {
+    add('uris', `URI SANs are not allowed by policy ${policy.name}`);
+  } else {
+    uris.forEach((uri, i) => {
+      if (!isUri(uri)) add(`uris[${i}]`, `"${uri}" is not a URI`);
+    });
+  }
+
+  const keyAlgorithms = policy.keyAlgorithms ?? DEFAULT_KEY_ALGORITHMS;
+  if (!keyAlgorithms.includes(input.keyAlgorithm)) {
+    add(
+      'keyAlgorithm',
+      `${input.keyAlgorithm} is not allowed by policy ${policy.name} (allowed: ${keyAlgorithms.join(', ')})`,
+    );
+  }
+
+  const maxValidity = policy.maxValidityDays ?? DEFAULT_MAX_VALIDITY_DAYS;
+  if (!Number.isInteger(input.validityDays) || input.validityDays < 1) {
+    add('validityDays', 'the validity must be a whole number of days, at least 1');
+  } else if (input.validityDays > maxValidity) {
+    add(
+      'validityDays',
+      `${input.validityDays} days exceeds the maximum of ${maxValidity} days of policy ${policy.name}`,
+    );
+  }
+
+  const issuer = context.issuers.find(i => i.id === input.issuer);
+  const delivery = input.delivery;
+  if (!issuer) {
+    add('issuer', `unknown issuer "${input.issuer}"`);
+  } else if (policy.allowedIssuers && !policy.allowedIssuers.includes(issuer.id)) {
+    add('issuer', `issuer ${issuer.id} is not allowed by policy ${policy.name}`);
+  } else if (!issuer.deliveries.includes(delivery.kind)) {
+    add(
+      'delivery.kind',
+      `issuer ${issuer.id} cannot deliver as ${delivery.kind} (it supports ${issuer.deliveries.join(', ')})`,
+    );
+  }
+
+  const deliveries = policy.deliveries ?? ALL_DELIVERIES;
+  if (!deliveries.includes(delivery.kind)) {
+    add('delivery.kind', `delivery ${delivery.kind} is not allowed by policy ${policy.name}`);
+  }
+  if (delivery.kind === 'csr') {
+    if (!delivery.csr || !delivery.csr.trim()) {
+      add('delivery.csr', 'a PKCS#10 CSR is required for csr delivery');
+    }
+  } else {
+    if (!delivery.cluster) {
+      add('delivery.cluster', 'a cluster is required');
+    } else if (!context.clusters.includes(delivery.cluster)) {
+      add('delivery.cluster', `unknown cluster "${delivery.cluster}"`);
+    } else if (policy.allowedClusters && !policy.allowedClusters.includes(delivery.cluster)) {
+      add('delivery.cluster', `cluster ${delivery.cluster} is not allowed by policy ${policy.name}`);
+    } else if (issuer?.cluster && issuer.cluster !== delivery.cluster) {
+      add('delivery.cluster', `issuer ${issuer.id} serves cluster ${issuer.cluster} only`);
+    }
+    const namespaceProblem = delivery.namespace
+      ? dns1123LabelProblem(delivery.namespace)
+      : 'is required';
+    if (namespaceProblem) {
+      add('delivery.namespace', `the namespace ${namespaceProblem}`);
+    } else {
+      const allowed = expand(policy.allowedNamespaces ?? DEFAULT_ALLOWED_NAMESPACES);
+      if (!allowed.some(p => matchesPattern(delivery.namespace!, p))) {
+        add(
+          'delivery.namespace',
+          `namespace ${delivery.namespace} is not allowed by policy ${policy.name} (allowed: ${
+            allowed.join(', ') || 'none'
+          })`,
+        );
+      }
+    }
+    const secretProblem = delivery.secretName
+      ? dns1123SubdomainProblem(delivery.secretName)
+      : 'is required';
+    if (secretProblem) {
+      add('delivery.secretName', `the Secret name ${secretProblem}`);
+    }
+  }
+
+  if (violations.length) {
+    return { ok: false, violations, policyName: policy.name };
+  }
+  const { autoApprove, pendingReason } = autoApproval(input, policy);
+  return { ok: true, violations, policyName: policy.name, autoApprove, pendingReason };
+}
+
+function autoApproval(
+  input: CertificateRequestInput,
+  policy: CertificatePolicy,
+): { autoApprove: boolean; pendingReason?: string } {
+  const rule = policy.autoApprove;
+  if (rule === true) {
+    return { autoApprove: true };
+  }
+  if (!rule) {
+    return {
+      autoApprove: false,
+      pendingReason: `Policy ${policy.name} requires approval`,
+    };
+  }
+  if (rule.maxValidityDays !== undefined && input.validityDays > rule.maxValidityDays) {
+    return {
+      autoApprove: false,
+      pendingReason: `${input.validityDays} days exceeds the ${rule.maxValidityDays} days that policy ${policy.name} approves automatically`,
+    };
+  }
+  if (rule.issuers && !rule.issuers.includes(input.issuer)) {
+    return {
+      autoApprove: false,
+      pendingReason: `Policy ${policy.name} approves issuer ${input.issuer} only after review`,
+    };
+  }
+  if (rule.deliveries && !rule.deliveries.includes(input.delivery.kind)) {
+    return {
+      autoApprove: false,
+      pendingReason: `Policy ${policy.name} approves ${input.delivery.kind} delivery only after review`,
+    };
+  }
+  return { autoApprove: true };
+}
