@@ -11,6 +11,13 @@ export interface DnsNameOptions {
 
 const LABEL = /^[a-z0-9-]+$/;
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) return false;
+  }
+  return true;
+}
+
 function labelProblem(label: string): string | undefined {
   if (label.length > 63) {
     return `label "${label}" is longer than 63 characters`;
@@ -28,7 +35,7 @@ function labelProblem(label: string): string | undefined {
     const decoded = decodePunycode(label.slice(4));
     if (
       decoded === undefined ||
-      !/[^\x00-\x7f]/.test(decoded) ||
+      isAscii(decoded) ||
       /[^\x80-\u{10ffff}a-z0-9-]/u.test(decoded)
     ) {
       return `label "${label}" is not valid punycode`;
@@ -48,7 +55,7 @@ export function dnsNameProblem(
   if (!name) {
     return 'is empty';
   }
-  if (/[^\x00-\x7f]/.test(name)) {
+  if (!isAscii(name)) {
     return 'contains non-ASCII characters: use the xn-- (punycode) form';
   }
   if (name !== name.toLowerCase()) {
@@ -95,12 +102,7 @@ export function normalizeDnsNames(names: readonly string[]): string[] {
 }
 
 function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
+  return new TextEncoder().encode(text).length;
 }
 
 /**

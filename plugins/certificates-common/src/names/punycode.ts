@@ -54,7 +54,7 @@ export function decodePunycode(input: string): string | undefined {
       const digit = digitValue(input.charCodeAt(index++));
       if (digit >= BASE || digit > Math.floor((MAX_INT - i) / w)) return undefined;
       i += digit * w;
-      const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+      const t = Math.min(Math.max(k - bias, T_MIN), T_MAX);
       if (digit < t) break;
       if (w > Math.floor(MAX_INT / (BASE - t))) return undefined;
       w *= BASE - t;
