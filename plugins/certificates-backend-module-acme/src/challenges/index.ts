@@ -1,0 +1,3 @@
+export * from './types';
+export * from './Http01ChallengeResponder';
+export * from './WebhookChallengeSolver';

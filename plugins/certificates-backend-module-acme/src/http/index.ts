@@ -1,0 +1,2 @@
+export * from './trust';
+export * from './getText';

@@ -1,0 +1,2 @@
+export * from './AcmeStateStore';
+export * from './FileAcmeStateStore';
