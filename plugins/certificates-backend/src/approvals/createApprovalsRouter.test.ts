@@ -1,0 +1,193 @@
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  auditReadPermission,
+  CertificatePolicy,
+} from '@internal/plugin-certificates-common';
+import express from 'express';
+import request from 'supertest';
+import { DatabaseAuditLog } from '../audit';
+import { applyDatabaseMigrations } from '../database';
+import { ApprovalService } from './ApprovalService';
+import { createApprovalsRouter } from './createApprovalsRouter';
+import { DatabaseDecisionStore } from './DecisionStore';
+import { CountingIssuance, pendingRequest, TableRequests } from './__testUtils__/TableRequests';
+
+jest.setTimeout(60_000);
+
+const policy: CertificatePolicy = {
+  name: 'internal',
+  allowedDnsNames: ['*.example.com'],
+  approvals: { required: 1, approvers: ['group:default/security'] },
+};
+
+const as = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+
+describe('createApprovalsRouter', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  async function setup() {
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations({ knex });
+    const requests = await TableRequests.create(knex);
+    const issuance = new CountingIssuance(requests);
+    const audit = DatabaseAuditLog.create({ knex });
+    const permissions = mockServices.permissions.mock();
+    // Allow everything except the audit trail for non-security users.
+    permissions.authorizeConditional.mockImplementation(async reqs =>
+      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+    );
+    permissions.authorize.mockImplementation(async (reqs, opts) =>
+      reqs.map(r => ({
+        result:
+          r.permission.name === auditReadPermission.name &&
+          !(opts?.credentials.principal as any).userEntityRef.includes('sec')
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })),
+    );
+    const userInfo = mockServices.userInfo.mock({
+      async getUserInfo(credentials: any) {
+        const ref = credentials.principal.userEntityRef as string;
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs: ref.includes('sec') ? [ref, 'group:default/security'] : [ref],
+        };
+      },
+    });
+    const service = ApprovalService.create({
+      knex,
+      requests,
+      decisions: DatabaseDecisionStore.create({ knex }),
+      audit,
+      permissions,
+      issuance,
+      policyByName: name => (name === 'internal' ? policy : undefined),
+      logger: mockServices.logger.mock(),
+    });
+    const app = express();
+    app.use(
+      createApprovalsRouter({
+        service,
+        audit,
+        permissions,
+        httpAuth: mockServices.httpAuth(),
+        userInfo,
+      }),
+    );
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger: mockServices.rootLogger(),
+      }).error(),
+    );
+    return { app, requests, issuance, audit };
+  }
+
+  it('approves through the API and shows it in history and audit', async () => {
+    const { app, requests, issuance } = await setup();
+    const r = pendingRequest();
+    await requests.add(r);
+
+    const queue = await request(app).get('/approvals').set('Authorization', as('sec1'));
+    expect(queue.status).toBe(200);
+    expect(queue.body.items.map((i: any) => i.id)).toEqual([r.id]);
+    expect(
+      (await request(app).get('/approvals/count').set('Authorization', as('sec1'))).body,
+    ).toEqual({ pending: 1 });
+
+    const res = await request(app)
+      .post(`/requests/${r.id}/decision`)
+      .set('Authorization', as('sec1'))
+      .send({ decision: 'approve' });
+    expect(res.status).toBe(200);
+    expect(res.body.state).toBe('issued');
+    expect(issuance.calls.get(r.id)).toBe(1);
+
+    const again = await request(app)
+      .post(`/requests/${r.id}/decision`)
+      .set('Authorization', as('sec2'))
+      .send({ decision: 'approve' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.name).toBe('ConflictError');
+
+    const history = await request(app).get('/approvals/history').set('Authorization', as('sec1'));
+    expect(history.body.items.map((i: any) => i.id)).toEqual([r.id]);
+
+    const audit = await request(app)
+      .get('/audit')
+      .query({ action: 'approved' })
+      .set('Authorization', as('sec1'));
+    expect(audit.status).toBe(200);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ requestId: r.id, actor: 'user:default/sec1' }),
+    ]);
+    const forbidden = await request(app).get('/audit').set('Authorization', as('dev'));
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('rejects bad input and changes nothing', async () => {
+    const { app, requests, issuance, audit } = await setup();
+    const r = pendingRequest();
+    await requests.add(r);
+    const cases: Array<[string, object, number]> = [
+      [`/requests/${r.id}/decision`, { decision: 'deny' }, 400],
+      [`/requests/${r.id}/decision`, { decision: 'deny', reason: '   ' }, 400],
+      [`/requests/${r.id}/decision`, { decision: 'maybe' }, 400],
+      [`/requests/${r.id}/decision`, {}, 400],
+      ['/requests/nope/decision', { decision: 'approve' }, 404],
+      ['/approvals/bulk', { ids: [r.id], decision: 'deny' }, 400],
+      ['/approvals/bulk', { ids: [], decision: 'approve' }, 400],
+    ];
+    for (const [path, body, status] of cases) {
+      const res = await request(app).post(path).set('Authorization', as('sec1')).send(body);
+      expect({ path, body, status: res.status }).toEqual({ path, body, status });
+      expect(res.body.error.name).toBeDefined();
+    }
+    // The requester may not decide, whatever the permission policy says.
+    const own = await request(app)
+      .post(`/requests/${r.id}/decision`)
+      .set('Authorization', as('dev'))
+      .send({ decision: 'approve' });
+    expect(own.status).toBe(403);
+    expect(
+      (await request(app).get('/approvals').query({ minAgeHours: '-1' }).set('Authorization', as('sec1'))).status,
+    ).toBe(400);
+    expect(
+      (await request(app).get('/audit').query({ action: 'exploded' }).set('Authorization', as('sec1'))).status,
+    ).toBe(400);
+
+    expect((await requests.get(r.id))?.state).toBe('pending');
+    expect(issuance.calls.size).toBe(0);
+    expect((await audit.list({})).items).toEqual([]);
+    const unauthenticated = await request(app)
+      .get('/approvals')
+      .set('Authorization', mockCredentials.none.header());
+    expect(unauthenticated.status).toBe(401);
+  });
+
+  it('decides in bulk with a result per id', async () => {
+    const { app, requests } = await setup();
+    const a = pendingRequest();
+    const b = pendingRequest({ requester: 'user:default/sec1' });
+    await requests.add(a);
+    await requests.add(b);
+    const res = await request(app)
+      .post('/approvals/bulk')
+      .set('Authorization', as('sec1'))
+      .send({ ids: [a.id, b.id, 'missing'], decision: 'deny', reason: 'not needed' });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { id: a.id, ok: true, state: 'denied' },
+      { id: b.id, ok: false, error: expect.objectContaining({ name: 'NotAllowedError' }) },
+      { id: 'missing', ok: false, error: expect.objectContaining({ name: 'NotFoundError' }) },
+    ]);
+    expect((await requests.get(a.id))?.state).toBe('denied');
+    expect((await requests.get(b.id))?.state).toBe('pending');
+  });
+});

@@ -1,0 +1,185 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, serializeError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { auditReadPermission, AuditAction, CertificateRequest } from '@internal/plugin-certificates-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { AuditLog } from '../audit';
+import { CallerIdentity, getCaller } from '../service/identity';
+import { ApprovalService, DecideInput, QueueFilter } from './ApprovalService';
+
+/** Decides and lists requests that live outside the request store (in-cluster). */
+export interface ExternalApprovals {
+  /** Whether this id belongs to this source. */
+  owns(id: string): boolean;
+  queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]>;
+  decide(input: DecideInput): Promise<CertificateRequest>;
+}
+
+const decisionBody = z
+  .object({
+    decision: z.enum(['approve', 'deny']),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .refine(b => b.decision !== 'deny' || !!b.reason, {
+    message: 'A reason is required to deny a request',
+    path: ['reason'],
+  });
+
+const bulkBody = z
+  .object({
+    ids: z.array(z.string().min(1).max(512)).min(1).max(200),
+    decision: z.enum(['approve', 'deny']),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .refine(b => b.decision !== 'deny' || !!b.reason, {
+    message: 'A reason is required to deny a request',
+    path: ['reason'],
+  });
+
+const AUDIT_ACTIONS: AuditAction[] = [
+  'created', 'approved', 'denied', 'cancelled', 'issuing', 'issued', 'failed',
+  'renewed', 'revoked', 'in-cluster-approved', 'in-cluster-denied',
+];
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
+}
+
+function many(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = (Array.isArray(value) ? value : [value]).filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+  return list.length ? list : undefined;
+}
+
+function one(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Routes: decisions, the approvers' queue, history and the audit trail. */
+export function createApprovalsRouter(options: {
+  service: ApprovalService;
+  audit: AuditLog;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  external?: ExternalApprovals[];
+}): express.Router {
+  const { service, audit, permissions } = options;
+  const external = options.external ?? [];
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  const caller = (req: express.Request) => getCaller(req, options);
+
+  const decideOne = (input: DecideInput) => {
+    const source = external.find(e => e.owns(input.requestId));
+    return source ? source.decide(input) : service.decide(input);
+  };
+
+  const queue = async (who: CallerIdentity, filter: QueueFilter) => {
+    const lists = await Promise.all([
+      service.queue(who, filter),
+      ...external.map(e => e.queue(who, filter)),
+    ]);
+    return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  };
+
+  const queueFilter = (query: express.Request['query']): QueueFilter => {
+    const minAge = one(query.minAgeHours);
+    const minAgeHours = minAge === undefined ? undefined : Number(minAge);
+    if (minAgeHours !== undefined && !(Number.isFinite(minAgeHours) && minAgeHours >= 0)) {
+      throw new InputError('minAgeHours must be a non-negative number');
+    }
+    return { issuer: many(query.issuer), owner: many(query.owner), minAgeHours };
+  };
+
+  router.post('/requests/:id/decision', async (req, res) => {
+    const who = await caller(req);
+    const body = parse(decisionBody, req.body);
+    res.json(await decideOne({ caller: who, requestId: req.params.id, ...body }));
+  });
+
+  router.post('/approvals/bulk', async (req, res) => {
+    const who = await caller(req);
+    const body = parse(bulkBody, req.body);
+    const results = [];
+    // One at a time: each decision is its own transaction and audit record.
+    for (const id of [...new Set(body.ids)]) {
+      try {
+        const request = await decideOne({
+          caller: who,
+          requestId: id,
+          decision: body.decision,
+          reason: body.reason,
+        });
+        results.push({ id, ok: true, state: request.state });
+      } catch (error) {
+        const { name, message } = serializeError(error as Error);
+        results.push({ id, ok: false, error: { name, message } });
+      }
+    }
+    res.json({ results });
+  });
+
+  router.get('/approvals', async (req, res) => {
+    const who = await caller(req);
+    res.json({ items: await queue(who, queueFilter(req.query)) });
+  });
+
+  router.get('/approvals/count', async (req, res) => {
+    const who = await caller(req);
+    res.json({ pending: (await queue(who, {})).length });
+  });
+
+  router.get('/approvals/history', async (req, res) => {
+    const who = await caller(req);
+    res.json({ items: await service.history(who) });
+  });
+
+  router.get('/audit', async (req, res) => {
+    const who = await caller(req);
+    const [decision] = await permissions.authorize([{ permission: auditReadPermission }], {
+      credentials: who.credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You are not allowed to read the audit trail.');
+    }
+    const actions = many(req.query.action);
+    if (actions?.some(a => !AUDIT_ACTIONS.includes(a as AuditAction))) {
+      throw new InputError(`action must be one of ${AUDIT_ACTIONS.join(', ')}`);
+    }
+    const limitText = one(req.query.limit);
+    const limit = limitText === undefined ? undefined : Number(limitText);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+      throw new InputError('limit must be a positive integer');
+    }
+    res.json(
+      await audit.list({
+        entityRef: one(req.query.entityRef),
+        actor: one(req.query.actor),
+        requestId: one(req.query.requestId),
+        action: actions as AuditAction[] | undefined,
+        from: one(req.query.from),
+        to: one(req.query.to),
+        limit,
+        cursor: one(req.query.cursor),
+      }),
+    );
+  });
+
+  return router;
+}

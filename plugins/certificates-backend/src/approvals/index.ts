@@ -1,0 +1,15 @@
+export { ApprovalService } from './ApprovalService';
+export type { DecideInput, QueueFilter } from './ApprovalService';
+export { DatabaseDecisionStore } from './DecisionStore';
+export { createApprovalsRouter } from './createApprovalsRouter';
+export type { ExternalApprovals } from './createApprovalsRouter';
+export type { ApprovalIssuancePort, ApprovalRequestsPort, PolicyLookup } from './ports';
+export {
+  requestResourceRef,
+  requestPermissionRules,
+  requestConditions,
+  createRequestConditionalDecision,
+  matchesRequestCriteria,
+} from './requestPermissions';
+export type { RequestQuery } from './requestPermissions';
+export { resumeApprovedRequests } from './resumeApproved';
