@@ -131,6 +131,7 @@ function toRow(r: DbRow): InventoryRow {
     requestId: orUndefined(r.request_id),
     details: JSON.parse(r.details),
     chainPem: orUndefined(r.chain_pem),
+    goneAt: orUndefined(r.gone_at),
   };
 }
 

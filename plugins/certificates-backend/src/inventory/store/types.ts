@@ -43,6 +43,8 @@ export interface InventoryRow {
   requestId?: string;
   details: InventoryRowDetails;
   chainPem?: string;
+  /** Set (read-only) when the Secret disappeared. */
+  goneAt?: string;
 }
 
 /** A condition on rows, produced from permission decisions. */

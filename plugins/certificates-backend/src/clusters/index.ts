@@ -1,0 +1,6 @@
+export { ConfigClusterRegistry } from './ClusterRegistry';
+export type {
+  ClusterRegistry,
+  ClusterHandle,
+  DemoClusterFactory,
+} from './ClusterRegistry';

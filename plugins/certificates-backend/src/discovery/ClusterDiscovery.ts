@@ -1,0 +1,370 @@
+import { ApisApi } from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ClusterHandle } from '../clusters';
+import { certificateId } from '../inventory/parsing';
+import { InventoryStore, KubernetesObjectRecord } from '../inventory/store';
+import { describeFailure } from './errors';
+import {
+  EvaluationContext,
+  RelatedLabels,
+  reevaluateRow,
+  rowFromSecret,
+} from './evaluate';
+import { InventoryWriter } from './InventoryWriter';
+import {
+  CERT_MANAGER_GROUP,
+  CERT_MANAGER_KINDS,
+  GATEWAY_GROUP,
+  GATEWAYS,
+  INGRESSES,
+  RawObject,
+  SECRETS,
+  WatchedKind,
+} from './kinds';
+import { NamespaceFilter } from './namespaceFilter';
+import { toObjectRecord } from './relations';
+import { ResourceSync, ResourceSyncOptions } from './ResourceSync';
+
+export interface ClusterDiscoveryOptions {
+  cluster: ClusterHandle;
+  store: InventoryStore;
+  writer: InventoryWriter;
+  logger: LoggerService;
+  context: () => EvaluationContext;
+  namespaces: NamespaceFilter;
+  sync?: Pick<
+    ResourceSyncOptions,
+    'pageSize' | 'requestTimeoutMs' | 'watchTimeoutSeconds' | 'backoff'
+  >;
+  /** Called after the status of the cluster changed. */
+  onStatus?: (state: 'ok' | 'degraded' | 'syncing', reason?: string) => void;
+}
+
+const key = (namespace: string, name: string) => `${namespace}/${name}`;
+
+/** Discovery of one cluster: relations first, then TLS Secrets, then watches. */
+export class ClusterDiscovery {
+  private readonly syncs: ResourceSync[] = [];
+  private readonly objects = new Map<
+    string,
+    Map<string, KubernetesObjectRecord>
+  >();
+  private related = new Map<string, RelatedLabels>();
+  private running = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private live = new Map<string, string | undefined>();
+  private seen = new Set<string>();
+  private forceReparse = false;
+  private readonly errors = new Map<string, string>();
+  private lastState: 'ok' | 'degraded' | 'syncing' | undefined;
+
+  constructor(private readonly options: ClusterDiscoveryOptions) {}
+
+  get name(): string {
+    return this.options.cluster.name;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.setStatus('syncing');
+    let groups: Set<string>;
+    try {
+      groups = await this.apiGroups();
+    } catch (e) {
+      const failure = describeFailure(e);
+      this.degrade('discovery', failure.reason);
+      this.retryTimer = setTimeout(() => {
+        if (this.running) this.start().catch(() => undefined);
+      }, 5_000 + Math.random() * 5_000);
+      return;
+    }
+    const kinds: WatchedKind[] = [INGRESSES];
+    if (groups.has(CERT_MANAGER_GROUP)) kinds.push(...CERT_MANAGER_KINDS);
+    if (groups.has(GATEWAY_GROUP)) kinds.push(GATEWAYS);
+    const relationSyncs = kinds.map(k => this.createSync(k));
+    relationSyncs.forEach(s => s.start());
+    // Ownership through Certificates and Ingresses needs them before Secrets;
+    // a slow relation only delays, a late one re-judges what it references.
+    await Promise.race([
+      Promise.all(relationSyncs.map(s => s.firstList)),
+      new Promise(resolve => setTimeout(resolve, 10_000).unref()),
+    ]);
+    if (!this.running) return;
+    const secrets = this.createSync(SECRETS);
+    secrets.start();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.retryTimer);
+    this.syncs.forEach(s => s.stop());
+  }
+
+  /** Full relist of every kind; `reparse` ignores unchanged resourceVersions. */
+  relist(options: { reparse?: boolean } = {}): void {
+    if (options.reparse) this.forceReparse = true;
+    for (const s of this.syncs) s.relist();
+  }
+
+  /** Waits until all handlers queued so far ran and their rows are committed. */
+  async idle(): Promise<void> {
+    await Promise.all(this.syncs.map(s => s.idle()));
+    await this.options.writer.flush();
+  }
+
+  /** Judges every live row again (owners, time); writes the ones that changed. */
+  async reevaluateAll(): Promise<number> {
+    await this.options.writer.flush();
+    let changed = 0;
+    const ctx = this.options.context();
+    await this.options.store.forEachRow(this.name, async rows => {
+      for (const row of rows) {
+        const next = reevaluateRow(
+          row,
+          this.relatedFor(row.namespace, row.secretName),
+          ctx,
+        );
+        if (next) {
+          changed++;
+          this.options.writer.upsert(next);
+        }
+      }
+    });
+    await this.options.writer.flush();
+    return changed;
+  }
+
+  private async apiGroups(): Promise<Set<string>> {
+    const api = this.options.cluster.kubeConfig.makeApiClient(ApisApi);
+    const timeout = this.options.sync?.requestTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const groups = await Promise.race([
+      api.getAPIVersions(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              Object.assign(new Error('request timed out'), {
+                name: 'AbortError',
+              }),
+            ),
+          timeout,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return new Set((groups.groups ?? []).map(g => g.name));
+  }
+
+  private relatedFor(namespace: string, name: string): RelatedLabels {
+    return this.related.get(key(namespace, name)) ?? { ingressLabels: [] };
+  }
+
+  private rebuildRelated() {
+    const related = new Map<string, RelatedLabels>();
+    const entry = (k: string) => {
+      let e = related.get(k);
+      if (!e) related.set(k, (e = { ingressLabels: [] }));
+      return e;
+    };
+    for (const [kind, records] of this.objects) {
+      for (const record of records.values()) {
+        for (const ref of record.refs) {
+          const e = entry(key(ref.secretNamespace, ref.secretName));
+          if (kind === 'Certificate') {
+            // secretTemplate labels land on the Secret; the Certificate's own labels count too.
+            e.certificateLabels = record.labels;
+          } else if (kind === 'Ingress' || kind === 'Gateway') {
+            e.ingressLabels.push(record.labels);
+          }
+        }
+      }
+    }
+    this.related = related;
+  }
+
+  private async rejudge(records: Array<KubernetesObjectRecord | undefined>) {
+    const ids = new Set<string>();
+    for (const r of records) {
+      for (const ref of r?.refs ?? [])
+        ids.add(certificateId(this.name, ref.secretNamespace, ref.secretName));
+    }
+    if (ids.size === 0) return;
+    await this.options.writer.flush();
+    const ctx = this.options.context();
+    for (const row of await this.options.store.getRows([...ids])) {
+      if (!row.goneAt) {
+        const next = reevaluateRow(
+          row,
+          this.relatedFor(row.namespace, row.secretName),
+          ctx,
+        );
+        if (next) this.options.writer.upsert(next);
+      }
+    }
+  }
+
+  private createSync(kind: WatchedKind): ResourceSync {
+    const handler =
+      kind.kind === 'Secret'
+        ? this.secretHandler(kind)
+        : this.relationHandler(kind);
+    const sync = new ResourceSync({
+      kubeConfig: this.options.cluster.kubeConfig,
+      kind,
+      handler,
+      logger: this.options.logger.child({
+        cluster: this.name,
+        kind: kind.kind,
+      }),
+      ...this.options.sync,
+    });
+    this.syncs.push(sync);
+    return sync;
+  }
+
+  private relationHandler(kind: WatchedKind) {
+    let fresh = new Map<string, KubernetesObjectRecord>();
+    const current = () => {
+      let m = this.objects.get(kind.kind);
+      if (!m) this.objects.set(kind.kind, (m = new Map()));
+      return m;
+    };
+    return {
+      onListStart: () => {
+        fresh = new Map();
+      },
+      onListPage: (items: RawObject[]) => {
+        for (const item of items) {
+          const ns = item.metadata?.namespace ?? '';
+          if (
+            kind.kind !== 'ClusterIssuer' &&
+            !this.options.namespaces.allows(ns)
+          )
+            continue;
+          const record = toObjectRecord(kind.kind, item);
+          fresh.set(key(record.namespace, record.name), record);
+        }
+      },
+      onListDone: async () => {
+        const old = current();
+        const removed = [...old.entries()]
+          .filter(([k]) => !fresh.has(k))
+          .map(([, r]) => r);
+        await this.options.store.upsertObjects(this.name, [...fresh.values()]);
+        await this.options.store.deleteObjects(this.name, removed);
+        this.objects.set(kind.kind, fresh);
+        this.rebuildRelated();
+        await this.rejudge([...removed, ...fresh.values()]);
+        this.clearError(kind.kind);
+      },
+      onEvent: async (type: string, item: RawObject) => {
+        const ns = item.metadata?.namespace ?? '';
+        if (
+          kind.kind !== 'ClusterIssuer' &&
+          !this.options.namespaces.allows(ns)
+        )
+          return;
+        const record = toObjectRecord(kind.kind, item);
+        const k = key(record.namespace, record.name);
+        const map = current();
+        const before = map.get(k);
+        if (type === 'DELETED') {
+          map.delete(k);
+          await this.options.store.deleteObjects(this.name, [record]);
+        } else {
+          map.set(k, record);
+          await this.options.store.upsertObjects(this.name, [record]);
+        }
+        this.rebuildRelated();
+        await this.rejudge([before, type === 'DELETED' ? undefined : record]);
+      },
+      onError: (reason: string) => this.degrade(kind.kind, reason),
+    };
+  }
+
+  private secretHandler(_kind: WatchedKind) {
+    const writer = this.options.writer;
+    return {
+      onListStart: async () => {
+        await writer.flush();
+        const versions = await this.options.store.listLiveVersions(this.name);
+        this.live = new Map(versions.map(v => [v.id, v.resourceVersion]));
+        this.seen = new Set();
+      },
+      onListPage: (items: RawObject[]) => {
+        const ctx = this.options.context();
+        for (const item of items) {
+          const ns = item.metadata?.namespace ?? '';
+          if (!this.options.namespaces.allows(ns)) continue;
+          const id = certificateId(this.name, ns, item.metadata?.name ?? '');
+          this.seen.add(id);
+          const rv = item.metadata?.resourceVersion;
+          if (!this.forceReparse && rv && this.live.get(id) === rv) continue;
+          writer.upsert(
+            rowFromSecret(
+              this.name,
+              item,
+              this.relatedFor(ns, item.metadata?.name ?? ''),
+              ctx,
+            ),
+          );
+        }
+      },
+      onListDone: async () => {
+        for (const id of this.live.keys()) {
+          if (!this.seen.has(id)) writer.gone(id);
+        }
+        this.live = new Map();
+        this.seen = new Set();
+        this.forceReparse = false;
+        await writer.flush();
+        const now = this.options.context().now().toISOString();
+        await this.options.store.touchCluster(this.name, now);
+        this.clearError('Secret');
+        this.clearError('discovery');
+        this.setStatus('ok');
+      },
+      onEvent: (type: string, item: RawObject) => {
+        const ns = item.metadata?.namespace ?? '';
+        const name = item.metadata?.name ?? '';
+        if (!this.options.namespaces.allows(ns)) return;
+        if (type === 'DELETED') {
+          writer.gone(certificateId(this.name, ns, name));
+        } else {
+          writer.upsert(
+            rowFromSecret(
+              this.name,
+              item,
+              this.relatedFor(ns, name),
+              this.options.context(),
+            ),
+          );
+        }
+      },
+      onError: (reason: string) => this.degrade('Secret', reason),
+    };
+  }
+
+  private degrade(source: string, reason: string) {
+    this.errors.set(source, reason);
+    this.setStatus('degraded', `${source}: ${reason}`);
+  }
+
+  private clearError(source: string) {
+    this.errors.delete(source);
+  }
+
+  private setStatus(state: 'ok' | 'degraded' | 'syncing', reason?: string) {
+    if (state === 'ok' && this.errors.size > 0) {
+      const [source, r] = [...this.errors.entries()][0];
+      state = 'degraded';
+      reason = `${source}: ${r}`;
+    }
+    this.lastState = state;
+    this.options.onStatus?.(state, reason);
+  }
+
+  get state(): 'ok' | 'degraded' | 'syncing' | undefined {
+    return this.lastState;
+  }
+}

@@ -1,0 +1,68 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  OwnershipEntity,
+} from '@internal/plugin-certificates-common';
+
+/** The owner of an entity as a full ref (spec.owner defaults to kind Group). */
+export function ownerRefOf(entity: Entity): string | undefined {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || owner === '') return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+export function toOwnershipEntity(entity: Entity): OwnershipEntity {
+  return {
+    entityRef: stringifyEntityRef(entity),
+    ownerRef: ownerRefOf(entity),
+    annotations: entity.metadata.annotations,
+  };
+}
+
+/** Entities that can own Kubernetes objects, read with the plugin's own credentials. */
+export async function loadOwnershipEntities(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+}): Promise<OwnershipEntity[]> {
+  const credentials = await options.auth.getOwnServiceCredentials();
+  const { items } = await options.catalog.getEntities(
+    {
+      filter: [
+        {
+          [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+        {
+          [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
+      ],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.annotations',
+        'spec.owner',
+      ],
+    },
+    { credentials },
+  );
+  return items.map(toOwnershipEntity);
+}

@@ -1,0 +1,118 @@
+import {
+  computeHealth,
+  EntityOwnershipIndex,
+  HealthThresholds,
+  NamespaceMapping,
+  resolveOwnership,
+} from '@internal/plugin-certificates-common';
+import { certificateId, parseTlsData, TrustStore } from '../inventory/parsing';
+import { InventoryRow } from '../inventory/store';
+import { RawObject } from './kinds';
+
+/** Shared inputs of every verdict; replaced as the catalog or roots change. */
+export interface EvaluationContext {
+  trust: TrustStore;
+  thresholds: HealthThresholds;
+  approvedIssuers: string[];
+  entities: EntityOwnershipIndex;
+  namespaceMappings: NamespaceMapping[];
+  now(): Date;
+}
+
+/** Labels of the objects related to one Secret. */
+export interface RelatedLabels {
+  certificateLabels?: Record<string, string>;
+  ingressLabels: Array<Record<string, string> | undefined>;
+}
+
+/** Label or annotation the portal puts on Secrets it delivers. */
+export const REQUEST_ID_KEY = 'certificates.backstage.io/request-id';
+
+function judge(
+  row: Omit<
+    InventoryRow,
+    'status' | 'findings' | 'entityRef' | 'ownerRef' | 'ownershipRule'
+  >,
+  related: RelatedLabels,
+  ctx: EvaluationContext,
+): InventoryRow {
+  const ownership = resolveOwnership({
+    cluster: row.cluster,
+    namespace: row.namespace,
+    secretLabels: row.labels,
+    certificateLabels: related.certificateLabels,
+    ingressLabels: related.ingressLabels,
+    entities: ctx.entities,
+    namespaceMappings: ctx.namespaceMappings,
+  });
+  const verdict = computeHealth(row.details.leaf, {
+    now: ctx.now(),
+    thresholds: ctx.thresholds,
+    chainTrusted: row.details.chainTrusted,
+    approvedIssuers: ctx.approvedIssuers,
+    keyMatches: row.details.keyMatches,
+    owned: Boolean(ownership.entityRef || ownership.ownerRef),
+  });
+  return {
+    ...row,
+    status: verdict.status,
+    findings: verdict.findings.map(f => f.kind),
+    entityRef: ownership.entityRef,
+    ownerRef: ownership.ownerRef,
+    ownershipRule: ownership.rule,
+    details: { ...row.details, findingDetails: verdict.findings },
+  };
+}
+
+/** One inventory row from a TLS Secret. The key is compared, never kept. */
+export function rowFromSecret(
+  cluster: string,
+  secret: RawObject,
+  related: RelatedLabels,
+  ctx: EvaluationContext,
+): InventoryRow {
+  const namespace = secret.metadata?.namespace ?? '';
+  const name = secret.metadata?.name ?? '';
+  const parsed = parseTlsData(secret.data, ctx.trust);
+  const requestId =
+    secret.metadata?.labels?.[REQUEST_ID_KEY] ??
+    secret.metadata?.annotations?.[REQUEST_ID_KEY];
+  return judge(
+    {
+      id: certificateId(cluster, namespace, name),
+      cluster,
+      namespace,
+      secretName: name,
+      resourceVersion: secret.metadata?.resourceVersion,
+      labels: secret.metadata?.labels,
+      requestId,
+      chainPem: parsed.chainPem,
+      details: {
+        leaf: parsed.leaf,
+        chain: parsed.chain,
+        findingDetails: [],
+        parseError: parsed.parseError,
+        chainTrusted: parsed.chainTrusted,
+        keyMatches: parsed.keyMatches,
+      },
+    },
+    related,
+    ctx,
+  );
+}
+
+/** The row judged again (time passed, owners or relations changed); undefined if unchanged. */
+export function reevaluateRow(
+  row: InventoryRow,
+  related: RelatedLabels,
+  ctx: EvaluationContext,
+): InventoryRow | undefined {
+  const next = judge(row, related, ctx);
+  const same =
+    next.status === row.status &&
+    next.findings.join() === row.findings.join() &&
+    next.entityRef === row.entityRef &&
+    next.ownerRef === row.ownerRef &&
+    next.ownershipRule === row.ownershipRule;
+  return same ? undefined : next;
+}

@@ -1,0 +1,8 @@
+export { DiscoveryService } from './DiscoveryService';
+export type { DiscoveryServiceOptions } from './DiscoveryService';
+export {
+  loadOwnershipEntities,
+  toOwnershipEntity,
+  ownerRefOf,
+} from './catalogEntities';
+export { REQUEST_ID_KEY } from './evaluate';
