@@ -11,6 +11,7 @@ import {
   TestLeaf,
 } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
+import { OwnershipEntity } from '@internal/plugin-certificates-common';
 import { DiscoveryService } from './DiscoveryService';
 
 jest.setTimeout(30_000);
@@ -103,7 +104,7 @@ describe('DiscoveryService against the Kubernetes API simulator', () => {
         { namespace: 'team-b-*', owner: 'group:default/team-b' },
       ],
       namespaces: { exclude: ['kube-system'] },
-      loadEntities: async () => [
+      loadEntities: async (): Promise<OwnershipEntity[]> => [
         {
           entityRef: 'component:default/shop',
           ownerRef: 'group:default/team-shop',
