@@ -1,0 +1,87 @@
+import { PermissionsRegistryService } from '@backstage/backend-plugin-api';
+import {
+  ConditionTransformer,
+  createConditionExports,
+  createConditionTransformer,
+  createPermissionResourceRef,
+  createPermissionRule,
+} from '@backstage/plugin-permission-node';
+import {
+  CERTIFICATE_RESOURCE_TYPE,
+  CertificateSummary,
+  certificateReadPermission,
+  certificateRenewPermission,
+  certificateRevokePermission,
+} from '@internal/plugin-certificates-common';
+import { z } from 'zod';
+import { CertificateQueryFilter } from '../store';
+
+/** The inventory row as a permission resource; conditions become SQL filters. */
+export const certificateResourceRef = createPermissionResourceRef<
+  CertificateSummary,
+  CertificateQueryFilter
+>().with({ pluginId: 'certificates', resourceType: CERTIFICATE_RESOURCE_TYPE });
+
+const isEntityOwner = createPermissionRule({
+  name: 'isEntityOwner',
+  description:
+    "Allow certificates whose owner team is one of the given refs (the caller's ownership refs)",
+  resourceRef: certificateResourceRef,
+  paramsSchema: z.object({
+    claims: z
+      .array(z.string())
+      .describe('Owner refs, e.g. group:default/team-a'),
+  }),
+  apply: (resource, { claims }) =>
+    !!resource.ownerRef && claims.includes(resource.ownerRef),
+  toQuery: ({ claims }) => ({ key: 'owner_ref', values: claims }),
+});
+
+const hasIssuer = createPermissionRule({
+  name: 'hasIssuer',
+  description:
+    'Allow certificates issued by one of the given issuers (issuer distinguished names)',
+  resourceRef: certificateResourceRef,
+  paramsSchema: z.object({
+    issuers: z.array(z.string()).describe('Issuer distinguished names'),
+  }),
+  apply: (resource, { issuers }) =>
+    !!resource.issuer && issuers.includes(resource.issuer),
+  toQuery: ({ issuers }) => ({ key: 'issuer', values: issuers }),
+});
+
+export const certificatePermissionRules = { isEntityOwner, hasIssuer };
+
+/** For permission policies: `certificateConditions.isEntityOwner({ claims })`. */
+export const {
+  conditions: certificateConditions,
+  createConditionalDecision: createCertificateConditionalDecision,
+} = createConditionExports({
+  pluginId: 'certificates',
+  resourceType: CERTIFICATE_RESOURCE_TYPE,
+  rules: certificatePermissionRules,
+});
+
+/** Turns conditional decisions into store filters. */
+export const transformCertificateConditions: ConditionTransformer<CertificateQueryFilter> =
+  createConditionTransformer<
+    CertificateQueryFilter,
+    Array<
+      (typeof certificatePermissionRules)[keyof typeof certificatePermissionRules]
+    >
+  >(Object.values(certificatePermissionRules));
+
+/** Registers the certificate resource type, its permissions and rules. */
+export function registerCertificateResource(
+  registry: PermissionsRegistryService,
+) {
+  registry.addResourceType({
+    resourceRef: certificateResourceRef,
+    permissions: [
+      certificateReadPermission,
+      certificateRenewPermission,
+      certificateRevokePermission,
+    ],
+    rules: Object.values(certificatePermissionRules),
+  });
+}

@@ -1,0 +1,139 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { certificateReadPermission } from '@internal/plugin-certificates-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { getCaller } from '../../service/identity';
+import { CertificatePermissionFilter, InventoryStore } from '../store';
+import { transformCertificateConditions } from './certificatePermissions';
+import { csvHeader, csvRow } from './csv';
+import {
+  exportQuery,
+  filterQuery,
+  listQuery,
+  parseQuery,
+  timelineQuery,
+  toFilter,
+} from './queryParams';
+
+export interface InventoryRouterOptions {
+  store: InventoryStore;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  now?: () => Date;
+}
+
+/** The inventory routes: list, details, chain, counts, timeline, CSV export, clusters. */
+export function createInventoryRouter(
+  options: InventoryRouterOptions,
+): express.Router {
+  const { store } = options;
+  const now = options.now ?? (() => new Date());
+  const router = Router();
+
+  /** Who may read what: undefined = everything, else an SQL-translatable filter. */
+  async function readFilter(
+    req: Request,
+  ): Promise<CertificatePermissionFilter | undefined> {
+    const caller = await getCaller(req, options);
+    const [decision] = await options.permissions.authorizeConditional(
+      [{ permission: certificateReadPermission }],
+      { credentials: caller.credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('You may not read certificates');
+    }
+    return decision.result === AuthorizeResult.CONDITIONAL
+      ? transformCertificateConditions(decision.conditions)
+      : undefined;
+  }
+
+  router.get('/certificates', async (req, res) => {
+    const q = parseQuery(listQuery, req.query);
+    const permissionFilter = await readFilter(req);
+    res.json(
+      await store.listCertificates({
+        filter: toFilter(q),
+        permissionFilter,
+        sort: q.sort,
+        order: q.order,
+        limit: q.limit ?? 50,
+        cursor: q.cursor,
+      }),
+    );
+  });
+
+  router.get('/certificates/:id/chain.pem', async (req, res) => {
+    const permissionFilter = await readFilter(req);
+    const pem = await store.getChainPem(req.params.id, permissionFilter);
+    if (!pem) {
+      throw new NotFoundError(`No certificate chain for ${req.params.id}`);
+    }
+    res.setHeader('Content-Type', 'application/x-pem-file');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${req.params.id.slice(0, 16)}-chain.pem"`,
+    );
+    res.send(pem);
+  });
+
+  router.get('/certificates/:id', async (req, res) => {
+    const permissionFilter = await readFilter(req);
+    const details = await store.getCertificate(req.params.id, permissionFilter);
+    if (!details) {
+      throw new NotFoundError(`No certificate ${req.params.id}`);
+    }
+    res.json(details);
+  });
+
+  router.get('/counts', async (req, res) => {
+    const q = parseQuery(filterQuery, req.query);
+    const permissionFilter = await readFilter(req);
+    res.json(
+      await store.counts(toFilter(q), now().toISOString(), permissionFilter),
+    );
+  });
+
+  router.get('/timeline', async (req, res) => {
+    const q = parseQuery(timelineQuery, req.query);
+    const permissionFilter = await readFilter(req);
+    const buckets = await store.timeline(
+      toFilter(q),
+      q.weeks ?? 12,
+      now().toISOString(),
+      permissionFilter,
+    );
+    res.json({ buckets });
+  });
+
+  router.get('/export.csv', async (req, res) => {
+    const q = parseQuery(exportQuery, req.query);
+    const permissionFilter = await readFilter(req);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      'attachment; filename="certificates.csv"',
+    );
+    res.write(csvHeader());
+    await store.exportCertificates(
+      { filter: toFilter(q), permissionFilter, sort: q.sort, order: q.order },
+      rows => {
+        res.write(rows.map(csvRow).join(''));
+      },
+    );
+    res.end();
+  });
+
+  router.get('/clusters', async (req, res) => {
+    await readFilter(req);
+    res.json({ items: await store.listClusters() });
+  });
+
+  return router;
+}

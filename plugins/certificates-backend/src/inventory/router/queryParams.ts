@@ -1,0 +1,98 @@
+import { InputError } from '@backstage/errors';
+import {
+  CERTIFICATE_STATUSES,
+  CertificateListFilter,
+  CertificateStatus,
+  FINDING_KINDS,
+  FindingKind,
+  SortField,
+} from '@internal/plugin-certificates-common';
+import { z } from 'zod';
+
+const many = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    v => (v === undefined ? undefined : Array.isArray(v) ? v : [v]),
+    z.array(item).max(100).optional(),
+  );
+
+const text = z.string().min(1).max(512);
+
+const filterShape = {
+  entityRef: many(text),
+  owner: many(text),
+  cluster: many(text),
+  namespace: many(text),
+  status: many(
+    z.enum(CERTIFICATE_STATUSES as [CertificateStatus, ...CertificateStatus[]]),
+  ),
+  finding: many(z.enum(FINDING_KINDS as [FindingKind, ...FindingKind[]])),
+  issuer: many(z.string().min(1).max(1024)),
+  q: z.string().max(200).optional(),
+  includeGone: z.enum(['true', 'false']).optional(),
+  expiresBefore: z
+    .string()
+    .refine(v => !Number.isNaN(Date.parse(v)), 'must be a date (ISO 8601)')
+    .optional(),
+};
+
+const SORTS: SortField[] = [
+  'notAfter',
+  'commonName',
+  'cluster',
+  'namespace',
+  'status',
+  'lastSeenAt',
+];
+
+export const filterQuery = z.object(filterShape).strict();
+
+export const listQuery = z
+  .object({
+    ...filterShape,
+    sort: z.enum(SORTS as [SortField, ...SortField[]]).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    cursor: z.string().max(2048).optional(),
+  })
+  .strict();
+
+export const exportQuery = listQuery.omit({ limit: true, cursor: true });
+
+export const timelineQuery = z
+  .object({
+    ...filterShape,
+    weeks: z.coerce.number().int().min(1).max(104).optional(),
+  })
+  .strict();
+
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const result = schema.safeParse(query);
+  if (!result.success) {
+    throw new InputError(
+      `Invalid query: ${result.error.issues
+        .map(i => `${i.path.join('.') || 'query'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return result.data;
+}
+
+/** The list filter from parsed query parameters. */
+export function toFilter(
+  q: z.infer<typeof filterQuery>,
+): CertificateListFilter {
+  return {
+    entityRef: q.entityRef,
+    owner: q.owner,
+    cluster: q.cluster,
+    namespace: q.namespace,
+    status: q.status,
+    finding: q.finding,
+    issuer: q.issuer,
+    q: q.q,
+    includeGone: q.includeGone === 'true',
+    expiresBefore: q.expiresBefore
+      ? new Date(q.expiresBefore).toISOString()
+      : undefined,
+  };
+}
