@@ -20,6 +20,83 @@ export interface Config {
       /** Whether the built-in CA's root is an approved root. Default true. */
       includeBuiltinRoot?: boolean;
     };
+    /**
+     * Kubernetes clusters to discover certificates in (and deliver to). Same
+     * shape as `kubernetes.clusterLocatorMethods[].clusters`. When empty, the
+     * contexts of the user's kubeconfig are used in development, else the
+     * simulated demo cluster.
+     */
+    clusters?: Array<{
+      /** Unique name of the cluster, shown in the inventory. */
+      name: string;
+      /** URL of the API server; not needed with kubeconfigContext. */
+      url?: string;
+      /**
+       * Base64 PEM of the API server's CA.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Path of a file holding the API server's CA. */
+      caFile?: string;
+      /** Skip verification of the API server's certificate (never in production). */
+      skipTLSVerify?: boolean;
+      /** How to authenticate: serviceAccount (default, with serviceAccountToken) or kubeconfig. */
+      authProvider?: 'serviceAccount' | 'kubeconfig';
+      /**
+       * Bearer token of the service account discovery uses (read Secrets,
+       * Ingresses, Gateways, cert-manager resources).
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Use this context of the kubeconfig (KUBECONFIG or ~/.kube/config). */
+      kubeconfigContext?: string;
+    }>;
+    /** The simulated demo cluster, used when no cluster or kubeconfig is found. */
+    demoCluster?: {
+      /** Default: true outside production. Set false to never start it. */
+      enabled?: boolean;
+    };
+    /** How clusters are listed and watched. */
+    discovery?: {
+      /** Namespaces to look at; `*` at the end matches a prefix. */
+      namespaces?: {
+        /** Only these namespaces (default all). */
+        include?: string[];
+        /** Never these namespaces. */
+        exclude?: string[];
+      };
+      /** Full relist of every cluster as a safety net, e.g. { minutes: 30 }. Default 30 minutes. */
+      resyncInterval?: { hours?: number; minutes?: number; seconds?: number };
+      /** How often owners are reloaded from the catalog, e.g. { minutes: 5 }. Default 5 minutes. */
+      catalogRefreshInterval?: { hours?: number; minutes?: number; seconds?: number };
+      /** Items per list page (at most 500). Default 500. */
+      pageSize?: number;
+    };
+    /** Health thresholds and compliance rules of discovered certificates. */
+    health?: {
+      /** Days before expiry a certificate is `expiring`. Default 30. */
+      warningDays?: number;
+      /** Days before expiry a certificate is `critical`. Default 7. */
+      criticalDays?: number;
+      /** Longer validity than this (days) is the finding validity-too-long. Default 398. */
+      maxValidityDays?: number;
+      /** Approved issuers (issuer DN or CN); others get unapproved-issuer. Default: no check. */
+      approvedIssuers?: string[];
+    };
+    /** Ownership of certificates that no entity claims by label. */
+    ownership?: {
+      /** Namespace → owner group mappings, tried after labels and label selectors. */
+      namespaceMappings?: Array<{
+        /** Namespace name; `*` at the end matches a prefix. */
+        namespace: string;
+        /** Only in this cluster. */
+        cluster?: string;
+        /** Owner group ref, e.g. group:default/team-a. */
+        owner: string;
+        /** Optional entity the namespace belongs to. */
+        entityRef?: string;
+      }>;
+    };
     /** cert-manager Issuers and ClusterIssuers that requests may use. */
     certManagerIssuers?: Array<{
       /** Issuer id used in requests and policies, unique across issuers. */
