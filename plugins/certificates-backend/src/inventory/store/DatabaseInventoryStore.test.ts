@@ -328,6 +328,21 @@ describe('DatabaseInventoryStore', () => {
       expect(counts.nearestExpiry?.secretName).toBe('a');
       expect((await store.counts({ cluster: ['c2'] }, T0)).total).toBe(1);
 
+      const aggregates = await store.aggregates();
+      expect(aggregates.byClusterAndStatus).toEqual(
+        expect.arrayContaining([
+          { cluster: 'c1', status: 'expiring', count: 2 },
+          { cluster: 'c1', status: 'expired', count: 1 },
+          { cluster: 'c2', status: 'valid', count: 1 },
+        ]),
+      );
+      expect(aggregates.earliestExpiry).toEqual(
+        expect.arrayContaining([
+          { cluster: 'c1', notAfter: '2026-11-01T00:00:00.000Z' },
+          { cluster: 'c2', notAfter: '2026-12-20T00:00:00.000Z' },
+        ]),
+      );
+
       // 2026-11-28 is a Saturday: the first week starts Monday 2026-11-23.
       const buckets = await store.timeline({}, 5, T0);
       expect(

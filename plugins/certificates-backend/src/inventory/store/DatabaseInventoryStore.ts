@@ -701,6 +701,33 @@ export class DatabaseInventoryStore implements InventoryStore {
     return buckets;
   }
 
+  async aggregates() {
+    const [byStatus, earliest] = await Promise.all([
+      this.db(TABLE)
+        .whereNull('gone_at')
+        .select('cluster', 'status')
+        .count({ count: '*' })
+        .groupBy('cluster', 'status') as Promise<DbRow[]>,
+      this.db(TABLE)
+        .whereNull('gone_at')
+        .where('not_after', '>', '')
+        .select('cluster')
+        .min({ notAfter: 'not_after' })
+        .groupBy('cluster') as Promise<DbRow[]>,
+    ]);
+    return {
+      byClusterAndStatus: byStatus.map(r => ({
+        cluster: r.cluster,
+        status: r.status as CertificateStatus,
+        count: Number(r.count),
+      })),
+      earliestExpiry: earliest.map(r => ({
+        cluster: r.cluster,
+        notAfter: r.notAfter,
+      })),
+    };
+  }
+
   async setClusterStatus(update: ClusterStatusUpdate): Promise<void> {
     const record: DbRow = {
       name: update.name,

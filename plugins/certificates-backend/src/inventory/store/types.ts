@@ -148,6 +148,16 @@ export interface InventoryStore {
     fn: (rows: CertificateSummary[]) => Promise<void> | void,
   ): Promise<void>;
 
+  /** Aggregates for metrics: counts by cluster and status, earliest expiry per cluster. */
+  aggregates(): Promise<{
+    byClusterAndStatus: Array<{
+      cluster: string;
+      status: CertificateStatus;
+      count: number;
+    }>;
+    earliestExpiry: Array<{ cluster: string; notAfter: string }>;
+  }>;
+
   setClusterStatus(update: ClusterStatusUpdate): Promise<void>;
   listClusters(): Promise<ClusterSyncStatus[]>;
 }

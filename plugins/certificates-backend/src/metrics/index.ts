@@ -1,0 +1,2 @@
+export { InventoryMetrics } from './InventoryMetrics';
+export type { InventorySnapshot } from './InventoryMetrics';
