@@ -11,6 +11,11 @@ import { BuiltinCa, TrustBundle } from './ca';
 import { applyDatabaseMigrations } from './database';
 import { IssuerRegistry } from './issuing';
 import { createRouter } from './service/router';
+import { setupDiscovery } from './discovery';
+import {
+  DatabaseInventoryStore,
+  registerCertificateResource,
+} from './inventory';
 
 /**
  * The certificates backend plugin. This file only wires services together;
@@ -40,6 +45,7 @@ export const certificatesPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const knex = await deps.database.getClient();
@@ -59,11 +65,32 @@ export const certificatesPlugin = createBackendPlugin({
           builtinRootPem: builtinCa.rootCertificatePem,
         });
 
+        const inventoryStore = DatabaseInventoryStore.create({ knex });
+        registerCertificateResource(deps.permissionsRegistry);
+        // Returns { clusters, discovery }: delivery writes Secrets and
+        // cert-manager Certificates through `clusters` (a ClusterRegistry).
+        await setupDiscovery({
+          config: deps.config,
+          logger: deps.logger,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          store: inventoryStore,
+          getApprovedRoots: () => trustBundle.getApprovedRoots(),
+        });
+
         deps.httpRouter.use(
           await createRouter({
             logger: deps.logger,
             httpAuth: deps.httpAuth,
             ca: { httpAuth: deps.httpAuth, issuers, builtinCa, trustBundle },
+            inventory: {
+              store: inventoryStore,
+              httpAuth: deps.httpAuth,
+              userInfo: deps.userInfo,
+              permissions: deps.permissions,
+            },
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -44,7 +44,15 @@ export class DiscoveryService {
     const now = options.now ?? (() => new Date());
     this.context = {
       trust: options.trust,
-      thresholds: { ...DEFAULT_HEALTH_THRESHOLDS, ...options.thresholds },
+      thresholds: {
+        ...DEFAULT_HEALTH_THRESHOLDS,
+        // config leaves unset keys undefined; they must not erase the defaults
+        ...Object.fromEntries(
+          Object.entries(options.thresholds ?? {}).filter(
+            ([, v]) => v !== undefined,
+          ),
+        ),
+      },
       approvedIssuers: options.approvedIssuers ?? [],
       entities: buildEntityOwnershipIndex([]),
       namespaceMappings: options.namespaceMappings ?? [],

@@ -6,3 +6,5 @@ export {
   ownerRefOf,
 } from './catalogEntities';
 export { REQUEST_ID_KEY } from './evaluate';
+export { setupDiscovery } from './setupDiscovery';
+export type { SetupDiscoveryOptions } from './setupDiscovery';

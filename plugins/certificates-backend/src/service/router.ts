@@ -2,12 +2,15 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { CaRouterOptions, createCaRouter } from '../ca';
+import { createInventoryRouter, InventoryRouterOptions } from '../inventory';
 
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   /** Issuers, trust bundle and CRLs. */
   ca?: CaRouterOptions;
+  /** Inventory: certificates, counts, timeline, export, clusters. */
+  inventory?: InventoryRouterOptions;
 }
 
 /** Composes the plugin's HTTP API; each area contributes its own sub-router. */
@@ -21,6 +24,9 @@ export async function createRouter(
   });
   if (options.ca) {
     router.use(createCaRouter(options.ca));
+  }
+  if (options.inventory) {
+    router.use(createInventoryRouter(options.inventory));
   }
   return router;
 }
