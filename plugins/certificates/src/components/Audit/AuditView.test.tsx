@@ -1,0 +1,57 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { AuditRecord } from '@internal/plugin-certificates-common';
+import { base, renderWithClient, setupMswServer } from '../Requests/testing';
+import { AuditView } from './AuditView';
+
+jest.setTimeout(60_000);
+const server = setupMswServer();
+
+const record = (id: string, actor: string): AuditRecord => ({
+  id,
+  at: new Date().toISOString(),
+  actor,
+  action: 'approved',
+  requestId: `req-${id}`,
+  entityRef: 'component:default/payments',
+  outcome: 'success',
+});
+
+describe('AuditView', () => {
+  it('filters by actor and pages with the cursor', async () => {
+    const seen: URLSearchParams[] = [];
+    server.use(
+      http.get(`${base}/audit`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        seen.push(params);
+        if (params.get('cursor') === 'c2') {
+          return HttpResponse.json({ items: [record('3', 'user:default/carol')] });
+        }
+        return HttpResponse.json({
+          items: [record('1', 'user:default/carol'), record('2', 'user:default/carol')],
+          nextCursor: 'c2',
+        });
+      }),
+    );
+    const user = userEvent.setup();
+    await renderWithClient(<AuditView pageSize={2} />);
+    expect(await screen.findByText('req-1')).toBeInTheDocument();
+
+    await user.click(screen.getByLabelText('Actor'));
+    await user.paste('user:default/carol');
+    await waitFor(() =>
+      expect(seen[seen.length - 1].get('actor')).toBe('user:default/carol'),
+    );
+    expect(seen[seen.length - 1].get('limit')).toBe('2');
+
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('req-3')).toBeInTheDocument();
+    expect(seen[seen.length - 1].get('cursor')).toBe('c2');
+    expect(seen[seen.length - 1].get('actor')).toBe('user:default/carol');
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(await screen.findByText('req-1')).toBeInTheDocument();
+  });
+});

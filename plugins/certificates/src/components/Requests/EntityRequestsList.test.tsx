@@ -1,0 +1,35 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { base, makeRequest, renderWithClient, setupMswServer } from './testing';
+import { EntityRequestsList } from './EntityRequestsList';
+
+jest.setTimeout(60_000);
+const server = setupMswServer();
+
+describe('EntityRequestsList', () => {
+  it('lists the entity requests, narrows to mine and opens a request', async () => {
+    const seen: URLSearchParams[] = [];
+    const request = makeRequest({ id: 'e1', commonName: 'shop.example.com', state: 'issued' });
+    server.use(
+      http.get(`${base}/requests`, ({ request: r }) => {
+        seen.push(new URL(r.url).searchParams);
+        return HttpResponse.json({ items: [request] });
+      }),
+      http.get(`${base}/requests/e1`, () => HttpResponse.json({ request, audit: [] })),
+    );
+    const user = userEvent.setup();
+    await renderWithClient(<EntityRequestsList entityRef="component:default/shop" />);
+    expect(await screen.findByText('shop.example.com')).toBeInTheDocument();
+    expect(seen[0].get('entityRef')).toBe('component:default/shop');
+    expect(seen[0].has('mine')).toBe(false);
+
+    await user.click(screen.getByLabelText('Only my requests'));
+    await waitFor(() => expect(seen[seen.length - 1].get('mine')).toBe('true'));
+
+    await user.click(screen.getByText('shop.example.com'));
+    expect(
+      await screen.findByRole('region', { name: 'Certificate request shop.example.com' }),
+    ).toBeInTheDocument();
+  });
+});
