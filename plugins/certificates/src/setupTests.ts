@@ -1,1 +1,6 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// CI machines have two cores shared by parallel suites; tables take a while to settle.
+configure({ asyncUtilTimeout: 5000 });
+jest.setTimeout(20000);

@@ -1,4 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import {
   ResponseErrorPanel,
@@ -135,13 +137,13 @@ const PagedTable = (props: CertificatesTableProps) => {
   const { filter, onSelect, title, showOwner = false, emptyContent } = props;
   const api = useApi(certificatesApiRef);
   const [error, setError] = useState<Error>();
+  // The table shows no emptyContent for remote data, so the empty state is ours.
+  const [empty, setEmpty] = useState(false);
   // cursors[sortKey][page] is the cursor that fetches that page.
   const cursors = useRef(new Map<string, Array<string | undefined>>());
 
   const load = useCallback(
-    async (
-      query: Query,
-    ): Promise<QueryResult> => {
+    async (query: Query): Promise<QueryResult> => {
       const field = query.orderBy?.field as string | undefined;
       const sort = (field && SORTABLE[field]) || 'notAfter';
       const order = query.orderDirection === 'desc' ? 'desc' : 'asc';
@@ -162,6 +164,7 @@ const PagedTable = (props: CertificatesTableProps) => {
           if (response.nextCursor) known[page + 1] = response.nextCursor;
           if (page >= query.page || !response.nextCursor) {
             setError(undefined);
+            setEmpty(response.totalCount === 0 && page === 0);
             return {
               data: response.items,
               page,
@@ -181,23 +184,34 @@ const PagedTable = (props: CertificatesTableProps) => {
   return (
     <>
       {error && <ResponseErrorPanel error={error} />}
-      <Table<CertificateSummary>
-        title={title}
-        columns={columns(showOwner)}
-        data={load}
-        onRowClick={(_e, row) => row && onSelect?.(row.id)}
-        emptyContent={emptyContent}
-        options={{
-          paging: true,
-          pageSize: props.pageSize ?? 20,
-          pageSizeOptions: [20, 50, 100],
-          search: false,
-          sorting: true,
-          padding: 'dense',
-          emptyRowsWhenPaging: false,
-          thirdSortClick: false,
-        }}
-      />
+      {empty && emptyContent && (
+        <Paper variant="outlined" data-testid="certificates-empty">
+          {title && (
+            <Box px={2} pt={2}>
+              <Typography variant="h6">{title}</Typography>
+            </Box>
+          )}
+          {emptyContent}
+        </Paper>
+      )}
+      <div style={{ display: empty && emptyContent ? 'none' : undefined }}>
+        <Table<CertificateSummary>
+          title={title}
+          columns={columns(showOwner)}
+          data={load}
+          onRowClick={(_e, row) => row && onSelect?.(row.id)}
+          options={{
+            paging: true,
+            pageSize: props.pageSize ?? 20,
+            pageSizeOptions: [20, 50, 100],
+            search: false,
+            sorting: true,
+            padding: 'dense',
+            emptyRowsWhenPaging: false,
+            thirdSortClick: false,
+          }}
+        />
+      </div>
     </>
   );
 };

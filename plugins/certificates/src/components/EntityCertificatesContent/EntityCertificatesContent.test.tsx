@@ -1,0 +1,157 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  FakeBackend,
+  base,
+  makeDetails,
+  makeSummary,
+  renderWithBackend,
+} from '../common/__testUtils__/fakeBackend';
+import { EntityCertificatesContent } from './EntityCertificatesContent';
+
+const component: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'payments' },
+  },
+  spec: { owner: 'team-a', type: 'service', lifecycle: 'production' },
+};
+
+const backend = new FakeBackend();
+beforeEach(() => backend.install());
+
+const renderTab = (
+  entity: Entity = component,
+  routeEntries: string[] = ['/'],
+) =>
+  renderWithBackend(
+    <EntityProvider entity={entity}>
+      <EntityCertificatesContent />
+    </EntityProvider>,
+    { routeEntries },
+  );
+
+describe('EntityCertificatesContent', () => {
+  it('lists the entity’s certificates a page at a time and leaves room for the toolbar', async () => {
+    backend.certificates = Array.from({ length: 1000 }, (_, i) =>
+      makeSummary(i, {
+        findings: i === 0 ? ['weak-key', 'self-signed'] : [],
+        dnsNames: [`svc-${i}.example.com`, `alt-${i}.example.com`],
+      }),
+    );
+    await renderTab();
+    expect((await screen.findAllByText('svc-0.example.com'))[0]).toBeInTheDocument();
+
+    expect(screen.getAllByText('svc-19.example.com')[0]).toBeInTheDocument();
+    expect(screen.queryByText('svc-20.example.com')).not.toBeInTheDocument();
+    expect(screen.getByText('svc-0.example.com, alt-0.example.com')).toBeInTheDocument();
+    expect(screen.getByText('Weak key')).toBeInTheDocument();
+    expect(screen.getByText('Self-signed')).toBeInTheDocument();
+    expect(screen.getAllByText('payments/tls-0').length).toBe(1);
+    expect(screen.getByTestId('certificates-tab-toolbar')).toHaveAttribute(
+      'data-entity-ref',
+      'component:default/payments',
+    );
+    const list = backend.requests('/certificates')[0].searchParams;
+    expect(list.getAll('entityRef')).toEqual(['component:default/payments']);
+    expect(list.get('limit')).toBe('20');
+    expect(list.get('sort')).toBe('notAfter');
+    // Only one page is fetched, whatever the size of the inventory.
+    expect(backend.requests('/certificates')).toHaveLength(1);
+
+    await userEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect((await screen.findAllByText('svc-20.example.com'))[0]).toBeInTheDocument();
+    expect(backend.requests('/certificates')[1].searchParams.get('cursor')).toBe('20');
+  });
+
+  it('applies filters saved in the URL and writes new ones', async () => {
+    backend.certificates = [
+      makeSummary(1, { status: 'expired', commonName: 'old.example.com' }),
+      makeSummary(2, { status: 'valid', commonName: 'fine.example.com' }),
+    ];
+    await renderTab(component, ['/?status=expired&q=old']);
+    expect(await screen.findByText('old.example.com')).toBeInTheDocument();
+    expect(screen.queryByText('fine.example.com')).not.toBeInTheDocument();
+    const list = backend.requests('/certificates')[0].searchParams;
+    expect(list.getAll('status')).toEqual(['expired']);
+    expect(list.get('q')).toBe('old');
+
+    await userEvent.click(screen.getByRole('button', { name: /clear filters/i }));
+    expect(await screen.findByText('fine.example.com')).toBeInTheDocument();
+  });
+
+  it('aggregates a group’s entities by owner and shows the owner column', async () => {
+    backend.certificates = [makeSummary(1), makeSummary(2, { ownerRef: 'group:default/team-b' })];
+    await renderTab({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'team-a', namespace: 'default' },
+      spec: { type: 'team', children: [] },
+    });
+    expect((await screen.findAllByText('svc-1.example.com'))[0]).toBeInTheDocument();
+    expect(screen.queryByText('svc-2.example.com')).not.toBeInTheDocument();
+    expect(screen.getByText('Owner')).toBeInTheDocument();
+    expect(
+      backend.requests('/certificates')[0].searchParams.getAll('owner'),
+    ).toEqual(['group:default/team-a']);
+  });
+
+  it('opens the details of a selected certificate', async () => {
+    backend.certificates = [makeSummary(0)];
+    backend.details['cert-0'] = makeDetails({
+      findings: ['untrusted-chain'],
+      findingDetails: [
+        {
+          kind: 'untrusted-chain',
+          message: 'The chain ends at CN=Unknown Root, which is not an approved root.',
+          remedy: 'Reissue it from an approved issuer.',
+        },
+      ],
+    });
+    await renderTab();
+    await userEvent.click((await screen.findAllByText('svc-0.example.com'))[0]);
+    const details = await screen.findByRole('region', { name: 'Certificate details' });
+    expect(
+      await within(details).findByText(
+        'The chain ends at CN=Unknown Root, which is not an approved root.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(details).getByText('DNS:api.example.com')).toBeInTheDocument();
+    expect(within(details).getByText('IP:10.0.0.1')).toBeInTheDocument();
+    expect(within(details).getByText('not trusted')).toBeInTheDocument();
+    expect(within(details).getByText('Ingress payments/web')).toBeInTheDocument();
+
+    await userEvent.click(within(details).getByRole('button', { name: 'Close details' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('region', { name: 'Certificate details' })).not.toBeInTheDocument(),
+    );
+  });
+
+  it('explains an empty tab', async () => {
+    backend.certificates = [];
+    await renderTab();
+    expect(
+      await screen.findByText('No certificates found for this entity.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('backstage.io/kubernetes-id=payments')).toBeInTheDocument();
+  });
+
+  it('shows the error of a failed list', async () => {
+    backend.server.use(
+      http.get(`${base}/certificates`, () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'database down' } },
+          { status: 500 },
+        ),
+      ),
+    );
+    await renderTab();
+    expect((await screen.findAllByText(/500/)).length).toBeGreaterThan(0);
+  });
+});
