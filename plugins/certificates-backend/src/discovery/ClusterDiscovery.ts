@@ -325,11 +325,12 @@ export class ClusterDiscovery {
         this.setStatus('ok');
       },
       onEvent: (type: string, item: RawObject) => {
+        const receivedAt = process.hrtime.bigint();
         const ns = item.metadata?.namespace ?? '';
         const name = item.metadata?.name ?? '';
         if (!this.options.namespaces.allows(ns)) return;
         if (type === 'DELETED') {
-          writer.gone(certificateId(this.name, ns, name));
+          writer.gone(certificateId(this.name, ns, name), receivedAt);
         } else {
           writer.upsert(
             rowFromSecret(
@@ -338,6 +339,7 @@ export class ClusterDiscovery {
               this.relatedFor(ns, name),
               this.options.context(),
             ),
+            receivedAt,
           );
         }
       },

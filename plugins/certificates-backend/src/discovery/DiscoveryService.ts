@@ -7,7 +7,7 @@ import {
   OwnershipEntity,
 } from '@internal/plugin-certificates-common';
 import { ClusterRegistry } from '../clusters';
-import { TrustStore } from '../inventory/parsing';
+import { ParsedTlsCache, TrustStore } from '../inventory/parsing';
 import { InventoryStore } from '../inventory/store';
 import { ClusterDiscovery, ClusterDiscoveryOptions } from './ClusterDiscovery';
 import { EvaluationContext } from './evaluate';
@@ -28,6 +28,8 @@ export interface DiscoveryServiceOptions {
   sync?: ClusterDiscoveryOptions['sync'];
   now?: () => Date;
   onCommitted?: (latenciesNs: bigint[]) => void;
+  /** Entries of the parse cache (0 disables it). Default 2000. */
+  parseCacheSize?: number;
 }
 
 /**
@@ -39,11 +41,16 @@ export class DiscoveryService {
   private context: EvaluationContext;
   private readonly writer: InventoryWriter;
   private started = false;
+  private readonly parseCache: ParsedTlsCache;
 
   private constructor(private readonly options: DiscoveryServiceOptions) {
     const now = options.now ?? (() => new Date());
+    this.parseCache = new ParsedTlsCache(options.trust, {
+      maxEntries: options.parseCacheSize,
+    });
     this.context = {
       trust: options.trust,
+      parse: data => this.parseCache.parse(data),
       thresholds: {
         ...DEFAULT_HEALTH_THRESHOLDS,
         // config leaves unset keys undefined; they must not erase the defaults
@@ -162,6 +169,7 @@ export class DiscoveryService {
     const before = this.options.trust.rootPems.join();
     await this.options.trust.refresh().catch(() => undefined);
     const reparse = before !== this.options.trust.rootPems.join();
+    if (reparse) this.parseCache.clear();
     this.clusters.forEach(c => c.relist({ reparse }));
     await this.reevaluate();
   }

@@ -25,13 +25,22 @@ export class InventoryWriter {
     },
   ) {}
 
-  upsert(row: InventoryRow): void {
-    this.queue.push({ kind: 'upsert', row, at: process.hrtime.bigint() });
+  /** `receivedAt` (hrtime) is when the change arrived, for latency figures. */
+  upsert(row: InventoryRow, receivedAt?: bigint): void {
+    this.queue.push({
+      kind: 'upsert',
+      row,
+      at: receivedAt ?? process.hrtime.bigint(),
+    });
     this.kick();
   }
 
-  gone(id: string): void {
-    this.queue.push({ kind: 'gone', id, at: process.hrtime.bigint() });
+  gone(id: string, receivedAt?: bigint): void {
+    this.queue.push({
+      kind: 'gone',
+      id,
+      at: receivedAt ?? process.hrtime.bigint(),
+    });
     this.kick();
   }
 

@@ -5,13 +5,20 @@ import {
   NamespaceMapping,
   resolveOwnership,
 } from '@internal/plugin-certificates-common';
-import { certificateId, parseTlsData, TrustStore } from '../inventory/parsing';
+import {
+  certificateId,
+  ParsedTlsData,
+  parseTlsData,
+  TrustStore,
+} from '../inventory/parsing';
 import { InventoryRow } from '../inventory/store';
 import { RawObject } from './kinds';
 
 /** Shared inputs of every verdict; replaced as the catalog or roots change. */
 export interface EvaluationContext {
   trust: TrustStore;
+  /** Parses Secret data (through a cache when given). */
+  parse?: (data: Record<string, string> | undefined) => ParsedTlsData;
   thresholds: HealthThresholds;
   approvedIssuers: string[];
   entities: EntityOwnershipIndex;
@@ -73,7 +80,9 @@ export function rowFromSecret(
 ): InventoryRow {
   const namespace = secret.metadata?.namespace ?? '';
   const name = secret.metadata?.name ?? '';
-  const parsed = parseTlsData(secret.data, ctx.trust);
+  const parsed = ctx.parse
+    ? ctx.parse(secret.data)
+    : parseTlsData(secret.data, ctx.trust);
   const requestId =
     secret.metadata?.labels?.[REQUEST_ID_KEY] ??
     secret.metadata?.annotations?.[REQUEST_ID_KEY];

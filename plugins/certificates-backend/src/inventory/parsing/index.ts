@@ -10,3 +10,4 @@ export {
   readSignatureAlgorithm,
   readSignatureAlgorithmOid,
 } from './derSignatureAlgorithm';
+export { ParsedTlsCache } from './ParsedTlsCache';

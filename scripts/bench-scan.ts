@@ -1,0 +1,363 @@
+/*
+ * Discovery benchmark: N TLS Secrets in a simulated cluster (run in a child
+ * process so its memory is not counted), scanned through the real
+ * @kubernetes/client-node into a SQLite inventory.
+ *
+ *   yarn bench:scan --n 10000 [--pool 500] [--events 2000] [--parse-cache 2000]
+ *
+ * Runs TypeScript through sucrase's require hook (node -r sucrase/register).
+ * The last line printed is one JSON object with the figures.
+ */
+import { ChildProcess, fork } from 'child_process';
+import { X509Certificate } from 'crypto';
+import fs from 'fs';
+import http from 'http';
+import os from 'os';
+import path from 'path';
+import { AddressInfo } from 'net';
+import express from 'express';
+import knexFactory from 'knex';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+
+const backend = path.resolve(__dirname, '../plugins/certificates-backend/src');
+/* eslint-disable @typescript-eslint/no-var-requires */
+const simulator = require(`${backend}/kubernetes/simulator`);
+const { applyDatabaseMigrations } = require(`${backend}/database`);
+const {
+  DatabaseInventoryStore,
+  TrustStore,
+  createInventoryRouter,
+} = require(`${backend}/inventory`);
+const {
+  ConfigClusterRegistry,
+} = require(`${backend}/clusters/ClusterRegistry`);
+const { DiscoveryService } = require(`${backend}/discovery/DiscoveryService`);
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const N = arg('n', 10_000);
+const POOL = arg('pool', 500);
+const EVENTS = arg('events', 2_000);
+const PARSE_CACHE = arg('parse-cache', 2_000);
+const ENTITIES = Math.max(1, Math.floor(N / 5));
+
+const secretName = (i: number) => `tls-${i}`;
+const namespaceOf = (i: number) => `ns-${i % 200}`;
+
+function secretFor(
+  i: number,
+  pool: Array<{ chainPem: string; keyPem: string }>,
+  variant = 0,
+) {
+  const leaf = pool[(i + variant) % pool.length];
+  const name = secretName(i);
+  return simulator.tlsSecret({
+    namespace: namespaceOf(i),
+    name,
+    certPem: leaf.chainPem,
+    keyPem: leaf.keyPem,
+    labels: {
+      'backstage.io/kubernetes-id': `svc-${i % ENTITIES}`,
+      'controller.cert-manager.io/fao': 'true',
+      'app.kubernetes.io/name': `svc-${i % ENTITIES}`,
+    },
+    annotations: {
+      'cert-manager.io/certificate-name': name,
+      'cert-manager.io/issuer-name': 'corp-issuer',
+      'cert-manager.io/issuer-kind': 'ClusterIssuer',
+      'cert-manager.io/issuer-group': 'cert-manager.io',
+      'cert-manager.io/common-name': `svc-${i}.example.com`,
+      'cert-manager.io/alt-names': `svc-${i}.example.com`,
+    },
+  });
+}
+
+/* ---------- child: the simulated cluster ---------- */
+async function serve() {
+  const pki = await simulator.testPki();
+  const pool: Array<{ chainPem: string; keyPem: string; certPem: string }> = [];
+  for (let i = 0; i < POOL; i++) {
+    const rsa = i % 3 === 2;
+    pool.push(
+      await simulator.createLeafCertificate({
+        dnsNames: [`svc-${i}.example.com`],
+        keyType: rsa ? 'rsa-2048' : 'ec-p256',
+        keySlot: rsa ? i % 8 : i % 16,
+        notAfter: new Date(Date.now() + (10 + (i % 80)) * 86_400_000),
+      }),
+    );
+  }
+  const sim = await simulator.KubernetesApiSimulator.start({
+    historyTtlMs: 30 * 60_000,
+  });
+  for (let i = 0; i < N; i++) sim.apply(secretFor(i, pool));
+  process.send!({
+    ready: true,
+    url: sim.url,
+    token: sim.adminToken,
+    root: pki.root.certPem,
+    intermediate: pki.intermediate.certPem,
+    leaves: pool.map(p => p.certPem),
+  });
+  process.on('message', async (msg: any) => {
+    if (msg.cmd === 'events') {
+      for (let k = 0; k < msg.count; k++) {
+        sim.apply(secretFor((k * 7919) % N, pool, k + 1));
+        await new Promise(r => setTimeout(r, msg.intervalMs));
+      }
+      process.send!({ eventsDone: true });
+    } else if (msg.cmd === 'stop') {
+      await sim.stop();
+      process.exit(0);
+    }
+  });
+}
+
+/* ---------- parent: discovery under measurement ---------- */
+function percentile(sorted: number[], p: number) {
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+function get(agent: http.Agent, port: number, p: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: p, agent }, res => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function main() {
+  const child: ChildProcess = fork(
+    __filename,
+    [...process.argv.slice(2), '--serve'],
+    {
+      execArgv: ['-r', 'sucrase/register', '--max-old-space-size=8192'],
+    },
+  );
+  const setupStart = Date.now();
+  const ready: any = await new Promise(resolve =>
+    child.once('message', resolve),
+  );
+  const setupSeconds = (Date.now() - setupStart) / 1000;
+  const send = (msg: object) => child.send(msg);
+
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'bench', server: ready.url, skipTLSVerify: true }],
+    users: [{ name: 'bench', token: ready.token }],
+    contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }],
+    currentContext: 'bench',
+  });
+
+  // Transfer only: the same paged list discovery does, through the same client.
+  const core = kc.makeApiClient(CoreV1Api);
+  let t = process.hrtime.bigint();
+  let listed = 0;
+  let cont: string | undefined;
+  do {
+    const page = await core.listSecretForAllNamespaces({
+      fieldSelector: 'type=kubernetes.io/tls',
+      limit: 500,
+      _continue: cont,
+    });
+    listed += page.items.length;
+    cont = page.metadata?._continue || undefined;
+  } while (cont);
+  const transferSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+
+  // Native parse of the same certificates: leaf + intermediate per Secret.
+  t = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) {
+    new X509Certificate(ready.leaves[i % ready.leaves.length]);
+    new X509Certificate(ready.intermediate);
+  }
+  const nativeParseSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+
+  const dbFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scan-')),
+    'inventory.sqlite',
+  );
+  // SQLite as a production single-node setup would run it: WAL, synchronous=NORMAL.
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: dbFile },
+    useNullAsDefault: true,
+    pool: {
+      afterCreate: (
+        conn: any,
+        done: (err: Error | null, conn: any) => void,
+      ) => {
+        if (process.env.BENCH_SQLITE_DEFAULT_JOURNAL !== '1') {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = NORMAL');
+        }
+        done(null, conn);
+      },
+    },
+  });
+  await applyDatabaseMigrations({ knex });
+  const store = DatabaseInventoryStore.create({ knex });
+  const logger: any = {
+    info() {},
+    warn: console.warn,
+    error: console.error,
+    debug() {},
+    child: () => logger,
+  };
+  let collect = false;
+  const latencies: number[] = [];
+  const service = DiscoveryService.create({
+    clusters: ConfigClusterRegistry.fromClusters([
+      { name: 'bench', simulated: true, kubeConfig: kc },
+    ]),
+    store,
+    logger,
+    trust: TrustStore.fromPems([ready.root]),
+    loadEntities: async () =>
+      Array.from({ length: ENTITIES }, (_, k) => ({
+        entityRef: `component:default/svc-${k}`,
+        ownerRef: `group:default/team-${k % 50}`,
+        annotations: { 'backstage.io/kubernetes-id': `svc-${k}` },
+      })),
+    parseCacheSize: PARSE_CACHE,
+    onCommitted: (ns: bigint[]) => {
+      if (collect) for (const v of ns) latencies.push(Number(v) / 1000);
+    },
+  });
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  t = process.hrtime.bigint();
+  await service.start();
+  for (;;) {
+    const [status] = await store.listClusters();
+    if (status?.state === 'ok') break;
+    if (status?.state === 'degraded') throw new Error(status.degradedReason);
+    await new Promise(r => setTimeout(r, 20));
+  }
+  await service.idle();
+  const scanTotalSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const rows = (await store.listCertificates({ filter: {}, limit: 1 }))
+    .totalCount;
+  if (rows !== N) throw new Error(`expected ${N} rows, found ${rows}`);
+
+  // Watch event → row committed.
+  collect = true;
+  send({ cmd: 'events', count: EVENTS, intervalMs: 2 });
+  await new Promise<void>(resolve =>
+    child.on('message', (m: any) => m.eventsDone && resolve()),
+  );
+  await service.idle();
+  collect = false;
+  latencies.sort((a, b) => a - b);
+
+  // Entity certificate list API.
+  const app = express();
+  app.use(
+    createInventoryRouter({
+      store,
+      httpAuth: {
+        credentials: async () => ({
+          $$type: '@backstage/BackstageCredentials',
+          principal: { type: 'user', userEntityRef: 'user:default/bench' },
+        }),
+      } as any,
+      userInfo: {
+        getUserInfo: async () => ({
+          userEntityRef: 'user:default/bench',
+          ownershipEntityRefs: ['user:default/bench'],
+        }),
+      } as any,
+      permissions: {
+        authorizeConditional: async () => [{ result: AuthorizeResult.ALLOW }],
+      } as any,
+    }),
+  );
+  const server = app.listen(0);
+  await new Promise(r => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const entityPath = (k: number) =>
+    `/certificates?entityRef=${encodeURIComponent(
+      `component:default/svc-${(k * 31) % ENTITIES}`,
+    )}`;
+  for (let k = 0; k < 200; k++) await get(agent, port, entityPath(k));
+  const apiTimes: number[] = [];
+  for (let k = 0; k < 2000; k++) {
+    const s = process.hrtime.bigint();
+    const code = await get(agent, port, entityPath(k));
+    if (code !== 200) throw new Error(`API answered ${code}`);
+    apiTimes.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  apiTimes.sort((a, b) => a - b);
+  let done = 0;
+  const until = Date.now() + 5_000;
+  const rpsStart = Date.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      let k = w;
+      while (Date.now() < until) {
+        await get(agent, port, entityPath(k));
+        k += 16;
+        done++;
+      }
+    }),
+  );
+  const apiRps16 = done / ((Date.now() - rpsStart) / 1000);
+  clearInterval(sampler);
+
+  server.close();
+  agent.destroy();
+  await service.stop();
+  await knex.destroy();
+  send({ cmd: 'stop' });
+
+  const scanSeconds = Math.max(0, scanTotalSeconds - transferSeconds);
+  const result = {
+    n: N,
+    pool: POOL,
+    setupSeconds: +setupSeconds.toFixed(2),
+    listedSecrets: listed,
+    scanTotalSeconds: +scanTotalSeconds.toFixed(2),
+    transferSeconds: +transferSeconds.toFixed(2),
+    scanSeconds: +scanSeconds.toFixed(2),
+    peakRssMB: Math.round(peakRss / 1024 / 1024),
+    nativeParseSeconds: +nativeParseSeconds.toFixed(2),
+    scanToNativeParseRatio: +(scanSeconds / nativeParseSeconds).toFixed(2),
+    parseCacheEntries: PARSE_CACHE,
+    events: latencies.length,
+    eventP50us: Math.round(percentile(latencies, 50)),
+    eventP99us: Math.round(percentile(latencies, 99)),
+    apiP50ms: +percentile(apiTimes, 50).toFixed(2),
+    apiP99ms: +percentile(apiTimes, 99).toFixed(2),
+    apiRps16: Math.round(apiRps16),
+  };
+  console.log(
+    `n=${N}: scan ${result.scanSeconds}s (+${result.transferSeconds}s transfer), peak RSS ${result.peakRssMB} MB, ` +
+      `native parse ${result.nativeParseSeconds}s (ratio ${result.scanToNativeParseRatio}), ` +
+      `event p50 ${result.eventP50us}µs p99 ${result.eventP99us}µs, API p99 ${result.apiP99ms}ms, ${result.apiRps16} req/s at 16`,
+  );
+  console.log(JSON.stringify(result));
+}
+
+if (process.argv.includes('--serve')) {
+  serve().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
+}
