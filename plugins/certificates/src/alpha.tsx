@@ -78,8 +78,7 @@ export const approvalsHistorySubPage = SubPageBlueprint.make({
   params: {
     path: 'history',
     title: 'Decided by me',
-    loader: () =>
-      import('./components/Approvals').then(m => <m.DecidedByMe />),
+    loader: () => import('./components/Approvals').then(m => <m.DecidedByMe />),
   },
 });
 

@@ -4,4 +4,6 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const rootRouteRef = createRouteRef({ id: 'certificates' });
 
 /** The approvers' page, /certificates/approvals by default. */
-export const approvalsRouteRef = createRouteRef({ id: 'certificates-approvals' });
+export const approvalsRouteRef = createRouteRef({
+  id: 'certificates-approvals',
+});

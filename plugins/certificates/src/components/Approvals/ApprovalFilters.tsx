@@ -19,14 +19,21 @@ export interface ApprovalFiltersProps {
 }
 
 /** Issuer, owner team and minimum age of the queue. */
-export const ApprovalFilters = ({ value, onChange, issuers, teams }: ApprovalFiltersProps) => (
+export const ApprovalFilters = ({
+  value,
+  onChange,
+  issuers,
+  teams,
+}: ApprovalFiltersProps) => (
   <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
     <TextField
       id="approvals-filter-issuer"
       select
       label="Issuer"
       value={value.issuer ?? ''}
-      onChange={e => onChange({ ...value, issuer: e.target.value || undefined })}
+      onChange={e =>
+        onChange({ ...value, issuer: e.target.value || undefined })
+      }
       style={{ minWidth: 180 }}
     >
       <MenuItem value="">All issuers</MenuItem>
@@ -57,7 +64,11 @@ export const ApprovalFilters = ({ value, onChange, issuers, teams }: ApprovalFil
       label="Age"
       value={value.minAgeHours ?? ''}
       onChange={e =>
-        onChange({ ...value, minAgeHours: e.target.value === '' ? undefined : Number(e.target.value) })
+        onChange({
+          ...value,
+          minAgeHours:
+            e.target.value === '' ? undefined : Number(e.target.value),
+        })
       }
       style={{ minWidth: 180 }}
     >

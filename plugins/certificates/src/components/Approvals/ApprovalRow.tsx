@@ -10,7 +10,12 @@ import Typography from '@material-ui/core/Typography';
 import ApproveIcon from '@material-ui/icons/Check';
 import DenyIcon from '@material-ui/icons/Block';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
-import { absoluteTime, ageLabel, describeDelivery, requestTitle } from '../Requests';
+import {
+  absoluteTime,
+  ageLabel,
+  describeDelivery,
+  requestTitle,
+} from '../Requests';
 
 export interface ApprovalRowProps {
   request: CertificateRequest;
@@ -28,104 +33,125 @@ export interface ApprovalRowProps {
  * One pending request. The row is focusable; keys: a approve, d deny,
  * x or space select, enter open, arrows or j/k move.
  */
-export const ApprovalRow = forwardRef<HTMLTableRowElement, ApprovalRowProps>((props, ref) => {
-  const { request: r, selected, busy, onToggle, onApprove, onDeny, onOpen, onMove } = props;
-  const title = requestTitle(r);
-  const approvals = r.decisions.filter(d => d.decision === 'approve').length;
+export const ApprovalRow = forwardRef<HTMLTableRowElement, ApprovalRowProps>(
+  (props, ref) => {
+    const {
+      request: r,
+      selected,
+      busy,
+      onToggle,
+      onApprove,
+      onDeny,
+      onOpen,
+      onMove,
+    } = props;
+    const title = requestTitle(r);
+    const approvals = r.decisions.filter(d => d.decision === 'approve').length;
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
-    if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey) return;
-    const actions: Record<string, () => void> = {
-      a: onApprove,
-      d: onDeny,
-      x: onToggle,
-      ' ': onToggle,
-      Enter: onOpen,
-      ArrowDown: () => onMove(1),
-      j: () => onMove(1),
-      ArrowUp: () => onMove(-1),
-      k: () => onMove(-1),
+    const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
+      if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey)
+        return;
+      const actions: Record<string, () => void> = {
+        a: onApprove,
+        d: onDeny,
+        x: onToggle,
+        ' ': onToggle,
+        Enter: onOpen,
+        ArrowDown: () => onMove(1),
+        j: () => onMove(1),
+        ArrowUp: () => onMove(-1),
+        k: () => onMove(-1),
+      };
+      const action = actions[e.key];
+      if (action && !busy) {
+        e.preventDefault();
+        action();
+      }
     };
-    const action = actions[e.key];
-    if (action && !busy) {
-      e.preventDefault();
-      action();
-    }
-  };
 
-  return (
-    <TableRow
-      ref={ref}
-      hover
-      selected={selected}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      aria-label={`Request ${title} by ${r.requester}`}
-      data-testid={`approval-row-${r.id}`}
-    >
-      <TableCell padding="checkbox">
-        <Checkbox
-          checked={selected}
-          onChange={onToggle}
-          inputProps={{ 'aria-label': `Select ${title}` }}
-         
-        />
-      </TableCell>
-      <TableCell>
-        <Typography variant="body2">{r.entityRef}</Typography>
-        <Typography variant="caption" color="textSecondary">
-          {r.ownerRef ?? 'no owner'}
-        </Typography>
-      </TableCell>
-      <TableCell>{r.requester}</TableCell>
-      <TableCell>
-        <Typography variant="body2">{title}</Typography>
-        <Typography variant="caption" color="textSecondary">
-          {r.dnsNames.join(', ')}
-        </Typography>
-      </TableCell>
-      <TableCell>{r.issuer}</TableCell>
-      <TableCell>
-        {describeDelivery(r)}
-        {r.inCluster && (
-          <Box mt={0.5}>
-            <Tooltip title={`cert-manager CertificateRequest ${r.inCluster.namespace}/${r.inCluster.name} in ${r.inCluster.cluster}`}>
-              <Chip size="small" label="in-cluster" variant="outlined" />
-            </Tooltip>
-          </Box>
-        )}
-      </TableCell>
-      <TableCell style={{ maxWidth: 260 }}>
-        <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
-          {r.justification || '—'}
-        </Typography>
-      </TableCell>
-      <TableCell>
-        <Tooltip title={absoluteTime(r.createdAt)}>
-          <span>{ageLabel(r.createdAt)}</span>
-        </Tooltip>
-      </TableCell>
-      <TableCell>
-        <Typography variant="body2">{r.policyName}</Typography>
-        {r.pendingReason && (
+    return (
+      <TableRow
+        ref={ref}
+        hover
+        selected={selected}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-label={`Request ${title} by ${r.requester}`}
+        data-testid={`approval-row-${r.id}`}
+      >
+        <TableCell padding="checkbox">
+          <Checkbox
+            checked={selected}
+            onChange={onToggle}
+            inputProps={{ 'aria-label': `Select ${title}` }}
+          />
+        </TableCell>
+        <TableCell>
+          <Typography variant="body2">{r.entityRef}</Typography>
           <Typography variant="caption" color="textSecondary">
-            {r.pendingReason}
+            {r.ownerRef ?? 'no owner'}
           </Typography>
-        )}
-        <Typography variant="caption" display="block">
-          {approvals}/{r.approvalsRequired} approvals
-        </Typography>
-      </TableCell>
-      <TableCell padding="none">
-        <Box display="flex">
-          <IconButton aria-label={`Approve ${title}`} onClick={onApprove} disabled={busy}>
-            <ApproveIcon />
-          </IconButton>
-          <IconButton aria-label={`Deny ${title}`} onClick={onDeny} disabled={busy}>
-            <DenyIcon />
-          </IconButton>
-        </Box>
-      </TableCell>
-    </TableRow>
-  );
-});
+        </TableCell>
+        <TableCell>{r.requester}</TableCell>
+        <TableCell>
+          <Typography variant="body2">{title}</Typography>
+          <Typography variant="caption" color="textSecondary">
+            {r.dnsNames.join(', ')}
+          </Typography>
+        </TableCell>
+        <TableCell>{r.issuer}</TableCell>
+        <TableCell>
+          {describeDelivery(r)}
+          {r.inCluster && (
+            <Box mt={0.5}>
+              <Tooltip
+                title={`cert-manager CertificateRequest ${r.inCluster.namespace}/${r.inCluster.name} in ${r.inCluster.cluster}`}
+              >
+                <Chip size="small" label="in-cluster" variant="outlined" />
+              </Tooltip>
+            </Box>
+          )}
+        </TableCell>
+        <TableCell style={{ maxWidth: 260 }}>
+          <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
+            {r.justification || '—'}
+          </Typography>
+        </TableCell>
+        <TableCell>
+          <Tooltip title={absoluteTime(r.createdAt)}>
+            <span>{ageLabel(r.createdAt)}</span>
+          </Tooltip>
+        </TableCell>
+        <TableCell>
+          <Typography variant="body2">{r.policyName}</Typography>
+          {r.pendingReason && (
+            <Typography variant="caption" color="textSecondary">
+              {r.pendingReason}
+            </Typography>
+          )}
+          <Typography variant="caption" display="block">
+            {approvals}/{r.approvalsRequired} approvals
+          </Typography>
+        </TableCell>
+        <TableCell padding="none">
+          <Box display="flex">
+            <IconButton
+              aria-label={`Approve ${title}`}
+              onClick={onApprove}
+              disabled={busy}
+            >
+              <ApproveIcon />
+            </IconButton>
+            <IconButton
+              aria-label={`Deny ${title}`}
+              onClick={onDeny}
+              disabled={busy}
+            >
+              <DenyIcon />
+            </IconButton>
+          </Box>
+        </TableCell>
+      </TableRow>
+    );
+  },
+);

@@ -1,23 +1,37 @@
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { base, renderWithClient, setupMswServer } from '../Requests/testing';
+import {
+  base,
+  renderWithClient,
+  setupMswServer,
+} from '../Requests/__testUtils__';
 import { ApprovalsNavIcon } from './ApprovalsNavIcon';
 
 const server = setupMswServer();
 
 describe('ApprovalsNavIcon', () => {
   it('shows the pending count as a badge', async () => {
-    server.use(http.get(`${base}/approvals/count`, () => HttpResponse.json({ pending: 7 })));
+    server.use(
+      http.get(`${base}/approvals/count`, () =>
+        HttpResponse.json({ pending: 7 }),
+      ),
+    );
     await renderWithClient(<ApprovalsNavIcon />);
     expect(await screen.findByText('7')).toBeInTheDocument();
-    expect(screen.getByLabelText('7 requests waiting for approval')).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('7 requests waiting for approval'),
+    ).toBeInTheDocument();
   });
 
   it('shows no badge to someone who may not approve', async () => {
     server.use(
       http.get(`${base}/approvals/count`, () =>
         HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'no' }, request: {}, response: { statusCode: 403 } },
+          {
+            error: { name: 'NotAllowedError', message: 'no' },
+            request: {},
+            response: { statusCode: 403 },
+          },
           { status: 403 },
         ),
       ),

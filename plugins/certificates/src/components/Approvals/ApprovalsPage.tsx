@@ -1,4 +1,10 @@
-import { Content, Header, HeaderLabel, Page, TabbedLayout } from '@backstage/core-components';
+import {
+  Content,
+  Header,
+  HeaderLabel,
+  Page,
+  TabbedLayout,
+} from '@backstage/core-components';
 import { AuditView } from '../Audit';
 import { ApprovalsQueue } from './ApprovalsQueue';
 import { DecidedByMe } from './DecidedByMe';
@@ -7,13 +13,21 @@ import { usePendingApprovalsCount } from './usePendingApprovalsCount';
 /** Pending count for page headers (the new frontend system's page header takes only a title). */
 export const PendingApprovalsLabel = () => {
   const count = usePendingApprovalsCount();
-  return <HeaderLabel label="Waiting for you" value={count === undefined ? '—' : String(count)} />;
+  return (
+    <HeaderLabel
+      label="Waiting for you"
+      value={count === undefined ? '—' : String(count)}
+    />
+  );
 };
 
 /** The approvers' page with its own header: queue, history and audit as tabs (legacy frontend system). */
 export const ApprovalsPage = () => (
   <Page themeId="tool">
-    <Header title="Approvals" subtitle="Certificate requests that policy did not approve automatically">
+    <Header
+      title="Approvals"
+      subtitle="Certificate requests that policy did not approve automatically"
+    >
       <PendingApprovalsLabel />
     </Header>
     <Content>

@@ -7,7 +7,7 @@ import {
   makeRequest,
   renderWithClient,
   setupMswServer,
-} from '../Requests/testing';
+} from '../Requests/__testUtils__';
 import { ApprovalsQueue } from './ApprovalsQueue';
 
 jest.setTimeout(60_000);
@@ -25,7 +25,12 @@ const newer = makeRequest({
   commonName: 'new.example.com',
   dnsNames: ['new.example.com', 'api.new.example.com'],
   createdAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
-  delivery: { kind: 'cert-manager', cluster: 'prod', namespace: 'web', secretName: 'web-tls' },
+  delivery: {
+    kind: 'cert-manager',
+    cluster: 'prod',
+    namespace: 'web',
+    secretName: 'web-tls',
+  },
   inCluster: { cluster: 'prod', namespace: 'web', name: 'web-tls-1' },
   pendingReason: 'cert-manager requests need a review',
 });
@@ -38,23 +43,38 @@ function useQueue(initial: CertificateRequest[]) {
   server.use(
     http.get(`${base}/issuers`, () =>
       HttpResponse.json({
-        items: [{ id: 'builtin', type: 'builtin', displayName: 'Built-in CA', supportsRevocation: true, deliveries: ['csr'] }],
+        items: [
+          {
+            id: 'builtin',
+            type: 'builtin',
+            displayName: 'Built-in CA',
+            supportsRevocation: true,
+            deliveries: ['csr'],
+          },
+        ],
       }),
     ),
     // The backend answers newest first here; the page must still show the oldest first.
-    http.get(`${base}/approvals`, () => HttpResponse.json({ items: [...queue].reverse() })),
+    http.get(`${base}/approvals`, () =>
+      HttpResponse.json({ items: [...queue].reverse() }),
+    ),
     http.post(`${base}/requests/:id/decision`, async ({ params, request }) => {
       const id = String(params.id);
       const body = await request.json();
       decisions.push({ id, body });
       queue = queue.filter(r => r.id !== id);
-      return HttpResponse.json({ ...initial.find(r => r.id === id), state: 'approved' });
+      return HttpResponse.json({
+        ...initial.find(r => r.id === id),
+        state: 'approved',
+      });
     }),
     http.post(`${base}/approvals/bulk`, async ({ request }) => {
       const body = (await request.json()) as { ids: string[] };
       bulk.push(body);
       queue = queue.filter(r => !body.ids.includes(r.id));
-      return HttpResponse.json({ results: body.ids.map(id => ({ id, ok: true })) });
+      return HttpResponse.json({
+        results: body.ids.map(id => ({ id, ok: true })),
+      });
     }),
   );
   return { decisions, bulk };
@@ -67,16 +87,25 @@ describe('ApprovalsQueue', () => {
     useQueue([older, newer]);
     await renderWithClient(<ApprovalsQueue />);
     await screen.findByTestId('approval-row-r-old');
-    expect(rows().map(r => r.dataset.testid)).toEqual(['approval-row-r-old', 'approval-row-r-new']);
+    expect(rows().map(r => r.dataset.testid)).toEqual([
+      'approval-row-r-old',
+      'approval-row-r-new',
+    ]);
     const row = within(screen.getByTestId('approval-row-r-new'));
     expect(row.getByText('in-cluster')).toBeInTheDocument();
-    expect(row.getByText('cert-manager requests need a review')).toBeInTheDocument();
-    expect(row.getByText('new.example.com, api.new.example.com')).toBeInTheDocument();
+    expect(
+      row.getByText('cert-manager requests need a review'),
+    ).toBeInTheDocument();
+    expect(
+      row.getByText('new.example.com, api.new.example.com'),
+    ).toBeInTheDocument();
     expect(row.getByText('group:default/team-a')).toBeInTheDocument();
     expect(row.getByText('2h')).toBeInTheDocument();
     // Justification is text, never markup.
     expect(
-      within(screen.getByTestId('approval-row-r-old')).getByText('Legacy <script>alert(1)</script> gateway'),
+      within(screen.getByTestId('approval-row-r-old')).getByText(
+        'Legacy <script>alert(1)</script> gateway',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -84,8 +113,14 @@ describe('ApprovalsQueue', () => {
     const { decisions } = useQueue([older, newer]);
     const user = userEvent.setup();
     await renderWithClient(<ApprovalsQueue />);
-    await user.click(await screen.findByRole('button', { name: 'Approve old.example.com' }));
-    await waitFor(() => expect(screen.queryByTestId('approval-row-r-old')).not.toBeInTheDocument());
+    await user.click(
+      await screen.findByRole('button', { name: 'Approve old.example.com' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByTestId('approval-row-r-old'),
+      ).not.toBeInTheDocument(),
+    );
     expect(decisions).toEqual([{ id: 'r-old', body: { decision: 'approve' } }]);
     expect(screen.getByText('Approved old.example.com.')).toBeInTheDocument();
   });
@@ -94,10 +129,14 @@ describe('ApprovalsQueue', () => {
     const { decisions } = useQueue([older]);
     const user = userEvent.setup();
     await renderWithClient(<ApprovalsQueue />);
-    await user.click(await screen.findByRole('button', { name: 'Deny old.example.com' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Deny old.example.com' }),
+    );
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Deny' }));
-    expect(within(dialog).getByText('A denial needs a reason.')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('A denial needs a reason.'),
+    ).toBeInTheDocument();
     expect(decisions).toHaveLength(0);
 
     await user.click(within(dialog).getByLabelText(/Reason/));
@@ -132,8 +171,12 @@ describe('ApprovalsQueue', () => {
     expect(within(dialog).getByText('Approve 2 requests')).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
 
-    expect(await screen.findByText('Approved 1 of 2 requests.')).toBeInTheDocument();
-    expect(screen.getByText('new.example.com: You requested it yourself')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Approved 1 of 2 requests.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('new.example.com: You requested it yourself'),
+    ).toBeInTheDocument();
     expect(bulk).toEqual([{ ids: ['r-old', 'r-new'], decision: 'approve' }]);
   });
 
@@ -144,8 +187,14 @@ describe('ApprovalsQueue', () => {
         HttpResponse.json(
           // The shape of Backstage's error middleware.
           {
-            error: { name: 'ConflictError', message: 'Request r-old is already approved' },
-            request: { method: 'POST', url: '/api/certificates/requests/r-old/decision' },
+            error: {
+              name: 'ConflictError',
+              message: 'Request r-old is already approved',
+            },
+            request: {
+              method: 'POST',
+              url: '/api/certificates/requests/r-old/decision',
+            },
             response: { statusCode: 409 },
           },
           { status: 409 },
@@ -154,7 +203,9 @@ describe('ApprovalsQueue', () => {
     );
     const user = userEvent.setup();
     await renderWithClient(<ApprovalsQueue />);
-    await user.click(await screen.findByRole('button', { name: 'Approve old.example.com' }));
+    await user.click(
+      await screen.findByRole('button', { name: 'Approve old.example.com' }),
+    );
     const alert = await screen.findByText(/already decided or changed state/);
     expect(alert).toHaveTextContent(
       'old.example.com: This request was already decided or changed state: Request r-old is already approved',
@@ -168,25 +219,38 @@ describe('ApprovalsQueue', () => {
     const first = await screen.findByTestId('approval-row-r-old');
     act(() => first.focus());
     await user.keyboard('a');
-    await waitFor(() => expect(screen.queryByTestId('approval-row-r-old')).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(
+        screen.queryByTestId('approval-row-r-old'),
+      ).not.toBeInTheDocument(),
+    );
     expect(decisions.map(d => d.id)).toEqual(['r-old']);
-    await waitFor(() => expect(screen.getByTestId('approval-row-r-new')).toHaveFocus());
+    await waitFor(() =>
+      expect(screen.getByTestId('approval-row-r-new')).toHaveFocus(),
+    );
   });
 
   it('shows an empty state when nothing waits', async () => {
     useQueue([]);
     await renderWithClient(<ApprovalsQueue />);
-    expect(await screen.findByText('No requests waiting for you')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No requests waiting for you'),
+    ).toBeInTheDocument();
   });
 
   it('shows an error when the queue cannot be loaded', async () => {
     useQueue([]);
     server.use(
       http.get(`${base}/approvals`, () =>
-        HttpResponse.json({ error: { name: 'Error', message: 'database unavailable' } }, { status: 500 }),
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'database unavailable' } },
+          { status: 500 },
+        ),
       ),
     );
     await renderWithClient(<ApprovalsQueue />);
-    expect(await screen.findByText(/Could not load the approval queue/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load the approval queue/),
+    ).toBeInTheDocument();
   });
 });

@@ -12,7 +12,11 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { EmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { ApprovalsQuery, certificatesApiRef, DecisionKind } from '../../api';
@@ -30,7 +34,17 @@ interface Notice {
 
 type Pending = { decision: DecisionKind; ids: string[] };
 
-const HEADERS = ['Entity / team', 'Requester', 'Names', 'Issuer', 'Delivery', 'Justification', 'Age', 'Policy', 'Actions'];
+const HEADERS = [
+  'Entity / team',
+  'Requester',
+  'Names',
+  'Issuer',
+  'Delivery',
+  'Justification',
+  'Age',
+  'Policy',
+  'Actions',
+];
 
 /** The requests the signed-in user may decide, oldest first, with single and bulk decisions. */
 export const ApprovalsQueue = () => {
@@ -54,10 +68,18 @@ export const ApprovalsQueue = () => {
       next.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       setItems(next);
       setError(undefined);
-      setSelected(previous => new Set(next.filter(r => previous.has(r.id)).map(r => r.id)));
+      setSelected(
+        previous =>
+          new Set(next.filter(r => previous.has(r.id)).map(r => r.id)),
+      );
       // Teams offered by the filter: every team seen so far, so filtering does not hide the others.
       setTeams(previous =>
-        Array.from(new Set([...previous, ...next.flatMap(r => (r.ownerRef ? [r.ownerRef] : []))])).sort(),
+        Array.from(
+          new Set([
+            ...previous,
+            ...next.flatMap(r => (r.ownerRef ? [r.ownerRef] : [])),
+          ]),
+        ).sort(),
       );
     } catch (e) {
       setError(e as Error);
@@ -76,24 +98,39 @@ export const ApprovalsQueue = () => {
     if (index >= 0) rowRefs.current[index]?.focus();
   }, [items]);
 
-  const byId = useMemo(() => new Map((items ?? []).map(r => [r.id, r])), [items]);
+  const byId = useMemo(
+    () => new Map((items ?? []).map(r => [r.id, r])),
+    [items],
+  );
 
   const removeDecided = (ids: string[]) => {
     const first = (items ?? []).findIndex(r => ids.includes(r.id));
     focusIndex.current = first >= 0 ? first : undefined;
     setItems(previous => previous?.filter(r => !ids.includes(r.id)));
-    setSelected(previous => new Set([...previous].filter(id => !ids.includes(id))));
+    setSelected(
+      previous => new Set([...previous].filter(id => !ids.includes(id))),
+    );
   };
 
-  const decideOne = async (id: string, decision: DecisionKind, reason?: string) => {
+  const decideOne = async (
+    id: string,
+    decision: DecisionKind,
+    reason?: string,
+  ) => {
     const title = byId.get(id) ? requestTitle(byId.get(id)!) : id;
     setBusy(true);
     try {
       await api.decide(id, { decision, reason });
       removeDecided([id]);
-      setNotice({ severity: 'success', text: `${decision === 'approve' ? 'Approved' : 'Denied'} ${title}.` });
+      setNotice({
+        severity: 'success',
+        text: `${decision === 'approve' ? 'Approved' : 'Denied'} ${title}.`,
+      });
     } catch (e) {
-      setNotice({ severity: 'error', text: `${title}: ${decisionErrorMessage(e)}` });
+      setNotice({
+        severity: 'error',
+        text: `${title}: ${decisionErrorMessage(e)}`,
+      });
       // Whatever happened, the queue may have moved on: show it as it is now.
       await load();
     } finally {
@@ -101,7 +138,11 @@ export const ApprovalsQueue = () => {
     }
   };
 
-  const decideMany = async (ids: string[], decision: DecisionKind, reason?: string) => {
+  const decideMany = async (
+    ids: string[],
+    decision: DecisionKind,
+    reason?: string,
+  ) => {
     setBusy(true);
     try {
       const { results } = await api.bulkDecide({ ids, decision, reason });
@@ -141,33 +182,57 @@ export const ApprovalsQueue = () => {
       return next;
     });
 
-  if (error && !items) return <ResponseErrorPanel error={error} title="Could not load the approval queue" />;
+  if (error && !items)
+    return (
+      <ResponseErrorPanel
+        error={error}
+        title="Could not load the approval queue"
+      />
+    );
 
   const list = items ?? [];
   const allSelected = list.length > 0 && selected.size === list.length;
+  const titleOf = (id: string) => {
+    const request = byId.get(id);
+    return request ? requestTitle(request) : id;
+  };
   const subject =
-    pending && pending.ids.length === 1
-      ? byId.get(pending.ids[0]) ? requestTitle(byId.get(pending.ids[0])!) : pending.ids[0]
+    pending?.ids.length === 1
+      ? titleOf(pending.ids[0])
       : `${pending?.ids.length ?? 0} requests`;
 
   return (
     <Box>
-      <ApprovalFilters value={query} onChange={setQuery} issuers={issuers.value ?? []} teams={teams} />
+      <ApprovalFilters
+        value={query}
+        onChange={setQuery}
+        issuers={issuers.value ?? []}
+        teams={teams}
+      />
       {notice && (
-        <Alert severity={notice.severity} role="alert" onClose={() => setNotice(undefined)}>
+        <Alert
+          severity={notice.severity}
+          role="alert"
+          onClose={() => setNotice(undefined)}
+        >
           {notice.text}
-          {notice.details?.map(d => <div key={d}>{d}</div>)}
+          {notice.details?.map(d => (
+            <div key={d}>{d}</div>
+          ))}
         </Alert>
       )}
       <Box display="flex" alignItems="center" style={{ gap: 8 }} my={1}>
         <Typography variant="body2" aria-live="polite">
-          {list.length} pending{selected.size ? `, ${selected.size} selected` : ''}
+          {list.length} pending
+          {selected.size ? `, ${selected.size} selected` : ''}
         </Typography>
         <Button
           variant="contained"
           color="primary"
           disabled={!selected.size || busy}
-          onClick={() => setPending({ decision: 'approve', ids: [...selected] })}
+          onClick={() =>
+            setPending({ decision: 'approve', ids: [...selected] })
+          }
         >
           Approve selected
         </Button>
@@ -182,15 +247,15 @@ export const ApprovalsQueue = () => {
           Keys on a row: a approve · d deny · x select · enter details · ↑↓ move
         </Typography>
       </Box>
-      {!items ? (
-        <Progress />
-      ) : list.length === 0 ? (
+      {!items && <Progress />}
+      {items && list.length === 0 && (
         <EmptyState
           missing="data"
           title="No requests waiting for you"
           description="Requests that policy does not approve automatically appear here for approvers."
         />
-      ) : (
+      )}
+      {list.length > 0 && (
         <TableContainer component={Paper}>
           <Table size="small" aria-label="Requests waiting for approval">
             <TableHead>
@@ -199,7 +264,11 @@ export const ApprovalsQueue = () => {
                   <Checkbox
                     checked={allSelected}
                     indeterminate={selected.size > 0 && !allSelected}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(list.map(r => r.id)))}
+                    onChange={() =>
+                      setSelected(
+                        allSelected ? new Set() : new Set(list.map(r => r.id)),
+                      )
+                    }
                     inputProps={{ 'aria-label': 'Select all' }}
                   />
                 </TableCell>
@@ -236,7 +305,10 @@ export const ApprovalsQueue = () => {
         onCancel={() => setPending(undefined)}
         onConfirm={confirm}
       />
-      <RequestPanelDrawer requestId={opened} onClose={() => setOpened(undefined)} />
+      <RequestPanelDrawer
+        requestId={opened}
+        onClose={() => setOpened(undefined)}
+      />
     </Box>
   );
 };

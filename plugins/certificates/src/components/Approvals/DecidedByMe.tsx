@@ -1,10 +1,19 @@
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
-import { DateText, RequestPanelDrawer, RequestStateChip, requestTitle } from '../Requests';
+import {
+  DateText,
+  RequestPanelDrawer,
+  RequestStateChip,
+  requestTitle,
+} from '../Requests';
 
 /** Requests the signed-in user has decided, newest decision first. */
 export const DecidedByMe = () => {
@@ -18,26 +27,42 @@ export const DecidedByMe = () => {
     ]);
     return items.map(request => ({
       request,
-      mine: request.decisions.filter(d => d.actor === identity.userEntityRef).pop(),
+      mine: request.decisions
+        .filter(d => d.actor === identity.userEntityRef)
+        .pop(),
     }));
   }, [api, identityApi]);
 
   if (error) return <ResponseErrorPanel error={error} />;
 
-  type Row = { request: CertificateRequest; mine?: CertificateRequest['decisions'][number] };
+  type Row = {
+    request: CertificateRequest;
+    mine?: CertificateRequest['decisions'][number];
+  };
   const columns: TableColumn<Row>[] = [
     { title: 'Names', render: row => requestTitle(row.request) },
     { title: 'Entity', render: row => row.request.entityRef },
     { title: 'Requester', render: row => row.request.requester },
     {
       title: 'My decision',
-      render: row => (row.mine ? `${row.mine.decision === 'approve' ? 'Approved' : 'Denied'}` : '—'),
+      render: row =>
+        row.mine
+          ? `${row.mine.decision === 'approve' ? 'Approved' : 'Denied'}`
+          : '—',
     },
     { title: 'Reason', render: row => row.mine?.reason ?? '' },
-    { title: 'Decided', render: row => (row.mine ? <DateText iso={row.mine.at} /> : '—') },
-    { title: 'State now', render: row => <RequestStateChip state={row.request.state} /> },
+    {
+      title: 'Decided',
+      render: row => (row.mine ? <DateText iso={row.mine.at} /> : '—'),
+    },
+    {
+      title: 'State now',
+      render: row => <RequestStateChip state={row.request.state} />,
+    },
   ];
-  const rows = [...(value ?? [])].sort((a, b) => (b.mine?.at ?? '').localeCompare(a.mine?.at ?? ''));
+  const rows = [...(value ?? [])].sort((a, b) =>
+    (b.mine?.at ?? '').localeCompare(a.mine?.at ?? ''),
+  );
 
   return (
     <>
@@ -46,11 +71,23 @@ export const DecidedByMe = () => {
         isLoading={loading}
         data={rows}
         columns={columns}
-        options={{ paging: rows.length > 20, pageSize: 20, padding: 'dense', search: true }}
+        options={{
+          paging: rows.length > 20,
+          pageSize: 20,
+          padding: 'dense',
+          search: true,
+        }}
         onRowClick={(_, row) => row && setOpened(row.request.id)}
-        emptyContent={<div style={{ padding: 16 }}>You have not decided any requests yet.</div>}
+        emptyContent={
+          <div style={{ padding: 16 }}>
+            You have not decided any requests yet.
+          </div>
+        }
       />
-      <RequestPanelDrawer requestId={opened} onClose={() => setOpened(undefined)} />
+      <RequestPanelDrawer
+        requestId={opened}
+        onClose={() => setOpened(undefined)}
+      />
     </>
   );
 };

@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useEffect, useRef, useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -23,6 +23,7 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
   const { decision, subject, onCancel, onConfirm, busy } = props;
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     setReason('');
     setTouched(false);
@@ -39,7 +40,14 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
   };
 
   return (
-    <Dialog open={Boolean(decision)} onClose={onCancel} aria-labelledby="decision-dialog-title" fullWidth>
+    <Dialog
+      open={Boolean(decision)}
+      onClose={onCancel}
+      aria-labelledby="decision-dialog-title"
+      fullWidth
+      // Straight into the reason: approvers work through the queue from the keyboard.
+      TransitionProps={{ onEntered: () => reasonRef.current?.focus() }}
+    >
       <form onSubmit={submit} noValidate>
         <DialogTitle id="decision-dialog-title">
           {verb} {subject}
@@ -59,16 +67,23 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
             multiline
             minRows={2}
             fullWidth
-            autoFocus
+            inputRef={reasonRef}
             variant="outlined"
             required={deny}
             error={touched && missing}
-            helperText={touched && missing ? 'A denial needs a reason.' : undefined}
+            helperText={
+              touched && missing ? 'A denial needs a reason.' : undefined
+            }
           />
         </DialogContent>
         <DialogActions>
           <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" color={deny ? 'secondary' : 'primary'} variant="contained" disabled={busy}>
+          <Button
+            type="submit"
+            color={deny ? 'secondary' : 'primary'}
+            variant="contained"
+            disabled={busy}
+          >
             {verb}
           </Button>
         </DialogActions>

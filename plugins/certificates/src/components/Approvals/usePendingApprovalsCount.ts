@@ -3,7 +3,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import { certificatesApiRef } from '../../api';
 
 /** The caller's pending approvals, refreshed every `intervalMs`; undefined when unknown (e.g. not an approver). */
-export function usePendingApprovalsCount(intervalMs = 60_000): number | undefined {
+export function usePendingApprovalsCount(
+  intervalMs = 60_000,
+): number | undefined {
   const api = useApi(certificatesApiRef);
   const [count, setCount] = useState<number>();
   useEffect(() => {

@@ -2,7 +2,11 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { AuditRecord } from '@internal/plugin-certificates-common';
-import { base, renderWithClient, setupMswServer } from '../Requests/testing';
+import {
+  base,
+  renderWithClient,
+  setupMswServer,
+} from '../Requests/__testUtils__';
 import { AuditView } from './AuditView';
 
 jest.setTimeout(60_000);
@@ -26,10 +30,15 @@ describe('AuditView', () => {
         const params = new URL(request.url).searchParams;
         seen.push(params);
         if (params.get('cursor') === 'c2') {
-          return HttpResponse.json({ items: [record('3', 'user:default/carol')] });
+          return HttpResponse.json({
+            items: [record('3', 'user:default/carol')],
+          });
         }
         return HttpResponse.json({
-          items: [record('1', 'user:default/carol'), record('2', 'user:default/carol')],
+          items: [
+            record('1', 'user:default/carol'),
+            record('2', 'user:default/carol'),
+          ],
           nextCursor: 'c2',
         });
       }),

@@ -6,7 +6,11 @@ import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { AuditAction, AuditRecord } from '@internal/plugin-certificates-common';
 import { AuditQuery, certificatesApiRef } from '../../api';
@@ -42,7 +46,8 @@ interface Filters {
 }
 
 /** `datetime-local` value → ISO instant (the browser's zone), or undefined. */
-const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+const toIso = (local: string) =>
+  local ? new Date(local).toISOString() : undefined;
 
 const columns: TableColumn<AuditRecord>[] = [
   { title: 'When', render: r => <DateText iso={r.at} /> },
@@ -55,12 +60,23 @@ const columns: TableColumn<AuditRecord>[] = [
 ];
 
 /** Every state change, filtered by entity, actor, action and time, newest first, page by page. */
-export const AuditView = ({ pageSize = 50, entityRef = '' }: AuditViewProps) => {
+export const AuditView = ({
+  pageSize = 50,
+  entityRef = '',
+}: AuditViewProps) => {
   const api = useApi(certificatesApiRef);
-  const [filters, setFilters] = useState<Filters>({ entityRef, actor: '', action: '', from: '', to: '' });
+  const [filters, setFilters] = useState<Filters>({
+    entityRef,
+    actor: '',
+    action: '',
+    from: '',
+    to: '',
+  });
   const [applied, setApplied] = useState(filters);
   // Cursors of the pages seen so far; the last one is the current page.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
   useDebounce(
     () => {
       if (JSON.stringify(filters) === JSON.stringify(applied)) return;
@@ -90,10 +106,36 @@ export const AuditView = ({ pageSize = 50, entityRef = '' }: AuditViewProps) => 
 
   return (
     <Box>
-      <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2} role="search" aria-label="Audit filters">
-        <TextField id="audit-filter-entity" label="Entity" value={filters.entityRef} onChange={set('entityRef')} placeholder="component:default/payments" />
-        <TextField id="audit-filter-actor" label="Actor" value={filters.actor} onChange={set('actor')} placeholder="user:default/alice" />
-        <TextField id="audit-filter-action" select label="Action" value={filters.action} onChange={set('action')} style={{ minWidth: 160 }}>
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        style={{ gap: 16 }}
+        mb={2}
+        role="search"
+        aria-label="Audit filters"
+      >
+        <TextField
+          id="audit-filter-entity"
+          label="Entity"
+          value={filters.entityRef}
+          onChange={set('entityRef')}
+          placeholder="component:default/payments"
+        />
+        <TextField
+          id="audit-filter-actor"
+          label="Actor"
+          value={filters.actor}
+          onChange={set('actor')}
+          placeholder="user:default/alice"
+        />
+        <TextField
+          id="audit-filter-action"
+          select
+          label="Action"
+          value={filters.action}
+          onChange={set('action')}
+          style={{ minWidth: 160 }}
+        >
           <MenuItem value="">All actions</MenuItem>
           {ACTIONS.map(a => (
             <MenuItem key={a} value={a}>
@@ -101,8 +143,22 @@ export const AuditView = ({ pageSize = 50, entityRef = '' }: AuditViewProps) => 
             </MenuItem>
           ))}
         </TextField>
-        <TextField id="audit-filter-from" label="From" type="datetime-local" value={filters.from} onChange={set('from')} InputLabelProps={{ shrink: true }} />
-        <TextField id="audit-filter-to" label="To" type="datetime-local" value={filters.to} onChange={set('to')} InputLabelProps={{ shrink: true }} />
+        <TextField
+          id="audit-filter-from"
+          label="From"
+          type="datetime-local"
+          value={filters.from}
+          onChange={set('from')}
+          InputLabelProps={{ shrink: true }}
+        />
+        <TextField
+          id="audit-filter-to"
+          label="To"
+          type="datetime-local"
+          value={filters.to}
+          onChange={set('to')}
+          InputLabelProps={{ shrink: true }}
+        />
       </Box>
       {page.error ? (
         <ResponseErrorPanel error={page.error} />
@@ -112,11 +168,22 @@ export const AuditView = ({ pageSize = 50, entityRef = '' }: AuditViewProps) => 
           isLoading={page.loading}
           data={page.value?.items ?? []}
           columns={columns}
-          options={{ paging: false, search: false, padding: 'dense', sorting: false }}
+          options={{
+            paging: false,
+            search: false,
+            padding: 'dense',
+            sorting: false,
+          }}
           emptyContent={<Box p={2}>No audit records match these filters.</Box>}
         />
       )}
-      <Box display="flex" alignItems="center" justifyContent="flex-end" style={{ gap: 8 }} mt={1}>
+      <Box
+        display="flex"
+        alignItems="center"
+        justifyContent="flex-end"
+        style={{ gap: 8 }}
+        mt={1}
+      >
         <Typography variant="body2">Page {cursors.length}</Typography>
         <Button
           aria-label="Previous page"
@@ -128,7 +195,9 @@ export const AuditView = ({ pageSize = 50, entityRef = '' }: AuditViewProps) => 
         <Button
           aria-label="Next page"
           disabled={!page.value?.nextCursor || page.loading}
-          onClick={() => setCursors(previous => [...previous, page.value?.nextCursor])}
+          onClick={() =>
+            setCursors(previous => [...previous, page.value?.nextCursor])
+          }
         >
           Next
         </Button>

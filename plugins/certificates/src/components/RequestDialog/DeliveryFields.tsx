@@ -53,13 +53,18 @@ export const DeliveryFields = (props: DeliveryFieldsProps) => {
 
   return (
     <Box mt={2}>
-      <FormControl component="fieldset" error={Boolean(errors['delivery.kind'])}>
+      <FormControl
+        component="fieldset"
+        error={Boolean(errors['delivery.kind'])}
+      >
         <FormLabel component="legend">Delivery</FormLabel>
         <RadioGroup
           aria-label="Delivery"
           name="delivery"
           value={state.deliveryKind}
-          onChange={e => onChange({ deliveryKind: e.target.value as DeliveryKind })}
+          onChange={e =>
+            onChange({ deliveryKind: e.target.value as DeliveryKind })
+          }
         >
           {deliveries.map(kind => (
             <FormControlLabel

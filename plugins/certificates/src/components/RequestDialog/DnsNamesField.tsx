@@ -29,25 +29,33 @@ export const DnsNamesField = (props: DnsNamesFieldProps) => {
       <TextField
         id="certificate-request-dns-names"
         label="DNS names"
-        helperText={
-          errors.length > 0 ? errors.join(' ') : 'One name per line.'
-        }
+        helperText={errors.length > 0 ? errors.join(' ') : 'One name per line.'}
         error={errors.length > 0 || hasNameErrors}
         value={value}
-        onChange={(e: ChangeEvent<HTMLInputElement>) => onChange(e.target.value)}
+        onChange={(e: ChangeEvent<HTMLInputElement>) =>
+          onChange(e.target.value)
+        }
         multiline
         minRows={2}
         fullWidth
         variant="outlined"
         margin="dense"
         disabled={disabled}
-        inputProps={{ 'aria-describedby': 'certificate-request-dns-names-list' }}
+        inputProps={{
+          'aria-describedby': 'certificate-request-dns-names-list',
+        }}
       />
       <Box id="certificate-request-dns-names-list" aria-live="polite">
         {names.map((name, index) => {
           const reasons = nameErrors[index] ?? [];
           return (
-            <Box key={`${index}-${name}`} display="flex" alignItems="center" flexWrap="wrap" mt={0.5}>
+            <Box
+              key={`${index}-${name}`}
+              display="flex"
+              alignItems="center"
+              flexWrap="wrap"
+              mt={0.5}
+            >
               <Chip
                 size="small"
                 label={name}

@@ -11,7 +11,7 @@ import {
   makeRequest,
   renderWithClient,
   setupMswServer,
-} from '../Requests/testing';
+} from '../Requests/__testUtils__';
 import { RequestCertificateButton } from './RequestCertificateButton';
 
 // Typing through MUI inputs is slow on a busy 2-core runner.
@@ -60,14 +60,20 @@ function violationsOf(input: CertificateRequestInput): Violation[] {
       });
     }
   });
-  if (input.delivery.kind === 'secret' && input.delivery.namespace !== 'payments') {
+  if (
+    input.delivery.kind === 'secret' &&
+    input.delivery.namespace !== 'payments'
+  ) {
     violations.push({
       field: 'delivery.namespace',
       reason: 'Namespace must be payments',
     });
   }
   if (input.justification?.includes('audit')) {
-    violations.push({ field: 'entityRef', reason: 'The entity is under audit' });
+    violations.push({
+      field: 'entityRef',
+      reason: 'The entity is under audit',
+    });
   }
   return violations;
 }
@@ -75,7 +81,10 @@ function violationsOf(input: CertificateRequestInput): Violation[] {
 function useBackend() {
   const validateCalls: CertificateRequestInput[] = [];
   const created: CertificateRequestInput[] = [];
-  const request = makeRequest({ id: 'req-new', justification: 'For the <b>payments</b> API' });
+  const request = makeRequest({
+    id: 'req-new',
+    justification: 'For the <b>payments</b> API',
+  });
   server.use(
     http.get(`${base}/policy`, ({ request: r }) => {
       expect(new URL(r.url).searchParams.get('entityRef')).toBe(entityRef);
@@ -87,7 +96,10 @@ function useBackend() {
       const violations = violationsOf(input);
       if (violations.length > 0) {
         return HttpResponse.json(
-          { error: { name: 'InputError', message: 'Policy violations' }, violations },
+          {
+            error: { name: 'InputError', message: 'Policy violations' },
+            violations,
+          },
           { status: 400 },
         );
       }
@@ -126,7 +138,9 @@ function useBackend() {
 async function openForm() {
   const user = userEvent.setup();
   await renderWithClient(<RequestCertificateButton entityRef={entityRef} />);
-  await user.click(screen.getByRole('button', { name: /request certificate/i }));
+  await user.click(
+    screen.getByRole('button', { name: /request certificate/i }),
+  );
   const names = await screen.findByLabelText('DNS names');
   return { user, names };
 }
@@ -137,7 +151,9 @@ describe('RequestCertificateButton', () => {
     const { names } = await openForm();
     expect(names).toHaveValue('payments.example.com');
     expect(
-      await screen.findByText(/queued for approval.*Secrets need a security review/),
+      await screen.findByText(
+        /queued for approval.*Secrets need a security review/,
+      ),
     ).toBeInTheDocument();
   });
 
@@ -150,11 +166,19 @@ describe('RequestCertificateButton', () => {
     await user.type(names, '{enter}evil.org');
 
     const reason = await screen.findByTestId('dns-name-violation-1');
-    expect(reason).toHaveTextContent('evil.org is not allowed by policy "default"');
+    expect(reason).toHaveTextContent(
+      'evil.org is not allowed by policy "default"',
+    );
     // The first name is fine, so nothing is shown beside it.
-    expect(screen.queryByTestId('dns-name-violation-0')).not.toBeInTheDocument();
-    expect(screen.getByText(/does not allow this request \(1 problem\)/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Submit request' })).toBeDisabled();
+    expect(
+      screen.queryByTestId('dns-name-violation-0'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/does not allow this request \(1 problem\)/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Submit request' }),
+    ).toBeDisabled();
     // Debounced: fewer calls than key strokes, and the last one checked the final input.
     expect(validateCalls.length - before).toBeLessThan(9);
     expect(validateCalls[validateCalls.length - 1].dnsNames).toEqual([
@@ -167,7 +191,9 @@ describe('RequestCertificateButton', () => {
     await user.keyboard('{Delete}');
     expect(names).toHaveValue('payments.example.com');
     await waitFor(() =>
-      expect(screen.queryByTestId('dns-name-violation-1')).not.toBeInTheDocument(),
+      expect(
+        screen.queryByTestId('dns-name-violation-1'),
+      ).not.toBeInTheDocument(),
     );
   });
 
@@ -179,14 +205,18 @@ describe('RequestCertificateButton', () => {
 
     // The policy allows a pattern, so the namespace is typed, and starts empty.
     const namespace = screen.getByLabelText('Namespace');
-    expect(await screen.findByText('Namespace must be payments')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Namespace must be payments'),
+    ).toBeInTheDocument();
     expect(namespace).toHaveAttribute('aria-invalid', 'true');
     expect(namespace).toHaveAccessibleDescription('Namespace must be payments');
 
     await user.click(namespace);
     await user.paste('payments');
     await waitFor(() =>
-      expect(screen.queryByText('Namespace must be payments')).not.toBeInTheDocument(),
+      expect(
+        screen.queryByText('Namespace must be payments'),
+      ).not.toBeInTheDocument(),
     );
 
     await user.click(screen.getByLabelText('Justification'));
@@ -199,8 +229,11 @@ describe('RequestCertificateButton', () => {
   it('submits a pasted CSR and opens the request panel with its state', async () => {
     const { created } = useBackend();
     const { user } = await openForm();
-    const csr = '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----';
-    await user.click(screen.getByLabelText('Certificate signing request (PEM)'));
+    const csr =
+      '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----';
+    await user.click(
+      screen.getByLabelText('Certificate signing request (PEM)'),
+    );
     await user.paste(csr);
     await user.click(screen.getByLabelText('Justification'));
     await user.paste('For the payments API');
@@ -221,12 +254,16 @@ describe('RequestCertificateButton', () => {
       delivery: { kind: 'csr', csr },
       justification: 'For the payments API',
     });
-    expect(within(panel).getByText(/Waiting for 1 approval/)).toBeInTheDocument();
+    expect(
+      within(panel).getByText(/Waiting for 1 approval/),
+    ).toBeInTheDocument();
     // Justification is shown as text, markup and all.
-    expect(within(panel).getByTestId('request-justification')).toHaveTextContent(
-      'For the <b>payments</b> API',
-    );
-    expect(within(panel).getByText(/created by user:default\/alice/)).toBeInTheDocument();
+    expect(
+      within(panel).getByTestId('request-justification'),
+    ).toHaveTextContent('For the <b>payments</b> API');
+    expect(
+      within(panel).getByText(/created by user:default\/alice/),
+    ).toBeInTheDocument();
   });
 
   it('shows violations returned on submit beside their fields', async () => {
@@ -236,7 +273,12 @@ describe('RequestCertificateButton', () => {
         HttpResponse.json(
           {
             error: { name: 'InputError', message: 'Policy violations' },
-            violations: [{ field: 'validityDays', reason: 'At most 30 days for this issuer' }],
+            violations: [
+              {
+                field: 'validityDays',
+                reason: 'At most 30 days for this issuer',
+              },
+            ],
           },
           { status: 400 },
         ),
@@ -245,6 +287,8 @@ describe('RequestCertificateButton', () => {
     const { user } = await openForm();
     await screen.findByText(/queued for approval/);
     await user.click(screen.getByRole('button', { name: 'Submit request' }));
-    expect(await screen.findByText('At most 30 days for this issuer')).toBeInTheDocument();
+    expect(
+      await screen.findByText('At most 30 days for this issuer'),
+    ).toBeInTheDocument();
   });
 });

@@ -12,7 +12,9 @@ export interface RequestCertificateButtonProps {
 }
 
 /** "Request certificate": opens the request form; after submit, shows the request's panel. */
-export const RequestCertificateButton = (props: RequestCertificateButtonProps) => {
+export const RequestCertificateButton = (
+  props: RequestCertificateButtonProps,
+) => {
   const { entityRef, onSubmitted } = props;
   const [open, setOpen] = useState(false);
   const [submittedId, setSubmittedId] = useState<string>();

@@ -58,9 +58,10 @@ export const RequestDialog = (props: RequestDialogProps) => {
       maxWidth="md"
       aria-labelledby="certificate-request-title"
     >
-      <DialogTitle id="certificate-request-title">Request a certificate</DialogTitle>
+      <DialogTitle id="certificate-request-title">
+        Request a certificate
+      </DialogTitle>
       <DialogContent>{content}</DialogContent>
     </Dialog>
   );
 };
-

@@ -53,7 +53,10 @@ export const RequestForm = (props: RequestFormProps) => {
   const [submitError, setSubmitError] = useState<Error>();
   const [submitViolations, setSubmitViolations] = useState<Violation[]>();
 
-  const input = useMemo(() => toRequestInput(entityRef, state), [entityRef, state]);
+  const input = useMemo(
+    () => toRequestInput(entityRef, state),
+    [entityRef, state],
+  );
   const validation = useRequestValidation(input, props.validationDelayMs);
   // The latest verdict wins: the one from submit until the user edits again.
   const violations = submitViolations ?? validation.result?.violations ?? [];
@@ -119,7 +122,10 @@ export const RequestForm = (props: RequestFormProps) => {
         fullWidth
         margin="dense"
         error={Boolean(errors.commonName)}
-        helperText={help(errors.commonName, 'Optional; usually the first DNS name.')}
+        helperText={help(
+          errors.commonName,
+          'Optional; usually the first DNS name.',
+        )}
       />
       <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
         <TextField
@@ -127,7 +133,9 @@ export const RequestForm = (props: RequestFormProps) => {
           select
           label="Key algorithm"
           value={state.keyAlgorithm}
-          onChange={e => update({ keyAlgorithm: e.target.value as KeyAlgorithmChoice })}
+          onChange={e =>
+            update({ keyAlgorithm: e.target.value as KeyAlgorithmChoice })
+          }
           margin="dense"
           style={{ minWidth: 160 }}
           error={Boolean(errors.keyAlgorithm)}
@@ -148,7 +156,10 @@ export const RequestForm = (props: RequestFormProps) => {
           margin="dense"
           inputProps={{ min: 1, max: choices.maxValidityDays }}
           error={Boolean(errors.validityDays)}
-          helperText={help(errors.validityDays, `At most ${choices.maxValidityDays}.`)}
+          helperText={help(
+            errors.validityDays,
+            `At most ${choices.maxValidityDays}.`,
+          )}
         />
         <TextField
           id="certificate-request-issuer"
@@ -184,7 +195,9 @@ export const RequestForm = (props: RequestFormProps) => {
         }
         label="Also usable for client authentication (mTLS)"
       />
-      {errors.clientAuth && <Alert severity="error">{errors.clientAuth.join(' ')}</Alert>}
+      {errors.clientAuth && (
+        <Alert severity="error">{errors.clientAuth.join(' ')}</Alert>
+      )}
       <TextField
         id="certificate-request-justification"
         label="Justification"
@@ -196,13 +209,19 @@ export const RequestForm = (props: RequestFormProps) => {
         variant="outlined"
         margin="dense"
         error={Boolean(errors.justification)}
-        helperText={help(errors.justification, 'Why you need it; approvers read this.')}
+        helperText={help(
+          errors.justification,
+          'Why you need it; approvers read this.',
+        )}
       />
       <Box mt={1}>
         <VerdictBanner
           validation={
             submitViolations
-              ? { pending: false, result: { ok: false, violations: submitViolations } }
+              ? {
+                  pending: false,
+                  result: { ok: false, violations: submitViolations },
+                }
               : validation
           }
           general={grouped.general}

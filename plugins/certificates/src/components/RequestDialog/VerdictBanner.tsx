@@ -19,7 +19,9 @@ export const VerdictBanner = ({ validation, general }: VerdictBannerProps) => {
     );
   }
   if (!result) {
-    return pending ? <Alert severity="info">Checking against the policy…</Alert> : null;
+    return pending ? (
+      <Alert severity="info">Checking against the policy…</Alert>
+    ) : null;
   }
   if (!result.ok) {
     const count = result.violations.length;

@@ -45,7 +45,8 @@ export interface PolicyChoices {
   namespacePatterns: string[];
 }
 
-const isPattern = (value: string) => value.includes('*') || value.includes('{{');
+const isPattern = (value: string) =>
+  value.includes('*') || value.includes('{{');
 
 export function policyChoices(response: EntityPolicyResponse): PolicyChoices {
   const policy = response.policy;
@@ -89,7 +90,9 @@ export function initialFormState(
     dnsNames: response.suggestedDnsNames.join('\n'),
     commonName: response.suggestedDnsNames[0] ?? '',
     keyAlgorithm: choices.keyAlgorithms[0],
-    validityDays: String(Math.min(choices.maxValidityDays, DEFAULT_MAX_VALIDITY_DAYS)),
+    validityDays: String(
+      Math.min(choices.maxValidityDays, DEFAULT_MAX_VALIDITY_DAYS),
+    ),
     issuer: issuer?.id ?? '',
     deliveryKind: deliveries[0] ?? 'csr',
     csr: '',

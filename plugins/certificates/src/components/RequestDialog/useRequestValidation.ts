@@ -24,7 +24,9 @@ export function useRequestValidation(
 ): RequestValidationState {
   const api = useApi(certificatesApiRef);
   const key = input ? JSON.stringify(input) : undefined;
-  const [state, setState] = useState<RequestValidationState>({ pending: false });
+  const [state, setState] = useState<RequestValidationState>({
+    pending: false,
+  });
 
   useEffect(() => {
     if (!key) {

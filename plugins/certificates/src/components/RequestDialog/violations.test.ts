@@ -16,16 +16,17 @@ describe('groupViolations', () => {
       'delivery.namespace': ['namespace not allowed'],
       validityDays: ['too long'],
     });
-    expect(grouped.general.map(v => v.field)).toEqual(['ipAddresses[0]', 'entityRef']);
+    expect(grouped.general.map(v => v.field)).toEqual([
+      'ipAddresses[0]',
+      'entityRef',
+    ]);
   });
 });
 
 describe('parseDnsNames', () => {
   it('takes one name per line and tolerates commas and blanks', () => {
-    expect(parseDnsNames(' a.example.com\n\nb.example.com, c.example.com \n')).toEqual([
-      'a.example.com',
-      'b.example.com',
-      'c.example.com',
-    ]);
+    expect(
+      parseDnsNames(' a.example.com\n\nb.example.com, c.example.com \n'),
+    ).toEqual(['a.example.com', 'b.example.com', 'c.example.com']);
   });
 });

@@ -47,7 +47,11 @@ const INDEXED = /^([A-Za-z.]+)\[(\d+)\]$/;
  * form's inputs, so each reason appears beside what the user has to change.
  */
 export function groupViolations(violations: Violation[]): GroupedViolations {
-  const grouped: GroupedViolations = { byField: {}, byDnsName: {}, general: [] };
+  const grouped: GroupedViolations = {
+    byField: {},
+    byDnsName: {},
+    general: [],
+  };
   for (const violation of violations) {
     const path = violation.field.trim();
     const indexed = INDEXED.exec(path);

@@ -6,7 +6,11 @@ import { ApprovalDecision } from '@internal/plugin-certificates-common';
 import { DateText } from './DateText';
 
 /** Who decided, when, and why. */
-export const DecisionList = ({ decisions }: { decisions: ApprovalDecision[] }) => (
+export const DecisionList = ({
+  decisions,
+}: {
+  decisions: ApprovalDecision[];
+}) => (
   <>
     <Typography variant="h6" component="h3">
       Decisions
@@ -20,8 +24,8 @@ export const DecisionList = ({ decisions }: { decisions: ApprovalDecision[] }) =
             <ListItemText
               primary={
                 <>
-                  {d.decision === 'approve' ? 'Approved' : 'Denied'} by {d.actor}{' '}
-                  <DateText iso={d.at} />
+                  {d.decision === 'approve' ? 'Approved' : 'Denied'} by{' '}
+                  {d.actor} <DateText iso={d.at} />
                 </>
               }
               secondary={d.reason}

@@ -1,7 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { base, makeRequest, renderWithClient, setupMswServer } from './testing';
+import {
+  base,
+  makeRequest,
+  renderWithClient,
+  setupMswServer,
+} from './__testUtils__';
 import { EntityRequestsList } from './EntityRequestsList';
 
 jest.setTimeout(60_000);
@@ -10,16 +15,24 @@ const server = setupMswServer();
 describe('EntityRequestsList', () => {
   it('lists the entity requests, narrows to mine and opens a request', async () => {
     const seen: URLSearchParams[] = [];
-    const request = makeRequest({ id: 'e1', commonName: 'shop.example.com', state: 'issued' });
+    const request = makeRequest({
+      id: 'e1',
+      commonName: 'shop.example.com',
+      state: 'issued',
+    });
     server.use(
       http.get(`${base}/requests`, ({ request: r }) => {
         seen.push(new URL(r.url).searchParams);
         return HttpResponse.json({ items: [request] });
       }),
-      http.get(`${base}/requests/e1`, () => HttpResponse.json({ request, audit: [] })),
+      http.get(`${base}/requests/e1`, () =>
+        HttpResponse.json({ request, audit: [] }),
+      ),
     );
     const user = userEvent.setup();
-    await renderWithClient(<EntityRequestsList entityRef="component:default/shop" />);
+    await renderWithClient(
+      <EntityRequestsList entityRef="component:default/shop" />,
+    );
     expect(await screen.findByText('shop.example.com')).toBeInTheDocument();
     expect(seen[0].get('entityRef')).toBe('component:default/shop');
     expect(seen[0].has('mine')).toBe(false);
@@ -29,7 +42,9 @@ describe('EntityRequestsList', () => {
 
     await user.click(screen.getByText('shop.example.com'));
     expect(
-      await screen.findByRole('region', { name: 'Certificate request shop.example.com' }),
+      await screen.findByRole('region', {
+        name: 'Certificate request shop.example.com',
+      }),
     ).toBeInTheDocument();
   });
 });

@@ -2,7 +2,11 @@ import { useCallback, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
-import { ResponseErrorPanel, Table, TableColumn } from '@backstage/core-components';
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   CertificateRequest,
@@ -30,7 +34,11 @@ const columns: TableColumn<CertificateRequest>[] = [
       [r.commonName, ...r.dnsNames].join(' ').includes(term),
   },
   { title: 'DNS names', render: r => r.dnsNames.join(', ') },
-  { title: 'State', field: 'state', render: r => <RequestStateChip state={r.state} /> },
+  {
+    title: 'State',
+    field: 'state',
+    render: r => <RequestStateChip state={r.state} />,
+  },
   { title: 'Requester', field: 'requester' },
   { title: 'Issuer', field: 'issuer' },
   { title: 'Delivery', render: r => describeDelivery(r) },
@@ -74,13 +82,23 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
 
   return (
     <Box>
-      <Box display="flex" alignItems="center" justifyContent="space-between" mb={1}>
+      <Box
+        display="flex"
+        alignItems="center"
+        justifyContent="space-between"
+        mb={1}
+      >
         <FormControlLabel
-          control={<Switch checked={mine} onChange={e => setMine(e.target.checked)} />}
+          control={
+            <Switch checked={mine} onChange={e => setMine(e.target.checked)} />
+          }
           label="Only my requests"
         />
         {showRequestButton && (
-          <RequestCertificateButton entityRef={entityRef} onSubmitted={() => load()} />
+          <RequestCertificateButton
+            entityRef={entityRef}
+            onSubmitted={() => load()}
+          />
         )}
       </Box>
       {error && !items ? (
@@ -91,7 +109,11 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
           isLoading={!items && !error}
           data={items ?? []}
           columns={columns}
-          options={{ paging: (items?.length ?? 0) > 20, pageSize: 20, padding: 'dense' }}
+          options={{
+            paging: (items?.length ?? 0) > 20,
+            pageSize: 20,
+            padding: 'dense',
+          }}
           onRowClick={(_, row) => row && setSelected(row.id)}
           emptyContent={
             <Box p={2}>No certificate requests for this entity yet.</Box>

@@ -2,7 +2,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
-import { base, makeRequest, renderWithClient, setupMswServer } from './testing';
+import {
+  base,
+  makeRequest,
+  renderWithClient,
+  setupMswServer,
+} from './__testUtils__';
 import { RequestPanel } from './RequestPanel';
 
 jest.setTimeout(60_000);
@@ -28,18 +33,34 @@ describe('RequestPanel', () => {
       }),
     );
     const user = userEvent.setup();
-    await renderWithClient(<RequestPanel requestId="p1" />, 'user:default/alice');
-    await user.click(await screen.findByRole('button', { name: 'Cancel request' }));
-    await waitFor(() => expect(screen.getByLabelText('Request state: cancelled')).toBeInTheDocument());
+    await renderWithClient(
+      <RequestPanel requestId="p1" />,
+      'user:default/alice',
+    );
+    await user.click(
+      await screen.findByRole('button', { name: 'Cancel request' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByLabelText('Request state: cancelled'),
+      ).toBeInTheDocument(),
+    );
     expect(cancelled).toBe(true);
-    expect(screen.queryByRole('button', { name: 'Cancel request' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Cancel request' }),
+    ).not.toBeInTheDocument();
   });
 
   it('offers no cancel to someone else', async () => {
     serve(makeRequest({ id: 'p2', requester: 'user:default/bob' }));
-    await renderWithClient(<RequestPanel requestId="p2" />, 'user:default/alice');
+    await renderWithClient(
+      <RequestPanel requestId="p2" />,
+      'user:default/alice',
+    );
     await screen.findByLabelText('Request state: pending');
-    expect(screen.queryByRole('button', { name: 'Cancel request' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Cancel request' }),
+    ).not.toBeInTheDocument();
   });
 
   it('polls until issued, then offers the chain of a CSR request for download', async () => {
@@ -52,7 +73,9 @@ describe('RequestPanel', () => {
         return HttpResponse.json({ request: { ...request, state }, audit: [] });
       }),
       http.get(`${base}/requests/p3/chain.pem`, () =>
-        HttpResponse.text('-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n'),
+        HttpResponse.text(
+          '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n',
+        ),
       ),
     );
     const createObjectURL = jest.fn(() => 'blob:chain');
@@ -79,13 +102,22 @@ describe('RequestPanel', () => {
         id: 'p4',
         state: 'denied',
         decisions: [
-          { actor: 'user:default/carol', decision: 'deny', reason: 'Use the shared wildcard', at: new Date().toISOString() },
+          {
+            actor: 'user:default/carol',
+            decision: 'deny',
+            reason: 'Use the shared wildcard',
+            at: new Date().toISOString(),
+          },
         ],
       }),
     );
     await renderWithClient(<RequestPanel requestId="p4" />);
     const decisions = await screen.findByRole('list', { name: 'Decisions' });
-    expect(within(decisions).getByText(/Denied by user:default\/carol/)).toBeInTheDocument();
-    expect(within(decisions).getByText('Use the shared wildcard')).toBeInTheDocument();
+    expect(
+      within(decisions).getByText(/Denied by user:default\/carol/),
+    ).toBeInTheDocument();
+    expect(
+      within(decisions).getByText('Use the shared wildcard'),
+    ).toBeInTheDocument();
   });
 });

@@ -25,7 +25,9 @@ export interface RequestPanelProps {
 }
 
 function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-pem-file' }));
+  const url = URL.createObjectURL(
+    new Blob([text], { type: 'application/x-pem-file' }),
+  );
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
@@ -34,10 +36,16 @@ function download(fileName: string, text: string) {
 }
 
 /** One request: where it is in its workflow, who decided what, its audit trail and what the requester can do. */
-export const RequestPanel = ({ requestId, pollIntervalMs }: RequestPanelProps) => {
+export const RequestPanel = ({
+  requestId,
+  pollIntervalMs,
+}: RequestPanelProps) => {
   const api = useApi(certificatesApiRef);
   const identityApi = useApi(identityApiRef);
-  const me = useAsync(async () => (await identityApi.getBackstageIdentity()).userEntityRef, [identityApi]);
+  const me = useAsync(
+    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
+    [identityApi],
+  );
   const { value, error, loading, set } = useRequest(requestId, pollIntervalMs);
   const [actionError, setActionError] = useState<Error>();
   const [busy, setBusy] = useState(false);
@@ -59,17 +67,27 @@ export const RequestPanel = ({ requestId, pollIntervalMs }: RequestPanelProps) =
     }
   };
   const cancel = () =>
-    run(async () => set({ request: await api.cancelRequest(request.id), audit }));
+    run(async () =>
+      set({ request: await api.cancelRequest(request.id), audit }),
+    );
   const downloadChain = () =>
     run(async () =>
-      download(`${request.commonName ?? request.id}.chain.pem`, await api.getRequestChainPem(request.id)),
+      download(
+        `${request.commonName ?? request.id}.chain.pem`,
+        await api.getRequestChainPem(request.id),
+      ),
     );
 
-  const canCancel = request.state === 'pending' && me.value === request.requester;
-  const canDownload = request.state === 'issued' && request.delivery.kind === 'csr';
+  const canCancel =
+    request.state === 'pending' && me.value === request.requester;
+  const canDownload =
+    request.state === 'issued' && request.delivery.kind === 'csr';
 
   return (
-    <Box role="region" aria-label={`Certificate request ${requestTitle(request)}`}>
+    <Box
+      role="region"
+      aria-label={`Certificate request ${requestTitle(request)}`}
+    >
       <Box display="flex" alignItems="center" justifyContent="space-between">
         <Typography variant="h5" component="h2">
           {requestTitle(request)}
@@ -78,12 +96,16 @@ export const RequestPanel = ({ requestId, pollIntervalMs }: RequestPanelProps) =
       </Box>
       <RequestStepper
         state={request.state}
-        detail={request.failureReason ?? request.decisions.find(d => d.decision === 'deny')?.reason}
+        detail={
+          request.failureReason ??
+          request.decisions.find(d => d.decision === 'deny')?.reason
+        }
       />
       {request.state === 'pending' && (
         <Alert severity="info">
           Waiting for {request.approvalsRequired} approval
-          {request.approvalsRequired === 1 ? '' : 's'} (policy "{request.policyName}")
+          {request.approvalsRequired === 1 ? '' : 's'} (policy "
+          {request.policyName}")
           {request.pendingReason ? `: ${request.pendingReason}` : '.'}
         </Alert>
       )}
@@ -102,7 +124,12 @@ export const RequestPanel = ({ requestId, pollIntervalMs }: RequestPanelProps) =
           </Button>
         )}
         {canDownload && (
-          <Button color="primary" variant="contained" onClick={downloadChain} disabled={busy}>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={downloadChain}
+            disabled={busy}
+          >
             Download certificate chain (PEM)
           </Button>
         )}
@@ -120,13 +147,19 @@ export const RequestPanel = ({ requestId, pollIntervalMs }: RequestPanelProps) =
           Requester: request.requester,
           Submitted: <DateText iso={request.createdAt} />,
           ...(request.serialNumber ? { Serial: request.serialNumber } : {}),
-          ...(request.notAfter ? { Expires: <DateText iso={request.notAfter} /> } : {}),
+          ...(request.notAfter
+            ? { Expires: <DateText iso={request.notAfter} /> }
+            : {}),
         }}
       />
       <Typography variant="h6" component="h3">
         Justification
       </Typography>
-      <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }} data-testid="request-justification">
+      <Typography
+        variant="body2"
+        style={{ whiteSpace: 'pre-wrap' }}
+        data-testid="request-justification"
+      >
         {request.justification || '—'}
       </Typography>
       <DecisionList decisions={request.decisions} />

@@ -22,7 +22,9 @@ export const RequestPanelDrawer = (props: RequestPanelDrawerProps) => {
             <CloseIcon />
           </IconButton>
         </Box>
-        {requestId && <RequestPanel requestId={requestId} pollIntervalMs={pollIntervalMs} />}
+        {requestId && (
+          <RequestPanel requestId={requestId} pollIntervalMs={pollIntervalMs} />
+        )}
       </Box>
     </Drawer>
   );

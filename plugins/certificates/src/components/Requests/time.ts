@@ -21,7 +21,10 @@ export function absoluteTime(iso: string): string {
 
 /** Age as a short label: "5m", "3h", "2d". */
 export function ageLabel(iso: string, now: number = Date.now()): string {
-  const minutes = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
+  const minutes = Math.max(
+    0,
+    Math.floor((now - new Date(iso).getTime()) / 60_000),
+  );
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours}h`;

@@ -13,7 +13,10 @@ export interface RequestLoadState {
 }
 
 /** Loads a request with its audit trail and polls it until it reaches a terminal state. */
-export function useRequest(id: string, pollIntervalMs = 3000): RequestLoadState {
+export function useRequest(
+  id: string,
+  pollIntervalMs = 3000,
+): RequestLoadState {
   const api = useApi(certificatesApiRef);
   const [value, setValue] = useState<RequestWithAudit>();
   const [error, setError] = useState<Error>();
@@ -42,7 +45,8 @@ export function useRequest(id: string, pollIntervalMs = 3000): RequestLoadState 
   }, [reload]);
 
   const state = value?.request.state;
-  const terminal = state !== undefined && TERMINAL_REQUEST_STATES.includes(state);
+  const terminal =
+    state !== undefined && TERMINAL_REQUEST_STATES.includes(state);
   useEffect(() => {
     if (state === undefined || terminal) return undefined;
     const timer = setInterval(reload, pollIntervalMs);
