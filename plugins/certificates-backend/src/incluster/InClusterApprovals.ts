@@ -1,0 +1,276 @@
+import { LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ApiException,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import {
+  canDecide,
+  CertificateRequest,
+  requestApprovePermission,
+} from '@internal/plugin-certificates-common';
+import { AuditLog } from '../audit';
+import type { DecideInput, ExternalApprovals, QueueFilter } from '../approvals';
+import { matchesRequestCriteria, RequestQuery } from '../approvals';
+import { CallerIdentity } from '../service/identity';
+import { ConditionTransformer, createConditionTransformer } from '@backstage/plugin-permission-node';
+import { requestPermissionRules } from '../approvals';
+import { describeCertificateRequest, decisionOf, CertManagerCertificateRequest } from './certificateRequests';
+
+const GROUP = 'cert-manager.io';
+const VERSION = 'v1';
+const PLURAL = 'certificaterequests';
+const ID_PREFIX = 'incluster:';
+export const IN_CLUSTER_POLICY = 'in-cluster';
+
+const { isRequester, hasIssuer, isEntityOwner } = requestPermissionRules;
+const toQuery: ConditionTransformer<RequestQuery> = createConditionTransformer([
+  isRequester,
+  hasIssuer,
+  isEntityOwner,
+]);
+
+/** The clusters to look in; `ClusterRegistry` satisfies it. */
+export interface InClusterSource {
+  list(): Array<{ name: string; kubeConfig: KubeConfig }>;
+}
+
+/**
+ * cert-manager CertificateRequests that no approver has decided yet, in the
+ * same queue as portal requests. Approving sets the Approved (or Denied)
+ * condition through the status subresource, so the cluster's RBAC decides
+ * too: the backend's identity needs `approve` on the issuer's signer.
+ */
+export class InClusterApprovals implements ExternalApprovals {
+  static create(options: {
+    clusters: InClusterSource;
+    /** Groups whose members may decide in-cluster requests. */
+    approvers: string[];
+    permissions: PermissionsService;
+    audit: AuditLog;
+    logger: LoggerService;
+    now?: () => Date;
+  }): InClusterApprovals {
+    return new InClusterApprovals(options);
+  }
+
+  private constructor(private readonly o: Parameters<typeof InClusterApprovals.create>[0]) {}
+
+  static idOf(cluster: string, namespace: string, name: string): string {
+    return ID_PREFIX + Buffer.from(JSON.stringify([cluster, namespace, name])).toString('base64url');
+  }
+
+  owns(id: string): boolean {
+    return id.startsWith(ID_PREFIX);
+  }
+
+  async queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]> {
+    if (this.o.approvers.length === 0) return [];
+    const [permission] = await this.o.permissions.authorizeConditional(
+      [{ permission: requestApprovePermission }],
+      { credentials: caller.credentials },
+    );
+    if (permission.result === AuthorizeResult.DENY) return [];
+    const perCluster = await Promise.all(
+      this.o.clusters.list().map(async cluster => {
+        try {
+          const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+          const list = (await api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
+            items?: CertManagerCertificateRequest[];
+          };
+          return (list.items ?? [])
+            .filter(cr => decisionOf(cr) === undefined)
+            .map(cr => this.toRequest(cluster.name, cr));
+        } catch (error) {
+          // A cluster that cannot be read adds nothing; the others still show.
+          this.o.logger.warn(`Cannot list CertificateRequests in cluster ${cluster.name}: ${describeError(error)}`);
+          return [];
+        }
+      }),
+    );
+    const cutoff =
+      filter.minAgeHours !== undefined ? this.now().getTime() - filter.minAgeHours * 3_600_000 : undefined;
+    return perCluster
+      .flat()
+      .filter(r => this.mayDecide(caller, r))
+      .filter(
+        r =>
+          permission.result === AuthorizeResult.ALLOW ||
+          (permission.result === AuthorizeResult.CONDITIONAL &&
+            matchesRequestCriteria(toQuery(permission.conditions), r)),
+      )
+      .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
+      .filter(r => !filter.owner?.length || (!!r.ownerRef && filter.owner.includes(r.ownerRef)))
+      .filter(r => cutoff === undefined || Date.parse(r.createdAt) <= cutoff);
+  }
+
+  async decide(input: DecideInput): Promise<CertificateRequest> {
+    const { caller, decision } = input;
+    const reason = input.reason?.trim() || undefined;
+    if (decision === 'deny' && !reason) {
+      throw new InputError('A reason is required to deny a request.');
+    }
+    const [clusterName, namespace, name] = parseId(input.requestId);
+    const cluster = this.o.clusters.list().find(c => c.name === clusterName);
+    if (!cluster) throw new NotFoundError(`No cluster ${clusterName}`);
+    const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const where = `CertificateRequest ${namespace}/${name} in cluster ${clusterName}`;
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await this.read(api, namespace, name, where);
+      const request = this.toRequest(clusterName, current);
+      if (decisionOf(current) !== undefined) {
+        // Someone decided meanwhile (cert-manager's approver, kubectl, another
+        // approver): it leaves the queue, there is nothing left to do.
+        return request;
+      }
+      const verdict = canDecide({
+        request,
+        actor: caller.userEntityRef,
+        actorGroups: caller.ownershipEntityRefs,
+        policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
+      });
+      if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
+      const [permission] = await this.o.permissions.authorizeConditional(
+        [{ permission: requestApprovePermission }],
+        { credentials: caller.credentials },
+      );
+      const allowed =
+        permission.result === AuthorizeResult.ALLOW ||
+        (permission.result === AuthorizeResult.CONDITIONAL &&
+          matchesRequestCriteria(toQuery(permission.conditions), request));
+      if (!allowed) throw new NotAllowedError('You are not allowed to approve certificate requests.');
+
+      const at = this.now().toISOString();
+      const condition = {
+        type: decision === 'approve' ? 'Approved' : 'Denied',
+        status: 'True',
+        reason: `backstage:${caller.userEntityRef}`,
+        message:
+          reason ?? `${decision === 'approve' ? 'Approved' : 'Denied'} in Backstage by ${caller.userEntityRef}`,
+        lastTransitionTime: at.replace(/\.\d{3}Z$/, 'Z'),
+      };
+      const patch = [
+        // Optimistic concurrency: fails if anything changed since we read it.
+        { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
+        !current.status
+          ? { op: 'add', path: '/status', value: { conditions: [condition] } }
+          : !current.status.conditions
+          ? { op: 'add', path: '/status/conditions', value: [condition] }
+          : { op: 'add', path: '/status/conditions/-', value: condition },
+      ];
+      try {
+        const updated = (await api.patchNamespacedCustomObjectStatus(
+          { group: GROUP, version: VERSION, plural: PLURAL, namespace, name, body: patch },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+        )) as CertManagerCertificateRequest;
+        await this.o.audit.record({
+          actor: caller.userEntityRef,
+          action: decision === 'approve' ? 'in-cluster-approved' : 'in-cluster-denied',
+          entityRef: request.entityRef,
+          outcome: 'success',
+          at,
+          detail: `${where}${reason ? `: ${reason}` : ''}`,
+        });
+        return this.toRequest(clusterName, updated);
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 409 || status === 422) continue; // changed meanwhile: read again
+        if (status === 403) {
+          await this.o.audit.record({
+            actor: caller.userEntityRef,
+            action: decision === 'approve' ? 'in-cluster-approved' : 'in-cluster-denied',
+            entityRef: request.entityRef,
+            outcome: 'failure',
+            at,
+            detail: `${where}: refused by the cluster`,
+          });
+          throw new NotAllowedError(
+            `Cluster ${clusterName} refused to record the decision on ${namespace}/${name}: ${
+              messageOf(error) ?? 'forbidden'
+            }. The backend's service account needs the 'approve' verb on cert-manager signers for this issuer (see "Approval model" in the certificates backend README).`,
+          );
+        }
+        throw new ServiceUnavailableError(`Cluster ${clusterName} could not update ${namespace}/${name}: ${describeError(error)}`);
+      }
+    }
+    throw new ConflictError(`${where} kept changing; try again.`);
+  }
+
+  private async read(api: CustomObjectsApi, namespace: string, name: string, where: string) {
+    try {
+      return (await api.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: PLURAL,
+        namespace,
+        name,
+      })) as CertManagerCertificateRequest;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) throw new NotFoundError(`${where} does not exist`);
+      if (status === 403) throw new NotAllowedError(`Cluster refused to read ${where}: ${messageOf(error) ?? 'forbidden'}`);
+      throw new ServiceUnavailableError(`Cannot read ${where}: ${describeError(error)}`);
+    }
+  }
+
+  private mayDecide(caller: CallerIdentity, request: CertificateRequest): boolean {
+    return canDecide({
+      request,
+      actor: caller.userEntityRef,
+      actorGroups: caller.ownershipEntityRefs,
+      policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
+    }).allowed;
+  }
+
+  private toRequest(cluster: string, cr: CertManagerCertificateRequest): CertificateRequest {
+    return describeCertificateRequest({
+      id: InClusterApprovals.idOf(cluster, cr.metadata.namespace ?? 'default', cr.metadata.name),
+      cluster,
+      cr,
+      approvers: this.o.approvers,
+      policyName: IN_CLUSTER_POLICY,
+    });
+  }
+
+  private now(): Date {
+    return this.o.now ? this.o.now() : new Date();
+  }
+}
+
+function parseId(id: string): [string, string, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(id.slice(ID_PREFIX.length), 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every(p => typeof p === 'string' && p)) {
+      return parsed as [string, string, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw new NotFoundError(`No request ${id}`);
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof ApiException ? error.code : (error as { code?: number })?.code;
+}
+
+/** ApiException.body is the raw response text; the Status message is inside. */
+function messageOf(error: unknown): string | undefined {
+  const body = (error as { body?: unknown })?.body;
+  if (typeof body !== 'string') return undefined;
+  try {
+    const status = JSON.parse(body);
+    return typeof status?.message === 'string' ? status.message : undefined;
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+function describeError(error: unknown): string {
+  const status = statusOf(error);
+  return status ? `HTTP ${status}${messageOf(error) ? `: ${messageOf(error)}` : ''}` : String(error);
+}
