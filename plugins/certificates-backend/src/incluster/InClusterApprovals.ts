@@ -157,11 +157,7 @@ export class InClusterApprovals implements ExternalApprovals {
       const patch = [
         // Optimistic concurrency: fails if anything changed since we read it.
         { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
-        !current.status
-          ? { op: 'add', path: '/status', value: { conditions: [condition] } }
-          : !current.status.conditions
-          ? { op: 'add', path: '/status/conditions', value: [condition] }
-          : { op: 'add', path: '/status/conditions/-', value: condition },
+        addConditionOp(current, condition),
       ];
       try {
         const updated = (await api.patchNamespacedCustomObjectStatus(
@@ -240,6 +236,17 @@ export class InClusterApprovals implements ExternalApprovals {
   private now(): Date {
     return this.o.now ? this.o.now() : new Date();
   }
+}
+
+/** JSON Patch op that appends a condition, creating status or the list when absent. */
+function addConditionOp(current: CertManagerCertificateRequest, condition: object) {
+  if (!current.status) {
+    return { op: 'add', path: '/status', value: { conditions: [condition] } };
+  }
+  if (!current.status.conditions) {
+    return { op: 'add', path: '/status/conditions', value: [condition] };
+  }
+  return { op: 'add', path: '/status/conditions/-', value: condition };
 }
 
 function parseId(id: string): [string, string, string] {
