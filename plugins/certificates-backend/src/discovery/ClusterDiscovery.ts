@@ -357,10 +357,12 @@ export class ClusterDiscovery {
   }
 
   private setStatus(state: 'ok' | 'degraded' | 'syncing', reason?: string) {
+    // A kind that still fails keeps the cluster degraded after a good Secret list.
     if (state === 'ok' && this.errors.size > 0) {
       const [source, r] = [...this.errors.entries()][0];
-      state = 'degraded';
-      reason = `${source}: ${r}`;
+      this.lastState = 'degraded';
+      this.options.onStatus?.('degraded', `${source}: ${r}`);
+      return;
     }
     this.lastState = state;
     this.options.onStatus?.(state, reason);

@@ -25,20 +25,16 @@ function statusFromBody(body: unknown): {
  */
 export function describeFailure(error: unknown): KubernetesFailure {
   const e = error as any;
-  const code: number | undefined =
-    typeof e?.code === 'number'
-      ? e.code
-      : typeof e?.statusCode === 'number'
-      ? e.statusCode
-      : undefined;
+  let code: number | undefined;
+  if (typeof e?.code === 'number') code = e.code;
+  else if (typeof e?.statusCode === 'number') code = e.statusCode;
   if (code !== undefined) {
     const status = statusFromBody(e.body);
-    const text =
-      code === 401
-        ? 'unauthorized (401): the credentials were rejected'
-        : code === 403
-        ? `forbidden (403)${status.message ? `: ${status.message}` : ''}`
-        : `HTTP ${code}${status.message ? `: ${status.message}` : ''}`;
+    const detail = status.message ? `: ${status.message}` : '';
+    let text = `HTTP ${code}${detail}`;
+    if (code === 401)
+      text = 'unauthorized (401): the credentials were rejected';
+    if (code === 403) text = `forbidden (403)${detail}`;
     return { code, reason: text };
   }
   const netCode = e?.code ?? e?.cause?.code ?? e?.errno;

@@ -47,8 +47,9 @@ export interface EntityOwnershipIndex {
 export function buildEntityOwnershipIndex(
   entities: OwnershipEntity[],
 ): EntityOwnershipIndex {
+  // Deterministic winner when two entities claim the same kubernetes-id.
   const sorted = [...entities].sort((a, b) =>
-    a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0,
+    a.entityRef.localeCompare(b.entityRef, 'en'),
   );
   const byKubernetesId = new Map<string, OwnershipEntity>();
   const selectors: EntityOwnershipIndex['selectors'] = [];

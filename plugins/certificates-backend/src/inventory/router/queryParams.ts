@@ -10,10 +10,10 @@ import {
 import { z } from 'zod';
 
 const many = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    v => (v === undefined ? undefined : Array.isArray(v) ? v : [v]),
-    z.array(item).max(100).optional(),
-  );
+  z.preprocess(v => {
+    if (v === undefined || Array.isArray(v)) return v;
+    return [v];
+  }, z.array(item).max(100).optional());
 
 const text = z.string().min(1).max(512);
 
