@@ -9,7 +9,15 @@ import {
 } from '@internal/plugin-certificates-node';
 import { BuiltinCa, TrustBundle } from './ca';
 import { applyDatabaseMigrations } from './database';
-import { IssuerRegistry } from './issuing';
+import { IssuanceService, IssuerRegistry, scheduleIssuance } from './issuing';
+import {
+  DatabaseRequestStore,
+  readPolicies,
+  RequestService,
+  RequestValidator,
+} from './requests';
+import { KubernetesDelivery } from './delivery';
+import { DatabaseAuditLog } from './audit';
 import { createRouter } from './service/router';
 import { setupDiscovery } from './discovery';
 import {
@@ -69,7 +77,7 @@ export const certificatesPlugin = createBackendPlugin({
         registerCertificateResource(deps.permissionsRegistry);
         // Returns { clusters, discovery }: delivery writes Secrets and
         // cert-manager Certificates through `clusters` (a ClusterRegistry).
-        await setupDiscovery({
+        const { clusters } = await setupDiscovery({
           config: deps.config,
           logger: deps.logger,
           scheduler: deps.scheduler,
@@ -80,11 +88,55 @@ export const certificatesPlugin = createBackendPlugin({
           getApprovedRoots: () => trustBundle.getApprovedRoots(),
         });
 
+        const audit = DatabaseAuditLog.create({
+          knex,
+          auditor: deps.auditor,
+          logger: deps.logger,
+        });
+        const requestStore = DatabaseRequestStore.create({ knex });
+        const validator = RequestValidator.create({
+          issuers,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          policies: readPolicies(deps.config),
+          clusterNames: () => clusters.list().map(c => c.name),
+        });
+        const issuance = IssuanceService.create({
+          store: requestStore,
+          issuers,
+          logger: deps.logger,
+          audit,
+          kubernetes: KubernetesDelivery.create({ clusters }),
+          recheck: validator.recheck,
+        });
+        const requestService = RequestService.create({
+          store: requestStore,
+          validator,
+          issuance,
+          audit,
+          logger: deps.logger,
+        });
+        await scheduleIssuance({
+          scheduler: deps.scheduler,
+          issuance,
+          config: deps.config,
+          logger: deps.logger,
+        });
+
         deps.httpRouter.use(
           await createRouter({
             logger: deps.logger,
             httpAuth: deps.httpAuth,
             ca: { httpAuth: deps.httpAuth, issuers, builtinCa, trustBundle },
+            requests: {
+              httpAuth: deps.httpAuth,
+              userInfo: deps.userInfo,
+              permissions: deps.permissions,
+              auditor: deps.auditor,
+              service: requestService,
+              store: requestStore,
+              audit,
+            },
             inventory: {
               store: inventoryStore,
               httpAuth: deps.httpAuth,

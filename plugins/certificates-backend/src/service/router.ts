@@ -3,6 +3,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { CaRouterOptions, createCaRouter } from '../ca';
 import { createInventoryRouter, InventoryRouterOptions } from '../inventory';
+import { createRequestsRouter, RequestsRouterOptions } from '../requests';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -11,6 +12,8 @@ export interface RouterOptions {
   ca?: CaRouterOptions;
   /** Inventory: certificates, counts, timeline, export, clusters. */
   inventory?: InventoryRouterOptions;
+  /** Certificate requests: validate, submit, list, read, cancel. */
+  requests?: RequestsRouterOptions;
 }
 
 /** Composes the plugin's HTTP API; each area contributes its own sub-router. */
@@ -24,6 +27,9 @@ export async function createRouter(
   });
   if (options.ca) {
     router.use(createCaRouter(options.ca));
+  }
+  if (options.requests) {
+    router.use(createRequestsRouter(options.requests));
   }
   if (options.inventory) {
     router.use(createInventoryRouter(options.inventory));

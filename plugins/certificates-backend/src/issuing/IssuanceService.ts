@@ -1,0 +1,249 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import {
+  AuditAction,
+  CertificateRequest,
+} from '@internal/plugin-certificates-common';
+import { IssuedCertificate } from '@internal/plugin-certificates-node';
+import type { AuditLog } from '../audit';
+import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';
+import type { RequestStore } from '../requests/RequestStore';
+import { IssuerRegistry } from './IssuerRegistry';
+
+/** What the inventory needs to link an issued certificate to its request. */
+export interface IssuedRecord {
+  request: CertificateRequest;
+  chainPem: string;
+  serialNumber: string;
+  notBefore?: string;
+  notAfter?: string;
+}
+
+/** Re-checks a request against the policy as configured now; returns why it no longer passes. */
+export type PolicyRecheck = (request: CertificateRequest, csrPem?: string) => Promise<string | undefined>;
+
+export interface IssuanceServiceOptions {
+  store: RequestStore;
+  issuers: IssuerRegistry;
+  logger: LoggerService;
+  audit?: AuditLog;
+  /** Policy evaluated again at issuance time. */
+  recheck?: PolicyRecheck;
+  /** Secret and cert-manager delivery; without it those requests fail. */
+  kubernetes?: KubernetesDelivery;
+  /** Called once a certificate is issued, e.g. to add it to the inventory. */
+  onIssued?: (record: IssuedRecord) => Promise<void>;
+  now?: () => Date;
+}
+
+const ISSUER_ACTOR = 'plugin:certificates';
+
+/**
+ * Issues approved requests exactly once: the request moves to issuing in the
+ * database before any CA is called, the request id is the CA's idempotency
+ * key, and a retry after a crash resumes from the persisted state.
+ */
+export class IssuanceService {
+  private readonly inFlight = new Map<string, Promise<CertificateRequest>>();
+
+  static create(options: IssuanceServiceOptions): IssuanceService {
+    return new IssuanceService(options);
+  }
+
+  private constructor(private readonly o: IssuanceServiceOptions) {}
+
+  /** Issues (or resumes issuing) a request in state approved or issuing. */
+  issueApproved(requestId: string): Promise<CertificateRequest> {
+    const running = this.inFlight.get(requestId);
+    if (running) {
+      return running;
+    }
+    const run = this.run(requestId).finally(() => this.inFlight.delete(requestId));
+    this.inFlight.set(requestId, run);
+    return run;
+  }
+
+  private async run(requestId: string): Promise<CertificateRequest> {
+    let request = await this.o.store.get(requestId);
+    if (!request) {
+      throw new NotFoundError(`No request ${requestId}`);
+    }
+    if (request.state === 'approved') {
+      const moved = await this.o.store.transition(requestId, ['approved'], 'issuing', {});
+      if (!moved) {
+        return (await this.o.store.get(requestId))!;
+      }
+      request = moved;
+      await this.audit(request, 'issuing', 'success');
+    }
+    if (request.state !== 'issuing') {
+      return request;
+    }
+    return this.issue(request);
+  }
+
+  /**
+   * Issues a request already persisted in state issuing. `policyJustChecked`
+   * skips the re-evaluation when the policy passed a moment ago (auto-approval).
+   */
+  async issue(
+    request: CertificateRequest,
+    options: { policyJustChecked?: boolean } = {},
+  ): Promise<CertificateRequest> {
+    try {
+      const csrPem =
+        request.delivery.kind === 'csr' ? await this.o.store.getCsrPem(request.id) : undefined;
+      const reason = options.policyJustChecked
+        ? undefined
+        : await this.o.recheck?.(request, csrPem);
+      if (reason) {
+        return this.fail(request, `No longer allowed by policy: ${reason}`);
+      }
+      switch (request.delivery.kind) {
+        case 'csr': {
+          const signer = this.o.issuers.getSigner(request.issuer);
+          if (!signer || !csrPem) {
+            return this.fail(request, `Issuer ${request.issuer} is not available`);
+          }
+          const issued = await signer.issue(this.issueRequest(request, csrPem));
+          return this.complete(request, issued);
+        }
+        case 'secret': {
+          const signer = this.o.issuers.getSigner(request.issuer);
+          if (!signer || !this.o.kubernetes) {
+            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`);
+          }
+          const issued = await this.o.kubernetes.deliverSecret(request, csr =>
+            signer.issue(this.issueRequest(request, csr)),
+          );
+          return this.complete(request, issued);
+        }
+        case 'cert-manager': {
+          const issuer = this.o.issuers.getCertManagerIssuer(request.issuer);
+          if (!issuer || !this.o.kubernetes) {
+            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`);
+          }
+          await this.o.kubernetes.applyCertManagerCertificate(request, issuer);
+          // cert-manager signs in the cluster; follow() picks up its verdict.
+          return this.follow(request);
+        }
+        default:
+          return this.fail(request, `Unknown delivery ${String(request.delivery.kind)}`);
+      }
+    } catch (error) {
+      this.o.logger.warn(`Issuing request ${request.id} failed: ${error}`);
+      return this.fail(request, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Checks a cert-manager request's Certificate and settles it when cert-manager has. */
+  async follow(request: CertificateRequest): Promise<CertificateRequest> {
+    if (!this.o.kubernetes || request.state !== 'issuing') {
+      return request;
+    }
+    const status = await this.o.kubernetes.certManagerStatus(request);
+    if (status.state === 'issued') {
+      return this.complete(request, status.certificate);
+    }
+    if (status.state === 'failed') {
+      return this.fail(request, status.reason);
+    }
+    return request;
+  }
+
+  /**
+   * Resumes approved requests and requests stuck in issuing (older than
+   * `stuckAfterMs`), and follows cert-manager requests. For the scheduler.
+   */
+  async resume(options: { stuckAfterMs?: number } = {}): Promise<number> {
+    const now = this.o.now?.() ?? new Date();
+    const before = new Date(now.getTime() - (options.stuckAfterMs ?? 60_000)).toISOString();
+    const approved = await this.o.store.listByState(['approved']);
+    const issuing = await this.o.store.listByState(['issuing'], before);
+    const following = (await this.o.store.listByState(['issuing'])).filter(
+      r => r.delivery.kind === 'cert-manager',
+    );
+    let handled = 0;
+    for (const request of [...approved, ...issuing]) {
+      if (request.delivery.kind === 'cert-manager' && request.state === 'issuing') {
+        continue;
+      }
+      await this.issueApproved(request.id);
+      handled++;
+    }
+    for (const request of following) {
+      await this.follow(request).catch(e =>
+        this.o.logger.warn(`Following request ${request.id} failed: ${e}`),
+      );
+      handled++;
+    }
+    return handled;
+  }
+
+  private issueRequest(request: CertificateRequest, csrPem: string) {
+    return {
+      requestId: request.id,
+      commonName: request.commonName,
+      dnsNames: request.dnsNames,
+      ipAddresses: request.ipAddresses ?? [],
+      uris: request.uris ?? [],
+      validityDays: request.validityDays,
+      clientAuth: !!request.clientAuth,
+      csrPem,
+    };
+  }
+
+  private async complete(
+    request: CertificateRequest,
+    issued: IssuedCertificate,
+  ): Promise<CertificateRequest> {
+    const done = await this.o.store.transition(request.id, ['issuing'], 'issued', {
+      chainPem: issued.chainPem,
+      serialNumber: issued.serialNumber,
+      notAfter: issued.notAfter,
+    });
+    if (!done) {
+      return (await this.o.store.get(request.id))!;
+    }
+    await this.audit(done, 'issued', 'success', `serial ${issued.serialNumber}`);
+    if (this.o.onIssued) {
+      await this.o
+        .onIssued({
+          request: done,
+          chainPem: issued.chainPem,
+          serialNumber: issued.serialNumber,
+          notBefore: issued.notBefore,
+          notAfter: issued.notAfter,
+        })
+        .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
+    }
+    return done;
+  }
+
+  private async fail(request: CertificateRequest, reason: string): Promise<CertificateRequest> {
+    const failed = await this.o.store.transition(request.id, ['issuing', 'approved'], 'failed', {
+      failureReason: reason,
+    });
+    if (!failed) {
+      return (await this.o.store.get(request.id))!;
+    }
+    await this.audit(failed, 'failed', 'failure', reason);
+    return failed;
+  }
+
+  private async audit(
+    request: CertificateRequest,
+    action: AuditAction,
+    outcome: 'success' | 'failure',
+    detail?: string,
+  ): Promise<void> {
+    await this.o.audit?.record({
+      actor: ISSUER_ACTOR,
+      action,
+      requestId: request.id,
+      entityRef: request.entityRef,
+      outcome,
+      detail,
+    });
+  }
+}

@@ -1,0 +1,273 @@
+import {
+  CertificateRequest,
+  RequestState,
+} from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import {
+  NewRequest,
+  RequestListFilter,
+  RequestPatch,
+  RequestStore,
+} from './RequestStore';
+
+const TABLE = 'certificates_requests';
+
+interface RequestRow {
+  id: string;
+  entity_ref: string;
+  requester: string;
+  owner_ref: string | null;
+  policy_name: string;
+  approvals_required: number;
+  approvers: string;
+  common_name: string | null;
+  dns_names: string;
+  ip_addresses: string;
+  uris: string;
+  key_algorithm: string;
+  validity_days: number;
+  issuer: string;
+  client_auth: boolean | number;
+  justification: string | null;
+  delivery_kind: string;
+  delivery_cluster: string | null;
+  delivery_namespace: string | null;
+  delivery_secret_name: string | null;
+  csr_pem: string | null;
+  csr_fingerprint: string | null;
+  renewal_of: string | null;
+  in_cluster: string | null;
+  created_at: string;
+  state: string;
+  pending_reason: string | null;
+  decisions: string;
+  failure_reason: string | null;
+  certificate_id: string | null;
+  serial_number: string | null;
+  not_after: string | null;
+  chain_pem: string | null;
+  updated_at: string;
+}
+
+/** Every column but the large ones, for lists and reads. */
+const COLUMNS = [
+  'id', 'entity_ref', 'requester', 'owner_ref', 'policy_name', 'approvals_required',
+  'approvers', 'common_name', 'dns_names', 'ip_addresses', 'uris', 'key_algorithm',
+  'validity_days', 'issuer', 'client_auth', 'justification', 'delivery_kind',
+  'delivery_cluster', 'delivery_namespace', 'delivery_secret_name', 'csr_fingerprint',
+  'renewal_of', 'in_cluster', 'created_at', 'state', 'pending_reason', 'decisions',
+  'failure_reason', 'certificate_id', 'serial_number', 'not_after', 'updated_at',
+];
+
+function opt<T>(value: T | null): T | undefined {
+  return value === null ? undefined : value;
+}
+
+function toRequest(row: RequestRow): CertificateRequest {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    requester: row.requester,
+    ownerRef: opt(row.owner_ref),
+    policyName: row.policy_name,
+    approvalsRequired: Number(row.approvals_required),
+    approvers: JSON.parse(row.approvers),
+    commonName: opt(row.common_name),
+    dnsNames: JSON.parse(row.dns_names),
+    ipAddresses: JSON.parse(row.ip_addresses),
+    uris: JSON.parse(row.uris),
+    keyAlgorithm: row.key_algorithm as CertificateRequest['keyAlgorithm'],
+    validityDays: Number(row.validity_days),
+    issuer: row.issuer,
+    clientAuth: Boolean(row.client_auth),
+    justification: opt(row.justification),
+    delivery: {
+      kind: row.delivery_kind as CertificateRequest['delivery']['kind'],
+      cluster: opt(row.delivery_cluster),
+      namespace: opt(row.delivery_namespace),
+      secretName: opt(row.delivery_secret_name),
+      csrFingerprint: opt(row.csr_fingerprint),
+    },
+    renewalOf: opt(row.renewal_of),
+    inCluster: row.in_cluster ? JSON.parse(row.in_cluster) : undefined,
+    createdAt: row.created_at,
+    state: row.state as RequestState,
+    pendingReason: opt(row.pending_reason),
+    decisions: JSON.parse(row.decisions),
+    failureReason: opt(row.failure_reason),
+    certificateId: opt(row.certificate_id),
+    serialNumber: opt(row.serial_number),
+    notAfter: opt(row.not_after),
+    updatedAt: row.updated_at,
+  };
+}
+
+function encodeCursor(row: { created_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(value) && value.length === 2 ? (value as [string, string]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Requests in the plugin's database (SQLite or PostgreSQL). */
+export class DatabaseRequestStore implements RequestStore {
+  static create(options: { knex: Knex; now?: () => Date }): DatabaseRequestStore {
+    return new DatabaseRequestStore(options.knex, options.now ?? (() => new Date()));
+  }
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly now: () => Date,
+  ) {}
+
+  async create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest> {
+    const at = this.now().toISOString();
+    const row: RequestRow = {
+      id: randomUUID(),
+      entity_ref: request.entityRef,
+      requester: request.requester,
+      owner_ref: request.ownerRef ?? null,
+      policy_name: request.policyName,
+      approvals_required: request.approvalsRequired,
+      approvers: JSON.stringify(request.approvers),
+      common_name: request.commonName ?? null,
+      dns_names: JSON.stringify(request.dnsNames),
+      ip_addresses: JSON.stringify(request.ipAddresses ?? []),
+      uris: JSON.stringify(request.uris ?? []),
+      key_algorithm: request.keyAlgorithm,
+      validity_days: request.validityDays,
+      issuer: request.issuer,
+      client_auth: !!request.clientAuth,
+      justification: request.justification ?? null,
+      delivery_kind: request.delivery.kind,
+      delivery_cluster: request.delivery.cluster ?? null,
+      delivery_namespace: request.delivery.namespace ?? null,
+      delivery_secret_name: request.delivery.secretName ?? null,
+      csr_pem: request.csrPem ?? null,
+      csr_fingerprint: request.delivery.csrFingerprint ?? null,
+      renewal_of: request.renewalOf ?? null,
+      in_cluster: request.inCluster ? JSON.stringify(request.inCluster) : null,
+      created_at: at,
+      state: request.state,
+      pending_reason: request.pendingReason ?? null,
+      decisions: '[]',
+      failure_reason: request.failureReason ?? null,
+      certificate_id: null,
+      serial_number: null,
+      not_after: null,
+      chain_pem: null,
+      updated_at: at,
+    };
+    await (trx ?? this.knex)(TABLE).insert(row);
+    return toRequest(row);
+  }
+
+  async get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined> {
+    const row = await (trx ?? this.knex)(TABLE)
+      .where({ id })
+      .first(COLUMNS);
+    return row ? toRequest(row as unknown as RequestRow) : undefined;
+  }
+
+  async getChainPem(id: string): Promise<string | undefined> {
+    const row = await this.knex<RequestRow>(TABLE).where({ id }).first('chain_pem');
+    return row?.chain_pem ?? undefined;
+  }
+
+  async getCsrPem(id: string): Promise<string | undefined> {
+    const row = await this.knex<RequestRow>(TABLE).where({ id }).first('csr_pem');
+    return row?.csr_pem ?? undefined;
+  }
+
+  async list(filter: RequestListFilter) {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+    const query = this.knex(TABLE).select(COLUMNS);
+    if (filter.entityRef) {
+      query.whereRaw('LOWER(entity_ref) = ?', [filter.entityRef.toLowerCase()]);
+    }
+    if (filter.state?.length) {
+      query.whereIn('state', filter.state);
+    }
+    if (filter.requester) {
+      query.whereRaw('LOWER(requester) = ?', [filter.requester.toLowerCase()]);
+    }
+    const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    if (cursor) {
+      query.where(q =>
+        q
+          .where('created_at', '<', cursor[0])
+          .orWhere(q2 => q2.where('created_at', '=', cursor[0]).andWhere('id', '<', cursor[1])),
+      );
+    }
+    const rows = (await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1)) as RequestRow[];
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toRequest),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : undefined,
+    };
+  }
+
+  async listPending(): Promise<CertificateRequest[]> {
+    return this.listByState(['pending']);
+  }
+
+  async listByIds(ids: string[]): Promise<CertificateRequest[]> {
+    if (!ids.length) {
+      return [];
+    }
+    const rows = (await this.knex(TABLE)
+      .select(COLUMNS)
+      .whereIn('id', ids)) as RequestRow[];
+    return rows.map(toRequest);
+  }
+
+  async listByState(states: RequestState[], updatedBefore?: string) {
+    const query = this.knex(TABLE).select(COLUMNS).whereIn('state', states);
+    if (updatedBefore) {
+      query.where('updated_at', '<', updatedBefore);
+    }
+    const rows = (await query.orderBy('created_at', 'asc').limit(500)) as RequestRow[];
+    return rows.map(toRequest);
+  }
+
+  async transition(
+    id: string,
+    from: RequestState[],
+    to: RequestState,
+    patch: RequestPatch,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined> {
+    const db = trx ?? this.knex;
+    const update: Partial<RequestRow> = {
+      state: to,
+      updated_at: this.now().toISOString(),
+    };
+    if (patch.pendingReason !== undefined) update.pending_reason = patch.pendingReason;
+    if (patch.decisions !== undefined) update.decisions = JSON.stringify(patch.decisions);
+    if (patch.failureReason !== undefined) update.failure_reason = patch.failureReason;
+    if (patch.certificateId !== undefined) update.certificate_id = patch.certificateId;
+    if (patch.serialNumber !== undefined) update.serial_number = patch.serialNumber;
+    if (patch.notAfter !== undefined) update.not_after = patch.notAfter;
+    if (patch.chainPem !== undefined) update.chain_pem = patch.chainPem;
+    const changed = await db<RequestRow>(TABLE)
+      .where({ id })
+      .whereIn('state', from)
+      .update(update);
+    if (!changed) {
+      return undefined;
+    }
+    return this.get(id, trx);
+  }
+}

@@ -1,0 +1,239 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CertificatePolicy,
+  CertificateRequest,
+  CertificateRequestInput,
+  evaluateRequest,
+  normalizeDnsNames,
+  selectPolicy,
+  ValidationResult,
+} from '@internal/plugin-certificates-common';
+import type { AuditLog } from '../audit';
+import type { IssuanceService } from '../issuing/IssuanceService';
+import { IssuerRegistry } from '../issuing/IssuerRegistry';
+import { checkCsr } from './csrChecks';
+import { RequestStore } from './RequestStore';
+
+export interface RequestValidatorOptions {
+  issuers: IssuerRegistry;
+  catalog: CatalogService;
+  auth: AuthService;
+  policies: CertificatePolicy[];
+  /** Names of the configured clusters. */
+  clusterNames: () => string[];
+}
+
+export interface RequestServiceOptions {
+  store: RequestStore;
+  validator: RequestValidator;
+  issuance: IssuanceService;
+  audit?: AuditLog;
+  logger: LoggerService;
+}
+
+export interface Validation {
+  result: ValidationResult;
+  entity?: Entity;
+  policy?: CertificatePolicy;
+  csrFingerprint?: string;
+}
+
+/** Reads `certificates.policies` as written in config. */
+export function readPolicies(config: Config): CertificatePolicy[] {
+  return (config.getOptional<CertificatePolicy[]>('certificates.policies') ?? []).map(p => ({
+    ...p,
+    allowedDnsNames: p.allowedDnsNames ?? [],
+  }));
+}
+
+function ownerRefOf(entity: Entity): string | undefined {
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  if (typeof owner !== 'string') return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The full verdict on a request: names, policy, CSR. Stores nothing. */
+export class RequestValidator {
+  static create(options: RequestValidatorOptions): RequestValidator {
+    return new RequestValidator(options);
+  }
+
+  private constructor(private readonly o: RequestValidatorOptions) {}
+
+  /** The full verdict (names, policy, CSR) without storing anything. */
+  async validate(
+    input: CertificateRequestInput,
+    credentials: BackstageCredentials,
+  ): Promise<Validation> {
+    const entity = await this.o.catalog
+      .getEntityByRef(input.entityRef, { credentials })
+      .catch(() => undefined);
+    if (!entity) {
+      return {
+        result: {
+          ok: false,
+          violations: [{ field: 'entityRef', reason: `entity ${input.entityRef} was not found` }],
+        },
+      };
+    }
+    const policy = selectPolicy(this.o.policies, entity, {
+      deliveryNamespace: input.delivery.namespace,
+    });
+    const result = evaluateRequest(input, {
+      policy,
+      entity,
+      issuers: await this.o.issuers.list(),
+      clusters: this.o.clusterNames(),
+    });
+    let csrFingerprint: string | undefined;
+    if (policy && input.delivery.kind === 'csr' && input.delivery.csr) {
+      const csr = await checkCsr(input.delivery.csr, input);
+      csrFingerprint = csr.fingerprint;
+      if (csr.violations.length) {
+        result.violations.push(...csr.violations);
+        result.ok = false;
+        delete result.autoApprove;
+        delete result.pendingReason;
+      }
+    }
+    return { result, entity, policy, csrFingerprint };
+  }
+
+  /** Policy evaluated again at issuance time, with the plugin's own credentials. */
+  recheck = async (request: CertificateRequest, csrPem?: string): Promise<string | undefined> => {
+    const credentials = await this.o.auth.getOwnServiceCredentials();
+    const { result } = await this.validate(
+      {
+        entityRef: request.entityRef,
+        commonName: request.commonName,
+        dnsNames: request.dnsNames,
+        ipAddresses: request.ipAddresses,
+        uris: request.uris,
+        keyAlgorithm: request.keyAlgorithm,
+        validityDays: request.validityDays,
+        issuer: request.issuer,
+        clientAuth: request.clientAuth,
+        delivery: { ...request.delivery, csr: csrPem },
+      },
+      credentials,
+    );
+    return result.ok ? undefined : result.violations.map(v => `${v.field}: ${v.reason}`).join('; ');
+  };
+}
+
+/** Submission and cancellation of certificate requests. */
+export class RequestService {
+  static create(options: RequestServiceOptions): RequestService {
+    return new RequestService(options);
+  }
+
+  private constructor(private readonly o: RequestServiceOptions) {}
+
+  validate(input: CertificateRequestInput, credentials: BackstageCredentials): Promise<Validation> {
+    return this.o.validator.validate(input, credentials);
+  }
+
+  /**
+   * Stores a compliant request: pending, or (auto-approved) issuing at once.
+   * Returns the verdict instead when anything is wrong; then nothing is stored.
+   */
+  async submit(
+    input: CertificateRequestInput,
+    caller: { credentials: BackstageCredentials; userEntityRef: string },
+  ): Promise<{ request?: CertificateRequest; result: ValidationResult }> {
+    const { result, entity, policy, csrFingerprint } = await this.o.validator.validate(
+      input,
+      caller.credentials,
+    );
+    if (!result.ok || !entity || !policy) {
+      return { result };
+    }
+    const request = await this.o.store.create({
+      entityRef: stringifyEntityRef(entity),
+      requester: caller.userEntityRef,
+      ownerRef: ownerRefOf(entity),
+      policyName: policy.name,
+      approvalsRequired: policy.approvals?.required ?? 1,
+      approvers: policy.approvals?.approvers ?? [],
+      commonName: input.commonName ? input.commonName.toLowerCase() : undefined,
+      dnsNames: normalizeDnsNames(input.dnsNames),
+      ipAddresses: input.ipAddresses ?? [],
+      uris: input.uris ?? [],
+      keyAlgorithm: input.keyAlgorithm,
+      validityDays: input.validityDays,
+      issuer: input.issuer,
+      clientAuth: !!input.clientAuth,
+      justification: input.justification,
+      delivery: {
+        kind: input.delivery.kind,
+        cluster: input.delivery.cluster,
+        namespace: input.delivery.namespace,
+        secretName: input.delivery.secretName,
+        csrFingerprint,
+      },
+      csrPem: input.delivery.kind === 'csr' ? input.delivery.csr : undefined,
+      state: result.autoApprove ? 'issuing' : 'pending',
+      pendingReason: result.autoApprove ? undefined : result.pendingReason,
+    });
+    await this.o.audit?.record({
+      actor: caller.userEntityRef,
+      action: 'created',
+      requestId: request.id,
+      entityRef: request.entityRef,
+      outcome: 'success',
+      detail: result.autoApprove
+        ? `auto-approved by policy ${policy.name}`
+        : result.pendingReason,
+    });
+    if (!result.autoApprove) {
+      return { request, result };
+    }
+    await this.o.audit?.record({
+      actor: 'plugin:certificates',
+      action: 'issuing',
+      requestId: request.id,
+      entityRef: request.entityRef,
+      outcome: 'success',
+    });
+    return {
+      request: await this.o.issuance.issue(request, { policyJustChecked: true }),
+      result,
+    };
+  }
+
+  async cancel(id: string, caller: { userEntityRef: string }): Promise<CertificateRequest> {
+    const request = await this.o.store.get(id);
+    if (!request) {
+      throw new NotFoundError(`No request ${id}`);
+    }
+    if (request.requester.toLowerCase() !== caller.userEntityRef.toLowerCase()) {
+      throw new NotAllowedError('Only the requester can cancel a request');
+    }
+    const cancelled = await this.o.store.transition(id, ['pending'], 'cancelled', {});
+    if (!cancelled) {
+      throw new ConflictError(`Request ${id} is ${request.state}; only pending requests can be cancelled`);
+    }
+    await this.o.audit?.record({
+      actor: caller.userEntityRef,
+      action: 'cancelled',
+      requestId: id,
+      entityRef: request.entityRef,
+      outcome: 'success',
+    });
+    return cancelled;
+  }
+}

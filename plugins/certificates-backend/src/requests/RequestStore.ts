@@ -1,0 +1,58 @@
+import {
+  CertificateRequest,
+  RequestState,
+} from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
+
+/** A request as submitted, before it has an id. */
+export type NewRequest = Omit<
+  CertificateRequest,
+  'id' | 'createdAt' | 'updatedAt' | 'decisions'
+> & { csrPem?: string };
+
+/** The columns a transition may change: state, decision and result only. */
+export type RequestPatch = Partial<
+  Pick<
+    CertificateRequest,
+    | 'pendingReason'
+    | 'decisions'
+    | 'failureReason'
+    | 'certificateId'
+    | 'serialNumber'
+    | 'notAfter'
+  >
+> & { chainPem?: string };
+
+export interface RequestListFilter {
+  entityRef?: string;
+  state?: RequestState[];
+  requester?: string;
+  /** Default 50, at most 200. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RequestStore {
+  create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest>;
+  get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined>;
+  /** The issued chain (PEM), once issued. */
+  getChainPem(id: string): Promise<string | undefined>;
+  /** The submitted CSR, for csr delivery. */
+  getCsrPem(id: string): Promise<string | undefined>;
+  list(filter: RequestListFilter): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;
+  listPending(): Promise<CertificateRequest[]>;
+  listByIds(ids: string[]): Promise<CertificateRequest[]>;
+  /** Requests in these states, last changed before `updatedBefore` if given. */
+  listByState(states: RequestState[], updatedBefore?: string): Promise<CertificateRequest[]>;
+  /**
+   * Compare-and-set: moves the request to `to` only if its state is one of
+   * `from`; returns the updated request, or undefined when it was not.
+   */
+  transition(
+    id: string,
+    from: RequestState[],
+    to: RequestState,
+    patch: RequestPatch,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined>;
+}

@@ -1,0 +1,181 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CertificateRequestInput,
+  requestCreatePermission,
+  RequestState,
+  Violation,
+} from '@internal/plugin-certificates-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { AuditLog } from '../audit';
+import { getCaller } from '../service/identity';
+import { MAX_CSR_BYTES } from './csrChecks';
+import { RequestService } from './RequestService';
+import { RequestStore } from './RequestStore';
+
+export interface RequestsRouterOptions {
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  permissions: PermissionsService;
+  auditor?: AuditorService;
+  service: RequestService;
+  store: RequestStore;
+  audit?: AuditLog;
+}
+
+const name = z.string().max(253);
+const inputSchema = z.strictObject({
+  entityRef: z.string().min(1).max(255),
+  commonName: z.string().max(255).optional(),
+  dnsNames: z.array(name).max(1000),
+  ipAddresses: z.array(z.string().max(64)).max(100).optional(),
+  uris: z.array(z.string().max(2048)).max(100).optional(),
+  keyAlgorithm: z.enum(['ECDSA-P256', 'ECDSA-P384', 'RSA-2048', 'RSA-3072', 'RSA-4096']),
+  validityDays: z.number().int(),
+  issuer: z.string().min(1).max(128),
+  delivery: z.strictObject({
+    kind: z.enum(['csr', 'secret', 'cert-manager']),
+    csr: z.string().max(MAX_CSR_BYTES, `the CSR is larger than ${MAX_CSR_BYTES} bytes`).optional(),
+    cluster: z.string().max(255).optional(),
+    namespace: z.string().max(253).optional(),
+    secretName: z.string().max(253).optional(),
+  }),
+  clientAuth: z.boolean().optional(),
+  justification: z.string().max(4000).optional(),
+});
+
+const STATES: RequestState[] = ['pending', 'approved', 'issuing', 'issued', 'failed', 'denied', 'cancelled'];
+
+function fieldOf(path: PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`))
+    .join('') || 'body';
+}
+
+function reject(res: express.Response, violations: Violation[]) {
+  res.status(400).json({
+    error: {
+      name: 'InputError',
+      message: violations.map(v => `${v.field}: ${v.reason}`).join('; '),
+    },
+    violations,
+  });
+}
+
+function strings(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+/** POST /requests, /requests/validate; GET /requests, /requests/:id, /requests/:id/chain.pem; POST /requests/:id/cancel. */
+export function createRequestsRouter(options: RequestsRouterOptions): express.Router {
+  const router = Router();
+
+  async function authorizeCreate(req: express.Request) {
+    const caller = await getCaller(req, options);
+    const [decision] = await options.permissions.authorize(
+      [{ permission: requestCreatePermission }],
+      { credentials: caller.credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not request certificates');
+    }
+    return caller;
+  }
+
+  function parse(req: express.Request, res: express.Response): CertificateRequestInput | undefined {
+    const parsed = inputSchema.safeParse(req.body);
+    if (!parsed.success) {
+      reject(
+        res,
+        parsed.error.issues.map(issue => ({ field: fieldOf(issue.path), reason: issue.message })),
+      );
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  router.post('/requests/validate', async (req, res) => {
+    const caller = await authorizeCreate(req);
+    const input = parse(req, res);
+    if (!input) return;
+    const { result } = await options.service.validate(input, caller.credentials);
+    if (!result.ok) {
+      reject(res, result.violations);
+      return;
+    }
+    res.json(result);
+  });
+
+  router.post('/requests', async (req, res) => {
+    const caller = await authorizeCreate(req);
+    const input = parse(req, res);
+    if (!input) return;
+    const event = await options.auditor?.createEvent({
+      eventId: 'request-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: input.entityRef, issuer: input.issuer, delivery: input.delivery.kind },
+    });
+    const { request, result } = await options.service.submit(input, caller);
+    if (!request) {
+      await event?.fail({ error: new Error('policy violations'), meta: { violations: result.violations.map(v => `${v.field}: ${v.reason}`) } });
+      reject(res, result.violations);
+      return;
+    }
+    await event?.success({ meta: { requestId: request.id, state: request.state } });
+    res.status(201).json(request);
+  });
+
+  router.get('/requests', async (req, res) => {
+    const caller = await getCaller(req, options);
+    const states = strings(req.query.state).filter((s): s is RequestState =>
+      STATES.includes(s as RequestState),
+    );
+    const limit = Number(req.query.limit);
+    const result = await options.store.list({
+      entityRef: strings(req.query.entityRef)[0],
+      state: states.length ? states : undefined,
+      requester: req.query.mine === 'true' ? caller.userEntityRef : undefined,
+      limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
+      cursor: strings(req.query.cursor)[0],
+    });
+    res.json(result);
+  });
+
+  router.get('/requests/:id', async (req, res) => {
+    await getCaller(req, options);
+    const request = await options.store.get(req.params.id);
+    if (!request) {
+      throw new NotFoundError(`No request ${req.params.id}`);
+    }
+    const audit = options.audit
+      ? (await options.audit.list({ requestId: request.id, limit: 500 })).items
+      : [];
+    res.json({ request, audit });
+  });
+
+  router.get('/requests/:id/chain.pem', async (req, res) => {
+    await getCaller(req, options);
+    const chain = await options.store.getChainPem(req.params.id);
+    if (!chain) {
+      throw new NotFoundError(`Request ${req.params.id} has no issued certificate`);
+    }
+    res.type('application/x-pem-file').send(chain);
+  });
+
+  router.post('/requests/:id/cancel', async (req, res) => {
+    const caller = await getCaller(req, options);
+    res.json(await options.service.cancel(req.params.id, caller));
+  });
+
+  return router;
+}

@@ -1,0 +1,396 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CertificatePolicy } from '@internal/plugin-certificates-common';
+import express from 'express';
+import { Knex } from 'knex';
+import { X509Certificate } from 'node:crypto';
+import request from 'supertest';
+import { DatabaseAuditLog } from '../audit';
+import { BuiltinCa } from '../ca';
+import { pemBlocks } from '../ca/pem';
+import { x509 } from '../ca/x509';
+import { applyDatabaseMigrations } from '../database';
+import { generateKeyAndCsr } from '../delivery/keyAndCsr';
+import { IssuanceService, IssuerRegistry } from '../issuing';
+import { createRouter } from '../service/router';
+import { DatabaseRequestStore } from './DatabaseRequestStore';
+import { RequestService, RequestValidator } from './RequestService';
+
+jest.setTimeout(60_000);
+
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments', namespace: 'default' },
+  spec: { type: 'service', owner: 'team-a' },
+};
+const otherEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'stray', namespace: 'default' },
+  spec: { type: 'service', owner: 'team-z' },
+};
+
+const autoPolicy: CertificatePolicy = {
+  name: 'services',
+  selector: { owner: ['group:default/team-a'] },
+  allowedDnsNames: ['{{entity.name}}.example.com', '*.{{entity.name}}.example.com'],
+  autoApprove: { maxValidityDays: 30 },
+  approvals: { required: 2, approvers: ['group:default/security'] },
+};
+
+const config = new ConfigReader({
+  backend: { baseUrl: 'http://localhost:7007' },
+  certificates: { builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' } },
+});
+
+describe('requests API', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  let csrPem: string;
+
+  beforeAll(async () => {
+    ({ csrPem } = await generateKeyAndCsr({
+      keyAlgorithm: 'ECDSA-P256',
+      commonName: 'payments.example.com',
+      dnsNames: ['payments.example.com', 'api.payments.example.com'],
+    }));
+  });
+
+  function body(overrides: Record<string, unknown> = {}) {
+    return {
+      entityRef: 'component:default/payments',
+      commonName: 'payments.example.com',
+      dnsNames: ['payments.example.com', 'api.payments.example.com'],
+      keyAlgorithm: 'ECDSA-P256',
+      validityDays: 30,
+      issuer: 'builtin',
+      delivery: { kind: 'csr', csr: csrPem },
+      justification: '<b>needed</b> for the API',
+      ...overrides,
+    };
+  }
+
+  async function setup(
+    databaseId: Parameters<typeof databases.init>[0],
+    options: {
+      permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      user?: string;
+      knex?: Knex;
+    } = {},
+  ) {
+    const knex: Knex = options.knex ?? (await databases.init(databaseId));
+    await applyDatabaseMigrations({ knex });
+    const logger = mockServices.logger.mock();
+    const ca = await BuiltinCa.create({ knex, config, logger });
+    const issueSpy = jest.spyOn(ca, 'issue');
+    const issuers = IssuerRegistry.create({ issuers: [ca] });
+    const store = DatabaseRequestStore.create({ knex });
+    const audit = DatabaseAuditLog.create({ knex });
+    const catalog = catalogServiceMock({ entities: [entity, otherEntity] });
+    const onIssued = jest.fn().mockResolvedValue(undefined);
+    const validator = RequestValidator.create({
+      issuers,
+      catalog,
+      auth: mockServices.auth(),
+      policies: [autoPolicy],
+      clusterNames: () => ['prod'],
+    });
+    const issuance = IssuanceService.create({
+      store,
+      issuers,
+      logger,
+      audit,
+      onIssued,
+      recheck: validator.recheck,
+    });
+    const service = RequestService.create({
+      store,
+      validator,
+      issuance,
+      audit,
+      logger,
+    });
+    const httpAuth = mockServices.httpAuth({
+      defaultCredentials: mockCredentials.user(options.user ?? ALICE),
+    });
+    const app = express();
+    app.use(
+      await createRouter({
+        logger,
+        httpAuth,
+        requests: {
+          httpAuth,
+          userInfo: mockServices.userInfo(),
+          permissions: mockServices.permissions({
+            result: options.permission ?? AuthorizeResult.ALLOW,
+          }),
+          service,
+          store,
+          audit,
+        },
+      }),
+    );
+    app.use(mockErrorHandler());
+    const stored = async () => ({
+      requests: await knex('certificates_requests').count({ n: '*' }).then(r => Number(r[0].n)),
+      audit: await knex('certificates_audit').count({ n: '*' }).then(r => Number(r[0].n)),
+    });
+    return { knex, app, ca, issueSpy, store, issuance, service, validator, onIssued, stored };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'issues an auto-approved CSR request through the built-in CA, %p',
+    async databaseId => {
+      const { app, ca, onIssued } = await setup(databaseId);
+      const res = await request(app).post('/requests').send(body());
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        state: 'issued',
+        requester: ALICE,
+        entityRef: 'component:default/payments',
+        ownerRef: 'group:default/team-a',
+        policyName: 'services',
+        justification: '<b>needed</b> for the API',
+        delivery: { kind: 'csr', csrFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      });
+      expect(JSON.stringify(res.body)).not.toContain('BEGIN');
+
+      const chain = await request(app).get(`/requests/${res.body.id}/chain.pem`);
+      expect(chain.status).toBe(200);
+      const [leaf, issuing] = pemBlocks(chain.text).map(b => new X509Certificate(b.der));
+      const root = new X509Certificate(ca.rootCertificatePem);
+      expect(leaf.verify(issuing.publicKey)).toBe(true);
+      expect(issuing.verify(root.publicKey)).toBe(true);
+      expect(leaf.subjectAltName).toBe('DNS:payments.example.com, DNS:api.payments.example.com');
+      expect(leaf.serialNumber).toBe(res.body.serialNumber);
+      expect(
+        new Date(leaf.validTo).getTime() - new Date(leaf.validFrom).getTime(),
+      ).toBeLessThanOrEqual(30 * 86400_000);
+      expect(onIssued).toHaveBeenCalledWith(
+        expect.objectContaining({ serialNumber: leaf.serialNumber }),
+      );
+
+      const detail = await request(app).get(`/requests/${res.body.id}`);
+      expect(detail.body.request.state).toBe('issued');
+      expect(detail.body.audit.map((a: { action: string }) => a.action).sort()).toEqual([
+        'created',
+        'issued',
+        'issuing',
+      ]);
+
+      const mine = await request(app).get('/requests?mine=true&state=issued');
+      expect(mine.body.items.map((r: { id: string }) => r.id)).toEqual([res.body.id]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'queues a request the policy does not auto-approve; only the requester cancels, only while pending, %p',
+    async databaseId => {
+      const { app, issueSpy, knex } = await setup(databaseId);
+      const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        state: 'pending',
+        approvalsRequired: 2,
+        approvers: ['group:default/security'],
+        pendingReason: expect.stringMatching(/60 days exceeds the 30 days/),
+      });
+      expect(issueSpy).not.toHaveBeenCalled();
+
+      const bob = await setup(databaseId, { user: BOB, knex });
+      const notMine = await request(bob.app).post(`/requests/${res.body.id}/cancel`);
+      expect(notMine.status).toBe(403);
+
+      const cancelled = await request(app).post(`/requests/${res.body.id}/cancel`);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.state).toBe('cancelled');
+      const again = await request(app).post(`/requests/${res.body.id}/cancel`);
+      expect(again.status).toBe(409);
+      expect(again.body.error.name).toBe('ConflictError');
+    },
+  );
+
+  describe('rejects bad input with 400, stores nothing and calls no issuer', () => {
+    const cases: Array<[string, () => Promise<Record<string, unknown>> | Record<string, unknown>, string, RegExp]> = [
+      ['body schema', () => ({ ...body(), validityDays: 'ten' }), 'validityDays', /number/],
+      ['unknown field', () => ({ ...body(), extra: 1 }), 'body', /extra/i],
+      ['bad DNS name', () => body({ dnsNames: ['payments.example.com', 'a..example.com'] }), 'dnsNames[1]', /empty label/],
+      ['name outside policy', () => body({ dnsNames: ['payments.example.com', 'evil.example.org'] }), 'dnsNames[1]', /not allowed by policy/],
+      ['validity over max', () => body({ validityDays: 91 }), 'validityDays', /maximum of 90/],
+      ['unknown issuer', () => body({ issuer: 'http://evil.example.org' }), 'issuer', /unknown issuer/],
+      ['unknown cluster', () => body({ delivery: { kind: 'secret', cluster: 'nope', namespace: 'default', secretName: 's' } }), 'delivery.cluster', /unknown cluster/],
+      ['no policy', () => body({ entityRef: 'component:default/stray', dnsNames: ['stray.example.com'], commonName: 'stray.example.com' }), 'entityRef', /No certificate policy applies/],
+      ['unknown entity', () => body({ entityRef: 'component:default/ghost' }), 'entityRef', /not found/],
+      ['CSR too large', () => body({ delivery: { kind: 'csr', csr: 'x'.repeat(9000) } }), 'delivery.csr', /larger than 8192/],
+      ['two PEM blocks', () => body({ delivery: { kind: 'csr', csr: csrPem + csrPem } }), 'delivery.csr', /exactly one PEM block/],
+      ['private key', async () => {
+        const k = await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', commonName: 'payments.example.com', dnsNames: ['payments.example.com', 'api.payments.example.com'] });
+        return body({ delivery: { kind: 'csr', csr: k.csrPem + k.privateKeyPem } });
+      }, 'delivery.csr', /private key/],
+      ['not a CSR', () => body({ delivery: { kind: 'csr', csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n' } }), 'delivery.csr', /not a valid PKCS#10/],
+      ['CSR names differ', async () => {
+        const k = await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', commonName: 'payments.example.com', dnsNames: ['payments.example.com'] });
+        return body({ delivery: { kind: 'csr', csr: k.csrPem } });
+      }, 'delivery.csr', /DNS names .* differ/],
+      ['CSR key differs from the request', () => body({ keyAlgorithm: 'ECDSA-P384' }), 'delivery.csr', /key is ECDSA-P256 but the request says ECDSA-P384/],
+      ['bad CSR signature', () => body({ delivery: { kind: 'csr', csr: tamper(csrPem) } }), 'delivery.csr', /signature does not verify|not a valid/],
+      ['CSR asks for a CA', () => caCsr(), 'delivery.csr', /CA certificate/],
+      ['SHA-1 signature', () => sha1Csr(), 'delivery.csr', /not accepted/],
+      ['small RSA key', () => rsa1024Csr(), 'delivery.csr', /2048, 3072 or 4096/],
+    ];
+
+    it.each(cases)('%s', async (_label, make, field, reason) => {
+      const { app, issueSpy, stored } = await setup('SQLITE_3');
+      const payload = await make();
+      for (const path of ['/requests/validate', '/requests']) {
+        const res = await request(app).post(path).send(payload);
+        expect(res.status).toBe(400);
+        expect(res.body.error.name).toBe('InputError');
+        const violation = res.body.violations.find((v: { field: string }) => v.field === field);
+        expect(violation?.reason).toMatch(reason);
+      }
+      expect(await stored()).toEqual({ requests: 0, audit: 0 });
+      expect(issueSpy).not.toHaveBeenCalled();
+    });
+  });
+
+  it('answers 413 with an error body for an oversized body, storing nothing', async () => {
+    const { app, issueSpy, stored } = await setup('SQLITE_3');
+    const res = await request(app)
+      .post('/requests')
+      .send(body({ justification: 'x'.repeat(70 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toEqual(
+      expect.objectContaining({ name: expect.any(String), message: expect.stringMatching(/too large/i) }),
+    );
+    expect(await stored()).toEqual({ requests: 0, audit: 0 });
+    expect(issueSpy).not.toHaveBeenCalled();
+  });
+
+  it('refuses callers without certificates.request.create', async () => {
+    const { app, stored } = await setup('SQLITE_3', { permission: AuthorizeResult.DENY });
+    const res = await request(app).post('/requests').send(body());
+    expect(res.status).toBe(403);
+    expect(await stored()).toEqual({ requests: 0, audit: 0 });
+  });
+
+  it.each(databases.eachSupportedId())(
+    'issues once per request: repeated and concurrent issuance, restart resume, %p',
+    async databaseId => {
+      const { app, issuance, store, ca, knex } = await setup(databaseId);
+      const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
+      const id = res.body.id;
+      // Approvals moved it to approved; the process "crashed" before issuing.
+      await store.transition(id, ['pending'], 'approved', {});
+      const [a, b] = await Promise.all([issuance.issueApproved(id), issuance.issueApproved(id)]);
+      expect(a.state).toBe('issued');
+      expect(b.serialNumber).toBe(a.serialNumber);
+      expect((await issuance.issueApproved(id)).serialNumber).toBe(a.serialNumber);
+      expect(await knex('certificates_ca_issued').where({ request_id: id })).toHaveLength(1);
+
+      // Stuck in issuing after a crash: the scheduler resumes it, same certificate.
+      const second = await request(app).post('/requests').send(body({ validityDays: 45 }));
+      await store.transition(second.body.id, ['pending'], 'approved', {});
+      await store.transition(second.body.id, ['approved'], 'issuing', {});
+      const signedBefore = await ca.issue({
+        requestId: second.body.id,
+        dnsNames: ['payments.example.com', 'api.payments.example.com'],
+        commonName: 'payments.example.com',
+        ipAddresses: [],
+        uris: [],
+        validityDays: 45,
+        clientAuth: false,
+        csrPem,
+      });
+      expect(await issuance.resume({ stuckAfterMs: -1000 })).toBe(1);
+      const resumed = await store.get(second.body.id);
+      expect(resumed?.state).toBe('issued');
+      expect(resumed?.serialNumber).toBe(signedBefore.serialNumber);
+    },
+  );
+
+  it('evaluates the policy again at issuance time', async () => {
+    const { app, store, issuance, validator, issueSpy } = await setup('SQLITE_3');
+    const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
+    await store.transition(res.body.id, ['pending'], 'approved', {});
+    // The policy changed since: 60 days is now too long.
+    (validator as unknown as { o: { policies: CertificatePolicy[] } }).o.policies = [
+      { ...autoPolicy, maxValidityDays: 30 },
+    ];
+    const failed = await issuance.issueApproved(res.body.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.failureReason).toMatch(/No longer allowed by policy: validityDays: 60 days exceeds/);
+    expect(issueSpy).not.toHaveBeenCalled();
+  });
+});
+
+function tamper(pem: string): string {
+  const der = pemBlocks(pem)[0].der;
+  // Flip a bit in the last byte of the signature.
+  der[der.length - 1] ^= 0x01;
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+}
+
+async function csrWith(
+  algorithm: RsaHashedKeyGenParams | EcKeyGenParams,
+  signing: Algorithm,
+  extensions: InstanceType<typeof x509.Extension>[] = [],
+): Promise<Record<string, unknown>> {
+  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: 'CN=payments.example.com',
+    keys,
+    signingAlgorithm: signing,
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'payments.example.com' },
+        { type: 'dns', value: 'api.payments.example.com' },
+      ]),
+      ...extensions,
+    ],
+  });
+  const keyAlgorithm =
+    algorithm.name === 'ECDSA' ? 'ECDSA-P256' : `RSA-${(algorithm as RsaHashedKeyGenParams).modulusLength}`;
+  return {
+    entityRef: 'component:default/payments',
+    commonName: 'payments.example.com',
+    dnsNames: ['payments.example.com', 'api.payments.example.com'],
+    keyAlgorithm: keyAlgorithm === 'RSA-1024' ? 'RSA-2048' : keyAlgorithm,
+    validityDays: 30,
+    issuer: 'builtin',
+    delivery: { kind: 'csr', csr: csr.toString('pem') },
+  };
+}
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256' };
+
+function caCsr() {
+  return csrWith(P256, { ...P256, hash: 'SHA-256' } as Algorithm, [
+    new x509.BasicConstraintsExtension(true, undefined, true),
+  ]);
+}
+
+function sha1Csr() {
+  return csrWith(P256, { ...P256, hash: 'SHA-1' } as Algorithm);
+}
+
+function rsa1024Csr() {
+  const rsa = {
+    name: 'RSASSA-PKCS1-v1_5',
+    modulusLength: 1024,
+    publicExponent: new Uint8Array([1, 0, 1]),
+    hash: 'SHA-256',
+  };
+  return csrWith(rsa, rsa);
+}
