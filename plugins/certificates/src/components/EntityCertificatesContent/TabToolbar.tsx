@@ -18,7 +18,7 @@ export const TabToolbar = (props: { entity: Entity }) => {
       data-testid="certificates-tab-toolbar"
       data-entity-ref={entityRef}
     >
-      <EntityRequestsList entityRef={entityRef} />
+      <EntityRequestsList entityRef={entityRef} entity={props.entity} />
     </Box>
   );
 };

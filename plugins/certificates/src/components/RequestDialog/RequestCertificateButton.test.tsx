@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
+import { Entity } from '@backstage/catalog-model';
 import {
   CertificateRequestInput,
   Violation,
@@ -290,5 +291,49 @@ describe('RequestCertificateButton', () => {
     expect(
       await screen.findByText('At most 30 days for this issuer'),
     ).toBeInTheDocument();
+  });
+
+  it('checks the policy locally at once when it has the entity; the backend has the last word', async () => {
+    useBackend();
+    // A slow backend that, unlike the local rules, accepts the name.
+    server.use(
+      http.post(`${base}/requests/validate`, async () => {
+        await delay(800);
+        return HttpResponse.json({
+          ok: true,
+          violations: [],
+          policyName: 'default',
+          autoApprove: true,
+        });
+      }),
+    );
+    const entity: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'payments', namespace: 'default' },
+      spec: { owner: 'team-a' },
+    };
+    const user = userEvent.setup();
+    await renderWithClient(
+      <RequestCertificateButton entityRef={entityRef} entity={entity} />,
+    );
+    await user.click(
+      screen.getByRole('button', { name: /request certificate/i }),
+    );
+    const names = await screen.findByLabelText('DNS names');
+    await screen.findByText(/approved automatically/);
+
+    await user.click(names);
+    await user.paste('\nother.org');
+    expect(await screen.findByTestId('dns-name-violation-1')).toHaveTextContent(
+      '"other.org" is not allowed by policy default',
+    );
+    await waitFor(
+      () =>
+        expect(
+          screen.queryByTestId('dns-name-violation-1'),
+        ).not.toBeInTheDocument(),
+      { timeout: 5000 },
+    );
   });
 });

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import AddIcon from '@material-ui/icons/Add';
+import { Entity } from '@backstage/catalog-model';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { RequestPanelDrawer } from '../Requests/RequestPanelDrawer';
 import { RequestDialog } from './RequestDialog';
 
 export interface RequestCertificateButtonProps {
   entityRef: string;
+  /** The entity itself, when at hand: the form then checks the policy locally as the user types. */
+  entity?: Entity;
   /** Called with each request the user submits, e.g. to refresh a list. */
   onSubmitted?(request: CertificateRequest): void;
 }
@@ -31,6 +34,7 @@ export const RequestCertificateButton = (
       </Button>
       <RequestDialog
         entityRef={entityRef}
+        entity={props.entity}
         open={open}
         onClose={() => setOpen(false)}
         onSubmitted={request => {

@@ -5,13 +5,15 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { RequestForm } from './RequestForm';
 
 export interface RequestDialogProps {
   entityRef: string;
+  /** The entity itself, when the caller has it (enables the local policy check). */
+  entity?: Entity;
   open: boolean;
   onClose(): void;
   onSubmitted(request: CertificateRequest): void;
@@ -44,6 +46,7 @@ export const RequestDialog = (props: RequestDialogProps) => {
         entityRef={entityRef}
         entityName={parseEntityRef(entityRef).name}
         policy={policy.value}
+        entity={props.entity}
         onCancel={onClose}
         onSubmitted={onSubmitted}
       />

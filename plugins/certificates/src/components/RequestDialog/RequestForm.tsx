@@ -8,9 +8,12 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import {
   CertificateRequest,
+  evaluateRequest,
   KeyAlgorithmChoice,
+  validateNames,
   Violation,
 } from '@internal/plugin-certificates-common';
 import {
@@ -35,6 +38,8 @@ export interface RequestFormProps {
   entityRef: string;
   entityName: string;
   policy: EntityPolicyResponse;
+  /** The entity, when known: the form then evaluates the whole policy locally while the backend is asked. */
+  entity?: Entity;
   onCancel(): void;
   onSubmitted(request: CertificateRequest): void;
   /** Debounce of the policy check while typing. */
@@ -58,8 +63,27 @@ export const RequestForm = (props: RequestFormProps) => {
     [entityRef, state],
   );
   const validation = useRequestValidation(input, props.validationDelayMs);
+  // Instant feedback from the same rules the backend runs; the backend's answer wins once it arrives.
+  const local = useMemo(
+    () =>
+      props.entity
+        ? evaluateRequest(input, {
+            policy: policy.policy ?? undefined,
+            entity: props.entity,
+            issuers: policy.issuers,
+            clusters: policy.clusters,
+          }).violations
+        : validateNames(input, {
+            allowWildcard: Boolean(policy.policy?.allowWildcards),
+          }),
+    [input, policy, props.entity],
+  );
   // The latest verdict wins: the one from submit until the user edits again.
-  const violations = submitViolations ?? validation.result?.violations ?? [];
+  const violations =
+    submitViolations ??
+    (validation.pending || !validation.result
+      ? local
+      : validation.result.violations);
   const grouped = groupViolations(violations);
   const errors = grouped.byField;
 

@@ -8,6 +8,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import {
   CertificateRequest,
   TERMINAL_REQUEST_STATES,
@@ -21,6 +22,8 @@ import { RequestStateChip } from './RequestStateChip';
 
 export interface EntityRequestsListProps {
   entityRef: string;
+  /** The entity itself, when at hand (the request form then checks the policy locally). */
+  entity?: Entity;
   /** Show the "Request certificate" button above the list (default true). */
   showRequestButton?: boolean;
   pollIntervalMs?: number;
@@ -97,6 +100,7 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
         {showRequestButton && (
           <RequestCertificateButton
             entityRef={entityRef}
+            entity={props.entity}
             onSubmitted={() => load()}
           />
         )}
