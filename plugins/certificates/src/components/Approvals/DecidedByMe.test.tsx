@@ -1,0 +1,41 @@
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import {
+  base,
+  makeRequest,
+  renderWithClient,
+  setupMswServer,
+} from '../Requests/__testUtils__';
+import { DecidedByMe } from './DecidedByMe';
+
+const server = setupMswServer();
+
+describe('DecidedByMe', () => {
+  it('shows my decision, its reason and the state the request is in now', async () => {
+    server.use(
+      http.get(`${base}/approvals/history`, () =>
+        HttpResponse.json({
+          items: [
+            makeRequest({
+              commonName: 'denied.example.com',
+              state: 'denied',
+              decisions: [
+                {
+                  actor: 'user:default/alice',
+                  decision: 'deny',
+                  reason: 'Wrong team',
+                  at: new Date().toISOString(),
+                },
+              ],
+            }),
+          ],
+        }),
+      ),
+    );
+    await renderWithClient(<DecidedByMe />, 'user:default/alice');
+    expect(await screen.findByText('denied.example.com')).toBeInTheDocument();
+    expect(screen.getByText('Denied')).toBeInTheDocument();
+    expect(screen.getByText('Wrong team')).toBeInTheDocument();
+    expect(screen.getByText('denied')).toBeInTheDocument();
+  });
+});
