@@ -56,7 +56,7 @@ describe('ApprovalService', () => {
     permissions.authorizeConditional.mockImplementation(async reqs =>
       reqs.map(() => decision),
     );
-    const notifier = { requestDecided: jest.fn() };
+    const notifier = { requestDecided: jest.fn(), requestIssued: jest.fn(), requestFailed: jest.fn() };
     const service = ApprovalService.create({
       knex,
       requests,
@@ -100,6 +100,9 @@ describe('ApprovalService', () => {
       ]);
       expect(notifier.requestDecided).toHaveBeenCalledWith(
         expect.objectContaining({ id: request.id, state: 'approved' }),
+      );
+      expect(notifier.requestIssued).toHaveBeenCalledWith(
+        expect.objectContaining({ id: request.id, state: 'issued' }),
       );
     },
   );

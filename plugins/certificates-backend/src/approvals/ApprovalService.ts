@@ -177,6 +177,8 @@ export class ApprovalService {
         this.o.logger.error(`Issuance of approved request ${requestId} failed: ${error}`);
       }
       const fresh = await this.o.requests.get(requestId);
+      if (fresh?.state === 'issued') await this.o.notifier?.requestIssued(fresh);
+      if (fresh?.state === 'failed') await this.o.notifier?.requestFailed(fresh);
       return { ...(fresh ?? result.request), decisions: result.request.decisions };
     }
     return result.request;
@@ -186,7 +188,7 @@ export class ApprovalService {
   async queue(caller: CallerIdentity, filter: QueueFilter = {}): Promise<CertificateRequest[]> {
     const permission = await this.approvePermission(caller);
     if (permission.result === AuthorizeResult.DENY) return [];
-    const pending = await this.o.requests.listInState('pending');
+    const pending = await this.o.requests.listByState(['pending']);
     const decisions = await this.o.decisions.listForRequests(pending.map(r => r.id));
     const cutoff =
       filter.minAgeHours !== undefined

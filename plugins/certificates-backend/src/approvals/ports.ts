@@ -11,8 +11,8 @@ import { Knex } from 'knex';
  */
 export interface ApprovalRequestsPort {
   get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined>;
-  /** Every request in the given state, any order. */
-  listInState(state: RequestState): Promise<CertificateRequest[]>;
+  /** Requests in these states, any order. */
+  listByState(states: RequestState[]): Promise<CertificateRequest[]>;
   listByIds(ids: string[]): Promise<CertificateRequest[]>;
   /**
    * Compare-and-set: moves the request to `to` only if its state is one of

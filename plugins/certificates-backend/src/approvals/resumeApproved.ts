@@ -7,11 +7,11 @@ import { ApprovalIssuancePort, ApprovalRequestsPort } from './ports';
  * the request id, so running this next to a live issuance issues once.
  */
 export async function resumeApprovedRequests(options: {
-  requests: Pick<ApprovalRequestsPort, 'listInState'>;
+  requests: Pick<ApprovalRequestsPort, 'listByState'>;
   issuance: ApprovalIssuancePort;
   logger: LoggerService;
 }): Promise<{ resumed: number; failed: number }> {
-  const approved = await options.requests.listInState('approved');
+  const approved = await options.requests.listByState(['approved']);
   let failed = 0;
   for (const request of approved) {
     try {

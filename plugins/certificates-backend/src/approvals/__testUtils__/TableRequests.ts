@@ -38,8 +38,8 @@ export class TableRequests implements ApprovalRequestsPort {
     return row ? toRequest(row) : undefined;
   }
 
-  async listInState(state: RequestState) {
-    return (await this.knex(TABLE).where({ state })).map(toRequest);
+  async listByState(states: RequestState[]) {
+    return (await this.knex(TABLE).whereIn('state', states)).map(toRequest);
   }
 
   async listByIds(ids: string[]) {

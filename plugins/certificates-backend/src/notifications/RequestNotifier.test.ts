@@ -1,0 +1,67 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { applyDatabaseMigrations } from '../database';
+import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
+import { RequestNotifier } from './RequestNotifier';
+
+jest.setTimeout(60_000);
+
+describe('RequestNotifier', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  it.each(databases.eachSupportedId())(
+    'notifies approvers once when queued and the requester once per outcome, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const notifications = { send: jest.fn().mockResolvedValue(undefined) };
+      const notifier = RequestNotifier.create({
+        knex,
+        notifications,
+        logger: mockServices.logger.mock(),
+      });
+      const request = pendingRequest();
+
+      await Promise.all([notifier.requestQueued(request), notifier.requestQueued(request)]);
+      await notifier.requestQueued(request);
+      expect(notifications.send).toHaveBeenCalledTimes(1);
+      expect(notifications.send).toHaveBeenLastCalledWith({
+        recipients: {
+          type: 'entity',
+          entityRef: ['group:default/security'],
+          excludeEntityRef: 'user:default/dev',
+        },
+        payload: expect.objectContaining({
+          link: '/certificates/approvals',
+          scope: `certificates:request:${request.id}:queued`,
+          topic: `certificate-request:${request.id}`,
+        }),
+      });
+
+      await notifier.requestDecided({ ...request, state: 'approved' });
+      await notifier.requestDecided({ ...request, state: 'approved' });
+      await notifier.requestIssued({ ...request, state: 'issued' });
+      await notifier.requestIssued({ ...request, state: 'issued' });
+      expect(notifications.send).toHaveBeenCalledTimes(3);
+      expect(notifications.send.mock.calls.slice(1).map(c => c[0].recipients.entityRef)).toEqual([
+        ['user:default/dev'],
+        ['user:default/dev'],
+      ]);
+      // Still pending: nothing to tell the requester yet.
+      await notifier.requestDecided(request);
+      expect(notifications.send).toHaveBeenCalledTimes(3);
+    },
+  );
+
+  it('does nothing without the notifications service, and survives a failing one', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations({ knex });
+    const logger = mockServices.logger.mock();
+    await RequestNotifier.create({ knex, logger }).requestQueued(pendingRequest());
+    const failing = { send: jest.fn().mockRejectedValue(new Error('notifications backend down')) };
+    await RequestNotifier.create({ knex, notifications: failing, logger }).requestFailed(
+      pendingRequest({ state: 'failed', failureReason: 'CA unreachable' }),
+    );
+    expect(failing.send).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('notifications backend down'));
+  });
+});
