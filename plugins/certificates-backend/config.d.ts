@@ -174,6 +174,21 @@ export interface Config {
         approvers?: string[];
       };
     }>;
+    /** Approvals beyond the portal's own requests. */
+    approvals?: {
+      /**
+       * Pending cert-manager CertificateRequests (neither Approved nor Denied)
+       * in the configured clusters, shown in the approvers' queue.
+       */
+      inCluster?: {
+        /** Whether to list and decide in-cluster requests. Default false. */
+        enabled?: boolean;
+        /** Group refs whose members may decide them. No groups: nobody may. */
+        approvers?: string[];
+      };
+      /** How often new pending requests are announced to approvers. Default 30 seconds. */
+      notifyFrequency?: { seconds?: number; minutes?: number };
+    };
     /** How often approved and in-flight requests are resumed and followed. */
     issuance?: {
       /** Interval of the issuance task, e.g. { seconds: 30 }. Default 30 seconds. */
