@@ -105,7 +105,9 @@ export interface RenewResponse {
  */
 export interface CertificatesApi {
   // Inventory
-  listCertificates(query?: CertificateListQuery): Promise<CertificateListResponse>;
+  listCertificates(
+    query?: CertificateListQuery,
+  ): Promise<CertificateListResponse>;
   getCertificate(id: string): Promise<CertificateDetails>;
   /** The certificate chain as PEM text. */
   getCertificateChainPem(id: string): Promise<string>;

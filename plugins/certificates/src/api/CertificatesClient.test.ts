@@ -43,7 +43,10 @@ describe('CertificatesClient', () => {
       limit: 25,
       cursor: 'abc',
     });
-    expect(seen!.searchParams.getAll('status')).toEqual(['expired', 'critical']);
+    expect(seen!.searchParams.getAll('status')).toEqual([
+      'expired',
+      'critical',
+    ]);
     expect(seen!.searchParams.get('cluster')).toBe('prod');
     expect(seen!.searchParams.get('q')).toBe('api');
     expect(seen!.searchParams.has('includeGone')).toBe(false);
@@ -64,7 +67,9 @@ describe('CertificatesClient', () => {
       ),
       http.get(`${base}/timeline`, ({ request }) =>
         HttpResponse.json({
-          buckets: [{ weekStart: new URL(request.url).searchParams.get('weeks') }],
+          buckets: [
+            { weekStart: new URL(request.url).searchParams.get('weeks') },
+          ],
         }),
       ),
     );
@@ -85,10 +90,12 @@ describe('CertificatesClient', () => {
       `${base}/export.csv?owner=group%3Adefault%2Fteam-a&finding=unowned`,
     );
     server.use(
-      http.get(`${base}/export.csv`, () =>
-        new HttpResponse('id,name\n1,a\n', {
-          headers: { 'Content-Type': 'text/csv' },
-        }),
+      http.get(
+        `${base}/export.csv`,
+        () =>
+          new HttpResponse('id,name\n1,a\n', {
+            headers: { 'Content-Type': 'text/csv' },
+          }),
       ),
     );
     const blob = await client.exportCsv({ finding: ['unowned'] });

@@ -173,7 +173,9 @@ export class CertificatesClient implements CertificatesApi {
     return this.sendJson('POST', '/requests', input);
   }
 
-  async listRequests(query: RequestListQuery = {}): Promise<RequestListResponse> {
+  async listRequests(
+    query: RequestListQuery = {},
+  ): Promise<RequestListResponse> {
     return this.getJson(`/requests${toQueryString({ ...query })}`);
   }
 
@@ -210,7 +212,9 @@ export class CertificatesClient implements CertificatesApi {
     return this.sendJson('POST', '/approvals/bulk', input);
   }
 
-  async listApprovals(query: ApprovalsQuery = {}): Promise<CertificateRequest[]> {
+  async listApprovals(
+    query: ApprovalsQuery = {},
+  ): Promise<CertificateRequest[]> {
     const body = await this.getJson<{ items: CertificateRequest[] }>(
       `/approvals${toQueryString({ ...query })}`,
     );
@@ -280,7 +284,11 @@ async function toError(response: Response): Promise<Error> {
     const violations = (body as { violations?: unknown } | undefined)
       ?.violations;
     if (Array.isArray(violations)) {
-      const { error, violations: _v, ...details } = body as {
+      const {
+        error,
+        violations: _v,
+        ...details
+      } = body as {
         error?: { message?: string };
         violations: Violation[];
         [key: string]: unknown;

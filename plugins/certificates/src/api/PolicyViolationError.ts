@@ -1,4 +1,7 @@
-import { ValidationResult, Violation } from '@internal/plugin-certificates-common';
+import {
+  ValidationResult,
+  Violation,
+} from '@internal/plugin-certificates-common';
 
 /**
  * The backend refused a request because it breaks the certificate policy.

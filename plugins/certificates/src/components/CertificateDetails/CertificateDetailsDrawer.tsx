@@ -26,7 +26,12 @@ export const CertificateDetailsDrawer = (props: {
   onClose: () => void;
 }) => (
   <Drawer anchor="right" open={!!props.id} onClose={props.onClose}>
-    <Box width={{ xs: '100vw', md: 720 }} p={3} role="region" aria-label="Certificate details">
+    <Box
+      width={{ xs: '100vw', md: 720 }}
+      p={3}
+      role="region"
+      aria-label="Certificate details"
+    >
       <Box display="flex" justifyContent="flex-end">
         <IconButton aria-label="Close details" onClick={props.onClose}>
           <CloseIcon />

@@ -21,8 +21,15 @@ import {
 } from './describe';
 import { CertManagerSection, UsageSection } from './ClusterSections';
 
+function chainRole(index: number, isCA: boolean): string {
+  if (index === 0) return 'Leaf';
+  return isCA ? 'CA' : 'Certificate';
+}
+
 function download(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-pem-file' }));
+  const url = URL.createObjectURL(
+    new Blob([text], { type: 'application/x-pem-file' }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -49,7 +56,14 @@ export const CertificateDetailsPanel = (props: {
 
   return (
     <Box>
-      <Box display="flex" alignItems="center" justifyContent="space-between" mb={2} flexWrap="wrap" style={{ gap: 8 }}>
+      <Box
+        display="flex"
+        alignItems="center"
+        justifyContent="space-between"
+        mb={2}
+        flexWrap="wrap"
+        style={{ gap: 8 }}
+      >
         <Box>
           <Typography variant="h5" component="h2">
             {c.commonName ?? c.dnsNames[0] ?? c.secretName}
@@ -60,9 +74,17 @@ export const CertificateDetailsPanel = (props: {
       </Box>
 
       <Section title="Validity">
-        <ValidityBar notBefore={c.notBefore} notAfter={c.notAfter} status={c.status} />
-        <Field label="Not before"><TimeText value={c.notBefore} inline /></Field>
-        <Field label="Not after"><TimeText value={c.notAfter} inline /></Field>
+        <ValidityBar
+          notBefore={c.notBefore}
+          notAfter={c.notAfter}
+          status={c.status}
+        />
+        <Field label="Not before">
+          <TimeText value={c.notBefore} inline />
+        </Field>
+        <Field label="Not after">
+          <TimeText value={c.notAfter} inline />
+        </Field>
       </Section>
 
       <Section title="Findings">
@@ -71,10 +93,16 @@ export const CertificateDetailsPanel = (props: {
         ) : (
           <List dense disablePadding>
             {c.findings.map(kind => {
-              const { message, remedy } = explainFinding(kind, c.findingDetails);
+              const { message, remedy } = explainFinding(
+                kind,
+                c.findingDetails,
+              );
               return (
                 <ListItem key={kind} disableGutters>
-                  <ListItemText primary={message} secondary={remedy ? `What to do: ${remedy}` : undefined} />
+                  <ListItemText
+                    primary={message}
+                    secondary={remedy ? `What to do: ${remedy}` : undefined}
+                  />
                 </ListItem>
               );
             })}
@@ -93,16 +121,24 @@ export const CertificateDetailsPanel = (props: {
         <Field label="Names (SANs)">
           {sans.length === 0 ? 'none' : sans.map(s => <div key={s}>{s}</div>)}
         </Field>
-        <Field label="Key">{leaf ? describeKey(leaf) : c.keyAlgorithm ?? '—'}</Field>
+        <Field label="Key">
+          {leaf ? describeKey(leaf) : c.keyAlgorithm ?? '—'}
+        </Field>
         <Field label="Signature">{leaf?.signatureAlgorithm ?? '—'}</Field>
         <Field label="Serial">{leaf?.serialNumber ?? '—'}</Field>
         <Field label="SHA-256 fingerprint">
           {c.fingerprintSha256 ?? leaf?.fingerprintSha256
-            ? formatFingerprint((c.fingerprintSha256 ?? leaf?.fingerprintSha256)!)
+            ? formatFingerprint(
+                (c.fingerprintSha256 ?? leaf?.fingerprintSha256)!,
+              )
             : '—'}
         </Field>
-        {leaf?.subjectKeyId && <Field label="Subject key id">{leaf.subjectKeyId}</Field>}
-        {leaf?.authorityKeyId && <Field label="Authority key id">{leaf.authorityKeyId}</Field>}
+        {leaf?.subjectKeyId && (
+          <Field label="Subject key id">{leaf.subjectKeyId}</Field>
+        )}
+        {leaf?.authorityKeyId && (
+          <Field label="Authority key id">{leaf.authorityKeyId}</Field>
+        )}
       </Section>
 
       <Section title="Chain">
@@ -115,13 +151,18 @@ export const CertificateDetailsPanel = (props: {
                 <ListItemText
                   primary={
                     <>
-                      {i === 0 ? 'Leaf' : entry.isCA ? 'CA' : 'Certificate'}: {entry.subject}{' '}
-                      {entry.trusted ? <StatusOK>trusted</StatusOK> : <StatusError>not trusted</StatusError>}
+                      {chainRole(i, entry.isCA)}: {entry.subject}{' '}
+                      {entry.trusted ? (
+                        <StatusOK>trusted</StatusOK>
+                      ) : (
+                        <StatusError>not trusted</StatusError>
+                      )}
                     </>
                   }
                   secondary={
                     <>
-                      Issued by {entry.issuer}; expires <TimeText value={entry.notAfter} inline />
+                      Issued by {entry.issuer}; expires{' '}
+                      <TimeText value={entry.notAfter} inline />
                     </>
                   }
                 />
@@ -132,7 +173,10 @@ export const CertificateDetailsPanel = (props: {
         <Button
           size="small"
           onClick={async () =>
-            download(await api.getCertificateChainPem(c.id), `${c.secretName}-chain.pem`)
+            download(
+              await api.getCertificateChainPem(c.id),
+              `${c.secretName}-chain.pem`,
+            )
           }
         >
           Download chain (PEM)
@@ -141,23 +185,32 @@ export const CertificateDetailsPanel = (props: {
 
       <Section title="Where it lives">
         <Field label="Cluster">{c.cluster}</Field>
-        <Field label="Secret">{c.namespace}/{c.secretName}</Field>
+        <Field label="Secret">
+          {c.namespace}/{c.secretName}
+        </Field>
         <Field label="Entity">
           {c.ownership.entityRef ?? c.entityRef ? (
-            <EntityRefLink entityRef={(c.ownership.entityRef ?? c.entityRef)!} />
+            <EntityRefLink
+              entityRef={(c.ownership.entityRef ?? c.entityRef)!}
+            />
           ) : (
             'none (unowned)'
           )}
         </Field>
         <Field label="Owner">
           {c.ownership.ownerRef ?? c.ownerRef ? (
-            <EntityRefLink entityRef={(c.ownership.ownerRef ?? c.ownerRef)!} defaultKind="group" />
+            <EntityRefLink
+              entityRef={(c.ownership.ownerRef ?? c.ownerRef)!}
+              defaultKind="group"
+            />
           ) : (
             '—'
           )}
         </Field>
         {c.ownership.rule && (
-          <Field label="Owner decided by">{OWNERSHIP_RULES[c.ownership.rule]}</Field>
+          <Field label="Owner decided by">
+            {OWNERSHIP_RULES[c.ownership.rule]}
+          </Field>
         )}
         {c.requestId && <Field label="Portal request">{c.requestId}</Field>}
       </Section>
@@ -170,7 +223,12 @@ export const CertificateDetailsPanel = (props: {
           {c.history.map((h, i) => (
             <ListItem key={`${h.at}-${i}`} disableGutters>
               <ListItemText
-                primary={<>{HISTORY_EVENTS[h.event] ?? h.event}: <TimeText value={h.at} inline /></>}
+                primary={
+                  <>
+                    {HISTORY_EVENTS[h.event] ?? h.event}:{' '}
+                    <TimeText value={h.at} inline />
+                  </>
+                }
                 secondary={h.detail}
               />
             </ListItem>
@@ -178,13 +236,23 @@ export const CertificateDetailsPanel = (props: {
           {c.history.length === 0 && (
             <ListItem disableGutters>
               <ListItemText
-                primary={<>First seen: <TimeText value={c.firstSeenAt} inline /></>}
+                primary={
+                  <>
+                    First seen: <TimeText value={c.firstSeenAt} inline />
+                  </>
+                }
               />
             </ListItem>
           )}
         </List>
-        <Field label="Last seen"><TimeText value={c.lastSeenAt} inline /></Field>
-        {c.goneAt && <Field label="Gone since"><TimeText value={c.goneAt} inline /></Field>}
+        <Field label="Last seen">
+          <TimeText value={c.lastSeenAt} inline />
+        </Field>
+        {c.goneAt && (
+          <Field label="Gone since">
+            <TimeText value={c.goneAt} inline />
+          </Field>
+        )}
       </Section>
     </Box>
   );

@@ -21,7 +21,9 @@ export const UsageSection = (props: { usedBy: CertificateUsage[] }) => (
           <ListItem key={`${u.kind}/${u.namespace}/${u.name}`} disableGutters>
             <ListItemText
               primary={`${u.kind} ${u.namespace}/${u.name}`}
-              secondary={u.hosts.length ? `Hosts: ${u.hosts.join(', ')}` : undefined}
+              secondary={
+                u.hosts.length ? `Hosts: ${u.hosts.join(', ')}` : undefined
+              }
             />
           </ListItem>
         ))}
@@ -44,7 +46,9 @@ function Condition(props: {
   );
 }
 
-export const CertManagerSection = (props: { certManager?: CertManagerInfo }) => {
+export const CertManagerSection = (props: {
+  certManager?: CertManagerInfo;
+}) => {
   const cm = props.certManager;
   return (
     <Section title="cert-manager">
@@ -54,15 +58,23 @@ export const CertManagerSection = (props: { certManager?: CertManagerInfo }) => 
         </Typography>
       ) : (
         <>
-          <Field label="Certificate">{cm.namespace}/{cm.name}</Field>
+          <Field label="Certificate">
+            {cm.namespace}/{cm.name}
+          </Field>
           <Field label="Issuer">
             {cm.issuerRef.kind} {cm.issuerRef.name}
             {cm.issuerRef.group ? ` (${cm.issuerRef.group})` : ''}
           </Field>
-          <Field label="Ready"><Condition condition={cm.ready} /></Field>
-          <Field label="Issuing"><Condition condition={cm.issuing} /></Field>
+          <Field label="Ready">
+            <Condition condition={cm.ready} />
+          </Field>
+          <Field label="Issuing">
+            <Condition condition={cm.issuing} />
+          </Field>
           {cm.renewalTime && (
-            <Field label="Renews"><TimeText value={cm.renewalTime} inline /></Field>
+            <Field label="Renews">
+              <TimeText value={cm.renewalTime} inline />
+            </Field>
           )}
         </>
       )}

@@ -68,7 +68,9 @@ export const RenewButton = (props: {
 
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-      <Tooltip title={blocker ?? 'Issue a fresh certificate with the same names'}>
+      <Tooltip
+        title={blocker ?? 'Issue a fresh certificate with the same names'}
+      >
         <span>
           <Button
             variant="outlined"

@@ -4,7 +4,9 @@ import {
   ParsedCertificate,
 } from '@internal/plugin-certificates-common';
 
-export function describeKey(leaf: Pick<ParsedCertificate, 'keyAlgorithm' | 'keySize' | 'curve'>): string {
+export function describeKey(
+  leaf: Pick<ParsedCertificate, 'keyAlgorithm' | 'keySize' | 'curve'>,
+): string {
   if (leaf.curve) return `${leaf.keyAlgorithm} ${leaf.curve}`;
   if (leaf.keySize) return `${leaf.keyAlgorithm} ${leaf.keySize} bits`;
   return leaf.keyAlgorithm;
@@ -21,13 +23,14 @@ export const OWNERSHIP_RULES: Record<OwnershipRule, string> = {
   request: 'the portal request that issued it',
 };
 
-export const HISTORY_EVENTS: Record<CertificateHistoryEntry['event'], string> = {
-  'first-seen': 'First seen',
-  changed: 'Certificate changed',
-  gone: 'Secret gone',
-  returned: 'Secret back',
-  'owner-changed': 'Owner changed',
-};
+export const HISTORY_EVENTS: Record<CertificateHistoryEntry['event'], string> =
+  {
+    'first-seen': 'First seen',
+    changed: 'Certificate changed',
+    gone: 'Secret gone',
+    returned: 'Secret back',
+    'owner-changed': 'Owner changed',
+  };
 
 /** Groups a hex fingerprint in pairs for reading: AB:CD:… */
 export function formatFingerprint(hex: string): string {

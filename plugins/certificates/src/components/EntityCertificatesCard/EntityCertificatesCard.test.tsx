@@ -34,7 +34,11 @@ const renderCard = (entity: Entity = component) =>
 describe('EntityCertificatesCard', () => {
   it('shows counts by status, the nearest expiry and the findings', async () => {
     backend.certificates = [
-      makeSummary(1, { status: 'critical', commonName: 'soon.example.com', findings: ['weak-key', 'self-signed'] }),
+      makeSummary(1, {
+        status: 'critical',
+        commonName: 'soon.example.com',
+        findings: ['weak-key', 'self-signed'],
+      }),
       makeSummary(40, { status: 'valid' }),
       makeSummary(41, { status: 'valid' }),
       makeSummary(20, { status: 'expiring' }),
@@ -54,7 +58,10 @@ describe('EntityCertificatesCard', () => {
     expect(screen.getByText('6 certificates, 2 findings')).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: /view certificates/i }),
-    ).toHaveAttribute('href', '/catalog/default/component/payments/certificates');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments/certificates',
+    );
     expect(
       backend.requests('/counts')[0].searchParams.getAll('entityRef'),
     ).toEqual(['component:default/payments']);
@@ -69,9 +76,13 @@ describe('EntityCertificatesCard', () => {
     expect(
       await screen.findByText('No certificates found for this entity.'),
     ).toBeInTheDocument();
-    expect(screen.getByText(/This entity has no such annotation yet/)).toBeInTheDocument();
     expect(
-      screen.getByText('metadata.annotations: { backstage.io/kubernetes-id: billing }'),
+      screen.getByText(/This entity has no such annotation yet/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'metadata.annotations: { backstage.io/kubernetes-id: billing }',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -83,10 +94,12 @@ describe('EntityCertificatesCard', () => {
       metadata: { name: 'team-a', namespace: 'default' },
       spec: { type: 'team', children: [] },
     });
-    expect(await screen.findByText('1 certificate, no findings')).toBeInTheDocument();
-    expect(backend.requests('/counts')[0].searchParams.getAll('owner')).toEqual([
-      'group:default/team-a',
-    ]);
+    expect(
+      await screen.findByText('1 certificate, no findings'),
+    ).toBeInTheDocument();
+    expect(backend.requests('/counts')[0].searchParams.getAll('owner')).toEqual(
+      ['group:default/team-a'],
+    );
   });
 
   it('shows the error of a failed request', async () => {

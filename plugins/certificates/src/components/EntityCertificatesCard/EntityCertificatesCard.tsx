@@ -8,10 +8,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  useEntity,
-  useEntityRefLink,
-} from '@backstage/plugin-catalog-react';
+import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { CountsResponse } from '@internal/plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import {
@@ -72,7 +69,10 @@ export const EntityCertificatesCard = () => {
         <Grid container spacing={1}>
           {TILES.map(tile => (
             <Grid item xs key={tile.key}>
-              <Box textAlign="center" aria-label={`${tile.label}: ${summary[tile.key]}`}>
+              <Box
+                textAlign="center"
+                aria-label={`${tile.label}: ${summary[tile.key]}`}
+              >
                 <Typography
                   variant="h4"
                   component="div"
@@ -102,7 +102,9 @@ export const EntityCertificatesCard = () => {
             {value.total} certificate{value.total === 1 ? '' : 's'},{' '}
             {summary.findings === 0
               ? 'no findings'
-              : `${summary.findings} finding${summary.findings === 1 ? '' : 's'}`}
+              : `${summary.findings} finding${
+                  summary.findings === 1 ? '' : 's'
+                }`}
           </Typography>
         </Box>
       </Box>

@@ -1,1 +1,4 @@
-export { EntityCertificatesCard, summarizeCounts } from './EntityCertificatesCard';
+export {
+  EntityCertificatesCard,
+  summarizeCounts,
+} from './EntityCertificatesCard';

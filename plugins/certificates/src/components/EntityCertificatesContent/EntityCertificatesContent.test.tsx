@@ -46,11 +46,15 @@ describe('EntityCertificatesContent', () => {
       }),
     );
     await renderTab();
-    expect((await screen.findAllByText('svc-0.example.com'))[0]).toBeInTheDocument();
+    expect(
+      (await screen.findAllByText('svc-0.example.com'))[0],
+    ).toBeInTheDocument();
 
     expect(screen.getAllByText('svc-19.example.com')[0]).toBeInTheDocument();
     expect(screen.queryByText('svc-20.example.com')).not.toBeInTheDocument();
-    expect(screen.getByText('svc-0.example.com, alt-0.example.com')).toBeInTheDocument();
+    expect(
+      screen.getByText('svc-0.example.com, alt-0.example.com'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Weak key')).toBeInTheDocument();
     expect(screen.getByText('Self-signed')).toBeInTheDocument();
     expect(screen.getAllByText('payments/tls-0').length).toBe(1);
@@ -66,8 +70,12 @@ describe('EntityCertificatesContent', () => {
     expect(backend.requests('/certificates')).toHaveLength(1);
 
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
-    expect((await screen.findAllByText('svc-20.example.com'))[0]).toBeInTheDocument();
-    expect(backend.requests('/certificates')[1].searchParams.get('cursor')).toBe('20');
+    expect(
+      (await screen.findAllByText('svc-20.example.com'))[0],
+    ).toBeInTheDocument();
+    expect(
+      backend.requests('/certificates')[1].searchParams.get('cursor'),
+    ).toBe('20');
   });
 
   it('applies filters saved in the URL and writes new ones', async () => {
@@ -82,19 +90,26 @@ describe('EntityCertificatesContent', () => {
     expect(list.getAll('status')).toEqual(['expired']);
     expect(list.get('q')).toBe('old');
 
-    await userEvent.click(screen.getByRole('button', { name: /clear filters/i }));
+    await userEvent.click(
+      screen.getByRole('button', { name: /clear filters/i }),
+    );
     expect(await screen.findByText('fine.example.com')).toBeInTheDocument();
   });
 
   it('aggregates a group’s entities by owner and shows the owner column', async () => {
-    backend.certificates = [makeSummary(1), makeSummary(2, { ownerRef: 'group:default/team-b' })];
+    backend.certificates = [
+      makeSummary(1),
+      makeSummary(2, { ownerRef: 'group:default/team-b' }),
+    ];
     await renderTab({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Group',
       metadata: { name: 'team-a', namespace: 'default' },
       spec: { type: 'team', children: [] },
     });
-    expect((await screen.findAllByText('svc-1.example.com'))[0]).toBeInTheDocument();
+    expect(
+      (await screen.findAllByText('svc-1.example.com'))[0],
+    ).toBeInTheDocument();
     expect(screen.queryByText('svc-2.example.com')).not.toBeInTheDocument();
     expect(screen.getByText('Owner')).toBeInTheDocument();
     expect(
@@ -109,27 +124,38 @@ describe('EntityCertificatesContent', () => {
       findingDetails: [
         {
           kind: 'untrusted-chain',
-          message: 'The chain ends at CN=Unknown Root, which is not an approved root.',
+          message:
+            'The chain ends at CN=Unknown Root, which is not an approved root.',
           remedy: 'Reissue it from an approved issuer.',
         },
       ],
     });
     await renderTab();
     await userEvent.click((await screen.findAllByText('svc-0.example.com'))[0]);
-    const details = await screen.findByRole('region', { name: 'Certificate details' });
+    const details = await screen.findByRole('region', {
+      name: 'Certificate details',
+    });
     expect(
       await within(details).findByText(
         'The chain ends at CN=Unknown Root, which is not an approved root.',
       ),
     ).toBeInTheDocument();
-    expect(within(details).getByText('DNS:api.example.com')).toBeInTheDocument();
+    expect(
+      within(details).getByText('DNS:api.example.com'),
+    ).toBeInTheDocument();
     expect(within(details).getByText('IP:10.0.0.1')).toBeInTheDocument();
     expect(within(details).getByText('not trusted')).toBeInTheDocument();
-    expect(within(details).getByText('Ingress payments/web')).toBeInTheDocument();
+    expect(
+      within(details).getByText('Ingress payments/web'),
+    ).toBeInTheDocument();
 
-    await userEvent.click(within(details).getByRole('button', { name: 'Close details' }));
+    await userEvent.click(
+      within(details).getByRole('button', { name: 'Close details' }),
+    );
     await waitFor(() =>
-      expect(screen.queryByRole('region', { name: 'Certificate details' })).not.toBeInTheDocument(),
+      expect(
+        screen.queryByRole('region', { name: 'Certificate details' }),
+      ).not.toBeInTheDocument(),
     );
   });
 
@@ -139,7 +165,9 @@ describe('EntityCertificatesContent', () => {
     expect(
       await screen.findByText('No certificates found for this entity.'),
     ).toBeInTheDocument();
-    expect(screen.getByText('backstage.io/kubernetes-id=payments')).toBeInTheDocument();
+    expect(
+      screen.getByText('backstage.io/kubernetes-id=payments'),
+    ).toBeInTheDocument();
   });
 
   it('shows the error of a failed list', async () => {

@@ -15,7 +15,9 @@ const BreakdownList = (props: { title: string; rows: Row[] }) => {
   const max = Math.max(1, ...props.rows.map(r => r.count));
   return (
     <InfoCard title={props.title} noPadding={false}>
-      {props.rows.length === 0 && <Typography variant="body2">None.</Typography>}
+      {props.rows.length === 0 && (
+        <Typography variant="body2">None.</Typography>
+      )}
       {props.rows.slice(0, 10).map(row => (
         <Box key={row.label} mb={1}>
           <Box display="flex" justifyContent="space-between">
@@ -24,11 +26,17 @@ const BreakdownList = (props: { title: string; rows: Row[] }) => {
             </Link>
             <Typography variant="body2">{row.count}</Typography>
           </Box>
-          <Box height={4} bgcolor="primary.main" width={`${(row.count / max) * 100}%`} />
+          <Box
+            height={4}
+            bgcolor="primary.main"
+            width={`${(row.count / max) * 100}%`}
+          />
         </Box>
       ))}
       {props.rows.length > 10 && (
-        <Typography variant="caption">and {props.rows.length - 10} more</Typography>
+        <Typography variant="caption">
+          and {props.rows.length - 10} more
+        </Typography>
       )}
     </InfoCard>
   );
@@ -37,7 +45,10 @@ const BreakdownList = (props: { title: string; rows: Row[] }) => {
 /** Counts by cluster, issuer and owner; a click filters the table to that row. */
 export const Breakdown = (props: {
   counts: CountsResponse;
-  onPick: (key: 'cluster' | 'issuer' | 'owner' | 'unowned', value?: string) => void;
+  onPick: (
+    key: 'cluster' | 'issuer' | 'owner' | 'unowned',
+    value?: string,
+  ) => void;
 }) => {
   const { counts, onPick } = props;
   return (

@@ -22,7 +22,11 @@ const SyncState = (props: { cluster: ClusterSyncStatus }) => {
     case 'ok':
       return <StatusOK>In sync</StatusOK>;
     case 'degraded':
-      return <StatusError>Degraded{degradedReason ? `: ${degradedReason}` : ''}</StatusError>;
+      return (
+        <StatusError>
+          Degraded{degradedReason ? `: ${degradedReason}` : ''}
+        </StatusError>
+      );
     case 'syncing':
       return <StatusRunning>Syncing</StatusRunning>;
     default:
@@ -44,8 +48,16 @@ const columns: TableColumn<ClusterSyncStatus>[] = [
     ),
   },
   { title: 'Sync', field: 'state', render: c => <SyncState cluster={c} /> },
-  { title: 'Last sync', field: 'lastSyncAt', render: c => <TimeText value={c.lastSyncAt} /> },
-  { title: 'Last attempt', field: 'lastAttemptAt', render: c => <TimeText value={c.lastAttemptAt} /> },
+  {
+    title: 'Last sync',
+    field: 'lastSyncAt',
+    render: c => <TimeText value={c.lastSyncAt} />,
+  },
+  {
+    title: 'Last attempt',
+    field: 'lastAttemptAt',
+    render: c => <TimeText value={c.lastAttemptAt} />,
+  },
   { title: 'Certificates', field: 'certificateCount', type: 'numeric' },
 ];
 

@@ -65,7 +65,13 @@ export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
                 );
               })}
               {bucket.total > 0 && (
-                <text x={x + barWidth / 2} y={y - 4} textAnchor="middle" fontSize={11} fill="currentColor">
+                <text
+                  x={x + barWidth / 2}
+                  y={y - 4}
+                  textAnchor="middle"
+                  fontSize={11}
+                  fill="currentColor"
+                >
                   {bucket.total}
                 </text>
               )}
@@ -84,8 +90,17 @@ export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
       </svg>
       <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
         {present.map(status => (
-          <Box key={status} display="flex" alignItems="center" style={{ gap: 4 }}>
-            <Box width={12} height={12} style={{ backgroundColor: STATUS_COLORS[status] }} />
+          <Box
+            key={status}
+            display="flex"
+            alignItems="center"
+            style={{ gap: 4 }}
+          >
+            <Box
+              width={12}
+              height={12}
+              style={{ backgroundColor: STATUS_COLORS[status] }}
+            />
             <Typography variant="caption">{STATUS_LABELS[status]}</Typography>
           </Box>
         ))}

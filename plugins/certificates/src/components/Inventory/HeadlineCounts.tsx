@@ -15,8 +15,16 @@ export const HeadlineCounts = (props: { counts: CountsResponse }) => {
   const tiles = [
     { label: 'Certificates', value: counts.total },
     { label: 'Expired', value: s.expired ?? 0, color: STATUS_COLORS.expired },
-    { label: 'Critical', value: s.critical ?? 0, color: STATUS_COLORS.critical },
-    { label: 'Expiring', value: s.expiring ?? 0, color: STATUS_COLORS.expiring },
+    {
+      label: 'Critical',
+      value: s.critical ?? 0,
+      color: STATUS_COLORS.critical,
+    },
+    {
+      label: 'Expiring',
+      value: s.expiring ?? 0,
+      color: STATUS_COLORS.expiring,
+    },
     { label: 'Valid', value: s.valid ?? 0, color: STATUS_COLORS.valid },
     { label: 'Unowned', value: counts.byFinding.unowned ?? 0 },
     { label: 'Findings (non-compliance)', value: nonCompliant },

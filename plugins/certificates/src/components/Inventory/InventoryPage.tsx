@@ -42,15 +42,27 @@ const VIEWS: Array<{ id: InventoryView; label: string }> = [
 ];
 
 /** What a view always shows, whatever else is filtered. */
-export const VIEW_SCOPES: Partial<Record<InventoryView, CertificateListFilter>> = {
+export const VIEW_SCOPES: Partial<
+  Record<InventoryView, CertificateListFilter>
+> = {
   unowned: { finding: ['unowned'] },
   'non-compliant': { finding: FINDING_KINDS.filter(f => f !== 'unowned') },
 };
 
+function emptyMessage(view: InventoryView, filtered: boolean): string {
+  if (filtered) return 'No certificates match these filters.';
+  if (view === 'unowned') return 'Every certificate has an owner.';
+  if (view === 'non-compliant') {
+    return 'No certificate has a finding: everything complies.';
+  }
+  return 'No certificates discovered yet. Check the Clusters view.';
+}
+
 /** The inventory across all clusters; view, filters and selection live in the URL. */
 export const InventoryPage = () => {
   const [params, setParams] = useSearchParams();
-  const view = (VIEWS.find(v => v.id === params.get('view'))?.id ?? 'overview') as InventoryView;
+  const view = (VIEWS.find(v => v.id === params.get('view'))?.id ??
+    'overview') as InventoryView;
   const [userFilter, setUserFilter] = useFilterParams();
   const [selected, setSelected] = useSearchParam('certificate');
   const filter = useMemo(
@@ -115,13 +127,7 @@ export const InventoryPage = () => {
             emptyContent={
               <Box p={2}>
                 <Typography variant="body2">
-                  {filtered
-                    ? 'No certificates match these filters.'
-                    : view === 'unowned'
-                    ? 'Every certificate has an owner.'
-                    : view === 'non-compliant'
-                    ? 'No certificate has a finding: everything complies.'
-                    : 'No certificates discovered yet. Check the Clusters view.'}
+                  {emptyMessage(view, filtered)}
                 </Typography>
               </Box>
             }
@@ -130,7 +136,10 @@ export const InventoryPage = () => {
         {view === 'clusters' && <ClustersView />}
         {view === 'issuers' && <IssuersView />}
       </Box>
-      <CertificateDetailsDrawer id={selected} onClose={() => setSelected(undefined)} />
+      <CertificateDetailsDrawer
+        id={selected}
+        onClose={() => setSelected(undefined)}
+      />
     </Box>
   );
 };

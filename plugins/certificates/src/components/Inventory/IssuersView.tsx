@@ -58,7 +58,9 @@ const columns: TableColumn<IssuerInfo>[] = [
     title: 'Delivers',
     field: 'deliveries',
     render: i =>
-      `${i.deliveries.join(', ') || '—'}${i.supportsRevocation ? ' · revocation' : ''}`,
+      `${i.deliveries.join(', ') || '—'}${
+        i.supportsRevocation ? ' · revocation' : ''
+      }`,
   },
 ];
 

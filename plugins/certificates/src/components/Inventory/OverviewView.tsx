@@ -19,7 +19,10 @@ export const TIMELINE_WEEKS = 12;
 /** Headline counts, the expiry timeline and the breakdowns for the filter. */
 export const OverviewView = (props: {
   filter: CertificateListFilter;
-  onPick: (key: 'cluster' | 'issuer' | 'owner' | 'unowned', value?: string) => void;
+  onPick: (
+    key: 'cluster' | 'issuer' | 'owner' | 'unowned',
+    value?: string,
+  ) => void;
 }) => {
   const { filter, onPick } = props;
   const api = useApi(certificatesApiRef);

@@ -19,7 +19,13 @@ export interface FilterOptions {
   owner?: string[];
 }
 
-type ListKey = 'status' | 'finding' | 'cluster' | 'namespace' | 'issuer' | 'owner';
+type ListKey =
+  | 'status'
+  | 'finding'
+  | 'cluster'
+  | 'namespace'
+  | 'issuer'
+  | 'owner';
 
 const LABELS: Record<ListKey, string> = {
   status: 'Status',
@@ -31,8 +37,10 @@ const LABELS: Record<ListKey, string> = {
 };
 
 function optionLabel(key: ListKey, value: string): string {
-  if (key === 'status') return STATUS_LABELS[value as keyof typeof STATUS_LABELS] ?? value;
-  if (key === 'finding') return FINDING_LABELS[value as keyof typeof FINDING_LABELS] ?? value;
+  if (key === 'status')
+    return STATUS_LABELS[value as keyof typeof STATUS_LABELS] ?? value;
+  if (key === 'finding')
+    return FINDING_LABELS[value as keyof typeof FINDING_LABELS] ?? value;
   return value;
 }
 
@@ -64,12 +72,19 @@ export const CertificateFilters = (props: {
     issuer: options.issuer ?? [],
     owner: options.owner ?? [],
   };
-  const keys = (Object.keys(LABELS) as ListKey[]).filter(k => !hide.includes(k));
-  const active =
-    keys.some(k => value[k].length > 0) || value.q.length > 0;
+  const keys = (Object.keys(LABELS) as ListKey[]).filter(
+    k => !hide.includes(k),
+  );
+  const active = keys.some(k => value[k].length > 0) || value.q.length > 0;
 
   return (
-    <Box display="flex" flexWrap="wrap" alignItems="center" mb={2} style={{ gap: 8 }}>
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      alignItems="center"
+      mb={2}
+      style={{ gap: 8 }}
+    >
       <TextField
         label="Search"
         placeholder="Name, SAN, secret, namespace"

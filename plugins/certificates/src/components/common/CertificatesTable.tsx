@@ -123,16 +123,6 @@ export interface CertificatesTableProps {
   emptyContent?: JSX.Element;
 }
 
-/**
- * A page of the inventory at a time, fetched from the backend; the backend
- * pages with cursors, so the cursor of every page seen is kept to move back
- * and forth.
- */
-export const CertificatesTable = (props: CertificatesTableProps) => {
-  const key = JSON.stringify(props.filter);
-  return <PagedTable key={key} {...props} />;
-};
-
 const PagedTable = (props: CertificatesTableProps) => {
   const { filter, onSelect, title, showOwner = false, emptyContent } = props;
   const api = useApi(certificatesApiRef);
@@ -214,4 +204,14 @@ const PagedTable = (props: CertificatesTableProps) => {
       </div>
     </>
   );
+};
+
+/**
+ * A page of the inventory at a time, fetched from the backend; the backend
+ * pages with cursors, so the cursor of every page seen is kept to move back
+ * and forth.
+ */
+export const CertificatesTable = (props: CertificatesTableProps) => {
+  const key = JSON.stringify(props.filter);
+  return <PagedTable key={key} {...props} />;
 };

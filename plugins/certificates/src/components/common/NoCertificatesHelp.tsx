@@ -23,15 +23,16 @@ export const NoCertificatesHelp = (props: { entity: Entity }) => {
       <p style={{ marginTop: 0 }}>No certificates found for this entity.</p>
       <p>
         A TLS Secret belongs to an entity when the Secret, the cert-manager
-        Certificate that manages it or an Ingress that uses it carries the
-        label <code>{KUBERNETES_ID_ANNOTATION}</code> with the value of the
-        entity's annotation of the same name, or when it matches the entity's{' '}
+        Certificate that manages it or an Ingress that uses it carries the label{' '}
+        <code>{KUBERNETES_ID_ANNOTATION}</code> with the value of the entity's
+        annotation of the same name, or when it matches the entity's{' '}
         <code>backstage.io/kubernetes-label-selector</code>.
       </p>
       {id ? (
         <p>
           This entity has <code>{`${KUBERNETES_ID_ANNOTATION}: ${id}`}</code>:
-          label your TLS Secrets <code>{`${KUBERNETES_ID_ANNOTATION}=${id}`}</code>.
+          label your TLS Secrets{' '}
+          <code>{`${KUBERNETES_ID_ANNOTATION}=${id}`}</code>.
         </p>
       ) : (
         <p>

@@ -47,7 +47,9 @@ export function parseFilter(params: URLSearchParams): UserFilter {
       ),
     finding: params
       .getAll('finding')
-      .filter((f): f is FindingKind => FINDING_KINDS.includes(f as FindingKind)),
+      .filter((f): f is FindingKind =>
+        FINDING_KINDS.includes(f as FindingKind),
+      ),
     cluster: params.getAll('cluster'),
     namespace: params.getAll('namespace'),
     issuer: params.getAll('issuer'),

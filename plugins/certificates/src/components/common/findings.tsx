@@ -24,36 +24,46 @@ export const FINDING_EXPLANATIONS: Record<
   { message: string; remedy: string }
 > = {
   'weak-key': {
-    message: 'The key is too weak (RSA below 2048 bits, DSA or an unusual EC curve).',
+    message:
+      'The key is too weak (RSA below 2048 bits, DSA or an unusual EC curve).',
     remedy: 'Reissue the certificate with an ECDSA P-256 or RSA 2048+ key.',
   },
   'weak-signature': {
-    message: 'The certificate is signed with MD5 or SHA-1, which can be forged.',
+    message:
+      'The certificate is signed with MD5 or SHA-1, which can be forged.',
     remedy: 'Reissue it from a CA that signs with SHA-256 or better.',
   },
   'self-signed': {
-    message: 'The certificate is signed by its own key, so no client can verify who issued it.',
+    message:
+      'The certificate is signed by its own key, so no client can verify who issued it.',
     remedy: 'Request a certificate from an approved issuer instead.',
   },
   'untrusted-chain': {
-    message: 'The chain does not lead to one of the approved root certificates.',
-    remedy: 'Reissue it from an approved issuer or add the missing intermediates to tls.crt.',
+    message:
+      'The chain does not lead to one of the approved root certificates.',
+    remedy:
+      'Reissue it from an approved issuer or add the missing intermediates to tls.crt.',
   },
   'unapproved-issuer': {
-    message: 'The certificate comes from an issuer that policy does not approve.',
+    message:
+      'The certificate comes from an issuer that policy does not approve.',
     remedy: 'Request a replacement from one of the approved issuers.',
   },
   'validity-too-long': {
     message: 'The certificate is valid for longer than policy allows.',
-    remedy: 'Reissue it with a shorter lifetime and let it renew automatically.',
+    remedy:
+      'Reissue it with a shorter lifetime and let it renew automatically.',
   },
   'no-san': {
-    message: 'The certificate has no subject alternative names, so modern clients reject it.',
+    message:
+      'The certificate has no subject alternative names, so modern clients reject it.',
     remedy: 'Reissue it with the host names as DNS SANs.',
   },
   'key-mismatch': {
-    message: 'The private key in the Secret does not belong to the certificate.',
-    remedy: 'Replace the Secret with a matching key and certificate; TLS fails as is.',
+    message:
+      'The private key in the Secret does not belong to the certificate.',
+    remedy:
+      'Replace the Secret with a matching key and certificate; TLS fails as is.',
   },
   unowned: {
     message: 'No catalog entity owns this certificate.',
@@ -62,7 +72,8 @@ export const FINDING_EXPLANATIONS: Record<
   },
   'is-ca': {
     message: 'A CA certificate is used as a server certificate.',
-    remedy: 'Serve a leaf certificate issued by the CA instead of the CA itself.',
+    remedy:
+      'Serve a leaf certificate issued by the CA instead of the CA itself.',
   },
 };
 

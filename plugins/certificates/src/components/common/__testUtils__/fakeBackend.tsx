@@ -9,6 +9,7 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { RouteRef } from '@backstage/core-plugin-api';
 import {
   CertificateDetails,
   CertificateSummary,
@@ -103,7 +104,12 @@ export function makeDetails(
       rule: 'secret-label',
     },
     usedBy: [
-      { kind: 'Ingress', namespace: 'payments', name: 'web', hosts: ['svc-0.example.com'] },
+      {
+        kind: 'Ingress',
+        namespace: 'payments',
+        name: 'web',
+        hosts: ['svc-0.example.com'],
+      },
     ],
     history: [{ at: summary.firstSeenAt, event: 'first-seen' }],
     ...overrides,
@@ -113,7 +119,9 @@ export function makeDetails(
 function matches(c: CertificateSummary, params: URLSearchParams): boolean {
   const any = (key: string, value: string | undefined) => {
     const wanted = params.getAll(key);
-    return wanted.length === 0 || (value !== undefined && wanted.includes(value));
+    return (
+      wanted.length === 0 || (value !== undefined && wanted.includes(value))
+    );
   };
   const findings = params.getAll('finding');
   const q = params.get('q')?.toLocaleLowerCase('en-US');
@@ -140,7 +148,13 @@ export class FakeBackend {
   certificates: CertificateSummary[] = [];
   details: Record<string, CertificateDetails> = {};
   clusters: ClusterSyncStatus[] = [
-    { name: 'prod', simulated: false, state: 'ok', lastSyncAt: new Date().toISOString(), certificateCount: 1 },
+    {
+      name: 'prod',
+      simulated: false,
+      state: 'ok',
+      lastSyncAt: new Date().toISOString(),
+      certificateCount: 1,
+    },
   ];
   issuers: IssuerInfo[] = [];
   timeline: TimelineBucket[] = [];
@@ -170,7 +184,8 @@ export class FakeBackend {
         return HttpResponse.json({
           items,
           totalCount: all.length,
-          nextCursor: offset + limit < all.length ? String(offset + limit) : undefined,
+          nextCursor:
+            offset + limit < all.length ? String(offset + limit) : undefined,
         });
       }),
       http.get(`${base}/certificates/:id`, ({ request, params }) => {
@@ -178,7 +193,15 @@ export class FakeBackend {
         const d = this.details[params.id as string];
         return d
           ? HttpResponse.json(d)
-          : HttpResponse.json({ error: { name: 'NotFoundError', message: 'no such certificate' } }, { status: 404 });
+          : HttpResponse.json(
+              {
+                error: {
+                  name: 'NotFoundError',
+                  message: 'no such certificate',
+                },
+              },
+              { status: 404 },
+            );
       }),
       http.post(`${base}/certificates/:id/renew`, ({ request }) => {
         record(request);
@@ -205,9 +228,16 @@ export class FakeBackend {
         record(request);
         return HttpResponse.json({ items: [] });
       }),
+      // The pending-approvals badge of the nav item.
+      http.get(`${base}/approvals/count`, ({ request }) => {
+        record(request);
+        return HttpResponse.json({ pending: 0 });
+      }),
       http.get(`${base}/export.csv`, ({ request }) => {
         record(request);
-        return new HttpResponse('id\n', { headers: { 'Content-Type': 'text/csv' } });
+        return new HttpResponse('id\n', {
+          headers: { 'Content-Type': 'text/csv' },
+        });
       }),
     );
   }
@@ -222,14 +252,19 @@ export class FakeBackend {
       byIssuer: [],
       byOwner: [],
     };
-    const bump = <K extends string>(arr: Array<Record<K, any> & { count: number }>, key: K, value: any) => {
+    const bump = <K extends string>(
+      arr: Array<Record<K, any> & { count: number }>,
+      key: K,
+      value: any,
+    ) => {
       const row = arr.find(r => r[key] === value);
       if (row) row.count += 1;
       else arr.push({ [key]: value, count: 1 } as any);
     };
     for (const c of rows) {
       counts.byStatus[c.status] = (counts.byStatus[c.status] ?? 0) + 1;
-      for (const f of c.findings) counts.byFinding[f] = (counts.byFinding[f] ?? 0) + 1;
+      for (const f of c.findings)
+        counts.byFinding[f] = (counts.byFinding[f] ?? 0) + 1;
       bump(counts.byCluster, 'cluster', c.cluster);
       bump(counts.byIssuer, 'issuer', c.issuer ?? 'unknown');
       bump(counts.byOwner, 'owner', c.ownerRef ?? null);
@@ -248,7 +283,11 @@ export class FakeBackend {
 
 export function renderWithBackend(
   ui: ReactElement,
-  options: { routeEntries?: string[]; renewAllowed?: boolean } = {},
+  options: {
+    routeEntries?: string[];
+    renewAllowed?: boolean;
+    mountedRoutes?: Record<string, RouteRef>;
+  } = {},
 ) {
   const client = new CertificatesClient({
     discoveryApi: { getBaseUrl: async () => base },
@@ -273,7 +312,10 @@ export function renderWithBackend(
     </TestApiProvider>,
     {
       routeEntries: options.routeEntries,
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...options.mountedRoutes,
+      },
     },
   );
 }

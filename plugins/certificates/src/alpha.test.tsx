@@ -1,0 +1,88 @@
+import { screen } from '@testing-library/react';
+import {
+  createExtensionTester,
+  mockApis,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import plugin, {
+  entityCertificatesCard,
+  entityCertificatesContent,
+  isCertificatesEntity,
+} from './alpha';
+import { FakeBackend } from './components/common/__testUtils__/fakeBackend';
+
+const backend = new FakeBackend();
+beforeEach(() => backend.install());
+
+const entity = (kind: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind,
+  metadata: { name: 'x' },
+});
+
+describe('certificates plugin (new frontend system)', () => {
+  it('has the API, the page, the entity tab and the entity card', () => {
+    for (const id of [
+      'api:certificates',
+      'page:certificates',
+      'entity-content:certificates',
+      'entity-card:certificates',
+    ] as const) {
+      expect(() => plugin.getExtension(id)).not.toThrow();
+    }
+    expect(() =>
+      plugin.getExtension('page:certificates/nothing' as any),
+    ).toThrow();
+  });
+
+  it('puts the tab at /certificates on components, systems, resources and groups only', () => {
+    const tab = createExtensionTester(entityCertificatesContent);
+    expect(tab.get(coreExtensionData.routePath)).toBe('/certificates');
+    expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Certificates');
+    const card = createExtensionTester(entityCertificatesCard);
+    for (const filter of [
+      tab.get(EntityContentBlueprint.dataRefs.filterFunction),
+      card.get(EntityCardBlueprint.dataRefs.filterFunction),
+    ]) {
+      expect(
+        ['Component', 'System', 'Resource', 'Group'].map(k =>
+          filter!(entity(k)),
+        ),
+      ).toEqual([true, true, true, true]);
+      expect(filter!(entity('User'))).toBe(false);
+    }
+    expect(isCertificatesEntity(entity('API'))).toBe(false);
+  });
+
+  it('serves the inventory at /certificates through its own API client', async () => {
+    backend.issuers = [
+      {
+        id: 'builtin',
+        type: 'builtin',
+        displayName: 'Built-in CA',
+        supportsRevocation: true,
+        deliveries: ['csr'],
+      },
+    ];
+    renderTestApp({
+      features: [plugin],
+      initialRouteEntries: ['/certificates'],
+      apis: [
+        mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+        [
+          permissionApiRef,
+          { authorize: async () => ({ result: 'ALLOW' as const }) },
+        ],
+      ] as any,
+    });
+    expect(await screen.findByText('Built-in CA')).toBeInTheDocument();
+    expect(screen.getByLabelText('Certificates: 0')).toBeInTheDocument();
+    expect(backend.requests('/issuers')).toHaveLength(1);
+  });
+});
