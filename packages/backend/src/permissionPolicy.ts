@@ -1,6 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
+  isPermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -9,16 +10,71 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  auditReadPermission,
+  certificateRenewPermission,
+  certificateRevokePermission,
+  requestApprovePermission,
+  requestReadPermission,
+} from '@internal/plugin-certificates-common';
+import {
+  createRequestConditionalDecision,
+  requestConditions,
+} from '@internal/plugin-certificates-backend';
+
+/** The team that approves requests and reads the audit trail; adjust to your org. */
+export const SECURITY_GROUP = 'group:default/team-security';
 
 /**
- * Sample permission policy a company can start from. Everything outside the
- * certificates plugin is allowed; see the certificates README for the model.
+ * Sample permission policy a company can start from:
+ *
+ * - approve requests: the security team only (the backend additionally
+ *   requires membership in the applying policy's approver groups and never
+ *   lets a requester decide their own request);
+ * - read the audit trail: the security team only;
+ * - renew / revoke a certificate: the security team, or the owners of the
+ *   entity the certificate belongs to;
+ * - read a request: the security team, its requester, or the entity's owners;
+ * - everything else: allowed.
+ *
+ * Renew/revoke use the inventory's `isEntityOwner` rule by name, so this file
+ * needs nothing from the inventory code.
  */
 export class SampleCertificatesPolicy implements PermissionPolicy {
-  async handle(
-    _request: PolicyQuery,
-    _user?: PolicyQueryUser,
-  ): Promise<PolicyDecision> {
+  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    const isSecurity = claims.includes(SECURITY_GROUP);
+
+    if (
+      isPermission(request.permission, requestApprovePermission) ||
+      isPermission(request.permission, auditReadPermission)
+    ) {
+      return { result: isSecurity ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    if (isPermission(request.permission, requestReadPermission) && !isSecurity) {
+      return createRequestConditionalDecision(request.permission, {
+        anyOf: [
+          requestConditions.isRequester({ userRefs: user ? [user.info.userEntityRef] : [] }),
+          requestConditions.isEntityOwner({ claims }),
+        ],
+      });
+    }
+    if (
+      !isSecurity &&
+      (isPermission(request.permission, certificateRenewPermission) ||
+        isPermission(request.permission, certificateRevokePermission))
+    ) {
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'certificates',
+        resourceType: request.permission.resourceType,
+        conditions: {
+          rule: 'isEntityOwner',
+          resourceType: request.permission.resourceType,
+          params: { claims },
+        },
+      };
+    }
     return { result: AuthorizeResult.ALLOW };
   }
 }

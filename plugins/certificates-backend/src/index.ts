@@ -4,3 +4,8 @@
  * @packageDocumentation
  */
 export { certificatesPlugin as default } from './plugin';
+/** Conditions for permission policies on certificate requests. */
+export {
+  requestConditions,
+  createRequestConditionalDecision,
+} from './approvals';

@@ -13,3 +13,4 @@ export {
 } from './requestPermissions';
 export type { RequestQuery } from './requestPermissions';
 export { resumeApprovedRequests } from './resumeApproved';
+export { setupApprovals } from './setupApprovals';

@@ -28,7 +28,7 @@ export const requestResourceRef = createPermissionResourceRef<
 const refs = z.array(z.string()).describe('Entity refs');
 
 const isRequester = createPermissionRule({
-  name: 'IS_REQUESTER',
+  name: 'isRequester',
   description: 'Allow requests submitted by one of the given users',
   resourceRef: requestResourceRef,
   paramsSchema: z.object({ userRefs: refs }),
@@ -37,7 +37,7 @@ const isRequester = createPermissionRule({
 });
 
 const hasIssuer = createPermissionRule({
-  name: 'HAS_ISSUER',
+  name: 'hasIssuer',
   description: 'Allow requests for one of the given issuers',
   resourceRef: requestResourceRef,
   paramsSchema: z.object({ issuers: z.array(z.string()).describe('Issuer ids') }),
@@ -46,7 +46,7 @@ const hasIssuer = createPermissionRule({
 });
 
 const isEntityOwner = createPermissionRule({
-  name: 'IS_ENTITY_OWNER',
+  name: 'isEntityOwner',
   description: 'Allow requests for entities owned by one of the given claims (user and groups)',
   resourceRef: requestResourceRef,
   paramsSchema: z.object({ claims: refs }),
