@@ -18,6 +18,8 @@ import {
 } from './requests';
 import { KubernetesDelivery } from './delivery';
 import { DatabaseAuditLog } from './audit';
+import { setupApprovals } from './approvals';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { setupDiscovery } from './discovery';
 import {
@@ -54,6 +56,7 @@ export const certificatesPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        notifications: notificationService,
       },
       async init(deps) {
         const knex = await deps.database.getClient();
@@ -123,6 +126,23 @@ export const certificatesPlugin = createBackendPlugin({
           logger: deps.logger,
         });
 
+        const approvals = await setupApprovals({
+          knex,
+          config: deps.config,
+          logger: deps.logger,
+          scheduler: deps.scheduler,
+          httpAuth: deps.httpAuth,
+          userInfo: deps.userInfo,
+          permissions: deps.permissions,
+          permissionsRegistry: deps.permissionsRegistry,
+          notifications: deps.notifications,
+          audit,
+          requests: requestStore,
+          issuance,
+          policies: readPolicies(deps.config),
+          clusters,
+        });
+
         deps.httpRouter.use(
           await createRouter({
             logger: deps.logger,
@@ -137,6 +157,7 @@ export const certificatesPlugin = createBackendPlugin({
               store: requestStore,
               audit,
             },
+            approvals: approvals.router,
             inventory: {
               store: inventoryStore,
               httpAuth: deps.httpAuth,

@@ -14,6 +14,8 @@ export interface RouterOptions {
   inventory?: InventoryRouterOptions;
   /** Certificate requests: validate, submit, list, read, cancel. */
   requests?: RequestsRouterOptions;
+  /** Decisions, the approvers' queue, history and audit (from `setupApprovals`). */
+  approvals?: express.Router;
 }
 
 /** Composes the plugin's HTTP API; each area contributes its own sub-router. */
@@ -30,6 +32,9 @@ export async function createRouter(
   }
   if (options.requests) {
     router.use(createRequestsRouter(options.requests));
+  }
+  if (options.approvals) {
+    router.use(options.approvals);
   }
   if (options.inventory) {
     router.use(createInventoryRouter(options.inventory));
