@@ -77,6 +77,8 @@ function describe(pem: string): NonNullable<IssuerInfo['caCertificate']> {
 export class BuiltinCa implements CertificateIssuer {
   readonly id = BUILTIN_ISSUER_ID;
   private crlCache?: { der: Buffer; builtAt: number };
+  private infoCache?: IssuerInfo;
+  private readonly issuingNotAfter: number;
 
   private constructor(
     private readonly knex: Knex,
@@ -85,7 +87,11 @@ export class BuiltinCa implements CertificateIssuer {
     private readonly crlSigningKey: CryptoKey,
     private readonly issuingKeyId: string,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.issuingNotAfter = new Date(
+      new X509Certificate(row.issuing_certificate_pem).validTo,
+    ).getTime();
+  }
 
   static async create(options: BuiltinCaOptions): Promise<BuiltinCa> {
     const now = options.now ?? (() => new Date());
@@ -168,7 +174,7 @@ export class BuiltinCa implements CertificateIssuer {
   }
 
   async info(): Promise<IssuerInfo> {
-    return {
+    this.infoCache ??= {
       id: this.id,
       type: 'builtin',
       displayName: 'Built-in CA',
@@ -176,6 +182,7 @@ export class BuiltinCa implements CertificateIssuer {
       supportsRevocation: true,
       deliveries: ['csr', 'secret'],
     };
+    return this.infoCache;
   }
 
   async issue(request: IssueRequest): Promise<IssuedCertificate> {
@@ -183,11 +190,8 @@ export class BuiltinCa implements CertificateIssuer {
     const keyHash = createHash('sha256').update(spki).digest('hex');
     const now = this.now();
     const notBefore = new Date(now.getTime() - BACKDATE);
-    const caNotAfter = new Date(
-      new X509Certificate(this.row.issuing_certificate_pem).validTo,
-    );
     const notAfter = new Date(
-      Math.min(notBefore.getTime() + request.validityDays * DAY, caNotAfter.getTime()),
+      Math.min(notBefore.getTime() + request.validityDays * DAY, this.issuingNotAfter),
     );
     const signed = this.signer.sign({
       subjectPublicKeyInfo: spki,

@@ -84,15 +84,18 @@ export class IssuanceService {
 
   /**
    * Issues a request already persisted in state issuing. `policyJustChecked`
-   * skips the re-evaluation when the policy passed a moment ago (auto-approval).
+   * skips the re-evaluation when the policy passed a moment ago (auto-approval);
+   * `csrPem` saves reading back the CSR just stored.
    */
   async issue(
     request: CertificateRequest,
-    options: { policyJustChecked?: boolean } = {},
+    options: { policyJustChecked?: boolean; csrPem?: string } = {},
   ): Promise<CertificateRequest> {
     try {
       const csrPem =
-        request.delivery.kind === 'csr' ? await this.o.store.getCsrPem(request.id) : undefined;
+        request.delivery.kind === 'csr'
+          ? options.csrPem ?? (await this.o.store.getCsrPem(request.id))
+          : undefined;
       const reason = options.policyJustChecked
         ? undefined
         : await this.o.recheck?.(request, csrPem);

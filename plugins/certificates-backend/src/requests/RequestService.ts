@@ -210,7 +210,10 @@ export class RequestService {
       outcome: 'success',
     });
     return {
-      request: await this.o.issuance.issue(request, { policyJustChecked: true }),
+      request: await this.o.issuance.issue(request, {
+        policyJustChecked: true,
+        csrPem: input.delivery.csr,
+      }),
       result,
     };
   }
