@@ -12,7 +12,6 @@ import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
 import { DatabaseDecisionStore } from './DecisionStore';
 import { requestConditions, createRequestConditionalDecision } from './requestPermissions';
-import { resumeApprovedRequests } from './resumeApproved';
 import { CountingIssuance, pendingRequest, TableRequests } from './__testUtils__/TableRequests';
 
 jest.setTimeout(120_000);
@@ -237,33 +236,6 @@ describe('ApprovalService', () => {
         expect((await audit.list({ requestId: request.id })).items).toHaveLength(1);
         expect((await requests.get(request.id))?.state).toBe('issued');
       }
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'the resume task issues an approval left unissued, once, %p',
-    async databaseId => {
-      const { requests, issuance, service } = await setup(databaseId);
-      const request = pendingRequest();
-      await requests.add(request);
-      // The backend "stops" after the approval committed, before the CA call.
-      jest.spyOn(issuance, 'issueApproved').mockRejectedValueOnce(new Error('stopped'));
-      const approved = await service.decide({
-        caller: caller('sec1'),
-        requestId: request.id,
-        decision: 'approve',
-      });
-      expect(approved.state).toBe('approved');
-      (issuance.issueApproved as jest.Mock).mockRestore();
-
-      const logger = mockServices.logger.mock();
-      await Promise.all([
-        resumeApprovedRequests({ requests, issuance, logger }),
-        resumeApprovedRequests({ requests, issuance, logger }),
-      ]);
-      await resumeApprovedRequests({ requests, issuance, logger });
-      expect(issuance.issued.get(request.id)).toBe(1);
-      expect((await requests.get(request.id))?.state).toBe('issued');
     },
   );
 

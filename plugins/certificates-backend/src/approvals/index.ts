@@ -12,5 +12,4 @@ export {
   matchesRequestCriteria,
 } from './requestPermissions';
 export type { RequestQuery } from './requestPermissions';
-export { resumeApprovedRequests } from './resumeApproved';
 export { setupApprovals } from './setupApprovals';
