@@ -160,6 +160,9 @@ export class KubernetesDelivery {
         if (statusCode(error) === 409) {
           throw new ConflictError(`Secret ${namespace}/${name} changed while it was being written`);
         }
+        if (statusCode(error) === 404) {
+          throw new Error(`Namespace ${namespace} does not exist in cluster ${request.delivery.cluster}`);
+        }
         throw error;
       }
       return issued;
