@@ -116,6 +116,9 @@ describe('ApprovalService with the real request store and issuance', () => {
       const stored = await store.get(request.id);
       expect(stored?.state).toBe('issued');
       expect(stored?.serialNumber).toBeDefined();
+      expect(stored?.decisions).toEqual([
+        expect.objectContaining({ decision: 'approve', actor: expect.stringMatching(/^user:default\/sec/) }),
+      ]);
       const actions = (await audit.list({ requestId: request.id })).items.map(i => i.action);
       expect(actions.filter(a => a === 'approved')).toHaveLength(1);
       expect(actions.filter(a => a === 'issued')).toHaveLength(1);

@@ -133,18 +133,18 @@ export class ApprovalService {
       const decisions = [...existing, { actor: caller.userEntityRef, decision, reason, at }];
       const outcome = approvalOutcome(decisions, required);
 
-      let updated: CertificateRequest | undefined = current;
-      if (outcome.state !== 'pending') {
-        updated = await this.o.requests.transition(
-          requestId,
-          ['pending'],
-          outcome.state,
-          outcome.state === 'denied' ? { failureReason: reason } : {},
-          trx,
-        );
-        if (!updated) {
-          throw new ConflictError('The request changed state meanwhile; nothing was decided.');
-        }
+      // Also a partial approval goes through the compare-and-set, so the
+      // request record carries every decision and a request cancelled
+      // meanwhile is a conflict rather than a silent extra row.
+      const updated = await this.o.requests.transition(
+        requestId,
+        ['pending'],
+        outcome.state,
+        outcome.state === 'denied' ? { decisions, failureReason: reason } : { decisions },
+        trx,
+      );
+      if (!updated) {
+        throw new ConflictError('The request changed state meanwhile; nothing was decided.');
       }
       await this.o.audit.record(
         {
