@@ -3,17 +3,29 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { ConflictError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CertificatePolicy,
   CertificateRequest,
   CertificateRequestInput,
   evaluateRequest,
+  IssuerInfo,
   normalizeDnsNames,
   selectPolicy,
+  suggestDnsNames,
   ValidationResult,
 } from '@internal/plugin-certificates-common';
 import type { AuditLog } from '../audit';
@@ -44,6 +56,16 @@ export interface Validation {
   entity?: Entity;
   policy?: CertificatePolicy;
   csrFingerprint?: string;
+}
+
+/** The policy that applies to an entity and what it allows (GET /policy). */
+export interface EntityPolicy {
+  /** Null when no policy applies; `reason` then says why. */
+  policy: CertificatePolicy | null;
+  reason?: string;
+  issuers: IssuerInfo[];
+  clusters: string[];
+  suggestedDnsNames: string[];
 }
 
 /** Reads `certificates.policies` as written in config. */
@@ -113,6 +135,49 @@ export class RequestValidator {
     return { result, entity, policy, csrFingerprint };
   }
 
+  /**
+   * The policy that applies to an entity, with the issuers and clusters it
+   * allows, for the request form. Throws InputError for a malformed ref and
+   * NotFoundError when the caller cannot see the entity.
+   */
+  async describePolicy(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPolicy> {
+    let ref: CompoundEntityRef;
+    try {
+      ref = parseEntityRef(entityRef, { defaultNamespace: 'default' });
+    } catch (error) {
+      throw new InputError(`Malformed entityRef "${entityRef}": ${error}`);
+    }
+    const entity = await this.o.catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} was not found`);
+    }
+    const policy = selectPolicy(this.o.policies, entity);
+    if (!policy) {
+      return {
+        policy: null,
+        reason: `no policy applies to ${stringifyEntityRef(entity)}`,
+        issuers: [],
+        clusters: [],
+        suggestedDnsNames: [],
+      };
+    }
+    const issuers = (await this.o.issuers.list()).filter(
+      i => !policy.allowedIssuers || policy.allowedIssuers.includes(i.id),
+    );
+    const clusters = this.o
+      .clusterNames()
+      .filter(c => !policy.allowedClusters || policy.allowedClusters.includes(c));
+    return {
+      policy,
+      issuers,
+      clusters,
+      suggestedDnsNames: suggestDnsNames(policy, entity),
+    };
+  }
+
   /** Policy evaluated again at issuance time, with the plugin's own credentials. */
   recheck = async (request: CertificateRequest, csrPem?: string): Promise<string | undefined> => {
     const credentials = await this.o.auth.getOwnServiceCredentials();
@@ -145,6 +210,10 @@ export class RequestService {
 
   validate(input: CertificateRequestInput, credentials: BackstageCredentials): Promise<Validation> {
     return this.o.validator.validate(input, credentials);
+  }
+
+  describePolicy(entityRef: string, credentials: BackstageCredentials): Promise<EntityPolicy> {
+    return this.o.validator.describePolicy(entityRef, credentials);
   }
 
   /**

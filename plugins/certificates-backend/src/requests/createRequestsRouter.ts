@@ -4,7 +4,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CertificateRequestInput,
@@ -75,7 +75,7 @@ function strings(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
-/** POST /requests, /requests/validate; GET /requests, /requests/:id, /requests/:id/chain.pem; POST /requests/:id/cancel. */
+/** GET /policy; POST /requests, /requests/validate; GET /requests, /requests/:id, /requests/:id/chain.pem; POST /requests/:id/cancel. */
 export function createRequestsRouter(options: RequestsRouterOptions): express.Router {
   const router = Router();
 
@@ -102,6 +102,15 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
     }
     return parsed.data;
   }
+
+  router.get('/policy', async (req, res) => {
+    const caller = await getCaller(req, options);
+    const [entityRef, ...more] = strings(req.query.entityRef);
+    if (!entityRef || more.length) {
+      throw new InputError('Give exactly one entityRef');
+    }
+    res.json(await options.service.describePolicy(entityRef, caller.credentials));
+  });
 
   router.post('/requests/validate', async (req, res) => {
     const caller = await authorizeCreate(req);

@@ -1,0 +1,152 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { CertificatePolicy } from '@internal/plugin-certificates-common';
+import { CertificateIssuer } from '@internal/plugin-certificates-node';
+import express from 'express';
+import request from 'supertest';
+import { IssuanceService, IssuerRegistry } from '../issuing';
+import { createRouter } from '../service/router';
+import { RequestService, RequestValidator } from './RequestService';
+import { RequestStore } from './RequestStore';
+
+const payments: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments', namespace: 'default' },
+  spec: { type: 'service', owner: 'team-a' },
+};
+const stray: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'stray', namespace: 'default' },
+  spec: { type: 'service', owner: 'team-z' },
+};
+
+const policy: CertificatePolicy = {
+  name: 'services',
+  selector: { owner: ['group:default/team-a'] },
+  allowedDnsNames: ['{{entity.name}}.example.com', '*.{{entity.name}}.example.com'],
+  allowedIssuers: ['builtin', 'cm-prod'],
+  allowedClusters: ['prod'],
+};
+
+function issuer(id: string): CertificateIssuer {
+  return {
+    id,
+    info: async () => ({
+      id,
+      type: 'builtin',
+      displayName: `Issuer ${id}`,
+      supportsRevocation: true,
+      deliveries: ['csr', 'secret'],
+    }),
+    issue: jest.fn(),
+  } as unknown as CertificateIssuer;
+}
+
+describe('GET /policy', () => {
+  async function setup() {
+    const logger = mockServices.logger.mock();
+    const issuers = IssuerRegistry.create({
+      issuers: [issuer('builtin'), issuer('acme')],
+      certManagerIssuers: [
+        { id: 'cm-prod', cluster: 'prod', name: 'letsencrypt', kind: 'ClusterIssuer' },
+      ],
+    });
+    const catalog = catalogServiceMock({ entities: [payments, stray] });
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    const validator = RequestValidator.create({
+      issuers,
+      catalog,
+      auth: mockServices.auth(),
+      policies: [policy],
+      clusterNames: () => ['prod', 'staging'],
+    });
+    // The policy route reads neither requests nor issuance.
+    const store = {} as RequestStore;
+    const service = RequestService.create({
+      store,
+      validator,
+      issuance: IssuanceService.create({ store, issuers, logger }),
+      logger,
+    });
+    const httpAuth = mockServices.httpAuth({
+      defaultCredentials: mockCredentials.user('user:default/alice'),
+    });
+    const app = express();
+    app.use(
+      await createRouter({
+        logger,
+        httpAuth,
+        requests: {
+          httpAuth,
+          userInfo: mockServices.userInfo(),
+          permissions: mockServices.permissions(),
+          service,
+          store,
+        },
+      }),
+    );
+    app.use(mockErrorHandler());
+    return { app, getEntityByRef };
+  }
+
+  it('returns the applying policy, the issuers and clusters it allows and suggested names', async () => {
+    const { app, getEntityByRef } = await setup();
+    const res = await request(app).get('/policy').query({ entityRef: 'component:default/payments' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      policy,
+      issuers: [
+        expect.objectContaining({ id: 'builtin', displayName: 'Issuer builtin' }),
+        expect.objectContaining({ id: 'cm-prod', type: 'cert-manager', cluster: 'prod' }),
+      ],
+      clusters: ['prod'],
+      suggestedDnsNames: ['payments.example.com'],
+    });
+    // The caller's own credentials reach the catalog.
+    expect(getEntityByRef).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: 'component', name: 'payments' }),
+      { credentials: mockCredentials.user('user:default/alice') },
+    );
+  });
+
+  it('says why when no policy applies', async () => {
+    const { app } = await setup();
+    const res = await request(app).get('/policy?entityRef=component:default/stray');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      policy: null,
+      reason: 'no policy applies to component:default/stray',
+      issuers: [],
+      clusters: [],
+      suggestedDnsNames: [],
+    });
+  });
+
+  it('answers 404 for an entity that does not exist', async () => {
+    const { app } = await setup();
+    const res = await request(app).get('/policy?entityRef=component:default/ghost');
+    expect(res.status).toBe(404);
+    expect(res.body.error.name).toBe('NotFoundError');
+  });
+
+  it.each([['payments'], ['component:'], ['']])('answers 400 for the malformed ref %p', async ref => {
+    const { app, getEntityByRef } = await setup();
+    const res = await request(app).get('/policy').query({ entityRef: ref });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('InputError');
+    expect(getEntityByRef).not.toHaveBeenCalled();
+  });
+
+  it('answers 400 without an entityRef', async () => {
+    const { app } = await setup();
+    const res = await request(app).get('/policy');
+    expect(res.status).toBe(400);
+  });
+});
