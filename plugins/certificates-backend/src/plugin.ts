@@ -19,6 +19,7 @@ import {
 import { KubernetesDelivery } from './delivery';
 import { DatabaseAuditLog } from './audit';
 import { setupApprovals } from './approvals';
+import { RequestNotifier } from './notifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { setupDiscovery } from './discovery';
@@ -97,6 +98,11 @@ export const certificatesPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         const requestStore = DatabaseRequestStore.create({ knex });
+        const notifier = RequestNotifier.create({
+          knex,
+          notifications: deps.notifications,
+          logger: deps.logger,
+        });
         const validator = RequestValidator.create({
           issuers,
           catalog: deps.catalog,
@@ -111,6 +117,7 @@ export const certificatesPlugin = createBackendPlugin({
           audit,
           kubernetes: KubernetesDelivery.create({ clusters }),
           recheck: validator.recheck,
+          notifier,
         });
         const requestService = RequestService.create({
           store: requestStore,
@@ -118,6 +125,7 @@ export const certificatesPlugin = createBackendPlugin({
           issuance,
           audit,
           logger: deps.logger,
+          notifier,
         });
         await scheduleIssuance({
           scheduler: deps.scheduler,
@@ -141,6 +149,7 @@ export const certificatesPlugin = createBackendPlugin({
           issuance,
           policies: readPolicies(deps.config),
           clusters,
+          notifier,
         });
 
         deps.httpRouter.use(

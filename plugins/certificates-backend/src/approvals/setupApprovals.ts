@@ -45,6 +45,8 @@ export async function setupApprovals(options: {
   issuance: ApprovalIssuancePort;
   policies: CertificatePolicy[];
   clusters: InClusterSource;
+  /** Share one notifier with request and issuance code; created here if not given. */
+  notifier?: RequestNotifier;
 }): Promise<{ router: express.Router; notifier: RequestNotifier; service: ApprovalService }> {
   const { knex, config, logger, requests } = options;
 
@@ -60,11 +62,13 @@ export async function setupApprovals(options: {
 
   options.permissionsRegistry.addPermissions([auditReadPermission]);
 
-  const notifier = RequestNotifier.create({
-    knex,
-    notifications: options.notifications,
-    logger,
-  });
+  const notifier =
+    options.notifier ??
+    RequestNotifier.create({
+      knex,
+      notifications: options.notifications,
+      logger,
+    });
   const service = ApprovalService.create({
     knex,
     requests,

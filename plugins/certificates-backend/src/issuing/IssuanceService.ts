@@ -22,6 +22,12 @@ export interface IssuedRecord {
 /** Re-checks a request against the policy as configured now; returns why it no longer passes. */
 export type PolicyRecheck = (request: CertificateRequest, csrPem?: string) => Promise<string | undefined>;
 
+/** Tells the requester how issuance ended (the approvals' RequestNotifier fits). */
+export interface IssuanceNotifier {
+  requestIssued(request: CertificateRequest): Promise<void>;
+  requestFailed(request: CertificateRequest): Promise<void>;
+}
+
 export interface IssuanceServiceOptions {
   store: RequestStore;
   issuers: IssuerRegistry;
@@ -33,6 +39,8 @@ export interface IssuanceServiceOptions {
   kubernetes?: KubernetesDelivery;
   /** Called once a certificate is issued, e.g. to add it to the inventory. */
   onIssued?: (record: IssuedRecord) => Promise<void>;
+  /** Told once per request when it is issued or fails. */
+  notifier?: IssuanceNotifier;
   now?: () => Date;
 }
 
@@ -220,6 +228,7 @@ export class IssuanceService {
         })
         .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
     }
+    await this.notify(() => this.o.notifier?.requestIssued(done), done);
     return done;
   }
 
@@ -231,7 +240,17 @@ export class IssuanceService {
       return (await this.o.store.get(request.id))!;
     }
     await this.audit(failed, 'failed', 'failure', reason);
+    await this.notify(() => this.o.notifier?.requestFailed(failed), failed);
     return failed;
+  }
+
+  /** A notification is a courtesy: its failure never changes the outcome. */
+  private async notify(send: () => Promise<void> | undefined, request: CertificateRequest) {
+    try {
+      await send();
+    } catch (error) {
+      this.o.logger.warn(`Notifying about request ${request.id} failed: ${error}`);
+    }
   }
 
   private async audit(

@@ -1,5 +1,10 @@
 export { IssuerRegistry } from './IssuerRegistry';
 export type { CertManagerIssuerConfig } from './IssuerRegistry';
 export { IssuanceService } from './IssuanceService';
-export type { IssuanceServiceOptions, IssuedRecord, PolicyRecheck } from './IssuanceService';
+export type {
+  IssuanceNotifier,
+  IssuanceServiceOptions,
+  IssuedRecord,
+  PolicyRecheck,
+} from './IssuanceService';
 export { scheduleIssuance } from './scheduleIssuance';

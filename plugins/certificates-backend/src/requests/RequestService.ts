@@ -43,12 +43,19 @@ export interface RequestValidatorOptions {
   clusterNames: () => string[];
 }
 
+/** Announces a request that waits for approvers (the approvals' RequestNotifier fits). */
+export interface QueuedRequestNotifier {
+  requestQueued(request: CertificateRequest): Promise<void>;
+}
+
 export interface RequestServiceOptions {
   store: RequestStore;
   validator: RequestValidator;
   issuance: IssuanceService;
   audit?: AuditLog;
   logger: LoggerService;
+  /** Told at once when a submitted request stays pending. */
+  notifier?: QueuedRequestNotifier;
 }
 
 export interface Validation {
@@ -269,6 +276,12 @@ export class RequestService {
         : result.pendingReason,
     });
     if (!result.autoApprove) {
+      try {
+        await this.o.notifier?.requestQueued(request);
+      } catch (error) {
+        // The approvals sweep announces it later; submission succeeded.
+        this.o.logger.warn(`Announcing request ${request.id} failed: ${error}`);
+      }
       return { request, result };
     }
     await this.o.audit?.record({

@@ -99,6 +99,11 @@ describe('requests API', () => {
     const audit = DatabaseAuditLog.create({ knex });
     const catalog = catalogServiceMock({ entities: [entity, otherEntity] });
     const onIssued = jest.fn().mockResolvedValue(undefined);
+    const notifier = {
+      requestQueued: jest.fn().mockResolvedValue(undefined),
+      requestIssued: jest.fn().mockResolvedValue(undefined),
+      requestFailed: jest.fn().mockResolvedValue(undefined),
+    };
     const validator = RequestValidator.create({
       issuers,
       catalog,
@@ -113,6 +118,7 @@ describe('requests API', () => {
       audit,
       onIssued,
       recheck: validator.recheck,
+      notifier,
     });
     const service = RequestService.create({
       store,
@@ -120,6 +126,7 @@ describe('requests API', () => {
       issuance,
       audit,
       logger,
+      notifier,
     });
     const httpAuth = mockServices.httpAuth({
       defaultCredentials: mockCredentials.user(options.user ?? ALICE),
@@ -146,7 +153,7 @@ describe('requests API', () => {
       requests: await knex('certificates_requests').count({ n: '*' }).then(r => Number(r[0].n)),
       audit: await knex('certificates_audit').count({ n: '*' }).then(r => Number(r[0].n)),
     });
-    return { knex, app, ca, issueSpy, store, issuance, service, validator, onIssued, stored };
+    return { knex, app, ca, issueSpy, store, issuance, service, validator, onIssued, stored, notifier };
   }
 
   it.each(databases.eachSupportedId())(
@@ -220,6 +227,46 @@ describe('requests API', () => {
       expect(again.body.error.name).toBe('ConflictError');
     },
   );
+
+  it('notifies once: issued after auto-approval, queued when pending, failed when issuance fails', async () => {
+    const { app, notifier, issueSpy, issuance, store } = await setup('SQLITE_3');
+    const issued = await request(app).post('/requests').send(body());
+    expect(issued.body.state).toBe('issued');
+    expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
+    expect(notifier.requestIssued).toHaveBeenCalledWith(
+      expect.objectContaining({ id: issued.body.id, state: 'issued' }),
+    );
+    expect(notifier.requestQueued).not.toHaveBeenCalled();
+    expect(notifier.requestFailed).not.toHaveBeenCalled();
+
+    const pending = await request(app).post('/requests').send(body({ validityDays: 60 }));
+    expect(notifier.requestQueued).toHaveBeenCalledTimes(1);
+    expect(notifier.requestQueued).toHaveBeenCalledWith(
+      expect.objectContaining({ id: pending.body.id, state: 'pending' }),
+    );
+
+    // The CA refuses; the request fails once however often issuance is retried.
+    issueSpy.mockRejectedValueOnce(new Error('CA unavailable'));
+    const failing = await request(app).post('/requests').send(body());
+    expect(failing.body).toMatchObject({ state: 'failed', failureReason: 'CA unavailable' });
+    expect(await issuance.issueApproved(failing.body.id)).toMatchObject({ state: 'failed' });
+    expect(notifier.requestFailed).toHaveBeenCalledTimes(1);
+    expect(notifier.requestFailed).toHaveBeenCalledWith(
+      expect.objectContaining({ id: failing.body.id, state: 'failed' }),
+    );
+    expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
+    expect((await store.get(failing.body.id))?.state).toBe('failed');
+  });
+
+  it('a notifier that throws changes no outcome', async () => {
+    const { app, notifier } = await setup('SQLITE_3');
+    notifier.requestIssued.mockRejectedValue(new Error('notifications down'));
+    notifier.requestQueued.mockRejectedValue(new Error('notifications down'));
+    expect((await request(app).post('/requests').send(body())).body.state).toBe('issued');
+    const pending = await request(app).post('/requests').send(body({ validityDays: 60 }));
+    expect(pending.status).toBe(201);
+    expect(pending.body.state).toBe('pending');
+  });
 
   describe('rejects bad input with 400, stores nothing and calls no issuer', () => {
     const cases: Array<[string, () => Promise<Record<string, unknown>> | Record<string, unknown>, string, RegExp]> = [
