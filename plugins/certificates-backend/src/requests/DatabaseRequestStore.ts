@@ -2,8 +2,15 @@ import {
   CertificateRequest,
   RequestState,
 } from '@internal/plugin-certificates-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import {
+  isAndCriteria,
+  isNotCriteria,
+  isOrCriteria,
+} from '@backstage/plugin-permission-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import type { RequestQuery } from '../approvals/requestPermissions';
 import {
   NewRequest,
   RequestListFilter,
@@ -103,6 +110,39 @@ function toRequest(row: RequestRow): CertificateRequest {
   };
 }
 
+const QUERY_COLUMNS: Record<RequestQuery['property'], string> = {
+  requester: 'requester',
+  issuer: 'issuer',
+  ownerRef: 'owner_ref',
+  entityRef: 'entity_ref',
+};
+
+/**
+ * Adds permission conditions as SQL, with the same case-insensitive match
+ * as `matchesRequestCriteria` (a null column never matches).
+ */
+function applyPermission(query: Knex.QueryBuilder, criteria: PermissionCriteria<RequestQuery>): void {
+  if (isAndCriteria(criteria)) {
+    query.where(q => {
+      for (const c of criteria.allOf) q.andWhere(sub => applyPermission(sub, c));
+    });
+  } else if (isOrCriteria(criteria)) {
+    query.where(q => {
+      for (const c of criteria.anyOf) q.orWhere(sub => applyPermission(sub, c));
+    });
+  } else if (isNotCriteria(criteria)) {
+    query.whereNot(q => applyPermission(q, criteria.not));
+  } else {
+    const column = QUERY_COLUMNS[criteria.property];
+    const values = criteria.values.map(v => v.toLocaleLowerCase('en-US'));
+    if (!column || !values.length) {
+      query.whereRaw('1 = 0');
+    } else {
+      query.whereNotNull(column).whereIn(query.client.raw(`LOWER(${column})`), values);
+    }
+  }
+}
+
 function encodeCursor(row: { created_at: string; id: string }): string {
   return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
 }
@@ -197,6 +237,9 @@ export class DatabaseRequestStore implements RequestStore {
     }
     if (filter.requester) {
       query.whereRaw('LOWER(requester) = ?', [filter.requester.toLowerCase()]);
+    }
+    if (filter.permission) {
+      applyPermission(query, filter.permission);
     }
     const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
     if (cursor) {

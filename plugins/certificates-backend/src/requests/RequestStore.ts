@@ -2,7 +2,9 @@ import {
   CertificateRequest,
   RequestState,
 } from '@internal/plugin-certificates-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import type { RequestQuery } from '../approvals/requestPermissions';
 
 /** A request as submitted, before it has an id. */
 export type NewRequest = Omit<
@@ -30,6 +32,8 @@ export interface RequestListFilter {
   /** Default 50, at most 200. */
   limit?: number;
   cursor?: string;
+  /** Only requests matching these (translated permission) conditions. */
+  permission?: PermissionCriteria<RequestQuery>;
 }
 
 export interface RequestStore {

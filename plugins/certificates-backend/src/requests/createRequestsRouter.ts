@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
   UserInfoService,
@@ -7,8 +8,14 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  ConditionTransformer,
+  createConditionTransformer,
+} from '@backstage/plugin-permission-node';
+import {
+  CertificateRequest,
   CertificateRequestInput,
   requestCreatePermission,
+  requestReadPermission,
   RequestState,
   Violation,
 } from '@internal/plugin-certificates-common';
@@ -16,6 +23,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { AuditLog } from '../audit';
+import {
+  matchesRequestCriteria,
+  requestPermissionRules,
+  RequestQuery,
+} from '../approvals/requestPermissions';
 import { getCaller } from '../service/identity';
 import { MAX_CSR_BYTES } from './csrChecks';
 import { RequestService } from './RequestService';
@@ -51,6 +63,8 @@ const inputSchema = z.strictObject({
   clientAuth: z.boolean().optional(),
   justification: z.string().max(4000).optional(),
 });
+
+const toRequestQuery: ConditionTransformer<RequestQuery> = createConditionTransformer(Object.values(requestPermissionRules));
 
 const STATES: RequestState[] = ['pending', 'approved', 'issuing', 'issued', 'failed', 'denied', 'cancelled'];
 
@@ -89,6 +103,32 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
       throw new NotAllowedError('You may not request certificates');
     }
     return caller;
+  }
+
+  /** The read decision as SQL-ready criteria: true = all, false = none. */
+  async function readFilter(credentials: BackstageCredentials) {
+    const [decision] = await options.permissions.authorizeConditional(
+      [{ permission: requestReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return toRequestQuery(decision.conditions);
+    }
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  /** The request if it exists and the caller may read it. */
+  async function readable(req: express.Request): Promise<CertificateRequest> {
+    const caller = await getCaller(req, options);
+    const request = await options.store.get(req.params.id);
+    if (!request) {
+      throw new NotFoundError(`No request ${req.params.id}`);
+    }
+    const filter = await readFilter(caller.credentials);
+    if (filter === false || (filter !== true && !matchesRequestCriteria(filter, request))) {
+      throw new NotAllowedError(`You may not read request ${req.params.id}`);
+    }
+    return request;
   }
 
   function parse(req: express.Request, res: express.Response): CertificateRequestInput | undefined {
@@ -146,6 +186,11 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
 
   router.get('/requests', async (req, res) => {
     const caller = await getCaller(req, options);
+    const permission = await readFilter(caller.credentials);
+    if (permission === false) {
+      res.json({ items: [] });
+      return;
+    }
     const states = strings(req.query.state).filter((s): s is RequestState =>
       STATES.includes(s as RequestState),
     );
@@ -156,16 +201,13 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
       requester: req.query.mine === 'true' ? caller.userEntityRef : undefined,
       limit: Number.isFinite(limit) && limit > 0 ? limit : undefined,
       cursor: strings(req.query.cursor)[0],
+      permission: permission === true ? undefined : permission,
     });
     res.json(result);
   });
 
   router.get('/requests/:id', async (req, res) => {
-    await getCaller(req, options);
-    const request = await options.store.get(req.params.id);
-    if (!request) {
-      throw new NotFoundError(`No request ${req.params.id}`);
-    }
+    const request = await readable(req);
     const audit = options.audit
       ? (await options.audit.list({ requestId: request.id, limit: 500 })).items
       : [];
@@ -173,7 +215,7 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
   });
 
   router.get('/requests/:id/chain.pem', async (req, res) => {
-    await getCaller(req, options);
+    await readable(req);
     const chain = await options.store.getChainPem(req.params.id);
     if (!chain) {
       throw new NotFoundError(`Request ${req.params.id} has no issued certificate`);

@@ -7,7 +7,10 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import { CertificatePolicy } from '@internal/plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
@@ -19,6 +22,7 @@ import { pemBlocks } from '../ca/pem';
 import { x509 } from '../ca/x509';
 import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
+import { requestConditions } from '../approvals';
 import { IssuanceService, IssuerRegistry } from '../issuing';
 import { createRouter } from '../service/router';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
@@ -87,6 +91,8 @@ describe('requests API', () => {
       permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
       user?: string;
       knex?: Knex;
+      /** The certificates.request.read decision (default: the `permission` result). */
+      read?: PolicyDecision;
     } = {},
   ) {
     const knex: Knex = options.knex ?? (await databases.init(databaseId));
@@ -139,9 +145,12 @@ describe('requests API', () => {
         requests: {
           httpAuth,
           userInfo: mockServices.userInfo(),
-          permissions: mockServices.permissions({
-            result: options.permission ?? AuthorizeResult.ALLOW,
-          }),
+          permissions: withReadDecision(
+            mockServices.permissions({
+              result: options.permission ?? AuthorizeResult.ALLOW,
+            }),
+            options.read,
+          ),
           service,
           store,
           audit,
@@ -267,6 +276,76 @@ describe('requests API', () => {
     expect(pending.status).toBe(201);
     expect(pending.body.state).toBe('pending');
   });
+
+  it.each(databases.eachSupportedId())(
+    'enforces certificates.request.read: 403 on one request, lists filtered, %p',
+    async databaseId => {
+      const alice = await setup(databaseId);
+      const bob = await setup(databaseId, { user: BOB, knex: alice.knex });
+      const mine = (await request(alice.app).post('/requests').send(body())).body;
+      const pending = (await request(alice.app).post('/requests').send(body({ validityDays: 60 }))).body;
+      const bobs = (await request(bob.app).post('/requests').send(body())).body;
+      expect([mine.state, pending.state, bobs.state]).toEqual(['issued', 'pending', 'issued']);
+
+      const conditional = (conditions: unknown): PolicyDecision => ({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'certificates',
+        resourceType: 'certificate-request',
+        conditions: conditions as never,
+      });
+      const ids = (res: request.Response) => res.body.items.map((r: { id: string }) => r.id).sort();
+
+      // Only requests Bob made (refs compare case-insensitively).
+      const onlyBob = await setup(databaseId, {
+        user: 'user:default/carol',
+        knex: alice.knex,
+        read: conditional(requestConditions.isRequester({ userRefs: ['User:default/BOB'] })),
+      });
+      expect(ids(await request(onlyBob.app).get('/requests'))).toEqual([bobs.id]);
+      expect((await request(onlyBob.app).get(`/requests/${bobs.id}`)).status).toBe(200);
+      expect((await request(onlyBob.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(200);
+      const hidden = await request(onlyBob.app).get(`/requests/${mine.id}`);
+      expect(hidden.status).toBe(403);
+      expect(hidden.body.error.name).toBe('NotAllowedError');
+      expect((await request(onlyBob.app).get(`/requests/${mine.id}/chain.pem`)).status).toBe(403);
+      expect((await request(onlyBob.app).get('/requests/no-such-id')).status).toBe(404);
+
+      // Nested criteria: owned by team-a and not (Alice's and still pending).
+      const nested = await setup(databaseId, {
+        user: 'user:default/carol',
+        knex: alice.knex,
+        read: conditional({
+          allOf: [
+            requestConditions.isEntityOwner({ claims: ['group:default/team-a'] }),
+            {
+              not: {
+                anyOf: [
+                  requestConditions.hasIssuer({ issuers: ['acme'] }),
+                  requestConditions.isRequester({ userRefs: [ALICE] }),
+                ],
+              },
+            },
+          ],
+        }),
+      });
+      expect(ids(await request(nested.app).get('/requests'))).toEqual([bobs.id]);
+      expect((await request(nested.app).get(`/requests/${pending.id}`)).status).toBe(403);
+
+      const everything = await setup(databaseId, { user: 'user:default/carol', knex: alice.knex });
+      expect(ids(await request(everything.app).get('/requests'))).toEqual(
+        [mine.id, pending.id, bobs.id].sort(),
+      );
+
+      const nobody = await setup(databaseId, {
+        user: 'user:default/carol',
+        knex: alice.knex,
+        read: { result: AuthorizeResult.DENY },
+      });
+      expect((await request(nobody.app).get('/requests')).body).toEqual({ items: [] });
+      expect((await request(nobody.app).get(`/requests/${bobs.id}`)).status).toBe(403);
+      expect((await request(nobody.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(403);
+    },
+  );
 
   describe('rejects bad input with 400, stores nothing and calls no issuer', () => {
     const cases: Array<[string, () => Promise<Record<string, unknown>> | Record<string, unknown>, string, RegExp]> = [
@@ -440,4 +519,16 @@ function rsa1024Csr() {
     hash: 'SHA-256',
   };
   return csrWith(rsa, rsa);
+}
+
+/** A permissions mock whose conditional (resource) decisions are `read`. */
+function withReadDecision<T extends { authorizeConditional: unknown }>(
+  permissions: T,
+  read?: PolicyDecision,
+): T {
+  if (read) {
+    permissions.authorizeConditional = (async (queries: unknown[]) =>
+      queries.map(() => read)) as T['authorizeConditional'];
+  }
+  return permissions;
 }
