@@ -3,44 +3,29 @@ import {
   normalizeDnsNames,
   Violation,
 } from '@internal/plugin-certificates-common';
-import { createHash, createPublicKey } from 'node:crypto';
-import { readChildren, readElement } from '../ca/der';
+import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
 import { pemBlocks } from '../ca/pem';
-import { x509 } from '../ca/x509';
+import { basicConstraintsCa, ParsedCsr, parseCsrDer, subjectAltNames } from './csrDer';
 
 export const MAX_CSR_BYTES = 8 * 1024;
 const FIELD = 'delivery.csr';
 
-/** Signature algorithms accepted on a CSR (no MD5, no SHA-1). */
-const ALLOWED_SIGNATURE_OIDS: Record<string, string> = {
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+/** Signature algorithms accepted on a CSR (no MD5, no SHA-1): their key type and hash. */
+const ALLOWED_SIGNATURE_OIDS: Record<string, { key: 'rsa' | 'ec'; hash: string }> = {
+  '1.2.840.113549.1.1.11': { key: 'rsa', hash: 'sha256' }, // sha256WithRSAEncryption
+  '1.2.840.113549.1.1.12': { key: 'rsa', hash: 'sha384' },
+  '1.2.840.113549.1.1.13': { key: 'rsa', hash: 'sha512' },
+  '1.2.840.10045.4.3.2': { key: 'ec', hash: 'sha256' }, // ecdsa-with-SHA256
+  '1.2.840.10045.4.3.3': { key: 'ec', hash: 'sha384' },
+  '1.2.840.10045.4.3.4': { key: 'ec', hash: 'sha512' },
 };
 
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_NAME_CONSTRAINTS = '2.5.29.30';
 const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 
-function decodeOid(content: Buffer): string {
-  const arcs = [Math.floor(content[0] / 40), content[0] % 40];
-  let value = 0;
-  for (const byte of content.subarray(1)) {
-    value = value * 128 + (byte & 0x7f);
-    if (!(byte & 0x80)) {
-      arcs.push(value);
-      value = 0;
-    }
-  }
-  return arcs.join('.');
-}
-
 /** The key a CSR certifies, as a request's key algorithm, or why it is not acceptable. */
-function keyAlgorithmOf(spki: Buffer): KeyAlgorithmChoice | { problem: string } {
-  const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+function keyAlgorithmOf(key: KeyObject): KeyAlgorithmChoice | { problem: string } {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details.modulusLength ?? 0;
@@ -109,31 +94,45 @@ export async function checkCsr(
     return fail(`expected a CERTIFICATE REQUEST block, found ${blocks[0].label}`);
   }
   const der = blocks[0].der;
-  let csr: InstanceType<typeof x509.Pkcs10CertificateRequest>;
-  let signatureOid: string;
-  let spki: Buffer;
+  let csr: ParsedCsr;
+  let publicKey: KeyObject;
+  let sans: ReturnType<typeof subjectAltNames>;
+  let isCa: boolean | undefined;
   try {
-    csr = new x509.Pkcs10CertificateRequest(new Uint8Array(der));
-    const [info, algorithm] = readChildren(readElement(der).content);
-    signatureOid = decodeOid(readChildren(algorithm.content)[0].content);
-    spki = Buffer.from(readChildren(info.content)[2].raw);
+    csr = parseCsrDer(der);
+    publicKey = createPublicKey({ key: csr.spki, format: 'der', type: 'spki' });
+    const san = csr.extensions.get(OID_SUBJECT_ALT_NAME);
+    sans = san ? subjectAltNames(san) : [];
+    const basic = csr.extensions.get(OID_BASIC_CONSTRAINTS);
+    isCa = basic ? basicConstraintsCa(basic) : undefined;
   } catch {
     return fail('not a valid PKCS#10 certificate request');
   }
+  const signatureOid = csr.signatureOid;
   const fingerprint = createHash('sha256').update(der).digest('hex');
   const violations: Violation[] = [];
   const add = (reason: string) => violations.push({ field: FIELD, reason });
 
-  if (!ALLOWED_SIGNATURE_OIDS[signatureOid]) {
+  const signatureAlgorithm = ALLOWED_SIGNATURE_OIDS[signatureOid];
+  if (!signatureAlgorithm) {
     add(`signature algorithm ${signatureOid} is not accepted (use SHA-256 or stronger with RSA or ECDSA)`);
     return { violations, fingerprint };
   }
-  const key = keyAlgorithmOf(spki);
+  const key = keyAlgorithmOf(publicKey);
   if (typeof key !== 'string') {
     add(key.problem);
     return { violations, fingerprint };
   }
-  if (!(await csr.verify())) {
+  // The signature covers the CertificationRequestInfo bytes exactly as sent.
+  let verified = false;
+  if (publicKey.asymmetricKeyType === signatureAlgorithm.key) {
+    try {
+      verified = verify(signatureAlgorithm.hash, csr.info, publicKey, csr.signature);
+    } catch {
+      verified = false;
+    }
+  }
+  if (!verified) {
     add('the CSR signature does not verify');
     return { violations, fingerprint };
   }
@@ -141,24 +140,18 @@ export async function checkCsr(
     add(`the CSR's key is ${key} but the request says ${expected.keyAlgorithm}`);
   }
 
-  const basic = csr.getExtension(OID_BASIC_CONSTRAINTS);
-  if (basic) {
-    const parsed = new x509.BasicConstraintsExtension(basic.rawData);
+  if (isCa !== undefined) {
     add(
-      parsed.ca
+      isCa
         ? 'the CSR asks for a CA certificate (basicConstraints CA:TRUE)'
         : 'the CSR must not carry basicConstraints',
     );
   }
-  if (csr.getExtension(OID_NAME_CONSTRAINTS)) {
+  if (csr.extensions.has(OID_NAME_CONSTRAINTS)) {
     add('the CSR must not request name constraints');
   }
 
-  const commonNames = csr.subjectName.getField('CN');
-  const sanExtension = csr.getExtension(OID_SUBJECT_ALT_NAME);
-  const sans = sanExtension
-    ? new x509.SubjectAlternativeNameExtension(sanExtension.rawData).names.items
-    : [];
+  const commonNames = csr.commonNames;
   const byType = (type: string) => sans.filter(n => n.type === type).map(n => n.value);
   if (commonNames.length > 1) {
     add('the CSR has more than one common name');
