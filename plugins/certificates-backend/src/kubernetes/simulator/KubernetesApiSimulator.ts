@@ -80,10 +80,16 @@ export class KubernetesApiSimulator {
       },
       record: entry => this.log.push(entry),
     });
-    this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    this.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'default' },
+    });
   }
 
-  static async start(options: KubernetesApiSimulatorOptions = {}): Promise<KubernetesApiSimulator> {
+  static async start(
+    options: KubernetesApiSimulatorOptions = {},
+  ): Promise<KubernetesApiSimulator> {
     const simulator = new KubernetesApiSimulator(options);
     await simulator.listen(options.port ?? 0);
     return simulator;
@@ -108,9 +114,17 @@ export class KubernetesApiSimulator {
   kubeConfig(token: string = this.adminToken): KubeConfig {
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: this.clusterName, server: this.url, skipTLSVerify: true }],
+      clusters: [
+        { name: this.clusterName, server: this.url, skipTLSVerify: true },
+      ],
       users: [{ name: `${this.clusterName}-user`, token }],
-      contexts: [{ name: this.clusterName, cluster: this.clusterName, user: `${this.clusterName}-user` }],
+      contexts: [
+        {
+          name: this.clusterName,
+          cluster: this.clusterName,
+          user: `${this.clusterName}-user`,
+        },
+      ],
       currentContext: this.clusterName,
     });
     return kc;
@@ -143,7 +157,11 @@ export class KubernetesApiSimulator {
     }
   }
 
-  addToken(token: string, rules: AccessRule[], options: { user?: string } = {}): void {
+  addToken(
+    token: string,
+    rules: AccessRule[],
+    options: { user?: string } = {},
+  ): void {
     this.tokens.set(token, rules, options.user);
   }
 
@@ -152,7 +170,9 @@ export class KubernetesApiSimulator {
   }
 
   isGroupInstalled(group: string): boolean {
-    return group === '' || group === 'networking.k8s.io' || this.installed.has(group);
+    return (
+      group === '' || group === 'networking.k8s.io' || this.installed.has(group)
+    );
   }
 
   /** Installs or removes an optional CRD group; stored objects of a removed group are kept but not served. */
@@ -168,9 +188,15 @@ export class KubernetesApiSimulator {
   apply(input: KubernetesObjectInput): KubernetesObject {
     const obj = input as KubernetesObject;
     const resource = this.resourceFor(obj.apiVersion, obj.kind);
-    const namespace = resource.namespaced ? obj.metadata.namespace ?? 'default' : undefined;
+    const namespace = resource.namespaced
+      ? obj.metadata.namespace ?? 'default'
+      : undefined;
     if (namespace && !this.get('v1', 'Namespace', undefined, namespace)) {
-      this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+      this.apply({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace },
+      });
     }
     const key = objectKey(resource, namespace, obj.metadata.name);
     const existing = this.store.get(resourceKeyOf(resource), key);
@@ -191,9 +217,18 @@ export class KubernetesApiSimulator {
   }
 
   /** Deletes an object; returns whether it existed. */
-  remove(apiVersion: string, kind: string, namespace: string | undefined, name: string): boolean {
+  remove(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): boolean {
     const resource = this.resourceFor(apiVersion, kind);
-    return this.operations.remove(resource, resource.namespaced ? namespace : undefined, name);
+    return this.operations.remove(
+      resource,
+      resource.namespaced ? namespace : undefined,
+      name,
+    );
   }
 
   get<T extends KubernetesObject = KubernetesObject>(
@@ -203,14 +238,25 @@ export class KubernetesApiSimulator {
     name: string,
   ): T | undefined {
     const resource = this.resourceFor(apiVersion, kind);
-    return this.store.get(resourceKeyOf(resource), objectKey(resource, namespace, name)) as T | undefined;
+    return this.store.get(
+      resourceKeyOf(resource),
+      objectKey(resource, namespace, name),
+    ) as T | undefined;
   }
 
   /** Objects of a kind, in one namespace or all; sorted by namespace and name. */
-  list<T extends KubernetesObject = KubernetesObject>(apiVersion: string, kind: string, namespace?: string): T[] {
+  list<T extends KubernetesObject = KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+  ): T[] {
     const resource = this.resourceFor(apiVersion, kind);
     return this.store
-      .snapshot(resourceKeyOf(resource), this.store.currentRevision, namespace && resource.namespaced ? `${namespace}/` : '')
+      .snapshot(
+        resourceKeyOf(resource),
+        this.store.currentRevision,
+        namespace && resource.namespaced ? `${namespace}/` : '',
+      )
       .map(e => structuredClone(e.object) as T);
   }
 
@@ -230,9 +276,12 @@ export class KubernetesApiSimulator {
 
   private resourceFor(apiVersion: string, kind: string): SimulatedResource {
     const resource = findResourceByKind(apiVersion, kind);
-    if (!resource) throw new TypeError(`The simulator does not serve ${apiVersion} ${kind}`);
+    if (!resource)
+      throw new TypeError(`The simulator does not serve ${apiVersion} ${kind}`);
     if (!this.isGroupInstalled(resource.group)) {
-      throw new TypeError(`${apiVersion} is not installed in the simulated cluster`);
+      throw new TypeError(
+        `${apiVersion} is not installed in the simulated cluster`,
+      );
     }
     return resource;
   }
@@ -255,20 +304,35 @@ export class KubernetesApiSimulator {
     });
   }
 
-  private onRequest(req: Parameters<ApiHandler['handle']>[0], res: ServerResponse) {
+  private onRequest(
+    req: Parameters<ApiHandler['handle']>[0],
+    res: ServerResponse,
+  ) {
     if (this.down === 'hang') {
       this.pending.add(res);
       return;
     }
     if (this.down === 'unavailable') {
       const body = JSON.stringify(statusErrors.unavailable().status);
-      res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.writeHead(503, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }
     this.handler.handle(req, res).catch(error => {
-      const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(error), reason: 'InternalError', code: 500 });
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      const body = JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: String(error),
+        reason: 'InternalError',
+        code: 500,
+      });
+      if (!res.headersSent)
+        res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(body);
     });
   }

@@ -82,12 +82,20 @@ export class TokenRegistry {
 
   static allows(entry: TokenEntry, request: AccessRequest): boolean {
     return entry.rules.some(rule => {
-      const verbOk = rule.verbs.includes('*') || rule.verbs.includes(request.verb);
-      const groupOk = !rule.apiGroups || rule.apiGroups.includes('*') || rule.apiGroups.includes(request.group);
-      const resourceOk = rule.resources.includes('*') || rule.resources.includes(request.resource);
+      const verbOk =
+        rule.verbs.includes('*') || rule.verbs.includes(request.verb);
+      const groupOk =
+        !rule.apiGroups ||
+        rule.apiGroups.includes('*') ||
+        rule.apiGroups.includes(request.group);
+      const resourceOk =
+        rule.resources.includes('*') ||
+        rule.resources.includes(request.resource);
       const clusterWide = !rule.namespaces || rule.namespaces.includes('*');
       const namespaceOk =
-        clusterWide || (request.namespace !== undefined && rule.namespaces!.includes(request.namespace));
+        clusterWide ||
+        (request.namespace !== undefined &&
+          rule.namespaces!.includes(request.namespace));
       return verbOk && groupOk && resourceOk && namespaceOk;
     });
   }

@@ -1,4 +1,8 @@
-import { RESOURCE_VERBS, SIMULATED_RESOURCES, SimulatedResource } from './resources';
+import {
+  RESOURCE_VERBS,
+  SIMULATED_RESOURCES,
+  SimulatedResource,
+} from './resources';
 
 /** Group for SelfSubjectAccessReview, always served. */
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
@@ -15,7 +19,15 @@ function resourceEntries(resources: SimulatedResource[]) {
       ...(r.group ? {} : { storageVersionHash: '' }),
     },
     ...(r.statusSubresource
-      ? [{ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] }]
+      ? [
+          {
+            name: `${r.plural}/status`,
+            singularName: '',
+            namespaced: r.namespaced,
+            kind: r.kind,
+            verbs: ['get', 'patch', 'update'],
+          },
+        ]
       : []),
   ]);
 }
@@ -25,11 +37,19 @@ export class Discovery {
   constructor(private readonly isInstalled: (group: string) => boolean) {}
 
   private served(): SimulatedResource[] {
-    return SIMULATED_RESOURCES.filter(r => r.group === '' || this.isInstalled(r.group));
+    return SIMULATED_RESOURCES.filter(
+      r => r.group === '' || this.isInstalled(r.group),
+    );
   }
 
   private groups(): string[] {
-    const groups = [...new Set(this.served().map(r => r.group).filter(g => g))];
+    const groups = [
+      ...new Set(
+        this.served()
+          .map(r => r.group)
+          .filter(g => g),
+      ),
+    ];
     return [...groups, AUTHORIZATION_GROUP];
   }
 
@@ -49,7 +69,11 @@ export class Discovery {
 
   /** `GET /apis` */
   groupList() {
-    return { kind: 'APIGroupList', apiVersion: 'v1', groups: this.groups().map(g => this.group(g)) };
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: this.groups().map(g => this.group(g)),
+    };
   }
 
   /** `GET /apis/{group}`, or undefined when the group is not installed. */
@@ -66,7 +90,15 @@ export class Discovery {
         kind: 'APIResourceList',
         apiVersion: 'v1',
         groupVersion: `${group}/v1`,
-        resources: [{ name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] }],
+        resources: [
+          {
+            name: 'selfsubjectaccessreviews',
+            singularName: 'selfsubjectaccessreview',
+            namespaced: false,
+            kind: 'SelfSubjectAccessReview',
+            verbs: ['create'],
+          },
+        ],
       };
     }
     const resources = this.served().filter(r => r.group === group);

@@ -46,9 +46,15 @@ function failed(message: string) {
 function resolveParent(doc: any, tokens: string[], op: string) {
   let parent = doc;
   for (const token of tokens.slice(0, -1)) {
-    const next = Array.isArray(parent) ? parent[Number(token)] : parent?.[token];
+    const next = Array.isArray(parent)
+      ? parent[Number(token)]
+      : parent?.[token];
     if (typeof next !== 'object' || next === null) {
-      throw failed(`${op} operation does not apply: doc is missing path: ${tokens.join('/')}`);
+      throw failed(
+        `${op} operation does not apply: doc is missing path: ${tokens.join(
+          '/',
+        )}`,
+      );
     }
     parent = next;
   }
@@ -58,7 +64,11 @@ function resolveParent(doc: any, tokens: string[], op: string) {
 function getAt(doc: unknown, tokens: string[]): unknown {
   let current: any = doc;
   for (const token of tokens) {
-    if (typeof current !== 'object' || current === null || !(token in current)) {
+    if (
+      typeof current !== 'object' ||
+      current === null ||
+      !(token in current)
+    ) {
       throw failed(`doc is missing path: /${tokens.join('/')}`);
     }
     current = current[token];
@@ -72,12 +82,20 @@ function removeAt(doc: any, tokens: string[]): unknown {
   if (Array.isArray(parent)) {
     const index = Number(last);
     if (!Number.isInteger(index) || index < 0 || index >= parent.length) {
-      throw failed(`remove operation does not apply: doc is missing path: /${tokens.join('/')}`);
+      throw failed(
+        `remove operation does not apply: doc is missing path: /${tokens.join(
+          '/',
+        )}`,
+      );
     }
     return parent.splice(index, 1)[0];
   }
   if (!(last in parent)) {
-    throw failed(`remove operation does not apply: doc is missing path: /${tokens.join('/')}`);
+    throw failed(
+      `remove operation does not apply: doc is missing path: /${tokens.join(
+        '/',
+      )}`,
+    );
   }
   const value = parent[last];
   delete parent[last];
@@ -91,7 +109,11 @@ function addAt(doc: any, tokens: string[], value: unknown): any {
   if (Array.isArray(parent)) {
     const index = last === '-' ? parent.length : Number(last);
     if (!Number.isInteger(index) || index < 0 || index > parent.length) {
-      throw failed(`add operation does not apply: index out of range: /${tokens.join('/')}`);
+      throw failed(
+        `add operation does not apply: index out of range: /${tokens.join(
+          '/',
+        )}`,
+      );
     }
     parent.splice(index, 0, structuredClone(value));
   } else {
@@ -106,7 +128,9 @@ function addAt(doc: any, tokens: string[], value: unknown): any {
  */
 export function applyJsonPatch(target: unknown, operations: unknown): unknown {
   if (!Array.isArray(operations)) {
-    throw statusErrors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    throw statusErrors.badRequest(
+      'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
+    );
   }
   let doc: any = structuredClone(target);
   try {
@@ -137,12 +161,16 @@ export function applyJsonPatch(target: unknown, operations: unknown): unknown {
           doc = addAt(doc, tokens, getAt(doc, parsePointer(raw.from ?? '')));
           break;
         case 'test':
-          if (JSON.stringify(getAt(doc, tokens)) !== JSON.stringify(raw.value)) {
+          if (
+            JSON.stringify(getAt(doc, tokens)) !== JSON.stringify(raw.value)
+          ) {
             throw failed(`testing value /${tokens.join('/')} failed`);
           }
           break;
         default:
-          throw statusErrors.badRequest(`Unexpected kind: ${String((raw as any)?.op)}`);
+          throw statusErrors.badRequest(
+            `Unexpected kind: ${String((raw as any)?.op)}`,
+          );
       }
     }
   } catch (error) {

@@ -45,7 +45,10 @@ export function parseResourcePath(
   if (resource.namespaced && name !== undefined && namespace === undefined) {
     throw statusErrors.noRoute();
   }
-  if (subresource !== undefined && (subresource !== 'status' || !resource.statusSubresource)) {
+  if (
+    subresource !== undefined &&
+    (subresource !== 'status' || !resource.statusSubresource)
+  ) {
     throw statusErrors.noRoute();
   }
   return { resource, namespace, name, subresource, watchPrefix };
@@ -60,7 +63,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw statusErrors.badRequest(`error decoding request body: ${(error as Error).message}`);
+    throw statusErrors.badRequest(
+      `error decoding request body: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -68,15 +73,23 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 export function decodeContinue(token: string): { rv: number; start: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') {
+    if (
+      parsed.v !== 'meta.k8s.io/v1' ||
+      typeof parsed.rv !== 'number' ||
+      typeof parsed.start !== 'string'
+    ) {
       throw new TypeError('bad token');
     }
     return { rv: parsed.rv, start: parsed.start };
   } catch {
-    throw statusErrors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw statusErrors.badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }
 
 export function encodeContinue(rv: number, start: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ v: 'meta.k8s.io/v1', rv, start }),
+  ).toString('base64url');
 }

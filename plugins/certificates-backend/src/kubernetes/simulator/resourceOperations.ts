@@ -5,7 +5,12 @@ import {
   SIMULATED_RESOURCES,
   SimulatedResource,
 } from './resources';
-import { objectKey, prepareCreate, prepareUpdate, renderListItem } from './objects';
+import {
+  objectKey,
+  prepareCreate,
+  prepareUpdate,
+  renderListItem,
+} from './objects';
 import { applyJsonPatch, applyMergePatch } from './patch';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { StatusError, statusErrors, successStatus } from './status';
@@ -32,15 +37,25 @@ export class ResourceOperations {
     return { group: resource.group, plural: resource.plural, name };
   }
 
-  get(resource: SimulatedResource, namespace: string | undefined, name: string): KubernetesObject {
-    const obj = this.store.get(resourceKeyOf(resource), objectKey(resource, namespace, name));
+  get(
+    resource: SimulatedResource,
+    namespace: string | undefined,
+    name: string,
+  ): KubernetesObject {
+    const obj = this.store.get(
+      resourceKeyOf(resource),
+      objectKey(resource, namespace, name),
+    );
     if (!obj) throw statusErrors.notFound(this.ref(resource, name));
     return obj;
   }
 
   list(resource: SimulatedResource, query: ListQuery) {
     const matchesLabels = parseLabelSelector(query.labelSelector);
-    const matchesFields = parseFieldSelector(query.fieldSelector, resource.fieldLabels);
+    const matchesFields = parseFieldSelector(
+      query.fieldSelector,
+      resource.fieldLabels,
+    );
     const compacted = this.store.compactedRevision;
     let snapshotRv = this.store.currentRevision;
     let start = '';
@@ -50,30 +65,48 @@ export class ResourceOperations {
         const status = statusErrors.expired(
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
         );
-        (status.status as any).metadata = { continue: encodeContinue(this.store.currentRevision, token.start) };
+        (status.status as any).metadata = {
+          continue: encodeContinue(this.store.currentRevision, token.start),
+        };
         throw status;
       }
       snapshotRv = token.rv;
       start = token.start;
     } else if (query.resourceVersion && query.resourceVersion !== '0') {
       const requested = Number(query.resourceVersion);
-      if (!Number.isInteger(requested)) throw statusErrors.badRequest(`invalid resource version: ${query.resourceVersion}`);
-      if (requested > snapshotRv) throw statusErrors.tooLargeResourceVersion(requested, snapshotRv);
+      if (!Number.isInteger(requested))
+        throw statusErrors.badRequest(
+          `invalid resource version: ${query.resourceVersion}`,
+        );
+      if (requested > snapshotRv)
+        throw statusErrors.tooLargeResourceVersion(requested, snapshotRv);
       if (query.resourceVersionMatch === 'Exact') {
-        if (requested < compacted) throw statusErrors.expired(`too old resource version: ${requested} (${compacted})`);
+        if (requested < compacted)
+          throw statusErrors.expired(
+            `too old resource version: ${requested} (${compacted})`,
+          );
         snapshotRv = requested;
       }
     }
     const prefix = query.namespace ? `${query.namespace}/` : '';
     const candidates = this.store
       .snapshot(resourceKeyOf(resource), snapshotRv, prefix)
-      .filter(e => e.key >= start && matchesLabels(e.object) && matchesFields(e.object));
-    const limit = query.limit && query.limit > 0 ? query.limit : candidates.length;
+      .filter(
+        e =>
+          e.key >= start && matchesLabels(e.object) && matchesFields(e.object),
+      );
+    const limit =
+      query.limit && query.limit > 0 ? query.limit : candidates.length;
     const page = candidates.slice(0, limit);
     const more = candidates.length > page.length;
-    const metadata: Record<string, unknown> = { resourceVersion: String(snapshotRv) };
+    const metadata: Record<string, unknown> = {
+      resourceVersion: String(snapshotRv),
+    };
     if (more) {
-      metadata.continue = encodeContinue(snapshotRv, `${page[page.length - 1].key}\u0000`);
+      metadata.continue = encodeContinue(
+        snapshotRv,
+        `${page[page.length - 1].key}\u0000`,
+      );
       if (!query.labelSelector && !query.fieldSelector) {
         metadata.remainingItemCount = candidates.length - page.length;
       }
@@ -86,11 +119,23 @@ export class ResourceOperations {
     };
   }
 
-  create(resource: SimulatedResource, namespace: string | undefined, body: unknown, dryRun = false): KubernetesObject {
+  create(
+    resource: SimulatedResource,
+    namespace: string | undefined,
+    body: unknown,
+    dryRun = false,
+  ): KubernetesObject {
     const obj = prepareCreate(resource, body, namespace);
     const ns = obj.metadata.namespace;
-    if (resource.namespaced && !this.store.get(resourceKeyOf(NAMESPACES), ns!)) {
-      throw statusErrors.notFound({ group: '', plural: 'namespaces', name: ns });
+    if (
+      resource.namespaced &&
+      !this.store.get(resourceKeyOf(NAMESPACES), ns!)
+    ) {
+      throw statusErrors.notFound({
+        group: '',
+        plural: 'namespaces',
+        name: ns,
+      });
     }
     const key = objectKey(resource, ns, obj.metadata.name);
     if (this.store.get(resourceKeyOf(resource), key)) {
@@ -107,22 +152,38 @@ export class ResourceOperations {
     name: string,
     body: unknown,
     target: 'main' | 'status',
-    options: { dryRun?: boolean; check?: (before: KubernetesObject, after: KubernetesObject) => void } = {},
+    options: {
+      dryRun?: boolean;
+      check?: (before: KubernetesObject, after: KubernetesObject) => void;
+    } = {},
   ): KubernetesObject {
     const existing = this.get(resource, namespace, name);
-    const expected = (body as KubernetesObject | undefined)?.metadata?.resourceVersion;
+    const expected = (body as KubernetesObject | undefined)?.metadata
+      ?.resourceVersion;
     if (expected && expected !== existing.metadata.resourceVersion) {
       throw statusErrors.conflict(this.ref(resource, name));
     }
     const obj = prepareUpdate(resource, existing, body, target);
     options.check?.(existing, obj);
     if (options.dryRun) return obj;
-    if (JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }) ===
-      JSON.stringify({ ...existing, metadata: { ...existing.metadata, resourceVersion: undefined } })) {
+    if (
+      JSON.stringify({
+        ...obj,
+        metadata: { ...obj.metadata, resourceVersion: undefined },
+      }) ===
+      JSON.stringify({
+        ...existing,
+        metadata: { ...existing.metadata, resourceVersion: undefined },
+      })
+    ) {
       // A no-op write keeps the resourceVersion and sends no event, as on a real server.
       return existing;
     }
-    return this.store.write(resourceKeyOf(resource), objectKey(resource, namespace, name), obj)!.object;
+    return this.store.write(
+      resourceKeyOf(resource),
+      objectKey(resource, namespace, name),
+      obj,
+    )!.object;
   }
 
   patch(
@@ -132,7 +193,10 @@ export class ResourceOperations {
     contentType: string,
     patch: unknown,
     target: 'main' | 'status',
-    options: { dryRun?: boolean; check?: (before: KubernetesObject, after: KubernetesObject) => void } = {},
+    options: {
+      dryRun?: boolean;
+      check?: (before: KubernetesObject, after: KubernetesObject) => void;
+    } = {},
   ): KubernetesObject {
     const existing = this.get(resource, namespace, name);
     let patched: unknown;
@@ -140,7 +204,10 @@ export class ResourceOperations {
       patched = applyMergePatch(existing, patch);
     } else if (contentType === 'application/json-patch+json') {
       patched = applyJsonPatch(existing, patch);
-    } else if (contentType === 'application/strategic-merge-patch+json' && resource.builtin) {
+    } else if (
+      contentType === 'application/strategic-merge-patch+json' &&
+      resource.builtin
+    ) {
       // Approximation: lists are replaced rather than merged by key.
       patched = applyMergePatch(existing, patch);
     } else {
@@ -158,25 +225,51 @@ export class ResourceOperations {
   ) {
     const existing = this.get(resource, namespace, name);
     if (
-      (preconditions?.resourceVersion && preconditions.resourceVersion !== existing.metadata.resourceVersion) ||
+      (preconditions?.resourceVersion &&
+        preconditions.resourceVersion !== existing.metadata.resourceVersion) ||
       (preconditions?.uid && preconditions.uid !== existing.metadata.uid)
     ) {
-      throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${resource.plural} "${name}": the precondition for the delete did not match`);
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resource.plural} "${name}": the precondition for the delete did not match`,
+      );
     }
     if (!dryRun) this.remove(resource, namespace, name);
-    return successStatus({ name, group: resource.group, kind: resource.plural, uid: existing.metadata.uid });
+    return successStatus({
+      name,
+      group: resource.group,
+      kind: resource.plural,
+      uid: existing.metadata.uid,
+    });
   }
 
   /** Deletes without checks; deleting a namespace deletes what it contains. */
-  remove(resource: SimulatedResource, namespace: string | undefined, name: string): boolean {
+  remove(
+    resource: SimulatedResource,
+    namespace: string | undefined,
+    name: string,
+  ): boolean {
     if (resource === NAMESPACES) {
       for (const r of this.namespacedResources()) {
-        for (const { object } of this.store.snapshot(resourceKeyOf(r), this.store.currentRevision, `${name}/`)) {
-          this.store.write(resourceKeyOf(r), objectKey(r, name, object.metadata.name), null);
+        for (const { object } of this.store.snapshot(
+          resourceKeyOf(r),
+          this.store.currentRevision,
+          `${name}/`,
+        )) {
+          this.store.write(
+            resourceKeyOf(r),
+            objectKey(r, name, object.metadata.name),
+            null,
+          );
         }
       }
     }
-    return !!this.store.write(resourceKeyOf(resource), objectKey(resource, namespace, name), null);
+    return !!this.store.write(
+      resourceKeyOf(resource),
+      objectKey(resource, namespace, name),
+      null,
+    );
   }
 
   private namespacedResources() {

@@ -89,15 +89,40 @@ export const SIMULATED_RESOURCES: readonly SimulatedResource[] = [
     fieldLabels: {},
     shortNames: ['ing'],
   },
-  custom('cert-manager.io', 'certificates', 'certificate', 'Certificate', true, ['cert', 'certs']),
-  custom('cert-manager.io', 'certificaterequests', 'certificaterequest', 'CertificateRequest', true, ['cr', 'crs']),
+  custom(
+    'cert-manager.io',
+    'certificates',
+    'certificate',
+    'Certificate',
+    true,
+    ['cert', 'certs'],
+  ),
+  custom(
+    'cert-manager.io',
+    'certificaterequests',
+    'certificaterequest',
+    'CertificateRequest',
+    true,
+    ['cr', 'crs'],
+  ),
   custom('cert-manager.io', 'issuers', 'issuer', 'Issuer', true, []),
-  custom('cert-manager.io', 'clusterissuers', 'clusterissuer', 'ClusterIssuer', false, []),
-  custom('gateway.networking.k8s.io', 'gateways', 'gateway', 'Gateway', true, ['gtw']),
+  custom(
+    'cert-manager.io',
+    'clusterissuers',
+    'clusterissuer',
+    'ClusterIssuer',
+    false,
+    [],
+  ),
+  custom('gateway.networking.k8s.io', 'gateways', 'gateway', 'Gateway', true, [
+    'gtw',
+  ]),
 ];
 
 export function groupVersionOf(resource: SimulatedResource): string {
-  return resource.group ? `${resource.group}/${resource.version}` : resource.version;
+  return resource.group
+    ? `${resource.group}/${resource.version}`
+    : resource.version;
 }
 
 export function resourceKeyOf(resource: SimulatedResource): string {

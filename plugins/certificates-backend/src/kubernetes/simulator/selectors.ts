@@ -5,7 +5,8 @@ export type Selector = (obj: any) => boolean;
 
 type Requirement = (labels: Record<string, string>) => boolean;
 
-const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
+const KEY =
+  /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 const VALUE = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?)?$/;
 
 function invalidLabel(selector: string, why: string): StatusError {
@@ -34,7 +35,8 @@ function splitTerms(selector: string): string[] {
 }
 
 function checkKey(selector: string, key: string) {
-  if (!KEY.test(key)) throw invalidLabel(selector, `invalid label key "${key}"`);
+  if (!KEY.test(key))
+    throw invalidLabel(selector, `invalid label key "${key}"`);
 }
 
 function checkValue(selector: string, value: string) {
@@ -72,13 +74,18 @@ function parseLabelTerm(selector: string, term: string): Requirement {
     checkKey(selector, term);
     return labels => term in labels;
   }
-  throw invalidLabel(selector, `found '${term}', expected: in, notin, =, ==, !=`);
+  throw invalidLabel(
+    selector,
+    `found '${term}', expected: in, notin, =, ==, !=`,
+  );
 }
 
 /** Parses a label selector (`a=b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`). */
 export function parseLabelSelector(selector: string | undefined): Selector {
   if (!selector || !selector.trim()) return () => true;
-  const requirements = splitTerms(selector).map(t => parseLabelTerm(selector, t));
+  const requirements = splitTerms(selector).map(t =>
+    parseLabelTerm(selector, t),
+  );
   return obj => {
     const labels = (obj?.metadata?.labels ?? {}) as Record<string, string>;
     return requirements.every(r => r(labels));
@@ -102,7 +109,9 @@ export function parseFieldSelector(
   const requirements = splitTerms(selector).map(term => {
     const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(term);
     if (!m) {
-      throw statusErrors.badRequest(`invalid selector: '${selector}'; can't understand '${term}'`);
+      throw statusErrors.badRequest(
+        `invalid selector: '${selector}'; can't understand '${term}'`,
+      );
     }
     const [, rawField, op, value] = m;
     const field = rawField.trim();

@@ -43,49 +43,101 @@ const qualified = (ref: Ref) =>
 export const statusErrors = {
   unauthorized: () => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (message: string, ref?: Ref) =>
-    new StatusError(403, 'Forbidden', message, ref && {
-      name: ref.name,
-      group: ref.group,
-      kind: ref.plural,
-    }),
+    new StatusError(
+      403,
+      'Forbidden',
+      message,
+      ref && {
+        name: ref.name,
+        group: ref.group,
+        kind: ref.plural,
+      },
+    ),
   notFound: (ref: Ref) =>
-    new StatusError(404, 'NotFound', `${qualified(ref)} "${ref.name}" not found`, {
-      name: ref.name,
-      group: ref.group,
-      kind: ref.plural,
-    }),
+    new StatusError(
+      404,
+      'NotFound',
+      `${qualified(ref)} "${ref.name}" not found`,
+      {
+        name: ref.name,
+        group: ref.group,
+        kind: ref.plural,
+      },
+    ),
   noRoute: () =>
-    new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}),
+    new StatusError(
+      404,
+      'NotFound',
+      'the server could not find the requested resource',
+      {},
+    ),
   alreadyExists: (ref: Ref) =>
-    new StatusError(409, 'AlreadyExists', `${qualified(ref)} "${ref.name}" already exists`, {
-      name: ref.name,
-      group: ref.group,
-      kind: ref.plural,
-    }),
+    new StatusError(
+      409,
+      'AlreadyExists',
+      `${qualified(ref)} "${ref.name}" already exists`,
+      {
+        name: ref.name,
+        group: ref.group,
+        kind: ref.plural,
+      },
+    ),
   conflict: (ref: Ref) =>
     new StatusError(
       409,
       'Conflict',
-      `Operation cannot be fulfilled on ${qualified(ref)} "${ref.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      `Operation cannot be fulfilled on ${qualified(ref)} "${
+        ref.name
+      }": the object has been modified; please apply your changes to the latest version and try again`,
       { name: ref.name, group: ref.group, kind: ref.plural },
     ),
   badRequest: (message: string) => new StatusError(400, 'BadRequest', message),
   invalid: (kind: string, name: string | undefined, message: string) =>
-    new StatusError(422, 'Invalid', `${kind} "${name ?? ''}" is invalid: ${message}`, {
-      name,
-      kind,
-    }),
+    new StatusError(
+      422,
+      'Invalid',
+      `${kind} "${name ?? ''}" is invalid: ${message}`,
+      {
+        name,
+        kind,
+      },
+    ),
   methodNotAllowed: () =>
-    new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'),
+    new StatusError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    ),
   unsupportedMediaType: (contentType: string) =>
-    new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`),
+    new StatusError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+    ),
   expired: (message: string) => new StatusError(410, 'Expired', message),
   unavailable: () =>
-    new StatusError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'),
+    new StatusError(
+      503,
+      'ServiceUnavailable',
+      'the server is currently unable to handle the request',
+    ),
   tooLargeResourceVersion: (rv: number, current: number) =>
-    new StatusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`),
+    new StatusError(
+      504,
+      'Timeout',
+      `Too large resource version: ${rv}, current: ${current}`,
+    ),
 };
 
-export function successStatus(details: KubernetesStatus['details']): KubernetesStatus {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, details };
+export function successStatus(
+  details: KubernetesStatus['details'],
+): KubernetesStatus {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    code: 200,
+    details,
+  };
 }

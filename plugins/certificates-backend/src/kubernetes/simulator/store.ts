@@ -96,7 +96,10 @@ export class ObjectStore {
       }
       if (found?.object) result.push({ key, object: found.object });
     }
-    return result.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return result.sort((a, b) => {
+      if (a.key === b.key) return 0;
+      return a.key < b.key ? -1 : 1;
+    });
   }
 
   /**
@@ -121,10 +124,12 @@ export class ObjectStore {
     stored.metadata.resourceVersion = String(rv);
     versions.push({ rv, object: object ? stored : null });
     byKey.set(key, versions);
+    let type: StoreEvent['type'] = previous ? 'MODIFIED' : 'ADDED';
+    if (!object) type = 'DELETED';
     const event: StoreEvent = {
       rv,
       resourceKey,
-      type: !object ? 'DELETED' : previous ? 'MODIFIED' : 'ADDED',
+      type,
       object: stored,
       previous,
     };

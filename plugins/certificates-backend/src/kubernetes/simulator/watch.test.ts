@@ -1,7 +1,12 @@
 import { CoreV1Api, ListWatch, V1Secret, Watch } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from './KubernetesApiSimulator';
 
-const secret = (namespace: string, name: string, labels: Record<string, string> = {}, value = 'v') => ({
+const secret = (
+  namespace: string,
+  name: string,
+  labels: Record<string, string> = {},
+  value = 'v',
+) => ({
   apiVersion: 'v1',
   kind: 'Secret',
   metadata: { namespace, name, labels },
@@ -19,7 +24,11 @@ async function until(check: () => boolean, what: string, timeoutMs = 2000) {
 
 type Seen = { type: string; object: any };
 
-async function openWatch(sim: KubernetesApiSimulator, path: string, query: Record<string, string | number | boolean | undefined>) {
+async function openWatch(
+  sim: KubernetesApiSimulator,
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+) {
   const events: Seen[] = [];
   let done: unknown = 'open';
   const controller = await new Watch(sim.kubeConfig()).watch(
@@ -30,7 +39,12 @@ async function openWatch(sim: KubernetesApiSimulator, path: string, query: Recor
       done = err ?? null;
     },
   );
-  return { events, controller, isDone: () => done !== 'open', error: () => done };
+  return {
+    events,
+    controller,
+    isDone: () => done !== 'open',
+    error: () => done,
+  };
 }
 
 describe('KubernetesApiSimulator watch', () => {
@@ -46,17 +60,30 @@ describe('KubernetesApiSimulator watch', () => {
     sim.apply(secret('payments', 'b'));
     sim.apply(secret('payments', 'a', {}, 'changed'));
 
-    const w = await openWatch(sim, '/api/v1/namespaces/payments/secrets', { resourceVersion: rv });
+    const w = await openWatch(sim, '/api/v1/namespaces/payments/secrets', {
+      resourceVersion: rv,
+    });
     await until(() => w.events.length === 2, 'replay');
-    expect(w.events.map(e => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED b', 'MODIFIED a']);
-    expect(w.events[0].object).toMatchObject({ kind: 'Secret', apiVersion: 'v1' });
+    expect(w.events.map(e => `${e.type} ${e.object.metadata.name}`)).toEqual([
+      'ADDED b',
+      'MODIFIED a',
+    ]);
+    expect(w.events[0].object).toMatchObject({
+      kind: 'Secret',
+      apiVersion: 'v1',
+    });
 
     const core = sim.kubeConfig().makeApiClient(CoreV1Api);
-    await core.createNamespacedSecret({ namespace: 'payments', body: secret('payments', 'c') as V1Secret });
+    await core.createNamespacedSecret({
+      namespace: 'payments',
+      body: secret('payments', 'c') as V1Secret,
+    });
     sim.apply(secret('orders', 'elsewhere'));
     await core.deleteNamespacedSecret({ namespace: 'payments', name: 'b' });
     await until(() => w.events.length === 4, 'live events');
-    expect(w.events.slice(2).map(e => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED c', 'DELETED b']);
+    expect(
+      w.events.slice(2).map(e => `${e.type} ${e.object.metadata.name}`),
+    ).toEqual(['ADDED c', 'DELETED b']);
     // Every event carries a newer resourceVersion, including the deletion.
     const rvs = w.events.map(e => Number(e.object.metadata.resourceVersion));
     expect([...rvs].sort((x, y) => x - y)).toEqual(rvs);
@@ -68,26 +95,44 @@ describe('KubernetesApiSimulator watch', () => {
     sim.apply(secret('payments', 'a'));
     const w = await openWatch(sim, '/api/v1/secrets', {});
     await until(() => w.events.length === 1, 'initial state');
-    expect(w.events[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'a' } } });
+    expect(w.events[0]).toMatchObject({
+      type: 'ADDED',
+      object: { metadata: { name: 'a' } },
+    });
     w.controller.abort();
   });
 
   it('applies selectors, turning label changes into ADDED and DELETED', async () => {
-    const w = await openWatch(sim, '/api/v1/secrets', { resourceVersion: sim.resourceVersion, labelSelector: 'team=pay' });
+    const w = await openWatch(sim, '/api/v1/secrets', {
+      resourceVersion: sim.resourceVersion,
+      labelSelector: 'team=pay',
+    });
     sim.apply(secret('payments', 'x', { team: 'shop' }));
     sim.apply(secret('payments', 'x', { team: 'pay' }));
     sim.apply(secret('payments', 'x', { team: 'pay' }, 'new'));
     sim.apply(secret('payments', 'x', { team: 'shop' }));
     sim.apply(secret('payments', 'y', { team: 'pay' }));
     await until(() => w.events.length === 4, 'selected events');
-    expect(w.events.map(e => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED x', 'MODIFIED x', 'DELETED x', 'ADDED y']);
+    expect(w.events.map(e => `${e.type} ${e.object.metadata.name}`)).toEqual([
+      'ADDED x',
+      'MODIFIED x',
+      'DELETED x',
+      'ADDED y',
+    ]);
     w.controller.abort();
   });
 
   it('sends bookmarks when allowed', async () => {
-    const w = await openWatch(sim, '/api/v1/secrets', { resourceVersion: sim.resourceVersion, allowWatchBookmarks: true });
+    const w = await openWatch(sim, '/api/v1/secrets', {
+      resourceVersion: sim.resourceVersion,
+      allowWatchBookmarks: true,
+    });
     await until(() => w.events.some(e => e.type === 'BOOKMARK'), 'a bookmark');
-    expect(w.events[0].object).toEqual({ kind: 'Secret', apiVersion: 'v1', metadata: { resourceVersion: sim.resourceVersion } });
+    expect(w.events[0].object).toEqual({
+      kind: 'Secret',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: sim.resourceVersion },
+    });
     w.controller.abort();
   });
 
@@ -102,19 +147,29 @@ describe('KubernetesApiSimulator watch', () => {
     expect(w.events).toEqual([
       {
         type: 'ERROR',
-        object: expect.objectContaining({ kind: 'Status', status: 'Failure', code: 410, reason: 'Expired' }),
+        object: expect.objectContaining({
+          kind: 'Status',
+          status: 'Failure',
+          code: 410,
+          reason: 'Expired',
+        }),
       },
     ]);
   });
 
   it('ends at timeoutSeconds', async () => {
-    const timed = await openWatch(sim, '/api/v1/secrets', { resourceVersion: sim.resourceVersion, timeoutSeconds: 1 });
+    const timed = await openWatch(sim, '/api/v1/secrets', {
+      resourceVersion: sim.resourceVersion,
+      timeoutSeconds: 1,
+    });
     await until(timed.isDone, 'the timed watch', 1500);
     expect(timed.error()).toBeNull();
   });
 
   it('drops open watches on restart', async () => {
-    const dropped = await openWatch(sim, '/api/v1/secrets', { resourceVersion: sim.resourceVersion });
+    const dropped = await openWatch(sim, '/api/v1/secrets', {
+      resourceVersion: sim.resourceVersion,
+    });
     await until(() => sim.openWatchCount === 1, 'the watch to register');
     await sim.restart();
     await until(dropped.isDone, 'the dropped watch');
@@ -136,7 +191,14 @@ describe('KubernetesApiSimulator watch', () => {
     sim.apply(secret('payments', 'b'));
     await until(() => informer.list().length === 2, 'added object');
     sim.remove('v1', 'Secret', 'payments', 'a');
-    await until(() => informer.list().map(s => s.metadata?.name).join() === 'b', 'deleted object');
+    await until(
+      () =>
+        informer
+          .list()
+          .map(s => s.metadata?.name)
+          .join() === 'b',
+      'deleted object',
+    );
 
     // While the informer is cut off, history is compacted; when it comes
     // back it resumes from a too-old resourceVersion and must relist.
@@ -147,7 +209,14 @@ describe('KubernetesApiSimulator watch', () => {
     sim.clearRequests();
     await sim.setDown(false);
     await until(() => informer.list().length === 2, 'relisted state');
-    const calls = sim.requests().map(r => `${r.query.watch ? 'watch' : 'list'} ${r.query.resourceVersion ?? ''}`);
+    const calls = sim
+      .requests()
+      .map(
+        r =>
+          `${r.query.watch ? 'watch' : 'list'} ${
+            r.query.resourceVersion ?? ''
+          }`,
+      );
     expect(calls[0]).toMatch(/^watch \d+$/);
     expect(calls[1]).toBe('list ');
     await informer.stop();

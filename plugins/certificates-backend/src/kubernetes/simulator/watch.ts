@@ -55,13 +55,11 @@ export function serveWatch(
   let closed = false;
   let unsubscribe = () => {};
   let bookmarkTimer: NodeJS.Timeout | undefined;
-  let timeoutTimer: NodeJS.Timeout | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
     unsubscribe();
     clearInterval(bookmarkTimer);
-    clearTimeout(timeoutTimer);
     if (!res.writableEnded) res.end();
   };
   res.on('close', close);
@@ -80,7 +78,11 @@ export function serveWatch(
 
   if (!rv || rv === '0') {
     const prefix = request.namespace ? `${request.namespace}/` : '';
-    for (const { object } of store.snapshot(resourceKeyOf(request.resource), store.currentRevision, prefix)) {
+    for (const { object } of store.snapshot(
+      resourceKeyOf(request.resource),
+      store.currentRevision,
+      prefix,
+    )) {
       if (request.matches(object)) write({ type: 'ADDED', object });
     }
   } else {
@@ -107,7 +109,8 @@ export function serveWatch(
     }, request.bookmarkIntervalMs);
     bookmarkTimer.unref();
   }
-  timeoutTimer = setTimeout(close, request.timeoutSeconds * 1000);
+  const timeoutTimer = setTimeout(close, request.timeoutSeconds * 1000);
   timeoutTimer.unref();
+  res.on('close', () => clearTimeout(timeoutTimer));
   return close;
 }

@@ -1,0 +1,32 @@
+export { KubernetesApiSimulator } from './KubernetesApiSimulator';
+export type {
+  KubernetesApiSimulatorOptions,
+  SimulatorDownMode,
+} from './KubernetesApiSimulator';
+export { FULL_ACCESS, READ_ONLY_ACCESS } from './access';
+export type { AccessRule, SimulatorVerb } from './access';
+export type { SimulatorRequestRecord } from './apiHandler';
+export type { OptionalApiGroup } from './resources';
+export type { KubernetesStatus } from './status';
+export type { KubernetesObject, KubernetesObjectInput } from './store';
+export {
+  createCsr,
+  createLeafCertificate,
+  fixtureKeyPair,
+  garbageSecret,
+  keyMismatchSecret,
+  testPki,
+  tlsSecret,
+} from './fixtures';
+export type {
+  FixtureHash,
+  FixtureIssuer,
+  FixtureKeyType,
+  LeafCertificate,
+  LeafCertificateOptions,
+  SecretMeta,
+  SecretObject,
+  TestPki,
+} from './fixtures';
+export { DEMO_NAMESPACES, seedDemoCluster } from './demoCluster';
+export type { DemoClusterSummary, SeedDemoClusterOptions } from './demoCluster';
