@@ -22,6 +22,7 @@ import { setupApprovals } from './approvals';
 import { RequestNotifier } from './notifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
+import { simulatedDemoCluster } from './clusters';
 import { setupDiscovery } from './discovery';
 import {
   DatabaseInventoryStore,
@@ -90,6 +91,7 @@ export const certificatesPlugin = createBackendPlugin({
           auth: deps.auth,
           store: inventoryStore,
           getApprovedRoots: () => trustBundle.getApprovedRoots(),
+          demoCluster: simulatedDemoCluster(),
         });
 
         const audit = DatabaseAuditLog.create({

@@ -4,3 +4,4 @@ export type {
   ClusterHandle,
   DemoClusterFactory,
 } from './ClusterRegistry';
+export { simulatedDemoCluster } from './demoCluster';
