@@ -57,8 +57,14 @@ if (!args['skip-build']) {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'certificates-e2e-'));
 console.log(`e2e: starting the backend on ${baseUrl} (data in ${dataDir})`);
-const backend = spawn('yarn', ['workspace', 'backend', 'start', ...configArgs], {
-  cwd: root,
+// The backend runs from source through the CLI's transform, without the
+// file watcher of `backstage-cli package start` (a restart mid-test would
+// look like a crash).
+const backend = spawn(process.execPath, [
+  '--require', '@backstage/cli/config/nodeTransform.cjs',
+  'src/index.ts', ...configArgs,
+], {
+  cwd: join(root, 'packages/backend'),
   env: { ...process.env, CERTIFICATES_DATA_DIR: dataDir, NODE_ENV: 'development', KUBECONFIG: join(dataDir, 'no-kubeconfig') },
   stdio: ['ignore', 'pipe', 'pipe'],
   detached: true,
@@ -112,5 +118,7 @@ try {
   }
   rmSync(dataDir, { recursive: true, force: true });
 }
+writeFileSync(join(root, 'e2e', 'screenshots', 'backend.log'), logs.join(''));
+if (results.failed > 0) console.log(`backend log (tail):\n${logs.join('').slice(-6000)}`);
 report();
 process.exit(results.failed === 0 ? 0 : 1);

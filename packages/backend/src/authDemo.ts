@@ -5,19 +5,12 @@ import {
   createProxyAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 
-/** Cookie the development sign-in page sets to pick an example user. */
-export const DEMO_USER_COOKIE = 'certificates-demo-user';
+/** Header the development sign-in page sends to pick an example user. */
+export const DEMO_USER_HEADER = 'x-certificates-demo-user';
 
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-
-function readCookie(header: string | undefined, name: string) {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
-}
 
 /**
  * Development-only sign-in as one of the example users, so that "requester is
@@ -41,10 +34,9 @@ export default createBackendModule({
               }),
               initialize: () => ({}),
               async authenticate({ req }) {
-                const userName =
-                  readCookie(req.headers.cookie, DEMO_USER_COOKIE) ?? '';
+                const userName = String(req.get(DEMO_USER_HEADER) ?? '');
                 if (!USER_NAME.test(userName)) {
-                  throw new Error('No example user chosen');
+                  throw new NotAllowedError('No example user chosen');
                 }
                 return { result: { userName } };
               },
