@@ -12,7 +12,10 @@ import { tests } from './tests.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = Object.fromEntries(
-  process.argv.slice(2).map(a => a.replace(/^--/, '').split('=')),
+  process.argv.slice(2).map(a => {
+    const [k, ...v] = a.replace(/^--/, '').split('=');
+    return [k, v.length ? v.join('=') : true];
+  }),
 );
 const port = 7107;
 const baseUrl = `http://localhost:${port}`;

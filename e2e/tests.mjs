@@ -33,6 +33,23 @@ function makeCsr(name) {
   }
 }
 
+/**
+ * Waits for a locator, reloading the page every few seconds: discovery and
+ * catalog ownership settle in the background after the backend starts.
+ */
+async function waitWithReload(page, locator, ms = 90_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await locator.waitFor({ timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await page.reload();
+    }
+  }
+}
+
 /** Opens the request dialog on an entity tab and fills a CSR request. */
 async function fillCsrRequest(page, { name, validityDays, justification }) {
   await page.getByRole('button', { name: 'Request certificate' }).click();
@@ -40,6 +57,7 @@ async function fillCsrRequest(page, { name, validityDays, justification }) {
   await form.waitFor();
   const dns = form.getByLabel('DNS names');
   await dns.fill(name);
+  await form.getByLabel('Common name').fill(name);
   await form.getByLabel('Validity (days)').fill(String(validityDays));
   await form.getByLabel('I provide a CSR and download the certificate').check();
   await form.getByLabel('Certificate signing request (PEM)').fill(makeCsr(name));
@@ -82,7 +100,9 @@ export const tests = [
     async run({ page, context, baseUrl, shots }) {
       await signInAs(context, 'guest');
       await page.goto(`${baseUrl}/catalog/default/component/payments-api/certificates`);
-      await page.getByText('partner.payments.shop.example.com').first().click();
+      const row = page.getByText('partner.payments.shop.example.com').first();
+      await waitWithReload(page, row);
+      await row.click();
       const drawer = page.getByRole('dialog').or(page.getByRole('presentation')).first();
       await drawer.getByText(/weak key|RSA.*1024/i).first().waitFor();
       const text = (await page.textContent('body')) ?? '';
@@ -140,7 +160,9 @@ export const tests = [
       expect((pem.match(/BEGIN CERTIFICATE/g) ?? []).length >= 2, 'chain should hold the leaf and the issuing CA');
       await page.keyboard.press('Escape');
       await page.goto(`${baseUrl}/catalog/default/component/payments-api/certificates?q=payments-api.shop`);
-      await page.getByText('payments-api.shop.example.com').first().waitFor({ timeout: 60_000 });
+      // The certificates table (not the requests list) must show the issued certificate.
+      const table = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: /expires/i }) });
+      await waitWithReload(page, table.getByText('payments-api.shop.example.com').first());
       await page.screenshot({ path: join(shots, '09-issued-on-tab.png') });
     },
   },
