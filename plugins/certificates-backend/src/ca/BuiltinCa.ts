@@ -185,7 +185,14 @@ export class BuiltinCa implements CertificateIssuer {
     return this.infoCache;
   }
 
-  async issue(request: IssueRequest): Promise<IssuedCertificate> {
+  /** Its record lives in the plugin database, so issuing can join the request's transaction. */
+  readonly joinsTransactions = true;
+
+  /**
+   * Signs and records the certificate. With `trx` the record commits (or
+   * rolls back) with the caller's transaction.
+   */
+  async issue(request: IssueRequest, trx?: Knex.Transaction): Promise<IssuedCertificate> {
     const spki = csrSubjectPublicKeyInfo(request.csrPem);
     const keyHash = createHash('sha256').update(spki).digest('hex');
     const now = this.now();
@@ -214,13 +221,17 @@ export class BuiltinCa implements CertificateIssuer {
       revocation_reason: null,
     };
     try {
-      await this.knex(ISSUED_TABLE).insert({
+      await (trx ?? this.knex)(ISSUED_TABLE).insert({
         ...row,
         ca_id: this.id,
         issued_at: now.toISOString(),
       });
       return toIssued(row);
     } catch (error) {
+      if (trx) {
+        // The caller's transaction is spoiled; it rolls back and retries step by step.
+        throw error;
+      }
       // Issued before for this request (a retry or a concurrent call): the
       // first certificate stands; the one just signed is never published.
       const earlier = await this.findByRequest(request.requestId);

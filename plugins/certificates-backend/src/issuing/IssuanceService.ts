@@ -4,7 +4,12 @@ import {
   AuditAction,
   CertificateRequest,
 } from '@internal/plugin-certificates-common';
-import { IssuedCertificate } from '@internal/plugin-certificates-node';
+import {
+  CertificateIssuer,
+  IssuedCertificate,
+  IssueRequest,
+} from '@internal/plugin-certificates-node';
+import { Knex } from 'knex';
 import type { AuditLog } from '../audit';
 import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';
 import type { RequestStore } from '../requests/RequestStore';
@@ -45,6 +50,20 @@ export interface IssuanceServiceOptions {
 }
 
 const ISSUER_ACTOR = 'plugin:certificates';
+
+/** A signer that keeps its record in the plugin database (the built-in CA). */
+interface TransactionalSigner extends CertificateIssuer {
+  readonly joinsTransactions: true;
+  issue(request: IssueRequest, trx?: Knex.Transaction): Promise<IssuedCertificate>;
+}
+
+function joinsTransactions(signer: CertificateIssuer | undefined): signer is TransactionalSigner {
+  return (signer as Partial<TransactionalSigner> | undefined)?.joinsTransactions === true;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
  * Issues approved requests exactly once: the request moves to issuing in the
@@ -147,6 +166,64 @@ export class IssuanceService {
     }
   }
 
+  /**
+   * Stores an auto-approved CSR request and issues it in one transaction when
+   * its signer keeps its record in the plugin database: the request (as
+   * issuing), its audit records, the CA's record and the issued state commit
+   * together or not at all, so no certificate exists without its request.
+   * `persist` writes the request in state issuing (and its audit records).
+   * Returns undefined when this does not apply or nothing was stored (the
+   * caller then persists and issues step by step); a CA refusal is recorded
+   * as a failed request, without asking the CA again.
+   */
+  async storeAndIssue(
+    issuerId: string,
+    persist: (trx?: Knex.Transaction) => Promise<CertificateRequest>,
+    csrPem: string,
+  ): Promise<CertificateRequest | undefined> {
+    const signer = this.o.issuers.getSigner(issuerId);
+    if (!joinsTransactions(signer)) {
+      return undefined;
+    }
+    let refusal: { error: unknown } | undefined;
+    let outcome: { done: CertificateRequest; issued: IssuedCertificate };
+    try {
+      outcome = await this.o.store.transaction(async trx => {
+        const request = await persist(trx);
+        if (request.state !== 'issuing' || request.delivery.kind !== 'csr') {
+          throw new Error(`Request ${request.id} is not a csr request being issued`);
+        }
+        let issued: IssuedCertificate;
+        try {
+          issued = await signer.issue(this.issueRequest(request, csrPem), trx);
+        } catch (error) {
+          refusal = { error };
+          throw error;
+        }
+        const done = await this.o.store.transition(request.id, ['issuing'], 'issued', {
+          chainPem: issued.chainPem,
+          serialNumber: issued.serialNumber,
+          notAfter: issued.notAfter,
+        }, trx);
+        if (!done) {
+          throw new Error(`Request ${request.id} changed while it was issued`);
+        }
+        await this.audit(done, 'issued', 'success', `serial ${issued.serialNumber}`, trx);
+        return { done, issued };
+      });
+    } catch (error) {
+      if (!refusal) {
+        this.o.logger.debug(`Issuing in one transaction did not complete, issuing step by step: ${error}`);
+        return undefined;
+      }
+      const request = await persist();
+      this.o.logger.warn(`Issuing request ${request.id} failed: ${messageOf(refusal.error)}`);
+      return this.fail(request, messageOf(refusal.error));
+    }
+    await this.issued(outcome.done, outcome.issued);
+    return outcome.done;
+  }
+
   /** Checks a cert-manager request's Certificate and settles it when cert-manager has. */
   async follow(request: CertificateRequest): Promise<CertificateRequest> {
     if (!this.o.kubernetes || request.state !== 'issuing') {
@@ -217,6 +294,12 @@ export class IssuanceService {
       return (await this.o.store.get(request.id))!;
     }
     await this.audit(done, 'issued', 'success', `serial ${issued.serialNumber}`);
+    await this.issued(done, issued);
+    return done;
+  }
+
+  /** After the issued state committed: inventory link and notification. */
+  private async issued(done: CertificateRequest, issued: IssuedCertificate): Promise<void> {
     if (this.o.onIssued) {
       await this.o
         .onIssued({
@@ -229,7 +312,6 @@ export class IssuanceService {
         .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
     }
     await this.notify(() => this.o.notifier?.requestIssued(done), done);
-    return done;
   }
 
   private async fail(request: CertificateRequest, reason: string): Promise<CertificateRequest> {
@@ -258,14 +340,18 @@ export class IssuanceService {
     action: AuditAction,
     outcome: 'success' | 'failure',
     detail?: string,
+    trx?: Knex.Transaction,
   ): Promise<void> {
-    await this.o.audit?.record({
-      actor: ISSUER_ACTOR,
-      action,
-      requestId: request.id,
-      entityRef: request.entityRef,
-      outcome,
-      detail,
-    });
+    await this.o.audit?.record(
+      {
+        actor: ISSUER_ACTOR,
+        action,
+        requestId: request.id,
+        entityRef: request.entityRef,
+        outcome,
+        detail,
+      },
+      trx,
+    );
   }
 }

@@ -209,6 +209,10 @@ export class DatabaseRequestStore implements RequestStore {
     return toRequest(row);
   }
 
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return this.knex.transaction(fn);
+  }
+
   async get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined> {
     const row = await (trx ?? this.knex)(TABLE)
       .where({ id })
@@ -304,13 +308,11 @@ export class DatabaseRequestStore implements RequestStore {
     if (patch.serialNumber !== undefined) update.serial_number = patch.serialNumber;
     if (patch.notAfter !== undefined) update.not_after = patch.notAfter;
     if (patch.chainPem !== undefined) update.chain_pem = patch.chainPem;
-    const changed = await db<RequestRow>(TABLE)
+    // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.
+    const [row] = (await db(TABLE)
       .where({ id })
       .whereIn('state', from)
-      .update(update);
-    if (!changed) {
-      return undefined;
-    }
-    return this.get(id, trx);
+      .update(update, COLUMNS)) as unknown as RequestRow[];
+    return row ? toRequest(row) : undefined;
   }
 }

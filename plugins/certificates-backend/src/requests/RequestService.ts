@@ -28,11 +28,12 @@ import {
   suggestDnsNames,
   ValidationResult,
 } from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
 import type { AuditLog } from '../audit';
 import type { IssuanceService } from '../issuing/IssuanceService';
 import { IssuerRegistry } from '../issuing/IssuerRegistry';
 import { checkCsr } from './csrChecks';
-import { RequestStore } from './RequestStore';
+import { NewRequest, RequestStore } from './RequestStore';
 
 export interface RequestValidatorOptions {
   issuers: IssuerRegistry;
@@ -238,7 +239,7 @@ export class RequestService {
     if (!result.ok || !entity || !policy) {
       return { result };
     }
-    const request = await this.o.store.create({
+    const newRequest: NewRequest = {
       entityRef: stringifyEntityRef(entity),
       requester: caller.userEntityRef,
       ownerRef: ownerRefOf(entity),
@@ -264,17 +265,44 @@ export class RequestService {
       csrPem: input.delivery.kind === 'csr' ? input.delivery.csr : undefined,
       state: result.autoApprove ? 'issuing' : 'pending',
       pendingReason: result.autoApprove ? undefined : result.pendingReason,
-    });
-    await this.o.audit?.record({
-      actor: caller.userEntityRef,
-      action: 'created',
-      requestId: request.id,
-      entityRef: request.entityRef,
-      outcome: 'success',
-      detail: result.autoApprove
-        ? `auto-approved by policy ${policy.name}`
-        : result.pendingReason,
-    });
+    };
+    // The request and its audit records; with `trx` they commit with it.
+    const persist = async (trx?: Knex.Transaction) => {
+      const created = await this.o.store.create(newRequest, trx);
+      await this.o.audit?.record(
+        {
+          actor: caller.userEntityRef,
+          action: 'created',
+          requestId: created.id,
+          entityRef: created.entityRef,
+          outcome: 'success',
+          detail: result.autoApprove
+            ? `auto-approved by policy ${policy.name}`
+            : result.pendingReason,
+        },
+        trx,
+      );
+      if (result.autoApprove) {
+        await this.o.audit?.record(
+          {
+            actor: 'plugin:certificates',
+            action: 'issuing',
+            requestId: created.id,
+            entityRef: created.entityRef,
+            outcome: 'success',
+          },
+          trx,
+        );
+      }
+      return created;
+    };
+    if (result.autoApprove && input.delivery.kind === 'csr' && input.delivery.csr) {
+      const issued = await this.o.issuance.storeAndIssue(input.issuer, persist, input.delivery.csr);
+      if (issued) {
+        return { request: issued, result };
+      }
+    }
+    const request = await persist();
     if (!result.autoApprove) {
       try {
         await this.o.notifier?.requestQueued(request);
@@ -284,13 +312,6 @@ export class RequestService {
       }
       return { request, result };
     }
-    await this.o.audit?.record({
-      actor: 'plugin:certificates',
-      action: 'issuing',
-      requestId: request.id,
-      entityRef: request.entityRef,
-      outcome: 'success',
-    });
     return {
       request: await this.o.issuance.issue(request, {
         policyJustChecked: true,

@@ -38,6 +38,8 @@ export interface RequestListFilter {
 
 export interface RequestStore {
   create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest>;
+  /** Runs `fn` in one database transaction: all of its writes commit or none. */
+  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined>;
   /** The issued chain (PEM), once issued. */
   getChainPem(id: string): Promise<string | undefined>;

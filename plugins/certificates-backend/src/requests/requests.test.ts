@@ -267,6 +267,39 @@ describe('requests API', () => {
     expect((await store.get(failing.body.id))?.state).toBe('failed');
   });
 
+  it.each(databases.eachSupportedId())(
+    'an auto-approved request, its audit and the CA record commit together; a rollback leaves nothing, %p',
+    async databaseId => {
+      const { app, knex, issueSpy, stored } = await setup(databaseId);
+      const issued = await request(app).post('/requests').send(body());
+      expect(issued.body.state).toBe('issued');
+      expect(await stored()).toEqual({ requests: 1, audit: 3 });
+      expect(await knex('certificates_ca_issued').where({ request_id: issued.body.id })).toHaveLength(1);
+
+      // The issued state cannot be written: the transaction rolls back (no
+      // request, no audit, no CA record) and the request is issued step by step.
+      const transition = jest
+        .spyOn(DatabaseRequestStore.prototype, 'transition')
+        .mockImplementationOnce(async () => {
+          throw new Error('disk full');
+        });
+      try {
+        const retried = await request(app).post('/requests').send(body());
+        expect(retried.body.state).toBe('issued');
+        expect(issueSpy).toHaveBeenCalledTimes(3);
+        expect(await stored()).toEqual({ requests: 2, audit: 6 });
+        const rows = await knex('certificates_ca_issued');
+        expect(rows).toHaveLength(2);
+        expect(rows.map(r => r.request_id).sort()).toEqual([issued.body.id, retried.body.id].sort());
+        expect(rows.find(r => r.request_id === retried.body.id).serial_number).toBe(
+          retried.body.serialNumber,
+        );
+      } finally {
+        transition.mockRestore();
+      }
+    },
+  );
+
   it('a notifier that throws changes no outcome', async () => {
     const { app, notifier } = await setup('SQLITE_3');
     notifier.requestIssued.mockRejectedValue(new Error('notifications down'));
