@@ -40,6 +40,9 @@ export interface ClusterDiscoveryOptions {
   onStatus?: (state: 'ok' | 'degraded' | 'syncing', reason?: string) => void;
 }
 
+/** Queued row writes after which listing waits for the database. */
+const BACKLOG = 1000;
+
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** Discovery of one cluster: relations first, then TLS Secrets, then watches. */
@@ -55,6 +58,8 @@ export class ClusterDiscovery {
   private live = new Map<string, string | undefined>();
   private seen = new Set<string>();
   private forceReparse = false;
+  /** When the current Secret list started (rows written since are fresh). */
+  private listStartedAt: string | undefined;
   private readonly errors = new Map<string, string>();
   private lastState: 'ok' | 'degraded' | 'syncing' | undefined;
 
@@ -287,11 +292,14 @@ export class ClusterDiscovery {
     return {
       onListStart: async () => {
         await writer.flush();
+        this.listStartedAt = this.options.context().now().toISOString();
         const versions = await this.options.store.listLiveVersions(this.name);
         this.live = new Map(versions.map(v => [v.id, v.resourceVersion]));
         this.seen = new Set();
       },
-      onListPage: (items: RawObject[]) => {
+      onListPage: async (items: RawObject[]) => {
+        // Bounded memory: a page waits while earlier pages are still queued.
+        if (writer.pending >= BACKLOG) await writer.flush();
         const ctx = this.options.context();
         for (const item of items) {
           const ns = item.metadata?.namespace ?? '';
@@ -319,7 +327,11 @@ export class ClusterDiscovery {
         this.forceReparse = false;
         await writer.flush();
         const now = this.options.context().now().toISOString();
-        await this.options.store.touchCluster(this.name, now);
+        await this.options.store.touchCluster(
+          this.name,
+          now,
+          this.listStartedAt,
+        );
         this.clearError('Secret');
         this.clearError('discovery');
         this.setStatus('ok');

@@ -1,5 +1,6 @@
+import http from 'http';
+import https from 'https';
 import {
-  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   NetworkingV1Api,
@@ -88,20 +89,60 @@ export interface ListPage {
   continueToken?: string;
 }
 
-/** Lists one page through the typed clients of @kubernetes/client-node. */
+/**
+ * GET of one list page as plain JSON through the KubeConfig's credentials.
+ * The typed clients deserialise every Secret into model classes, which costs
+ * more than the scan itself at 100k Secrets; discovery only needs raw objects.
+ * Failures carry `code` and `body` like the typed clients' ApiException.
+ */
+async function getJson(kc: KubeConfig, path: string): Promise<any> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('The kubeconfig names no current cluster');
+  const url = new URL(`${server.replace(/\/$/, '')}${path}`);
+  const options: https.RequestOptions = {
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+  };
+  await kc.applyToHTTPSOptions(options);
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, options, res => {
+      const parts: Buffer[] = [];
+      res.on('data', (b: Buffer) => parts.push(b));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(parts).toString('utf8');
+        const code = res.statusCode ?? 0;
+        if (code < 200 || code > 299) {
+          reject(
+            Object.assign(new Error(`HTTP-Code: ${code}`), { code, body }),
+          );
+          return;
+        }
+        try {
+          resolve(JSON.parse(body));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Lists one page of a kind: Secrets as raw JSON, the rest through the typed clients. */
 export function createPageLister(kc: KubeConfig, kind: WatchedKind) {
   if (kind.kind === 'Secret') {
-    const api = kc.makeApiClient(CoreV1Api);
     return async (limit: number, cont?: string): Promise<ListPage> => {
-      const list = await api.listSecretForAllNamespaces({
-        fieldSelector: kind.fieldSelector,
-        limit,
-        _continue: cont,
-      });
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (kind.fieldSelector) query.set('fieldSelector', kind.fieldSelector);
+      if (cont) query.set('continue', cont);
+      const list = await getJson(kc, `${kind.path}?${query}`);
       return {
-        items: list.items as RawObject[],
+        items: (list.items ?? []) as RawObject[],
         resourceVersion: list.metadata?.resourceVersion ?? '',
-        continueToken: list.metadata?._continue || undefined,
+        continueToken: list.metadata?.continue || undefined,
       };
     };
   }

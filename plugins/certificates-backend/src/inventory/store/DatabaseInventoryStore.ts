@@ -71,6 +71,49 @@ const SUMMARY_COLUMNS = [
 
 type DbRow = Record<string, any>;
 
+/** Columns written by an upsert, in the order of toDb. */
+const UPSERT_COLUMNS = Object.keys(
+  // eslint-disable-next-line @typescript-eslint/no-use-before-define
+  toDb(
+    {
+      id: '',
+      cluster: '',
+      namespace: '',
+      secretName: '',
+      status: 'valid',
+      findings: [],
+      details: { chain: [], findingDetails: [] },
+    },
+    '',
+  ),
+);
+
+const upsertStatements = new Map<number, string>();
+
+/**
+ * The multi-row upsert as plain SQL (valid on SQLite and PostgreSQL), built
+ * once per row count: the query builder spent more time compiling wide
+ * multi-row inserts than the database spent running them.
+ */
+function upsertSql(rowCount: number): string {
+  let sql = upsertStatements.get(rowCount);
+  if (!sql) {
+    const tuple = `(${UPSERT_COLUMNS.map(() => '?').join(',')})`;
+    const updates = UPSERT_COLUMNS.filter(
+      c => c !== 'id' && c !== 'first_seen_at',
+    )
+      .map(c => `"${c}" = excluded."${c}"`)
+      .join(', ');
+    sql =
+      `insert into "${TABLE}" (${UPSERT_COLUMNS.map(c => `"${c}"`).join(
+        ',',
+      )}) values ${Array.from({ length: rowCount }, () => tuple).join(',')}` +
+      ` on conflict ("id") do update set ${updates}`;
+    upsertStatements.set(rowCount, sql);
+  }
+  return sql;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size)
@@ -270,14 +313,10 @@ export class DatabaseInventoryStore implements InventoryStore {
         const history = batch.flatMap(r =>
           historyFor(r, existing.get(r.id), now),
         );
-        await tx(TABLE)
-          .insert(records)
-          .onConflict('id')
-          .merge(
-            Object.keys(records[0]).filter(
-              k => k !== 'id' && k !== 'first_seen_at',
-            ),
-          );
+        await tx.raw(
+          upsertSql(records.length),
+          records.flatMap(r => UPSERT_COLUMNS.map(c => (r as DbRow)[c])),
+        );
         for (const h of chunks(history, BATCH)) {
           await tx(HISTORY).insert(h);
         }
@@ -319,11 +358,14 @@ export class DatabaseInventoryStore implements InventoryStore {
     }));
   }
 
-  async touchCluster(cluster: string, now: string): Promise<void> {
-    await this.db(TABLE)
-      .where({ cluster })
-      .whereNull('gone_at')
-      .update({ last_seen_at: now });
+  async touchCluster(
+    cluster: string,
+    now: string,
+    seenBefore?: string,
+  ): Promise<void> {
+    const q = this.db(TABLE).where({ cluster }).whereNull('gone_at');
+    if (seenBefore) q.where('last_seen_at', '<', seenBefore);
+    await q.update({ last_seen_at: now });
   }
 
   async forEachRow(

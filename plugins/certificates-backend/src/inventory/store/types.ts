@@ -99,8 +99,16 @@ export interface InventoryStore {
   markGone(ids: string[], now: string): Promise<void>;
   /** Live (not gone) rows of a cluster with their resourceVersion. */
   listLiveVersions(cluster: string): Promise<RowVersion[]>;
-  /** Sets last_seen_at of every live row of a cluster (after a full list). */
-  touchCluster(cluster: string, now: string): Promise<void>;
+  /**
+   * Sets last_seen_at of every live row of a cluster (after a full list);
+   * with `seenBefore`, only rows last seen before it (rows the list wrote
+   * already carry a fresh time).
+   */
+  touchCluster(
+    cluster: string,
+    now: string,
+    seenBefore?: string,
+  ): Promise<void>;
   /** Pages through live rows of a cluster, for re-evaluation. */
   forEachRow(
     cluster: string,
