@@ -48,8 +48,10 @@ if (want('jest')) {
   const jsonFile = join(out, 'jest.json');
   const ok = run('jest', 'yarn', [
     'backstage-cli', 'repo', 'test', '--watchAll=false', '--ci',
+    // jsdom + MUI suites pile up memory in a long-lived worker: recycle it.
+    '--workerIdleMemoryLimit=1200MB',
     '--json', `--outputFile=${jsonFile}`,
-  ], { CI: 'true' });
+  ], { CI: 'true', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim() });
   if (existsSync(jsonFile)) {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
     totals.passed += report.numPassedTests;
