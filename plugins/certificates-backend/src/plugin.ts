@@ -28,6 +28,7 @@ import {
   DatabaseInventoryStore,
   registerCertificateResource,
 } from './inventory';
+import { setupIssuedCertificates } from './inventory/setupIssuedCertificates';
 
 /**
  * The certificates backend plugin. This file only wires services together;
@@ -112,6 +113,15 @@ export const certificatesPlugin = createBackendPlugin({
           policies: readPolicies(deps.config),
           clusterNames: () => clusters.list().map(c => c.name),
         });
+        const issuedCertificates = await setupIssuedCertificates({
+          config: deps.config,
+          logger: deps.logger,
+          scheduler: deps.scheduler,
+          store: inventoryStore,
+          getApprovedRoots: () => trustBundle.getApprovedRoots(),
+          requests: requestStore,
+          clusterNames: clusters.list().map(c => c.name),
+        });
         const issuance = IssuanceService.create({
           store: requestStore,
           issuers,
@@ -119,6 +129,7 @@ export const certificatesPlugin = createBackendPlugin({
           audit,
           kubernetes: KubernetesDelivery.create({ clusters }),
           recheck: validator.recheck,
+          onIssued: issuedCertificates.record,
           notifier,
         });
         const requestService = RequestService.create({
