@@ -48,10 +48,12 @@ if (want('jest')) {
   const jsonFile = join(out, 'jest.json');
   const ok = run('jest', 'yarn', [
     'backstage-cli', 'repo', 'test', '--watchAll=false', '--ci',
-    // jsdom + MUI suites pile up memory in a long-lived worker: recycle it.
-    '--workerIdleMemoryLimit=1200MB',
+    // jsdom + MUI suites pile up memory in a long-lived worker: two workers,
+    // each recycled as soon as it holds more than 800 MB after a test file.
+    '--maxWorkers=2',
+    '--workerIdleMemoryLimit=800MB',
     '--json', `--outputFile=${jsonFile}`,
-  ], { CI: 'true', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=4096`.trim() });
+  ], { CI: 'true', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=6144`.trim() });
   if (existsSync(jsonFile)) {
     const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
     totals.passed += report.numPassedTests;
