@@ -1,0 +1,248 @@
+import { ConfigReader } from '@backstage/config';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { BuiltinCa } from '../ca';
+import { ConfigClusterRegistry } from '../clusters';
+import { applyDatabaseMigrations } from '../database';
+import { generateKeyAndCsr } from '../delivery/keyAndCsr';
+import { DiscoveryService } from '../discovery/DiscoveryService';
+import { IssuanceService, IssuerRegistry } from '../issuing';
+import { KubernetesApiSimulator } from '../kubernetes/simulator/KubernetesApiSimulator';
+import { DatabaseRequestStore } from '../requests';
+import {
+  IssuedCertificateRecorder,
+  PORTAL_LOCATION,
+} from './IssuedCertificateRecorder';
+import { TrustStore } from './parsing';
+import { createInventoryRouter } from './router';
+import { DatabaseInventoryStore } from './store';
+
+jest.setTimeout(60_000);
+
+const config = new ConfigReader({
+  backend: { baseUrl: 'http://localhost:7007' },
+  certificates: {
+    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
+  },
+});
+const ENTITY = 'component:team-pay/payments';
+const OWNER = 'group:team-pay/payments-team';
+
+describe('IssuedCertificateRecorder', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  let csrPem: string;
+
+  beforeAll(async () => {
+    ({ csrPem } = await generateKeyAndCsr({
+      keyAlgorithm: 'ECDSA-P256',
+      commonName: 'payments.example.com',
+      dnsNames: ['payments.example.com'],
+    }));
+  });
+
+  async function setup(
+    databaseId: Parameters<typeof databases.init>[0],
+    now: () => Date = () => new Date(),
+  ) {
+    const knex: Knex = await databases.init(databaseId);
+    await applyDatabaseMigrations({ knex });
+    const logger = mockServices.logger.mock();
+    const ca = await BuiltinCa.create({ knex, config, logger });
+    const requests = DatabaseRequestStore.create({ knex });
+    const inventory = DatabaseInventoryStore.create({ knex });
+    const recorder = IssuedCertificateRecorder.create({
+      store: inventory,
+      getApprovedRoots: async () => [ca.rootCertificatePem],
+      requests,
+      now,
+    });
+    const issuance = IssuanceService.create({
+      store: requests,
+      issuers: IssuerRegistry.create({ issuers: [ca] }),
+      logger,
+      onIssued: recorder.record,
+    });
+    const issue = async (validityDays = 90) => {
+      const created = await requests.create({
+        entityRef: ENTITY,
+        requester: 'user:default/dev',
+        ownerRef: OWNER,
+        policyName: 'internal',
+        approvalsRequired: 0,
+        approvers: [],
+        commonName: 'payments.example.com',
+        dnsNames: ['payments.example.com'],
+        ipAddresses: [],
+        uris: [],
+        keyAlgorithm: 'ECDSA-P256',
+        validityDays,
+        issuer: 'builtin',
+        clientAuth: false,
+        delivery: { kind: 'csr' },
+        csrPem,
+        state: 'approved',
+      });
+      return issuance.issueApproved(created.id);
+    };
+    const permissions = mockServices.permissions.mock();
+    permissions.authorizeConditional.mockImplementation(async reqs =>
+      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+    );
+    const app = express();
+    app.use(
+      createInventoryRouter({
+        store: inventory,
+        httpAuth: mockServices.httpAuth({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        userInfo: mockServices.userInfo(),
+        permissions,
+        now,
+      }),
+    );
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger: mockServices.rootLogger(),
+      }).error(),
+    );
+    return { ca, requests, inventory, recorder, issue, app };
+  }
+
+  const asDev = mockCredentials.user.header('user:default/dev');
+
+  it.each(databases.eachSupportedId())(
+    'a CSR issued through the built-in CA is listed for its entity, linked to its request, %p',
+    async databaseId => {
+      const { app, issue, requests } = await setup(databaseId);
+      const issued = await issue();
+      expect(issued.state).toBe('issued');
+
+      const list = await request(app)
+        .get(`/certificates?entityRef=${encodeURIComponent(ENTITY)}`)
+        .set('Authorization', asDev);
+      expect(list.status).toBe(200);
+      expect(list.body.totalCount).toBe(1);
+      const [item] = list.body.items;
+      expect(item).toMatchObject({
+        cluster: PORTAL_LOCATION,
+        namespace: 'team-pay',
+        secretName: `request-${issued.id}`,
+        requestId: issued.id,
+        entityRef: ENTITY,
+        ownerRef: OWNER,
+        status: 'valid',
+        findings: [],
+        commonName: 'payments.example.com',
+      });
+
+      const details = await request(app)
+        .get(`/certificates/${item.id}`)
+        .set('Authorization', asDev);
+      expect(details.status).toBe(200);
+      expect(details.body.ownershipRule ?? details.body.ownership?.rule).toBe(
+        'request',
+      );
+      expect(JSON.stringify(details.body)).toContain(
+        `"serialNumber":"${issued.serialNumber?.toLowerCase()}"`,
+      );
+      expect(JSON.stringify(details.body)).not.toMatch(/PRIVATE KEY/);
+
+      // The request points at its inventory row.
+      expect((await requests.get(issued.id))?.certificateId).toBe(item.id);
+
+      // No cluster is invented for the portal's rows.
+      const clusters = await request(app)
+        .get('/clusters')
+        .set('Authorization', asDev);
+      expect(clusters.status).toBe(200);
+      expect(JSON.stringify(clusters.body)).not.toContain(PORTAL_LOCATION);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    're-judges portal rows as time passes, %p',
+    async databaseId => {
+      let now = new Date();
+      const { issue, inventory, recorder } = await setup(databaseId, () => now);
+      const issued = await issue(90);
+      expect(await recorder.reevaluate()).toBe(0);
+      now = new Date(now.getTime() + 85 * 86_400_000);
+      expect(await recorder.reevaluate()).toBe(1);
+      const [row] = await inventory.getRows([
+        IssuedCertificateRecorder.rowId(issued),
+      ]);
+      expect(row.status).toBe('critical');
+      expect(row.requestId).toBe(issued.id);
+    },
+  );
+
+  it('ignores secret deliveries (discovery links those)', async () => {
+    const { recorder, inventory, issue } = await setup('SQLITE_3');
+    const issued = await issue();
+    await recorder.record({
+      request: {
+        ...issued,
+        id: 'other',
+        delivery: { kind: 'secret', cluster: 'c1', namespace: 'ns' },
+      },
+      chainPem: '',
+      serialNumber: '01',
+    });
+    const list = await inventory.listCertificates({ filter: {}, limit: 10 });
+    expect(list.items.map(i => i.requestId)).toEqual([issued.id]);
+  });
+
+  it('a relist of a real cluster leaves portal rows alone', async () => {
+    const { inventory, issue, ca } = await setup('SQLITE_3');
+    const issued = await issue();
+    const sim = await KubernetesApiSimulator.start({ historyTtlMs: 60_000 });
+    const discovery = DiscoveryService.create({
+      clusters: ConfigClusterRegistry.fromClusters([
+        { name: 'c1', simulated: true, kubeConfig: sim.kubeConfig() },
+      ]),
+      store: inventory,
+      logger: mockServices.logger.mock(),
+      trust: TrustStore.fromPems([ca.rootCertificatePem]),
+      sync: {
+        backoff: { initialMs: 50, maxMs: 200 },
+        requestTimeoutMs: 2_000,
+        watchTimeoutSeconds: 30,
+        pageSize: 3,
+      },
+    });
+    try {
+      await discovery.start();
+      for (let i = 0; i < 200 && discovery.states()[0].state !== 'ok'; i++) {
+        await new Promise(r => setTimeout(r, 25));
+      }
+      expect(discovery.states()[0].state).toBe('ok');
+      await discovery.resync();
+      await discovery.idle();
+      const [row] = await inventory.getRows([
+        IssuedCertificateRecorder.rowId(issued),
+      ]);
+      expect(row.goneAt).toBeUndefined();
+    } finally {
+      await discovery.stop();
+      await sim.stop();
+    }
+  });
+
+  it('refuses a configured cluster named like the portal location', () => {
+    expect(() =>
+      IssuedCertificateRecorder.assertLocationFree(['prod', PORTAL_LOCATION]),
+    ).toThrow(/reserved/);
+    expect(() =>
+      IssuedCertificateRecorder.assertLocationFree(['prod']),
+    ).not.toThrow();
+  });
+});
