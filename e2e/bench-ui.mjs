@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// UI benchmark in headless Chromium (playwright-core, Debian's /usr/bin/chromium)
+// against the built app served by a started backend whose only cluster is a
+// simulated one holding N TLS Secrets (1,000 owned by payments-api).
+//
+//   yarn bench:ui [--n 100000] [--runs 5] [--skip-build]
+//
+// Times, after one warm-up each: a trivial page (the catalog index) as the baseline,
+// the entity Certificates tab (1,000 certificates) and the inventory's first
+// page (all N certificates, paged by the server), each until the first row is
+// visible. The last line printed is one JSON object with the medians.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function arg(name, fallback) {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) {
+      const next = argv[i + 1];
+      return next === undefined || next.startsWith('--') ? true : next;
+    }
+    if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
+  }
+  return fallback;
+}
+
+const N = Number(arg('n', 100_000));
+const RUNS = Number(arg('runs', 5));
+// The app is built with e2e/app-config.e2e.yaml, whose base URL (port 7107)
+// is baked into the bundle: the backend must answer there.
+const PORT = 7107;
+const SKIP_BUILD = Boolean(arg('skip-build', false));
+const baseUrl = `http://localhost:${PORT}`;
+const ENTITY_REF = 'component:default/payments-api';
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+const log = msg => console.log(`bench:ui [${elapsed()}] ${msg}`);
+
+const children = [];
+function cleanup() {
+  for (const c of children) {
+    try {
+      if (c.detached) process.kill(-c.proc.pid, 'SIGTERM');
+      else c.proc.kill('SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+const configArgs = [
+  '--config', join(root, 'app-config.yaml'),
+  '--config', join(root, 'e2e/app-config.e2e.yaml'),
+];
+
+const inUse = await fetch(baseUrl).then(() => true, () => false);
+if (inUse) {
+  console.error(`bench:ui: ${baseUrl} is already in use (an e2e run?)`);
+  process.exit(1);
+}
+
+if (!SKIP_BUILD) {
+  log('building the app');
+  const build = spawnSync('yarn', ['workspace', 'app', 'build', ...configArgs], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(1);
+}
+
+// 1. The simulated cluster, in its own process.
+log(`loading ${N} TLS Secrets into the simulated cluster`);
+const cluster = fork(join(root, 'e2e/bench-ui-cluster.ts'), ['--n', String(N)], {
+  execArgv: ['-r', 'sucrase/register', '--max-old-space-size=8192'],
+  cwd: root,
+});
+children.push({ proc: cluster, detached: false });
+const sim = await new Promise((resolve, reject) => {
+  cluster.on('message', m => {
+    if (m.loaded) log(`  ${m.loaded} Secrets loaded`);
+    if (m.ready) resolve(m);
+  });
+  cluster.once('exit', code => reject(new Error(`simulated cluster exited with ${code}`)));
+});
+log(`simulated cluster at ${sim.url}: ${sim.n} Secrets, ${sim.owned} owned by payments-api`);
+
+// 2. The backend, pointed at that cluster only.
+const dataDir = mkdtempSync(join(tmpdir(), 'certificates-bench-ui-'));
+const overlay = join(dataDir, 'bench.yaml');
+writeFileSync(
+  overlay,
+  JSON.stringify({
+    certificates: {
+      clusters: [
+        { name: 'bench', url: sim.url, skipTLSVerify: true, serviceAccountToken: sim.token },
+      ],
+      demoCluster: { enabled: false },
+      // e2e re-reads owners every 5 s (each time re-judging every row); here
+      // the first refresh (30 s after start) settles ownership and the
+      // timings are not taken under that background load.
+      discovery: { catalogRefreshInterval: { minutes: 30 } },
+    },
+  }),
+);
+log(`starting the backend on ${baseUrl} (data in ${dataDir})`);
+const backend = spawn(
+  process.execPath,
+  [
+    '--require', '@backstage/cli/config/nodeTransform.cjs',
+    '--max-old-space-size=8192',
+    'src/index.ts', ...configArgs, '--config', overlay,
+  ],
+  {
+    cwd: join(root, 'packages/backend'),
+    env: {
+      ...process.env,
+      CERTIFICATES_DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      KUBECONFIG: join(dataDir, 'no-kubeconfig'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  },
+);
+children.push({ proc: backend, detached: true });
+const logs = [];
+backend.stdout.on('data', d => logs.push(d.toString()));
+backend.stderr.on('data', d => logs.push(d.toString()));
+
+async function waitFor(url, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer within ${ms / 1000} s`);
+}
+
+async function guestToken() {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+async function getJson(path, token) {
+  const res = await fetch(`${baseUrl}/api/certificates${path}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return res.json();
+}
+
+/** Waits until the scan has synced all N rows and ownership has settled. */
+async function waitForInventory(token) {
+  let last = '';
+  for (;;) {
+    const { items } = await getJson('/clusters', token);
+    const bench = items.find(c => c.name === 'bench');
+    const owned = await getJson(
+      `/certificates?entityRef=${encodeURIComponent(ENTITY_REF)}&limit=1`,
+      token,
+    );
+    const line = `cluster bench: ${bench?.state ?? 'not listed'}, ${bench?.certificateCount ?? 0}/${N} rows, ${owned.totalCount}/${sim.owned} owned by payments-api`;
+    if (line !== last) log(`  ${line}`);
+    last = line;
+    if (bench?.state === 'ok' && bench.certificateCount === N && owned.totalCount === sim.owned) {
+      return;
+    }
+    if (backend.exitCode !== null) throw new Error('the backend exited');
+    await new Promise(r => setTimeout(r, 2_000));
+  }
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = p => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { runs: sorted, median: at(50), p95: at(95) };
+}
+
+let browser;
+let exitCode = 0;
+try {
+  await waitFor(`${baseUrl}/api/certificates/health`, 180_000);
+  await waitFor(`${baseUrl}/`, 30_000);
+  const syncStart = Date.now();
+  await waitForInventory(await guestToken());
+  const syncSeconds = (Date.now() - syncStart) / 1000;
+  log(`inventory ready: ${N} rows in ${syncSeconds.toFixed(1)} s after the backend answered`);
+
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(
+    ([key, value]) => window.localStorage.setItem(key, value),
+    ['certificates.signInAs', 'guest'],
+  );
+
+  const scenarios = [
+    {
+      key: 'baselineCatalogMs',
+      // app-config.yaml mounts the catalog index at /.
+      name: 'catalog index (baseline)',
+      path: '/',
+      firstRow: page => page.locator('tbody tr', { hasText: 'payments-api' }).first(),
+    },
+    {
+      key: 'entityTab1000Ms',
+      name: `entity Certificates tab (${sim.owned} certificates)`,
+      path: '/catalog/default/component/payments-api/certificates',
+      firstRow: page => page.locator('tbody tr', { hasText: '.example.com' }).first(),
+    },
+    {
+      key: 'inventoryFirstPageMs',
+      name: `inventory first page (${N} certificates)`,
+      path: '/certificates?view=all',
+      firstRow: page => page.locator('tbody tr', { hasText: '.example.com' }).first(),
+    },
+  ];
+
+  const figures = {};
+  for (const s of scenarios) {
+    const times = [];
+    const bytes = [];
+    for (let run = 0; run <= RUNS; run++) {
+      const page = await context.newPage();
+      page.setDefaultTimeout(60_000);
+      let apiBytes = 0;
+      page.on('response', async res => {
+        if (!res.url().includes('/api/certificates/')) return;
+        const len = Number((await res.allHeaders())['content-length'] ?? NaN);
+        if (Number.isFinite(len)) apiBytes += len;
+        else apiBytes += (await res.body().catch(() => Buffer.alloc(0))).length;
+      });
+      const t0 = performance.now();
+      await page.goto(`${baseUrl}${s.path}`, { waitUntil: 'commit' });
+      try {
+        await s.firstRow(page).waitFor({ state: 'visible' });
+      } catch (e) {
+        await page.screenshot({ path: join(root, 'e2e/screenshots/bench-ui-FAILED.png') });
+        throw e;
+      }
+      const ms = performance.now() - t0;
+      await page.waitForLoadState('networkidle').catch(() => {});
+      if (run > 0) {
+        times.push(Math.round(ms));
+        bytes.push(apiBytes);
+      }
+      await page.close();
+    }
+    const st = stats(times);
+    figures[s.key] = st.median;
+    log(
+      `${s.name}: median ${st.median} ms, p95 ${st.p95} ms (runs ${st.runs.join(', ')} ms; ` +
+        `certificates API ${(Math.max(...bytes) / 1024).toFixed(0)} KiB per load)`,
+    );
+    figures[`${s.key.replace(/Ms$/, '')}P95Ms`] = st.p95;
+  }
+  const ratio = key => Math.round((figures[key] / figures.baselineCatalogMs) * 100) / 100;
+  log(
+    `ratios to the baseline: entity tab ${ratio('entityTab1000Ms')}×, inventory ${ratio('inventoryFirstPageMs')}×`,
+  );
+  const budgetOk = figures.entityTab1000Ms <= 1000;
+  log(`entity tab with ${sim.owned} certificates ${budgetOk ? 'within' : 'OVER'} the 1 s budget`);
+  console.log(
+    JSON.stringify({
+      n: N,
+      owned: sim.owned,
+      runs: RUNS,
+      syncSeconds: Math.round(syncSeconds * 10) / 10,
+      ...figures,
+    }),
+  );
+} catch (e) {
+  exitCode = 1;
+  console.error(`bench:ui failed: ${e?.stack ?? e}`);
+  console.error(logs.join('').slice(-6000));
+} finally {
+  await browser?.close().catch(() => {});
+  cluster.send({ cmd: 'stop' });
+  cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
