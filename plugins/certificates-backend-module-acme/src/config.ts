@@ -1,20 +1,13 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { AcmeChallengeType } from './challenges';
-import { assertPrivateKeyPem } from './issuer';
+import { AcmeIssuerOptions, assertPrivateKeyPem } from './issuer';
 
 /** One `certificates.acme.issuers[]` entry, read and checked. */
-export interface AcmeIssuerSettings {
-  id: string;
-  displayName: string;
-  directoryUrl: string;
-  email?: string;
-  termsOfServiceAgreed: boolean;
-  accountKeyPem?: string;
-  externalAccountBinding?: { kid: string; hmacKey: string };
-  caBundle?: string;
-  caCertificatePem?: string;
-  caCertificateUrl?: string;
-  preferredChain?: string;
+export interface AcmeIssuerSettings
+  extends Omit<
+    AcmeIssuerOptions,
+    'solver' | 'state' | 'logger' | 'polling' | 'reachabilityTimeoutMs'
+  > {
   challenge:
     | { type: AcmeChallengeType; solver: 'backend' }
     | {
