@@ -202,7 +202,12 @@ describe('KubernetesApiSimulator watch', () => {
 
     // While the informer is cut off, history is compacted; when it comes
     // back it resumes from a too-old resourceVersion and must relist.
-    informer.on('error', () => void informer.start());
+    // Restart only while the test runs: an informer restarted after the test
+    // would keep retrying against a stopped server for the life of the worker.
+    let restartOnError = true;
+    informer.on('error', () => {
+      if (restartOnError) void informer.start();
+    });
     await sim.setDown('hang');
     sim.compact();
     sim.apply(secret('payments', 'c'));
@@ -219,6 +224,7 @@ describe('KubernetesApiSimulator watch', () => {
       );
     expect(calls[0]).toMatch(/^watch \d+$/);
     expect(calls[1]).toBe('list ');
+    restartOnError = false;
     await informer.stop();
   });
 });

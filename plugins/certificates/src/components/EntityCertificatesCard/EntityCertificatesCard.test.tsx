@@ -117,16 +117,22 @@ describe('EntityCertificatesCard', () => {
 
   it('shows progress while loading', async () => {
     let release = () => {};
+    let entered = () => {};
+    const asked = new Promise<void>(resolve => {
+      entered = resolve;
+    });
     backend.server.use(
       http.get(`${base}/counts`, async () => {
         await new Promise<void>(resolve => {
           release = resolve;
+          entered();
         });
         return HttpResponse.json(backend.counts(new URLSearchParams()));
       }),
     );
     await renderCard();
     expect(screen.getByTestId('progress')).toBeInTheDocument();
+    await asked;
     release();
     await waitFor(() =>
       expect(screen.queryByTestId('progress')).not.toBeInTheDocument(),
