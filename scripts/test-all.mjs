@@ -47,7 +47,7 @@ if (want('lint')) check('lint', run('lint', 'yarn', ['backstage-cli', 'repo', 'l
 if (want('jest')) {
   const jsonFile = join(out, 'jest.json');
   const ok = run('jest', 'yarn', [
-    'backstage-cli', 'repo', 'test', '--watchAll=false', '--ci',
+    'backstage-cli', 'repo', 'test', '--watchAll=false', '--ci', '--logHeapUsage',
     // jsdom + MUI suites pile up memory in a long-lived worker: two workers,
     // each recycled as soon as it holds more than 800 MB after a test file.
     '--maxWorkers=2',
