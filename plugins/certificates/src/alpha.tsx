@@ -12,6 +12,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { Entity } from '@backstage/catalog-model';
+import { Content } from '@backstage/core-components';
 import SecurityIcon from '@material-ui/icons/Security';
 import { CertificatesClient, certificatesApiRef } from './api';
 import { approvalsRouteRef, rootRouteRef } from './routes';
@@ -42,7 +43,11 @@ export const certificatesPage = PageBlueprint.make({
     icon: <SecurityIcon />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
     loader: () =>
-      import('./components/Inventory').then(m => <m.InventoryPage />),
+      import('./components/Inventory').then(m => (
+        <Content>
+          <m.InventoryPage />
+        </Content>
+      )),
   },
 });
 
@@ -68,7 +73,11 @@ export const approvalsQueueSubPage = SubPageBlueprint.make({
     path: 'queue',
     title: 'Queue',
     loader: () =>
-      import('./components/Approvals').then(m => <m.ApprovalsQueue />),
+      import('./components/Approvals').then(m => (
+        <Content>
+          <m.ApprovalsQueue />
+        </Content>
+      )),
   },
 });
 
@@ -78,7 +87,12 @@ export const approvalsHistorySubPage = SubPageBlueprint.make({
   params: {
     path: 'history',
     title: 'Decided by me',
-    loader: () => import('./components/Approvals').then(m => <m.DecidedByMe />),
+    loader: () =>
+      import('./components/Approvals').then(m => (
+        <Content>
+          <m.DecidedByMe />
+        </Content>
+      )),
   },
 });
 
@@ -88,7 +102,12 @@ export const auditSubPage = SubPageBlueprint.make({
   params: {
     path: 'audit',
     title: 'Audit',
-    loader: () => import('./components/Audit').then(m => <m.AuditView />),
+    loader: () =>
+      import('./components/Audit').then(m => (
+        <Content>
+          <m.AuditView />
+        </Content>
+      )),
   },
 });
 

@@ -48,3 +48,35 @@ describe('EntityRequestsList', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('EntityRequestsList without requests', () => {
+  it('says so in one line, without an empty table', async () => {
+    server.use(
+      http.get(`${base}/requests`, () => HttpResponse.json({ items: [] })),
+    );
+    await renderWithClient(
+      <EntityRequestsList entityRef="component:default/shop" />,
+    );
+    expect(
+      await screen.findByText('No certificate requests for this entity yet.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Certificate requests')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Only my requests')).not.toBeInTheDocument();
+  });
+
+  it('shows the error when the requests cannot be read', async () => {
+    server.use(
+      http.get(`${base}/requests`, () =>
+        HttpResponse.json(
+          { error: { name: 'NotAllowedError', message: 'not yours' } },
+          { status: 403 },
+        ),
+      ),
+    );
+    await renderWithClient(
+      <EntityRequestsList entityRef="component:default/shop" />,
+    );
+    expect((await screen.findAllByText(/not yours/)).length).toBeGreaterThan(0);
+    expect(screen.queryByText('Certificate requests')).not.toBeInTheDocument();
+  });
+});

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
+import Typography from '@material-ui/core/Typography';
 import {
   ResponseErrorPanel,
   Table,
@@ -83,6 +84,10 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
     return () => clearInterval(timer);
   }, [active, load, pollIntervalMs]);
 
+  // An entity nobody requested a certificate for yet gets one line, not an
+  // empty table above its certificates.
+  const none = !mine && !error && items?.length === 0;
+
   return (
     <Box>
       <Box
@@ -91,12 +96,23 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
         justifyContent="space-between"
         mb={1}
       >
-        <FormControlLabel
-          control={
-            <Switch checked={mine} onChange={e => setMine(e.target.checked)} />
-          }
-          label="Only my requests"
-        />
+        {!items && !error && <span />}
+        {none && (
+          <Typography variant="body2" color="textSecondary">
+            No certificate requests for this entity yet.
+          </Typography>
+        )}
+        {(items || error) && !none && (
+          <FormControlLabel
+            control={
+              <Switch
+                checked={mine}
+                onChange={e => setMine(e.target.checked)}
+              />
+            }
+            label="Only my requests"
+          />
+        )}
         {showRequestButton && (
           <RequestCertificateButton
             entityRef={entityRef}
@@ -105,23 +121,19 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
           />
         )}
       </Box>
-      {error && !items ? (
-        <ResponseErrorPanel error={error} />
-      ) : (
+      {error && !items && <ResponseErrorPanel error={error} />}
+      {items && !none && (
         <Table<CertificateRequest>
           title="Certificate requests"
-          isLoading={!items && !error}
-          data={items ?? []}
+          data={items}
           columns={columns}
           options={{
-            paging: (items?.length ?? 0) > 20,
+            paging: items.length > 20,
             pageSize: 20,
             padding: 'dense',
           }}
           onRowClick={(_, row) => row && setSelected(row.id)}
-          emptyContent={
-            <Box p={2}>No certificate requests for this entity yet.</Box>
-          }
+          emptyContent={<Box p={2}>You have no requests for this entity.</Box>}
         />
       )}
       <RequestPanelDrawer
