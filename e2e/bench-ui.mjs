@@ -57,10 +57,14 @@ function cleanup() {
     }
   }
 }
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
+// Stop the children on Ctrl-C and on kill too: an orphaned backend whose
+// log pipe is gone would spin on EPIPE errors.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    cleanup();
+    process.exit(130);
+  });
+}
 
 const configArgs = [
   '--config', join(root, 'app-config.yaml'),

@@ -127,6 +127,8 @@ export const entityCertificatesContent = EntityContentBlueprint.make({
 /** Certificate health on the entity overview. */
 export const entityCertificatesCard = EntityCardBlueprint.make({
   params: {
+    // Beside "About", where an owner looks first, not below the relations.
+    type: 'info',
     filter: isCertificatesEntity,
     loader: () =>
       import('./components/EntityCertificatesCard').then(m => (
