@@ -8,7 +8,7 @@ import {
   certificatesIssuersExtensionPoint,
 } from '@internal/plugin-certificates-node';
 import { BuiltinCa, TrustBundle } from './ca';
-import { applyDatabaseMigrations } from './database';
+import { applyDatabaseMigrations, configureSqlite } from './database';
 import { IssuanceService, IssuerRegistry, scheduleIssuance } from './issuing';
 import {
   DatabaseRequestStore,
@@ -64,6 +64,7 @@ export const certificatesPlugin = createBackendPlugin({
       async init(deps) {
         const knex = await deps.database.getClient();
         await applyDatabaseMigrations({ knex, database: deps.database });
+        await configureSqlite(knex);
 
         const builtinCa = await BuiltinCa.create({
           knex,

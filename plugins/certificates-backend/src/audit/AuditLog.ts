@@ -36,5 +36,10 @@ export interface AuditLog {
    * that the change and its record commit (or roll back) together.
    */
   record(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditRecord>;
+  /**
+   * Appends several records in one statement, in this order; with `trx`
+   * they commit (or roll back) with it.
+   */
+  recordMany?(entries: AuditEntry[], trx?: Knex.Transaction): Promise<void>;
   list(filter: AuditListFilter): Promise<AuditListResult>;
 }

@@ -153,6 +153,13 @@ describe('DatabaseAuditLog', () => {
 
   it('offers no way to change or delete records', () => {
     const proto = Object.getOwnPropertyNames(DatabaseAuditLog.prototype);
-    expect(proto.sort()).toEqual(['constructor', 'forward', 'list', 'record']);
+    expect(proto.sort()).toEqual([
+      'constructor',
+      'forward',
+      'forwardAfter',
+      'list',
+      'record',
+      'recordMany',
+    ]);
   });
 });

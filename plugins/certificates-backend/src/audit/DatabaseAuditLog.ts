@@ -2,6 +2,7 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { AuditRecord } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
+import { insertRows } from '../database/insertRows';
 import { AuditEntry, AuditListFilter, AuditListResult, AuditLog } from './AuditLog';
 
 const TABLE = 'certificates_audit';
@@ -9,6 +10,17 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const PRIVATE_KEY_PATTERN =
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+
+const ROW_COLUMNS = [
+  'at',
+  'actor',
+  'action',
+  'request_id',
+  'certificate_id',
+  'entity_ref',
+  'outcome',
+  'detail',
+] as const;
 
 type Row = {
   seq: number | string;
@@ -43,32 +55,44 @@ export class DatabaseAuditLog implements AuditLog {
   ) {}
 
   async record(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditRecord> {
-    const at = normalizeInstant(entry.at ?? new Date().toISOString(), 'at');
-    const row = {
-      at,
-      actor: entry.actor,
-      action: entry.action,
-      request_id: entry.requestId ?? null,
-      certificate_id: entry.certificateId ?? null,
-      entity_ref: entry.entityRef ?? null,
-      outcome: entry.outcome,
-      // Defence in depth: a key must never land in the trail, whatever the caller passed.
-      detail: entry.detail?.replace(PRIVATE_KEY_PATTERN, '[redacted private key]') ?? null,
-    };
+    const row = toRow(entry);
     const [inserted] = await (trx ?? this.knex)(TABLE).insert(row, ['seq']);
     const seq = typeof inserted === 'object' ? inserted.seq : inserted;
     const record = toRecord({ ...row, seq });
+    await this.forwardAfter([record], trx);
+    return record;
+  }
 
+  async recordMany(entries: AuditEntry[], trx?: Knex.Transaction): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map(toRow);
+    // One statement for all; `seq` follows the order of the rows.
+    await insertRows(
+      trx ?? this.knex,
+      TABLE,
+      ROW_COLUMNS,
+      rows.map(r => ROW_COLUMNS.map(c => r[c])),
+    );
+    // The forwarded events carry no seq (the sink has its own ids).
+    await this.forwardAfter(
+      rows.map(r => toRecord({ ...r, seq: '' })),
+      trx,
+    );
+  }
+
+  /** Forwards once committed: a rolled-back change never happened. */
+  private async forwardAfter(records: AuditRecord[], trx?: Knex.Transaction): Promise<void> {
+    if (!this.auditor) return;
     if (trx) {
-      // Only what committed is reported; a rolled-back change never happened.
       trx.executionPromise.then(
-        () => this.forward(record),
+        async () => {
+          for (const record of records) await this.forward(record);
+        },
         () => undefined,
       );
     } else {
-      await this.forward(record);
+      for (const record of records) await this.forward(record);
     }
-    return record;
   }
 
   async list(filter: AuditListFilter): Promise<AuditListResult> {
@@ -124,6 +148,20 @@ export class DatabaseAuditLog implements AuditLog {
       this.logger?.warn(`Could not forward audit record ${record.id}: ${error}`);
     }
   }
+}
+
+function toRow(entry: AuditEntry): Omit<Row, 'seq'> {
+  return {
+    at: normalizeInstant(entry.at ?? new Date().toISOString(), 'at'),
+    actor: entry.actor,
+    action: entry.action,
+    request_id: entry.requestId ?? null,
+    certificate_id: entry.certificateId ?? null,
+    entity_ref: entry.entityRef ?? null,
+    outcome: entry.outcome,
+    // Defence in depth: a key must never land in the trail, whatever the caller passed.
+    detail: entry.detail?.replace(PRIVATE_KEY_PATTERN, '[redacted private key]') ?? null,
+  };
 }
 
 function toRecord(row: Row): AuditRecord {

@@ -18,6 +18,7 @@ import { KeyEncryption, resolveKeyEncryption } from './keyEncryption';
 import { LeafSigner } from './leafSigner';
 import { csrSubjectPublicKeyInfo, derToPem } from './pem';
 import { x509 } from './x509';
+import { insertRows } from '../database/insertRows';
 
 const CA_TABLE = 'certificates_ca';
 const ISSUED_TABLE = 'certificates_ca_issued';
@@ -47,6 +48,25 @@ interface IssuedRow {
   not_after: string;
   revoked_at: string | null;
   revocation_reason: string | null;
+}
+
+const ISSUED_COLUMNS = [
+  'request_id',
+  'ca_id',
+  'serial_number',
+  'chain_pem',
+  'public_key_sha256',
+  'not_before',
+  'not_after',
+  'issued_at',
+];
+
+/** A certificate signed but not yet recorded (see BuiltinCa.sign). */
+export interface SignedCertificate extends IssuedCertificate {
+  requestId: string;
+  /** SHA-256 of the certified SubjectPublicKeyInfo, hex. */
+  publicKeySha256: string;
+  issuedAt: string;
 }
 
 export interface BuiltinCaOptions {
@@ -189,12 +209,12 @@ export class BuiltinCa implements CertificateIssuer {
   readonly joinsTransactions = true;
 
   /**
-   * Signs and records the certificate. With `trx` the record commits (or
-   * rolls back) with the caller's transaction.
+   * Signs a certificate in memory and records nothing: it exists for no one
+   * until `recordIssued` commits its record (a rolled-back one is never
+   * published). Throws when the CSR carries no usable public key.
    */
-  async issue(request: IssueRequest, trx?: Knex.Transaction): Promise<IssuedCertificate> {
+  sign(request: IssueRequest): SignedCertificate {
     const spki = csrSubjectPublicKeyInfo(request.csrPem);
-    const keyHash = createHash('sha256').update(spki).digest('hex');
     const now = this.now();
     const notBefore = new Date(now.getTime() - BACKDATE);
     const notAfter = new Date(
@@ -210,23 +230,49 @@ export class BuiltinCa implements CertificateIssuer {
       notAfter,
       clientAuth: request.clientAuth,
     });
-    const row: IssuedRow = {
-      request_id: request.requestId,
-      serial_number: signed.serialNumber,
-      chain_pem: derToPem(signed.der) + this.row.issuing_certificate_pem,
-      public_key_sha256: keyHash,
-      not_before: notBefore.toISOString(),
-      not_after: notAfter.toISOString(),
-      revoked_at: null,
-      revocation_reason: null,
+    return {
+      requestId: request.requestId,
+      chainPem: derToPem(signed.der) + this.row.issuing_certificate_pem,
+      serialNumber: signed.serialNumber,
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      publicKeySha256: createHash('sha256').update(spki).digest('hex'),
+      issuedAt: now.toISOString(),
     };
+  }
+
+  /**
+   * Records certificates from `sign` in one statement, in the caller's
+   * transaction when given. Fails (and the transaction with it) when a
+   * request already has a certificate: at most one per request id.
+   */
+  async recordIssued(certificates: SignedCertificate[], trx?: Knex.Transaction): Promise<void> {
+    await insertRows(
+      trx ?? this.knex,
+      ISSUED_TABLE,
+      ISSUED_COLUMNS,
+      certificates.map(c => [
+        c.requestId,
+        this.id,
+        c.serialNumber,
+        c.chainPem,
+        c.publicKeySha256,
+        c.notBefore,
+        c.notAfter,
+        c.issuedAt,
+      ]),
+    );
+  }
+
+  /**
+   * Signs and records the certificate. With `trx` the record commits (or
+   * rolls back) with the caller's transaction.
+   */
+  async issue(request: IssueRequest, trx?: Knex.Transaction): Promise<IssuedCertificate> {
+    const signed = this.sign(request);
     try {
-      await (trx ?? this.knex)(ISSUED_TABLE).insert({
-        ...row,
-        ca_id: this.id,
-        issued_at: now.toISOString(),
-      });
-      return toIssued(row);
+      await this.recordIssued([signed], trx);
+      return toIssued(signed);
     } catch (error) {
       if (trx) {
         // The caller's transaction is spoiled; it rolls back and retries step by step.
@@ -238,12 +284,17 @@ export class BuiltinCa implements CertificateIssuer {
       if (!earlier) {
         throw error;
       }
-      if (earlier.public_key_sha256 !== keyHash) {
+      if (earlier.public_key_sha256 !== signed.publicKeySha256) {
         throw new ConflictError(
           `Request ${request.requestId} was already issued a certificate for a different key`,
         );
       }
-      return toIssued(earlier);
+      return toIssued({
+        chainPem: earlier.chain_pem,
+        serialNumber: earlier.serial_number,
+        notBefore: earlier.not_before,
+        notAfter: earlier.not_after,
+      });
     }
   }
 
@@ -312,12 +363,12 @@ export class BuiltinCa implements CertificateIssuer {
   }
 }
 
-function toIssued(row: IssuedRow): IssuedCertificate {
+function toIssued(c: IssuedCertificate): IssuedCertificate {
   return {
-    chainPem: row.chain_pem,
-    serialNumber: row.serial_number,
-    notBefore: row.not_before,
-    notAfter: row.not_after,
+    chainPem: c.chainPem,
+    serialNumber: c.serialNumber,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
   };
 }
 

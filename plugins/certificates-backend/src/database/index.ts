@@ -1,1 +1,2 @@
 export { applyDatabaseMigrations } from './migrations';
+export { configureSqlite } from './sqliteSettings';

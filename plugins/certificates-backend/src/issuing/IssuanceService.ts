@@ -10,9 +10,11 @@ import {
   IssueRequest,
 } from '@internal/plugin-certificates-node';
 import { Knex } from 'knex';
-import type { AuditLog } from '../audit';
+import { randomUUID } from 'node:crypto';
+import type { AuditEntry, AuditLog } from '../audit';
 import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';
-import type { RequestStore } from '../requests/RequestStore';
+import type { NewRequest, RequestStore } from '../requests/RequestStore';
+import { GroupCommit } from './GroupCommit';
 import { IssuerRegistry } from './IssuerRegistry';
 
 /** What the inventory needs to link an issued certificate to its request. */
@@ -51,14 +53,41 @@ export interface IssuanceServiceOptions {
 
 const ISSUER_ACTOR = 'plugin:certificates';
 
-/** A signer that keeps its record in the plugin database (the built-in CA). */
+/** A certificate signed in memory, to be recorded by its signer. */
+interface SignedCertificate extends IssuedCertificate {
+  requestId: string;
+}
+
+/**
+ * A signer that keeps its record in the plugin database (the built-in CA):
+ * it signs in memory, and the certificate exists only once its record
+ * commits, in the same transaction as the request.
+ */
 interface TransactionalSigner extends CertificateIssuer {
   readonly joinsTransactions: true;
-  issue(request: IssueRequest, trx?: Knex.Transaction): Promise<IssuedCertificate>;
+  sign(request: IssueRequest): SignedCertificate;
+  recordIssued(certificates: SignedCertificate[], trx: Knex.Transaction): Promise<void>;
 }
 
 function joinsTransactions(signer: CertificateIssuer | undefined): signer is TransactionalSigner {
   return (signer as Partial<TransactionalSigner> | undefined)?.joinsTransactions === true;
+}
+
+/** An auto-approved CSR request at submission, with its creation audit record. */
+export interface Submission {
+  request: NewRequest;
+  /** The `created` audit record (its request id is filled in). */
+  created: Omit<AuditEntry, 'requestId' | 'entityRef'>;
+  csrPem: string;
+}
+
+/** One request's writes in a group commit. */
+interface IssueWrite {
+  request: NewRequest;
+  audits: AuditEntry[];
+  signed: SignedCertificate;
+  signer: TransactionalSigner;
+  stored?: CertificateRequest;
 }
 
 function messageOf(error: unknown): string {
@@ -72,12 +101,38 @@ function messageOf(error: unknown): string {
  */
 export class IssuanceService {
   private readonly inFlight = new Map<string, Promise<CertificateRequest>>();
+  private readonly writes: GroupCommit<IssueWrite>;
 
   static create(options: IssuanceServiceOptions): IssuanceService {
     return new IssuanceService(options);
   }
 
-  private constructor(private readonly o: IssuanceServiceOptions) {}
+  private constructor(private readonly o: IssuanceServiceOptions) {
+    this.writes = GroupCommit.create<IssueWrite>({
+      transaction: fn => o.store.transaction(fn),
+      // 34 request columns: 64 rows stay far below SQLite's bound variables.
+      maxBatch: 64,
+      write: async (items, trx) => {
+        const stored = await o.store.createMany(items.map(i => i.request), trx);
+        stored.forEach((request, i) => {
+          items[i].stored = request;
+        });
+        const audits = items.flatMap(i => i.audits);
+        if (o.audit?.recordMany) {
+          await o.audit.recordMany(audits, trx);
+        } else {
+          for (const entry of audits) await o.audit?.record(entry, trx);
+        }
+        const bySigner = new Map<TransactionalSigner, SignedCertificate[]>();
+        for (const item of items) {
+          bySigner.set(item.signer, [...(bySigner.get(item.signer) ?? []), item.signed]);
+        }
+        for (const [signer, certificates] of bySigner) {
+          await signer.recordIssued(certificates, trx);
+        }
+      },
+    });
+  }
 
   /** Issues (or resumes issuing) a request in state approved or issuing. */
   issueApproved(requestId: string): Promise<CertificateRequest> {
@@ -167,61 +222,71 @@ export class IssuanceService {
   }
 
   /**
-   * Stores an auto-approved CSR request and issues it in one transaction when
-   * its signer keeps its record in the plugin database: the request (as
-   * issuing), its audit records, the CA's record and the issued state commit
-   * together or not at all, so no certificate exists without its request.
-   * `persist` writes the request in state issuing (and its audit records).
+   * Stores an auto-approved CSR request and issues it in one transaction
+   * when its signer keeps its record in the plugin database: the certificate
+   * is signed in memory, then the request (already issued, with the chain),
+   * its audit records (created, issuing, issued) and the CA's record commit
+   * together or not at all, so no certificate exists without its request and
+   * none is published before its record commits. Concurrent submissions
+   * share the transaction (group commit).
    * Returns undefined when this does not apply or nothing was stored (the
-   * caller then persists and issues step by step); a CA refusal is recorded
-   * as a failed request, without asking the CA again.
+   * caller then persists and issues step by step with `persist`); a CA
+   * refusal is recorded as a failed request.
    */
   async storeAndIssue(
-    issuerId: string,
+    submission: Submission,
     persist: (trx?: Knex.Transaction) => Promise<CertificateRequest>,
-    csrPem: string,
   ): Promise<CertificateRequest | undefined> {
-    const signer = this.o.issuers.getSigner(issuerId);
-    if (!joinsTransactions(signer)) {
+    const signer = this.o.issuers.getSigner(submission.request.issuer);
+    if (!joinsTransactions(signer) || submission.request.delivery.kind !== 'csr') {
       return undefined;
     }
-    let refusal: { error: unknown } | undefined;
-    let outcome: { done: CertificateRequest; issued: IssuedCertificate };
+    const id = submission.request.id ?? randomUUID();
+    let signed: SignedCertificate;
     try {
-      outcome = await this.o.store.transaction(async trx => {
-        const request = await persist(trx);
-        if (request.state !== 'issuing' || request.delivery.kind !== 'csr') {
-          throw new Error(`Request ${request.id} is not a csr request being issued`);
-        }
-        let issued: IssuedCertificate;
-        try {
-          issued = await signer.issue(this.issueRequest(request, csrPem), trx);
-        } catch (error) {
-          refusal = { error };
-          throw error;
-        }
-        const done = await this.o.store.transition(request.id, ['issuing'], 'issued', {
-          chainPem: issued.chainPem,
-          serialNumber: issued.serialNumber,
-          notAfter: issued.notAfter,
-        }, trx);
-        if (!done) {
-          throw new Error(`Request ${request.id} changed while it was issued`);
-        }
-        await this.audit(done, 'issued', 'success', `serial ${issued.serialNumber}`, trx);
-        return { done, issued };
-      });
+      signed = signer.sign(this.issueRequest({ ...submission.request, id }, submission.csrPem));
     } catch (error) {
-      if (!refusal) {
-        this.o.logger.debug(`Issuing in one transaction did not complete, issuing step by step: ${error}`);
-        return undefined;
-      }
       const request = await persist();
-      this.o.logger.warn(`Issuing request ${request.id} failed: ${messageOf(refusal.error)}`);
-      return this.fail(request, messageOf(refusal.error));
+      this.o.logger.warn(`Issuing request ${request.id} failed: ${messageOf(error)}`);
+      return this.fail(request, messageOf(error));
     }
-    await this.issued(outcome.done, outcome.issued);
-    return outcome.done;
+    const request: NewRequest = {
+      ...submission.request,
+      id,
+      state: 'issued',
+      chainPem: signed.chainPem,
+      serialNumber: signed.serialNumber,
+      notAfter: signed.notAfter,
+    };
+    const at = (this.o.now?.() ?? new Date()).toISOString();
+    const about = { requestId: id, entityRef: request.entityRef, at };
+    const write: IssueWrite = {
+      request,
+      signer,
+      signed,
+      audits: this.o.audit
+        ? [
+            { ...submission.created, ...about },
+            { actor: ISSUER_ACTOR, action: 'issuing', outcome: 'success', ...about },
+            {
+              actor: ISSUER_ACTOR,
+              action: 'issued',
+              outcome: 'success',
+              detail: `serial ${signed.serialNumber}`,
+              ...about,
+            },
+          ]
+        : [],
+    };
+    try {
+      await this.writes.add(write);
+    } catch (error) {
+      this.o.logger.debug(`Issuing in one transaction did not complete, issuing step by step: ${error}`);
+      return undefined;
+    }
+    const done = write.stored!;
+    await this.issued(done, signed);
+    return done;
   }
 
   /** Checks a cert-manager request's Certificate and settles it when cert-manager has. */
@@ -268,7 +333,13 @@ export class IssuanceService {
     return handled;
   }
 
-  private issueRequest(request: CertificateRequest, csrPem: string) {
+  private issueRequest(
+    request: Pick<
+      CertificateRequest,
+      'id' | 'commonName' | 'dnsNames' | 'ipAddresses' | 'uris' | 'validityDays' | 'clientAuth'
+    >,
+    csrPem: string,
+  ): IssueRequest {
     return {
       requestId: request.id,
       commonName: request.commonName,

@@ -11,6 +11,7 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { RequestQuery } from '../approvals/requestPermissions';
+import { insertRows } from '../database/insertRows';
 import {
   NewRequest,
   RequestListFilter,
@@ -66,6 +67,11 @@ const COLUMNS = [
   'renewal_of', 'in_cluster', 'created_at', 'state', 'pending_reason', 'decisions',
   'failure_reason', 'certificate_id', 'serial_number', 'not_after', 'updated_at',
 ];
+
+/** Every column, in insert order. */
+const ALL_COLUMNS: ReadonlyArray<keyof RequestRow> = [...COLUMNS, 'csr_pem', 'chain_pem'] as Array<
+  keyof RequestRow
+>;
 
 function opt<T>(value: T | null): T | undefined {
   return value === null ? undefined : value;
@@ -168,9 +174,26 @@ export class DatabaseRequestStore implements RequestStore {
   ) {}
 
   async create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest> {
+    const row = this.toRow(request, this.now().toISOString());
+    await (trx ?? this.knex)(TABLE).insert(row);
+    return toRequest(row);
+  }
+
+  async createMany(requests: NewRequest[], trx?: Knex.Transaction): Promise<CertificateRequest[]> {
     const at = this.now().toISOString();
-    const row: RequestRow = {
-      id: randomUUID(),
+    const rows = requests.map(r => this.toRow(r, at));
+    await insertRows(
+      trx ?? this.knex,
+      TABLE,
+      ALL_COLUMNS,
+      rows.map(row => ALL_COLUMNS.map(c => row[c])),
+    );
+    return rows.map(toRequest);
+  }
+
+  private toRow(request: NewRequest, at: string): RequestRow {
+    return {
+      id: request.id ?? randomUUID(),
       entity_ref: request.entityRef,
       requester: request.requester,
       owner_ref: request.ownerRef ?? null,
@@ -199,14 +222,12 @@ export class DatabaseRequestStore implements RequestStore {
       pending_reason: request.pendingReason ?? null,
       decisions: '[]',
       failure_reason: request.failureReason ?? null,
-      certificate_id: null,
-      serial_number: null,
-      not_after: null,
-      chain_pem: null,
+      certificate_id: request.certificateId ?? null,
+      serial_number: request.serialNumber ?? null,
+      not_after: request.notAfter ?? null,
+      chain_pem: request.chainPem ?? null,
       updated_at: at,
     };
-    await (trx ?? this.knex)(TABLE).insert(row);
-    return toRequest(row);
   }
 
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {

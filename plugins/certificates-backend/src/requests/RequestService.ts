@@ -266,38 +266,32 @@ export class RequestService {
       state: result.autoApprove ? 'issuing' : 'pending',
       pendingReason: result.autoApprove ? undefined : result.pendingReason,
     };
+    const created = {
+      actor: caller.userEntityRef,
+      action: 'created' as const,
+      outcome: 'success' as const,
+      detail: result.autoApprove
+        ? `auto-approved by policy ${policy.name}`
+        : result.pendingReason,
+    };
     // The request and its audit records; with `trx` they commit with it.
     const persist = async (trx?: Knex.Transaction) => {
-      const created = await this.o.store.create(newRequest, trx);
-      await this.o.audit?.record(
-        {
-          actor: caller.userEntityRef,
-          action: 'created',
-          requestId: created.id,
-          entityRef: created.entityRef,
-          outcome: 'success',
-          detail: result.autoApprove
-            ? `auto-approved by policy ${policy.name}`
-            : result.pendingReason,
-        },
-        trx,
-      );
+      const stored = await this.o.store.create(newRequest, trx);
+      const about = { requestId: stored.id, entityRef: stored.entityRef };
+      await this.o.audit?.record({ ...created, ...about }, trx);
       if (result.autoApprove) {
         await this.o.audit?.record(
-          {
-            actor: 'plugin:certificates',
-            action: 'issuing',
-            requestId: created.id,
-            entityRef: created.entityRef,
-            outcome: 'success',
-          },
+          { actor: 'plugin:certificates', action: 'issuing', outcome: 'success', ...about },
           trx,
         );
       }
-      return created;
+      return stored;
     };
     if (result.autoApprove && input.delivery.kind === 'csr' && input.delivery.csr) {
-      const issued = await this.o.issuance.storeAndIssue(input.issuer, persist, input.delivery.csr);
+      const issued = await this.o.issuance.storeAndIssue(
+        { request: newRequest, created, csrPem: input.delivery.csr },
+        persist,
+      );
       if (issued) {
         return { request: issued, result };
       }

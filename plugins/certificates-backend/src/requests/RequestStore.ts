@@ -6,11 +6,16 @@ import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import type { RequestQuery } from '../approvals/requestPermissions';
 
-/** A request as submitted, before it has an id. */
+/**
+ * A request as submitted. `id` is assigned unless given (a request signed
+ * before it is stored needs its id first); the result fields are stored as
+ * given, for a request inserted already issued in the transaction that
+ * records its certificate.
+ */
 export type NewRequest = Omit<
   CertificateRequest,
   'id' | 'createdAt' | 'updatedAt' | 'decisions'
-> & { csrPem?: string };
+> & { id?: string; csrPem?: string; chainPem?: string };
 
 /** The columns a transition may change: state, decision and result only. */
 export type RequestPatch = Partial<
@@ -38,6 +43,8 @@ export interface RequestListFilter {
 
 export interface RequestStore {
   create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest>;
+  /** Inserts several requests in one statement (in `trx` when given). */
+  createMany(requests: NewRequest[], trx?: Knex.Transaction): Promise<CertificateRequest[]>;
   /** Runs `fn` in one database transaction: all of its writes commit or none. */
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
   get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined>;

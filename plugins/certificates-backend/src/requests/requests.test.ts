@@ -100,6 +100,9 @@ describe('requests API', () => {
     const logger = mockServices.logger.mock();
     const ca = await BuiltinCa.create({ knex, config, logger });
     const issueSpy = jest.spyOn(ca, 'issue');
+    // Signing in memory, for auto-approved CSR requests issued at submission.
+    const signSpy = jest.spyOn(ca, 'sign');
+    const recordSpy = jest.spyOn(ca, 'recordIssued');
     const issuers = IssuerRegistry.create({ issuers: [ca] });
     const store = DatabaseRequestStore.create({ knex });
     const audit = DatabaseAuditLog.create({ knex });
@@ -162,7 +165,7 @@ describe('requests API', () => {
       requests: await knex('certificates_requests').count({ n: '*' }).then(r => Number(r[0].n)),
       audit: await knex('certificates_audit').count({ n: '*' }).then(r => Number(r[0].n)),
     });
-    return { knex, app, ca, issueSpy, store, issuance, service, validator, onIssued, stored, notifier };
+    return { knex, app, ca, issueSpy, signSpy, recordSpy, store, issuance, service, validator, onIssued, stored, notifier };
   }
 
   it.each(databases.eachSupportedId())(
@@ -213,7 +216,7 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'queues a request the policy does not auto-approve; only the requester cancels, only while pending, %p',
     async databaseId => {
-      const { app, issueSpy, knex } = await setup(databaseId);
+      const { app, issueSpy, signSpy, knex } = await setup(databaseId);
       const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
@@ -223,6 +226,7 @@ describe('requests API', () => {
         pendingReason: expect.stringMatching(/60 days exceeds the 30 days/),
       });
       expect(issueSpy).not.toHaveBeenCalled();
+      expect(signSpy).not.toHaveBeenCalled();
 
       const bob = await setup(databaseId, { user: BOB, knex });
       const notMine = await request(bob.app).post(`/requests/${res.body.id}/cancel`);
@@ -238,7 +242,7 @@ describe('requests API', () => {
   );
 
   it('notifies once: issued after auto-approval, queued when pending, failed when issuance fails', async () => {
-    const { app, notifier, issueSpy, issuance, store } = await setup('SQLITE_3');
+    const { app, notifier, signSpy, issuance, store } = await setup('SQLITE_3');
     const issued = await request(app).post('/requests').send(body());
     expect(issued.body.state).toBe('issued');
     expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
@@ -255,7 +259,9 @@ describe('requests API', () => {
     );
 
     // The CA refuses; the request fails once however often issuance is retried.
-    issueSpy.mockRejectedValueOnce(new Error('CA unavailable'));
+    signSpy.mockImplementationOnce(() => {
+      throw new Error('CA unavailable');
+    });
     const failing = await request(app).post('/requests').send(body());
     expect(failing.body).toMatchObject({ state: 'failed', failureReason: 'CA unavailable' });
     expect(await issuance.issueApproved(failing.body.id)).toMatchObject({ state: 'failed' });
@@ -270,33 +276,57 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'an auto-approved request, its audit and the CA record commit together; a rollback leaves nothing, %p',
     async databaseId => {
-      const { app, knex, issueSpy, stored } = await setup(databaseId);
+      const { app, knex, issueSpy, signSpy, recordSpy, stored } = await setup(databaseId);
       const issued = await request(app).post('/requests').send(body());
       expect(issued.body.state).toBe('issued');
       expect(await stored()).toEqual({ requests: 1, audit: 3 });
       expect(await knex('certificates_ca_issued').where({ request_id: issued.body.id })).toHaveLength(1);
+      const trail = await knex('certificates_audit')
+        .where({ request_id: issued.body.id })
+        .orderBy('seq');
+      expect(trail.map(r => r.action)).toEqual(['created', 'issuing', 'issued']);
+      expect(signSpy).toHaveBeenCalledTimes(1);
+      expect(issueSpy).not.toHaveBeenCalled();
 
-      // The issued state cannot be written: the transaction rolls back (no
-      // request, no audit, no CA record) and the request is issued step by step.
-      const transition = jest
-        .spyOn(DatabaseRequestStore.prototype, 'transition')
-        .mockImplementationOnce(async () => {
-          throw new Error('disk full');
-        });
-      try {
-        const retried = await request(app).post('/requests').send(body());
-        expect(retried.body.state).toBe('issued');
-        expect(issueSpy).toHaveBeenCalledTimes(3);
-        expect(await stored()).toEqual({ requests: 2, audit: 6 });
-        const rows = await knex('certificates_ca_issued');
-        expect(rows).toHaveLength(2);
-        expect(rows.map(r => r.request_id).sort()).toEqual([issued.body.id, retried.body.id].sort());
-        expect(rows.find(r => r.request_id === retried.body.id).serial_number).toBe(
-          retried.body.serialNumber,
-        );
-      } finally {
-        transition.mockRestore();
+      // The CA's record cannot be written: the transaction rolls back (no
+      // request, no audit, no CA record; the certificate signed in memory is
+      // never published) and the request is issued step by step.
+      recordSpy.mockRejectedValueOnce(new Error('disk full'));
+      const retried = await request(app).post('/requests').send(body());
+      expect(retried.body.state).toBe('issued');
+      expect(signSpy).toHaveBeenCalledTimes(3);
+      expect(issueSpy).toHaveBeenCalledTimes(1);
+      expect(await stored()).toEqual({ requests: 2, audit: 6 });
+      const rows = await knex('certificates_ca_issued');
+      expect(rows).toHaveLength(2);
+      expect(rows.map(r => r.request_id).sort()).toEqual([issued.body.id, retried.body.id].sort());
+      expect(rows.find(r => r.request_id === retried.body.id).serial_number).toBe(
+        retried.body.serialNumber,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'concurrent auto-approved submissions share commits; each is issued once with its own trail, %p',
+    async databaseId => {
+      const { app, knex, stored, onIssued, notifier } = await setup(databaseId);
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, () => request(app).post('/requests').send(body())),
+      );
+      expect(responses.map(r => r.body.state)).toEqual(Array(12).fill('issued'));
+      const ids = responses.map(r => r.body.id);
+      expect(new Set(ids).size).toBe(12);
+      expect(await stored()).toEqual({ requests: 12, audit: 36 });
+      const issued = await knex('certificates_ca_issued').whereIn('request_id', ids);
+      expect(issued).toHaveLength(12);
+      for (const res of responses) {
+        const row = issued.find(r => r.request_id === res.body.id);
+        expect(row.serial_number).toBe(res.body.serialNumber);
+        const trail = await knex('certificates_audit').where({ request_id: res.body.id }).orderBy('seq');
+        expect(trail.map(r => r.action)).toEqual(['created', 'issuing', 'issued']);
       }
+      expect(onIssued).toHaveBeenCalledTimes(12);
+      expect(notifier.requestIssued).toHaveBeenCalledTimes(12);
     },
   );
 
@@ -410,7 +440,7 @@ describe('requests API', () => {
     ];
 
     it.each(cases)('%s', async (_label, make, field, reason) => {
-      const { app, issueSpy, stored } = await setup('SQLITE_3');
+      const { app, issueSpy, signSpy, stored } = await setup('SQLITE_3');
       const payload = await make();
       for (const path of ['/requests/validate', '/requests']) {
         const res = await request(app).post(path).send(payload);
@@ -421,6 +451,7 @@ describe('requests API', () => {
       }
       expect(await stored()).toEqual({ requests: 0, audit: 0 });
       expect(issueSpy).not.toHaveBeenCalled();
+      expect(signSpy).not.toHaveBeenCalled();
     });
   });
 
