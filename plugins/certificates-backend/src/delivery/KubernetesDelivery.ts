@@ -13,11 +13,22 @@ import {
 } from '@kubernetes/client-node';
 import { X509Certificate } from 'node:crypto';
 import type { CertManagerIssuerConfig } from '../issuing/IssuerRegistry';
-import { generateKeyAndCsr } from './keyAndCsr';
+import { csrForKey, generateKeyAndCsr } from './keyAndCsr';
 
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 export const REQUEST_ID_LABEL = 'certificates.backstage.io/request-id';
 export const LINEAGE_LABEL = 'certificates.backstage.io/lineage';
+
+/** On a pending-key Secret: the request whose key it holds. */
+export const PENDING_KEY_LABEL = 'certificates.backstage.io/pending-key-for-request';
+/** On a pending-key Secret: the target Secret the key is meant for. */
+export const PENDING_KEY_FOR_ANNOTATION = 'certificates.backstage.io/target-secret';
+const PENDING_KEY_FIELD = 'tls.key';
+
+/** Where a request's key waits until its Secret is written. */
+export function pendingKeySecretName(request: Pick<CertificateRequest, 'id'>): string {
+  return `certificates-pending-key-${request.id}`.toLowerCase();
+}
 
 const CERT_MANAGER = { group: 'cert-manager.io', version: 'v1', plural: 'certificates' };
 
@@ -103,8 +114,17 @@ export class KubernetesDelivery {
   }
 
   /**
-   * Generates a key in memory, has `sign` certify it, writes the Secret and
-   * forgets the key. A Secret of another lineage is a conflict.
+   * Delivers a `kubernetes.io/tls` Secret with a key the backend generates,
+   * so that a restart at any step loses nothing and the database never holds
+   * the key:
+   * 1. the key is first written to the cluster, in a pending-key Secret next
+   *    to the target, labelled with the request id (cert-manager keeps its
+   *    "next private key" the same way); a resumed attempt reads it back;
+   * 2. `sign` certifies it; the request id is the CA's idempotency key, so a
+   *    repeated call with the same key returns the same certificate;
+   * 3. the target Secret is written (created, or updated within the lineage);
+   * 4. the pending-key Secret is deleted.
+   * A target Secret of another lineage is a conflict and is never touched.
    */
   async deliverSecret(
     request: CertificateRequest,
@@ -121,17 +141,19 @@ export class KubernetesDelivery {
     const delivered = existing?.data?.['tls.crt'];
     if (existing?.metadata?.labels?.[REQUEST_ID_LABEL] === request.id && delivered) {
       // Written before a restart interrupted the bookkeeping.
+      await this.discardPendingKey(request).catch(() => undefined);
       return describeChain(Buffer.from(delivered, 'base64').toString('utf8'));
     }
 
-    let keyAndCsr: { privateKeyPem: string; csrPem: string } | undefined =
-      await generateKeyAndCsr({
+    let privateKeyPem: string | undefined = await this.pendingKey(api, request, namespace);
+    try {
+      const csrPem = await csrForKey({
+        privateKeyPem,
         keyAlgorithm: request.keyAlgorithm,
         commonName: request.commonName,
         dnsNames: request.dnsNames,
       });
-    try {
-      const issued = await sign(keyAndCsr.csrPem);
+      const issued = await sign(csrPem);
       const body: V1Secret = {
         apiVersion: 'v1',
         kind: 'Secret',
@@ -144,7 +166,7 @@ export class KubernetesDelivery {
         },
         data: {
           'tls.crt': Buffer.from(issued.chainPem).toString('base64'),
-          'tls.key': Buffer.from(keyAndCsr.privateKeyPem).toString('base64'),
+          'tls.key': Buffer.from(privateKeyPem).toString('base64'),
         },
       };
       try {
@@ -165,11 +187,98 @@ export class KubernetesDelivery {
         }
         throw error;
       }
+      // The target holds the key now; a leftover pending key is harmless
+      // (a resumed attempt finds the target delivered and removes it).
+      await this.discardPendingKey(request).catch(() => undefined);
       return issued;
     } finally {
-      // The key exists only in this scope: drop every reference to it.
-      keyAndCsr = undefined;
+      // The key exists only in this scope and in the cluster: drop every reference to it.
+      privateKeyPem = undefined;
     }
+  }
+
+  /**
+   * The request's pending key: read back from its pending-key Secret, or
+   * generated and written there first. Concurrent attempts agree on one key
+   * (the second create gets 409 and reads the first one's).
+   */
+  private async pendingKey(api: CoreV1Api, request: CertificateRequest, namespace: string): Promise<string> {
+    const name = pendingKeySecretName(request);
+    const read = async (): Promise<string | undefined> => {
+      const secret = await orUndefinedOn404(() => api.readNamespacedSecret({ name, namespace }));
+      if (!secret) return undefined;
+      const key = secret.data?.[PENDING_KEY_FIELD];
+      if (secret.metadata?.labels?.[PENDING_KEY_LABEL] !== request.id || !key) {
+        throw new ConflictError(
+          `Secret ${namespace}/${name} exists but does not hold the pending key of request ${request.id}; it is left untouched`,
+        );
+      }
+      return Buffer.from(key, 'base64').toString('utf8');
+    };
+    const stored = await read();
+    if (stored) {
+      return stored;
+    }
+    const { privateKeyPem } = await generateKeyAndCsr({
+      keyAlgorithm: request.keyAlgorithm,
+      commonName: request.commonName,
+      dnsNames: request.dnsNames,
+    });
+    const body: V1Secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      // Opaque, so that discovery (which reads kubernetes.io/tls) never lists it.
+      type: 'Opaque',
+      metadata: {
+        name,
+        namespace,
+        labels: {
+          [PENDING_KEY_LABEL]: request.id,
+          [KUBERNETES_ID_LABEL]: parseEntityRef(request.entityRef).name,
+        },
+        annotations: {
+          [PENDING_KEY_FOR_ANNOTATION]: this.target(request).name,
+        },
+      },
+      data: { [PENDING_KEY_FIELD]: Buffer.from(privateKeyPem).toString('base64') },
+    };
+    try {
+      await api.createNamespacedSecret({ namespace, body });
+      return privateKeyPem;
+    } catch (error) {
+      if (statusCode(error) === 409) {
+        const winner = await read();
+        if (winner) return winner;
+      }
+      if (statusCode(error) === 404) {
+        throw new Error(`Namespace ${namespace} does not exist in cluster ${request.delivery.cluster}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a request's pending-key Secret, if any (once the key is in the
+   * target Secret, or when the request ended without a certificate).
+   */
+  async discardPendingKey(request: CertificateRequest): Promise<void> {
+    if (request.delivery.kind !== 'secret' || !request.delivery.namespace) {
+      return;
+    }
+    const api = this.kubeConfig(request).makeApiClient(CoreV1Api);
+    const name = pendingKeySecretName(request);
+    const namespace = request.delivery.namespace;
+    const secret = await orUndefinedOn404(() => api.readNamespacedSecret({ name, namespace }));
+    if (secret?.metadata?.labels?.[PENDING_KEY_LABEL] !== request.id) {
+      return;
+    }
+    await orUndefinedOn404(() =>
+      api.deleteNamespacedSecret({
+        name,
+        namespace,
+        body: { preconditions: { uid: secret.metadata?.uid } },
+      }),
+    );
   }
 
   /** Creates (or, within the lineage, updates) the cert-manager Certificate. */

@@ -393,6 +393,12 @@ export class IssuanceService {
       return (await this.o.store.get(request.id))!;
     }
     await this.audit(failed, 'failed', 'failure', reason);
+    if (failed.delivery.kind === 'secret' && this.o.kubernetes) {
+      // No certificate will ever use the key generated for it.
+      await this.o.kubernetes
+        .discardPendingKey(failed)
+        .catch(e => this.o.logger.warn(`Removing the pending key of request ${failed.id} failed: ${e}`));
+    }
     await this.notify(() => this.o.notifier?.requestFailed(failed), failed);
     return failed;
   }

@@ -1,0 +1,261 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { Knex } from 'knex';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { DatabaseAuditLog } from '../audit';
+import { BuiltinCa } from '../ca';
+import { applyDatabaseMigrations } from '../database';
+import { IssuanceService, IssuerRegistry } from '../issuing';
+import { KubernetesApiSimulator } from '../kubernetes/simulator';
+import { DatabaseRequestStore } from '../requests';
+import {
+  KubernetesDelivery,
+  PENDING_KEY_LABEL,
+  pendingKeySecretName,
+  REQUEST_ID_LABEL,
+} from './KubernetesDelivery';
+
+jest.setTimeout(60_000);
+
+const config = new ConfigReader({
+  backend: { baseUrl: 'http://localhost:7007' },
+  certificates: { builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' } },
+});
+
+/** What a process dying at that point looks like to the code that was running. */
+class Crash extends Error {}
+
+/**
+ * Secret delivery survives a restart at every step: the process dies, a new
+ * one (new service objects over the same database and cluster) resumes the
+ * stuck request, and it ends issued exactly once, with one certificate whose
+ * key is the one in the Secret; no key ever reaches the database.
+ */
+describe('Secret delivery resumed after a restart', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  let simulator: KubernetesApiSimulator;
+
+  beforeAll(async () => {
+    simulator = await KubernetesApiSimulator.start();
+    simulator.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } });
+    // Everything but delete on Secrets: the pending key cannot be removed.
+    simulator.addToken('no-delete', [
+      { verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'], resources: ['*'] },
+    ], { user: 'no-delete' });
+  });
+  afterAll(async () => {
+    await simulator.stop();
+  });
+
+  /** One backend process: its own CA, store, delivery and issuance objects. */
+  async function startProcess(knex: Knex, options: { token?: string; minutesLater?: number } = {}) {
+    const logger = mockServices.logger.mock();
+    const ca = await BuiltinCa.create({ knex, config, logger });
+    const store = DatabaseRequestStore.create({ knex });
+    const kubernetes = KubernetesDelivery.create({
+      clusters: {
+        get: name =>
+          name === 'sim' ? { name, kubeConfig: simulator.kubeConfig(options.token) } : undefined,
+      },
+    });
+    const issuance = IssuanceService.create({
+      store,
+      issuers: IssuerRegistry.create({ issuers: [ca] }),
+      logger,
+      audit: DatabaseAuditLog.create({ knex }),
+      kubernetes,
+      // Resumed later than the stuck threshold (one minute).
+      now: () => new Date(Date.now() + (options.minutesLater ?? 0) * 60_000),
+    });
+    return { ca, store, kubernetes, issuance };
+  }
+
+  async function submit(knex: Knex, target: string, renewalOf?: string): Promise<CertificateRequest> {
+    return DatabaseRequestStore.create({ knex }).create({
+      entityRef: 'component:default/payments',
+      requester: 'user:default/alice',
+      policyName: 'services',
+      approvalsRequired: 1,
+      approvers: [],
+      commonName: 'payments.example.com',
+      dnsNames: ['payments.example.com'],
+      ipAddresses: [],
+      uris: [],
+      keyAlgorithm: 'ECDSA-P256',
+      validityDays: 30,
+      issuer: 'builtin',
+      clientAuth: false,
+      delivery: { kind: 'secret', cluster: 'sim', namespace: 'payments', secretName: target },
+      renewalOf,
+      state: 'issuing',
+    });
+  }
+
+  function issueRequest(request: CertificateRequest, csrPem: string) {
+    return {
+      requestId: request.id,
+      commonName: request.commonName,
+      dnsNames: request.dnsNames,
+      ipAddresses: [],
+      uris: [],
+      validityDays: request.validityDays,
+      clientAuth: false,
+      csrPem,
+    };
+  }
+
+  /** The simulator is shared by both databases' runs: one Secret name each. */
+  const secretName = (base: string, databaseId: string) =>
+    `${base}-${databaseId.toLowerCase().replace(/_/g, '')}`;
+
+  const pendingKey = (request: CertificateRequest) =>
+    simulator.get<any>('v1', 'Secret', 'payments', pendingKeySecretName(request));
+
+  /** Resumes in a new process and checks the single, matching outcome. */
+  async function resumeAndCheck(knex: Knex, request: CertificateRequest, target: string) {
+    const later = await startProcess(knex, { minutesLater: 2 });
+    expect(await later.issuance.resume()).toBe(1);
+    const done = (await later.store.get(request.id))!;
+    expect(done.failureReason).toBeUndefined();
+    expect(done.state).toBe('issued');
+
+    const issued = await knex('certificates_ca_issued').where({ request_id: request.id });
+    expect(issued).toHaveLength(1);
+    expect(issued[0].serial_number).toBe(done.serialNumber);
+    const trail = await knex('certificates_audit').where({ request_id: request.id }).orderBy('seq');
+    expect(trail.map(r => r.action)).toEqual(['issued']);
+
+    const secret = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+    expect(secret.metadata.labels[REQUEST_ID_LABEL]).toBe(request.id);
+    const leaf = new X509Certificate(Buffer.from(secret.data['tls.crt'], 'base64').toString());
+    expect(leaf.serialNumber).toBe(done.serialNumber);
+    const key = createPrivateKey(Buffer.from(secret.data['tls.key'], 'base64').toString());
+    expect(createPublicKey(key).export({ type: 'spki', format: 'der' })).toEqual(
+      leaf.publicKey.export({ type: 'spki', format: 'der' }),
+    );
+    expect(pendingKey(request)).toBeUndefined();
+
+    // A second resume finds nothing to do and changes nothing.
+    expect(await later.issuance.resume()).toBe(0);
+    expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+    const dump = JSON.stringify(await knex('certificates_requests')) +
+      JSON.stringify(await knex('certificates_ca_issued')) +
+      JSON.stringify(await knex('certificates_audit'));
+    expect(dump).not.toContain('PRIVATE KEY');
+  }
+
+  it.each(databases.eachSupportedId())(
+    'dies after the key is written, before signing; the resumed attempt signs that key, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const request = await submit(knex, secretName('after-key-tls', databaseId));
+      const first = await startProcess(knex);
+      await expect(
+        first.kubernetes.deliverSecret(request, async () => {
+          throw new Crash('process died');
+        }),
+      ).rejects.toThrow(Crash);
+      const waiting = pendingKey(request);
+      expect(waiting.type).toBe('Opaque');
+      expect(waiting.metadata.labels[PENDING_KEY_LABEL]).toBe(request.id);
+      expect(await knex('certificates_ca_issued')).toHaveLength(0);
+      const stored = createPrivateKey(Buffer.from(waiting.data['tls.key'], 'base64').toString());
+
+      await resumeAndCheck(knex, request, secretName('after-key-tls', databaseId));
+      const secret = simulator.get<any>('v1', 'Secret', 'payments', secretName('after-key-tls', databaseId))!;
+      const delivered = createPrivateKey(Buffer.from(secret.data['tls.key'], 'base64').toString());
+      expect(delivered.export({ type: 'pkcs8', format: 'der' })).toEqual(
+        stored.export({ type: 'pkcs8', format: 'der' }),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'dies after the CA signed, before the Secret is written; the CA answers the same certificate, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const request = await submit(knex, secretName('after-sign-tls', databaseId));
+      const first = await startProcess(knex);
+      let signedSerial: string | undefined;
+      await expect(
+        first.kubernetes.deliverSecret(request, async csrPem => {
+          signedSerial = (await first.ca.issue(issueRequest(request, csrPem))).serialNumber;
+          throw new Crash('process died');
+        }),
+      ).rejects.toThrow(Crash);
+      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+      expect(simulator.get('v1', 'Secret', 'payments', secretName('after-sign-tls', databaseId))).toBeUndefined();
+      expect(pendingKey(request)).toBeDefined();
+
+      await resumeAndCheck(knex, request, secretName('after-sign-tls', databaseId));
+      expect((await DatabaseRequestStore.create({ knex }).get(request.id))!.serialNumber).toBe(
+        signedSerial,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'dies after the Secret is written, before the request is updated and the pending key removed, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const request = await submit(knex, secretName('after-write-tls', databaseId));
+      // This process may not delete Secrets: the pending key stays, as after a crash.
+      const first = await startProcess(knex, { token: 'no-delete' });
+      const issued = await first.kubernetes.deliverSecret(request, csrPem =>
+        first.ca.issue(issueRequest(request, csrPem)),
+      );
+      expect(simulator.get<any>('v1', 'Secret', 'payments', secretName('after-write-tls', databaseId))).toBeDefined();
+      expect(pendingKey(request)).toBeDefined();
+      expect((await first.store.get(request.id))!.state).toBe('issuing');
+
+      await resumeAndCheck(knex, request, secretName('after-write-tls', databaseId));
+      expect((await DatabaseRequestStore.create({ knex }).get(request.id))!.serialNumber).toBe(
+        issued.serialNumber,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a renewal that dies mid-way leaves the running Secret intact until its new pair is ready, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const original = await submit(knex, secretName('renewed-tls', databaseId));
+      const first = await startProcess(knex);
+      expect((await first.issuance.issue(original, { policyJustChecked: true })).state).toBe('issued');
+      const before = simulator.get<any>('v1', 'Secret', 'payments', secretName('renewed-tls', databaseId))!;
+
+      const renewal = await submit(knex, secretName('renewed-tls', databaseId), original.id);
+      await expect(
+        first.kubernetes.deliverSecret(renewal, async csrPem => {
+          await first.ca.issue(issueRequest(renewal, csrPem));
+          throw new Crash('process died');
+        }),
+      ).rejects.toThrow(Crash);
+      // The workload still has a matching pair: the old one.
+      expect(simulator.get<any>('v1', 'Secret', 'payments', secretName('renewed-tls', databaseId))!.data).toEqual(before.data);
+
+      await resumeAndCheck(knex, renewal, secretName('renewed-tls', databaseId));
+    },
+  );
+
+  it('a request that fails after its key was written removes the pending key', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations({ knex });
+    const first = await startProcess(knex);
+    const refused = await submit(knex, 'refused-tls');
+    jest.spyOn(first.ca, 'issue').mockImplementationOnce(async () => {
+      // The key is in the cluster by the time the CA is asked.
+      expect(pendingKey(refused)).toBeDefined();
+      throw new Error('CA refuses');
+    });
+    const result = await first.issuance.issue(refused, { policyJustChecked: true });
+    expect(result).toMatchObject({ state: 'failed', failureReason: 'CA refuses' });
+    expect(pendingKey(refused)).toBeUndefined();
+    expect(simulator.get('v1', 'Secret', 'payments', 'refused-tls')).toBeUndefined();
+  });
+});
