@@ -185,6 +185,70 @@ describe('IssuedCertificateRecorder', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'writes certificates issued together in shared batches, each linked to its request, %p',
+    async databaseId => {
+      const { issue, inventory, requests } = await setup(databaseId);
+      const upserts = jest.spyOn(inventory, 'upsertCertificates');
+      const issued = await Promise.all(
+        Array.from({ length: 12 }, () => issue()),
+      );
+      expect(issued.every(r => r.state === 'issued')).toBe(true);
+      const rows = await inventory.getRows(
+        issued.map(r => IssuedCertificateRecorder.rowId(r)),
+      );
+      expect(rows).toHaveLength(12);
+      expect(rows.every(r => r.status === 'valid')).toBe(true);
+      for (const r of issued) {
+        expect((await requests.get(r.id))?.certificateId).toBe(
+          IssuedCertificateRecorder.rowId(r),
+        );
+      }
+      // Fewer upserts than certificates: concurrent ones shared a batch.
+      const rowsWritten = upserts.mock.calls.reduce(
+        (n, [batch]) => n + batch.length,
+        0,
+      );
+      expect(rowsWritten).toBe(12);
+      expect(upserts.mock.calls.length).toBeLessThan(12);
+    },
+  );
+
+  it('a certificate whose row cannot be written does not cost the others theirs', async () => {
+    const { issue, inventory, recorder } = await setup('SQLITE_3');
+    const good = await issue();
+    const original = inventory.upsertCertificates.bind(inventory);
+    jest
+      .spyOn(inventory, 'upsertCertificates')
+      .mockImplementation(async (rows, now) => {
+        if (rows.some(r => r.requestId === 'broken')) {
+          throw new Error('disk full');
+        }
+        return original(rows, now);
+      });
+    const chainPem = (
+      await inventory.getRows([IssuedCertificateRecorder.rowId(good)])
+    )[0].chainPem!;
+    const results = await Promise.allSettled([
+      recorder.record({
+        request: { ...good, id: 'broken' },
+        chainPem,
+        serialNumber: '01',
+      }),
+      recorder.record({
+        request: { ...good, id: 'fine' },
+        chainPem,
+        serialNumber: '02',
+      }),
+    ]);
+    expect(results.map(r => r.status)).toEqual(['rejected', 'fulfilled']);
+    const rows = await inventory.getRows([
+      IssuedCertificateRecorder.rowId({ ...good, id: 'fine' }),
+      IssuedCertificateRecorder.rowId({ ...good, id: 'broken' }),
+    ]);
+    expect(rows.map(r => r.requestId)).toEqual(['fine']);
+  });
+
   it('ignores secret deliveries (discovery links those)', async () => {
     const { recorder, inventory, issue } = await setup('SQLITE_3');
     const issued = await issue();

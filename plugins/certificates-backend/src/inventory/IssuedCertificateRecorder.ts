@@ -8,7 +8,12 @@ import {
 } from '@internal/plugin-certificates-common';
 import type { IssuedRecord } from '../issuing/IssuanceService';
 import type { RequestStore } from '../requests/RequestStore';
-import { ApprovedRootsSource, certificateId, parseTlsData, TrustStore } from './parsing';
+import {
+  ApprovedRootsSource,
+  certificateId,
+  parseTlsData,
+  TrustStore,
+} from './parsing';
 import { InventoryRow, InventoryStore } from './store';
 
 /**
@@ -25,8 +30,12 @@ export interface IssuedCertificateRecorderOptions {
   getApprovedRoots: ApprovedRootsSource;
   thresholds?: Partial<HealthThresholds>;
   approvedIssuers?: string[];
-  /** When given, the request is linked to its inventory row (certificateId). */
-  requests?: Pick<RequestStore, 'transition'>;
+  /**
+   * When given, the request is linked to its inventory row (certificateId);
+   * with `transaction`, the links of a batch commit together.
+   */
+  requests?: Pick<RequestStore, 'transition'> &
+    Partial<Pick<RequestStore, 'transaction'>>;
   logger?: LoggerService;
   now?: () => Date;
 }
@@ -37,16 +46,24 @@ export function readHealthSettings(config: Config): {
   approvedIssuers: string[];
 } {
   const thresholds: Partial<HealthThresholds> = {};
-  const warningDays = config.getOptionalNumber('certificates.health.warningDays');
-  const criticalDays = config.getOptionalNumber('certificates.health.criticalDays');
-  const maxValidityDays = config.getOptionalNumber('certificates.health.maxValidityDays');
+  const warningDays = config.getOptionalNumber(
+    'certificates.health.warningDays',
+  );
+  const criticalDays = config.getOptionalNumber(
+    'certificates.health.criticalDays',
+  );
+  const maxValidityDays = config.getOptionalNumber(
+    'certificates.health.maxValidityDays',
+  );
   if (warningDays !== undefined) thresholds.warningDays = warningDays;
   if (criticalDays !== undefined) thresholds.criticalDays = criticalDays;
-  if (maxValidityDays !== undefined) thresholds.maxValidityDays = maxValidityDays;
+  if (maxValidityDays !== undefined)
+    thresholds.maxValidityDays = maxValidityDays;
   return {
     thresholds,
     approvedIssuers:
-      config.getOptionalStringArray('certificates.health.approvedIssuers') ?? [],
+      config.getOptionalStringArray('certificates.health.approvedIssuers') ??
+      [],
   };
 }
 
@@ -55,12 +72,27 @@ export function readHealthSettings(config: Config): {
  * entity and linked to the request. Secret and cert-manager deliveries are
  * left to discovery, which links them through the request-id label.
  */
+interface PendingRecord {
+  record: IssuedRecord;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most certificates written in one batch. */
+const MAX_BATCH = 64;
+
 export class IssuedCertificateRecorder {
-  private readonly trust: TrustStore;
+  private trust: TrustStore;
+  /** The approved roots the trust store was built from. */
+  private trustKey: string | undefined;
   private readonly thresholds: HealthThresholds;
   private readonly now: () => Date;
+  private queue: PendingRecord[] = [];
+  private draining = false;
 
-  static create(options: IssuedCertificateRecorderOptions): IssuedCertificateRecorder {
+  static create(
+    options: IssuedCertificateRecorderOptions,
+  ): IssuedCertificateRecorder {
     return new IssuedCertificateRecorder(options);
   }
 
@@ -77,7 +109,7 @@ export class IssuedCertificateRecorder {
   }
 
   private constructor(private readonly o: IssuedCertificateRecorderOptions) {
-    this.trust = TrustStore.create({ getApprovedRoots: o.getApprovedRoots });
+    this.trust = TrustStore.fromPems([]);
     this.thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, ...o.thresholds };
     this.now = o.now ?? (() => new Date());
   }
@@ -88,17 +120,92 @@ export class IssuedCertificateRecorder {
     return certificateId(PORTAL_LOCATION, namespace, `request-${request.id}`);
   }
 
-  /** The hook for IssuanceService's onIssued. */
-  readonly record = async (record: IssuedRecord): Promise<void> => {
+  /**
+   * The hook for IssuanceService's onIssued. Certificates issued at the same
+   * time are written together: one inventory upsert and one transaction of
+   * request links per batch, instead of two commits per certificate.
+   * Resolves once this certificate's row and link have committed.
+   */
+  readonly record = (record: IssuedRecord): Promise<void> => {
+    if (record.request.delivery.kind !== 'csr') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // Let the certificates issued in this turn of the event loop join.
+        setImmediate(() => void this.drain());
+      }
+    });
+  };
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          await this.write(batch.map(p => p.record));
+          batch.forEach(p => p.resolve());
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0].reject(error);
+            continue;
+          }
+          // One bad certificate must not cost the others their rows.
+          for (const p of batch) {
+            await this.write([p.record]).then(p.resolve, p.reject);
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async write(records: IssuedRecord[]): Promise<void> {
+    await this.refreshTrust();
+    const rows = records.map(record => this.toRow(record));
+    await this.o.store.upsertCertificates(rows, this.now().toISOString());
+    const requests = this.o.requests;
+    if (!requests) return;
+    const link = async (trx?: Parameters<RequestStore['transition']>[4]) => {
+      for (const row of rows) {
+        await requests.transition(
+          row.requestId!,
+          ['issued'],
+          'issued',
+          { certificateId: row.id },
+          trx,
+        );
+      }
+    };
+    if (requests.transaction && rows.length > 1) {
+      await requests.transaction(trx => link(trx));
+    } else {
+      await link();
+    }
+  }
+
+  /**
+   * Rebuilds the trust store only when the approved roots changed, so the
+   * chain verdicts it caches (per intermediate) survive between batches.
+   */
+  private async refreshTrust(): Promise<void> {
+    const pems = await this.o.getApprovedRoots();
+    const key = pems.join('\n');
+    if (key !== this.trustKey) {
+      this.trust = TrustStore.fromPems(pems);
+      this.trustKey = key;
+    }
+  }
+
+  private toRow(record: IssuedRecord): InventoryRow {
     const { request } = record;
-    if (request.delivery.kind !== 'csr') return;
-    await this.trust.refresh();
     const { namespace } = parseEntityRef(request.entityRef);
     const parsed = parseTlsData(
       { 'tls.crt': Buffer.from(record.chainPem, 'utf8').toString('base64') },
       this.trust,
     );
-    const row = this.judge({
+    return this.judge({
       id: IssuedCertificateRecorder.rowId(request),
       cluster: PORTAL_LOCATION,
       namespace,
@@ -116,11 +223,7 @@ export class IssuedCertificateRecorder {
         chainTrusted: parsed.chainTrusted,
       },
     });
-    await this.o.store.upsertCertificates([row], this.now().toISOString());
-    await this.o.requests?.transition(request.id, ['issued'], 'issued', {
-      certificateId: row.id,
-    });
-  };
+  }
 
   /**
    * Re-judges every portal row as time passes (valid → expiring → expired);
@@ -140,7 +243,10 @@ export class IssuedCertificateRecorder {
         }
       }
       if (updates.length > 0) {
-        await this.o.store.upsertCertificates(updates, this.now().toISOString());
+        await this.o.store.upsertCertificates(
+          updates,
+          this.now().toISOString(),
+        );
         changed += updates.length;
       }
     });
