@@ -336,8 +336,7 @@ export class ClusterDiscovery {
         this.clearError('discovery');
         this.setStatus('ok');
       },
-      onEvent: (type: string, item: RawObject) => {
-        const receivedAt = process.hrtime.bigint();
+      onEvent: (type: string, item: RawObject, receivedAt: bigint) => {
         const ns = item.metadata?.namespace ?? '';
         const name = item.metadata?.name ?? '';
         if (!this.options.namespaces.allows(ns)) return;

@@ -59,7 +59,10 @@ export class InventoryWriter {
   private kick() {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // A microtask, not a timer: an idle writer commits an event at once, and
+    // rows queued in the same synchronous stretch (a list page) still share
+    // one transaction. Under load, changes queue behind the running commit.
+    queueMicrotask(() => {
       this.scheduled = false;
       if (!this.flushing) this.run();
     });

@@ -10,9 +10,11 @@ export interface ResourceSyncHandler {
   onListPage(items: RawObject[]): Promise<void> | void;
   /** The full list completed: everything not seen since onListStart is gone. */
   onListDone(): Promise<void> | void;
+  /** `receivedAt` (hrtime) is when the watch delivered the event. */
   onEvent(
     type: 'ADDED' | 'MODIFIED' | 'DELETED',
     object: RawObject,
+    receivedAt: bigint,
   ): Promise<void> | void;
   /** The list or watch failed (not a 410, which only relists). */
   onError(reason: string, code?: number): void;
@@ -208,7 +210,10 @@ export class ResourceSync {
           return;
         }
         if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') {
-          this.enqueue(() => this.options.handler.onEvent(type, object)).then(
+          const receivedAt = process.hrtime.bigint();
+          this.enqueue(() =>
+            this.options.handler.onEvent(type, object, receivedAt),
+          ).then(
             () => {
               if (rv && generation === this.generation)
                 this.resourceVersion = rv;

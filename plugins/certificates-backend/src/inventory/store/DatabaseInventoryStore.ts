@@ -34,6 +34,7 @@ import {
   ListQuery,
   RowVersion,
 } from './types';
+import { SqliteRowWriter } from './SqliteRowWriter';
 
 const HISTORY = 'certificates_inventory_history';
 const OBJECTS = 'certificates_k8s_objects';
@@ -87,6 +88,20 @@ const UPSERT_COLUMNS = Object.keys(
     '',
   ),
 );
+
+/** Columns read before an upsert (history, first-seen, changed-at). */
+const EXISTING_COLUMNS = [
+  'id',
+  'fingerprint_sha256',
+  'status',
+  'findings',
+  'entity_ref',
+  'owner_ref',
+  'gone_at',
+  'first_seen_at',
+  'changed_at',
+  'request_id',
+];
 
 const upsertStatements = new Map<number, string>();
 
@@ -276,7 +291,17 @@ function historyFor(
 
 /** The inventory in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseInventoryStore implements InventoryStore {
-  private constructor(private readonly db: Knex) {}
+  private readonly sqlite: SqliteRowWriter | undefined;
+
+  private constructor(private readonly db: Knex) {
+    this.sqlite = SqliteRowWriter.forKnex({
+      knex: db,
+      table: TABLE,
+      historyTable: HISTORY,
+      columns: UPSERT_COLUMNS,
+      existingColumns: EXISTING_COLUMNS,
+    });
+  }
 
   static create(options: { knex: Knex }): DatabaseInventoryStore {
     return new DatabaseInventoryStore(options.knex);
@@ -285,24 +310,25 @@ export class DatabaseInventoryStore implements InventoryStore {
   async upsertCertificates(rows: InventoryRow[], now: string): Promise<void> {
     if (rows.length === 0) return;
     // The last write for an id wins within one call.
-    const unique = [...new Map(rows.map(r => [r.id, r])).values()];
+    const unique =
+      rows.length === 1 ? rows : [...new Map(rows.map(r => [r.id, r])).values()];
+    if (this.sqlite) {
+      await this.sqlite.write(ops => {
+        for (const row of unique) {
+          const existing = ops.existing(row.id);
+          const record = toDb(row, now, existing) as DbRow;
+          ops.upsert(UPSERT_COLUMNS.map(c => record[c]));
+          for (const h of historyFor(row, existing, now)) ops.history(h);
+        }
+      });
+      return;
+    }
     await this.db.transaction(async tx => {
       for (const batch of chunks(unique, ROW_BATCH)) {
         const existing = new Map<string, DbRow>(
           (
             await tx(TABLE)
-              .select(
-                'id',
-                'fingerprint_sha256',
-                'status',
-                'findings',
-                'entity_ref',
-                'owner_ref',
-                'gone_at',
-                'first_seen_at',
-                'changed_at',
-                'request_id',
-              )
+              .select(EXISTING_COLUMNS)
               .whereIn(
                 'id',
                 batch.map(r => r.id),
@@ -326,6 +352,16 @@ export class DatabaseInventoryStore implements InventoryStore {
 
   async markGone(ids: string[], now: string): Promise<void> {
     if (ids.length === 0) return;
+    if (this.sqlite) {
+      await this.sqlite.write(ops => {
+        for (const id of new Set(ids)) {
+          if (ops.gone(id, now)) {
+            ops.history({ certificate_id: id, at: now, event: 'gone', detail: null });
+          }
+        }
+      });
+      return;
+    }
     await this.db.transaction(async tx => {
       for (const batch of chunks(ids, BATCH)) {
         const live: string[] = (

@@ -89,26 +89,26 @@ export class ResourceOperations {
       }
     }
     const prefix = query.namespace ? `${query.namespace}/` : '';
-    const candidates = this.store
-      .snapshot(resourceKeyOf(resource), snapshotRv, prefix)
-      .filter(
-        e =>
-          e.key >= start && matchesLabels(e.object) && matchesFields(e.object),
-      );
-    const limit =
-      query.limit && query.limit > 0 ? query.limit : candidates.length;
-    const page = candidates.slice(0, limit);
-    const more = candidates.length > page.length;
+    const matches = (o: KubernetesObject) => matchesLabels(o) && matchesFields(o);
+    const { items: page, more } = this.store.page(resourceKeyOf(resource), {
+      atRevision: snapshotRv,
+      keyPrefix: prefix,
+      start,
+      limit: query.limit && query.limit > 0 ? query.limit : undefined,
+      matches,
+    });
     const metadata: Record<string, unknown> = {
       resourceVersion: String(snapshotRv),
     };
     if (more) {
-      metadata.continue = encodeContinue(
-        snapshotRv,
-        `${page[page.length - 1].key}\u0000`,
-      );
+      const next = `${page[page.length - 1].key}\u0000`;
+      metadata.continue = encodeContinue(snapshotRv, next);
       if (!query.labelSelector && !query.fieldSelector) {
-        metadata.remainingItemCount = candidates.length - page.length;
+        metadata.remainingItemCount = this.store.page(resourceKeyOf(resource), {
+          atRevision: snapshotRv,
+          keyPrefix: prefix,
+          start: next,
+        }).items.length;
       }
     }
     return {

@@ -57,6 +57,8 @@ export class ObjectStore {
   private rv = 1;
   private compacted = 0;
   private readonly entries = new Map<string, Map<string, Version[]>>();
+  /** Keys of each resource in order, rebuilt after keys were added or removed. */
+  private readonly sortedKeys = new Map<string, string[]>();
   private events: StoreEvent[] = [];
   private readonly revisionTimes: Array<{ rv: number; at: number }> = [];
   private readonly listeners = new Set<(event: StoreEvent) => void>();
@@ -103,6 +105,50 @@ export class ObjectStore {
   }
 
   /**
+   * One page of a list as of `atRevision`: objects whose key starts with
+   * `keyPrefix`, is at least `start` and passes `matches`, in key order, at
+   * most `limit` (all when undefined). `more` tells whether another match
+   * follows. Walks keys from `start` like etcd's range read, so paging
+   * through a large collection costs each page only its own size.
+   */
+  page(
+    resourceKey: string,
+    options: {
+      atRevision: number;
+      keyPrefix?: string;
+      start?: string;
+      limit?: number;
+      matches?: (object: KubernetesObject) => boolean;
+    },
+  ): { items: Array<{ key: string; object: KubernetesObject }>; more: boolean } {
+    const byKey = this.entries.get(resourceKey);
+    const items: Array<{ key: string; object: KubernetesObject }> = [];
+    if (!byKey) return { items, more: false };
+    const keys = this.keysOf(resourceKey, byKey);
+    const prefix = options.keyPrefix ?? '';
+    const from = options.start && options.start > prefix ? options.start : prefix;
+    const limit = options.limit ?? Infinity;
+    for (let i = lowerBound(keys, from); i < keys.length; i++) {
+      const key = keys[i];
+      if (!key.startsWith(prefix)) break;
+      const object = versionAt(byKey.get(key)!, options.atRevision);
+      if (!object || (options.matches && !options.matches(object))) continue;
+      if (items.length === limit) return { items, more: true };
+      items.push({ key, object });
+    }
+    return { items, more: false };
+  }
+
+  private keysOf(resourceKey: string, byKey: Map<string, Version[]>): string[] {
+    let keys = this.sortedKeys.get(resourceKey);
+    if (!keys) {
+      keys = [...byKey.keys()].sort();
+      this.sortedKeys.set(resourceKey, keys);
+    }
+    return keys;
+  }
+
+  /**
    * Writes (or with `object: null` deletes) one object at a new revision and
    * notifies subscribers. Returns the stored copy.
    */
@@ -117,6 +163,7 @@ export class ObjectStore {
       this.entries.set(resourceKey, byKey);
     }
     const versions = byKey.get(key) ?? [];
+    if (versions.length === 0) this.sortedKeys.delete(resourceKey);
     const previous = versions[versions.length - 1]?.object ?? undefined;
     if (!object && !previous) return undefined;
     const rv = this.bump();
@@ -162,6 +209,7 @@ export class ObjectStore {
         if (lastBefore?.object) kept.unshift(lastBefore);
         if (kept.length) byKey.set(key, kept);
         else byKey.delete(key);
+        if (!kept.length) this.sortedKeys.clear();
       }
     }
     this.events = this.events.filter(e => e.rv > target);
@@ -185,4 +233,24 @@ export class ObjectStore {
     this.revisionTimes.push({ rv: this.rv, at: Date.now() });
     return this.rv;
   }
+}
+
+/** First index whose key is not below `key`. */
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The object as of `revision` (null: deleted or not yet created). */
+function versionAt(versions: Version[], revision: number): KubernetesObject | null {
+  for (let i = versions.length - 1; i >= 0; i--) {
+    if (versions[i].rv <= revision) return versions[i].object;
+  }
+  return null;
 }
