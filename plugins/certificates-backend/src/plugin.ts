@@ -73,7 +73,9 @@ export const certificatesPlugin = createBackendPlugin({
         });
         const issuers = IssuerRegistry.create({
           issuers: [builtinCa, ...moduleIssuers],
-          certManagerIssuers: IssuerRegistry.readCertManagerIssuers(deps.config),
+          certManagerIssuers: IssuerRegistry.readCertManagerIssuers(
+            deps.config,
+          ),
         });
         const trustBundle = TrustBundle.fromConfig({
           config: deps.config,
@@ -130,7 +132,7 @@ export const certificatesPlugin = createBackendPlugin({
           audit,
           kubernetes: KubernetesDelivery.create({ clusters }),
           recheck: validator.recheck,
-          onIssued: issuedCertificates.record,
+          onIssued: issuedCertificates.recordInBackground,
           notifier,
         });
         const requestService = RequestService.create({

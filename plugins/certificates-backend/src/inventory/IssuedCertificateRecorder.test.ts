@@ -114,7 +114,7 @@ describe('IssuedCertificateRecorder', () => {
         logger: mockServices.rootLogger(),
       }).error(),
     );
-    return { ca, requests, inventory, recorder, issue, app };
+    return { ca, requests, inventory, recorder, issue, app, knex };
   }
 
   const asDev = mockCredentials.user.header('user:default/dev');
@@ -247,6 +247,52 @@ describe('IssuedCertificateRecorder', () => {
       IssuedCertificateRecorder.rowId({ ...good, id: 'broken' }),
     ]);
     expect(rows.map(r => r.requestId)).toEqual(['fine']);
+  });
+
+  it.each(databases.eachSupportedId())(
+    'catches up on the row of a certificate issued just before a crash, %p',
+    async databaseId => {
+      const { issue, inventory, recorder, requests, knex } = await setup(
+        databaseId,
+      );
+      const issued = await issue();
+      const id = IssuedCertificateRecorder.rowId(issued);
+      // The process died after the request committed as issued and before
+      // its inventory row was written.
+      await knex('certificates_inventory_history')
+        .where({ certificate_id: id })
+        .delete();
+      await knex('certificates_inventory').where({ id }).delete();
+      await knex('certificates_requests')
+        .where({ id: issued.id })
+        .update({ certificate_id: null });
+
+      expect(await recorder.catchUp()).toBe(1);
+      const [row] = await inventory.getRows([id]);
+      expect(row.requestId).toBe(issued.id);
+      expect(row.status).toBe('valid');
+      expect((await requests.get(issued.id))?.certificateId).toBe(id);
+      expect(await recorder.catchUp()).toBe(0);
+    },
+  );
+
+  it('records in the background without holding up the caller', async () => {
+    const { issue, inventory, recorder } = await setup('SQLITE_3');
+    const issued = await issue();
+    const chainPem = (
+      await inventory.getRows([IssuedCertificateRecorder.rowId(issued)])
+    )[0].chainPem!;
+    const other = { ...issued, id: 'background' };
+    await recorder.recordInBackground({
+      request: other,
+      chainPem,
+      serialNumber: '03',
+    });
+    await recorder.idle();
+    const [row] = await inventory.getRows([
+      IssuedCertificateRecorder.rowId(other),
+    ]);
+    expect(row.requestId).toBe('background');
   });
 
   it('ignores secret deliveries (discovery links those)', async () => {

@@ -35,7 +35,12 @@ export interface IssuedCertificateRecorderOptions {
    * with `transaction`, the links of a batch commit together.
    */
   requests?: Pick<RequestStore, 'transition'> &
-    Partial<Pick<RequestStore, 'transaction'>>;
+    Partial<
+      Pick<
+        RequestStore,
+        'transaction' | 'listIssuedWithoutCertificate' | 'getChainPem'
+      >
+    >;
   logger?: LoggerService;
   now?: () => Date;
 }
@@ -137,6 +142,58 @@ export class IssuedCertificateRecorder {
       }
     });
   };
+
+  /**
+   * The same, off the request path: the issued request is already committed
+   * and is the record of truth, so its response need not wait for the
+   * inventory. A row that was not written (a crash, a database error) is
+   * written by `catchUp`, which runs at start and hourly.
+   */
+  readonly recordInBackground = async (record: IssuedRecord): Promise<void> => {
+    this.record(record).catch(error =>
+      this.o.logger?.warn(
+        `Recording the certificate of request ${record.request.id} failed; it is retried by the next catch-up: ${error}`,
+      ),
+    );
+  };
+
+  /** Resolves once every certificate queued so far is written (or failed). */
+  async idle(): Promise<void> {
+    while (this.draining || this.queue.length > 0) {
+      await new Promise(resolve => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * Writes the rows of issued CSR requests that have none yet (issued just
+   * before a crash, or while the database refused the row). Returns how many
+   * it wrote.
+   */
+  async catchUp(): Promise<number> {
+    const requests = this.o.requests;
+    if (!requests?.listIssuedWithoutCertificate || !requests.getChainPem) {
+      return 0;
+    }
+    let written = 0;
+    for (;;) {
+      const missing = await requests.listIssuedWithoutCertificate(100);
+      const records: IssuedRecord[] = [];
+      for (const request of missing) {
+        const chainPem = await requests.getChainPem(request.id);
+        if (chainPem) {
+          records.push({
+            request,
+            chainPem,
+            serialNumber: request.serialNumber ?? '',
+          });
+        }
+      }
+      if (records.length === 0) return written;
+      await this.write(records);
+      written += records.length;
+      if (missing.length < 100) return written;
+    }
+  }
 
   private async drain(): Promise<void> {
     try {

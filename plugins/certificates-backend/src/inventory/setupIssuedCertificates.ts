@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import type { RequestStore } from '../requests/RequestStore';
 import {
@@ -17,14 +14,21 @@ export interface SetupIssuedCertificatesOptions {
   scheduler: SchedulerService;
   store: InventoryStore;
   getApprovedRoots: ApprovedRootsSource;
-  requests?: Pick<RequestStore, 'transition'>;
+  requests?: Pick<
+    RequestStore,
+    | 'transition'
+    | 'transaction'
+    | 'listIssuedWithoutCertificate'
+    | 'getChainPem'
+  >;
   /** Names of the discovered clusters (one must not be the portal's location). */
   clusterNames: string[];
 }
 
 /**
  * The recorder that puts CSR-issued certificates into the inventory, with
- * the task that re-judges them as they age. Pass `record` as onIssued.
+ * the task that re-judges them as they age and writes any row a crash left
+ * out (at start too). Pass `recordInBackground` as onIssued.
  */
 export async function setupIssuedCertificates(
   options: SetupIssuedCertificatesOptions,
@@ -44,8 +48,21 @@ export async function setupIssuedCertificates(
     timeout: { minutes: 10 },
     initialDelay: { minutes: 1 },
     fn: async () => {
+      await recorder.catchUp();
       await recorder.reevaluate();
     },
   });
+  recorder
+    .catchUp()
+    .then(n => {
+      if (n > 0) {
+        options.logger.info(
+          `Added ${n} issued certificate(s) missing from the inventory`,
+        );
+      }
+    })
+    .catch(error =>
+      options.logger.warn(`Catching up issued certificates failed: ${error}`),
+    );
   return recorder;
 }

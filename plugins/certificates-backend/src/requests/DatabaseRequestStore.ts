@@ -60,18 +60,46 @@ interface RequestRow {
 
 /** Every column but the large ones, for lists and reads. */
 const COLUMNS = [
-  'id', 'entity_ref', 'requester', 'owner_ref', 'policy_name', 'approvals_required',
-  'approvers', 'common_name', 'dns_names', 'ip_addresses', 'uris', 'key_algorithm',
-  'validity_days', 'issuer', 'client_auth', 'justification', 'delivery_kind',
-  'delivery_cluster', 'delivery_namespace', 'delivery_secret_name', 'csr_fingerprint',
-  'renewal_of', 'in_cluster', 'created_at', 'state', 'pending_reason', 'decisions',
-  'failure_reason', 'certificate_id', 'serial_number', 'not_after', 'updated_at',
+  'id',
+  'entity_ref',
+  'requester',
+  'owner_ref',
+  'policy_name',
+  'approvals_required',
+  'approvers',
+  'common_name',
+  'dns_names',
+  'ip_addresses',
+  'uris',
+  'key_algorithm',
+  'validity_days',
+  'issuer',
+  'client_auth',
+  'justification',
+  'delivery_kind',
+  'delivery_cluster',
+  'delivery_namespace',
+  'delivery_secret_name',
+  'csr_fingerprint',
+  'renewal_of',
+  'in_cluster',
+  'created_at',
+  'state',
+  'pending_reason',
+  'decisions',
+  'failure_reason',
+  'certificate_id',
+  'serial_number',
+  'not_after',
+  'updated_at',
 ];
 
 /** Every column, in insert order. */
-const ALL_COLUMNS: ReadonlyArray<keyof RequestRow> = [...COLUMNS, 'csr_pem', 'chain_pem'] as Array<
-  keyof RequestRow
->;
+const ALL_COLUMNS: ReadonlyArray<keyof RequestRow> = [
+  ...COLUMNS,
+  'csr_pem',
+  'chain_pem',
+] as Array<keyof RequestRow>;
 
 function opt<T>(value: T | null): T | undefined {
   return value === null ? undefined : value;
@@ -127,10 +155,14 @@ const QUERY_COLUMNS: Record<RequestQuery['property'], string> = {
  * Adds permission conditions as SQL, with the same case-insensitive match
  * as `matchesRequestCriteria` (a null column never matches).
  */
-function applyPermission(query: Knex.QueryBuilder, criteria: PermissionCriteria<RequestQuery>): void {
+function applyPermission(
+  query: Knex.QueryBuilder,
+  criteria: PermissionCriteria<RequestQuery>,
+): void {
   if (isAndCriteria(criteria)) {
     query.where(q => {
-      for (const c of criteria.allOf) q.andWhere(sub => applyPermission(sub, c));
+      for (const c of criteria.allOf)
+        q.andWhere(sub => applyPermission(sub, c));
     });
   } else if (isOrCriteria(criteria)) {
     query.where(q => {
@@ -144,19 +176,25 @@ function applyPermission(query: Knex.QueryBuilder, criteria: PermissionCriteria<
     if (!column || !values.length) {
       query.whereRaw('1 = 0');
     } else {
-      query.whereNotNull(column).whereIn(query.client.raw(`LOWER(${column})`), values);
+      query
+        .whereNotNull(column)
+        .whereIn(query.client.raw(`LOWER(${column})`), values);
     }
   }
 }
 
 function encodeCursor(row: { created_at: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString(
+    'base64url',
+  );
 }
 
 function decodeCursor(cursor: string): [string, string] | undefined {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(value) && value.length === 2 ? (value as [string, string]) : undefined;
+    return Array.isArray(value) && value.length === 2
+      ? (value as [string, string])
+      : undefined;
   } catch {
     return undefined;
   }
@@ -164,8 +202,14 @@ function decodeCursor(cursor: string): [string, string] | undefined {
 
 /** Requests in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseRequestStore implements RequestStore {
-  static create(options: { knex: Knex; now?: () => Date }): DatabaseRequestStore {
-    return new DatabaseRequestStore(options.knex, options.now ?? (() => new Date()));
+  static create(options: {
+    knex: Knex;
+    now?: () => Date;
+  }): DatabaseRequestStore {
+    return new DatabaseRequestStore(
+      options.knex,
+      options.now ?? (() => new Date()),
+    );
   }
 
   private constructor(
@@ -173,13 +217,19 @@ export class DatabaseRequestStore implements RequestStore {
     private readonly now: () => Date,
   ) {}
 
-  async create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest> {
+  async create(
+    request: NewRequest,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest> {
     const row = this.toRow(request, this.now().toISOString());
     await (trx ?? this.knex)(TABLE).insert(row);
     return toRequest(row);
   }
 
-  async createMany(requests: NewRequest[], trx?: Knex.Transaction): Promise<CertificateRequest[]> {
+  async createMany(
+    requests: NewRequest[],
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest[]> {
     const at = this.now().toISOString();
     const rows = requests.map(r => this.toRow(r, at));
     await insertRows(
@@ -234,20 +284,25 @@ export class DatabaseRequestStore implements RequestStore {
     return this.knex.transaction(fn);
   }
 
-  async get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined> {
-    const row = await (trx ?? this.knex)(TABLE)
-      .where({ id })
-      .first(COLUMNS);
+  async get(
+    id: string,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined> {
+    const row = await (trx ?? this.knex)(TABLE).where({ id }).first(COLUMNS);
     return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
   async getChainPem(id: string): Promise<string | undefined> {
-    const row = await this.knex<RequestRow>(TABLE).where({ id }).first('chain_pem');
+    const row = await this.knex<RequestRow>(TABLE)
+      .where({ id })
+      .first('chain_pem');
     return row?.chain_pem ?? undefined;
   }
 
   async getCsrPem(id: string): Promise<string | undefined> {
-    const row = await this.knex<RequestRow>(TABLE).where({ id }).first('csr_pem');
+    const row = await this.knex<RequestRow>(TABLE)
+      .where({ id })
+      .first('csr_pem');
     return row?.csr_pem ?? undefined;
   }
 
@@ -271,7 +326,11 @@ export class DatabaseRequestStore implements RequestStore {
       query.where(q =>
         q
           .where('created_at', '<', cursor[0])
-          .orWhere(q2 => q2.where('created_at', '=', cursor[0]).andWhere('id', '<', cursor[1])),
+          .orWhere(q2 =>
+            q2
+              .where('created_at', '=', cursor[0])
+              .andWhere('id', '<', cursor[1]),
+          ),
       );
     }
     const rows = (await query
@@ -283,7 +342,8 @@ export class DatabaseRequestStore implements RequestStore {
     const page = rows.slice(0, limit);
     return {
       items: page.map(toRequest),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : undefined,
+      nextCursor:
+        rows.length > limit ? encodeCursor(page[page.length - 1]) : undefined,
     };
   }
 
@@ -301,12 +361,26 @@ export class DatabaseRequestStore implements RequestStore {
     return rows.map(toRequest);
   }
 
+  async listIssuedWithoutCertificate(
+    limit: number,
+  ): Promise<CertificateRequest[]> {
+    const rows = (await this.knex(TABLE)
+      .select(COLUMNS)
+      .where({ state: 'issued', delivery_kind: 'csr' })
+      .whereNull('certificate_id')
+      .orderBy('created_at', 'asc')
+      .limit(limit)) as RequestRow[];
+    return rows.map(toRequest);
+  }
+
   async listByState(states: RequestState[], updatedBefore?: string) {
     const query = this.knex(TABLE).select(COLUMNS).whereIn('state', states);
     if (updatedBefore) {
       query.where('updated_at', '<', updatedBefore);
     }
-    const rows = (await query.orderBy('created_at', 'asc').limit(500)) as RequestRow[];
+    const rows = (await query
+      .orderBy('created_at', 'asc')
+      .limit(500)) as RequestRow[];
     return rows.map(toRequest);
   }
 
@@ -322,11 +396,16 @@ export class DatabaseRequestStore implements RequestStore {
       state: to,
       updated_at: this.now().toISOString(),
     };
-    if (patch.pendingReason !== undefined) update.pending_reason = patch.pendingReason;
-    if (patch.decisions !== undefined) update.decisions = JSON.stringify(patch.decisions);
-    if (patch.failureReason !== undefined) update.failure_reason = patch.failureReason;
-    if (patch.certificateId !== undefined) update.certificate_id = patch.certificateId;
-    if (patch.serialNumber !== undefined) update.serial_number = patch.serialNumber;
+    if (patch.pendingReason !== undefined)
+      update.pending_reason = patch.pendingReason;
+    if (patch.decisions !== undefined)
+      update.decisions = JSON.stringify(patch.decisions);
+    if (patch.failureReason !== undefined)
+      update.failure_reason = patch.failureReason;
+    if (patch.certificateId !== undefined)
+      update.certificate_id = patch.certificateId;
+    if (patch.serialNumber !== undefined)
+      update.serial_number = patch.serialNumber;
     if (patch.notAfter !== undefined) update.not_after = patch.notAfter;
     if (patch.chainPem !== undefined) update.chain_pem = patch.chainPem;
     // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.

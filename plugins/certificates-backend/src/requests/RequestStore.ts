@@ -42,21 +42,40 @@ export interface RequestListFilter {
 }
 
 export interface RequestStore {
-  create(request: NewRequest, trx?: Knex.Transaction): Promise<CertificateRequest>;
+  create(
+    request: NewRequest,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest>;
   /** Inserts several requests in one statement (in `trx` when given). */
-  createMany(requests: NewRequest[], trx?: Knex.Transaction): Promise<CertificateRequest[]>;
+  createMany(
+    requests: NewRequest[],
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest[]>;
   /** Runs `fn` in one database transaction: all of its writes commit or none. */
   transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
-  get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined>;
+  get(
+    id: string,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined>;
   /** The issued chain (PEM), once issued. */
   getChainPem(id: string): Promise<string | undefined>;
   /** The submitted CSR, for csr delivery. */
   getCsrPem(id: string): Promise<string | undefined>;
-  list(filter: RequestListFilter): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;
+  list(
+    filter: RequestListFilter,
+  ): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;
   listPending(): Promise<CertificateRequest[]>;
   listByIds(ids: string[]): Promise<CertificateRequest[]>;
   /** Requests in these states, last changed before `updatedBefore` if given. */
-  listByState(states: RequestState[], updatedBefore?: string): Promise<CertificateRequest[]>;
+  listByState(
+    states: RequestState[],
+    updatedBefore?: string,
+  ): Promise<CertificateRequest[]>;
+  /**
+   * Issued CSR-delivery requests whose certificate has no inventory row yet
+   * (certificateId unset), oldest first.
+   */
+  listIssuedWithoutCertificate(limit: number): Promise<CertificateRequest[]>;
   /**
    * Compare-and-set: moves the request to `to` only if its state is one of
    * `from`; returns the updated request, or undefined when it was not.
