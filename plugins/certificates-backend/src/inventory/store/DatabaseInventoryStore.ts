@@ -35,6 +35,7 @@ import {
   RowVersion,
 } from './types';
 import { SqliteRowWriter } from './SqliteRowWriter';
+import { SqliteCheckpointer } from './SqliteCheckpointer';
 
 const HISTORY = 'certificates_inventory_history';
 const OBJECTS = 'certificates_k8s_objects';
@@ -301,6 +302,8 @@ export class DatabaseInventoryStore implements InventoryStore {
       columns: UPSERT_COLUMNS,
       existingColumns: EXISTING_COLUMNS,
     });
+    // Keeps WAL checkpoints out of the commits of a SQLite file.
+    if (this.sqlite) SqliteCheckpointer.forKnex(db);
   }
 
   static create(options: { knex: Knex }): DatabaseInventoryStore {
