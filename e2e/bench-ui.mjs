@@ -144,6 +144,9 @@ children.push({ proc: backend, detached: true });
 const logs = [];
 backend.stdout.on('data', d => logs.push(d.toString()));
 backend.stderr.on('data', d => logs.push(d.toString()));
+backend.on('exit', (code, signal) =>
+  log(`the backend exited (code ${code}, signal ${signal})`),
+);
 
 async function waitFor(url, ms) {
   const until = Date.now() + ms;
