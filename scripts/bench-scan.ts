@@ -18,6 +18,8 @@
  * - scanSeconds = scanTotalSeconds − transferSeconds, where transferSeconds
  *   is the same paged list (limit 500) through the same client alone.
  * - eventP50us/P99us: from the watch delivering an event to its row committed.
+ * - apiP99ms / apiRps16: GET /certificates?entityRef=… through the real router
+ *   (permissions allow all), requested from the child process.
  *
  * Runs TypeScript through sucrase's require hook (node -r sucrase/register).
  * The last line printed is one JSON object with the figures.
@@ -129,6 +131,11 @@ async function serve() {
         await new Promise(r => setTimeout(r, msg.intervalMs));
       }
       process.send!({ eventsDone: true });
+    } else if (msg.cmd === 'api') {
+      apiLoad(msg.port).then(
+        r => process.send!(r),
+        e => process.send!({ error: String(e) }),
+      );
     } else if (msg.cmd === 'rss') {
       process.send!({ rss: process.memoryUsage().rss });
     } else if (msg.cmd === 'stop') {
@@ -136,6 +143,44 @@ async function serve() {
       process.exit(0);
     }
   });
+}
+
+/** Entity certificate lists: 2,000 sequential, then 16 concurrent for 5 s. */
+async function apiLoad(port: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const entityPath = (k: number) =>
+    `/certificates?entityRef=${encodeURIComponent(
+      `component:default/svc-${(k * 31) % ENTITIES}`,
+    )}`;
+  for (let k = 0; k < 200; k++) await get(agent, port, entityPath(k));
+  const apiTimes: number[] = [];
+  for (let k = 0; k < 2000; k++) {
+    const s = process.hrtime.bigint();
+    const code = await get(agent, port, entityPath(k));
+    if (code !== 200) throw new Error(`API answered ${code}`);
+    apiTimes.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  apiTimes.sort((a, b) => a - b);
+  let done = 0;
+  const until = Date.now() + 5_000;
+  const rpsStart = Date.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      let k = w;
+      while (Date.now() < until) {
+        const code = await get(agent, port, entityPath(k));
+        if (code !== 200) throw new Error(`API answered ${code}`);
+        k += 16;
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  return {
+    apiTimes,
+    apiRps16: done / ((Date.now() - rpsStart) / 1000),
+    requests: 2200 + done,
+  };
 }
 
 /* ---------- parent: discovery under measurement ---------- */
@@ -297,12 +342,14 @@ async function main() {
 
   // Watch event → row committed.
   collect = true;
+  const eventCpuStart = process.cpuUsage();
   send({ cmd: 'events', count: EVENTS, intervalMs: 2 });
   await new Promise<void>(resolve =>
     child.on('message', (m: any) => m.eventsDone && resolve()),
   );
   await service.idle();
   collect = false;
+  const eventCpu = process.cpuUsage(eventCpuStart);
   latencies.sort((a, b) => a - b);
 
   // Entity certificate list API.
@@ -330,34 +377,29 @@ async function main() {
   const server = app.listen(0);
   await new Promise(r => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  const entityPath = (k: number) =>
-    `/certificates?entityRef=${encodeURIComponent(
-      `component:default/svc-${(k * 31) % ENTITIES}`,
-    )}`;
-  for (let k = 0; k < 200; k++) await get(agent, port, entityPath(k));
-  const apiTimes: number[] = [];
-  for (let k = 0; k < 2000; k++) {
-    const s = process.hrtime.bigint();
-    const code = await get(agent, port, entityPath(k));
-    if (code !== 200) throw new Error(`API answered ${code}`);
-    apiTimes.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  apiTimes.sort((a, b) => a - b);
-  let done = 0;
-  const until = Date.now() + 5_000;
-  const rpsStart = Date.now();
-  await Promise.all(
-    Array.from({ length: 16 }, async (_, w) => {
-      let k = w;
-      while (Date.now() < until) {
-        await get(agent, port, entityPath(k));
-        k += 16;
-        done++;
-      }
-    }),
-  );
-  const apiRps16 = done / ((Date.now() - rpsStart) / 1000);
+  // The client runs in the child (idle by now), as a browser would be
+  // another process: its requests do not share this event loop.
+  const apiCpuStart = process.cpuUsage();
+  send({ cmd: 'api', port });
+  const api: {
+    apiTimes: number[];
+    apiRps16: number;
+    requests: number;
+    error?: string;
+  } =
+    await new Promise(resolve => {
+      const onApi = (m: any) => {
+        if (m.apiTimes === undefined && m.error === undefined) return;
+        child.off('message', onApi);
+        resolve(m);
+      };
+      child.on('message', onApi);
+    });
+  if (api.error) throw new Error(api.error);
+  const { apiTimes, apiRps16 } = api;
+  const apiCpu = process.cpuUsage(apiCpuStart);
+  // Server CPU per request (steadier than latency on a shared machine).
+  const apiCpuUs = (apiCpu.user + apiCpu.system) / api.requests;
   clearInterval(sampler);
 
   const serverRss: number = await new Promise(resolve => {
@@ -370,7 +412,6 @@ async function main() {
     send({ cmd: 'rss' });
   });
   server.close();
-  agent.destroy();
   await service.stop();
   await knex.destroy();
   send({ cmd: 'stop' });
@@ -397,6 +438,10 @@ async function main() {
     apiP50ms: +percentile(apiTimes, 50).toFixed(2),
     apiP99ms: +percentile(apiTimes, 99).toFixed(2),
     apiRps16: Math.round(apiRps16),
+    apiCpuUsPerRequest: Math.round(apiCpuUs),
+    eventCpuUsPerEvent: Math.round(
+      (eventCpu.user + eventCpu.system) / Math.max(1, latencies.length),
+    ),
   };
   console.log(
     `n=${N}: scan ${result.scanSeconds}s (+${result.transferSeconds}s transfer), peak RSS ${result.peakRssMB} MB, ` +

@@ -565,15 +565,22 @@ export class DatabaseInventoryStore implements InventoryStore {
         { column: 'id', order },
       ])
       .limit(query.limit + 1);
-    const [rows, [{ count }]] = await Promise.all([
-      page,
-      this.filtered(query.filter, query.permissionFilter).count({ count: '*' }),
-    ]);
+    const rows: DbRow[] = await page;
+    // A first page that holds everything is its own count (an entity's list
+    // mostly is): the count query would double the work of the request.
+    let count = rows.length;
+    if (query.cursor || rows.length > query.limit) {
+      const [counted] = await this.filtered(
+        query.filter,
+        query.permissionFilter,
+      ).count({ count: '*' });
+      count = Number(counted.count);
+    }
     const items = rows.slice(0, query.limit).map(toSummary);
     const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
     return {
       items,
-      totalCount: Number(count),
+      totalCount: count,
       nextCursor: last
         ? encodeCursor({ value: String(last[column] ?? ''), id: last.id })
         : undefined,
