@@ -56,7 +56,6 @@ export class ClusterDiscovery {
   private running = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private live = new Map<string, string | undefined>();
-  private seen = new Set<string>();
   private forceReparse = false;
   /** When the current Secret list started (rows written since are fresh). */
   private listStartedAt: string | undefined;
@@ -295,7 +294,6 @@ export class ClusterDiscovery {
         this.listStartedAt = this.options.context().now().toISOString();
         const versions = await this.options.store.listLiveVersions(this.name);
         this.live = new Map(versions.map(v => [v.id, v.resourceVersion]));
-        this.seen = new Set();
       },
       onListPage: async (items: RawObject[]) => {
         // Bounded memory: a page waits while earlier pages are still queued.
@@ -305,9 +303,11 @@ export class ClusterDiscovery {
           const ns = item.metadata?.namespace ?? '';
           if (!this.options.namespaces.allows(ns)) continue;
           const id = certificateId(this.name, ns, item.metadata?.name ?? '');
-          this.seen.add(id);
+          // What stays in `live` after the list is gone; no set of all ids seen.
+          const before = this.live.get(id);
+          this.live.delete(id);
           const rv = item.metadata?.resourceVersion;
-          if (!this.forceReparse && rv && this.live.get(id) === rv) continue;
+          if (!this.forceReparse && rv && before === rv) continue;
           writer.upsert(
             rowFromSecret(
               this.name,
@@ -319,11 +319,8 @@ export class ClusterDiscovery {
         }
       },
       onListDone: async () => {
-        for (const id of this.live.keys()) {
-          if (!this.seen.has(id)) writer.gone(id);
-        }
+        for (const id of this.live.keys()) writer.gone(id);
         this.live = new Map();
-        this.seen = new Set();
         this.forceReparse = false;
         await writer.flush();
         const now = this.options.context().now().toISOString();

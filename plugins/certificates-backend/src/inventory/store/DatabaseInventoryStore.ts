@@ -314,7 +314,9 @@ export class DatabaseInventoryStore implements InventoryStore {
     if (rows.length === 0) return;
     // The last write for an id wins within one call.
     const unique =
-      rows.length === 1 ? rows : [...new Map(rows.map(r => [r.id, r])).values()];
+      rows.length === 1
+        ? rows
+        : [...new Map(rows.map(r => [r.id, r])).values()];
     if (this.sqlite) {
       await this.sqlite.write(ops => {
         for (const row of unique) {
@@ -359,7 +361,12 @@ export class DatabaseInventoryStore implements InventoryStore {
       await this.sqlite.write(ops => {
         for (const id of new Set(ids)) {
           if (ops.gone(id, now)) {
-            ops.history({ certificate_id: id, at: now, event: 'gone', detail: null });
+            ops.history({
+              certificate_id: id,
+              at: now,
+              event: 'gone',
+              detail: null,
+            });
           }
         }
       });
@@ -565,15 +572,20 @@ export class DatabaseInventoryStore implements InventoryStore {
         { column: 'id', order },
       ])
       .limit(query.limit + 1);
-    const rows: DbRow[] = await page;
+    const rows: DbRow[] = this.sqlite
+      ? await this.sqlite.all(page)
+      : await page;
     // A first page that holds everything is its own count (an entity's list
     // mostly is): the count query would double the work of the request.
     let count = rows.length;
     if (query.cursor || rows.length > query.limit) {
-      const [counted] = await this.filtered(
+      const countQuery = this.filtered(
         query.filter,
         query.permissionFilter,
       ).count({ count: '*' });
+      const [counted] = this.sqlite
+        ? await this.sqlite.all(countQuery)
+        : await countQuery;
       count = Number(counted.count);
     }
     const items = rows.slice(0, query.limit).map(toSummary);
@@ -697,52 +709,63 @@ export class DatabaseInventoryStore implements InventoryStore {
     now: string,
     permissionFilter?: CertificatePermissionFilter,
   ): Promise<CountsResponse> {
-    const group = (column: string, limit?: number) => {
-      const q = this.filtered(filter, permissionFilter)
-        .select(column)
+    // One pass over the covering counts index gives status, findings,
+    // cluster and owner together; the issuer has its own covering index.
+    const [combos, byIssuer, nearest] = await Promise.all([
+      this.filtered(filter, permissionFilter)
+        .select('status', 'cluster', 'owner_ref', 'findings')
         .count({ count: '*' })
-        .groupBy(column)
-        .orderBy('count', 'desc');
-      if (limit) q.limit(limit);
-      return q as Promise<DbRow[]>;
+        .groupBy('status', 'cluster', 'owner_ref', 'findings') as Promise<
+        DbRow[]
+      >,
+      this.filtered(filter, permissionFilter)
+        .select('issuer')
+        .count({ count: '*' })
+        .groupBy('issuer')
+        .orderBy('count', 'desc')
+        .limit(20) as Promise<DbRow[]>,
+      this.filtered(filter, permissionFilter)
+        .select(SUMMARY_COLUMNS)
+        .where('not_after', '>', now)
+        .orderBy([
+          { column: 'not_after', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])
+        .first(),
+    ]);
+    const sum = (key: (r: DbRow) => string | null) => {
+      const totals = new Map<string | null, number>();
+      for (const r of combos) {
+        totals.set(key(r), (totals.get(key(r)) ?? 0) + Number(r.count));
+      }
+      return [...totals]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count);
     };
-    const [byStatus, byFindings, byCluster, byIssuer, byOwner, nearest] =
-      await Promise.all([
-        group('status'),
-        group('findings'),
-        group('cluster'),
-        group('issuer', 20),
-        group('owner_ref', 50),
-        this.filtered(filter, permissionFilter)
-          .select(SUMMARY_COLUMNS)
-          .where('not_after', '>', now)
-          .orderBy([
-            { column: 'not_after', order: 'asc' },
-            { column: 'id', order: 'asc' },
-          ])
-          .first(),
-      ]);
     const out: CountsResponse = {
       total: 0,
       byStatus: {},
       byFinding: {},
-      byCluster: byCluster.map(r => ({
-        cluster: r.cluster,
-        count: Number(r.count),
+      byCluster: sum(r => r.cluster).map(g => ({
+        cluster: g.value as string,
+        count: g.count,
       })),
       byIssuer: byIssuer
         .filter(r => r.issuer)
         .map(r => ({ issuer: r.issuer, count: Number(r.count) })),
-      byOwner: byOwner.map(r => ({
-        owner: r.owner_ref ?? null,
-        count: Number(r.count),
-      })),
+      byOwner: sum(r => r.owner_ref ?? null)
+        .slice(0, 50)
+        .map(g => ({ owner: g.value, count: g.count })),
       nearestExpiry: nearest ? toSummary(nearest) : undefined,
     };
-    for (const r of byStatus) {
-      out.byStatus[r.status as CertificateStatus] = Number(r.count);
-      out.total += Number(r.count);
+    for (const g of sum(r => r.status)) {
+      out.byStatus[g.value as CertificateStatus] = g.count;
+      out.total += g.count;
     }
+    const byFindings = sum(r => r.findings).map(g => ({
+      findings: g.value,
+      count: g.count,
+    }));
     for (const r of byFindings) {
       for (const f of parseFindings(r.findings)) {
         out.byFinding[f] = (out.byFinding[f] ?? 0) + Number(r.count);
