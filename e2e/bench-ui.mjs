@@ -170,11 +170,21 @@ async function guestToken() {
 }
 
 async function getJson(path, token) {
-  const res = await fetch(`${baseUrl}/api/certificates${path}`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
-  return res.json();
+  // The progress polls only report: a dropped connection or an error while
+  // the backend is busy scanning is asked again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${baseUrl}/api/certificates${path}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+      return await res.json();
+    } catch (e) {
+      if (attempt >= 5 || backend.exitCode !== null) throw e;
+      log(`  GET ${path} failed (${e.cause?.code ?? e.message}); asking again`);
+      await new Promise(r => setTimeout(r, 1_000));
+    }
+  }
 }
 
 /** Waits until the scan has synced all N rows and ownership has settled. */
