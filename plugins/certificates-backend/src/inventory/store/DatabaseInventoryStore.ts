@@ -711,11 +711,15 @@ export class DatabaseInventoryStore implements InventoryStore {
   ): Promise<CountsResponse> {
     // One pass over the covering counts index gives status, findings,
     // cluster and owner together; the issuer has its own covering index.
+    // The grouping is not listed in the index's column order: SQLite still
+    // walks the index for it unfiltered, but without table statistics a
+    // matching order would make it prefer that index over a selective one
+    // (an entity's or owner's) when the counts are filtered.
     const [combos, byIssuer, nearest] = await Promise.all([
       this.filtered(filter, permissionFilter)
         .select('status', 'cluster', 'owner_ref', 'findings')
         .count({ count: '*' })
-        .groupBy('status', 'cluster', 'owner_ref', 'findings') as Promise<
+        .groupBy('findings', 'owner_ref', 'cluster', 'status') as Promise<
         DbRow[]
       >,
       this.filtered(filter, permissionFilter)
