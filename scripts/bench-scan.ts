@@ -282,10 +282,10 @@ async function main() {
     },
   });
 
-  const baselineRss = process.memoryUsage().rss;
+  const baselineRss = process.memoryUsage.rss();
   let peakRss = baselineRss;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 20);
   let t = process.hrtime.bigint();
   const scanCpuStart = process.cpuUsage();
