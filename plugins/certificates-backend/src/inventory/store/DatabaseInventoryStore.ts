@@ -430,6 +430,10 @@ export class DatabaseInventoryStore implements InventoryStore {
       if (rows.length === 0) return;
       await fn(rows.map(toRow));
       after = rows[rows.length - 1].id;
+      // Embedded SQLite answers synchronously: give the event loop a turn
+      // between pages, or a walk over a large cluster would hold up every
+      // HTTP request until it ends.
+      await new Promise(resolve => setImmediate(resolve));
     }
   }
 
