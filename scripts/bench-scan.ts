@@ -40,9 +40,10 @@ const backend = path.resolve(__dirname, '../plugins/certificates-backend/src');
 /* eslint-disable @typescript-eslint/no-var-requires */
 // The test server's code is loaded in the child only.
 const loadSimulator = () => require(`${backend}/kubernetes/simulator`);
-const { applyDatabaseMigrations, configureSqlite } = require(
-  `${backend}/database`,
-);
+const {
+  applyDatabaseMigrations,
+  configureSqlite,
+} = require(`${backend}/database`);
 const {
   DatabaseInventoryStore,
   TrustStore,
@@ -386,15 +387,14 @@ async function main() {
     apiRps16: number;
     requests: number;
     error?: string;
-  } =
-    await new Promise(resolve => {
-      const onApi = (m: any) => {
-        if (m.apiTimes === undefined && m.error === undefined) return;
-        child.off('message', onApi);
-        resolve(m);
-      };
-      child.on('message', onApi);
-    });
+  } = await new Promise(resolve => {
+    const onApi = (m: any) => {
+      if (m.apiTimes === undefined && m.error === undefined) return;
+      child.off('message', onApi);
+      resolve(m);
+    };
+    child.on('message', onApi);
+  });
   if (api.error) throw new Error(api.error);
   const { apiTimes, apiRps16 } = api;
   const apiCpu = process.cpuUsage(apiCpuStart);

@@ -213,12 +213,9 @@ export class ResourceSync {
           const receivedAt = process.hrtime.bigint();
           this.enqueue(() =>
             this.options.handler.onEvent(type, object, receivedAt),
-          ).then(
-            () => {
-              if (rv && generation === this.generation)
-                this.resourceVersion = rv;
-            },
-          );
+          ).then(() => {
+            if (rv && generation === this.generation) this.resourceVersion = rv;
+          });
         }
       },
       err => {

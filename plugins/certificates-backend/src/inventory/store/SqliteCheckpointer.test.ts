@@ -28,7 +28,8 @@ describe('SqliteCheckpointer', () => {
     expect(checkpointer).toBeDefined();
     expect(SqliteCheckpointer.forKnex(knex)).toBe(checkpointer);
     await knex.schema.createTable('t', t => t.text('x'));
-    for (let i = 0; i < 50; i++) await knex('t').insert({ x: 'x'.repeat(4000) });
+    for (let i = 0; i < 50; i++)
+      await knex('t').insert({ x: 'x'.repeat(4000) });
     const deadline = Date.now() + 5_000;
     while (checkpointer.checkpoints === 0 && Date.now() < deadline) {
       await new Promise(r => setTimeout(r, 20));

@@ -13,6 +13,13 @@ interface SqliteConnection {
 
 type DbRow = Record<string, any>;
 
+/** Booleans and dates as knex's better-sqlite3 client binds them. */
+function sqliteValue(value: unknown): unknown {
+  if (typeof value === 'boolean') return Number(value);
+  if (value instanceof Date) return value.valueOf();
+  return value;
+}
+
 /** One history record (certificate id, time, event, detail). */
 export interface HistoryRecord {
   certificate_id: string;
@@ -69,20 +76,14 @@ export class SqliteRowWriter {
         statement = conn.prepare(sql);
         cache.set(sql, statement);
       }
-      return statement.all(
-        bindings.map(b =>
-          typeof b === 'boolean' ? Number(b) : b instanceof Date ? b.valueOf() : b,
-        ),
-      ) as DbRow[];
+      return statement.all(bindings.map(sqliteValue)) as DbRow[];
     } finally {
       await client.releaseConnection(conn);
     }
   }
 
   /** A writer when `knex` is a better-sqlite3 client outside a transaction. */
-  static forKnex(
-    options: SqliteRowWriterOptions,
-  ): SqliteRowWriter | undefined {
+  static forKnex(options: SqliteRowWriterOptions): SqliteRowWriter | undefined {
     const knex = options.knex;
     const client = String(knex.client?.config?.client ?? '');
     if (client !== 'better-sqlite3' || knex.isTransaction) return undefined;
@@ -139,7 +140,9 @@ export class SqliteRowWriter {
           )} where "id" = ?`,
         ),
         upsert: conn.prepare(
-          `insert into ${q(table)} (${columns.map(q).join(', ')}) values (${columns
+          `insert into ${q(table)} (${columns
+            .map(q)
+            .join(', ')}) values (${columns
             .map(() => '?')
             .join(', ')}) on conflict ("id") do update set ${updates}`,
         ),

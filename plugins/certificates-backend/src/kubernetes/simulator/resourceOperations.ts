@@ -89,7 +89,8 @@ export class ResourceOperations {
       }
     }
     const prefix = query.namespace ? `${query.namespace}/` : '';
-    const matches = (o: KubernetesObject) => matchesLabels(o) && matchesFields(o);
+    const matches = (o: KubernetesObject) =>
+      matchesLabels(o) && matchesFields(o);
     const { items: page, more } = this.store.page(resourceKeyOf(resource), {
       atRevision: snapshotRv,
       keyPrefix: prefix,

@@ -120,13 +120,17 @@ export class ObjectStore {
       limit?: number;
       matches?: (object: KubernetesObject) => boolean;
     },
-  ): { items: Array<{ key: string; object: KubernetesObject }>; more: boolean } {
+  ): {
+    items: Array<{ key: string; object: KubernetesObject }>;
+    more: boolean;
+  } {
     const byKey = this.entries.get(resourceKey);
     const items: Array<{ key: string; object: KubernetesObject }> = [];
     if (!byKey) return { items, more: false };
     const keys = this.keysOf(resourceKey, byKey);
     const prefix = options.keyPrefix ?? '';
-    const from = options.start && options.start > prefix ? options.start : prefix;
+    const from =
+      options.start && options.start > prefix ? options.start : prefix;
     const limit = options.limit ?? Infinity;
     for (let i = lowerBound(keys, from); i < keys.length; i++) {
       const key = keys[i];
@@ -248,7 +252,10 @@ function lowerBound(keys: string[], key: string): number {
 }
 
 /** The object as of `revision` (null: deleted or not yet created). */
-function versionAt(versions: Version[], revision: number): KubernetesObject | null {
+function versionAt(
+  versions: Version[],
+  revision: number,
+): KubernetesObject | null {
   for (let i = versions.length - 1; i >= 0; i--) {
     if (versions[i].rv <= revision) return versions[i].object;
   }
