@@ -80,7 +80,16 @@ export const tests = [
     async run({ page, context, baseUrl, shots }) {
       await signInAs(context, 'guest');
       await page.goto(`${baseUrl}/catalog/default/component/payments-api/certificates`);
-      await page.getByRole('table').first().waitFor();
+      // Ownership settles after the first catalog refresh: wait for the rows.
+      const rows = page.locator('tbody tr');
+      await waitWithReload(page, rows.filter({ hasText: 'payments.shop.example.com' }).first());
+      await rows.filter({ hasText: 'payments.payments.svc' }).first().waitFor();
+      const text = await page.textContent('body');
+      expect(/Expiring/.test(text ?? ''), 'the expiring certificate is not marked Expiring');
+      expect(
+        !/checkout\.shop\.example\.com/.test(text ?? ''),
+        "checkout-web's certificate is listed on payments-api's tab",
+      );
       await page.screenshot({ path: join(shots, '02-entity-certificates-tab.png') });
     },
   },
