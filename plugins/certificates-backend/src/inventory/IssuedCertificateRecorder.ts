@@ -6,6 +6,7 @@ import {
   DEFAULT_HEALTH_THRESHOLDS,
   HealthThresholds,
 } from '@internal/plugin-certificates-common';
+import { GroupCommit } from '../issuing/GroupCommit';
 import type { IssuedRecord } from '../issuing/IssuanceService';
 import type { RequestStore } from '../requests/RequestStore';
 import {
@@ -77,23 +78,14 @@ export function readHealthSettings(config: Config): {
  * entity and linked to the request. Secret and cert-manager deliveries are
  * left to discovery, which links them through the request-id label.
  */
-interface PendingRecord {
-  record: IssuedRecord;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-/** Most certificates written in one batch. */
-const MAX_BATCH = 64;
-
 export class IssuedCertificateRecorder {
   private trust: TrustStore;
   /** The approved roots the trust store was built from. */
   private trustKey: string | undefined;
   private readonly thresholds: HealthThresholds;
   private readonly now: () => Date;
-  private queue: PendingRecord[] = [];
-  private draining = false;
+  /** Certificates issued at the same time are written together. */
+  private readonly batches: GroupCommit<IssuedRecord>;
 
   static create(
     options: IssuedCertificateRecorderOptions,
@@ -117,6 +109,10 @@ export class IssuedCertificateRecorder {
     this.trust = TrustStore.fromPems([]);
     this.thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, ...o.thresholds };
     this.now = o.now ?? (() => new Date());
+    this.batches = GroupCommit.create({
+      maxBatch: 64,
+      write: records => this.write(records),
+    });
   }
 
   /** Stable inventory id of a request's certificate. */
@@ -131,17 +127,10 @@ export class IssuedCertificateRecorder {
    * request links per batch, instead of two commits per certificate.
    * Resolves once this certificate's row and link have committed.
    */
-  readonly record = (record: IssuedRecord): Promise<void> => {
-    if (record.request.delivery.kind !== 'csr') return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // Let the certificates issued in this turn of the event loop join.
-        setImmediate(() => void this.drain());
-      }
-    });
-  };
+  readonly record = (record: IssuedRecord): Promise<void> =>
+    record.request.delivery.kind === 'csr'
+      ? this.batches.add(record)
+      : Promise.resolve();
 
   /**
    * The same, off the request path: the issued request is already committed
@@ -158,10 +147,8 @@ export class IssuedCertificateRecorder {
   };
 
   /** Resolves once every certificate queued so far is written (or failed). */
-  async idle(): Promise<void> {
-    while (this.draining || this.queue.length > 0) {
-      await new Promise(resolve => setImmediate(resolve));
-    }
+  idle(): Promise<void> {
+    return this.batches.idle();
   }
 
   /**
@@ -192,29 +179,6 @@ export class IssuedCertificateRecorder {
       await this.write(records);
       written += records.length;
       if (missing.length < 100) return written;
-    }
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          await this.write(batch.map(p => p.record));
-          batch.forEach(p => p.resolve());
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0].reject(error);
-            continue;
-          }
-          // One bad certificate must not cost the others their rows.
-          for (const p of batch) {
-            await this.write([p.record]).then(p.resolve, p.reject);
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
     }
   }
 

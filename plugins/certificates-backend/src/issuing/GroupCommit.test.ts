@@ -1,5 +1,4 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { Knex } from 'knex';
 import { GroupCommit } from './GroupCommit';
 
 jest.setTimeout(60_000);
@@ -14,13 +13,13 @@ describe('GroupCommit', () => {
     });
     const transactions: string[][] = [];
     const commit = GroupCommit.create<string>({
-      transaction: fn => knex.transaction(fn),
       maxBatch: 5,
-      write: async (items: string[], trx: Knex.Transaction) => {
-        transactions.push(items);
-        // A duplicate id fails the statement, and with it the transaction.
-        await trx('items').insert(items.map(id => ({ id })));
-      },
+      write: items =>
+        knex.transaction(async trx => {
+          transactions.push(items);
+          // A duplicate id fails the statement, and with it the transaction.
+          await trx('items').insert(items.map(id => ({ id })));
+        }),
     });
     return { knex, commit, transactions };
   }
@@ -34,7 +33,9 @@ describe('GroupCommit', () => {
       const rows = await knex('items').orderBy('id');
       expect(rows.map(r => r.id).sort()).toEqual([...ids].sort());
       expect(transactions.length).toBeLessThan(ids.length);
-      expect(Math.max(...transactions.map(t => t.length))).toBeLessThanOrEqual(5);
+      expect(Math.max(...transactions.map(t => t.length))).toBeLessThanOrEqual(
+        5,
+      );
       // A lone item later still commits on its own.
       await commit.add('late');
       expect(transactions[transactions.length - 1]).toEqual(['late']);
@@ -46,8 +47,14 @@ describe('GroupCommit', () => {
     async databaseId => {
       const { knex, commit } = await setup(databaseId);
       await commit.add('taken');
-      const results = await Promise.allSettled(['a', 'taken', 'b'].map(id => commit.add(id)));
-      expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const results = await Promise.allSettled(
+        ['a', 'taken', 'b'].map(id => commit.add(id)),
+      );
+      expect(results.map(r => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
       const rows = await knex('items');
       expect(rows.map(r => r.id).sort()).toEqual(['a', 'b', 'taken']);
     },

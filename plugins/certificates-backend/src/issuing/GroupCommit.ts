@@ -1,10 +1,9 @@
-import { Knex } from 'knex';
-
 export interface GroupCommitOptions<T> {
-  /** Runs a function in one database transaction (RequestStore.transaction fits). */
-  transaction: (fn: (trx: Knex.Transaction) => Promise<void>) => Promise<void>;
-  /** Writes a batch of items; called inside one transaction. */
-  write: (items: T[], trx: Knex.Transaction) => Promise<void>;
+  /**
+   * Writes a batch of items as one commit (all or nothing), e.g. in one
+   * database transaction.
+   */
+  write: (items: T[]) => Promise<void>;
   /** Most items per transaction (keep the statements' bindings in bounds). */
   maxBatch?: number;
 }
@@ -25,7 +24,8 @@ interface Pending<T> {
  */
 export class GroupCommit<T> {
   private queue: Pending<T>[] = [];
-  private draining = false;
+  /** The running drain, while there is one. */
+  private draining: Promise<void> | undefined;
   private readonly maxBatch: number;
 
   static create<T>(options: GroupCommitOptions<T>): GroupCommit<T> {
@@ -40,27 +40,30 @@ export class GroupCommit<T> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.draining) {
-        this.draining = true;
         // Let the work already queued on the event loop join this batch.
-        setImmediate(() => void this.drain());
+        this.draining = new Promise<void>(next => setImmediate(next))
+          .then(() => this.drain())
+          .finally(() => {
+            this.draining = undefined;
+          });
       }
     });
   }
 
+  /** Resolves once every item added so far has committed or failed. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
   private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        await this.commit(batch);
-      }
-    } finally {
-      this.draining = false;
+    while (this.queue.length > 0) {
+      await this.commit(this.queue.splice(0, this.maxBatch));
     }
   }
 
   private async commit(batch: Pending<T>[]): Promise<void> {
     try {
-      await this.o.transaction(trx => this.o.write(batch.map(p => p.item), trx));
+      await this.o.write(batch.map(p => p.item));
       batch.forEach(p => p.resolve());
       return;
     } catch (error) {
@@ -71,7 +74,7 @@ export class GroupCommit<T> {
     }
     for (const pending of batch) {
       try {
-        await this.o.transaction(trx => this.o.write([pending.item], trx));
+        await this.o.write([pending.item]);
         pending.resolve();
       } catch (error) {
         pending.reject(error);

@@ -109,29 +109,31 @@ export class IssuanceService {
 
   private constructor(private readonly o: IssuanceServiceOptions) {
     this.writes = GroupCommit.create<IssueWrite>({
-      transaction: fn => o.store.transaction(fn),
       // 34 request columns: 64 rows stay far below SQLite's bound variables.
       maxBatch: 64,
-      write: async (items, trx) => {
-        const stored = await o.store.createMany(items.map(i => i.request), trx);
-        stored.forEach((request, i) => {
-          items[i].stored = request;
-        });
-        const audits = items.flatMap(i => i.audits);
-        if (o.audit?.recordMany) {
-          await o.audit.recordMany(audits, trx);
-        } else {
-          for (const entry of audits) await o.audit?.record(entry, trx);
-        }
-        const bySigner = new Map<TransactionalSigner, SignedCertificate[]>();
-        for (const item of items) {
-          bySigner.set(item.signer, [...(bySigner.get(item.signer) ?? []), item.signed]);
-        }
-        for (const [signer, certificates] of bySigner) {
-          await signer.recordIssued(certificates, trx);
-        }
-      },
+      write: items => o.store.transaction(trx => this.writeIssued(items, trx)),
     });
+  }
+
+  /** One batch of issued requests: requests, audit trail and CA records. */
+  private async writeIssued(items: IssueWrite[], trx: Knex.Transaction): Promise<void> {
+    const stored = await this.o.store.createMany(items.map(i => i.request), trx);
+    stored.forEach((request, i) => {
+      items[i].stored = request;
+    });
+    const audits = items.flatMap(i => i.audits);
+    if (this.o.audit?.recordMany) {
+      await this.o.audit.recordMany(audits, trx);
+    } else {
+      for (const entry of audits) await this.o.audit?.record(entry, trx);
+    }
+    const bySigner = new Map<TransactionalSigner, SignedCertificate[]>();
+    for (const item of items) {
+      bySigner.set(item.signer, [...(bySigner.get(item.signer) ?? []), item.signed]);
+    }
+    for (const [signer, certificates] of bySigner) {
+      await signer.recordIssued(certificates, trx);
+    }
   }
 
   /** Issues (or resumes issuing) a request in state approved or issuing. */
