@@ -85,6 +85,74 @@ describe('DatabaseInventoryStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'an update writes every changed column, clears removed values and keeps the rest, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const before = testRow({
+        name: 'api-tls',
+        entityRef: 'component:default/api',
+        ownerRef: 'group:default/a',
+        ownershipRule: 'secret-label',
+        labels: { app: 'api' },
+        requestId: 'req-1',
+      });
+      await store.upsertCertificates([before], T0);
+      const after = testRow({
+        name: 'api-tls',
+        resourceVersion: '2',
+        status: 'expiring',
+        findings: ['weak-key'],
+        labels: { app: 'api', tier: 'edge' },
+        chainPem: undefined,
+        leaf: {
+          commonName: 'api.example.com',
+          dnsNames: ['api.example.com', 'www.example.com'],
+          notAfter: '2026-12-01T00:00:00.000Z',
+          keyAlgorithm: 'RSA',
+          keySize: 1024,
+          curve: undefined,
+          fingerprintSha256: 'b'.repeat(64),
+        },
+      });
+      await store.upsertCertificates([after], T1);
+      const details = await store.getCertificate(before.id);
+      expect(details).toMatchObject({
+        commonName: 'api.example.com',
+        dnsNames: ['api.example.com', 'www.example.com'],
+        notAfter: '2026-12-01T00:00:00.000Z',
+        status: 'expiring',
+        findings: ['weak-key'],
+        keyAlgorithm: 'RSA',
+        keySize: 1024,
+        fingerprintSha256: 'b'.repeat(64),
+        firstSeenAt: T0,
+        lastSeenAt: T1,
+        // A request link is kept when the Secret no longer carries it.
+        requestId: 'req-1',
+      });
+      expect(details!.curve).toBeUndefined();
+      expect(details!.ownership.entityRef).toBeUndefined();
+      expect(details!.ownership.ownerRef).toBeUndefined();
+      const [live] = await store.listLiveVersions('c1');
+      expect(live.resourceVersion).toBe('2');
+      // Found by the new name, not by the old one.
+      const search = async (text: string) =>
+        (await store.listCertificates({ filter: { q: text }, limit: 5 }))
+          .totalCount;
+      expect(await search('www.example.com')).toBe(1);
+      expect(await search('app.example.com')).toBe(0);
+      expect(
+        (
+          await store.listCertificates({
+            filter: { entityRef: ['component:default/api'] },
+            limit: 5,
+          })
+        ).totalCount,
+      ).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'handles batches above the statement limit, %p',
     async id => {
       const { store } = await createStore(id);

@@ -300,7 +300,8 @@ export class DatabaseInventoryStore implements InventoryStore {
       table: TABLE,
       historyTable: HISTORY,
       columns: UPSERT_COLUMNS,
-      existingColumns: EXISTING_COLUMNS,
+      // The whole row: an update writes only the columns that changed.
+      existingColumns: [...new Set([...EXISTING_COLUMNS, ...UPSERT_COLUMNS])],
     });
     // Keeps WAL checkpoints out of the commits of a SQLite file.
     if (this.sqlite) SqliteCheckpointer.forKnex(db);
@@ -322,7 +323,7 @@ export class DatabaseInventoryStore implements InventoryStore {
         for (const row of unique) {
           const existing = ops.existing(row.id);
           const record = toDb(row, now, existing) as DbRow;
-          ops.upsert(UPSERT_COLUMNS.map(c => record[c]));
+          ops.upsert(UPSERT_COLUMNS.map(c => record[c]), existing);
           for (const h of historyFor(row, existing, now)) ops.history(h);
         }
       });

@@ -57,6 +57,12 @@ export class SqliteRowWriter {
     Map<string, SqliteStatement>
   >();
 
+  /** Updates of a set of changed columns, by that set. */
+  private readonly updates = new WeakMap<
+    SqliteConnection,
+    Map<string, SqliteStatement>
+  >();
+
   private constructor(private readonly options: SqliteRowWriterOptions) {}
 
   /**
@@ -97,7 +103,13 @@ export class SqliteRowWriter {
   async write<T>(
     fn: (ops: {
       existing(id: string): DbRow | undefined;
-      upsert(values: unknown[]): void;
+      /**
+       * Inserts a row, or updates the columns that differ from `existing`
+       * (the row as `existing()` read it): an index whose columns did not
+       * change is not rewritten, and each rewritten index is a page more in
+       * the commit.
+       */
+      upsert(values: unknown[], existing?: DbRow): void;
       history(record: HistoryRecord): void;
       /** Marks a live row gone; false when it was already gone or absent. */
       gone(id: string, now: string): boolean;
@@ -110,8 +122,12 @@ export class SqliteRowWriter {
       return conn.transaction(() =>
         fn({
           existing: id => s.existing.get(id) as DbRow | undefined,
-          upsert: values => {
-            s.upsert.run(values);
+          upsert: (values, existing) => {
+            if (!existing) {
+              s.upsert.run(values);
+              return;
+            }
+            this.update(conn, values, existing);
           },
           history: h => {
             s.history.run(h.certificate_id, h.at, h.event, h.detail);
@@ -122,6 +138,37 @@ export class SqliteRowWriter {
     } finally {
       await client.releaseConnection(conn);
     }
+  }
+
+  private update(conn: SqliteConnection, values: unknown[], existing: DbRow) {
+    const { table, columns } = this.options;
+    const changed: string[] = [];
+    const params: unknown[] = [];
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i];
+      if (c === 'id' || c === 'first_seen_at') continue;
+      const v = sqliteValue(values[i]) ?? null;
+      if (v !== (existing[c] ?? null)) {
+        changed.push(c);
+        params.push(v);
+      }
+    }
+    if (changed.length === 0) return;
+    let cache = this.updates.get(conn);
+    if (!cache) this.updates.set(conn, (cache = new Map()));
+    const key = changed.join(',');
+    let statement = cache.get(key);
+    if (!statement) {
+      if (cache.size >= 500) cache.clear();
+      statement = conn.prepare(
+        `update "${table}" set ${changed
+          .map(c => `"${c}" = ?`)
+          .join(', ')} where "id" = ?`,
+      );
+      cache.set(key, statement);
+    }
+    params.push(existing.id);
+    statement.run(params);
   }
 
   private prepared(conn: SqliteConnection) {
