@@ -152,6 +152,42 @@ describe('DatabaseInventoryStore', () => {
     },
   );
 
+  it('on SQLite, a write while a transaction holds the connection waits for it and is not rolled back with it', async () => {
+    const { knex, store } = await createStore('SQLITE_3');
+    let release!: () => void;
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const inside = new Promise<void>(resolve => {
+      started = resolve;
+    });
+    const transaction = knex
+      .transaction(async trx => {
+        await trx('certificates_clusters').insert({ name: 'x', state: 'ok' });
+        started();
+        await held;
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await inside;
+    let written = false;
+    const write = store
+      .upsertCertificates([testRow({ name: 'during' })], T0)
+      .then(() => {
+        written = true;
+      });
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(written).toBe(false);
+    release();
+    await transaction;
+    await write;
+    expect(await knex('certificates_clusters').select('name')).toEqual([]);
+    expect((await store.listLiveVersions('c1')).map(v => v.id)).toEqual([
+      testRow({ name: 'during' }).id,
+    ]);
+  });
+
   it.each(databases.eachSupportedId())(
     'handles batches above the statement limit, %p',
     async id => {

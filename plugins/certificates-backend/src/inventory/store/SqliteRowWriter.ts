@@ -28,6 +28,20 @@ export interface HistoryRecord {
   detail: string | null;
 }
 
+/** What a write transaction can do. */
+export interface WriteOps {
+  existing(id: string): DbRow | undefined;
+  /**
+   * Inserts a row, or updates the columns that differ from `existing` (the
+   * row as `existing()` read it): an index whose columns did not change is
+   * not rewritten, and each rewritten index is a page more in the commit.
+   */
+  upsert(values: unknown[], existing?: DbRow): void;
+  history(record: HistoryRecord): void;
+  /** Marks a live row gone; false when it was already gone or absent. */
+  gone(id: string, now: string): boolean;
+}
+
 export interface SqliteRowWriterOptions {
   knex: Knex;
   table: string;
@@ -100,44 +114,61 @@ export class SqliteRowWriter {
    * Runs `fn` in one transaction with statements that read existing rows,
    * upsert rows, append history and mark rows gone.
    */
-  async write<T>(
-    fn: (ops: {
-      existing(id: string): DbRow | undefined;
-      /**
-       * Inserts a row, or updates the columns that differ from `existing`
-       * (the row as `existing()` read it): an index whose columns did not
-       * change is not rewritten, and each rewritten index is a page more in
-       * the commit.
-       */
-      upsert(values: unknown[], existing?: DbRow): void;
-      history(record: HistoryRecord): void;
-      /** Marks a live row gone; false when it was already gone or absent. */
-      gone(id: string, now: string): boolean;
-    }) => T,
-  ): Promise<T> {
+  async write<T>(fn: (ops: WriteOps) => T): Promise<T> {
+    const free = this.freeConnection();
+    if (free) return this.transaction(free, fn);
     const client = this.options.knex.client;
     const conn: SqliteConnection = await client.acquireConnection();
     try {
-      const s = this.prepared(conn);
-      return conn.transaction(() =>
-        fn({
-          existing: id => s.existing.get(id) as DbRow | undefined,
-          upsert: (values, existing) => {
-            if (!existing) {
-              s.upsert.run(values);
-              return;
-            }
-            this.update(conn, values, existing);
-          },
-          history: h => {
-            s.history.run(h.certificate_id, h.at, h.event, h.detail);
-          },
-          gone: (id, now) => s.gone.run(now, now, id).changes > 0,
-        }),
-      )();
+      return this.transaction(conn, fn);
     } finally {
       await client.releaseConnection(conn);
     }
+  }
+
+  /**
+   * The pool's connection when nobody holds it. better-sqlite3 runs
+   * synchronously, so a transaction run on it here, start to commit, cannot
+   * interleave with another user; a knex transaction keeps its connection
+   * acquired across its awaits, and the connection is then not free. Saves
+   * the pool's acquire and release (a timer and several promise hops) on
+   * each watch event's way to its commit.
+   */
+  private freeConnection(): SqliteConnection | undefined {
+    const pool = this.options.knex.client.pool as
+      | {
+          numUsed(): number;
+          numPendingAcquires(): number;
+          free?: Array<{ resource: SqliteConnection }>;
+        }
+      | undefined;
+    if (!pool || pool.numUsed() > 0 || pool.numPendingAcquires() > 0) {
+      return undefined;
+    }
+    return pool.free?.[0]?.resource;
+  }
+
+  private transaction<T>(
+    conn: SqliteConnection,
+    fn: (ops: WriteOps) => T,
+  ): T {
+    const s = this.prepared(conn);
+    return conn.transaction(() =>
+      fn({
+        existing: id => s.existing.get(id) as DbRow | undefined,
+        upsert: (values, existing) => {
+          if (!existing) {
+            s.upsert.run(values);
+            return;
+          }
+          this.update(conn, values, existing);
+        },
+        history: h => {
+          s.history.run(h.certificate_id, h.at, h.event, h.detail);
+        },
+        gone: (id, now) => s.gone.run(now, now, id).changes > 0,
+      }),
+    )();
   }
 
   private update(conn: SqliteConnection, values: unknown[], existing: DbRow) {
