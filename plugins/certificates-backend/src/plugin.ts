@@ -165,6 +165,8 @@ export const certificatesPlugin = createBackendPlugin({
           issuance,
           policies: readPolicies(deps.config),
           clusters,
+          catalog: deps.catalog,
+          auth: deps.auth,
           notifier,
         });
 

@@ -1,4 +1,5 @@
 import {
+  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsRegistryService,
@@ -7,6 +8,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   auditReadPermission,
@@ -17,7 +19,13 @@ import {
 import express from 'express';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
-import { InClusterApprovals, InClusterSource } from '../incluster';
+import {
+  InClusterApprovals,
+  InClusterOwnership,
+  InClusterSource,
+  KubernetesIdentities,
+} from '../incluster';
+import { loadOwnershipEntities } from '../discovery/catalogEntities';
 import { RequestNotifier } from '../notifications';
 import { ApprovalService } from './ApprovalService';
 import { createApprovalsRouter } from './createApprovalsRouter';
@@ -45,6 +53,9 @@ export async function setupApprovals(options: {
   issuance: ApprovalIssuancePort;
   policies: CertificatePolicy[];
   clusters: InClusterSource;
+  /** Owners of in-cluster requests and the Kubernetes usernames of approvers come from the catalog. */
+  catalog: CatalogService;
+  auth: AuthService;
   /** Share one notifier with request and issuance code; created here if not given. */
   notifier?: RequestNotifier;
 }): Promise<{ router: express.Router; notifier: RequestNotifier; service: ApprovalService }> {
@@ -90,6 +101,16 @@ export async function setupApprovals(options: {
           permissions: options.permissions,
           audit: options.audit,
           logger,
+          ownership: InClusterOwnership.create({
+            loadEntities: () =>
+              loadOwnershipEntities({ catalog: options.catalog, auth: options.auth }),
+            namespaceMappings: InClusterOwnership.readNamespaceMappings(config),
+            logger,
+          }),
+          identities: KubernetesIdentities.create({
+            catalog: options.catalog,
+            auth: options.auth,
+          }),
         }),
       ]
     : [];

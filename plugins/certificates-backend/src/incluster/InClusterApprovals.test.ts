@@ -1,6 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { AuditRecord } from '@internal/plugin-certificates-common';
+import { AuditRecord, OwnershipEntity } from '@internal/plugin-certificates-common';
 import { AuditLog } from '../audit';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -9,6 +9,8 @@ import { KubernetesApiSimulator } from '../kubernetes/simulator/KubernetesApiSim
 import { CallerIdentity } from '../service/identity';
 import { CertManagerCertificateRequest } from './certificateRequests';
 import { InClusterApprovals } from './InClusterApprovals';
+import { InClusterOwnership } from './InClusterOwnership';
+import { ServiceUnavailableError } from '@backstage/errors';
 
 jest.setTimeout(30_000);
 
@@ -207,5 +209,152 @@ describe('InClusterApprovals', () => {
       }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
     expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'shop-api-5').status).toBeUndefined();
+  });
+});
+
+describe('InClusterApprovals ownership and identities', () => {
+  let sim: KubernetesApiSimulator;
+  let csr: string;
+
+  beforeAll(async () => {
+    sim = await KubernetesApiSimulator.start();
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await webcrypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const request = await x509.Pkcs10CertificateRequestGenerator.create(
+      { name: 'CN=orders.shop.example.com', keys, signingAlgorithm: alg },
+      webcrypto as Crypto,
+    );
+    csr = Buffer.from(request.toString('pem')).toString('base64');
+  });
+  afterAll(() => sim.stop());
+
+  const entities: OwnershipEntity[] = [
+    {
+      entityRef: 'component:default/shop-api',
+      ownerRef: 'group:default/team-shop',
+      annotations: { 'backstage.io/kubernetes-id': 'shop-api' },
+    },
+    {
+      entityRef: 'component:default/orders-worker',
+      ownerRef: 'group:default/team-orders',
+      annotations: {
+        'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/part-of=orders',
+        'backstage.io/kubernetes-namespace': 'orders',
+      },
+    },
+  ];
+
+  function addCr(
+    namespace: string,
+    name: string,
+    metadata: Partial<CertManagerCertificateRequest['metadata']> = {},
+    username = 'system:serviceaccount:cert-manager:cert-manager',
+  ) {
+    sim.apply({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'CertificateRequest',
+      metadata: { name, namespace, ...metadata },
+      spec: { request: csr, username, issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer' } },
+    } as any);
+  }
+
+  function setup(identities?: { of(ref: string): Promise<string[]> }) {
+    const permissions = mockServices.permissions.mock();
+    permissions.authorizeConditional.mockImplementation(async reqs =>
+      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
+    );
+    const loadEntities = jest.fn(async () => entities);
+    const logger = mockServices.logger.mock();
+    const approvals = InClusterApprovals.create({
+      clusters: { list: () => [{ name: 'sim', kubeConfig: sim.kubeConfig() }] },
+      approvers: [SECURITY],
+      permissions,
+      audit: new MemoryAudit(),
+      logger,
+      ownership: InClusterOwnership.create({
+        loadEntities,
+        namespaceMappings: [{ namespace: 'legacy-*', owner: 'group:default/team-legacy' }],
+        logger,
+      }),
+      identities,
+    });
+    return { approvals, loadEntities };
+  }
+
+  it('resolves entity and owner team like the inventory, and filters the queue by team', async () => {
+    addCr('shop', 'by-id', { labels: { 'backstage.io/kubernetes-id': 'shop-api' } });
+    addCr('orders', 'by-selector', { labels: { 'app.kubernetes.io/part-of': 'orders' } });
+    // The selector is restricted to namespace orders: the same labels elsewhere do not match.
+    addCr('elsewhere', 'selector-wrong-namespace', { labels: { 'app.kubernetes.io/part-of': 'orders' } });
+    sim.apply({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'shop-web', namespace: 'shop', labels: { 'backstage.io/kubernetes-id': 'shop-api' } },
+      spec: { secretName: 'shop-web-tls', issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer' } },
+    } as any);
+    addCr('shop', 'by-certificate', { annotations: { 'cert-manager.io/certificate-name': 'shop-web' } });
+    addCr('legacy-billing', 'by-namespace');
+    addCr('nowhere', 'unowned');
+
+    const { approvals, loadEntities } = setup();
+    const queue = await approvals.queue(caller('sec1'), {});
+    const owner = (name: string) => {
+      const row = queue.find(r => r.inCluster?.name === name);
+      return row && { entityRef: row.entityRef, ownerRef: row.ownerRef };
+    };
+    expect(owner('by-id')).toEqual({ entityRef: 'component:default/shop-api', ownerRef: 'group:default/team-shop' });
+    expect(owner('by-selector')).toEqual({
+      entityRef: 'component:default/orders-worker',
+      ownerRef: 'group:default/team-orders',
+    });
+    expect(owner('selector-wrong-namespace')).toEqual({ entityRef: '', ownerRef: undefined });
+    expect(owner('by-certificate')).toEqual({
+      entityRef: 'component:default/shop-api',
+      ownerRef: 'group:default/team-shop',
+    });
+    expect(owner('by-namespace')).toEqual({ entityRef: '', ownerRef: 'group:default/team-legacy' });
+    expect(owner('unowned')).toEqual({ entityRef: '', ownerRef: undefined });
+
+    const orders = await approvals.queue(caller('sec1'), { owner: ['group:default/team-orders'] });
+    expect(orders.map(r => r.inCluster?.name)).toEqual(['by-selector']);
+    // The catalog is read once for both queue loads.
+    expect(loadEntities).toHaveBeenCalledTimes(1);
+  });
+
+  it("refuses an approver their own in-cluster request, recognised by their Kubernetes username", async () => {
+    addCr('shop', 'sams-own', { labels: { 'backstage.io/kubernetes-id': 'shop-api' } }, 'sam@example.com');
+    const identities = {
+      of: async (ref: string) =>
+        ref === 'user:default/sam' ? ['sam@example.com', 'sam'] : ['kim@example.com', 'kim'],
+    };
+    const { approvals } = setup(identities);
+    const id = InClusterApprovals.idOf('sim', 'shop', 'sams-own');
+    expect((await approvals.queue(caller('sam'), {})).some(r => r.id === id)).toBe(false);
+    await expect(
+      approvals.decide({ caller: caller('sam'), requestId: id, decision: 'approve' }),
+    ).rejects.toMatchObject({ name: 'NotAllowedError', message: 'You cannot decide on your own request.' });
+    expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'sams-own').status).toBeUndefined();
+
+    expect((await approvals.queue(caller('kim'), {})).some(r => r.id === id)).toBe(true);
+    const decided = await approvals.decide({ caller: caller('kim'), requestId: id, decision: 'approve' });
+    expect(decided).toMatchObject({ state: 'approved', requester: 'sam@example.com' });
+  });
+
+  it('decides nothing and lists nothing in-cluster when the approver identities cannot be looked up', async () => {
+    addCr('shop', 'catalog-down', { labels: { 'backstage.io/kubernetes-id': 'shop-api' } });
+    const { approvals } = setup({
+      of: async () => {
+        throw new ServiceUnavailableError('catalog down');
+      },
+    });
+    expect(await approvals.queue(caller('sec1'), {})).toEqual([]);
+    await expect(
+      approvals.decide({
+        caller: caller('sec1'),
+        requestId: InClusterApprovals.idOf('sim', 'shop', 'catalog-down'),
+        decision: 'approve',
+      }),
+    ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'catalog-down').status).toBeUndefined();
   });
 });

@@ -20,10 +20,14 @@ import { CallerIdentity } from '../service/identity';
 import { ConditionTransformer, createConditionTransformer } from '@backstage/plugin-permission-node';
 import { requestPermissionRules } from '../approvals';
 import { describeCertificateRequest, decisionOf, CertManagerCertificateRequest } from './certificateRequests';
+import { InClusterOwnership } from './InClusterOwnership';
+import { kubernetesIdentitiesOf } from './KubernetesIdentities';
 
 const GROUP = 'cert-manager.io';
 const VERSION = 'v1';
 const PLURAL = 'certificaterequests';
+const CERTIFICATE_NAME_ANNOTATION = 'cert-manager.io/certificate-name';
+const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 const ID_PREFIX = 'incluster:';
 export const IN_CLUSTER_POLICY = 'in-cluster';
 
@@ -53,6 +57,13 @@ export class InClusterApprovals implements ExternalApprovals {
     permissions: PermissionsService;
     audit: AuditLog;
     logger: LoggerService;
+    /** Owning entity and team; without it only the kubernetes-id label is read. */
+    ownership?: InClusterOwnership;
+    /**
+     * The Kubernetes usernames a Backstage user acts under (see
+     * KubernetesIdentities); without it, the user's name only.
+     */
+    identities?: { of(userEntityRef: string): Promise<string[]> };
     now?: () => Date;
   }): InClusterApprovals {
     return new InClusterApprovals(options);
@@ -82,9 +93,8 @@ export class InClusterApprovals implements ExternalApprovals {
           const list = (await api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
             items?: CertManagerCertificateRequest[];
           };
-          return (list.items ?? [])
-            .filter(cr => decisionOf(cr) === undefined)
-            .map(cr => this.toRequest(cluster.name, cr));
+          const undecided = (list.items ?? []).filter(cr => decisionOf(cr) === undefined);
+          return await Promise.all(undecided.map(cr => this.toRequest(cluster.name, cr, api)));
         } catch (error) {
           // A cluster that cannot be read adds nothing; the others still show.
           this.o.logger.warn(`Cannot list CertificateRequests in cluster ${cluster.name}: ${describeError(error)}`);
@@ -94,9 +104,16 @@ export class InClusterApprovals implements ExternalApprovals {
     );
     const cutoff =
       filter.minAgeHours !== undefined ? this.now().getTime() - filter.minAgeHours * 3_600_000 : undefined;
+    const aliases = await this.aliasesOf(caller).catch(error => {
+      // Without the caller's identities their own requests cannot be told
+      // apart: show no in-cluster rows rather than ones they must not decide.
+      this.o.logger.warn(`${error}`);
+      return undefined;
+    });
+    if (!aliases) return [];
     return perCluster
       .flat()
-      .filter(r => this.mayDecide(caller, r))
+      .filter(r => this.mayDecide(caller, aliases, r))
       .filter(
         r =>
           permission.result === AuthorizeResult.ALLOW ||
@@ -120,9 +137,10 @@ export class InClusterApprovals implements ExternalApprovals {
     const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
     const where = `CertificateRequest ${namespace}/${name} in cluster ${clusterName}`;
 
+    const aliases = await this.aliasesOf(caller);
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await this.read(api, namespace, name, where);
-      const request = this.toRequest(clusterName, current);
+      const request = await this.toRequest(clusterName, current, api);
       if (decisionOf(current) !== undefined) {
         // Someone decided meanwhile (cert-manager's approver, kubectl, another
         // approver): it leaves the queue, there is nothing left to do.
@@ -132,6 +150,7 @@ export class InClusterApprovals implements ExternalApprovals {
         request,
         actor: caller.userEntityRef,
         actorGroups: caller.ownershipEntityRefs,
+        actorAliases: aliases,
         policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
       });
       if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
@@ -172,7 +191,7 @@ export class InClusterApprovals implements ExternalApprovals {
           at,
           detail: `${where}${reason ? `: ${reason}` : ''}`,
         });
-        return this.toRequest(clusterName, updated);
+        return { ...request, state: decisionOf(updated) ?? request.state };
       } catch (error) {
         const status = statusOf(error);
         if (status === 409 || status === 422) continue; // changed meanwhile: read again
@@ -214,23 +233,77 @@ export class InClusterApprovals implements ExternalApprovals {
     }
   }
 
-  private mayDecide(caller: CallerIdentity, request: CertificateRequest): boolean {
+  private mayDecide(caller: CallerIdentity, aliases: string[], request: CertificateRequest): boolean {
     return canDecide({
       request,
       actor: caller.userEntityRef,
       actorGroups: caller.ownershipEntityRefs,
+      actorAliases: aliases,
       policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
     }).allowed;
   }
 
-  private toRequest(cluster: string, cr: CertManagerCertificateRequest): CertificateRequest {
+  /**
+   * The Kubernetes usernames the caller acts under: cert-manager records the
+   * requester as one of those, never as a Backstage ref.
+   */
+  private aliasesOf(caller: CallerIdentity): Promise<string[]> {
+    return this.o.identities
+      ? this.o.identities.of(caller.userEntityRef)
+      : Promise.resolve(kubernetesIdentitiesOf(caller.userEntityRef));
+  }
+
+  private async toRequest(
+    cluster: string,
+    cr: CertManagerCertificateRequest,
+    api: CustomObjectsApi,
+  ): Promise<CertificateRequest> {
+    const namespace = cr.metadata.namespace ?? 'default';
+    const labels = cr.metadata.labels;
+    const kubernetesId = labels?.[KUBERNETES_ID_LABEL];
+    const ownership = this.o.ownership
+      ? await this.o.ownership.resolve({
+          cluster,
+          namespace,
+          labels,
+          certificateLabels: kubernetesId
+            ? undefined
+            : await this.certificateLabels(api, namespace, cr),
+        })
+      : { entityRef: kubernetesId ? `component:default/${kubernetesId}` : undefined };
     return describeCertificateRequest({
-      id: InClusterApprovals.idOf(cluster, cr.metadata.namespace ?? 'default', cr.metadata.name),
+      id: InClusterApprovals.idOf(cluster, namespace, cr.metadata.name),
       cluster,
       cr,
+      ownership,
       approvers: this.o.approvers,
       policyName: IN_CLUSTER_POLICY,
     });
+  }
+
+  /** Labels of the Certificate that made this request; undefined when there is none or it cannot be read. */
+  private async certificateLabels(
+    api: CustomObjectsApi,
+    namespace: string,
+    cr: CertManagerCertificateRequest,
+  ): Promise<Record<string, string> | undefined> {
+    const name =
+      cr.metadata.annotations?.[CERTIFICATE_NAME_ANNOTATION] ??
+      cr.metadata.ownerReferences?.find(o => o.kind === 'Certificate')?.name;
+    if (!name) return undefined;
+    try {
+      const certificate = (await api.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: 'certificates',
+        namespace,
+        name,
+      })) as { metadata?: { labels?: Record<string, string> } };
+      return certificate.metadata?.labels;
+    } catch {
+      // Gone or not readable: the request's own labels and the mappings still apply.
+      return undefined;
+    }
   }
 
   private now(): Date {

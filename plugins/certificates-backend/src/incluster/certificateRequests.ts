@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Pkcs10CertificateRequest, SubjectAlternativeNameExtension } from '@peculiar/x509';
-import { CertificateRequest, KeyAlgorithmChoice } from '@internal/plugin-certificates-common';
+import { CertificateRequest, KeyAlgorithmChoice, Ownership } from '@internal/plugin-certificates-common';
 
 /** The fields of a cert-manager CertificateRequest this plugin reads. */
 export interface CertManagerCertificateRequest {
@@ -12,6 +12,8 @@ export interface CertManagerCertificateRequest {
     resourceVersion?: string;
     creationTimestamp?: string;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: Array<{ kind: string; name: string }>;
   };
   spec: {
     request?: string;
@@ -48,18 +50,20 @@ export function describeCertificateRequest(options: {
   id: string;
   cluster: string;
   cr: CertManagerCertificateRequest;
+  /** The owning entity and team, resolved like the inventory's. */
+  ownership: Ownership;
   approvers: string[];
   policyName: string;
 }): CertificateRequest {
   const { cr, cluster } = options;
   const namespace = cr.metadata.namespace ?? 'default';
   const names = namesOf(cr.spec.request);
-  const kubernetesId = cr.metadata.labels?.['backstage.io/kubernetes-id'];
   const decided = decisionOf(cr);
   const created = cr.metadata.creationTimestamp ?? new Date(0).toISOString();
   return {
     id: options.id,
-    entityRef: kubernetesId ? `component:default/${kubernetesId}` : '',
+    entityRef: options.ownership.entityRef ?? '',
+    ...(options.ownership.ownerRef ? { ownerRef: options.ownership.ownerRef } : {}),
     commonName: names.commonName,
     dnsNames: names.dnsNames,
     keyAlgorithm: 'ECDSA-P256' as KeyAlgorithmChoice,

@@ -40,6 +40,28 @@ describe('canDecide', () => {
     ).toMatchObject({ allowed: false, refusal: 'own-request' });
   });
 
+  it('refuses a request recorded under one of the actor\'s other identities', () => {
+    const inCluster = { ...pending, requester: 'Sec1@Example.com' };
+    expect(
+      canDecide({
+        request: inCluster,
+        actor: 'user:default/sec1',
+        actorGroups: security,
+        actorAliases: ['sec1@example.com', 'oidc:sec1'],
+        policy,
+      }),
+    ).toMatchObject({ allowed: false, refusal: 'own-request' });
+    expect(
+      canDecide({
+        request: inCluster,
+        actor: 'user:default/sec2',
+        actorGroups: ['user:default/sec2', 'group:default/security'],
+        actorAliases: ['sec2@example.com', ''],
+        policy,
+      }).allowed,
+    ).toBe(true);
+  });
+
   it('refuses someone outside the approver groups', () => {
     expect(
       canDecide({

@@ -25,6 +25,11 @@ export interface CanDecideInput {
   policy?: Pick<CertificatePolicy, 'name' | 'approvals'>;
   /** Whether the actor already has a decision on record (counts once). */
   alreadyDecided?: boolean;
+  /**
+   * Other identities the actor acts under, e.g. the Kubernetes usernames of
+   * their user entity: a request recorded under any of them is their own.
+   */
+  actorAliases?: string[];
 }
 
 /** Entity refs are case-insensitive in the catalog. */
@@ -42,7 +47,10 @@ export function canDecide(input: CanDecideInput): DecisionVerdict {
   if (request.state !== 'pending') {
     return refuse('not-pending', `The request is ${request.state}; a decision is final.`);
   }
-  if (sameRef(request.requester, actor)) {
+  const own = [actor, ...(input.actorAliases ?? [])].some(
+    identity => identity !== '' && sameRef(request.requester, identity),
+  );
+  if (own) {
     return refuse('own-request', 'You cannot decide on your own request.');
   }
   const decided =
