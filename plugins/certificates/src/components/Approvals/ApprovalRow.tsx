@@ -27,11 +27,16 @@ export interface ApprovalRowProps {
   onOpen(): void;
   /** Moves keyboard focus by this many rows. */
   onMove(delta: number): void;
+  /** Bulk keys: approve / deny the selected rows, select all or none. */
+  onApproveSelected(): void;
+  onDenySelected(): void;
+  onToggleAll(): void;
 }
 
 /**
  * One pending request. The row is focusable; keys: a approve, d deny,
- * x or space select, enter open, arrows or j/k move.
+ * x select and move down, space select, enter open, arrows or j/k move;
+ * for the selection: A approve, D deny, X select all or none.
  */
 export const ApprovalRow = forwardRef<HTMLTableRowElement, ApprovalRowProps>(
   (props, ref) => {
@@ -44,6 +49,9 @@ export const ApprovalRow = forwardRef<HTMLTableRowElement, ApprovalRowProps>(
       onDeny,
       onOpen,
       onMove,
+      onApproveSelected,
+      onDenySelected,
+      onToggleAll,
     } = props;
     const title = requestTitle(r);
     const approvals = r.decisions.filter(d => d.decision === 'approve').length;
@@ -54,8 +62,14 @@ export const ApprovalRow = forwardRef<HTMLTableRowElement, ApprovalRowProps>(
       const actions: Record<string, () => void> = {
         a: onApprove,
         d: onDeny,
-        x: onToggle,
+        x: () => {
+          onToggle();
+          onMove(1);
+        },
         ' ': onToggle,
+        A: onApproveSelected,
+        D: onDenySelected,
+        X: onToggleAll,
         Enter: onOpen,
         ArrowDown: () => onMove(1),
         j: () => onMove(1),

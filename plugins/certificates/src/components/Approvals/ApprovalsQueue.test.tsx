@@ -230,6 +230,62 @@ describe('ApprovalsQueue', () => {
     );
   });
 
+  it('selects and denies in bulk without the mouse: x, D, a reason and Enter', async () => {
+    const third = makeRequest({
+      id: 'r-third',
+      commonName: 'third.example.com',
+      dnsNames: ['third.example.com'],
+      createdAt: new Date(Date.now() - 3600_000).toISOString(),
+    });
+    const { bulk, decisions } = useQueue([older, newer, third]);
+    const user = userEvent.setup();
+    await renderWithClient(<ApprovalsQueue />);
+    // The oldest request has the keyboard as soon as the queue is shown.
+    await waitFor(() =>
+      expect(screen.getByTestId('approval-row-r-old')).toHaveFocus(),
+    );
+    // x selects and moves down: two presses select the two oldest.
+    await user.keyboard('xx');
+    expect(screen.getByText('3 pending, 2 selected')).toBeInTheDocument();
+    expect(screen.getByTestId('approval-row-r-third')).toHaveFocus();
+    await user.keyboard('D');
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Deny 2 requests')).toBeInTheDocument();
+    // Enter without a reason confirms nothing: a denial needs one.
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText(/Reason/)).toHaveFocus(),
+    );
+    await user.keyboard('{Enter}');
+    expect(
+      await within(dialog).findByText('A denial needs a reason.'),
+    ).toBeInTheDocument();
+    expect(bulk).toEqual([]);
+    await user.keyboard('Not our domains{Enter}');
+    expect(
+      await screen.findByText('Denied 2 of 2 requests.'),
+    ).toBeInTheDocument();
+    expect(bulk).toEqual([
+      { ids: ['r-old', 'r-new'], decision: 'deny', reason: 'Not our domains' },
+    ]);
+    expect(rows()).toHaveLength(1);
+
+    // X selects everything left, A approves it after Enter in the dialog.
+    act(() => screen.getByTestId('approval-row-r-third').focus());
+    await user.keyboard('XA');
+    const approve = await screen.findByRole('dialog');
+    expect(
+      within(approve).getByText('Approve third.example.com'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(within(approve).getByLabelText(/Reason/)).toHaveFocus(),
+    );
+    await user.keyboard('{Enter}');
+    expect(
+      await screen.findByText('No requests waiting for you'),
+    ).toBeInTheDocument();
+    expect(decisions.map(d => d.id)).toEqual(['r-third']);
+  });
+
   it('shows an empty state when nothing waits', async () => {
     useQueue([]);
     await renderWithClient(<ApprovalsQueue />);

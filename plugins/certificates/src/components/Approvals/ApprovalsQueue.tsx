@@ -90,6 +90,14 @@ export const ApprovalsQueue = () => {
     load();
   }, [load]);
 
+  // The first load puts the keyboard on the oldest request, unless the user is elsewhere already.
+  const loaded = Boolean(items);
+  useEffect(() => {
+    if (!loaded) return;
+    const active = document.activeElement;
+    if (!active || active === document.body) rowRefs.current[0]?.focus();
+  }, [loaded]);
+
   // After a row leaves the queue, keep the keyboard on the row that took its place.
   useEffect(() => {
     if (focusIndex.current === undefined || !items) return;
@@ -174,6 +182,10 @@ export const ApprovalsQueue = () => {
     else await decideMany(ids, decision, reason);
   };
 
+  const decideSelected = (decision: DecisionKind) => {
+    if (selected.size) setPending({ decision, ids: [...selected] });
+  };
+
   const toggle = (id: string) =>
     setSelected(previous => {
       const next = new Set(previous);
@@ -230,21 +242,20 @@ export const ApprovalsQueue = () => {
           variant="contained"
           color="primary"
           disabled={!selected.size || busy}
-          onClick={() =>
-            setPending({ decision: 'approve', ids: [...selected] })
-          }
+          onClick={() => decideSelected('approve')}
         >
           Approve selected
         </Button>
         <Button
           variant="outlined"
           disabled={!selected.size || busy}
-          onClick={() => setPending({ decision: 'deny', ids: [...selected] })}
+          onClick={() => decideSelected('deny')}
         >
           Deny selected
         </Button>
         <Typography variant="caption" color="textSecondary">
           Keys on a row: a approve · d deny · x select · enter details · ↑↓ move
+          · A / D approve / deny selected · X select all
         </Typography>
       </Box>
       {!items && <Progress />}
@@ -292,6 +303,15 @@ export const ApprovalsQueue = () => {
                   onDeny={() => setPending({ decision: 'deny', ids: [r.id] })}
                   onOpen={() => setOpened(r.id)}
                   onMove={delta => rowRefs.current[index + delta]?.focus()}
+                  onApproveSelected={() => decideSelected('approve')}
+                  onDenySelected={() => decideSelected('deny')}
+                  onToggleAll={() =>
+                    setSelected(
+                      allSelected
+                        ? new Set()
+                        : new Set(list.map(item => item.id)),
+                    )
+                  }
                 />
               ))}
             </TableBody>

@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useRef, useState } from 'react';
+import { FormEvent, KeyboardEvent, useEffect, useRef, useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -36,7 +36,14 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!missing) onConfirm(reason.trim() || undefined);
+    if (!missing && !busy) onConfirm(reason.trim() || undefined);
+  };
+
+  // Enter confirms from the reason field; Shift+Enter starts a new line.
+  const onReasonKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      submit(e);
+    }
   };
 
   return (
@@ -56,7 +63,8 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
           <Typography variant="body2" gutterBottom>
             {deny
               ? 'The requester sees this reason. A denial is final.'
-              : 'Optional: a note for the requester and the audit trail.'}
+              : 'Optional: a note for the requester and the audit trail.'}{' '}
+            Enter confirms, Shift+Enter adds a line.
           </Typography>
           <TextField
             id="decision-reason"
@@ -68,6 +76,7 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
             minRows={2}
             fullWidth
             inputRef={reasonRef}
+            onKeyDown={onReasonKeyDown}
             variant="outlined"
             required={deny}
             error={touched && missing}
