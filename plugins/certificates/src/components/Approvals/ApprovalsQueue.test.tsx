@@ -286,6 +286,49 @@ describe('ApprovalsQueue', () => {
     expect(decisions.map(d => d.id)).toEqual(['r-third']);
   });
 
+  it('filters by issuer, owner team and age through the API', async () => {
+    const seen: URLSearchParams[] = [];
+    useQueue([]);
+    server.use(
+      http.get(`${base}/approvals`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        seen.push(params);
+        return HttpResponse.json({
+          items: params.get('owner')
+            ? [newer]
+            : [
+                { ...older, ownerRef: 'group:default/team-a' },
+                { ...newer, ownerRef: 'group:default/team-b' },
+              ],
+        });
+      }),
+    );
+    const user = userEvent.setup();
+    await renderWithClient(<ApprovalsQueue />);
+    await screen.findByTestId('approval-row-r-old');
+
+    await user.click(screen.getByLabelText('Issuer'));
+    await user.click(
+      await screen.findByRole('option', { name: 'Built-in CA' }),
+    );
+    await user.click(screen.getByLabelText('Owner team'));
+    await user.click(
+      await screen.findByRole('option', { name: 'group:default/team-b' }),
+    );
+    await user.click(screen.getByLabelText('Age'));
+    await user.click(
+      await screen.findByRole('option', { name: 'Older than 1 day' }),
+    );
+    await waitFor(() => {
+      const last = seen[seen.length - 1];
+      expect(last.getAll('issuer')).toEqual(['builtin']);
+      expect(last.getAll('owner')).toEqual(['group:default/team-b']);
+      expect(last.get('minAgeHours')).toBe('24');
+    });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(screen.getByTestId('approval-row-r-new')).toBeInTheDocument();
+  });
+
   it('shows an empty state when nothing waits', async () => {
     useQueue([]);
     await renderWithClient(<ApprovalsQueue />);

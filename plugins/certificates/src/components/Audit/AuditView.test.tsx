@@ -63,4 +63,38 @@ describe('AuditView', () => {
     await user.click(screen.getByRole('button', { name: 'Previous page' }));
     expect(await screen.findByText('req-1')).toBeInTheDocument();
   });
+
+  it('filters by entity, action and time range', async () => {
+    const seen: URLSearchParams[] = [];
+    server.use(
+      http.get(`${base}/audit`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        seen.push(params);
+        return HttpResponse.json({
+          items: params.get('action')
+            ? [{ ...record('9', 'user:default/sam'), action: 'denied' }]
+            : [record('1', 'user:default/sam')],
+        });
+      }),
+    );
+    const user = userEvent.setup();
+    await renderWithClient(<AuditView />);
+    expect(await screen.findByText('req-1')).toBeInTheDocument();
+
+    await user.click(screen.getByLabelText('Entity'));
+    await user.paste('component:default/payments');
+    await user.click(screen.getByLabelText('Action'));
+    await user.click(await screen.findByRole('option', { name: 'denied' }));
+    await user.type(screen.getByLabelText('From'), '2026-11-01T08:00');
+    await user.type(screen.getByLabelText('To'), '2026-11-30T18:30');
+
+    await waitFor(() => {
+      const last = seen[seen.length - 1];
+      expect(last.get('entityRef')).toBe('component:default/payments');
+      expect(last.get('action')).toBe('denied');
+      expect(last.get('from')).toBe(new Date('2026-11-01T08:00').toISOString());
+      expect(last.get('to')).toBe(new Date('2026-11-30T18:30').toISOString());
+    });
+    expect(await screen.findByText('req-9')).toBeInTheDocument();
+  });
 });
