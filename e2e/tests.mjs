@@ -65,6 +65,88 @@ async function fillCsrRequest(page, { name, validityDays, justification }) {
   return form;
 }
 
+/** A Backstage token for an example user, from the development-only demo sign-in. */
+async function tokenFor(baseUrl, user) {
+  const res = await fetch(`${baseUrl}/api/auth/demo/refresh?optional&env=development`, {
+    headers: { 'x-certificates-demo-user': user, 'x-requested-with': 'XMLHttpRequest' },
+  });
+  expect(res.ok, `sign-in as ${user} failed: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+/** Calls the certificates API as an example user; answers the parsed body. */
+async function certificatesApi(baseUrl, token, path, body) {
+  const res = await fetch(`${baseUrl}/api/certificates${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${body ? 'POST' : 'GET'} ${path}: ${res.status} ${text.slice(0, 400)}`);
+  return JSON.parse(text);
+}
+
+/**
+ * 50 requests that wait for security, in a mixed order: payments-api (N=1,
+ * CSR or a Secret in the demo cluster), orders-worker (N=1, owner found by
+ * label selector) and the storefront's two entities (N=2, needs a second
+ * approver), from three different requesters.
+ */
+function mixedRequests(run) {
+  const kinds = [
+    i => ({
+      requester: i % 4 === 0 ? 'bob' : 'alice',
+      entityRef: 'component:default/payments-api',
+      name: `q${run}-${i}.payments-api.shop.example.com`,
+      validityDays: 60,
+      secret: i % 2 === 0,
+      namespace: 'payments',
+    }),
+    i => ({
+      requester: 'carol',
+      entityRef: i % 2 ? 'component:default/checkout-web' : 'component:default/catalog-search',
+      name: `q${run}-${i}.shop.example.com`,
+      validityDays: 30,
+    }),
+    i => ({
+      requester: 'alice',
+      entityRef: 'component:default/orders-worker',
+      name: `q${run}-${i}.orders-worker.shop.example.com`,
+      validityDays: 45,
+    }),
+  ];
+  return Array.from({ length: 50 }, (_, i) => {
+    const r = kinds[i % kinds.length](i);
+    return {
+      requester: r.requester,
+      body: {
+        entityRef: r.entityRef,
+        commonName: r.name,
+        dnsNames: [r.name],
+        keyAlgorithm: 'ECDSA-P256',
+        validityDays: r.validityDays,
+        issuer: 'builtin',
+        delivery: r.secret
+          ? { kind: 'secret', cluster: 'demo', namespace: r.namespace, secretName: `q${run}-${i}-tls` }
+          : { kind: 'csr', csr: makeCsr(r.name) },
+        justification: `Bulk review ${i + 1} of 50`,
+      },
+    };
+  });
+}
+
+/** Polls until check() holds, or throws with the last value seen. */
+async function eventually(check, ms, what) {
+  const until = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last === true) return;
+    if (Date.now() > until) throw new Error(`${what}: ${JSON.stringify(last)}`);
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
 export const tests = [
   {
     name: 'guest signs in from the sign-in page',
@@ -210,6 +292,126 @@ export const tests = [
       }
       await page.getByRole('button', { name: 'Download certificate chain (PEM)' }).waitFor({ timeout: 60_000 });
       await page.screenshot({ path: join(shots, '12-request-approved-issued.png') });
+      // The issued certificate is on the entity tab, in the certificates table.
+      await page.keyboard.press('Escape');
+      await page.goto(`${baseUrl}/catalog/default/component/payments-api/certificates?q=api.payments-api.shop`);
+      const table = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: /expires/i }) });
+      await waitWithReload(page, table.getByText('api.payments-api.shop.example.com').first());
+      // The request's whole trail is in the audit view: created, approved by sam, issued.
+      const auditor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        await signInAs(auditor, 'sam');
+        const au = await auditor.newPage();
+        au.setDefaultTimeout(20_000);
+        await au.goto(`${baseUrl}/certificates/approvals/audit`);
+        await au.getByLabel('Entity').fill('component:default/payments-api');
+        for (const action of ['created', 'approved', 'issued']) {
+          await au.getByRole('cell', { name: action, exact: true }).first().waitFor();
+        }
+        await au.screenshot({ path: join(shots, '12b-audit-trail.png') });
+      } finally {
+        await auditor.close();
+      }
+    },
+  },
+  {
+    name: 'an approver clears a queue of 50 mixed requests with bulk actions from the keyboard',
+    async run({ page, context, baseUrl, shots }) {
+      const run = Date.now().toString(36);
+      const tokens = Object.fromEntries(
+        await Promise.all(['alice', 'bob', 'carol', 'sam'].map(async u => [u, await tokenFor(baseUrl, u)])),
+      );
+      const before = (await certificatesApi(baseUrl, tokens.sam, '/approvals')).items.length;
+      const seeded = [];
+      for (const r of mixedRequests(run)) {
+        // The catalog may still be loading right after start: retry the first few.
+        let created;
+        for (let attempt = 0; !created; attempt++) {
+          try {
+            created = await certificatesApi(baseUrl, tokens[r.requester], '/requests', r.body);
+          } catch (e) {
+            if (attempt > 20 || seeded.length > 0) throw e;
+            await new Promise(res => setTimeout(res, 3000));
+          }
+        }
+        expect(created.state === 'pending', `${r.body.commonName} was not queued: ${created.state}`);
+        seeded.push({ ...r, id: created.id, required: created.approvalsRequired });
+      }
+      const queued = (await certificatesApi(baseUrl, tokens.sam, '/approvals')).items;
+      expect(queued.length === before + 50, `the queue holds ${queued.length}, expected ${before + 50}`);
+
+      await signInAs(context, 'sam');
+      const started = Date.now();
+      await page.goto(`${baseUrl}/certificates/approvals`);
+      const rows = page.getByTestId(/^approval-row-/);
+      await page.getByText(`${before + 50} pending`).waitFor({ timeout: 30_000 });
+      const shown = Date.now();
+      expect((await rows.count()) === before + 50, 'not every request is listed');
+      // Entity, owner team, requester and policy are shown for a decision.
+      const firstRow = (await rows.first().textContent()) ?? '';
+      expect(/group:default\/team-/.test(firstRow), `no owner team in the row: ${firstRow}`);
+      await page.screenshot({ path: join(shots, '13-queue-of-50.png') });
+
+      // The oldest request has the keyboard: no mouse from here on.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid')?.startsWith('approval-row-'));
+      let keys = 0;
+      const press = async key => {
+        keys += 1;
+        await page.keyboard.press(key);
+      };
+      const reasonFocused = () => page.waitForFunction(() => document.activeElement?.id === 'decision-reason');
+      const approveCount = 30;
+      for (let i = 0; i < before + approveCount; i++) await press('x');
+      await page.getByText(`${before + approveCount} selected`, { exact: false }).waitFor();
+      await press('Shift+A');
+      await reasonFocused();
+      await page.keyboard.type('Reviewed in bulk');
+      keys += 1;
+      await press('Enter');
+      await page
+        .getByText(`Approved ${before + approveCount} of ${before + approveCount} requests.`)
+        .waitFor({ timeout: 120_000 });
+      // Focus stays in the queue: X selects what is left, D denies it with a reason.
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid')?.startsWith('approval-row-'));
+      await press('Shift+X');
+      await page.getByText(`${50 - approveCount} selected`, { exact: false }).waitFor();
+      await press('Shift+D');
+      await reasonFocused();
+      await page.keyboard.type('Not needed this quarter');
+      keys += 1;
+      await press('Enter');
+      await page.getByText(`Denied ${50 - approveCount} of ${50 - approveCount} requests.`).waitFor({ timeout: 60_000 });
+      await page.getByText('No requests waiting for you').waitFor();
+      const cleared = Date.now();
+      await page.screenshot({ path: join(shots, '14-queue-cleared.png') });
+      console.log(
+        `    queue of ${before + 50}: listed in ${shown - started} ms, decided and cleared ${cleared - shown} ms later ` +
+          `(${cleared - started} ms in all, ${keys} keyboard actions, no mouse)`,
+      );
+
+      // What the backend did: N=1 approvals issued, N=2 ones wait for a second approver, denials final.
+      expect((await certificatesApi(baseUrl, tokens.sam, '/approvals')).items.length === 0, 'the queue is not empty');
+      const approvedIds = new Set(queued.slice(0, before + approveCount).map(r => r.id));
+      await eventually(
+        async () => {
+          const wrong = [];
+          for (const r of seeded) {
+            const { request } = await certificatesApi(baseUrl, tokens[r.requester], `/requests/${r.id}`);
+            const expected = !approvedIds.has(r.id) ? 'denied' : r.required > 1 ? 'pending' : 'issued';
+            if (request.state !== expected) wrong.push(`${r.body.commonName}: ${request.state} (expected ${expected})`);
+          }
+          return wrong.length === 0 || wrong;
+        },
+        60_000,
+        'requests not in the expected state',
+      );
+      const audit = await certificatesApi(baseUrl, tokens.sam, `/audit?actor=user:default/sam&limit=200`);
+      const mine = audit.items.filter(a => seeded.some(r => r.id === a.requestId));
+      expect(
+        mine.filter(a => a.action === 'approved').length === approveCount &&
+          mine.filter(a => a.action === 'denied').length === 50 - approveCount,
+        `audit has ${mine.length} decisions by sam on the seeded requests`,
+      );
     },
   },
 ];
