@@ -157,7 +157,15 @@ describe('ApprovalsQueue', () => {
         return HttpResponse.json({
           results: [
             { id: 'r-old', ok: true },
-            { id: 'r-new', ok: false, error: 'You requested it yourself' },
+            // The backend's shape for a refused item.
+            {
+              id: 'r-new',
+              ok: false,
+              error: {
+                name: 'NotAllowedError',
+                message: 'You cannot decide on your own request.',
+              },
+            },
           ],
         });
       }),
@@ -175,7 +183,9 @@ describe('ApprovalsQueue', () => {
       await screen.findByText('Approved 1 of 2 requests.'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('new.example.com: You requested it yourself'),
+      screen.getByText(
+        'new.example.com: You may not decide this request: You cannot decide on your own request.',
+      ),
     ).toBeInTheDocument();
     expect(bulk).toEqual([{ ids: ['r-old', 'r-new'], decision: 'approve' }]);
   });

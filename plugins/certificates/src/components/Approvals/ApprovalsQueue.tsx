@@ -24,7 +24,7 @@ import { RequestPanelDrawer, requestTitle } from '../Requests';
 import { ApprovalFilters } from './ApprovalFilters';
 import { ApprovalRow } from './ApprovalRow';
 import { DecisionDialog } from './DecisionDialog';
-import { decisionErrorMessage } from './errors';
+import { bulkItemErrorMessage, decisionErrorMessage } from './errors';
 
 interface Notice {
   severity: 'success' | 'error' | 'warning';
@@ -163,7 +163,9 @@ export const ApprovalsQueue = () => {
         text: `${verb} ${done.length} of ${ids.length} requests.`,
         details: failed.map(f => {
           const r = byId.get(f.id);
-          return `${r ? requestTitle(r) : f.id}: ${f.error ?? 'failed'}`;
+          return `${r ? requestTitle(r) : f.id}: ${bulkItemErrorMessage(
+            f.error,
+          )}`;
         }),
       });
       if (failed.length) await load();

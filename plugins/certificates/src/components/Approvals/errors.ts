@@ -18,3 +18,21 @@ export function decisionErrorMessage(error: unknown): string {
       return detail;
   }
 }
+
+const BULK_PREFIX: Record<string, string> = {
+  ConflictError: 'This request was already decided or changed state: ',
+  NotAllowedError: 'You may not decide this request: ',
+  NotFoundError: 'This request no longer exists: ',
+};
+
+/**
+ * The error of one item of a bulk decision. The backend answers
+ * `{ name, message }` (the error middleware's shape); a plain string is
+ * taken as it is.
+ */
+export function bulkItemErrorMessage(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const e = error as { name?: string; message?: string } | undefined;
+  if (!e?.message) return 'failed';
+  return `${BULK_PREFIX[e.name ?? ''] ?? ''}${e.message}`;
+}
