@@ -45,8 +45,9 @@ describe('ApprovalService with the real request store and issuance', () => {
     }));
   });
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex: Knex = await databases.init(databaseId);
+  /** One backend instance; pass the knex of an earlier one to start "again" on its database. */
+  async function setup(databaseId: Parameters<typeof databases.init>[0], existing?: Knex) {
+    const knex: Knex = existing ?? (await databases.init(databaseId));
     await applyDatabaseMigrations({ knex });
     const logger = mockServices.logger.mock();
     const ca = await BuiltinCa.create({ knex, config, logger });
@@ -95,7 +96,7 @@ describe('ApprovalService with the real request store and issuance', () => {
         state: 'pending',
         pendingReason: 'policy internal requires approval',
       });
-    return { store, audit, issuance, service, caIssue, issueApproved, submit };
+    return { knex, store, audit, issuance, service, caIssue, issueApproved, submit };
   }
 
   it.each(databases.eachSupportedId())(
@@ -143,6 +144,42 @@ describe('ApprovalService with the real request store and issuance', () => {
       await issuance.resume();
       expect(caIssue).toHaveBeenCalledTimes(1);
       expect((await store.get(request.id))?.state).toBe('issued');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stopped between approved and issued, a backend started again on the same database issues once, %p',
+    async databaseId => {
+      const first = await setup(databaseId);
+      const request = await first.submit();
+      // The first backend dies after the approval committed, before issuing:
+      // its issuance never runs.
+      first.issueApproved.mockImplementationOnce(() => new Promise(() => {}));
+      const deciding = first.service.decide({
+        caller: caller('sec1'),
+        requestId: request.id,
+        decision: 'approve',
+      });
+      while (first.issueApproved.mock.calls.length === 0) {
+        await new Promise(resolve => setTimeout(resolve, 10));
+      }
+      expect((await first.store.get(request.id))?.state).toBe('approved');
+      void deciding;
+
+      // New instances over the same database: the resume task finishes it.
+      const second = await setup(databaseId, first.knex);
+      await Promise.all([second.issuance.resume(), second.issuance.resume()]);
+      const issued = await second.store.get(request.id);
+      expect(issued?.state).toBe('issued');
+      expect(second.caIssue).toHaveBeenCalledTimes(1);
+
+      // A late attempt of the old instance changes nothing.
+      await first.issuance.issueApproved(request.id).catch(() => undefined);
+      expect(first.caIssue).not.toHaveBeenCalled();
+      expect((await second.store.get(request.id))?.serialNumber).toBe(issued?.serialNumber);
+      const actions = (await second.audit.list({ requestId: request.id })).items.map(i => i.action);
+      expect(actions.filter(a => a === 'approved')).toHaveLength(1);
+      expect(actions.filter(a => a === 'issued')).toHaveLength(1);
     },
   );
 });
