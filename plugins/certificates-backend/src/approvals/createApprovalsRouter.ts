@@ -19,6 +19,8 @@ export interface ExternalApprovals {
   owns(id: string): boolean;
   queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]>;
   decide(input: DecideInput): Promise<CertificateRequest>;
+  /** Everything undecided, whoever may decide it (to announce it to approvers). */
+  undecided?(): Promise<CertificateRequest[]>;
 }
 
 const decisionBody = z

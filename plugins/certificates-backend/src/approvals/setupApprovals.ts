@@ -130,6 +130,11 @@ export async function setupApprovals(options: {
       for (const request of await requests.listByState(['pending'])) {
         await notifier.requestQueued(request);
       }
+      for (const source of external) {
+        for (const request of (await source.undecided?.()) ?? []) {
+          await notifier.requestQueued(request);
+        }
+      }
     },
   });
 

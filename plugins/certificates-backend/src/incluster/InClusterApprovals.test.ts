@@ -115,6 +115,10 @@ describe('InClusterApprovals', () => {
     });
     expect(queue.some(r => r.inCluster?.name === 'shop-api-decided')).toBe(false);
     expect(await approvals.queue(caller('dev', ['group:default/team-a']), {})).toEqual([]);
+    // What approvers are told about: every undecided request, whoever asks.
+    const undecided = (await approvals.undecided()).map(r => r.inCluster?.name);
+    expect(undecided).toContain('shop-api-1');
+    expect(undecided).not.toContain('shop-api-decided');
 
     const decided = await approvals.decide({
       caller: caller('sec1'),

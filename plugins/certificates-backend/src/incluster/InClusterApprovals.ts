@@ -86,22 +86,7 @@ export class InClusterApprovals implements ExternalApprovals {
       { credentials: caller.credentials },
     );
     if (permission.result === AuthorizeResult.DENY) return [];
-    const perCluster = await Promise.all(
-      this.o.clusters.list().map(async cluster => {
-        try {
-          const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-          const list = (await api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
-            items?: CertManagerCertificateRequest[];
-          };
-          const undecided = (list.items ?? []).filter(cr => decisionOf(cr) === undefined);
-          return await Promise.all(undecided.map(cr => this.toRequest(cluster.name, cr, api)));
-        } catch (error) {
-          // A cluster that cannot be read adds nothing; the others still show.
-          this.o.logger.warn(`Cannot list CertificateRequests in cluster ${cluster.name}: ${describeError(error)}`);
-          return [];
-        }
-      }),
-    );
+    const undecided = await this.undecided();
     const cutoff =
       filter.minAgeHours !== undefined ? this.now().getTime() - filter.minAgeHours * 3_600_000 : undefined;
     const aliases = await this.aliasesOf(caller).catch(error => {
@@ -111,8 +96,7 @@ export class InClusterApprovals implements ExternalApprovals {
       return undefined;
     });
     if (!aliases) return [];
-    return perCluster
-      .flat()
+    return undecided
       .filter(r => this.mayDecide(caller, aliases, r))
       .filter(
         r =>
@@ -123,6 +107,28 @@ export class InClusterApprovals implements ExternalApprovals {
       .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
       .filter(r => !filter.owner?.length || (!!r.ownerRef && filter.owner.includes(r.ownerRef)))
       .filter(r => cutoff === undefined || Date.parse(r.createdAt) <= cutoff);
+  }
+
+  /** Undecided CertificateRequests of every readable cluster, whoever may decide them. */
+  async undecided(): Promise<CertificateRequest[]> {
+    if (this.o.approvers.length === 0) return [];
+    const perCluster = await Promise.all(
+      this.o.clusters.list().map(async cluster => {
+        try {
+          const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+          const list = (await api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
+            items?: CertManagerCertificateRequest[];
+          };
+          const open = (list.items ?? []).filter(cr => decisionOf(cr) === undefined);
+          return await Promise.all(open.map(cr => this.toRequest(cluster.name, cr, api)));
+        } catch (error) {
+          // A cluster that cannot be read adds nothing; the others still show.
+          this.o.logger.warn(`Cannot list CertificateRequests in cluster ${cluster.name}: ${describeError(error)}`);
+          return [];
+        }
+      }),
+    );
+    return perCluster.flat();
   }
 
   async decide(input: DecideInput): Promise<CertificateRequest> {

@@ -52,6 +52,36 @@ describe('RequestNotifier', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'announces an in-cluster CertificateRequest once, however long its id, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const notifications = { send: jest.fn().mockResolvedValue(undefined) };
+      const notifier = RequestNotifier.create({ knex, notifications, logger: mockServices.logger.mock() });
+      const name = `very-long-certificate-request-name-${'x'.repeat(200)}`;
+      const request = pendingRequest({
+        id: `incluster:${Buffer.from(JSON.stringify(['prod-eu-west', 'payments', name])).toString('base64url')}`,
+        requester: 'system:serviceaccount:cert-manager:cert-manager',
+        approvers: ['group:default/security'],
+        createdAt: '2026-11-28T10:00:00Z',
+        inCluster: { cluster: 'prod-eu-west', namespace: 'payments', name },
+      });
+      expect(request.id.length).toBeGreaterThan(128);
+
+      await Promise.all([notifier.requestQueued(request), notifier.requestQueued(request)]);
+      expect(notifications.send).toHaveBeenCalledTimes(1);
+      // A Kubernetes username is no entity ref: nobody is excluded.
+      expect(notifications.send.mock.calls[0][0].recipients).toEqual({
+        type: 'entity',
+        entityRef: ['group:default/security'],
+      });
+      // Recreated under the same name later: a new request, announced again.
+      await notifier.requestQueued({ ...request, createdAt: '2026-11-28T11:00:00Z' });
+      expect(notifications.send).toHaveBeenCalledTimes(2);
+    },
+  );
+
   it('does nothing without the notifications service, and survives a failing one', async () => {
     const knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations({ knex });

@@ -3,6 +3,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 
 const SENT = 'certificates_notifications_sent';
 
@@ -30,7 +31,8 @@ export class RequestNotifier {
     if (request.approvers.length === 0) return;
     await this.send(request, 'queued', {
       recipients: request.approvers,
-      exclude: request.requester,
+      // An in-cluster requester is a Kubernetes username, not an entity ref.
+      exclude: request.inCluster ? undefined : request.requester,
       payload: {
         title: `Certificate request awaits approval: ${describe(request)}`,
         description: `${request.requester} asks for ${names(request)} from ${request.issuer}${
@@ -105,7 +107,7 @@ export class RequestNotifier {
     // Claim the (request, event) pair first: only the claimant sends.
     const claimed = await knex(SENT)
       .insert({
-        request_id: request.id,
+        request_id: claimKey(request),
         event,
         at: (this.o.now?.() ?? new Date()).toISOString(),
       })
@@ -131,6 +133,19 @@ export class RequestNotifier {
       logger.warn(`Could not send ${event} notification for request ${request.id}: ${error}`);
     }
   }
+}
+
+/**
+ * The key a notification is claimed under. In-cluster ids are long (cluster,
+ * namespace and name): they are hashed with the creation time, so a
+ * CertificateRequest recreated under the same name is announced again.
+ */
+function claimKey(request: CertificateRequest): string {
+  if (!request.inCluster) return request.id;
+  const digest = createHash('sha256')
+    .update(`${request.id}\n${request.createdAt}`)
+    .digest('hex');
+  return `incluster:${digest}`;
 }
 
 function describe(request: CertificateRequest): string {
