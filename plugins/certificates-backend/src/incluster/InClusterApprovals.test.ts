@@ -5,6 +5,7 @@ import { AuditLog } from '../audit';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from '../kubernetes/simulator/KubernetesApiSimulator';
 import { CallerIdentity } from '../service/identity';
 import { CertManagerCertificateRequest } from './certificateRequests';
@@ -301,6 +302,7 @@ describe('InClusterApprovals ownership and identities', () => {
     addCr('nowhere', 'unowned');
 
     const { approvals, loadEntities } = setup();
+    const lists = jest.spyOn(CustomObjectsApi.prototype, 'listClusterCustomObject');
     const queue = await approvals.queue(caller('sec1'), {});
     const owner = (name: string) => {
       const row = queue.find(r => r.inCluster?.name === name);
@@ -321,8 +323,10 @@ describe('InClusterApprovals ownership and identities', () => {
 
     const orders = await approvals.queue(caller('sec1'), { owner: ['group:default/team-orders'] });
     expect(orders.map(r => r.inCluster?.name)).toEqual(['by-selector']);
-    // The catalog is read once for both queue loads.
+    // The catalog and the cluster are read once for both queue loads.
     expect(loadEntities).toHaveBeenCalledTimes(1);
+    expect(lists).toHaveBeenCalledTimes(1);
+    lists.mockRestore();
   });
 
   it("refuses an approver their own in-cluster request, recognised by their Kubernetes username", async () => {

@@ -64,6 +64,11 @@ export class InClusterApprovals implements ExternalApprovals {
      * KubernetesIdentities); without it, the user's name only.
      */
     identities?: { of(userEntityRef: string): Promise<string[]> };
+    /**
+     * How long one cluster-wide list serves every queue and badge count
+     * (default 5 s); a decision made here drops it at once.
+     */
+    listCacheMs?: number;
     now?: () => Date;
   }): InClusterApprovals {
     return new InClusterApprovals(options);
@@ -109,9 +114,19 @@ export class InClusterApprovals implements ExternalApprovals {
       .filter(r => cutoff === undefined || Date.parse(r.createdAt) <= cutoff);
   }
 
+  private listed?: { at: number; requests: Promise<CertificateRequest[]> };
+
   /** Undecided CertificateRequests of every readable cluster, whoever may decide them. */
   async undecided(): Promise<CertificateRequest[]> {
     if (this.o.approvers.length === 0) return [];
+    const now = this.now().getTime();
+    if (!this.listed || now - this.listed.at >= (this.o.listCacheMs ?? 5_000)) {
+      this.listed = { at: now, requests: this.listClusters() };
+    }
+    return this.listed.requests;
+  }
+
+  private async listClusters(): Promise<CertificateRequest[]> {
     const perCluster = await Promise.all(
       this.o.clusters.list().map(async cluster => {
         try {
@@ -148,6 +163,7 @@ export class InClusterApprovals implements ExternalApprovals {
       const current = await this.read(api, namespace, name, where);
       const request = await this.toRequest(clusterName, current, api);
       if (decisionOf(current) !== undefined) {
+        this.listed = undefined;
         // Someone decided meanwhile (cert-manager's approver, kubectl, another
         // approver): it leaves the queue, there is nothing left to do.
         return request;
@@ -189,6 +205,7 @@ export class InClusterApprovals implements ExternalApprovals {
           { group: GROUP, version: VERSION, plural: PLURAL, namespace, name, body: patch },
           setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
         )) as CertManagerCertificateRequest;
+        this.listed = undefined;
         await this.o.audit.record({
           actor: caller.userEntityRef,
           action: decision === 'approve' ? 'in-cluster-approved' : 'in-cluster-denied',
