@@ -361,16 +361,20 @@ export const tests = [
       };
       const reasonFocused = () => page.waitForFunction(() => document.activeElement?.id === 'decision-reason');
       const approveCount = 30;
+      const selectStarted = Date.now();
       for (let i = 0; i < before + approveCount; i++) await press('x');
       await page.getByText(`${before + approveCount} selected`, { exact: false }).waitFor();
+      const selectMs = Date.now() - selectStarted;
       await press('Shift+A');
       await reasonFocused();
       await page.keyboard.type('Reviewed in bulk');
       keys += 1;
+      const approveStarted = Date.now();
       await press('Enter');
       await page
         .getByText(`Approved ${before + approveCount} of ${before + approveCount} requests.`)
         .waitFor({ timeout: 120_000 });
+      const approveMs = Date.now() - approveStarted;
       // Focus stays in the queue: X selects what is left, D denies it with a reason.
       await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid')?.startsWith('approval-row-'));
       await press('Shift+X');
@@ -379,14 +383,18 @@ export const tests = [
       await reasonFocused();
       await page.keyboard.type('Not needed this quarter');
       keys += 1;
+      const denyStarted = Date.now();
       await press('Enter');
       await page.getByText(`Denied ${50 - approveCount} of ${50 - approveCount} requests.`).waitFor({ timeout: 60_000 });
+      const denyMs = Date.now() - denyStarted;
       await page.getByText('No requests waiting for you').waitFor();
       const cleared = Date.now();
       await page.screenshot({ path: join(shots, '14-queue-cleared.png') });
       console.log(
         `    queue of ${before + 50}: listed in ${shown - started} ms, decided and cleared ${cleared - shown} ms later ` +
-          `(${cleared - started} ms in all, ${keys} keyboard actions, no mouse)`,
+          `(${cleared - started} ms in all, ${keys} keyboard actions, no mouse); ` +
+          `selecting ${before + approveCount} rows with x took ${selectMs} ms, ` +
+          `bulk approve of ${before + approveCount} ${approveMs} ms, bulk deny of ${50 - approveCount} ${denyMs} ms`,
       );
 
       // What the backend did: N=1 approvals issued, N=2 ones wait for a second approver, denials final.

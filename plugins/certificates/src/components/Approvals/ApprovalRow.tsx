@@ -1,4 +1,4 @@
-import { forwardRef, KeyboardEvent } from 'react';
+import { KeyboardEvent, memo, useCallback } from 'react';
 import Box from '@material-ui/core/Box';
 import Checkbox from '@material-ui/core/Checkbox';
 import Chip from '@material-ui/core/Chip';
@@ -17,20 +17,30 @@ import {
   requestTitle,
 } from '../Requests';
 
+/**
+ * What a row can do, by request id. The queue passes one object that never
+ * changes, so a key press re-renders only the rows whose data changed.
+ */
+export interface ApprovalRowActions {
+  toggle(id: string): void;
+  approve(id: string): void;
+  deny(id: string): void;
+  open(id: string): void;
+  /** Moves keyboard focus from this row by this many rows. */
+  move(id: string, delta: number): void;
+  /** Bulk keys: approve / deny the selected rows, select all or none. */
+  approveSelected(): void;
+  denySelected(): void;
+  toggleAll(): void;
+  /** The row element, for moving focus (null when it unmounts). */
+  register(id: string, element: HTMLTableRowElement | null): void;
+}
+
 export interface ApprovalRowProps {
   request: CertificateRequest;
   selected: boolean;
   busy: boolean;
-  onToggle(): void;
-  onApprove(): void;
-  onDeny(): void;
-  onOpen(): void;
-  /** Moves keyboard focus by this many rows. */
-  onMove(delta: number): void;
-  /** Bulk keys: approve / deny the selected rows, select all or none. */
-  onApproveSelected(): void;
-  onDenySelected(): void;
-  onToggleAll(): void;
+  actions: ApprovalRowActions;
 }
 
 /**
@@ -38,134 +48,129 @@ export interface ApprovalRowProps {
  * x select and move down, space select, enter open, arrows or j/k move;
  * for the selection: A approve, D deny, X select all or none.
  */
-export const ApprovalRow = forwardRef<HTMLTableRowElement, ApprovalRowProps>(
-  (props, ref) => {
-    const {
-      request: r,
-      selected,
-      busy,
-      onToggle,
-      onApprove,
-      onDeny,
-      onOpen,
-      onMove,
-      onApproveSelected,
-      onDenySelected,
-      onToggleAll,
-    } = props;
-    const title = requestTitle(r);
-    const approvals = r.decisions.filter(d => d.decision === 'approve').length;
+export const ApprovalRow = memo((props: ApprovalRowProps) => {
+  const { request: r, selected, busy, actions: act } = props;
+  const id = r.id;
+  const onToggle = () => act.toggle(id);
+  const onApprove = () => act.approve(id);
+  const onDeny = () => act.deny(id);
+  const onMove = (delta: number) => act.move(id, delta);
+  const register = useCallback(
+    (element: HTMLTableRowElement | null) => act.register(id, element),
+    [act, id],
+  );
+  const title = requestTitle(r);
+  const approvals = r.decisions.filter(d => d.decision === 'approve').length;
 
-    const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
-      if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey)
-        return;
-      const actions: Record<string, () => void> = {
-        a: onApprove,
-        d: onDeny,
-        x: () => {
-          onToggle();
-          onMove(1);
-        },
-        ' ': onToggle,
-        A: onApproveSelected,
-        D: onDenySelected,
-        X: onToggleAll,
-        Enter: onOpen,
-        ArrowDown: () => onMove(1),
-        j: () => onMove(1),
-        ArrowUp: () => onMove(-1),
-        k: () => onMove(-1),
-      };
-      const action = actions[e.key];
-      if (action && !busy) {
-        e.preventDefault();
-        action();
-      }
+  const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
+    if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey)
+      return;
+    const actions: Record<string, () => void> = {
+      a: onApprove,
+      d: onDeny,
+      x: () => {
+        onToggle();
+        onMove(1);
+      },
+      ' ': onToggle,
+      A: act.approveSelected,
+      D: act.denySelected,
+      X: act.toggleAll,
+      Enter: () => act.open(id),
+      ArrowDown: () => onMove(1),
+      j: () => onMove(1),
+      ArrowUp: () => onMove(-1),
+      k: () => onMove(-1),
     };
+    const action = actions[e.key];
+    if (action && !busy) {
+      e.preventDefault();
+      action();
+    }
+  };
 
-    return (
-      <TableRow
-        ref={ref}
-        hover
-        selected={selected}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        aria-label={`Request ${title} by ${r.requester}`}
-        data-testid={`approval-row-${r.id}`}
-      >
-        <TableCell padding="checkbox">
-          <Checkbox
-            checked={selected}
-            onChange={onToggle}
-            inputProps={{ 'aria-label': `Select ${title}` }}
-          />
-        </TableCell>
-        <TableCell>
-          <Typography variant="body2">{r.entityRef}</Typography>
-          <Typography variant="caption" color="textSecondary">
-            {r.ownerRef ?? 'no owner'}
-          </Typography>
-        </TableCell>
-        <TableCell>{r.requester}</TableCell>
-        <TableCell>
-          <Typography variant="body2">{title}</Typography>
-          <Typography variant="caption" color="textSecondary">
-            {r.dnsNames.join(', ')}
-          </Typography>
-        </TableCell>
-        <TableCell>{r.issuer}</TableCell>
-        <TableCell>
-          {describeDelivery(r)}
-          {r.inCluster && (
-            <Box mt={0.5}>
-              <Tooltip
-                title={`cert-manager CertificateRequest ${r.inCluster.namespace}/${r.inCluster.name} in ${r.inCluster.cluster}`}
-              >
-                <Chip size="small" label="in-cluster" variant="outlined" />
-              </Tooltip>
-            </Box>
-          )}
-        </TableCell>
-        <TableCell style={{ maxWidth: 260 }}>
-          <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
-            {r.justification || '—'}
-          </Typography>
-        </TableCell>
-        <TableCell>
-          <Tooltip title={absoluteTime(r.createdAt)}>
-            <span>{ageLabel(r.createdAt)}</span>
-          </Tooltip>
-        </TableCell>
-        <TableCell>
-          <Typography variant="body2">{r.policyName}</Typography>
-          {r.pendingReason && (
-            <Typography variant="caption" color="textSecondary">
-              {r.pendingReason}
-            </Typography>
-          )}
-          <Typography variant="caption" display="block">
-            {approvals}/{r.approvalsRequired} approvals
-          </Typography>
-        </TableCell>
-        <TableCell padding="none">
-          <Box display="flex">
-            <IconButton
-              aria-label={`Approve ${title}`}
-              onClick={onApprove}
-              disabled={busy}
+  return (
+    <TableRow
+      ref={register}
+      hover
+      selected={selected}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-label={`Request ${title} by ${r.requester}`}
+      data-testid={`approval-row-${r.id}`}
+    >
+      <TableCell padding="checkbox">
+        <Checkbox
+          checked={selected}
+          onChange={onToggle}
+          inputProps={{ 'aria-label': `Select ${title}` }}
+        />
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">{r.entityRef}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {r.ownerRef ?? 'no owner'}
+        </Typography>
+      </TableCell>
+      <TableCell>{r.requester}</TableCell>
+      <TableCell>
+        <Typography variant="body2">{title}</Typography>
+        <Typography variant="caption" color="textSecondary">
+          {r.dnsNames.join(', ')}
+        </Typography>
+      </TableCell>
+      <TableCell>{r.issuer}</TableCell>
+      <TableCell>
+        {describeDelivery(r)}
+        {r.inCluster && (
+          <Box mt={0.5}>
+            <Tooltip
+              title={`cert-manager CertificateRequest ${r.inCluster.namespace}/${r.inCluster.name} in ${r.inCluster.cluster}`}
             >
-              <ApproveIcon />
-            </IconButton>
-            <IconButton
-              aria-label={`Deny ${title}`}
-              onClick={onDeny}
-              disabled={busy}
-            >
-              <DenyIcon />
-            </IconButton>
+              <Chip size="small" label="in-cluster" variant="outlined" />
+            </Tooltip>
           </Box>
-        </TableCell>
-      </TableRow>
-    );
-  },
-);
+        )}
+      </TableCell>
+      <TableCell style={{ maxWidth: 260 }}>
+        <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
+          {r.justification || '—'}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        <Tooltip title={absoluteTime(r.createdAt)}>
+          <span>{ageLabel(r.createdAt)}</span>
+        </Tooltip>
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">{r.policyName}</Typography>
+        {r.pendingReason && (
+          <Typography variant="caption" color="textSecondary">
+            {r.pendingReason}
+          </Typography>
+        )}
+        <Typography variant="caption" display="block">
+          {approvals}/{r.approvalsRequired} approvals
+        </Typography>
+      </TableCell>
+      <TableCell padding="none">
+        <Box display="flex">
+          <IconButton
+            aria-label={`Approve ${title}`}
+            onClick={onApprove}
+            disabled={busy}
+          >
+            <ApproveIcon />
+          </IconButton>
+          <IconButton
+            aria-label={`Deny ${title}`}
+            onClick={onDeny}
+            disabled={busy}
+          >
+            <DenyIcon />
+          </IconButton>
+        </Box>
+      </TableCell>
+    </TableRow>
+  );
+});

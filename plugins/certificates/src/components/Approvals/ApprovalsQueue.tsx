@@ -22,7 +22,7 @@ import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { ApprovalsQuery, certificatesApiRef, DecisionKind } from '../../api';
 import { RequestPanelDrawer, requestTitle } from '../Requests';
 import { ApprovalFilters } from './ApprovalFilters';
-import { ApprovalRow } from './ApprovalRow';
+import { ApprovalRow, ApprovalRowActions } from './ApprovalRow';
 import { DecisionDialog } from './DecisionDialog';
 import { bulkItemErrorMessage, decisionErrorMessage } from './errors';
 
@@ -57,7 +57,7 @@ export const ApprovalsQueue = () => {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>();
   const [opened, setOpened] = useState<string>();
-  const rowRefs = useRef<Array<HTMLTableRowElement | null>>([]);
+  const rowElements = useRef(new Map<string, HTMLTableRowElement>());
   const focusIndex = useRef<number>();
   const issuers = useAsync(() => api.listIssuers(), [api]);
   const [teams, setTeams] = useState<string[]>([]);
@@ -90,12 +90,18 @@ export const ApprovalsQueue = () => {
     load();
   }, [load]);
 
+  const focusRow = (index: number) => {
+    const id = items?.[index]?.id;
+    if (id) rowElements.current.get(id)?.focus();
+  };
+
   // The first load puts the keyboard on the oldest request, unless the user is elsewhere already.
   const loaded = Boolean(items);
   useEffect(() => {
     if (!loaded) return;
     const active = document.activeElement;
-    if (!active || active === document.body) rowRefs.current[0]?.focus();
+    if (!active || active === document.body) focusRow(0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loaded]);
 
   // After a row leaves the queue, keep the keyboard on the row that took its place.
@@ -103,7 +109,8 @@ export const ApprovalsQueue = () => {
     if (focusIndex.current === undefined || !items) return;
     const index = Math.min(focusIndex.current, items.length - 1);
     focusIndex.current = undefined;
-    if (index >= 0) rowRefs.current[index]?.focus();
+    if (index >= 0) focusRow(index);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [items]);
 
   const byId = useMemo(
@@ -195,6 +202,58 @@ export const ApprovalsQueue = () => {
       else next.add(id);
       return next;
     });
+
+  // Row actions read the latest state through a ref, so their object stays
+  // the same and memoised rows re-render only when their own props change.
+  const latest = useRef({
+    items,
+    selected,
+    toggle,
+    decideOne,
+    setPending,
+    setOpened,
+    setSelected,
+    decideSelected,
+    focusRow,
+  });
+  latest.current = {
+    items,
+    selected,
+    toggle,
+    decideOne,
+    setPending,
+    setOpened,
+    setSelected,
+    decideSelected,
+    focusRow,
+  };
+  const rowActions = useMemo<ApprovalRowActions>(
+    () => ({
+      toggle: id => latest.current.toggle(id),
+      approve: id => latest.current.decideOne(id, 'approve'),
+      deny: id => latest.current.setPending({ decision: 'deny', ids: [id] }),
+      open: id => latest.current.setOpened(id),
+      move: (id, delta) => {
+        const index = (latest.current.items ?? []).findIndex(r => r.id === id);
+        if (index >= 0) latest.current.focusRow(index + delta);
+      },
+      approveSelected: () => latest.current.decideSelected('approve'),
+      denySelected: () => latest.current.decideSelected('deny'),
+      toggleAll: () => {
+        const all = latest.current.items ?? [];
+        const everything =
+          all.length > 0 && latest.current.selected.size === all.length;
+        latest.current.setSelected(
+          everything ? new Set() : new Set(all.map(r => r.id)),
+        );
+      },
+      register: (id, element) => {
+        if (element) rowElements.current.set(id, element);
+        else rowElements.current.delete(id);
+      },
+    }),
+    [],
+  );
 
   if (error && !items)
     return (
@@ -291,29 +350,13 @@ export const ApprovalsQueue = () => {
               </TableRow>
             </TableHead>
             <TableBody>
-              {list.map((r, index) => (
+              {list.map(r => (
                 <ApprovalRow
                   key={r.id}
-                  ref={el => {
-                    rowRefs.current[index] = el;
-                  }}
                   request={r}
                   selected={selected.has(r.id)}
                   busy={busy}
-                  onToggle={() => toggle(r.id)}
-                  onApprove={() => decideOne(r.id, 'approve')}
-                  onDeny={() => setPending({ decision: 'deny', ids: [r.id] })}
-                  onOpen={() => setOpened(r.id)}
-                  onMove={delta => rowRefs.current[index + delta]?.focus()}
-                  onApproveSelected={() => decideSelected('approve')}
-                  onDenySelected={() => decideSelected('deny')}
-                  onToggleAll={() =>
-                    setSelected(
-                      allSelected
-                        ? new Set()
-                        : new Set(list.map(item => item.id)),
-                    )
-                  }
+                  actions={rowActions}
                 />
               ))}
             </TableBody>
