@@ -1,8 +1,16 @@
 import { Knex } from 'knex';
+import { cacheStatements } from './sqliteStatementCache';
 
 /** The better-sqlite3 connection knex hands to pool hooks. */
 interface SqliteConnection {
   pragma(source: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+interface Pool {
+  on(event: 'createSuccess', fn: (id: unknown, conn: SqliteConnection) => void): void;
+  free?: Array<{ resource: SqliteConnection }>;
+  used?: Array<{ resource: SqliteConnection }>;
 }
 
 function isSqlite(knex: Knex): boolean {
@@ -21,12 +29,20 @@ function apply(conn: SqliteConnection): void {
 /**
  * Settings for the embedded SQLite database (the default of `start`):
  * write-ahead log, and synchronous NORMAL, on the current connection and on
- * every connection the pool opens later. Does nothing for other databases
- * and for in-memory SQLite.
+ * every connection the pool opens later; and on better-sqlite3 (in-memory
+ * too) prepared statements reused across queries (see cacheStatements).
+ * Does nothing for other databases.
  */
 export async function configureSqlite(knex: Knex): Promise<void> {
   if (!isSqlite(knex)) {
     return;
+  }
+  if (String(knex.client.config?.client) === 'better-sqlite3') {
+    const pool = knex.client.pool as Pool;
+    pool.on('createSuccess', (_id, conn) => cacheStatements(conn));
+    for (const { resource } of [...(pool.free ?? []), ...(pool.used ?? [])]) {
+      cacheStatements(resource);
+    }
   }
   const filename = (knex.client.config?.connection as { filename?: string } | undefined)
     ?.filename;
