@@ -146,6 +146,7 @@ async function measure(knex: Knex): Promise<Measurement> {
     audit,
     recheck: validator.recheck,
     onIssued: CORE_ONLY ? undefined : recorder.recordInBackground,
+    inventory: CORE_ONLY ? undefined : recorder,
     notifier: CORE_ONLY ? undefined : notifier,
   });
   const service = RequestService.create({

@@ -133,6 +133,7 @@ export const certificatesPlugin = createBackendPlugin({
           kubernetes: KubernetesDelivery.create({ clusters }),
           recheck: validator.recheck,
           onIssued: issuedCertificates.recordInBackground,
+          inventory: issuedCertificates,
           notifier,
         });
         const requestService = RequestService.create({

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
+import {
+  IssuerInfo,
+  ParsedCertificate,
+} from '@internal/plugin-certificates-common';
 import {
   CertificateIssuer,
   IssuedCertificate,
@@ -15,6 +18,7 @@ import {
   importSigningKey,
 } from './caCertificates';
 import { KeyEncryption, resolveKeyEncryption } from './keyEncryption';
+import { describeIssuedLeaf, issuerName } from './issuedLeaf';
 import { LeafSigner } from './leafSigner';
 import { csrSubjectPublicKeyInfo, derToPem } from './pem';
 import { x509 } from './x509';
@@ -67,6 +71,11 @@ export interface SignedCertificate extends IssuedCertificate {
   /** SHA-256 of the certified SubjectPublicKeyInfo, hex. */
   publicKeySha256: string;
   issuedAt: string;
+  /**
+   * The leaf's fields as the inventory would parse them (see
+   * describeIssuedLeaf); absent when a name needs a real parse.
+   */
+  leaf?: ParsedCertificate;
 }
 
 export interface BuiltinCaOptions {
@@ -99,6 +108,8 @@ export class BuiltinCa implements CertificateIssuer {
   private crlCache?: { der: Buffer; builtAt: number };
   private infoCache?: IssuerInfo;
   private readonly issuingNotAfter: number;
+  /** The leaves' issuer name, as the inventory prints it. */
+  private readonly issuerName: string;
 
   private constructor(
     private readonly knex: Knex,
@@ -111,6 +122,7 @@ export class BuiltinCa implements CertificateIssuer {
     this.issuingNotAfter = new Date(
       new X509Certificate(row.issuing_certificate_pem).validTo,
     ).getTime();
+    this.issuerName = issuerName(row.issuing_certificate_pem);
   }
 
   static async create(options: BuiltinCaOptions): Promise<BuiltinCa> {
@@ -238,6 +250,18 @@ export class BuiltinCa implements CertificateIssuer {
       notAfter: notAfter.toISOString(),
       publicKeySha256: createHash('sha256').update(spki).digest('hex'),
       issuedAt: now.toISOString(),
+      leaf: describeIssuedLeaf({
+        der: signed.der,
+        serialNumber: signed.serialNumber,
+        notBefore,
+        notAfter,
+        commonName: request.commonName,
+        dnsNames: request.dnsNames,
+        ipAddresses: request.ipAddresses,
+        uris: request.uris,
+        subjectKey: signed.subjectKey,
+        issuer: this.issuerName,
+      }),
     };
   }
 

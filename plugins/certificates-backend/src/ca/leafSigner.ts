@@ -44,7 +44,12 @@ export interface SignedLeaf {
   der: Buffer;
   /** Upper-case hex, as node's X509Certificate reports it. */
   serialNumber: string;
+  /** The certified public key (read from the SubjectPublicKeyInfo). */
+  subjectKey: KeyObject;
 }
+
+/** The signature algorithm of every leaf, as the inventory names it. */
+export const LEAF_SIGNATURE_ALGORITHM = 'ecdsa-with-SHA256';
 
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return critical
@@ -153,9 +158,8 @@ export class LeafSigner {
     const keyId = createHash('sha1')
       .update(spkiChildren[1].content.subarray(1))
       .digest();
-    const isRsa =
-      createPublicKey({ key: spki, format: 'der', type: 'spki' })
-        .asymmetricKeyType === 'rsa';
+    const subjectKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    const isRsa = subjectKey.asymmetricKeyType === 'rsa';
 
     const subject = params.commonName
       ? sequence(
@@ -214,6 +218,7 @@ export class LeafSigner {
     return {
       der: sequence(tbs, this.signatureAlgorithm, bitString(signature)),
       serialNumber: serial.toString('hex').toUpperCase(),
+      subjectKey,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
+import { Knex } from 'knex';
 import {
   computeHealth,
   DEFAULT_HEALTH_THRESHOLDS,
@@ -12,6 +13,7 @@ import type { RequestStore } from '../requests/RequestStore';
 import {
   ApprovedRootsSource,
   certificateId,
+  ParsedTlsData,
   parseTlsData,
   TrustStore,
 } from './parsing';
@@ -39,7 +41,10 @@ export interface IssuedCertificateRecorderOptions {
     Partial<
       Pick<
         RequestStore,
-        'transaction' | 'listIssuedWithoutCertificate' | 'getChainPem'
+        | 'transaction'
+        | 'listIssuedWithoutCertificate'
+        | 'getChainPem'
+        | 'linkCertificates'
       >
     >;
   logger?: LoggerService;
@@ -86,6 +91,11 @@ export class IssuedCertificateRecorder {
   private readonly now: () => Date;
   /** Certificates issued at the same time are written together. */
   private readonly batches: GroupCommit<IssuedRecord>;
+  /**
+   * The parsed rest of a chain (the issuing CA and up), by its PEM text:
+   * every certificate of one CA shares it. Emptied when the roots change.
+   */
+  private readonly chainTails = new Map<string, ParsedTlsData>();
 
   static create(
     options: IssuedCertificateRecorderOptions,
@@ -116,7 +126,7 @@ export class IssuedCertificateRecorder {
   }
 
   /** Stable inventory id of a request's certificate. */
-  static rowId(request: IssuedRecord['request']): string {
+  static rowId(request: Pick<IssuedRecord['request'], 'id' | 'entityRef'>): string {
     const { namespace } = parseEntityRef(request.entityRef);
     return certificateId(PORTAL_LOCATION, namespace, `request-${request.id}`);
   }
@@ -143,6 +153,32 @@ export class IssuedCertificateRecorder {
       this.o.logger?.warn(
         `Recording the certificate of request ${record.request.id} failed; it is retried by the next catch-up: ${error}`,
       ),
+    );
+  };
+
+  /** For IssuanceService: the inventory id a CSR request's certificate gets. */
+  readonly certificateIdOf = (
+    request: Pick<IssuedRecord['request'], 'id' | 'entityRef'>,
+  ): string => IssuedCertificateRecorder.rowId(request);
+
+  /**
+   * Writes the rows of certificates issued to CSRs in the caller's
+   * transaction, the one that records the requests as issued: the
+   * request, its certificate and its inventory row commit together, in the
+   * issuing batch's one commit. The requests carry their certificateId
+   * (certificateIdOf) already.
+   */
+  readonly recordInTransaction = async (
+    records: IssuedRecord[],
+    trx: Knex.Transaction,
+  ): Promise<void> => {
+    const csr = records.filter(r => r.request.delivery.kind === 'csr');
+    if (csr.length === 0) return;
+    await this.refreshTrust();
+    await this.o.store.upsertCertificates(
+      csr.map(record => this.toRow(record)),
+      this.now().toISOString(),
+      { transaction: trx },
     );
   };
 
@@ -188,6 +224,12 @@ export class IssuedCertificateRecorder {
     await this.o.store.upsertCertificates(rows, this.now().toISOString());
     const requests = this.o.requests;
     if (!requests) return;
+    if (requests.linkCertificates) {
+      await requests.linkCertificates(
+        rows.map(row => ({ requestId: row.requestId!, certificateId: row.id })),
+      );
+      return;
+    }
     const link = async (trx?: Parameters<RequestStore['transition']>[4]) => {
       for (const row of rows) {
         await requests.transition(
@@ -216,16 +258,19 @@ export class IssuedCertificateRecorder {
     if (key !== this.trustKey) {
       this.trust = TrustStore.fromPems(pems);
       this.trustKey = key;
+      this.chainTails.clear();
     }
   }
 
   private toRow(record: IssuedRecord): InventoryRow {
     const { request } = record;
     const { namespace } = parseEntityRef(request.entityRef);
-    const parsed = parseTlsData(
-      { 'tls.crt': Buffer.from(record.chainPem, 'utf8').toString('base64') },
-      this.trust,
-    );
+    const parsed =
+      this.fromIssuer(record) ??
+      parseTlsData(
+        { 'tls.crt': Buffer.from(record.chainPem, 'utf8').toString('base64') },
+        this.trust,
+      );
     return this.judge({
       id: IssuedCertificateRecorder.rowId(request),
       cluster: PORTAL_LOCATION,
@@ -244,6 +289,52 @@ export class IssuedCertificateRecorder {
         chainTrusted: parsed.chainTrusted,
       },
     });
+  }
+
+  /**
+   * What parseTlsData would make of the chain, from the leaf's fields the
+   * issuer reported and the parsed rest of the chain (shared by all of one
+   * CA's certificates). The leaf is trusted as far as its signer, the
+   * chain's second certificate, is: the issuer signed it with that key.
+   * Undefined when the issuer reported no fields or the chain does not fit
+   * them; the caller then parses the chain.
+   */
+  private fromIssuer(record: IssuedRecord): ParsedTlsData | undefined {
+    const leaf = record.leaf;
+    const end = '-----END CERTIFICATE-----';
+    const leafEnd = record.chainPem.indexOf(end);
+    if (!leaf || leafEnd < 0) return undefined;
+    const tailText = record.chainPem.slice(leafEnd + end.length).trim();
+    let tail = this.chainTails.get(tailText);
+    if (!tail) {
+      tail = parseTlsData(
+        { 'tls.crt': Buffer.from(tailText, 'utf8').toString('base64') },
+        this.trust,
+      );
+      if (this.chainTails.size >= 16) this.chainTails.clear();
+      this.chainTails.set(tailText, tail);
+    }
+    const signer = tail.leaf;
+    if (!signer || !tail.chainPem || signer.subject !== leaf.issuer) {
+      return undefined;
+    }
+    const trusted = this.trust.hasRoots ? tail.chain[0].trusted : false;
+    return {
+      leaf,
+      chain: [
+        {
+          subject: leaf.subject,
+          issuer: leaf.issuer,
+          fingerprintSha256: leaf.fingerprintSha256,
+          notAfter: leaf.notAfter,
+          isCA: leaf.isCA,
+          trusted,
+        },
+        ...tail.chain,
+      ],
+      chainPem: `${record.chainPem.slice(0, leafEnd + end.length)}\n${tail.chainPem}`,
+      chainTrusted: this.trust.hasRoots ? trusted : undefined,
+    };
   }
 
   /**

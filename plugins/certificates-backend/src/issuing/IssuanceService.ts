@@ -3,6 +3,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   AuditAction,
   CertificateRequest,
+  ParsedCertificate,
 } from '@internal/plugin-certificates-common';
 import {
   CertificateIssuer,
@@ -10,9 +11,9 @@ import {
   IssueRequest,
 } from '@internal/plugin-certificates-node';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditLog } from '../audit';
 import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';
+import { newRequestId } from '../requests/requestId';
 import type { NewRequest, RequestStore } from '../requests/RequestStore';
 import { GroupCommit } from './GroupCommit';
 import { IssuerRegistry } from './IssuerRegistry';
@@ -24,10 +25,31 @@ export interface IssuedRecord {
   serialNumber: string;
   notBefore?: string;
   notAfter?: string;
+  /**
+   * The leaf's fields as the inventory's parser would read them from the
+   * chain's first certificate, when the issuer knows them (the built-in CA
+   * built it); its signer is the chain's second certificate. Saves
+   * parsing and verifying a certificate just built.
+   */
+  leaf?: ParsedCertificate;
 }
+
+/** An issuer's result, with the leaf's fields when the issuer knows them. */
+type Issued = IssuedCertificate & { leaf?: ParsedCertificate };
 
 /** Re-checks a request against the policy as configured now; returns why it no longer passes. */
 export type PolicyRecheck = (request: CertificateRequest, csrPem?: string) => Promise<string | undefined>;
+
+/**
+ * The inventory, written in the transaction that records a certificate
+ * (IssuedCertificateRecorder fits).
+ */
+export interface IssuedInventory {
+  /** The id of the inventory row a request's certificate gets. */
+  certificateIdOf(request: Pick<CertificateRequest, 'id' | 'entityRef'>): string;
+  /** Writes the rows of `records` in `trx` (non-CSR deliveries are skipped). */
+  recordInTransaction(records: IssuedRecord[], trx: Knex.Transaction): Promise<void>;
+}
 
 /** Tells the requester how issuance ended (the approvals' RequestNotifier fits). */
 export interface IssuanceNotifier {
@@ -46,6 +68,12 @@ export interface IssuanceServiceOptions {
   kubernetes?: KubernetesDelivery;
   /** Called once a certificate is issued, e.g. to add it to the inventory. */
   onIssued?: (record: IssuedRecord) => Promise<void>;
+  /**
+   * When given, an auto-approved CSR request issued in one transaction
+   * (storeAndIssue) gets its inventory row in that transaction, linked both
+   * ways, and onIssued is not called for it.
+   */
+  inventory?: IssuedInventory;
   /** Told once per request when it is issued or fails. */
   notifier?: IssuanceNotifier;
   now?: () => Date;
@@ -56,6 +84,7 @@ const ISSUER_ACTOR = 'plugin:certificates';
 /** A certificate signed in memory, to be recorded by its signer. */
 interface SignedCertificate extends IssuedCertificate {
   requestId: string;
+  leaf?: ParsedCertificate;
 }
 
 /**
@@ -115,9 +144,17 @@ export class IssuanceService {
     });
   }
 
-  /** One batch of issued requests: requests, audit trail and CA records. */
+  /** One batch of issued requests: requests, audit trail, CA records and inventory rows. */
   private async writeIssued(items: IssueWrite[], trx: Knex.Transaction): Promise<void> {
-    const stored = await this.o.store.createMany(items.map(i => i.request), trx);
+    const inventory = this.o.inventory;
+    const stored = await this.o.store.createMany(
+      items.map(i =>
+        inventory
+          ? { ...i.request, certificateId: inventory.certificateIdOf({ id: i.request.id!, entityRef: i.request.entityRef }) }
+          : i.request,
+      ),
+      trx,
+    );
     stored.forEach((request, i) => {
       items[i].stored = request;
     });
@@ -134,6 +171,10 @@ export class IssuanceService {
     for (const [signer, certificates] of bySigner) {
       await signer.recordIssued(certificates, trx);
     }
+    await inventory?.recordInTransaction(
+      items.map(i => this.issuedRecord(i.stored!, i.signed)),
+      trx,
+    );
   }
 
   /** Issues (or resumes issuing) a request in state approved or issuing. */
@@ -243,7 +284,7 @@ export class IssuanceService {
     if (!joinsTransactions(signer) || submission.request.delivery.kind !== 'csr') {
       return undefined;
     }
-    const id = submission.request.id ?? randomUUID();
+    const id = submission.request.id ?? newRequestId();
     let signed: SignedCertificate;
     try {
       signed = signer.sign(this.issueRequest({ ...submission.request, id }, submission.csrPem));
@@ -287,7 +328,7 @@ export class IssuanceService {
       return undefined;
     }
     const done = write.stored!;
-    await this.issued(done, signed);
+    await this.issued(done, signed, { recorded: !!this.o.inventory });
     return done;
   }
 
@@ -356,7 +397,7 @@ export class IssuanceService {
 
   private async complete(
     request: CertificateRequest,
-    issued: IssuedCertificate,
+    issued: Issued,
   ): Promise<CertificateRequest> {
     const done = await this.o.store.transition(request.id, ['issuing'], 'issued', {
       chainPem: issued.chainPem,
@@ -371,17 +412,29 @@ export class IssuanceService {
     return done;
   }
 
-  /** After the issued state committed: inventory link and notification. */
-  private async issued(done: CertificateRequest, issued: IssuedCertificate): Promise<void> {
-    if (this.o.onIssued) {
+  private issuedRecord(request: CertificateRequest, issued: Issued): IssuedRecord {
+    return {
+      request,
+      chainPem: issued.chainPem,
+      serialNumber: issued.serialNumber,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      leaf: issued.leaf,
+    };
+  }
+
+  /**
+   * After the issued state committed: inventory link (unless `recorded` in
+   * that commit) and notification.
+   */
+  private async issued(
+    done: CertificateRequest,
+    issued: Issued,
+    options: { recorded?: boolean } = {},
+  ): Promise<void> {
+    if (this.o.onIssued && !options.recorded) {
       await this.o
-        .onIssued({
-          request: done,
-          chainPem: issued.chainPem,
-          serialNumber: issued.serialNumber,
-          notBefore: issued.notBefore,
-          notAfter: issued.notAfter,
-        })
+        .onIssued(this.issuedRecord(done, issued))
         .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
     }
     await this.notify(() => this.o.notifier?.requestIssued(done), done);

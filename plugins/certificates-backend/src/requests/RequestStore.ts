@@ -77,6 +77,13 @@ export interface RequestStore {
    */
   listIssuedWithoutCertificate(limit: number): Promise<CertificateRequest[]>;
   /**
+   * Points issued requests at their inventory rows (certificateId), in one
+   * statement; a request no longer issued is left alone.
+   */
+  linkCertificates(
+    links: Array<{ requestId: string; certificateId: string }>,
+  ): Promise<void>;
+  /**
    * Compare-and-set: moves the request to `to` only if its state is one of
    * `from`; returns the updated request, or undefined when it was not.
    */

@@ -34,7 +34,7 @@ import {
   ListQuery,
   RowVersion,
 } from './types';
-import { SqliteRowWriter } from './SqliteRowWriter';
+import { SqliteRowWriter, WriteOps } from './SqliteRowWriter';
 import { SqliteCheckpointer } from './SqliteCheckpointer';
 
 const HISTORY = 'certificates_inventory_history';
@@ -311,25 +311,31 @@ export class DatabaseInventoryStore implements InventoryStore {
     return new DatabaseInventoryStore(options.knex);
   }
 
-  async upsertCertificates(rows: InventoryRow[], now: string): Promise<void> {
+  async upsertCertificates(
+    rows: InventoryRow[],
+    now: string,
+    options: { transaction?: Knex.Transaction } = {},
+  ): Promise<void> {
     if (rows.length === 0) return;
+    const trx = options.transaction;
     // The last write for an id wins within one call.
     const unique =
       rows.length === 1
         ? rows
         : [...new Map(rows.map(r => [r.id, r])).values()];
     if (this.sqlite) {
-      await this.sqlite.write(ops => {
+      const write = (ops: WriteOps) => {
         for (const row of unique) {
           const existing = ops.existing(row.id);
           const record = toDb(row, now, existing) as DbRow;
           ops.upsert(UPSERT_COLUMNS.map(c => record[c]), existing);
           for (const h of historyFor(row, existing, now)) ops.history(h);
         }
-      });
+      };
+      await (trx ? this.sqlite.writeIn(trx, write) : this.sqlite.write(write));
       return;
     }
-    await this.db.transaction(async tx => {
+    const upsert = async (tx: Knex.Transaction) => {
       for (const batch of chunks(unique, ROW_BATCH)) {
         const existing = new Map<string, DbRow>(
           (
@@ -353,7 +359,8 @@ export class DatabaseInventoryStore implements InventoryStore {
           await tx(HISTORY).insert(h);
         }
       }
-    });
+    };
+    await (trx ? upsert(trx) : this.db.transaction(upsert));
   }
 
   async markGone(ids: string[], now: string): Promise<void> {

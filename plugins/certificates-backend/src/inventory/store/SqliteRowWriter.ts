@@ -127,6 +127,18 @@ export class SqliteRowWriter {
   }
 
   /**
+   * Runs `fn` inside the caller's knex transaction, on the connection it
+   * holds (nested as a savepoint): the rows commit with the caller's writes.
+   */
+  async writeIn<T>(
+    trx: Knex.Transaction,
+    fn: (ops: WriteOps) => T,
+  ): Promise<T> {
+    const conn: SqliteConnection = await trx.client.acquireConnection();
+    return this.transaction(conn, fn);
+  }
+
+  /**
    * The pool's connection when nobody holds it. better-sqlite3 runs
    * synchronously, so a transaction run on it here, start to commit, cannot
    * interleave with another user; a knex transaction keeps its connection

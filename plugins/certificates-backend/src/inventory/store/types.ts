@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import {
   CertificateDetails,
   CertificateListFilter,
@@ -93,8 +94,16 @@ export interface RowVersion {
 }
 
 export interface InventoryStore {
-  /** Inserts or updates rows; records first-seen / changed / returned / owner-changed. */
-  upsertCertificates(rows: InventoryRow[], now: string): Promise<void>;
+  /**
+   * Inserts or updates rows; records first-seen / changed / returned /
+   * owner-changed. With `transaction`, the writes join the caller's
+   * database transaction (they commit or roll back with it).
+   */
+  upsertCertificates(
+    rows: InventoryRow[],
+    now: string,
+    options?: { transaction?: Knex.Transaction },
+  ): Promise<void>;
   /** Marks rows gone (kept, with the time); records gone. */
   markGone(ids: string[], now: string): Promise<void>;
   /** Live (not gone) rows of a cluster with their resourceVersion. */
