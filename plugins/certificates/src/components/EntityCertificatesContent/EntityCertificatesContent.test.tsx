@@ -50,8 +50,9 @@ describe('EntityCertificatesContent', () => {
       (await screen.findAllByText('svc-0.example.com'))[0],
     ).toBeInTheDocument();
 
-    expect(screen.getAllByText('svc-19.example.com')[0]).toBeInTheDocument();
-    expect(screen.queryByText('svc-20.example.com')).not.toBeInTheDocument();
+    expect(screen.getAllByText('svc-24.example.com')[0]).toBeInTheDocument();
+    expect(screen.queryByText('svc-25.example.com')).not.toBeInTheDocument();
+    expect(screen.getAllByTestId('certificate-row')).toHaveLength(25);
     expect(
       screen.getByText('svc-0.example.com, alt-0.example.com'),
     ).toBeInTheDocument();
@@ -64,18 +65,32 @@ describe('EntityCertificatesContent', () => {
     );
     const list = backend.requests('/certificates')[0].searchParams;
     expect(list.getAll('entityRef')).toEqual(['component:default/payments']);
-    expect(list.get('limit')).toBe('20');
+    expect(list.get('limit')).toBe('25');
     expect(list.get('sort')).toBe('notAfter');
     // Only one page is fetched, whatever the size of the inventory.
     expect(backend.requests('/certificates')).toHaveLength(1);
 
+    // No counts until the filters are opened.
+    expect(backend.requests('/counts')).toHaveLength(0);
+
     await userEvent.click(screen.getByRole('button', { name: /next page/i }));
     expect(
-      (await screen.findAllByText('svc-20.example.com'))[0],
+      (await screen.findAllByText('svc-25.example.com'))[0],
     ).toBeInTheDocument();
+    expect(screen.queryByText('svc-24.example.com')).not.toBeInTheDocument();
     expect(
       backend.requests('/certificates')[1].searchParams.get('cursor'),
-    ).toBe('20');
+    ).toBe('25');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: /previous page/i }),
+    );
+    expect(
+      (await screen.findAllByText('svc-0.example.com'))[0],
+    ).toBeInTheDocument();
+    expect(
+      backend.requests('/certificates')[2].searchParams.get('cursor'),
+    ).toBeNull();
   });
 
   it('applies filters saved in the URL and writes new ones', async () => {
@@ -90,10 +105,83 @@ describe('EntityCertificatesContent', () => {
     expect(list.getAll('status')).toEqual(['expired']);
     expect(list.get('q')).toBe('old');
 
+    // A link with filters set opens the filter controls.
     await userEvent.click(
-      screen.getByRole('button', { name: /clear filters/i }),
+      await screen.findByRole('button', { name: /clear filters/i }),
     );
     expect(await screen.findByText('fine.example.com')).toBeInTheDocument();
+    expect(
+      screen.getByRole('textbox', { name: 'Search certificates' }),
+    ).toHaveValue('');
+  });
+
+  it('sorts on the server when a column header is clicked', async () => {
+    backend.certificates = [
+      makeSummary(1, { commonName: 'b.example.com' }),
+      makeSummary(2, { commonName: 'a.example.com' }),
+    ];
+    await renderTab();
+    expect(await screen.findByText('b.example.com')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Name' }));
+    await waitFor(() =>
+      expect(backend.requests('/certificates')).toHaveLength(2),
+    );
+    let list = backend.requests('/certificates')[1].searchParams;
+    expect(list.get('sort')).toBe('commonName');
+    expect(list.get('order')).toBe('asc');
+    expect(list.get('cursor')).toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Name' }));
+    await waitFor(() =>
+      expect(backend.requests('/certificates')).toHaveLength(3),
+    );
+    list = backend.requests('/certificates')[2].searchParams;
+    expect(list.get('sort')).toBe('commonName');
+    expect(list.get('order')).toBe('desc');
+    expect(screen.getByRole('columnheader', { name: /name/i })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
+  });
+
+  it('loads the filter choices only when the filters are opened', async () => {
+    backend.certificates = [
+      makeSummary(1, { cluster: 'prod', status: 'valid' }),
+      makeSummary(2, { cluster: 'prod', status: 'expired' }),
+    ];
+    await renderTab();
+    expect(
+      (await screen.findAllByText('svc-1.example.com'))[0],
+    ).toBeInTheDocument();
+    expect(backend.requests('/counts')).toHaveLength(0);
+    expect(screen.queryByLabelText('Status')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Filters' }));
+    await screen.findByLabelText('Status');
+    await waitFor(() => expect(backend.requests('/counts')).toHaveLength(1));
+    expect(
+      backend.requests('/counts')[0].searchParams.getAll('entityRef'),
+    ).toEqual(['component:default/payments']);
+  });
+
+  it('searches on the server as the user types', async () => {
+    backend.certificates = [
+      makeSummary(1, { commonName: 'one.example.com' }),
+      makeSummary(2, { commonName: 'two.example.com' }),
+    ];
+    await renderTab();
+    expect(await screen.findByText('one.example.com')).toBeInTheDocument();
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Search certificates' }),
+      'two',
+    );
+    await waitFor(() =>
+      expect(screen.queryByText('one.example.com')).not.toBeInTheDocument(),
+    );
+    expect(screen.getByText('two.example.com')).toBeInTheDocument();
+    const last = backend.requests('/certificates').slice(-1)[0];
+    expect(last.searchParams.get('q')).toBe('two');
   });
 
   it('aggregates a group’s entities by owner and shows the owner column', async () => {
@@ -157,6 +245,36 @@ describe('EntityCertificatesContent', () => {
         screen.queryByRole('region', { name: 'Certificate details' }),
       ).not.toBeInTheDocument(),
     );
+  });
+
+  it('shows progress while the list loads', async () => {
+    let release: () => void = () => {};
+    const arrived = new Promise<void>(resolve => {
+      backend.server.use(
+        http.get(`${base}/certificates`, async () => {
+          resolve();
+          await new Promise<void>(r => {
+            release = r;
+          });
+          return HttpResponse.json({
+            items: [makeSummary(7)],
+            totalCount: 1,
+          });
+        }),
+      );
+    });
+    await renderTab();
+    await arrived;
+    expect(
+      screen.getByRole('progressbar', { name: 'Loading certificates' }),
+    ).toBeInTheDocument();
+    release();
+    expect(
+      (await screen.findAllByText('svc-7.example.com'))[0],
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('progressbar', { name: 'Loading certificates' }),
+    ).not.toBeInTheDocument();
   });
 
   it('explains an empty tab', async () => {

@@ -1,21 +1,23 @@
 import { ReactNode, useMemo } from 'react';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { useApi } from '@backstage/core-plugin-api';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { certificatesApiRef } from '../../api';
+import { CertificatesTable } from '../common/CertificatesTable';
+import { NoCertificatesHelp } from '../common/NoCertificatesHelp';
+import { entityScope } from '../common/entityScope';
 import {
-  CertificateFilters,
-  CertificatesTable,
-  NoCertificatesHelp,
-  entityScope,
   mergeFilters,
   toApiFilter,
   useFilterParams,
   useSearchParam,
-} from '../common';
-import { CertificateDetailsDrawer } from '../CertificateDetails';
+} from '../common/filterParams';
+import { useLazyModule } from '../common/useLazyModule';
+import { TabFilters } from './TabFilters';
 import { TabToolbar } from './TabToolbar';
+
+// Details load when a certificate is first selected.
+const loadDetails = () =>
+  import('../CertificateDetails/CertificateDetailsDrawer');
 
 export interface EntityCertificatesContentProps {
   /** Replaces the default toolbar above the table (request button, requests). */
@@ -27,32 +29,25 @@ export const EntityCertificatesContent = (
   props: EntityCertificatesContentProps,
 ) => {
   const { entity } = useEntity();
-  const api = useApi(certificatesApiRef);
   const scope = useMemo(() => entityScope(entity), [entity]);
   const [userFilter, setUserFilter] = useFilterParams();
   const [selected, setSelected] = useSearchParam('certificate');
+  // Once loaded, the drawer stays mounted so that it can animate closed.
+  const details = useLazyModule(loadDetails, !!selected);
+  const CertificateDetailsDrawer = details.value?.CertificateDetailsDrawer;
   const isGroup = entity.kind.toLocaleLowerCase('en-US') === 'group';
 
-  // Counts give the clusters and issuers that occur, as filter choices.
-  const counts = useAsync(() => api.getCounts(scope), [api, scope]);
+  const apiFilter = useMemo(() => toApiFilter(userFilter), [userFilter]);
   const filter = useMemo(
-    () => mergeFilters(scope, toApiFilter(userFilter)),
-    [scope, userFilter],
+    () => mergeFilters(scope, apiFilter),
+    [scope, apiFilter],
   );
-  const filtered = Object.keys(toApiFilter(userFilter)).length > 0;
+  const filtered = Object.keys(apiFilter).length > 0;
 
   return (
     <>
       {props.toolbar ?? <TabToolbar entity={entity} />}
-      <CertificateFilters
-        value={userFilter}
-        onChange={setUserFilter}
-        hide={['owner']}
-        options={{
-          cluster: counts.value?.byCluster.map(c => c.cluster),
-          issuer: counts.value?.byIssuer.map(i => i.issuer),
-        }}
-      />
+      <TabFilters scope={scope} value={userFilter} onChange={setUserFilter} />
       <CertificatesTable
         title={isGroup ? 'Certificates of this team' : 'Certificates'}
         filter={filter}
@@ -70,10 +65,13 @@ export const EntityCertificatesContent = (
           </div>
         }
       />
-      <CertificateDetailsDrawer
-        id={selected}
-        onClose={() => setSelected(undefined)}
-      />
+      {details.error && <ResponseErrorPanel error={details.error} />}
+      {CertificateDetailsDrawer && (
+        <CertificateDetailsDrawer
+          id={selected}
+          onClose={() => setSelected(undefined)}
+        />
+      )}
     </>
   );
 };

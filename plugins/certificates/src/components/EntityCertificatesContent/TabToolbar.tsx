@@ -1,6 +1,11 @@
 import Box from '@material-ui/core/Box';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityRequestsList } from '../Requests';
+import { useLazyModule } from '../common/useLazyModule';
+
+// The requests list brings the request form with it: a chunk of its own,
+// fetched beside the certificates instead of before them.
+const loadRequestsList = () => import('../Requests/EntityRequestsList');
 
 /**
  * The area above an entity's certificates: the "Request certificate" button
@@ -9,6 +14,8 @@ import { EntityRequestsList } from '../Requests';
  */
 export const TabToolbar = (props: { entity: Entity }) => {
   const entityRef = stringifyEntityRef(props.entity);
+  const requests = useLazyModule(loadRequestsList);
+  const EntityRequestsList = requests.value?.EntityRequestsList;
   return (
     <Box
       display="flex"
@@ -18,7 +25,10 @@ export const TabToolbar = (props: { entity: Entity }) => {
       data-testid="certificates-tab-toolbar"
       data-entity-ref={entityRef}
     >
-      <EntityRequestsList entityRef={entityRef} entity={props.entity} />
+      {requests.error && <ResponseErrorPanel error={requests.error} />}
+      {EntityRequestsList && (
+        <EntityRequestsList entityRef={entityRef} entity={props.entity} />
+      )}
     </Box>
   );
 };

@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import useDebounce from 'react-use/esm/useDebounce';
 import {
   CERTIFICATE_STATUSES,
   FINDING_KINDS,
@@ -11,6 +9,7 @@ import {
 import { EMPTY_FILTER, UserFilter } from './filterParams';
 import { STATUS_LABELS } from './status';
 import { FINDING_LABELS } from './findings';
+import { SearchField } from './SearchField';
 
 export interface FilterOptions {
   cluster?: string[];
@@ -51,18 +50,10 @@ export const CertificateFilters = (props: {
   options?: FilterOptions;
   /** Filters that make no sense in the context, e.g. owner on a team's tab. */
   hide?: ListKey[];
+  /** False when the search box is shown elsewhere. */
+  search?: boolean;
 }) => {
-  const { value, onChange, options = {}, hide = [] } = props;
-  const [text, setText] = useState(value.q);
-
-  useEffect(() => setText(value.q), [value.q]);
-  useDebounce(
-    () => {
-      if (text !== value.q) onChange({ ...value, q: text });
-    },
-    300,
-    [text],
-  );
+  const { value, onChange, options = {}, hide = [], search = true } = props;
 
   const choices: Record<ListKey, string[]> = {
     status: [...CERTIFICATE_STATUSES],
@@ -85,15 +76,12 @@ export const CertificateFilters = (props: {
       mb={2}
       style={{ gap: 8 }}
     >
-      <TextField
-        label="Search"
-        placeholder="Name, SAN, secret, namespace"
-        variant="outlined"
-        size="small"
-        value={text}
-        onChange={e => setText(e.target.value)}
-        inputProps={{ 'aria-label': 'Search certificates' }}
-      />
+      {search && (
+        <SearchField
+          value={value.q}
+          onChange={q => onChange({ ...value, q })}
+        />
+      )}
       {keys.map(key => (
         <Autocomplete
           key={key}
@@ -113,13 +101,7 @@ export const CertificateFilters = (props: {
         />
       ))}
       {active && (
-        <Button
-          size="small"
-          onClick={() => {
-            setText('');
-            onChange(EMPTY_FILTER);
-          }}
-        >
+        <Button size="small" onClick={() => onChange(EMPTY_FILTER)}>
           Clear filters
         </Button>
       )}

@@ -1,17 +1,22 @@
-import { useCallback, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
+import LinearProgress from '@material-ui/core/LinearProgress';
 import Paper from '@material-ui/core/Paper';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Typography from '@material-ui/core/Typography';
-import {
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-  TableProps,
-} from '@backstage/core-components';
+import { makeStyles } from '@material-ui/core/styles';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   CertificateListFilter,
+  CertificateListResponse,
   CertificateSummary,
   SortField,
 } from '@internal/plugin-certificates-common';
@@ -20,98 +25,100 @@ import { CertificateStatusText } from './status';
 import { FindingChips } from './findings';
 import { TimeText } from './TimeText';
 
-type RemoteData = Extract<
-  TableProps<CertificateSummary>['data'],
-  (...args: any[]) => any
->;
-type Query = Parameters<RemoteData>[0];
-type QueryResult = Awaited<ReturnType<RemoteData>>;
-
-const SORTABLE: Record<string, SortField> = {
-  commonName: 'commonName',
-  cluster: 'cluster',
-  notAfter: 'notAfter',
-  status: 'status',
-};
-
 const MAX_SANS = 3;
+const PAGE_SIZES = [25, 50, 100];
 
-function columns(showOwner: boolean): TableColumn<CertificateSummary>[] {
-  const list: TableColumn<CertificateSummary>[] = [
-    {
-      title: 'Name',
-      field: 'commonName',
-      render: row => (
-        <Typography variant="body2" component="span">
+const useStyles = makeStyles(theme => ({
+  row: { cursor: 'pointer' },
+  cell: { verticalAlign: 'top' },
+  progress: { height: 2 },
+  progressSpace: { height: 2 },
+  title: { padding: theme.spacing(2, 2, 1) },
+}));
+
+interface Column {
+  title: string;
+  sort?: SortField;
+}
+
+const COLUMNS: Column[] = [
+  { title: 'Name', sort: 'commonName' },
+  { title: 'SANs' },
+  { title: 'Location', sort: 'cluster' },
+  { title: 'Issuer' },
+  { title: 'Expires', sort: 'notAfter' },
+  { title: 'Status', sort: 'status' },
+  { title: 'Findings' },
+];
+const OWNER_COLUMN: Column = { title: 'Owner' };
+
+export function sansText(dnsNames: string[]): string {
+  if (dnsNames.length === 0) return '—';
+  const shown = dnsNames.slice(0, MAX_SANS).join(', ');
+  return dnsNames.length > MAX_SANS
+    ? `${shown} +${dnsNames.length - MAX_SANS} more`
+    : shown;
+}
+
+/** One certificate; rows only re-render when their certificate changes. */
+const CertificateRow = memo(
+  (props: {
+    row: CertificateSummary;
+    showOwner: boolean;
+    onSelect?: (id: string) => void;
+    classes: ReturnType<typeof useStyles>;
+  }) => {
+    const { row, showOwner, onSelect, classes } = props;
+    const select = onSelect ? () => onSelect(row.id) : undefined;
+    return (
+      <TableRow
+        hover
+        className={select ? classes.row : undefined}
+        onClick={select}
+        onKeyDown={
+          select
+            ? e => {
+                if (e.key === 'Enter') select();
+              }
+            : undefined
+        }
+        tabIndex={select ? 0 : undefined}
+        data-testid="certificate-row"
+      >
+        <TableCell className={classes.cell}>
           {row.commonName ?? row.dnsNames[0] ?? row.secretName}
-        </Typography>
-      ),
-    },
-    {
-      title: 'SANs',
-      field: 'dnsNames',
-      sorting: false,
-      render: row =>
-        row.dnsNames.length === 0
-          ? '—'
-          : `${row.dnsNames.slice(0, MAX_SANS).join(', ')}${
-              row.dnsNames.length > MAX_SANS
-                ? ` +${row.dnsNames.length - MAX_SANS} more`
-                : ''
-            }`,
-    },
-    {
-      title: 'Location',
-      field: 'cluster',
-      render: row => (
-        <>
+        </TableCell>
+        <TableCell className={classes.cell}>{sansText(row.dnsNames)}</TableCell>
+        <TableCell className={classes.cell}>
           {row.cluster}
           <br />
           <Typography variant="caption" color="textSecondary">
             {row.namespace}/{row.secretName}
           </Typography>
-        </>
-      ),
-    },
-    {
-      title: 'Issuer',
-      field: 'issuer',
-      sorting: false,
-      render: row => row.issuer ?? '—',
-    },
-    {
-      title: 'Expires',
-      field: 'notAfter',
-      defaultSort: 'asc',
-      render: row => <TimeText value={row.notAfter} />,
-    },
-    {
-      title: 'Status',
-      field: 'status',
-      render: row => <CertificateStatusText status={row.status} />,
-    },
-    {
-      title: 'Findings',
-      field: 'findings',
-      sorting: false,
-      render: row => <FindingChips findings={row.findings} />,
-    },
-  ];
-  if (showOwner) {
-    list.push({
-      title: 'Owner',
-      field: 'ownerRef',
-      sorting: false,
-      render: row =>
-        row.ownerRef ? (
-          <EntityRefLink entityRef={row.ownerRef} defaultKind="group" />
-        ) : (
-          '—'
-        ),
-    });
-  }
-  return list;
-}
+        </TableCell>
+        <TableCell className={classes.cell}>{row.issuer ?? '—'}</TableCell>
+        <TableCell className={classes.cell}>
+          <TimeText value={row.notAfter} />
+        </TableCell>
+        <TableCell className={classes.cell}>
+          <CertificateStatusText status={row.status} />
+        </TableCell>
+        <TableCell className={classes.cell}>
+          <FindingChips findings={row.findings} />
+        </TableCell>
+        {showOwner && (
+          <TableCell className={classes.cell}>
+            {row.ownerRef ? (
+              <EntityRefLink entityRef={row.ownerRef} defaultKind="group" />
+            ) : (
+              '—'
+            )}
+          </TableCell>
+        )}
+      </TableRow>
+    );
+  },
+);
 
 export interface CertificatesTableProps {
   /** The scope and user filter together; a new filter starts again at page 1. */
@@ -119,97 +126,198 @@ export interface CertificatesTableProps {
   onSelect?: (id: string) => void;
   title?: string;
   showOwner?: boolean;
+  /** Rows per page at first; the user can pick 25, 50 or 100. */
   pageSize?: number;
   emptyContent?: JSX.Element;
 }
 
+interface Sort {
+  field: SortField;
+  order: 'asc' | 'desc';
+}
+
+interface Loaded {
+  page: number;
+  response: CertificateListResponse;
+}
+
 const PagedTable = (props: CertificatesTableProps) => {
-  const { filter, onSelect, title, showOwner = false, emptyContent } = props;
+  const { onSelect, title, showOwner = false, emptyContent } = props;
+  // The table is remounted for another filter (see below): the first one holds.
+  const [filter] = useState(props.filter);
   const api = useApi(certificatesApiRef);
+  const classes = useStyles();
+  const [sort, setSort] = useState<Sort>({ field: 'notAfter', order: 'asc' });
+  const [pageSize, setPageSize] = useState(props.pageSize ?? PAGE_SIZES[0]);
+  const [page, setPage] = useState(0);
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Error>();
-  // The table shows no emptyContent for remote data, so the empty state is ours.
-  const [empty, setEmpty] = useState(false);
-  // cursors[sortKey][page] is the cursor that fetches that page.
-  const cursors = useRef(new Map<string, Array<string | undefined>>());
+  // cursors[page] fetches that page for the current sort and page size.
+  const cursors = useRef<Array<string | undefined>>([undefined]);
 
-  const load = useCallback(
-    async (query: Query): Promise<QueryResult> => {
-      const field = query.orderBy?.field as string | undefined;
-      const sort = (field && SORTABLE[field]) || 'notAfter';
-      const order = query.orderDirection === 'desc' ? 'desc' : 'asc';
-      const sortKey = `${sort}:${order}:${query.pageSize}`;
-      const known = cursors.current.get(sortKey) ?? [undefined];
-      cursors.current.set(sortKey, known);
-      try {
-        // Walk forward from the last known page when jumping ahead.
-        let page = Math.min(query.page, known.length - 1);
-        for (;;) {
-          const response = await api.listCertificates({
-            ...filter,
-            sort,
-            order,
-            limit: query.pageSize,
-            cursor: known[page],
-          });
-          if (response.nextCursor) known[page + 1] = response.nextCursor;
-          if (page >= query.page || !response.nextCursor) {
-            setError(undefined);
-            setEmpty(response.totalCount === 0 && page === 0);
-            return {
-              data: response.items,
-              page,
-              totalCount: response.totalCount,
-            };
-          }
-          page += 1;
-        }
-      } catch (e) {
+  const query = (cursor: string | undefined) =>
+    api.listCertificates({
+      ...filter,
+      sort: sort.field,
+      order: sort.order,
+      limit: pageSize,
+      cursor,
+    });
+  // The first page is asked for while the table renders, not after it has
+  // committed: the request runs while the rest of the page renders.
+  const [firstPage] = useState<{
+    request?: Promise<CertificateListResponse>;
+  }>(() => ({ request: query(undefined) }));
+
+  useEffect(() => {
+    let current = true;
+    setLoading(true);
+    const first = page === 0 && firstPage.request;
+    // Later pages, orders and sizes are asked for anew.
+    firstPage.request = undefined;
+    (first || query(cursors.current[page])).then(
+      response => {
+        if (!current) return;
+        cursors.current[page + 1] = response.nextCursor;
+        setLoaded({ page, response });
+        setError(undefined);
+        setLoading(false);
+      },
+      e => {
+        if (!current) return;
         setError(e as Error);
-        return { data: [], page: 0, totalCount: 0 };
-      }
-    },
-    [api, filter],
-  );
+        setLoading(false);
+      },
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, filter, sort, pageSize, page]);
 
+  // A new order or page size pages from the start again.
+  const restart = useCallback(() => {
+    cursors.current = [undefined];
+    setPage(0);
+  }, []);
+  const onSort = (field: SortField) => {
+    restart();
+    setSort(s =>
+      s.field === field
+        ? { field, order: s.order === 'asc' ? 'desc' : 'asc' }
+        : { field, order: 'asc' },
+    );
+  };
+
+  const response = loaded?.response;
+  const empty = !!response && response.totalCount === 0 && !error;
+  if (empty && emptyContent) {
+    return (
+      <Paper variant="outlined" data-testid="certificates-empty">
+        {title && (
+          <Box px={2} pt={2}>
+            <Typography variant="h6">{title}</Typography>
+          </Box>
+        )}
+        {emptyContent}
+      </Paper>
+    );
+  }
+
+  const pageSizes = PAGE_SIZES.includes(pageSize)
+    ? PAGE_SIZES
+    : [pageSize, ...PAGE_SIZES].sort((a, b) => a - b);
+  const columns = showOwner ? [...COLUMNS, OWNER_COLUMN] : COLUMNS;
+  const rows = error ? [] : response?.items ?? [];
   return (
     <>
       {error && <ResponseErrorPanel error={error} />}
-      {empty && emptyContent && (
-        <Paper variant="outlined" data-testid="certificates-empty">
-          {title && (
-            <Box px={2} pt={2}>
-              <Typography variant="h6">{title}</Typography>
-            </Box>
-          )}
-          {emptyContent}
-        </Paper>
-      )}
-      <div style={{ display: empty && emptyContent ? 'none' : undefined }}>
-        <Table<CertificateSummary>
-          title={title}
-          columns={columns(showOwner)}
-          data={load}
-          onRowClick={(_e, row) => row && onSelect?.(row.id)}
-          options={{
-            paging: true,
-            pageSize: props.pageSize ?? 20,
-            pageSizeOptions: [20, 50, 100],
-            search: false,
-            sorting: true,
-            padding: 'dense',
-            emptyRowsWhenPaging: false,
-            thirdSortClick: false,
-          }}
-        />
-      </div>
+      <Paper>
+        {title && (
+          <Typography variant="h6" component="h2" className={classes.title}>
+            {title}
+          </Typography>
+        )}
+        {loading ? (
+          <LinearProgress
+            className={classes.progress}
+            aria-label="Loading certificates"
+          />
+        ) : (
+          <div className={classes.progressSpace} />
+        )}
+        <Box style={{ overflowX: 'auto' }}>
+          <Table size="small" aria-label={title ?? 'Certificates'}>
+            <TableHead>
+              <TableRow>
+                {columns.map(c => (
+                  <TableCell
+                    key={c.title}
+                    sortDirection={
+                      c.sort && sort.field === c.sort ? sort.order : false
+                    }
+                  >
+                    {c.sort ? (
+                      <TableSortLabel
+                        active={sort.field === c.sort}
+                        direction={sort.field === c.sort ? sort.order : 'asc'}
+                        onClick={() => onSort(c.sort!)}
+                      >
+                        {c.title}
+                      </TableSortLabel>
+                    ) : (
+                      c.title
+                    )}
+                  </TableCell>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows.map(row => (
+                <CertificateRow
+                  key={row.id}
+                  row={row}
+                  showOwner={showOwner}
+                  onSelect={onSelect}
+                  classes={classes}
+                />
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+        {response && !error && (
+          <TablePagination
+            component="div"
+            count={response.totalCount}
+            page={loaded.page}
+            rowsPerPage={pageSize}
+            rowsPerPageOptions={pageSizes}
+            onPageChange={(_e, next) => {
+              // Cursors only lead forward one page at a time.
+              if (next <= page || cursors.current[next] !== undefined) {
+                setPage(next);
+              }
+            }}
+            onRowsPerPageChange={e => {
+              restart();
+              setPageSize(Number(e.target.value));
+            }}
+            backIconButtonProps={{ disabled: loading || loaded.page === 0 }}
+            nextIconButtonProps={{
+              disabled: loading || !response.nextCursor,
+            }}
+          />
+        )}
+      </Paper>
     </>
   );
 };
 
 /**
- * A page of the inventory at a time, fetched from the backend; the backend
- * pages with cursors, so the cursor of every page seen is kept to move back
- * and forth.
+ * A page of certificates at a time, fetched from the backend, which filters,
+ * sorts and pages with cursors; the cursor of every page seen is kept to
+ * move back and forth.
  */
 export const CertificatesTable = (props: CertificatesTableProps) => {
   const key = JSON.stringify(props.filter);

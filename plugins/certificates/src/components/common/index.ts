@@ -9,3 +9,5 @@ export { CertificatesTable } from './CertificatesTable';
 export type { CertificatesTableProps } from './CertificatesTable';
 export * from './entityScope';
 export { NoCertificatesHelp } from './NoCertificatesHelp';
+export { SearchField } from './SearchField';
+export { useLazyModule } from './useLazyModule';
