@@ -190,4 +190,20 @@ describe('createApprovalsRouter', () => {
     expect((await requests.get(a.id))?.state).toBe('denied');
     expect((await requests.get(b.id))?.state).toBe('pending');
   });
+
+  it('decides a bulk larger than its concurrency once per id, answering in the order asked', async () => {
+    const { app, requests, issuance, audit } = await setup();
+    const pending = Array.from({ length: 9 }, () => pendingRequest());
+    for (const r of pending) await requests.add(r);
+    const ids = [...pending.map(r => r.id), pending[0].id, pending[4].id];
+    const res = await request(app)
+      .post('/approvals/bulk')
+      .set('Authorization', as('sec1'))
+      .send({ ids, decision: 'approve' });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual(pending.map(r => ({ id: r.id, ok: true, state: 'issued' })));
+    expect([...issuance.issued.values()]).toEqual(pending.map(() => 1));
+    const approved = (await audit.list({ action: ['approved'], limit: 50 })).items;
+    expect(approved.map(a => a.requestId).sort()).toEqual(pending.map(r => r.id).sort());
+  });
 });
