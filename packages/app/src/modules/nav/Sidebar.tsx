@@ -11,12 +11,24 @@ import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { matchesOwnPathOnly } from './activeMatch';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
     component: ({ navItems }) => {
+      // On /certificates/approvals only "Approvals" is highlighted, not also
+      // "Certificates" above it.
+      const hrefs = navItems
+        .clone()
+        .rest()
+        .map(item => item.href);
       const nav = navItems.withComponent(item => (
-        <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
+        <SidebarItem
+          icon={() => item.icon}
+          to={item.href}
+          text={item.title}
+          end={matchesOwnPathOnly(item.href, hrefs)}
+        />
       ));
 
       // Skipped items

@@ -6,9 +6,13 @@ jest.mock('@backstage/core-components', () => {
   const actual = jest.requireActual('@backstage/core-components');
   return {
     ...actual,
-    ProxiedSignInPage: (props: { provider: string; headers?: Record<string, string> }) => (
+    ProxiedSignInPage: (props: {
+      provider: string;
+      headers?: Record<string, string>;
+    }) => (
       <div>
-        proxied:{props.provider}:{props.headers?.['x-certificates-demo-user'] ?? ''}
+        proxied:{props.provider}:
+        {props.headers?.['x-certificates-demo-user'] ?? ''}
       </div>
     ),
   };

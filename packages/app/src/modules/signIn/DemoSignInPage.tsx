@@ -49,7 +49,9 @@ export const DemoSignInPage = (props: SignInPageProps) => {
     props.onSignInSuccess(withSignOutReset(api));
 
   if (choice === 'guest') {
-    return <ProxiedSignInPage onSignInSuccess={onSignInSuccess} provider="guest" />;
+    return (
+      <ProxiedSignInPage onSignInSuccess={onSignInSuccess} provider="guest" />
+    );
   }
   if (choice) {
     return (
@@ -74,7 +76,11 @@ export const DemoSignInPage = (props: SignInPageProps) => {
               <Typography paragraph>
                 Look around as a guest member of the Payments team.
               </Typography>
-              <Button variant="contained" color="primary" onClick={() => pick('guest')}>
+              <Button
+                variant="contained"
+                color="primary"
+                onClick={() => pick('guest')}
+              >
                 Enter as guest
               </Button>
             </InfoCard>
