@@ -12,6 +12,7 @@ import {
 import express from 'express';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';
+import type { ExternalApprovals } from './createApprovalsRouter';
 import { applyDatabaseMigrations } from '../database';
 import { ApprovalService } from './ApprovalService';
 import { createApprovalsRouter } from './createApprovalsRouter';
@@ -31,7 +32,7 @@ const as = (name: string) => mockCredentials.user.header(`user:default/${name}`)
 describe('createApprovalsRouter', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-  async function setup() {
+  async function setup(external: ExternalApprovals[] = []) {
     const knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations({ knex });
     const requests = await TableRequests.create(knex);
@@ -78,6 +79,7 @@ describe('createApprovalsRouter', () => {
         permissions,
         httpAuth: mockServices.httpAuth(),
         userInfo,
+        external,
       }),
     );
     app.use(
@@ -205,5 +207,31 @@ describe('createApprovalsRouter', () => {
     expect([...issuance.issued.values()]).toEqual(pending.map(() => 1));
     const approved = (await audit.list({ action: ['approved'], limit: 50 })).items;
     expect(approved.map(a => a.requestId).sort()).toEqual(pending.map(r => r.id).sort());
+  });
+
+  it('lists in-cluster decisions in "decided by me" next to portal ones, newest decision first', async () => {
+    const inCluster = pendingRequest({
+      id: 'incluster:abc',
+      state: 'approved',
+      decisions: [{ actor: 'user:default/sec1', decision: 'approve', at: '2999-01-01T00:00:00.000Z' }],
+      inCluster: { cluster: 'prod', namespace: 'shop', name: 'web-1' },
+    });
+    const external: ExternalApprovals = {
+      owns: id => id.startsWith('incluster:'),
+      queue: async () => [],
+      decide: async () => inCluster,
+      history: async () => [inCluster],
+    };
+    const { app, requests } = await setup([external]);
+    const r = pendingRequest();
+    await requests.add(r);
+    await request(app)
+      .post(`/requests/${r.id}/decision`)
+      .set('Authorization', as('sec1'))
+      .send({ decision: 'deny', reason: 'no' })
+      .expect(200);
+    const history = await request(app).get('/approvals/history').set('Authorization', as('sec1'));
+    expect(history.status).toBe(200);
+    expect(history.body.items.map((i: any) => i.id)).toEqual(['incluster:abc', r.id]);
   });
 });

@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, serializeError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { auditReadPermission, AuditAction, CertificateRequest } from '@internal/plugin-certificates-common';
+import { auditReadPermission, AuditAction, CertificateRequest, sameRef } from '@internal/plugin-certificates-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -21,6 +21,8 @@ export interface ExternalApprovals {
   decide(input: DecideInput): Promise<CertificateRequest>;
   /** Everything undecided, whoever may decide it (to announce it to approvers). */
   undecided?(): Promise<CertificateRequest[]>;
+  /** What this person decided here, newest first. */
+  history?(caller: CallerIdentity, limit?: number): Promise<CertificateRequest[]>;
 }
 
 const decisionBody = z
@@ -162,7 +164,15 @@ export function createApprovalsRouter(options: {
 
   router.get('/approvals/history', async (req, res) => {
     const who = await caller(req);
-    res.json({ items: await service.history(who) });
+    const lists = await Promise.all([
+      service.history(who),
+      ...external.map(e => e.history?.(who) ?? Promise.resolve([])),
+    ]);
+    // Newest decision of this person first, across portal and in-cluster requests.
+    const decidedAt = (r: CertificateRequest) =>
+      r.decisions.find(d => sameRef(d.actor, who.userEntityRef))?.at ?? '';
+    const items = lists.flat().sort((a, b) => decidedAt(b).localeCompare(decidedAt(a)));
+    res.json({ items: items.slice(0, 100) });
   });
 
   router.get('/audit', async (req, res) => {

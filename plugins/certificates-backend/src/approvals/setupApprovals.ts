@@ -21,6 +21,7 @@ import { Knex } from 'knex';
 import { AuditLog } from '../audit';
 import {
   InClusterApprovals,
+  InClusterDecisionLog,
   InClusterOwnership,
   InClusterSource,
   KubernetesIdentities,
@@ -107,6 +108,7 @@ export async function setupApprovals(options: {
             namespaceMappings: InClusterOwnership.readNamespaceMappings(config),
             logger,
           }),
+          decisionLog: InClusterDecisionLog.create({ knex }),
           identities: KubernetesIdentities.create({
             catalog: options.catalog,
             auth: options.auth,

@@ -11,6 +11,10 @@ import { CallerIdentity } from '../service/identity';
 import { CertManagerCertificateRequest } from './certificateRequests';
 import { InClusterApprovals } from './InClusterApprovals';
 import { InClusterOwnership } from './InClusterOwnership';
+import { InClusterDecisionLog } from './InClusterDecisionLog';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { applyDatabaseMigrations } from '../database';
 import { ServiceUnavailableError } from '@backstage/errors';
 
 jest.setTimeout(30_000);
@@ -263,6 +267,13 @@ describe('InClusterApprovals ownership and identities', () => {
     } as any);
   }
 
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let knex: Knex;
+  beforeAll(async () => {
+    knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations({ knex });
+  });
+
   function setup(identities?: { of(ref: string): Promise<string[]> }) {
     const permissions = mockServices.permissions.mock();
     permissions.authorizeConditional.mockImplementation(async reqs =>
@@ -282,6 +293,7 @@ describe('InClusterApprovals ownership and identities', () => {
         logger,
       }),
       identities,
+      decisionLog: InClusterDecisionLog.create({ knex }),
     });
     return { approvals, loadEntities };
   }
@@ -346,6 +358,17 @@ describe('InClusterApprovals ownership and identities', () => {
     expect((await approvals.queue(caller('kim'), {})).some(r => r.id === id)).toBe(true);
     const decided = await approvals.decide({ caller: caller('kim'), requestId: id, decision: 'approve' });
     expect(decided).toMatchObject({ state: 'approved', requester: 'sam@example.com' });
+    // Kept for "decided by me", with what kim saw.
+    const [mine] = await approvals.history(caller('kim'));
+    expect(mine).toMatchObject({
+      id,
+      state: 'approved',
+      entityRef: 'component:default/shop-api',
+      ownerRef: 'group:default/team-shop',
+      commonName: 'orders.shop.example.com',
+      decisions: [expect.objectContaining({ actor: 'user:default/kim', decision: 'approve' })],
+    });
+    expect(await approvals.history(caller('sam'))).toEqual([]);
   });
 
   it('decides nothing and lists nothing in-cluster when the approver identities cannot be looked up', async () => {

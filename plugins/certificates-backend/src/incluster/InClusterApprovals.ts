@@ -20,6 +20,7 @@ import { CallerIdentity } from '../service/identity';
 import { ConditionTransformer, createConditionTransformer } from '@backstage/plugin-permission-node';
 import { requestPermissionRules } from '../approvals';
 import { describeCertificateRequest, decisionOf, CertManagerCertificateRequest } from './certificateRequests';
+import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { InClusterOwnership } from './InClusterOwnership';
 import { kubernetesIdentitiesOf } from './KubernetesIdentities';
 
@@ -69,6 +70,8 @@ export class InClusterApprovals implements ExternalApprovals {
      * (default 5 s); a decision made here drops it at once.
      */
     listCacheMs?: number;
+    /** Keeps each decision for the approver's "decided by me". */
+    decisionLog?: InClusterDecisionLog;
     now?: () => Date;
   }): InClusterApprovals {
     return new InClusterApprovals(options);
@@ -146,6 +149,11 @@ export class InClusterApprovals implements ExternalApprovals {
     return perCluster.flat();
   }
 
+  /** In-cluster requests this person decided here, newest first. */
+  async history(caller: CallerIdentity, limit = 100): Promise<CertificateRequest[]> {
+    return this.o.decisionLog ? this.o.decisionLog.listByActor(caller.userEntityRef, limit) : [];
+  }
+
   async decide(input: DecideInput): Promise<CertificateRequest> {
     const { caller, decision } = input;
     const reason = input.reason?.trim() || undefined;
@@ -214,7 +222,14 @@ export class InClusterApprovals implements ExternalApprovals {
           at,
           detail: `${where}${reason ? `: ${reason}` : ''}`,
         });
-        return { ...request, state: decisionOf(updated) ?? request.state };
+        const decided = { ...request, state: decisionOf(updated) ?? request.state };
+        await this.o.decisionLog
+          ?.record(decided, { actor: caller.userEntityRef, decision, reason, at })
+          .catch(error =>
+            // The cluster holds the decision; only the approver's list misses it.
+            this.o.logger.warn(`Could not keep the decision on ${where} for its approver: ${error}`),
+          );
+        return decided;
       } catch (error) {
         const status = statusOf(error);
         if (status === 409 || status === 422) continue; // changed meanwhile: read again

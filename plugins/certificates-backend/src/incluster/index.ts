@@ -3,6 +3,7 @@ export type { InClusterSource } from './InClusterApprovals';
 export { decisionOf, issuerLabel } from './certificateRequests';
 export type { CertManagerCertificateRequest } from './certificateRequests';
 export { InClusterOwnership } from './InClusterOwnership';
+export { InClusterDecisionLog } from './InClusterDecisionLog';
 export type { InClusterOwnershipInput } from './InClusterOwnership';
 export {
   KubernetesIdentities,
