@@ -3,8 +3,9 @@ import {
   KeyAlgorithm,
   ParsedCertificate,
 } from '@internal/plugin-certificates-common';
-import { createHash, KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { ipAddressBytes, LEAF_SIGNATURE_ALGORITHM } from './leafSigner';
+import { PublicKeyFacts } from './spki';
 
 /** What went into a leaf the built-in CA just signed. */
 export interface IssuedLeafFacts {
@@ -17,7 +18,7 @@ export interface IssuedLeafFacts {
   dnsNames: string[];
   ipAddresses: string[];
   uris: string[];
-  subjectKey: KeyObject;
+  subjectKey: PublicKeyFacts;
   /** The issuing CA's subject, as `issuerName` formats it. */
   issuer: string;
 }
@@ -84,7 +85,6 @@ export function describeIssuedLeaf(
   if (!texts.every(t => PLAIN.test(t))) return undefined;
   const subject = facts.commonName ? `CN=${facts.commonName}` : '';
   const key = facts.subjectKey;
-  const details = key.asymmetricKeyDetails ?? {};
   return {
     subject,
     commonName: commonNameOf(subject),
@@ -96,11 +96,9 @@ export function describeIssuedLeaf(
     ipAddresses: facts.ipAddresses.map(ipText),
     uris: [...facts.uris],
     emails: [],
-    keyAlgorithm: KEY_ALGORITHMS[key.asymmetricKeyType ?? ''] ?? 'unknown',
-    keySize: details.modulusLength,
-    curve: details.namedCurve
-      ? CURVES[details.namedCurve] ?? details.namedCurve
-      : undefined,
+    keyAlgorithm: KEY_ALGORITHMS[key.type] ?? 'unknown',
+    keySize: key.modulusLength,
+    curve: key.namedCurve ? CURVES[key.namedCurve] ?? key.namedCurve : undefined,
     signatureAlgorithm: LEAF_SIGNATURE_ALGORITHM,
     fingerprintSha256: createHash('sha256').update(facts.der).digest('hex'),
     isCA: false,

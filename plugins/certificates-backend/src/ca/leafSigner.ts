@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, KeyObject, randomBytes, sign } from 'node:crypto';
+import { createHash, KeyObject, randomFillSync, sign } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import {
   bitString,
@@ -12,6 +12,7 @@ import {
   tlv,
   unsignedInteger,
 } from './der';
+import { PublicKeyFacts, publicKeyFacts } from './spki';
 
 const OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -44,8 +45,8 @@ export interface SignedLeaf {
   der: Buffer;
   /** Upper-case hex, as node's X509Certificate reports it. */
   serialNumber: string;
-  /** The certified public key (read from the SubjectPublicKeyInfo). */
-  subjectKey: KeyObject;
+  /** The certified key's type and size. */
+  subjectKey: PublicKeyFacts;
 }
 
 /** The signature algorithm of every leaf, as the inventory names it. */
@@ -87,9 +88,19 @@ export function ipAddressBytes(ip: string): Buffer {
   return bytes;
 }
 
+const SERIAL_POOL = Buffer.alloc(16 * 256);
+let serialOffset = SERIAL_POOL.length;
+
 /** A positive serial number of 128 random bits (RFC 5280 allows 20 octets). */
 export function randomSerial(): Buffer {
-  const serial = randomBytes(16);
+  // One call into the CSPRNG per 256 serials instead of one per serial.
+  if (serialOffset >= SERIAL_POOL.length) {
+    randomFillSync(SERIAL_POOL);
+    serialOffset = 0;
+  }
+  const serial = Buffer.from(SERIAL_POOL.subarray(serialOffset, serialOffset + 16));
+  SERIAL_POOL.fill(0, serialOffset, serialOffset + 16);
+  serialOffset += 16;
   serial[0] &= 0x7f;
   serial[0] |= 0x01;
   return serial;
@@ -158,8 +169,8 @@ export class LeafSigner {
     const keyId = createHash('sha1')
       .update(spkiChildren[1].content.subarray(1))
       .digest();
-    const subjectKey = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-    const isRsa = subjectKey.asymmetricKeyType === 'rsa';
+    const subjectKey = publicKeyFacts(spki);
+    const isRsa = subjectKey.type === 'rsa';
 
     const subject = params.commonName
       ? sequence(

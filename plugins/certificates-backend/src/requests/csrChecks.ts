@@ -5,6 +5,7 @@ import {
 } from '@internal/plugin-certificates-common';
 import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
 import { pemBlocks } from '../ca/pem';
+import { PublicKeyFacts, publicKeyFacts } from '../ca/spki';
 import { basicConstraintsCa, ParsedCsr, parseCsrDer, subjectAltNames } from './csrDer';
 
 export const MAX_CSR_BYTES = 8 * 1024;
@@ -25,24 +26,23 @@ const OID_NAME_CONSTRAINTS = '2.5.29.30';
 const OID_SUBJECT_ALT_NAME = '2.5.29.17';
 
 /** The key a CSR certifies, as a request's key algorithm, or why it is not acceptable. */
-function keyAlgorithmOf(key: KeyObject): KeyAlgorithmChoice | { problem: string } {
-  const details = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa') {
-    const bits = details.modulusLength ?? 0;
+function keyAlgorithmOf(key: PublicKeyFacts): KeyAlgorithmChoice | { problem: string } {
+  if (key.type === 'rsa') {
+    const bits = key.modulusLength ?? 0;
     if (![2048, 3072, 4096].includes(bits)) {
       return { problem: `RSA keys must be 2048, 3072 or 4096 bits, got ${bits}` };
     }
-    if (details.publicExponent !== 65537n) {
+    if (key.publicExponent !== 65537n) {
       return { problem: 'RSA keys must use the public exponent 65537' };
     }
     return `RSA-${bits}` as KeyAlgorithmChoice;
   }
-  if (key.asymmetricKeyType === 'ec') {
-    if (details.namedCurve === 'prime256v1') return 'ECDSA-P256';
-    if (details.namedCurve === 'secp384r1') return 'ECDSA-P384';
-    return { problem: `EC keys must be on P-256 or P-384, got ${details.namedCurve}` };
+  if (key.type === 'ec') {
+    if (key.namedCurve === 'prime256v1') return 'ECDSA-P256';
+    if (key.namedCurve === 'secp384r1') return 'ECDSA-P384';
+    return { problem: `EC keys must be on P-256 or P-384, got ${key.namedCurve}` };
   }
-  return { problem: `${key.asymmetricKeyType} keys are not accepted; use RSA or ECDSA` };
+  return { problem: `${key.type} keys are not accepted; use RSA or ECDSA` };
 }
 
 function sameSet(a: string[], b: string[]): boolean {
@@ -118,7 +118,8 @@ export async function checkCsr(
     add(`signature algorithm ${signatureOid} is not accepted (use SHA-256 or stronger with RSA or ECDSA)`);
     return { violations, fingerprint };
   }
-  const key = keyAlgorithmOf(publicKey);
+  // Read from the DER (the KeyObject's details cost more than the check).
+  const key = keyAlgorithmOf(publicKeyFacts(csr.spki));
   if (typeof key !== 'string') {
     add(key.problem);
     return { violations, fingerprint };
