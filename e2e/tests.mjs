@@ -413,6 +413,25 @@ export const tests = [
         60_000,
         'requests not in the expected state',
       );
+      // "Decided by me" lists every decision, in-cluster ones included.
+      const history = (await certificatesApi(baseUrl, tokens.sam, '/approvals/history')).items;
+      for (const r of queued) {
+        expect(history.some(h => h.id === r.id), `${r.commonName ?? r.id} is missing from decided-by-me`);
+      }
+      await page.getByRole('tab', { name: 'Decided by me' }).click();
+      // Newest decision first: the last request denied heads the list.
+      const newest = queued[queued.length - 1];
+      await page.getByText(newest.commonName ?? newest.dnsNames[0]).first().waitFor();
+      // The badge follows the queue without waiting for its next poll.
+      await page.waitForFunction(
+        stale =>
+          ![...document.querySelectorAll('[aria-label$="requests waiting for approval"]')].some(b =>
+            b.getAttribute('aria-label')?.startsWith(`${stale} `),
+          ),
+        before + 50,
+        { timeout: 10_000 },
+      );
+      await page.screenshot({ path: join(shots, '15-decided-by-me.png') });
       const audit = await certificatesApi(baseUrl, tokens.sam, `/audit?actor=user:default/sam&limit=200`);
       const mine = audit.items.filter(a => seeded.some(r => r.id === a.requestId));
       expect(

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import {
   base,
@@ -6,6 +6,7 @@ import {
   setupMswServer,
 } from '../Requests/__testUtils__';
 import { ApprovalsNavIcon } from './ApprovalsNavIcon';
+import { announceApprovalsChanged } from './usePendingApprovalsCount';
 
 const server = setupMswServer();
 
@@ -21,6 +22,18 @@ describe('ApprovalsNavIcon', () => {
     expect(
       screen.getByLabelText('7 requests waiting for approval'),
     ).toBeInTheDocument();
+  });
+
+  it('counts again as soon as the queue announces decisions', async () => {
+    let pending = 7;
+    server.use(
+      http.get(`${base}/approvals/count`, () => HttpResponse.json({ pending })),
+    );
+    await renderWithClient(<ApprovalsNavIcon />);
+    expect(await screen.findByText('7')).toBeInTheDocument();
+    pending = 2;
+    act(() => announceApprovalsChanged());
+    expect(await screen.findByText('2')).toBeInTheDocument();
   });
 
   it('shows no badge to someone who may not approve', async () => {

@@ -25,6 +25,7 @@ import { ApprovalFilters } from './ApprovalFilters';
 import { ApprovalRow, ApprovalRowActions } from './ApprovalRow';
 import { DecisionDialog } from './DecisionDialog';
 import { bulkItemErrorMessage, decisionErrorMessage } from './errors';
+import { announceApprovalsChanged } from './usePendingApprovalsCount';
 
 interface Notice {
   severity: 'success' | 'error' | 'warning';
@@ -119,6 +120,7 @@ export const ApprovalsQueue = () => {
   );
 
   const removeDecided = (ids: string[]) => {
+    announceApprovalsChanged();
     const first = (items ?? []).findIndex(r => ids.includes(r.id));
     focusIndex.current = first >= 0 ? first : undefined;
     setItems(previous => previous?.filter(r => !ids.includes(r.id)));
