@@ -92,11 +92,6 @@ export interface AuditListResponse {
   nextCursor?: string;
 }
 
-export interface RenewResponse {
-  /** The renewal request, when the renewal goes through the request workflow. */
-  request?: CertificateRequest;
-}
-
 /**
  * Client of the certificates backend (`/api/certificates`), one method per route.
  *
@@ -111,7 +106,6 @@ export interface CertificatesApi {
   getCertificate(id: string): Promise<CertificateDetails>;
   /** The certificate chain as PEM text. */
   getCertificateChainPem(id: string): Promise<string>;
-  renewCertificate(id: string): Promise<RenewResponse>;
   getCounts(filter?: CertificateListFilter): Promise<CountsResponse>;
   getTimeline(
     filter?: CertificateListFilter & { weeks?: number },

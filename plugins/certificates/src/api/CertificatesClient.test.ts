@@ -182,12 +182,10 @@ describe('CertificatesClient', () => {
     await client.decide('r/1', { decision: 'deny', reason: 'no' });
     await client.bulkDecide({ ids: ['a', 'b'], decision: 'approve' });
     await client.cancelRequest('r1');
-    await client.renewCertificate('c1');
     expect(calls).toEqual([
       '/api/certificates/requests/r%2F1/decision {"decision":"deny","reason":"no"}',
       '/api/certificates/approvals/bulk {"ids":["a","b"],"decision":"approve"}',
       '/api/certificates/requests/r1/cancel {}',
-      '/api/certificates/certificates/c1/renew {}',
     ]);
   });
 

@@ -23,7 +23,6 @@ import {
   CertificatesApi,
   DecisionInput,
   EntityPolicyResponse,
-  RenewResponse,
   RequestListQuery,
   RequestListResponse,
   RequestWithAudit,
@@ -98,14 +97,6 @@ export class CertificatesClient implements CertificatesApi {
       `/certificates/${encodeURIComponent(id)}/chain.pem`,
     );
     return response.text();
-  }
-
-  async renewCertificate(id: string): Promise<RenewResponse> {
-    return this.sendJson(
-      'POST',
-      `/certificates/${encodeURIComponent(id)}/renew`,
-      {},
-    );
   }
 
   async getCounts(filter?: CertificateListFilter): Promise<CountsResponse> {

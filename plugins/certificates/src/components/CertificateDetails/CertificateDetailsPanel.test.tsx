@@ -1,5 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen } from '@testing-library/react';
 import {
   FakeBackend,
   makeDetails,
@@ -56,47 +55,6 @@ describe('CertificateDetailsPanel', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText(/backstage.io\/kubernetes-id label on the Secret/),
-    ).toBeInTheDocument();
-  });
-
-  it('renews when the user may', async () => {
-    await renderWithBackend(<CertificateDetailsPanel certificate={managed} />);
-    const renew = await screen.findByRole('button', { name: 'Renew' });
-    expect(renew).toBeEnabled();
-    await userEvent.click(renew);
-    expect(await screen.findByRole('status')).toHaveTextContent(
-      'Renewal started',
-    );
-    expect(backend.requests('/certificates/cert-0/renew')).toHaveLength(1);
-  });
-
-  it('disables renew with the reason when the user may not', async () => {
-    // Permission answers are cached per resource, so this one has its own id.
-    await renderWithBackend(
-      <CertificateDetailsPanel
-        certificate={{ ...managed, id: 'cert-denied' }}
-      />,
-      { renewAllowed: false },
-    );
-    await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Renew' })).toBeDisabled(),
-    );
-    expect(
-      screen.getByText(/You are not allowed to renew/),
-    ).toBeInTheDocument();
-  });
-
-  it('disables renew for a certificate nobody here manages', async () => {
-    await renderWithBackend(
-      <CertificateDetailsPanel
-        certificate={makeDetails({ requestId: undefined })}
-      />,
-    );
-    await waitFor(() =>
-      expect(screen.getByRole('button', { name: 'Renew' })).toBeDisabled(),
-    );
-    expect(
-      screen.getByText(/renew it where it was issued/),
     ).toBeInTheDocument();
   });
 

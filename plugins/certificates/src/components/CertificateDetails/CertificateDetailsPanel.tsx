@@ -11,7 +11,6 @@ import { CertificateDetails } from '@internal/plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { CertificateStatusText, TimeText, explainFinding } from '../common';
 import { ValidityBar } from './ValidityBar';
-import { RenewButton } from './RenewButton';
 import { Field, Section } from './Section';
 import {
   HISTORY_EVENTS,
@@ -42,7 +41,7 @@ export const CertificateDetailsPanel = (props: {
   certificate: CertificateDetails;
   onChanged?: () => void;
 }) => {
-  const { certificate: c, onChanged } = props;
+  const { certificate: c } = props;
   const api = useApi(certificatesApiRef);
   const leaf = c.leaf;
   const sans = leaf
@@ -70,7 +69,6 @@ export const CertificateDetailsPanel = (props: {
           </Typography>
           <CertificateStatusText status={c.status} />
         </Box>
-        <RenewButton certificate={c} onRenewed={onChanged} />
       </Box>
 
       <Section title="Validity">
