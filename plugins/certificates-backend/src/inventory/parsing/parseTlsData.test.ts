@@ -59,6 +59,26 @@ describe('parseTlsData', () => {
     expect(kinds(parsed)).toEqual({ status: 'valid', findings: [] });
   });
 
+  it('reads a leaf with an empty subject (names only in the SANs)', async () => {
+    const leaf = await makeLeaf({
+      issuer: intermediate,
+      dnsNames: ['nocn.example.com'],
+      emptySubject: true,
+    });
+    const parsed = parseTlsData(
+      secretData(leaf.certPem + intermediate.pem, leaf.keyPem),
+      trust,
+    );
+    expect(parsed.parseError).toBeUndefined();
+    expect(parsed.leaf).toMatchObject({
+      subject: '',
+      dnsNames: ['nocn.example.com'],
+      issuer: 'CN=Test Issuing CA',
+    });
+    expect(parsed.leaf!.commonName).toBeFalsy();
+    expect(kinds(parsed)).toEqual({ status: 'valid', findings: [] });
+  });
+
   it('flags a chain that misses its intermediate or builds to another root', async () => {
     const leaf = await makeLeaf({ issuer: intermediate });
     expect(parseTlsData(secretData(leaf.certPem), trust).chainTrusted).toBe(

@@ -46,8 +46,9 @@ function keyAlgorithm(type: string | undefined): KeyAlgorithm {
 }
 
 /** Node writes distinguished names one attribute per line. */
-function dn(value: string): string {
-  return value.split('\n').filter(Boolean).join(', ');
+/** A distinguished name on one line; node leaves an empty one undefined. */
+function dn(value: string | undefined): string {
+  return (value ?? '').split('\n').filter(Boolean).join(', ');
 }
 
 function sans(value: string | undefined) {

@@ -83,6 +83,8 @@ export interface LeafOptions {
   notBeforeDays?: number;
   notAfterDays?: number;
   ca?: boolean;
+  /** No subject at all (names only in the SAN extension), as a CSR may ask. */
+  emptySubject?: boolean;
 }
 
 export interface TestLeaf {
@@ -114,7 +116,9 @@ export async function makeLeaf(options: LeafOptions = {}): Promise<TestLeaf> {
     notAfter: new Date(now + (options.notAfterDays ?? 60) * DAY),
     extensions,
   };
-  const cn = `CN=${options.commonName ?? dnsNames[0] ?? 'no-san'}`;
+  const cn = options.emptySubject
+    ? ''
+    : `CN=${options.commonName ?? dnsNames[0] ?? 'no-san'}`;
   const cert = options.issuer
     ? await x509.X509CertificateGenerator.create({
         ...params,
