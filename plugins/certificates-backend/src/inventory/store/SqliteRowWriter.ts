@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { cacheStatements } from '../../database/sqliteStatementCache';
 
 /** The parts of a better-sqlite3 connection used here. */
 interface SqliteStatement {
@@ -61,41 +62,51 @@ export interface SqliteRowWriterOptions {
  * through knex.
  */
 export class SqliteRowWriter {
-  private readonly statements = new WeakMap<
-    SqliteConnection,
-    Record<'existing' | 'upsert' | 'history' | 'gone', SqliteStatement>
-  >();
+  /** The fixed statements' SQL, built once. */
+  private readonly sql: Record<'existing' | 'upsert' | 'history' | 'gone', string>;
 
-  private readonly reads = new WeakMap<
-    SqliteConnection,
-    Map<string, SqliteStatement>
-  >();
+  private constructor(private readonly options: SqliteRowWriterOptions) {
+    const { table, historyTable, columns, existingColumns } = options;
+    const q = (c: string) => `"${c}"`;
+    const updates = columns
+      .filter(c => c !== 'id' && c !== 'first_seen_at')
+      .map(c => `${q(c)} = excluded.${q(c)}`)
+      .join(', ');
+    this.sql = {
+      existing: `select ${existingColumns.map(q).join(', ')} from ${q(
+        table,
+      )} where "id" = ?`,
+      upsert: `insert into ${q(table)} (${columns
+        .map(q)
+        .join(', ')}) values (${columns
+        .map(() => '?')
+        .join(', ')}) on conflict ("id") do update set ${updates}`,
+      history: `insert into ${q(
+        historyTable,
+      )} ("certificate_id", "at", "event", "detail") values (?, ?, ?, ?)`,
+      gone: `update ${q(
+        table,
+      )} set "gone_at" = ?, "changed_at" = ? where "id" = ? and "gone_at" is null`,
+    };
+  }
 
-  /** Updates of a set of changed columns, by that set. */
-  private readonly updates = new WeakMap<
-    SqliteConnection,
-    Map<string, SqliteStatement>
-  >();
+  /** A statement for `sql`, prepared once per connection (cacheStatements). */
+  private static prepare(conn: SqliteConnection, sql: string): SqliteStatement {
+    cacheStatements(conn);
+    return conn.prepare(sql);
+  }
 
-  private constructor(private readonly options: SqliteRowWriterOptions) {}
 
   /**
-   * Runs a select built with knex as a cached prepared statement: knex
-   * prepares every query anew, which cost more than running a small one.
+   * Runs a select built with knex as a cached prepared statement, without
+   * knex's execution path (promise hops and result post-processing).
    */
   async all(query: Knex.QueryBuilder): Promise<DbRow[]> {
     const { sql, bindings } = query.toSQL().toNative();
     const client = this.options.knex.client;
     const conn: SqliteConnection = await client.acquireConnection();
     try {
-      let cache = this.reads.get(conn);
-      if (!cache) this.reads.set(conn, (cache = new Map()));
-      let statement = cache.get(sql);
-      if (!statement) {
-        if (cache.size >= 200) cache.clear();
-        statement = conn.prepare(sql);
-        cache.set(sql, statement);
-      }
+      const statement = SqliteRowWriter.prepare(conn, sql);
       return statement.all(bindings.map(sqliteValue)) as DbRow[];
     } finally {
       await client.releaseConnection(conn);
@@ -184,7 +195,7 @@ export class SqliteRowWriter {
   }
 
   private update(conn: SqliteConnection, values: unknown[], existing: DbRow) {
-    const { table, columns } = this.options;
+    const { columns } = this.options;
     const changed: string[] = [];
     const params: unknown[] = [];
     for (let i = 0; i < columns.length; i++) {
@@ -197,58 +208,23 @@ export class SqliteRowWriter {
       }
     }
     if (changed.length === 0) return;
-    let cache = this.updates.get(conn);
-    if (!cache) this.updates.set(conn, (cache = new Map()));
-    const key = changed.join(',');
-    let statement = cache.get(key);
-    if (!statement) {
-      if (cache.size >= 500) cache.clear();
-      statement = conn.prepare(
-        `update "${table}" set ${changed
-          .map(c => `"${c}" = ?`)
-          .join(', ')} where "id" = ?`,
-      );
-      cache.set(key, statement);
-    }
+    const statement = SqliteRowWriter.prepare(
+      conn,
+      `update "${this.options.table}" set ${changed
+        .map(c => `"${c}" = ?`)
+        .join(', ')} where "id" = ?`,
+    );
     params.push(existing.id);
     statement.run(params);
   }
 
   private prepared(conn: SqliteConnection) {
-    let s = this.statements.get(conn);
-    if (!s) {
-      const { table, historyTable, columns, existingColumns } = this.options;
-      const q = (c: string) => `"${c}"`;
-      const updates = columns
-        .filter(c => c !== 'id' && c !== 'first_seen_at')
-        .map(c => `${q(c)} = excluded.${q(c)}`)
-        .join(', ');
-      s = {
-        existing: conn.prepare(
-          `select ${existingColumns.map(q).join(', ')} from ${q(
-            table,
-          )} where "id" = ?`,
-        ),
-        upsert: conn.prepare(
-          `insert into ${q(table)} (${columns
-            .map(q)
-            .join(', ')}) values (${columns
-            .map(() => '?')
-            .join(', ')}) on conflict ("id") do update set ${updates}`,
-        ),
-        history: conn.prepare(
-          `insert into ${q(
-            historyTable,
-          )} ("certificate_id", "at", "event", "detail") values (?, ?, ?, ?)`,
-        ),
-        gone: conn.prepare(
-          `update ${q(
-            table,
-          )} set "gone_at" = ?, "changed_at" = ? where "id" = ? and "gone_at" is null`,
-        ),
-      };
-      this.statements.set(conn, s);
-    }
-    return s;
+    const p = (sql: string) => SqliteRowWriter.prepare(conn, sql);
+    return {
+      existing: p(this.sql.existing),
+      upsert: p(this.sql.upsert),
+      history: p(this.sql.history),
+      gone: p(this.sql.gone),
+    };
   }
 }
