@@ -207,18 +207,7 @@ export const ApprovalsQueue = () => {
 
   // Row actions read the latest state through a ref, so their object stays
   // the same and memoised rows re-render only when their own props change.
-  const latest = useRef({
-    items,
-    selected,
-    toggle,
-    decideOne,
-    setPending,
-    setOpened,
-    setSelected,
-    decideSelected,
-    focusRow,
-  });
-  latest.current = {
+  const current = {
     items,
     selected,
     toggle,
@@ -229,6 +218,8 @@ export const ApprovalsQueue = () => {
     decideSelected,
     focusRow,
   };
+  const latest = useRef(current);
+  latest.current = current;
   const rowActions = useMemo<ApprovalRowActions>(
     () => ({
       toggle: id => latest.current.toggle(id),
