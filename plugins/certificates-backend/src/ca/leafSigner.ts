@@ -1,4 +1,5 @@
-import { createHash, KeyObject, randomFillSync, sign } from 'node:crypto';
+import { createHash, KeyObject, sign } from 'node:crypto';
+import { pooledRandomBytes } from '../service/randomBytes';
 import { isIPv4, isIPv6 } from 'node:net';
 import {
   bitString,
@@ -88,19 +89,9 @@ export function ipAddressBytes(ip: string): Buffer {
   return bytes;
 }
 
-const SERIAL_POOL = Buffer.alloc(16 * 256);
-let serialOffset = SERIAL_POOL.length;
-
 /** A positive serial number of 128 random bits (RFC 5280 allows 20 octets). */
 export function randomSerial(): Buffer {
-  // One call into the CSPRNG per 256 serials instead of one per serial.
-  if (serialOffset >= SERIAL_POOL.length) {
-    randomFillSync(SERIAL_POOL);
-    serialOffset = 0;
-  }
-  const serial = Buffer.from(SERIAL_POOL.subarray(serialOffset, serialOffset + 16));
-  SERIAL_POOL.fill(0, serialOffset, serialOffset + 16);
-  serialOffset += 16;
+  const serial = pooledRandomBytes(16);
   serial[0] &= 0x7f;
   serial[0] |= 0x01;
   return serial;

@@ -1,19 +1,4 @@
-import { randomFillSync } from 'node:crypto';
-
-const POOL_SIZE = 4096;
-const pool = Buffer.alloc(POOL_SIZE);
-let poolOffset = POOL_SIZE;
-
-/** Random bytes from a pool refilled 4 KiB at a time (one call per 400 ids). */
-function random(length: number): Buffer {
-  if (poolOffset + length > POOL_SIZE) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const bytes = pool.subarray(poolOffset, poolOffset + length);
-  poolOffset += length;
-  return bytes;
-}
+import { pooledRandomBytes as random } from '../service/randomBytes';
 
 let lastMs = 0;
 let sequence = 0;
