@@ -53,7 +53,14 @@ export interface IssuedInventory {
 
 /** Tells the requester how issuance ended (the approvals' RequestNotifier fits). */
 export interface IssuanceNotifier {
-  requestIssued(request: CertificateRequest): Promise<void>;
+  /** `claimed`: claimIssued ran in the transaction that recorded it issued. */
+  requestIssued(request: CertificateRequest, options?: { claimed?: boolean }): Promise<void>;
+  /**
+   * Claims the issued notifications of requests in the transaction that
+   * records them issued, so the issuing batch commits once, not once more
+   * per request for the claim.
+   */
+  claimIssued?(requests: CertificateRequest[], trx: Knex.Transaction): Promise<void>;
   requestFailed(request: CertificateRequest): Promise<void>;
 }
 
@@ -175,6 +182,7 @@ export class IssuanceService {
       items.map(i => this.issuedRecord(i.stored!, i.signed)),
       trx,
     );
+    await this.o.notifier?.claimIssued?.(stored, trx);
   }
 
   /** Issues (or resumes issuing) a request in state approved or issuing. */
@@ -328,7 +336,10 @@ export class IssuanceService {
       return undefined;
     }
     const done = write.stored!;
-    await this.issued(done, signed, { recorded: !!this.o.inventory });
+    await this.issued(done, signed, {
+      recorded: !!this.o.inventory,
+      claimed: !!this.o.notifier?.claimIssued,
+    });
     return done;
   }
 
@@ -425,19 +436,22 @@ export class IssuanceService {
 
   /**
    * After the issued state committed: inventory link (unless `recorded` in
-   * that commit) and notification.
+   * that commit) and notification (`claimed` in that commit or not).
    */
   private async issued(
     done: CertificateRequest,
     issued: Issued,
-    options: { recorded?: boolean } = {},
+    options: { recorded?: boolean; claimed?: boolean } = {},
   ): Promise<void> {
     if (this.o.onIssued && !options.recorded) {
       await this.o
         .onIssued(this.issuedRecord(done, issued))
         .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
     }
-    await this.notify(() => this.o.notifier?.requestIssued(done), done);
+    await this.notify(
+      () => this.o.notifier?.requestIssued(done, { claimed: options.claimed }),
+      done,
+    );
   }
 
   private async fail(request: CertificateRequest, reason: string): Promise<CertificateRequest> {

@@ -82,6 +82,41 @@ describe('RequestNotifier', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'claims issued notifications in the transaction that records the requests issued, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const notifications = { send: jest.fn().mockResolvedValue(undefined) };
+      const notifier = RequestNotifier.create({ knex, notifications, logger: mockServices.logger.mock() });
+      const first = pendingRequest({ state: 'issued' });
+      const second = pendingRequest({ id: `${first.id}-2`, state: 'issued' });
+
+      // Rolled back with the state it belonged to: no claim is left behind.
+      await knex
+        .transaction(async trx => {
+          await notifier.claimIssued([first, second], trx);
+          throw new Error('issuing batch failed');
+        })
+        .catch(() => undefined);
+      const [{ n }] = await knex('certificates_notifications_sent').count({ n: '*' });
+      expect(Number(n)).toBe(0);
+
+      await knex.transaction(trx => notifier.claimIssued([first, second], trx));
+      await notifier.requestIssued(first, { claimed: true });
+      await notifier.requestIssued(second, { claimed: true });
+      expect(notifications.send).toHaveBeenCalledTimes(2);
+      // Any later caller finds the pair claimed and sends nothing.
+      await notifier.requestIssued(first);
+      await notifier.requestIssued(second);
+      expect(notifications.send).toHaveBeenCalledTimes(2);
+      expect(notifications.send.mock.calls.map(c => c[0].payload.scope)).toEqual([
+        `certificates:request:${first.id}:issued`,
+        `certificates:request:${second.id}:issued`,
+      ]);
+    },
+  );
+
   it('does nothing without the notifications service, and survives a failing one', async () => {
     const knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations({ knex });

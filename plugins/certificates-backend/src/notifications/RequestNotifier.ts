@@ -69,8 +69,27 @@ export class RequestNotifier {
     }
   }
 
-  async requestIssued(request: CertificateRequest): Promise<void> {
+  /**
+   * Claims the `issued` notifications of `requests` in `trx`, the
+   * transaction that records them issued: the claim commits with the state
+   * (or not at all), and `requestIssued(request, { claimed: true })` sends
+   * after that commit without a claim of its own.
+   */
+  async claimIssued(requests: CertificateRequest[], trx: Knex.Transaction): Promise<void> {
+    if (!this.o.notifications || requests.length === 0) return;
+    const at = (this.o.now?.() ?? new Date()).toISOString();
+    await trx(SENT)
+      .insert(requests.map(request => ({ request_id: claimKey(request), event: 'issued', at })))
+      .onConflict(['request_id', 'event'])
+      .ignore();
+  }
+
+  async requestIssued(
+    request: CertificateRequest,
+    options: { claimed?: boolean } = {},
+  ): Promise<void> {
     await this.send(request, 'issued', {
+      claimed: options.claimed,
       recipients: [request.requester],
       payload: {
         title: `Certificate issued: ${describe(request)}`,
@@ -99,22 +118,26 @@ export class RequestNotifier {
     options: {
       recipients: string[];
       exclude?: string;
+      /** The pair was claimed already (in the transaction that recorded the event). */
+      claimed?: boolean;
       payload: Omit<NotificationPayload, 'topic' | 'scope'>;
     },
   ): Promise<void> {
     const { notifications, knex, logger } = this.o;
     if (!notifications) return;
-    // Claim the (request, event) pair first: only the claimant sends.
-    const claimed = await knex(SENT)
-      .insert({
-        request_id: claimKey(request),
-        event,
-        at: (this.o.now?.() ?? new Date()).toISOString(),
-      })
-      .onConflict(['request_id', 'event'])
-      .ignore()
-      .returning(['request_id']);
-    if (claimed.length === 0) return;
+    if (!options.claimed) {
+      // Claim the (request, event) pair first: only the claimant sends.
+      const claimed = await knex(SENT)
+        .insert({
+          request_id: claimKey(request),
+          event,
+          at: (this.o.now?.() ?? new Date()).toISOString(),
+        })
+        .onConflict(['request_id', 'event'])
+        .ignore()
+        .returning(['request_id']);
+      if (claimed.length === 0) return;
+    }
     try {
       await notifications.send({
         recipients: {

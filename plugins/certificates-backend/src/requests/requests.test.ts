@@ -112,6 +112,7 @@ describe('requests API', () => {
       requestQueued: jest.fn().mockResolvedValue(undefined),
       requestIssued: jest.fn().mockResolvedValue(undefined),
       requestFailed: jest.fn().mockResolvedValue(undefined),
+      claimIssued: jest.fn().mockResolvedValue(undefined),
     };
     const validator = RequestValidator.create({
       issuers,
@@ -246,8 +247,14 @@ describe('requests API', () => {
     const issued = await request(app).post('/requests').send(body());
     expect(issued.body.state).toBe('issued');
     expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
+    // Claimed in the issuing transaction, then sent without a claim of its own.
+    expect(notifier.claimIssued).toHaveBeenCalledWith(
+      [expect.objectContaining({ id: issued.body.id, state: 'issued' })],
+      expect.anything(),
+    );
     expect(notifier.requestIssued).toHaveBeenCalledWith(
       expect.objectContaining({ id: issued.body.id, state: 'issued' }),
+      { claimed: true },
     );
     expect(notifier.requestQueued).not.toHaveBeenCalled();
     expect(notifier.requestFailed).not.toHaveBeenCalled();
