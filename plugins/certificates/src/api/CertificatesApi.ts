@@ -65,8 +65,18 @@ export interface BulkDecisionInput extends DecisionInput {
   ids: string[];
 }
 
+/** One request's outcome in a bulk decision. */
+export interface BulkDecisionResult {
+  id: string;
+  ok: boolean;
+  /** The request's state after the decision (when `ok`). */
+  state?: CertificateRequest['state'];
+  /** Why the decision was refused (when not `ok`), as the backend names it. */
+  error?: { name: string; message: string };
+}
+
 export interface BulkDecisionResponse {
-  results: Array<{ id: string; ok: boolean; error?: string }>;
+  results: BulkDecisionResult[];
 }
 
 export interface ApprovalsQuery {
