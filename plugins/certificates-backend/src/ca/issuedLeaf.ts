@@ -1,10 +1,10 @@
 import {
   commonNameOf,
-  KeyAlgorithm,
   ParsedCertificate,
 } from '@internal/plugin-certificates-common';
 import { createHash, X509Certificate } from 'node:crypto';
 import { ipAddressBytes, LEAF_SIGNATURE_ALGORITHM } from './leafSigner';
+import { curveName, keyAlgorithm } from '../inventory/parsing/parseTlsData';
 import { PublicKeyFacts } from './spki';
 
 /** What went into a leaf the built-in CA just signed. */
@@ -22,21 +22,6 @@ export interface IssuedLeafFacts {
   /** The issuing CA's subject, as `issuerName` formats it. */
   issuer: string;
 }
-
-const CURVES: Record<string, string> = {
-  prime256v1: 'P-256',
-  secp384r1: 'P-384',
-  secp521r1: 'P-521',
-};
-
-const KEY_ALGORITHMS: Record<string, KeyAlgorithm> = {
-  rsa: 'RSA',
-  'rsa-pss': 'RSA',
-  ec: 'EC',
-  ed25519: 'Ed25519',
-  ed448: 'Ed448',
-  dsa: 'DSA',
-};
 
 /**
  * Text node prints as is: no escaping in a distinguished name and no
@@ -96,9 +81,9 @@ export function describeIssuedLeaf(
     ipAddresses: facts.ipAddresses.map(ipText),
     uris: [...facts.uris],
     emails: [],
-    keyAlgorithm: KEY_ALGORITHMS[key.type] ?? 'unknown',
+    keyAlgorithm: keyAlgorithm(key.type),
     keySize: key.modulusLength,
-    curve: key.namedCurve ? CURVES[key.namedCurve] ?? key.namedCurve : undefined,
+    curve: curveName(key.namedCurve),
     signatureAlgorithm: LEAF_SIGNATURE_ALGORITHM,
     fingerprintSha256: createHash('sha256').update(facts.der).digest('hex'),
     isCA: false,

@@ -27,7 +27,13 @@ const CURVES: Record<string, string> = {
   secp521r1: 'P-521',
 };
 
-function keyAlgorithm(type: string | undefined): KeyAlgorithm {
+/** The inventory's name for a curve node names (prime256v1 → P-256). */
+export function curveName(namedCurve: string | undefined): string | undefined {
+  return namedCurve ? CURVES[namedCurve] ?? namedCurve : undefined;
+}
+
+/** The inventory's name for a key type node names (KeyObject.asymmetricKeyType). */
+export function keyAlgorithm(type: string | undefined): KeyAlgorithm {
   switch (type) {
     case 'rsa':
     case 'rsa-pss':
@@ -93,9 +99,7 @@ export function describeCertificate(x: X509Certificate): ParsedCertificate {
     ...sans(x.subjectAltName),
     keyAlgorithm: keyAlgorithm(key.asymmetricKeyType),
     keySize: details.modulusLength,
-    curve: details.namedCurve
-      ? CURVES[details.namedCurve] ?? details.namedCurve
-      : undefined,
+    curve: curveName(details.namedCurve),
     signatureAlgorithm: readSignatureAlgorithm(x.raw),
     fingerprintSha256: hex(x.fingerprint256),
     isCA: x.ca,
