@@ -242,6 +242,39 @@ async function apiLoad(port: number) {
   };
 }
 
+/**
+ * --profile DIR: a CPU profile of each measured phase (events, api) is
+ * written to DIR as <phase>.cpuprofile, for Chrome DevTools.
+ */
+async function startProfiler(phase: string) {
+  const i = process.argv.indexOf('--profile');
+  if (i < 0) return undefined;
+  const dir = process.argv[i + 1];
+  const inspector = require('inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (e: Error | null, r: any) =>
+        e ? reject(e) : resolve(r),
+      ),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await post('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, `${phase}.cpuprofile`),
+        JSON.stringify(profile),
+      );
+      session.disconnect();
+    },
+  };
+}
+
 /* ---------- parent: discovery under measurement ---------- */
 function percentile(sorted: number[], p: number) {
   return sorted[
@@ -395,6 +428,7 @@ async function main() {
   // the event figures (bench:scan runs node with --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
   collect = true;
+  const profiler = await startProfiler('events');
   const eventCpuStart = process.cpuUsage();
   send({ cmd: 'events', count: EVENTS, intervalMs: 2 });
   await new Promise<void>(resolve =>
@@ -403,6 +437,7 @@ async function main() {
   await service.idle();
   collect = false;
   const eventCpu = process.cpuUsage(eventCpuStart);
+  await profiler?.stop();
   latencies.sort((a, b) => a - b);
 
   // Entity certificate list API.
