@@ -17,6 +17,7 @@ import {
 } from '@internal/plugin-certificates-common';
 import {
   applyCursor,
+  applyListOrder,
   applyListFilter,
   applyPermissionFilter,
   decodeCursor,
@@ -293,8 +294,11 @@ function historyFor(
 /** The inventory in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseInventoryStore implements InventoryStore {
   private readonly sqlite: SqliteRowWriter | undefined;
+  /** SQLite, whose planner needs a hint for entity and owner lists. */
+  private readonly isSqlite: boolean;
 
   private constructor(private readonly db: Knex) {
+    this.isSqlite = /sqlite/.test(String(db.client?.config?.client ?? ''));
     this.sqlite = SqliteRowWriter.forKnex({
       knex: db,
       table: TABLE,
@@ -328,7 +332,10 @@ export class DatabaseInventoryStore implements InventoryStore {
         for (const row of unique) {
           const existing = ops.existing(row.id);
           const record = toDb(row, now, existing) as DbRow;
-          ops.upsert(UPSERT_COLUMNS.map(c => record[c]), existing);
+          ops.upsert(
+            UPSERT_COLUMNS.map(c => record[c]),
+            existing,
+          );
           for (const h of historyFor(row, existing, now)) ops.history(h);
         }
       };
@@ -578,12 +585,13 @@ export class DatabaseInventoryStore implements InventoryStore {
     );
     if (query.cursor)
       applyCursor(page, column, order, decodeCursor(query.cursor));
-    page
-      .orderBy([
-        { column, order },
-        { column: 'id', order },
-      ])
-      .limit(query.limit + 1);
+    applyListOrder(page, {
+      column,
+      order,
+      filter: query.filter,
+      permissionFilter: query.permissionFilter,
+      sqlite: this.isSqlite,
+    }).limit(query.limit + 1);
     const rows: DbRow[] = this.sqlite
       ? await this.sqlite.all(page)
       : await page;
@@ -623,12 +631,13 @@ export class DatabaseInventoryStore implements InventoryStore {
         SUMMARY_COLUMNS,
       );
       if (cursor) applyCursor(page, column, order, cursor);
-      const rows: DbRow[] = await page
-        .orderBy([
-          { column, order },
-          { column: 'id', order },
-        ])
-        .limit(1000);
+      const rows: DbRow[] = await applyListOrder(page, {
+        column,
+        order,
+        filter: query.filter,
+        permissionFilter: query.permissionFilter,
+        sqlite: this.isSqlite,
+      }).limit(1000);
       if (rows.length === 0) return;
       await fn(rows.map(toSummary));
       const last = rows[rows.length - 1];
@@ -740,14 +749,18 @@ export class DatabaseInventoryStore implements InventoryStore {
         .groupBy('issuer')
         .orderBy('count', 'desc')
         .limit(20) as Promise<DbRow[]>,
-      this.filtered(filter, permissionFilter)
-        .select(SUMMARY_COLUMNS)
-        .where('not_after', '>', now)
-        .orderBy([
-          { column: 'not_after', order: 'asc' },
-          { column: 'id', order: 'asc' },
-        ])
-        .first(),
+      applyListOrder(
+        this.filtered(filter, permissionFilter)
+          .select(SUMMARY_COLUMNS)
+          .where('not_after', '>', now),
+        {
+          column: 'not_after',
+          order: 'asc',
+          filter,
+          permissionFilter,
+          sqlite: this.isSqlite,
+        },
+      ).first(),
     ]);
     const sum = (key: (r: DbRow) => string | null) => {
       const totals = new Map<string | null, number>();

@@ -137,3 +137,55 @@ export function applyCursor(
       ),
   );
 }
+
+/**
+ * True when the rows are restricted to listed entities or owners: by the
+ * list filter, or by a permission decision that admits nothing else.
+ */
+function restrictsToOwnersOrEntities(
+  filter: CertificateListFilter,
+  criteria: CertificatePermissionFilter | undefined,
+): boolean {
+  if ((filter.entityRef?.length ?? 0) > 0 || (filter.owner?.length ?? 0) > 0)
+    return true;
+  const restricts = (c: CertificatePermissionFilter): boolean => {
+    if (isAndCriteria(c)) return c.allOf.some(restricts);
+    if (isOrCriteria(c)) return c.anyOf.length > 0 && c.anyOf.every(restricts);
+    if (isNotCriteria(c)) return false;
+    return c.key === 'entity_ref' || c.key === 'owner_ref';
+  };
+  return criteria ? restricts(criteria) : false;
+}
+
+/**
+ * Orders a list by (column, id). On SQLite, a list restricted to some
+ * entities or owners is told to sort its rows (`+column` is an expression, so
+ * no index can provide the order): the entity and owner indexes find those
+ * few rows, and without the hint SQLite, which keeps no statistics here,
+ * prefers to walk the whole expiry index in order and test every row (350 ms
+ * instead of 0.05 ms for an entity's list at 100,000 certificates).
+ * PostgreSQL's planner decides from its statistics.
+ */
+export function applyListOrder(
+  qb: Knex.QueryBuilder,
+  options: {
+    column: string;
+    order: 'asc' | 'desc';
+    filter: CertificateListFilter;
+    permissionFilter?: CertificatePermissionFilter;
+    sqlite: boolean;
+  },
+): Knex.QueryBuilder {
+  const { column, order } = options;
+  if (
+    options.sqlite &&
+    restrictsToOwnersOrEntities(options.filter, options.permissionFilter)
+  ) {
+    const dir = order === 'asc' ? 'asc' : 'desc';
+    return qb.orderByRaw(`+?? ${dir}, ?? ${dir}`, [column, 'id']);
+  }
+  return qb.orderBy([
+    { column, order },
+    { column: 'id', order },
+  ]);
+}
