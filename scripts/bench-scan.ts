@@ -513,6 +513,7 @@ async function main() {
   await service.stop();
   await knex.destroy();
   send({ cmd: 'stop' });
+  fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
 
   const scanSeconds = Math.max(0, scanTotalSeconds - transferSeconds);
   const result = {

@@ -18,6 +18,50 @@ describe('DatabaseInventoryStore', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    'a renewal rewrites indexed and unindexed columns alike, and keeps first-seen, %p',
+    async id => {
+      const { store } = await createStore(id);
+      const row = testRow({ name: 'api-tls', entityRef: 'component:default/api' });
+      await store.upsertCertificates([row], T0);
+      const renewed = testRow({
+        name: 'api-tls',
+        entityRef: 'component:default/api',
+        resourceVersion: '2',
+        status: 'expiring',
+        leaf: {
+          notAfter: '2026-12-20T00:00:00.000Z',
+          serialNumber: '02',
+          dnsNames: ['api.example.com', 'api.internal'],
+          commonName: 'api.example.com',
+          fingerprintSha256: 'e'.repeat(64),
+        },
+        chainPem: 'renewed chain',
+      });
+      await store.upsertCertificates([renewed], T1);
+      const details = await store.getCertificate(row.id);
+      expect(details).toMatchObject({
+        status: 'expiring',
+        notAfter: '2026-12-20T00:00:00.000Z',
+        commonName: 'api.example.com',
+        dnsNames: ['api.example.com', 'api.internal'],
+        firstSeenAt: T0,
+        lastSeenAt: T1,
+      });
+      expect(details!.leaf?.serialNumber).toBe('02');
+      expect(await store.getChainPem(row.id)).toBe('renewed chain');
+      const list = await store.listCertificates({
+        filter: { entityRef: ['component:default/api'], q: 'internal' },
+        limit: 10,
+      });
+      expect(list.items.map(i => i.id)).toEqual([row.id]);
+      expect(details!.history.map(h => h.event)).toEqual([
+        'first-seen',
+        'changed',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'upserts rows and records history, %p',
     async id => {
       const { store } = await createStore(id);

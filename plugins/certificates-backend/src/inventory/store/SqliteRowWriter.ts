@@ -27,7 +27,9 @@ const runners = new WeakMap<SqliteConnection, <T>(body: () => T) => T>();
 function runnerFor(conn: SqliteConnection): <T>(body: () => T) => T {
   let run = runners.get(conn);
   if (!run) {
-    run = conn.transaction((body: () => unknown) => body()) as <T>(body: () => T) => T;
+    run = conn.transaction((body: () => unknown) => body()) as <T>(
+      body: () => T,
+    ) => T;
     runners.set(conn, run);
   }
   return run;
@@ -68,7 +70,14 @@ export interface SqliteRowWriterOptions {
   historyTable: string;
   /** Columns of an upsert, in the order `values` returns them. */
   columns: string[];
-  /** Columns read before an upsert to decide history and first-seen. */
+  /**
+   * Columns read before an upsert: those that decide history and first-seen,
+   * and every column that is in an index (an update rewrites those only when
+   * they changed). The other columns are written as they come, unread: the
+   * row's record is rewritten by any update anyway, and reading its large
+   * text columns back only to compare them cost a watch event more than
+   * writing them.
+   */
   existingColumns: string[];
 }
 
@@ -82,10 +91,19 @@ export interface SqliteRowWriterOptions {
  */
 export class SqliteRowWriter {
   /** The fixed statements' SQL, built once. */
-  private readonly sql: Record<'existing' | 'upsert' | 'history' | 'gone', string>;
+  private readonly sql: Record<
+    'existing' | 'upsert' | 'history' | 'gone',
+    string
+  >;
+
+  /** Some upsert columns are not in `existingColumns`. */
+  private readonly hasUnreadColumns: boolean;
 
   private constructor(private readonly options: SqliteRowWriterOptions) {
     const { table, historyTable, columns, existingColumns } = options;
+    this.hasUnreadColumns = columns.some(
+      c => c !== 'id' && c !== 'first_seen_at' && !existingColumns.includes(c),
+    );
     const q = (c: string) => `"${c}"`;
     const updates = columns
       .filter(c => c !== 'id' && c !== 'first_seen_at')
@@ -93,9 +111,9 @@ export class SqliteRowWriter {
       .join(', ');
     this.sql = {
       // The rowid lets the update find the row without the id index.
-      existing: `select "rowid" as "${ROWID}", ${existingColumns.map(q).join(', ')} from ${q(
-        table,
-      )} where "id" = ?`,
+      existing: `select "rowid" as "${ROWID}", ${existingColumns
+        .map(q)
+        .join(', ')} from ${q(table)} where "id" = ?`,
       upsert: `insert into ${q(table)} (${columns
         .map(q)
         .join(', ')}) values (${columns
@@ -116,7 +134,6 @@ export class SqliteRowWriter {
     return conn.prepare(sql);
   }
 
-
   /**
    * Runs a select built with knex as a cached prepared statement, without
    * knex's execution path (promise hops and result post-processing).
@@ -124,7 +141,9 @@ export class SqliteRowWriter {
   async all(query: Knex.QueryBuilder): Promise<DbRow[]> {
     const { sql, bindings } = query.toSQL().toNative();
     const run = (conn: SqliteConnection) =>
-      SqliteRowWriter.prepare(conn, sql).all(bindings.map(sqliteValue)) as DbRow[];
+      SqliteRowWriter.prepare(conn, sql).all(
+        bindings.map(sqliteValue),
+      ) as DbRow[];
     // Synchronous on a free connection, as write() does: no acquire and
     // release (their promises and timers were a tenth of a list request's
     // allocations, and garbage is what makes the latency tail).
@@ -197,10 +216,7 @@ export class SqliteRowWriter {
     return pool.free?.[0]?.resource;
   }
 
-  private transaction<T>(
-    conn: SqliteConnection,
-    fn: (ops: WriteOps) => T,
-  ): T {
+  private transaction<T>(conn: SqliteConnection, fn: (ops: WriteOps) => T): T {
     const s = this.prepared(conn);
     return runnerFor(conn)(() =>
       fn({
@@ -224,16 +240,22 @@ export class SqliteRowWriter {
     const { columns } = this.options;
     const changed: string[] = [];
     const params: unknown[] = [];
+    let differs = false;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i];
       if (c === 'id' || c === 'first_seen_at') continue;
       const v = sqliteValue(values[i]) ?? null;
-      if (v !== (existing[c] ?? null)) {
+      if (!(c in existing)) {
+        // Not read (in no index): written as it comes.
         changed.push(c);
         params.push(v);
+      } else if (v !== (existing[c] ?? null)) {
+        changed.push(c);
+        params.push(v);
+        differs = true;
       }
     }
-    if (changed.length === 0) return;
+    if (!differs && !this.hasUnreadColumns) return;
     const statement = SqliteRowWriter.prepare(
       conn,
       `update "${this.options.table}" set ${changed
