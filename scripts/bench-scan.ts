@@ -480,6 +480,7 @@ async function main() {
   const port = (server.address() as AddressInfo).port;
   // The client is a process of its own, as a browser would be: its requests
   // do not share this event loop, nor the test server's large heap.
+  const apiProfiler = await startProfiler('api');
   const apiCpuStart = process.cpuUsage();
   const client = fork(__filename, [...process.argv.slice(2), '--api-client'], {
     execArgv: ['-r', 'sucrase/register'],
@@ -496,6 +497,7 @@ async function main() {
   const { apiTimes, apiRps16 } = api;
   serverTimes.sort((a, b) => a - b);
   const apiCpu = process.cpuUsage(apiCpuStart);
+  await apiProfiler?.stop();
   // Server CPU per request (steadier than latency on a shared machine).
   const apiCpuUs = (apiCpu.user + apiCpu.system) / api.requests;
   clearInterval(sampler);
