@@ -31,6 +31,9 @@ const PAGE_SIZES = [25, 50, 100];
 const useStyles = makeStyles(theme => ({
   row: { cursor: 'pointer' },
   cell: { verticalAlign: 'top' },
+  // A status word or a relative time broken over two lines reads badly.
+  nowrapCell: { verticalAlign: 'top', whiteSpace: 'nowrap' },
+  nowrapHead: { whiteSpace: 'nowrap' },
   progress: { height: 2 },
   progressSpace: { height: 2 },
   title: { padding: theme.spacing(2, 2, 1) },
@@ -39,6 +42,7 @@ const useStyles = makeStyles(theme => ({
 interface Column {
   title: string;
   sort?: SortField;
+  nowrap?: boolean;
 }
 
 const COLUMNS: Column[] = [
@@ -47,7 +51,7 @@ const COLUMNS: Column[] = [
   { title: 'Location', sort: 'cluster' },
   { title: 'Issuer' },
   { title: 'Expires', sort: 'notAfter' },
-  { title: 'Status', sort: 'status' },
+  { title: 'Status', sort: 'status', nowrap: true },
   { title: 'Findings' },
 ];
 const OWNER_COLUMN: Column = { title: 'Owner' };
@@ -100,7 +104,7 @@ const CertificateRow = memo(
         <TableCell className={classes.cell}>
           <TimeText value={row.notAfter} />
         </TableCell>
-        <TableCell className={classes.cell}>
+        <TableCell className={classes.nowrapCell}>
           <CertificateStatusText status={row.status} />
         </TableCell>
         <TableCell className={classes.cell}>
@@ -254,6 +258,7 @@ const PagedTable = (props: CertificatesTableProps) => {
                 {columns.map(c => (
                   <TableCell
                     key={c.title}
+                    className={c.nowrap ? classes.nowrapHead : undefined}
                     sortDirection={
                       c.sort && sort.field === c.sort ? sort.order : false
                     }
