@@ -1,2 +1,2 @@
 export { applyDatabaseMigrations } from './migrations';
-export { configureSqlite } from './sqliteSettings';
+export { configureSqlite, isSqlite } from './sqliteSettings';

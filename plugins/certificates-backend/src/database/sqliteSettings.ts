@@ -13,7 +13,8 @@ interface Pool {
   used?: Array<{ resource: SqliteConnection }>;
 }
 
-function isSqlite(knex: Knex): boolean {
+/** The database is SQLite (better-sqlite3 or sqlite3). */
+export function isSqlite(knex: Knex): boolean {
   const client = String(knex.client.config?.client ?? '');
   return client === 'better-sqlite3' || client === 'sqlite3';
 }

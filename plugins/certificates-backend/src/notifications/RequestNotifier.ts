@@ -69,6 +69,15 @@ export class RequestNotifier {
     }
   }
 
+  /** The row that claims sending (request, event): only the claimant sends. */
+  private claimRecord(request: CertificateRequest, event: RequestEvent) {
+    return {
+      request_id: claimKey(request),
+      event,
+      at: (this.o.now?.() ?? new Date()).toISOString(),
+    };
+  }
+
   /**
    * Claims the `issued` notifications of `requests` in `trx`, the
    * transaction that records them issued: the claim commits with the state
@@ -77,9 +86,8 @@ export class RequestNotifier {
    */
   async claimIssued(requests: CertificateRequest[], trx: Knex.Transaction): Promise<void> {
     if (!this.o.notifications || requests.length === 0) return;
-    const at = (this.o.now?.() ?? new Date()).toISOString();
     await trx(SENT)
-      .insert(requests.map(request => ({ request_id: claimKey(request), event: 'issued', at })))
+      .insert(requests.map(request => this.claimRecord(request, 'issued')))
       .onConflict(['request_id', 'event'])
       .ignore();
   }
@@ -128,11 +136,7 @@ export class RequestNotifier {
     if (!options.claimed) {
       // Claim the (request, event) pair first: only the claimant sends.
       const claimed = await knex(SENT)
-        .insert({
-          request_id: claimKey(request),
-          event,
-          at: (this.o.now?.() ?? new Date()).toISOString(),
-        })
+        .insert(this.claimRecord(request, event))
         .onConflict(['request_id', 'event'])
         .ignore()
         .returning(['request_id']);

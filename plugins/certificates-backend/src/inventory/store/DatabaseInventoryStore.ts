@@ -15,6 +15,7 @@ import {
   OwnershipRule,
   TimelineBucket,
 } from '@internal/plugin-certificates-common';
+import { isSqlite } from '../../database';
 import {
   applyCursor,
   applyListOrder,
@@ -318,13 +319,14 @@ export class DatabaseInventoryStore implements InventoryStore {
   private readonly isSqlite: boolean;
 
   private constructor(private readonly db: Knex) {
-    this.isSqlite = /sqlite/.test(String(db.client?.config?.client ?? ''));
+    this.isSqlite = isSqlite(db);
     this.sqlite = SqliteRowWriter.forKnex({
       knex: db,
       table: TABLE,
       historyTable: HISTORY,
       columns: UPSERT_COLUMNS,
-      // The whole row: an update writes only the columns that changed.
+      // History and first-seen, and the indexed columns: an update rewrites
+      // an index only when its columns changed.
       existingColumns: [...new Set([...EXISTING_COLUMNS, ...INDEXED_COLUMNS])],
     });
     // Keeps WAL checkpoints out of the commits of a SQLite file.

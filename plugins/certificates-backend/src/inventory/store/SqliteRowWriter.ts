@@ -96,14 +96,8 @@ export class SqliteRowWriter {
     string
   >;
 
-  /** Some upsert columns are not in `existingColumns`. */
-  private readonly hasUnreadColumns: boolean;
-
   private constructor(private readonly options: SqliteRowWriterOptions) {
     const { table, historyTable, columns, existingColumns } = options;
-    this.hasUnreadColumns = columns.some(
-      c => c !== 'id' && c !== 'first_seen_at' && !existingColumns.includes(c),
-    );
     const q = (c: string) => `"${c}"`;
     const updates = columns
       .filter(c => c !== 'id' && c !== 'first_seen_at')
@@ -240,22 +234,17 @@ export class SqliteRowWriter {
     const { columns } = this.options;
     const changed: string[] = [];
     const params: unknown[] = [];
-    let differs = false;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i];
       if (c === 'id' || c === 'first_seen_at') continue;
       const v = sqliteValue(values[i]) ?? null;
-      if (!(c in existing)) {
-        // Not read (in no index): written as it comes.
+      // A column not read (in no index) is written as it comes.
+      if (!(c in existing) || v !== (existing[c] ?? null)) {
         changed.push(c);
         params.push(v);
-      } else if (v !== (existing[c] ?? null)) {
-        changed.push(c);
-        params.push(v);
-        differs = true;
       }
     }
-    if (!differs && !this.hasUnreadColumns) return;
+    if (changed.length === 0) return;
     const statement = SqliteRowWriter.prepare(
       conn,
       `update "${this.options.table}" set ${changed

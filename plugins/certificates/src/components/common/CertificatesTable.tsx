@@ -31,7 +31,7 @@ const PAGE_SIZES = [25, 50, 100];
 const useStyles = makeStyles(theme => ({
   row: { cursor: 'pointer' },
   cell: { verticalAlign: 'top' },
-  // A status word or a relative time broken over two lines reads badly.
+  // A status word broken over two lines reads badly.
   nowrapCell: { verticalAlign: 'top', whiteSpace: 'nowrap' },
   nowrapHead: { whiteSpace: 'nowrap' },
   progress: { height: 2 },
