@@ -5,6 +5,7 @@
  * synchronous NORMAL), then the watch path and the entity certificate list API.
  *
  *   yarn bench:scan --n 10000 [--pool 500] [--events 2000] [--parse-cache 2000]
+ *                   [--profile DIR] [--sql-stats] [--keep-db]
  *
  * What is measured:
  * - The test server runs in a child process: peakRssMB is this process only
@@ -17,7 +18,10 @@
  *   X509Certificate over all 2·N certificates of the Secrets.
  * - scanSeconds = scanTotalSeconds − transferSeconds, where transferSeconds
  *   is the same paged list (limit 500) through the same client alone.
- * - eventP50us/P99us: from the watch delivering an event to its row committed.
+ * - eventP50us/P99us: from the watch delivering an event to its row committed
+ *   (eventP90us/P95us show whether the 99th is a tail or a shoulder).
+ * - walPeakMB: the largest the SQLite write-ahead log file grew, sampled with
+ *   the RSS (the checkpointer keeps it near its 64 MB limit).
  * - apiP99ms / apiRps16: GET /certificates?entityRef=… through the real router
  *   (permissions allow all), requested from a separate client process over
  *   keep-alive connections by a minimal HTTP/1.1 client: 2,000 sequential
@@ -366,8 +370,17 @@ async function main() {
 
   const baselineRss = process.memoryUsage.rss();
   let peakRss = baselineRss;
+  let walPeak = 0;
+  const walSize = () => {
+    try {
+      return fs.statSync(`${dbFile}-wal`).size;
+    } catch {
+      return 0;
+    }
+  };
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    walPeak = Math.max(walPeak, walSize());
   }, 20);
   let t = process.hrtime.bigint();
   const scanCpuStart = process.cpuUsage();
@@ -515,7 +528,10 @@ async function main() {
   await service.stop();
   await knex.destroy();
   send({ cmd: 'stop' });
-  fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+  // --keep-db: the database is left for inspection (its path is printed).
+  if (process.argv.includes('--keep-db'))
+    console.log(`database kept: ${dbFile}`);
+  else fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
 
   const scanSeconds = Math.max(0, scanTotalSeconds - transferSeconds);
   const result = {
@@ -528,6 +544,7 @@ async function main() {
     scanSeconds: +scanSeconds.toFixed(2),
     scanCpuSeconds: +scanCpuSeconds.toFixed(2),
     peakRssMB: Math.round(scanPeakRss / 1024 / 1024),
+    walPeakMB: Math.round(walPeak / 1024 / 1024),
     baselineRssMB: Math.round(baselineRss / 1024 / 1024),
     serverRssMB: Math.round(serverRss / 1024 / 1024),
     nativeParseSeconds: +nativeParseSeconds.toFixed(2),
@@ -535,8 +552,11 @@ async function main() {
     parseCacheEntries: PARSE_CACHE,
     events: latencies.length,
     eventP50us: Math.round(percentile(latencies, 50)),
+    eventP90us: Math.round(percentile(latencies, 90)),
+    eventP95us: Math.round(percentile(latencies, 95)),
     eventP99us: Math.round(percentile(latencies, 99)),
     apiP50ms: +percentile(apiTimes, 50).toFixed(2),
+    apiP95ms: +percentile(apiTimes, 95).toFixed(2),
     apiP99ms: +percentile(apiTimes, 99).toFixed(2),
     apiRps16: Math.round(apiRps16),
     apiServerP50ms: +percentile(serverTimes, 50).toFixed(2),

@@ -2,7 +2,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { Knex } from 'knex';
+import { applyDatabaseMigrations } from '../../database';
+import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { SqliteCheckpointer } from './SqliteCheckpointer';
+import { testRow } from './testRows';
 
 describe('SqliteCheckpointer', () => {
   let dir: string;
@@ -39,6 +42,48 @@ describe('SqliteCheckpointer', () => {
     expect(setting.wal_autocheckpoint).toBe(0);
     checkpointer.stop();
     expect((await knex('t').count({ n: '*' }))[0].n).toBe(50);
+  });
+
+  it('keeps the log of a store under sustained writes within its limit', async () => {
+    const file = path.join(dir, 'db.sqlite');
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+    });
+    await knex.raw('PRAGMA journal_mode = WAL');
+    await applyDatabaseMigrations({ knex });
+    const limit = 512 * 1024;
+    // Before the store, which then shares this checkpointer.
+    const checkpointer = SqliteCheckpointer.forKnex(knex, {
+      intervalMs: 5,
+      walLimitBytes: limit,
+    })!;
+    const store = DatabaseInventoryStore.create({ knex });
+    const walSize = () =>
+      fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0;
+    // Rows of about a page each, written back to back: without a pause the
+    // checkpoint never sees the whole log copied, and the log only grows.
+    const pem = 'A'.repeat(3000);
+    let largest = 0;
+    for (let batch = 0; batch < 150; batch++) {
+      const rows = Array.from({ length: 20 }, (_, k) =>
+        testRow({ name: `s-${batch * 20 + k}`, chainPem: pem }),
+      );
+      await store.upsertCertificates(rows, new Date().toISOString());
+      // The migrations' log (written before any pause) is cut back at the
+      // first start-over.
+      if (checkpointer.drains > 1) largest = Math.max(largest, walSize());
+      // A turn of the event loop, as reading the next list page would be.
+      await new Promise(r => setImmediate(r));
+    }
+    // 3,000 rows of 3 KB: without the limit the log ends at about 65 MB.
+    expect(checkpointer.drains).toBeGreaterThan(1);
+    expect(largest).toBeLessThan(16 * limit);
+    expect(walSize()).toBeLessThan(16 * limit);
+    const [{ n }] = await knex('certificates_inventory').count({ n: '*' });
+    expect(Number(n)).toBe(3000);
+    checkpointer.stop();
   });
 
   it('does nothing for in-memory SQLite', async () => {

@@ -7,16 +7,41 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { timeout: 5000 });
+const pageSize = db.pragma('page_size', { simple: true });
+const checkpoint = () => {
+  const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+  return r || { busy: 0, log: 0, checkpointed: 0 };
+};
+const limitFrames = workerData.walLimitBytes / (pageSize + 24);
 const timer = setInterval(() => {
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (r && r.log > 0) parentPort.postMessage({ checkpointed: r.checkpointed, log: r.log });
+    let r = checkpoint();
+    // Past the limit, the writer will be asked to wait for the rest: first
+    // catch up while it writes, so that the rest is short.
+    for (let pass = 0; pass < 8 && r.log > limitFrames; pass++) {
+      const before = r.log;
+      r = checkpoint();
+      if (r.log - before < 256) break;
+    }
+    if (r.log > 0) parentPort.postMessage({ checkpointed: r.checkpointed, log: r.log, pageSize });
   } catch (e) {
     parentPort.postMessage({ error: String(e) });
   }
 }, workerData.intervalMs);
 parentPort.on('message', m => {
-  if (m === 'stop') {
+  if (m === 'drain') {
+    // The writer waits: a pass or two copies what is left of the log.
+    let r = { log: 0, checkpointed: 0 };
+    try {
+      for (let pass = 0; pass < 5; pass++) {
+        r = checkpoint();
+        if (r.checkpointed >= r.log) break;
+      }
+    } catch (e) {
+      parentPort.postMessage({ error: String(e) });
+    }
+    parentPort.postMessage({ drained: true, checkpointed: r.checkpointed, log: r.log });
+  } else if (m === 'stop') {
     clearInterval(timer);
     db.close();
     parentPort.close();
@@ -28,6 +53,17 @@ interface SqliteConnection {
   pragma(source: string): unknown;
 }
 
+interface WorkerReport {
+  log?: number;
+  checkpointed?: number;
+  pageSize?: number;
+  drained?: boolean;
+  error?: string;
+}
+
+/** The log's size past which writers wait for it to be copied whole. */
+const DEFAULT_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+
 const checkpointers = new WeakMap<Knex, SqliteCheckpointer>();
 
 /**
@@ -38,22 +74,45 @@ const checkpointers = new WeakMap<Knex, SqliteCheckpointer>();
  * its own connection checkpoints passively (never blocking writers) every
  * `intervalMs`, and the writing connections stop checkpointing themselves.
  * Should the worker fail, automatic checkpoints are switched back on.
+ *
+ * A passive checkpoint never holds up a writer, so it cannot end a WAL that
+ * is written faster than it is copied: SQLite starts the log over only when a
+ * write begins after a checkpoint has copied all of it. Under sustained
+ * writes (a first scan, a resync, a burst of renewals) the log grew without
+ * bound: 1.8 GB after a 100,000-row scan of a 490 MB database. When a
+ * checkpoint reports more than `walLimitBytes` in the log, writers that
+ * honour `pause` (the inventory's) wait while the worker copies the rest,
+ * which is what was written since that checkpoint (a few milliseconds of
+ * work); their next write starts the log over, and `journal_size_limit`
+ * gives the file's space back.
  */
 export class SqliteCheckpointer {
   private worker: Worker | undefined;
   /** Checkpoints that copied WAL frames (for tests and metrics). */
   checkpoints = 0;
+  /** Times writers waited for the log to be copied whole (tests, metrics). */
+  drains = 0;
+  private draining: Promise<void> | undefined;
 
   private constructor(
     private readonly knex: Knex,
     private readonly filename: string,
     private readonly intervalMs: number,
+    private readonly walLimitBytes: number,
   ) {}
+
+  /**
+   * While the worker copies the whole log, a promise to wait for before the
+   * next write; else undefined (the usual case, with nothing to await).
+   */
+  get pause(): Promise<void> | undefined {
+    return this.draining;
+  }
 
   /** Starts one checkpointer per knex instance of a SQLite file; else undefined. */
   static forKnex(
     knex: Knex,
-    options: { intervalMs?: number } = {},
+    options: { intervalMs?: number; walLimitBytes?: number } = {},
   ): SqliteCheckpointer | undefined {
     const config = knex.client?.config;
     if (String(config?.client ?? '') !== 'better-sqlite3') return undefined;
@@ -63,7 +122,12 @@ export class SqliteCheckpointer {
       return undefined;
     let c = checkpointers.get(knex);
     if (!c) {
-      c = new SqliteCheckpointer(knex, filename, options.intervalMs ?? 1000);
+      c = new SqliteCheckpointer(
+        knex,
+        filename,
+        options.intervalMs ?? 1000,
+        options.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES,
+      );
       checkpointers.set(knex, c);
       c.start();
     }
@@ -73,6 +137,42 @@ export class SqliteCheckpointer {
   stop(): void {
     this.worker?.postMessage('stop');
     this.worker = undefined;
+    this.endDrain();
+  }
+
+  private resolveDrain: (() => void) | undefined;
+  /** The log's length when a drain last copied all of it. */
+  private drainedLog: number | undefined;
+
+  private endDrain() {
+    const resolve = this.resolveDrain;
+    this.draining = undefined;
+    this.resolveDrain = undefined;
+    resolve?.();
+  }
+
+  /** A checkpoint's report: past the limit, writers wait for a drain. */
+  private onReport(worker: Worker, m: WorkerReport) {
+    if (m.drained) {
+      this.drains++;
+      this.drainedLog = m.checkpointed === m.log ? m.log : undefined;
+      this.endDrain();
+      return;
+    }
+    if (m.log) this.checkpoints++;
+    // A frame is a page plus its 24-byte header.
+    if (
+      !this.draining &&
+      m.log !== undefined &&
+      // Copied whole and nothing written since: the next write starts over.
+      !(m.log === this.drainedLog && m.checkpointed === m.log) &&
+      m.log * ((m.pageSize ?? 4096) + 24) > this.walLimitBytes
+    ) {
+      this.draining = new Promise(resolve => {
+        this.resolveDrain = resolve;
+      });
+      worker.postMessage('drain');
+    }
   }
 
   private start() {
@@ -90,6 +190,7 @@ export class SqliteCheckpointer {
         driver,
         filename: path.resolve(this.filename),
         intervalMs: this.intervalMs,
+        walLimitBytes: this.walLimitBytes,
       },
     });
     this.worker = worker;
@@ -98,12 +199,15 @@ export class SqliteCheckpointer {
       this.setAuto(conn, false);
     pool?.on('createSuccess', onCreate);
     this.knex.raw('PRAGMA wal_autocheckpoint = 0').catch(() => undefined);
-    worker.on('message', (m: { log?: number }) => {
-      if (m.log) this.checkpoints++;
-    });
+    // When a write starts the log over, the file is cut back to this size.
+    this.knex
+      .raw(`PRAGMA journal_size_limit = ${Math.floor(this.walLimitBytes)}`)
+      .catch(() => undefined);
+    worker.on('message', (m: WorkerReport) => this.onReport(worker, m));
     const fallBack = () => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.endDrain();
       pool?.removeListener?.('createSuccess', onCreate);
       this.knex.raw('PRAGMA wal_autocheckpoint = 1000').catch(() => undefined);
     };
@@ -114,7 +218,9 @@ export class SqliteCheckpointer {
   }
 
   private setAuto(conn: SqliteConnection, on: boolean) {
-    if (typeof conn?.pragma === 'function')
-      conn.pragma(`wal_autocheckpoint = ${on ? 1000 : 0}`);
+    if (typeof conn?.pragma !== 'function') return;
+    conn.pragma(`wal_autocheckpoint = ${on ? 1000 : 0}`);
+    if (!on)
+      conn.pragma(`journal_size_limit = ${Math.floor(this.walLimitBytes)}`);
   }
 }
