@@ -10,6 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import ApproveIcon from '@material-ui/icons/Check';
 import DenyIcon from '@material-ui/icons/Block';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { BreakableName } from '../common';
 import {
   absoluteTime,
   ageLabel,
@@ -107,21 +108,38 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
         />
       </TableCell>
       <TableCell>
-        <Typography variant="body2">{r.entityRef}</Typography>
+        <Typography variant="body2">
+          <BreakableName text={r.entityRef} />
+        </Typography>
         <Typography variant="caption" color="textSecondary">
-          {r.ownerRef ?? 'no owner'}
+          <BreakableName text={r.ownerRef ?? 'no owner'} />
         </Typography>
       </TableCell>
-      <TableCell>{r.requester}</TableCell>
       <TableCell>
-        <Typography variant="body2">{title}</Typography>
+        <Typography variant="body2">
+          <BreakableName text={title} />
+        </Typography>
         <Typography variant="caption" color="textSecondary">
-          {r.dnsNames.join(', ')}
+          <BreakableName text={r.dnsNames.join(', ')} />
         </Typography>
       </TableCell>
-      <TableCell>{r.issuer}</TableCell>
       <TableCell>
-        {describeDelivery(r)}
+        <Typography variant="body2">
+          <BreakableName text={r.requester} />
+        </Typography>
+        <Tooltip title={absoluteTime(r.createdAt)}>
+          <Typography variant="caption" color="textSecondary">
+            {ageLabel(r.createdAt)} ago
+          </Typography>
+        </Tooltip>
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">
+          <BreakableName text={r.issuer} />
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          <BreakableName text={describeDelivery(r)} />
+        </Typography>
         {r.inCluster && (
           <Box mt={0.5}>
             <Tooltip
@@ -132,17 +150,12 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
           </Box>
         )}
       </TableCell>
-      <TableCell style={{ maxWidth: 260 }}>
+      <TableCell style={{ maxWidth: 220 }}>
         <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
           {r.justification || '—'}
         </Typography>
       </TableCell>
-      <TableCell>
-        <Tooltip title={absoluteTime(r.createdAt)}>
-          <span>{ageLabel(r.createdAt)}</span>
-        </Tooltip>
-      </TableCell>
-      <TableCell>
+      <TableCell style={{ maxWidth: 220 }}>
         <Typography variant="body2">{r.policyName}</Typography>
         {r.pendingReason && (
           <Typography variant="caption" color="textSecondary">

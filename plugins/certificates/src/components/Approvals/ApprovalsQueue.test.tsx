@@ -100,7 +100,7 @@ describe('ApprovalsQueue', () => {
       row.getByText('new.example.com, api.new.example.com'),
     ).toBeInTheDocument();
     expect(row.getByText('group:default/team-a')).toBeInTheDocument();
-    expect(row.getByText('2h')).toBeInTheDocument();
+    expect(row.getByText('2h ago')).toBeInTheDocument();
     // Justification is text, never markup.
     expect(
       within(screen.getByTestId('approval-row-r-old')).getByText(

@@ -37,12 +37,10 @@ type Pending = { decision: DecisionKind; ids: string[] };
 
 const HEADERS = [
   'Entity / team',
-  'Requester',
   'Names',
-  'Issuer',
-  'Delivery',
+  'Requested by',
+  'Issuer / delivery',
   'Justification',
-  'Age',
   'Policy',
   'Actions',
 ];
@@ -287,8 +285,18 @@ export const ApprovalsQueue = () => {
           ))}
         </Alert>
       )}
-      <Box display="flex" alignItems="center" style={{ gap: 8 }} my={1}>
-        <Typography variant="body2" aria-live="polite">
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        alignItems="center"
+        style={{ gap: 8 }}
+        my={1}
+      >
+        <Typography
+          variant="body2"
+          aria-live="polite"
+          style={{ whiteSpace: 'nowrap' }}
+        >
           {list.length} pending
           {selected.size ? `, ${selected.size} selected` : ''}
         </Typography>
@@ -297,6 +305,7 @@ export const ApprovalsQueue = () => {
           color="primary"
           disabled={!selected.size || busy}
           onClick={() => decideSelected('approve')}
+          style={{ whiteSpace: 'nowrap' }}
         >
           Approve selected
         </Button>
@@ -304,6 +313,7 @@ export const ApprovalsQueue = () => {
           variant="outlined"
           disabled={!selected.size || busy}
           onClick={() => decideSelected('deny')}
+          style={{ whiteSpace: 'nowrap' }}
         >
           Deny selected
         </Button>
@@ -338,7 +348,9 @@ export const ApprovalsQueue = () => {
                   />
                 </TableCell>
                 {HEADERS.map(h => (
-                  <TableCell key={h}>{h}</TableCell>
+                  <TableCell key={h} style={{ whiteSpace: 'nowrap' }}>
+                    {h}
+                  </TableCell>
                 ))}
               </TableRow>
             </TableHead>

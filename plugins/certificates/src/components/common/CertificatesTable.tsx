@@ -24,6 +24,7 @@ import { certificatesApiRef } from '../../api';
 import { CertificateStatusText } from './status';
 import { FindingChips } from './findings';
 import { TimeText } from './TimeText';
+import { BreakableName } from './BreakableName';
 
 const MAX_SANS = 3;
 const PAGE_SIZES = [25, 50, 100];
@@ -90,9 +91,13 @@ const CertificateRow = memo(
         data-testid="certificate-row"
       >
         <TableCell className={classes.cell}>
-          {row.commonName ?? row.dnsNames[0] ?? row.secretName}
+          <BreakableName
+            text={row.commonName ?? row.dnsNames[0] ?? row.secretName}
+          />
         </TableCell>
-        <TableCell className={classes.cell}>{sansText(row.dnsNames)}</TableCell>
+        <TableCell className={classes.cell}>
+          <BreakableName text={sansText(row.dnsNames)} />
+        </TableCell>
         <TableCell className={classes.cell}>
           {row.cluster}
           <br />

@@ -11,3 +11,4 @@ export * from './entityScope';
 export { NoCertificatesHelp } from './NoCertificatesHelp';
 export { SearchField } from './SearchField';
 export { useLazyModule } from './useLazyModule';
+export { BreakableName } from './BreakableName';
