@@ -17,6 +17,7 @@ import SecurityIcon from '@material-ui/icons/Security';
 import { CertificatesClient, certificatesApiRef } from './api';
 import { approvalsRouteRef, rootRouteRef } from './routes';
 import { ApprovalsNavIcon } from './components/Approvals/ApprovalsNavIcon';
+import { loadEntityCertificatesContent } from './components/entityTabLoader';
 
 /** Kinds whose pages show certificates: what runs, what groups it, who owns it. */
 const CERTIFICATE_KINDS = ['component', 'system', 'resource', 'group'];
@@ -118,7 +119,7 @@ export const entityCertificatesContent = EntityContentBlueprint.make({
     title: 'Certificates',
     filter: isCertificatesEntity,
     loader: () =>
-      import('./components/EntityCertificatesContent').then(m => (
+      loadEntityCertificatesContent().then(m => (
         <m.EntityCertificatesContent />
       )),
   },

@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { CertificatesClient, certificatesApiRef } from './api';
 import { approvalsRouteRef, rootRouteRef } from './routes';
+import { loadEntityCertificatesContent } from './components/entityTabLoader';
 
 /**
  * The certificates plugin for apps on the legacy frontend system.
@@ -58,9 +59,7 @@ export const EntityCertificatesContent = certificatesPlugin.provide(
     name: 'EntityCertificatesContent',
     component: {
       lazy: () =>
-        import('./components/EntityCertificatesContent').then(
-          m => m.EntityCertificatesContent,
-        ),
+        loadEntityCertificatesContent().then(m => m.EntityCertificatesContent),
     },
   }),
 );

@@ -1,6 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   InfoCard,
@@ -11,6 +12,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { CountsResponse } from '@internal/plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
+import { loadEntityCertificatesContent } from '../entityTabLoader';
 import {
   CertificateStatusText,
   NoCertificatesHelp,
@@ -43,6 +45,31 @@ const TILES = [
   { key: 'other', label: 'Other', color: STATUS_COLORS.unparseable },
 ] as const;
 
+/**
+ * Fetches the Certificates tab's code once the browser is idle, so that
+ * opening the tab from the card or the tab bar does not wait for its chunks.
+ */
+function usePrefetchTab(when: boolean) {
+  useEffect(() => {
+    if (!when) return undefined;
+    const load = () => {
+      loadEntityCertificatesContent().catch(() => {
+        // The tab loads it again when opened (and shows any error then).
+      });
+    };
+    const w = window as Window & {
+      requestIdleCallback?: (fn: () => void) => number;
+      cancelIdleCallback?: (handle: number) => void;
+    };
+    if (w.requestIdleCallback && w.cancelIdleCallback) {
+      const handle = w.requestIdleCallback(load);
+      return () => w.cancelIdleCallback!(handle);
+    }
+    const timer = setTimeout(load, 500);
+    return () => clearTimeout(timer);
+  }, [when]);
+}
+
 /** Certificate health of the current entity, for its overview page. */
 export const EntityCertificatesCard = () => {
   const { entity } = useEntity();
@@ -52,6 +79,8 @@ export const EntityCertificatesCard = () => {
     () => api.getCounts(entityScope(entity)),
     [api, entity],
   );
+  // Once the card has its figures: the tab is the likely next step.
+  usePrefetchTab(!loading);
   const tabLink = `${entityLink(entity)}/certificates`;
 
   let content: JSX.Element;
