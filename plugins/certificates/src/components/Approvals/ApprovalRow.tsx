@@ -155,7 +155,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
           {r.justification || '—'}
         </Typography>
       </TableCell>
-      <TableCell style={{ maxWidth: 220 }}>
+      <TableCell style={{ minWidth: 160, maxWidth: 240 }}>
         <Typography variant="body2">{r.policyName}</Typography>
         {r.pendingReason && (
           <Typography variant="caption" color="textSecondary">
