@@ -248,7 +248,9 @@ async function apiLoad(port: number) {
 
 /**
  * --profile DIR: a CPU profile of each measured phase (events, api) is
- * written to DIR as <phase>.cpuprofile, for Chrome DevTools.
+ * written to DIR as <phase>.cpuprofile, and a sampled allocation profile
+ * (all allocations, collected or not) as <phase>.heapprofile, for Chrome
+ * DevTools.
  */
 async function startProfiler(phase: string) {
   const i = process.argv.indexOf('--profile');
@@ -266,13 +268,24 @@ async function startProfiler(phase: string) {
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 100 });
   await post('Profiler.start');
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   return {
     async stop() {
       const { profile } = await post('Profiler.stop');
+      const { profile: heap } = await post('HeapProfiler.stopSampling');
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(
         path.join(dir, `${phase}.cpuprofile`),
         JSON.stringify(profile),
+      );
+      fs.writeFileSync(
+        path.join(dir, `${phase}.heapprofile`),
+        JSON.stringify(heap),
       );
       session.disconnect();
     },

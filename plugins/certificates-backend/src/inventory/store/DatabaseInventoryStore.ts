@@ -318,9 +318,17 @@ export class DatabaseInventoryStore implements InventoryStore {
   private readonly checkpointer: SqliteCheckpointer | undefined;
   /** SQLite, whose planner needs a hint for entity and owner lists. */
   private readonly isSqlite: boolean;
+  /**
+   * The summary's columns, quoted once for this database: knex quoted the
+   * 21 names again on every list, a sixth of a list request's allocations.
+   */
+  private readonly summaryColumns: Knex.Raw;
 
   private constructor(private readonly db: Knex) {
     this.isSqlite = isSqlite(db);
+    this.summaryColumns = db.raw(
+      db.select(SUMMARY_COLUMNS).toSQL().sql.replace(/^select /, ''),
+    );
     this.sqlite = SqliteRowWriter.forKnex({
       knex: db,
       table: TABLE,
@@ -621,7 +629,7 @@ export class DatabaseInventoryStore implements InventoryStore {
     const column = SORT_COLUMNS[query.sort ?? 'notAfter'];
     const order = query.order ?? 'asc';
     const page = this.filtered(query.filter, query.permissionFilter).select(
-      SUMMARY_COLUMNS,
+      this.summaryColumns,
     );
     if (query.cursor)
       applyCursor(page, column, order, decodeCursor(query.cursor));
@@ -668,7 +676,7 @@ export class DatabaseInventoryStore implements InventoryStore {
     let cursor: { value: string; id: string } | undefined;
     for (;;) {
       const page = this.filtered(query.filter, query.permissionFilter).select(
-        SUMMARY_COLUMNS,
+        this.summaryColumns,
       );
       if (cursor) applyCursor(page, column, order, cursor);
       const rows: DbRow[] = await applyListOrder(page, {
@@ -791,7 +799,7 @@ export class DatabaseInventoryStore implements InventoryStore {
         .limit(20) as Promise<DbRow[]>,
       applyListOrder(
         this.filtered(filter, permissionFilter)
-          .select(SUMMARY_COLUMNS)
+          .select(this.summaryColumns)
           .where('not_after', '>', now),
         {
           column: 'not_after',
