@@ -61,6 +61,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
     [act, id],
   );
   const title = requestTitle(r);
+  const age = ageLabel(r.createdAt);
   const approvals = r.decisions.filter(d => d.decision === 'approve').length;
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
@@ -129,7 +130,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
         </Typography>
         <Tooltip title={absoluteTime(r.createdAt)}>
           <Typography variant="caption" color="textSecondary">
-            {ageLabel(r.createdAt)} ago
+            {age === '0m' ? 'just now' : `${age} ago`}
           </Typography>
         </Tooltip>
       </TableCell>
