@@ -1,2 +1,3 @@
 export { applyDatabaseMigrations } from './migrations';
 export { configureSqlite, isSqlite } from './sqliteSettings';
+export { SqliteCheckpointer } from './SqliteCheckpointer';

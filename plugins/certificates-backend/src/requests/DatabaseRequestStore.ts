@@ -12,6 +12,7 @@ import { Knex } from 'knex';
 import type { RequestQuery } from '../approvals/requestPermissions';
 import { newRequestId } from './requestId';
 import { insertRows } from '../database/insertRows';
+import { SqliteCheckpointer } from '../database/SqliteCheckpointer';
 import {
   NewRequest,
   RequestListFilter,
@@ -280,7 +281,11 @@ export class DatabaseRequestStore implements RequestStore {
     };
   }
 
-  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    // An issuing batch is a large write: past the log's limit it waits, as
+    // the inventory's writes do, for the log to be copied whole.
+    const pause = SqliteCheckpointer.pauseFor(this.knex);
+    if (pause) await pause;
     return this.knex.transaction(fn);
   }
 

@@ -15,7 +15,7 @@ import {
   OwnershipRule,
   TimelineBucket,
 } from '@internal/plugin-certificates-common';
-import { isSqlite } from '../../database';
+import { isSqlite, SqliteCheckpointer } from '../../database';
 import {
   applyCursor,
   applyListOrder,
@@ -37,7 +37,6 @@ import {
   RowVersion,
 } from './types';
 import { SqliteRowWriter, WriteOps } from './SqliteRowWriter';
-import { SqliteCheckpointer } from './SqliteCheckpointer';
 
 const HISTORY = 'certificates_inventory_history';
 const OBJECTS = 'certificates_k8s_objects';
@@ -327,7 +326,10 @@ export class DatabaseInventoryStore implements InventoryStore {
   private constructor(private readonly db: Knex) {
     this.isSqlite = isSqlite(db);
     this.summaryColumns = db.raw(
-      db.select(SUMMARY_COLUMNS).toSQL().sql.replace(/^select /, ''),
+      db
+        .select(SUMMARY_COLUMNS)
+        .toSQL()
+        .sql.replace(/^select /, ''),
     );
     this.sqlite = SqliteRowWriter.forKnex({
       knex: db,

@@ -109,6 +109,14 @@ export class SqliteCheckpointer {
     return this.draining;
   }
 
+  /**
+   * The pause of the checkpointer already running for `knex`, if any: for
+   * writers that do not start one themselves (requests, issuance).
+   */
+  static pauseFor(knex: Knex): Promise<void> | undefined {
+    return checkpointers.get(knex)?.pause;
+  }
+
   /** Starts one checkpointer per knex instance of a SQLite file; else undefined. */
   static forKnex(
     knex: Knex,

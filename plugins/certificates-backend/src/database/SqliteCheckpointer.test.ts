@@ -2,10 +2,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { Knex } from 'knex';
-import { applyDatabaseMigrations } from '../../database';
-import { DatabaseInventoryStore } from './DatabaseInventoryStore';
+import { DatabaseInventoryStore } from '../inventory/store/DatabaseInventoryStore';
+import { testRow } from '../inventory/store/testRows';
+import { applyDatabaseMigrations } from './migrations';
 import { SqliteCheckpointer } from './SqliteCheckpointer';
-import { testRow } from './testRows';
 
 describe('SqliteCheckpointer', () => {
   let dir: string;
