@@ -7,12 +7,13 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { timeout: 5000 });
-const pageSize = db.pragma('page_size', { simple: true });
 const checkpoint = () => {
   const [r] = db.pragma('wal_checkpoint(PASSIVE)');
   return r || { busy: 0, log: 0, checkpointed: 0 };
 };
-const limitFrames = workerData.walLimitBytes / (pageSize + 24);
+// A frame is a page plus its 24-byte header.
+const limitFrames =
+  workerData.walLimitBytes / (db.pragma('page_size', { simple: true }) + 24);
 const timer = setInterval(() => {
   try {
     let r = checkpoint();
@@ -23,7 +24,8 @@ const timer = setInterval(() => {
       r = checkpoint();
       if (r.log - before < 256) break;
     }
-    if (r.log > 0) parentPort.postMessage({ checkpointed: r.checkpointed, log: r.log, pageSize });
+    if (r.log > 0)
+      parentPort.postMessage({ checkpointed: r.checkpointed, log: r.log, overLimit: r.log > limitFrames });
   } catch (e) {
     parentPort.postMessage({ error: String(e) });
   }
@@ -56,7 +58,8 @@ interface SqliteConnection {
 interface WorkerReport {
   log?: number;
   checkpointed?: number;
-  pageSize?: number;
+  /** The log is past `walLimitBytes`. */
+  overLimit?: boolean;
   drained?: boolean;
   error?: string;
 }
@@ -81,7 +84,8 @@ const checkpointers = new WeakMap<Knex, SqliteCheckpointer>();
  * writes (a first scan, a resync, a burst of renewals) the log grew without
  * bound: 1.8 GB after a 100,000-row scan of a 490 MB database. When a
  * checkpoint reports more than `walLimitBytes` in the log, writers that
- * honour `pause` (the inventory's) wait while the worker copies the rest,
+ * honour `pauseFor` (the inventory's and issuing batches) wait while the
+ * worker copies the rest,
  * which is what was written since that checkpoint (a few milliseconds of
  * work); their next write starts the log over, and `journal_size_limit`
  * cuts the file back to four times the limit.
@@ -102,19 +106,12 @@ export class SqliteCheckpointer {
   ) {}
 
   /**
-   * While the worker copies the whole log, a promise to wait for before the
-   * next write; else undefined (the usual case, with nothing to await).
-   */
-  get pause(): Promise<void> | undefined {
-    return this.draining;
-  }
-
-  /**
-   * The pause of the checkpointer already running for `knex`, if any: for
-   * writers that do not start one themselves (requests, issuance).
+   * While the checkpointer of `knex` copies the whole log, a promise for a
+   * writer to wait for before its next write; else undefined (the usual
+   * case, with nothing to await).
    */
   static pauseFor(knex: Knex): Promise<void> | undefined {
-    return checkpointers.get(knex)?.pause;
+    return checkpointers.get(knex)?.draining;
   }
 
   /** Starts one checkpointer per knex instance of a SQLite file; else undefined. */
@@ -168,13 +165,11 @@ export class SqliteCheckpointer {
       return;
     }
     if (m.log) this.checkpoints++;
-    // A frame is a page plus its 24-byte header.
     if (
+      m.overLimit &&
       !this.draining &&
-      m.log !== undefined &&
       // Copied whole and nothing written since: the next write starts over.
-      !(m.log === this.drainedLog && m.checkpointed === m.log) &&
-      m.log * ((m.pageSize ?? 4096) + 24) > this.walLimitBytes
+      !(m.log === this.drainedLog && m.checkpointed === m.log)
     ) {
       this.draining = new Promise(resolve => {
         this.resolveDrain = resolve;

@@ -314,7 +314,6 @@ function historyFor(
 /** The inventory in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseInventoryStore implements InventoryStore {
   private readonly sqlite: SqliteRowWriter | undefined;
-  private readonly checkpointer: SqliteCheckpointer | undefined;
   /** SQLite, whose planner needs a hint for entity and owner lists. */
   private readonly isSqlite: boolean;
   /**
@@ -341,22 +340,7 @@ export class DatabaseInventoryStore implements InventoryStore {
       existingColumns: [...new Set([...EXISTING_COLUMNS, ...INDEXED_COLUMNS])],
     });
     // Keeps WAL checkpoints out of the commits of a SQLite file.
-    this.checkpointer = this.sqlite
-      ? SqliteCheckpointer.forKnex(db)
-      : undefined;
-  }
-
-  /**
-   * A write of its own on SQLite: after waiting, if the log has grown past
-   * its limit, for the checkpointer to copy all of it (see SqliteCheckpointer).
-   */
-  private async sqliteWrite<T>(
-    sqlite: SqliteRowWriter,
-    fn: (ops: WriteOps) => T,
-  ): Promise<T> {
-    const pause = this.checkpointer?.pause;
-    if (pause) await pause;
-    return sqlite.write(fn);
+    if (this.sqlite) SqliteCheckpointer.forKnex(db);
   }
 
   static create(options: { knex: Knex }): DatabaseInventoryStore {
@@ -387,9 +371,7 @@ export class DatabaseInventoryStore implements InventoryStore {
           for (const h of historyFor(row, existing, now)) ops.history(h);
         }
       };
-      await (trx
-        ? this.sqlite.writeIn(trx, write)
-        : this.sqliteWrite(this.sqlite, write));
+      await (trx ? this.sqlite.writeIn(trx, write) : this.sqlite.write(write));
       return;
     }
     const upsert = async (tx: Knex.Transaction) => {
@@ -423,7 +405,7 @@ export class DatabaseInventoryStore implements InventoryStore {
   async markGone(ids: string[], now: string): Promise<void> {
     if (ids.length === 0) return;
     if (this.sqlite) {
-      await this.sqliteWrite(this.sqlite, ops => {
+      await this.sqlite.write(ops => {
         for (const id of new Set(ids)) {
           if (ops.gone(id, now)) {
             ops.history({

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { SqliteCheckpointer } from '../../database/SqliteCheckpointer';
 import { cacheStatements } from '../../database/sqliteStatementCache';
 
 /** The parts of a better-sqlite3 connection used here. */
@@ -162,9 +163,12 @@ export class SqliteRowWriter {
 
   /**
    * Runs `fn` in one transaction with statements that read existing rows,
-   * upsert rows, append history and mark rows gone.
+   * upsert rows, append history and mark rows gone; first, if the log has
+   * grown past its limit, after the checkpointer has copied all of it.
    */
   async write<T>(fn: (ops: WriteOps) => T): Promise<T> {
+    const pause = SqliteCheckpointer.pauseFor(this.options.knex);
+    if (pause) await pause;
     const free = this.freeConnection();
     if (free) return this.transaction(free, fn);
     const client = this.options.knex.client;

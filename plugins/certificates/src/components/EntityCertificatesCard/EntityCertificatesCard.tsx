@@ -57,13 +57,10 @@ function usePrefetchTab(when: boolean) {
         // The tab loads it again when opened (and shows any error then).
       });
     };
-    const w = window as Window & {
-      requestIdleCallback?: (fn: () => void) => number;
-      cancelIdleCallback?: (handle: number) => void;
-    };
-    if (w.requestIdleCallback && w.cancelIdleCallback) {
-      const handle = w.requestIdleCallback(load);
-      return () => w.cancelIdleCallback!(handle);
+    // Not in every browser (nor in jsdom).
+    if (typeof window.requestIdleCallback === 'function') {
+      const handle = window.requestIdleCallback(load);
+      return () => window.cancelIdleCallback(handle);
     }
     const timer = setTimeout(load, 500);
     return () => clearTimeout(timer);
