@@ -20,6 +20,8 @@
  *   is the same paged list (limit 500) through the same client alone.
  * - eventP50us/P99us: from the watch delivering an event to its row committed
  *   (eventP90us/P95us show whether the 99th is a tail or a shoulder).
+ *   eventBaselineP50us/P99us: a bare one-row transaction on the same file at
+ *   the same pace (see bareCommits), the floor under those figures.
  * - walPeakMB: the largest the SQLite write-ahead log file grew, sampled with
  *   the RSS (the checkpointer keeps it near its 64 MB limit).
  * - apiP99ms / apiRps16: GET /certificates?entityRef=… through the real router
@@ -28,6 +30,11 @@
  *   requests, then 16 connections for 5 s. apiServerP50ms/P99ms are the same
  *   sequential requests timed inside the server (request in → response
  *   written), without the loopback and the client.
+ * - apiBaselineP50ms/P99ms/Rps16: the same load on a bare Express route in
+ *   the same process that answers with one entity's list as a constant (no
+ *   auth, query parsing or database); apiP99ToBaselineRatio compares the
+ *   99th percentiles. On a 2-core virtual machine even the bare route's 99th
+ *   is milliseconds: scheduling and the collector, not the plugin.
  *
  * Runs TypeScript through sucrase's require hook (node -r sucrase/register).
  * The last line printed is one JSON object with the figures.
@@ -292,6 +299,65 @@ async function startProfiler(phase: string) {
   };
 }
 
+/**
+ * Baseline for the event figures: the least an inventory change can cost
+ * here, a bare transaction on the same database file at the same pace as the
+ * events (one every 2 ms): one random row's timestamp updated and one history
+ * record appended, through better-sqlite3's prepared statements, with no
+ * watch, parsing or evaluation. Its tail is the machine's and SQLite's.
+ */
+async function bareCommits(knex: any, count: number): Promise<number[]> {
+  const conn = await knex.client.acquireConnection();
+  try {
+    const ids: string[] = conn
+      .prepare(
+        'select id from certificates_inventory order by random() limit ?',
+      )
+      .all(count)
+      .map((r: { id: string }) => r.id);
+    const touch = conn.prepare(
+      'update certificates_inventory set last_seen_at = ? where id = ?',
+    );
+    const record = conn.prepare(
+      'insert into certificates_inventory_history (certificate_id, at, event, detail) values (?, ?, ?, null)',
+    );
+    const commit = conn.transaction((id: string, at: string) => {
+      touch.run(at, id);
+      record.run(id, at, 'baseline');
+    });
+    const times: number[] = [];
+    for (const id of ids) {
+      await new Promise(r => setTimeout(r, 2));
+      const t0 = process.hrtime.bigint();
+      commit(id, new Date().toISOString());
+      times.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    return times.sort((a, b) => a - b);
+  } finally {
+    await knex.client.releaseConnection(conn);
+  }
+}
+
+/**
+ * The API load of apiLoad() from a client process of its own, as a browser
+ * would be: its requests do not share this event loop, nor its heap.
+ */
+async function loadFromClient(port: number) {
+  const client = fork(__filename, [...process.argv.slice(2), '--api-client'], {
+    execArgv: ['-r', 'sucrase/register'],
+  });
+  client.send({ port });
+  const api: {
+    apiTimes: number[];
+    apiRps16: number;
+    requests: number;
+    error?: string;
+  } = await new Promise(resolve => client.once('message', resolve));
+  client.kill();
+  if (api.error) throw new Error(api.error);
+  return api;
+}
+
 /* ---------- parent: discovery under measurement ---------- */
 function percentile(sorted: number[], p: number) {
   return sorted[
@@ -465,6 +531,7 @@ async function main() {
   const eventCpu = process.cpuUsage(eventCpuStart);
   await profiler?.stop();
   latencies.sort((a, b) => a - b);
+  const commitBaseline = await bareCommits(knex, EVENTS);
 
   // Entity certificate list API.
   const app = express();
@@ -504,28 +571,34 @@ async function main() {
   const server = app.listen(0);
   await new Promise(r => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  // The client is a process of its own, as a browser would be: its requests
-  // do not share this event loop, nor the test server's large heap.
   const apiProfiler = await startProfiler('api');
   const apiCpuStart = process.cpuUsage();
-  const client = fork(__filename, [...process.argv.slice(2), '--api-client'], {
-    execArgv: ['-r', 'sucrase/register'],
-  });
-  client.send({ port });
-  const api: {
-    apiTimes: number[];
-    apiRps16: number;
-    requests: number;
-    error?: string;
-  } = await new Promise(resolve => client.once('message', resolve));
-  client.kill();
-  if (api.error) throw new Error(api.error);
+  const api = await loadFromClient(port);
   const { apiTimes, apiRps16 } = api;
   serverTimes.sort((a, b) => a - b);
   const apiCpu = process.cpuUsage(apiCpuStart);
   await apiProfiler?.stop();
   // Server CPU per request (steadier than latency on a shared machine).
   const apiCpuUs = (apiCpu.user + apiCpu.system) / api.requests;
+  server.close();
+
+  // Baseline: Express alone in this same process (same heap, same machine,
+  // same moment), answering every request with one entity's list as a
+  // constant, through the same client. What is left over it is the plugin's.
+  const sample = await store.listCertificates({
+    filter: { entityRef: ['component:default/svc-1'] },
+    limit: 50,
+  });
+  const baselineApp = express();
+  baselineApp.get('/certificates', (_req, res) => {
+    res.json(sample);
+  });
+  const baselineServer = baselineApp.listen(0);
+  await new Promise(r => baselineServer.once('listening', r));
+  const baseline = await loadFromClient(
+    (baselineServer.address() as AddressInfo).port,
+  );
+  baselineServer.close();
   clearInterval(sampler);
 
   const serverRss: number = await new Promise(resolve => {
@@ -537,7 +610,6 @@ async function main() {
     child.on('message', onRss);
     send({ cmd: 'rss' });
   });
-  server.close();
   await service.stop();
   await knex.destroy();
   send({ cmd: 'stop' });
@@ -568,10 +640,18 @@ async function main() {
     eventP90us: Math.round(percentile(latencies, 90)),
     eventP95us: Math.round(percentile(latencies, 95)),
     eventP99us: Math.round(percentile(latencies, 99)),
+    eventBaselineP50us: Math.round(percentile(commitBaseline, 50)),
+    eventBaselineP99us: Math.round(percentile(commitBaseline, 99)),
     apiP50ms: +percentile(apiTimes, 50).toFixed(2),
     apiP95ms: +percentile(apiTimes, 95).toFixed(2),
     apiP99ms: +percentile(apiTimes, 99).toFixed(2),
     apiRps16: Math.round(apiRps16),
+    apiBaselineP50ms: +percentile(baseline.apiTimes, 50).toFixed(2),
+    apiBaselineP99ms: +percentile(baseline.apiTimes, 99).toFixed(2),
+    apiBaselineRps16: Math.round(baseline.apiRps16),
+    apiP99ToBaselineRatio: +(
+      percentile(apiTimes, 99) / percentile(baseline.apiTimes, 99)
+    ).toFixed(2),
     apiServerP50ms: +percentile(serverTimes, 50).toFixed(2),
     apiServerP99ms: +percentile(serverTimes, 99).toFixed(2),
     apiCpuUsPerRequest: Math.round(apiCpuUs),
