@@ -26,6 +26,7 @@ const timer = setInterval(() => {
     parentPort.postMessage({ error: String(e) });
   }
 }, workerData.intervalMs);
+parentPort.postMessage({ ready: true });
 parentPort.on('message', m => {
   if (m === 'drain') {
     // The writer waits: a pass or two copies what is left of the log.
@@ -57,6 +58,8 @@ interface WorkerReport {
   /** The log is past `walLimitBytes`. */
   overLimit?: boolean;
   drained?: boolean;
+  /** The worker has its connection open and its timer running. */
+  ready?: boolean;
   error?: string;
 }
 
@@ -95,6 +98,17 @@ export class SqliteCheckpointer {
   /** Times writers waited for the log to be copied whole (tests, metrics). */
   drains = 0;
   private draining: Promise<void> | undefined;
+  /** The worker's last error, or why it ended (tests, diagnosis). */
+  lastError: string | undefined;
+  private resolveReady: (() => void) | undefined;
+  /**
+   * Resolves once the worker checkpoints (or has failed, automatic
+   * checkpoints being back): starting a thread that loads the driver took
+   * seconds on a loaded machine, and writes until then only add to the log.
+   */
+  readonly ready = new Promise<void>(resolve => {
+    this.resolveReady = resolve;
+  });
 
   private constructor(
     private readonly knex: Knex,
@@ -140,6 +154,7 @@ export class SqliteCheckpointer {
   stop(): void {
     this.worker?.postMessage('stop');
     this.worker = undefined;
+    this.resolveReady?.();
     this.endDrain();
   }
 
@@ -156,6 +171,11 @@ export class SqliteCheckpointer {
 
   /** A checkpoint's report: past the limit, writers wait for a drain. */
   private onReport(worker: Worker, m: WorkerReport) {
+    if (m.ready) {
+      this.resolveReady?.();
+      return;
+    }
+    if (m.error) this.lastError = m.error;
     if (m.drained) {
       this.drains++;
       this.drainedLog = m.checkpointed === m.log ? m.log : undefined;
@@ -183,6 +203,8 @@ export class SqliteCheckpointer {
         paths: [path.dirname(require.resolve('knex'))],
       });
     } catch {
+      this.lastError = 'better-sqlite3 not found';
+      this.resolveReady?.();
       return;
     }
     const worker = new Worker(WORKER_SOURCE, {
@@ -205,9 +227,11 @@ export class SqliteCheckpointer {
       .raw(`PRAGMA journal_size_limit = ${this.fileLimitBytes()}`)
       .catch(() => undefined);
     worker.on('message', (m: WorkerReport) => this.onReport(worker, m));
-    const fallBack = () => {
+    const fallBack = (e?: unknown) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.lastError = e instanceof Error ? e.message : `worker exited (${e})`;
+      this.resolveReady?.();
       this.endDrain();
       pool?.removeListener?.('createSuccess', onCreate);
       this.knex.raw('PRAGMA wal_autocheckpoint = 1000').catch(() => undefined);
