@@ -23,7 +23,8 @@
  *   eventBaselineP50us/P99us: a bare one-row transaction on the same file at
  *   the same pace (see bareCommits), the floor under those figures.
  * - walPeakMB: the largest the SQLite write-ahead log file grew, sampled with
- *   the RSS (the checkpointer keeps it near its 64 MB limit).
+ *   the RSS (past 64 MB, checked once a second, writers wait while the
+ *   checkpointer copies the rest of it).
  * - apiP99ms / apiRps16: GET /certificates?entityRef=… through the real router
  *   (permissions allow all), requested from a separate client process over
  *   keep-alive connections by a minimal HTTP/1.1 client: 2,000 sequential

@@ -102,9 +102,10 @@ export class SqliteCheckpointer {
   lastError: string | undefined;
   private resolveReady: (() => void) | undefined;
   /**
-   * Resolves once the worker checkpoints (or has failed, automatic
-   * checkpoints being back): starting a thread that loads the driver took
-   * seconds on a loaded machine, and writes until then only add to the log.
+   * Resolves once the worker has its connection open (or has failed, and
+   * automatic checkpoints are back): starting a thread that loads the driver
+   * took seconds on a loaded machine, and writes until then only add to the
+   * log.
    */
   readonly ready = new Promise<void>(resolve => {
     this.resolveReady = resolve;
@@ -219,7 +220,7 @@ export class SqliteCheckpointer {
     this.worker = worker;
     const pool = this.knex.client.pool;
     const onCreate = (_id: unknown, conn: SqliteConnection) =>
-      this.setAuto(conn, false);
+      this.disableAuto(conn);
     pool?.on('createSuccess', onCreate);
     this.knex.raw('PRAGMA wal_autocheckpoint = 0').catch(() => undefined);
     // When a write starts the log over, the file is cut back to this size.
@@ -252,9 +253,10 @@ export class SqliteCheckpointer {
     return Math.floor(this.walLimitBytes * 4);
   }
 
-  private setAuto(conn: SqliteConnection, on: boolean) {
+  /** A new pool connection leaves checkpoints to the worker. */
+  private disableAuto(conn: SqliteConnection) {
     if (typeof conn?.pragma !== 'function') return;
-    conn.pragma(`wal_autocheckpoint = ${on ? 1000 : 0}`);
-    if (!on) conn.pragma(`journal_size_limit = ${this.fileLimitBytes()}`);
+    conn.pragma('wal_autocheckpoint = 0');
+    conn.pragma(`journal_size_limit = ${this.fileLimitBytes()}`);
   }
 }
