@@ -5,7 +5,7 @@
  * synchronous NORMAL), then the watch path and the entity certificate list API.
  *
  *   yarn bench:scan --n 10000 [--pool 500] [--events 2000] [--parse-cache 2000]
- *                   [--profile DIR] [--sql-stats] [--keep-db]
+ *                   [--profile DIR] [--sql-stats] [--keep-db] [--scan-only]
  *
  * What is measured:
  * - The test server runs in a child process: peakRssMB is this process only
@@ -22,9 +22,15 @@
  *   (eventP90us/P95us show whether the 99th is a tail or a shoulder).
  *   eventBaselineP50us/P99us: a bare one-row transaction on the same file at
  *   the same pace (see bareCommits), the floor under those figures.
+ * - Memory of the scan: peakHeapUsedMB/peakHeapTotalMB/peakExternalMB at the
+ *   sampled RSS peak, baselineRssMB/baselineHeapUsedMB before the scan (the
+ *   loaded modules), scanLiveHeapMB after it and a full collection: the
+ *   heap the inventory keeps, against what the peak held in garbage.
+ * - --scan-only stops after the scan and prints its figures only.
  * - walPeakMB: the largest the SQLite write-ahead log file grew, sampled with
  *   the RSS (past 64 MB, checked once a second, writers wait while the
- *   checkpointer copies the rest of it).
+ *   checkpointer copies the rest of it); walDrains: how often the scan's
+ *   writers waited so.
  * - apiP99ms / apiRps16: GET /certificates?entityRef=… through the real router
  *   (permissions allow all), requested from a separate client process over
  *   keep-alive connections by a minimal HTTP/1.1 client: 2,000 sequential
@@ -68,6 +74,9 @@ const {
   ConfigClusterRegistry,
 } = require(`${backend}/clusters/ClusterRegistry`);
 const { DiscoveryService } = require(`${backend}/discovery/DiscoveryService`);
+const {
+  SqliteCheckpointer,
+} = require(`${backend}/database/SqliteCheckpointer`);
 const { createPageLister, SECRETS } = require(`${backend}/discovery/kinds`);
 
 function arg(name: string, fallback: number): number {
@@ -255,7 +264,7 @@ async function apiLoad(port: number) {
 }
 
 /**
- * --profile DIR: a CPU profile of each measured phase (events, api) is
+ * --profile DIR: a CPU profile of each measured phase (scan, events, api) is
  * written to DIR as <phase>.cpuprofile, and a sampled allocation profile
  * (all allocations, collected or not) as <phase>.heapprofile, for Chrome
  * DevTools.
@@ -450,6 +459,8 @@ async function main() {
 
   const baselineRss = process.memoryUsage.rss();
   let peakRss = baselineRss;
+  const baselineDetail = process.memoryUsage();
+  let peakDetail = baselineDetail;
   let walPeak = 0;
   const walSize = () => {
     try {
@@ -459,9 +470,14 @@ async function main() {
     }
   };
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRss) {
+      peakRss = rss;
+      peakDetail = process.memoryUsage();
+    }
     walPeak = Math.max(walPeak, walSize());
   }, 20);
+  const scanProfiler = await startProfiler('scan');
   let t = process.hrtime.bigint();
   const scanCpuStart = process.cpuUsage();
   await service.start();
@@ -485,6 +501,43 @@ async function main() {
     .totalCount;
   if (rows !== N) throw new Error(`expected ${N} rows, found ${rows}`);
   const scanPeakRss = peakRss;
+  const scanPeakDetail = peakDetail;
+  await scanProfiler?.stop();
+  // What the scan left alive: the heap after a full collection.
+  (globalThis as { gc?: () => void }).gc?.();
+  const scanLiveHeap = process.memoryUsage().heapUsed;
+  const walDrains = SqliteCheckpointer.forKnex(knex)?.drains ?? 0;
+  const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  // Where the scan's peak is: the heap in use and reserved at the sampled
+  // peak, memory outside the heap, and what is still alive after the scan.
+  const memoryFigures = () => ({
+    peakRssMB: mb(scanPeakRss),
+    baselineRssMB: mb(baselineRss),
+    baselineHeapUsedMB: mb(baselineDetail.heapUsed),
+    peakHeapUsedMB: mb(scanPeakDetail.heapUsed),
+    peakHeapTotalMB: mb(scanPeakDetail.heapTotal),
+    peakExternalMB: mb(scanPeakDetail.external),
+    scanLiveHeapMB: mb(scanLiveHeap),
+  });
+  // --scan-only: the scan's own figures, without transfer, parse, events, API.
+  if (process.argv.includes('--scan-only')) {
+    clearInterval(sampler);
+    send({ cmd: 'stop' });
+    await service.stop();
+    await knex.destroy();
+    fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+    console.log(
+      JSON.stringify({
+        n: N,
+        scanTotalSeconds: +scanTotalSeconds.toFixed(2),
+        scanCpuSeconds: +scanCpuSeconds.toFixed(2),
+        ...memoryFigures(),
+        walPeakMB: Math.round(walPeak / 1024 / 1024),
+        walDrains,
+      }),
+    );
+    return;
+  }
   for (const [k, v] of [...sqlStats]
     .sort((a, b) => b[1].ms - a[1].ms)
     .slice(0, 12))
@@ -629,9 +682,9 @@ async function main() {
     transferSeconds: +transferSeconds.toFixed(2),
     scanSeconds: +scanSeconds.toFixed(2),
     scanCpuSeconds: +scanCpuSeconds.toFixed(2),
-    peakRssMB: Math.round(scanPeakRss / 1024 / 1024),
+    ...memoryFigures(),
     walPeakMB: Math.round(walPeak / 1024 / 1024),
-    baselineRssMB: Math.round(baselineRss / 1024 / 1024),
+    walDrains,
     serverRssMB: Math.round(serverRss / 1024 / 1024),
     nativeParseSeconds: +nativeParseSeconds.toFixed(2),
     scanToNativeParseRatio: +(scanSeconds / nativeParseSeconds).toFixed(2),

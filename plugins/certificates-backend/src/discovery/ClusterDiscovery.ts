@@ -299,7 +299,14 @@ export class ClusterDiscovery {
         // Bounded memory: a page waits while earlier pages are still queued.
         if (writer.pending >= BACKLOG) await writer.flush();
         const ctx = this.options.context();
-        for (const item of items) {
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i];
+          // Each Secret's parsed JSON dies once its row is built, not with
+          // the page: a page held whole across young-generation collections
+          // was promoted whole, and in about a third of 100,000-Secret scans
+          // the old generation then grew by some 70 MB before any full
+          // collection (peak RSS 290–320 MB against 240–260).
+          (items as Array<RawObject | undefined>)[i] = undefined;
           const ns = item.metadata?.namespace ?? '';
           if (!this.options.namespaces.allows(ns)) continue;
           const id = certificateId(this.name, ns, item.metadata?.name ?? '');

@@ -7,6 +7,7 @@ import { describeFailure, isGone } from './errors';
 export interface ResourceSyncHandler {
   /** A full list starts; pages follow. */
   onListStart(): Promise<void> | void;
+  /** The handler owns `items` (it may drop each one once it is done). */
   onListPage(items: RawObject[]): Promise<void> | void;
   /** The full list completed: everything not seen since onListStart is gone. */
   onListDone(): Promise<void> | void;
