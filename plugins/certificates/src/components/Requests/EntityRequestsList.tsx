@@ -3,11 +3,7 @@ import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Switch from '@material-ui/core/Switch';
 import Typography from '@material-ui/core/Typography';
-import {
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -16,10 +12,8 @@ import {
 } from '@internal/plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { RequestCertificateButton } from '../RequestDialog/RequestCertificateButton';
-import { DateText } from './DateText';
-import { describeDelivery, requestTitle } from './describe';
 import { RequestPanelDrawer } from './RequestPanelDrawer';
-import { RequestStateChip } from './RequestStateChip';
+import { RequestsTable } from './RequestsTable';
 
 export interface EntityRequestsListProps {
   entityRef: string;
@@ -29,30 +23,6 @@ export interface EntityRequestsListProps {
   showRequestButton?: boolean;
   pollIntervalMs?: number;
 }
-
-const columns: TableColumn<CertificateRequest>[] = [
-  {
-    title: 'Certificate',
-    render: r => requestTitle(r),
-    customFilterAndSearch: (term, r) =>
-      [r.commonName, ...r.dnsNames].join(' ').includes(term),
-  },
-  { title: 'DNS names', render: r => r.dnsNames.join(', ') },
-  {
-    title: 'State',
-    field: 'state',
-    render: r => <RequestStateChip state={r.state} />,
-  },
-  { title: 'Requester', field: 'requester' },
-  { title: 'Issuer', field: 'issuer' },
-  { title: 'Delivery', render: r => describeDelivery(r) },
-  {
-    title: 'Submitted',
-    field: 'createdAt',
-    defaultSort: 'desc',
-    render: r => <DateText iso={r.createdAt} />,
-  },
-];
 
 /** The certificate requests of an entity (or only the user's), each opening its panel. */
 export const EntityRequestsList = (props: EntityRequestsListProps) => {
@@ -123,17 +93,11 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
       </Box>
       {error && !items && <ResponseErrorPanel error={error} />}
       {items && !none && (
-        <Table<CertificateRequest>
+        <RequestsTable
           title="Certificate requests"
-          data={items}
-          columns={columns}
-          options={{
-            paging: items.length > 20,
-            pageSize: 20,
-            padding: 'dense',
-          }}
-          onRowClick={(_, row) => row && setSelected(row.id)}
-          emptyContent={<Box p={2}>You have no requests for this entity.</Box>}
+          requests={items}
+          onSelect={setSelected}
+          emptyContent={<Box p={1}>You have no requests for this entity.</Box>}
         />
       )}
       <RequestPanelDrawer
