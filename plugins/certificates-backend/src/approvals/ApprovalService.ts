@@ -14,7 +14,6 @@ import {
   CertificateRequest,
   canDecide,
   requestApprovePermission,
-  sameRef,
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
@@ -188,15 +187,21 @@ export class ApprovalService {
   async queue(caller: CallerIdentity, filter: QueueFilter = {}): Promise<CertificateRequest[]> {
     const permission = await this.approvePermission(caller);
     if (permission.result === AuthorizeResult.DENY) return [];
-    const pending = await this.o.requests.listByState(['pending']);
+    // The permission's conditions and the caller's filters go into the
+    // store's query; the policy's rules (approvers, separation of duties)
+    // need each request's decisions and are applied here.
+    const conditional = permission.result === AuthorizeResult.CONDITIONAL;
+    const minAgeMs = filter.minAgeHours !== undefined ? filter.minAgeHours * 3_600_000 : undefined;
+    const pending = await this.o.requests.listPending({
+      permission: conditional ? toQuery(permission.conditions) : undefined,
+      issuers: filter.issuer?.length ? filter.issuer : undefined,
+      owners: filter.owner?.length ? filter.owner : undefined,
+      createdBefore:
+        minAgeMs !== undefined ? new Date(this.now().getTime() - minAgeMs).toISOString() : undefined,
+    });
     const decisions = await this.o.decisions.listForRequests(pending.map(r => r.id));
-    const cutoff =
-      filter.minAgeHours !== undefined
-        ? this.now().getTime() - filter.minAgeHours * 3_600_000
-        : undefined;
     return pending
       .map(r => ({ ...r, decisions: decisions.get(r.id) ?? [] }))
-      .filter(r => this.permitted(permission, r))
       .filter(
         r =>
           canDecide({
@@ -206,19 +211,11 @@ export class ApprovalService {
             policy: this.policyFor(r),
           }).allowed,
       )
-      .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
-      .filter(
-        r =>
-          !filter.owner?.length ||
-          (!!r.ownerRef && filter.owner.some(o => sameRef(o, r.ownerRef!))),
-      )
-      .filter(r => cutoff === undefined || Date.parse(r.createdAt) <= cutoff)
       .map(r => ({
         ...r,
         approvers: this.policyFor(r).approvals?.approvers ?? r.approvers,
         approvalsRequired: this.policyFor(r).approvals?.required ?? r.approvalsRequired,
-      }))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      }));
   }
 
   /** Requests the caller decided, newest decision first. */

@@ -3,16 +3,32 @@ import {
   CertificateRequest,
   RequestState,
 } from '@internal/plugin-certificates-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import type { RequestQuery } from './requestPermissions';
+
+/** Which pending requests the queue asks for; all of it is applied in the query. */
+export interface PendingFilter {
+  /** A conditional decision's criteria (certificates.request.approve). */
+  permission?: PermissionCriteria<RequestQuery>;
+  issuers?: string[];
+  /** Owner entity refs, compared case-insensitively. */
+  owners?: string[];
+  /** Only requests created at or before this time (ISO 8601). */
+  createdBefore?: string;
+}
 
 /**
  * What approvals need from the request store. `RequestStore` satisfies it;
  * tests use small fakes.
  */
 export interface ApprovalRequestsPort {
-  get(id: string, trx?: Knex.Transaction): Promise<CertificateRequest | undefined>;
-  /** Requests in these states, any order. */
-  listByState(states: RequestState[]): Promise<CertificateRequest[]>;
+  get(
+    id: string,
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined>;
+  /** Every pending request that matches `filter`, oldest first, however many. */
+  listPending(filter?: PendingFilter): Promise<CertificateRequest[]>;
   listByIds(ids: string[]): Promise<CertificateRequest[]>;
   /**
    * Compare-and-set: moves the request to `to` only if its state is one of

@@ -20,7 +20,7 @@ describe('setupApprovals', () => {
     const scheduler = mockServices.scheduler.mock();
     const requests = {
       get: jest.fn(),
-      listByState: jest.fn(async () => [pending]),
+      listPending: jest.fn(async () => [pending]),
       listByIds: jest.fn(async (ids: string[]) => (ids.includes('r1') ? [pending] : [])),
       transition: jest.fn(),
     };

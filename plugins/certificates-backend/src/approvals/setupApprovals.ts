@@ -129,7 +129,7 @@ export async function setupApprovals(options: {
     initialDelay: { seconds: 10 },
     scope: 'global',
     fn: async () => {
-      for (const request of await requests.listByState(['pending'])) {
+      for (const request of await requests.listPending()) {
         await notifier.requestQueued(request);
       }
       for (const source of external) {

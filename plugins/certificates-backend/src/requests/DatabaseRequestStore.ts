@@ -10,6 +10,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import { Knex } from 'knex';
 import type { RequestQuery } from '../approvals/requestPermissions';
+import type { PendingFilter } from '../approvals/ports';
 import { newRequestId } from './requestId';
 import { insertRows } from '../database/insertRows';
 import { SqliteCheckpointer } from '../database/SqliteCheckpointer';
@@ -144,6 +145,9 @@ function toRequest(row: RequestRow): CertificateRequest {
     updatedAt: row.updated_at,
   };
 }
+
+/** Rows per query when listing pending requests. */
+const PENDING_PAGE = 500;
 
 const QUERY_COLUMNS: Record<RequestQuery['property'], string> = {
   requester: 'requester',
@@ -352,8 +356,48 @@ export class DatabaseRequestStore implements RequestStore {
     };
   }
 
-  async listPending(): Promise<CertificateRequest[]> {
-    return this.listByState(['pending']);
+  async listPending(filter: PendingFilter = {}): Promise<CertificateRequest[]> {
+    const found: CertificateRequest[] = [];
+    let after: RequestRow | undefined;
+    // Pages in (created_at, id) order: no cap, and no offset to walk again.
+    for (;;) {
+      const query = this.knex(TABLE).select(COLUMNS).where('state', 'pending');
+      if (filter.permission) applyPermission(query, filter.permission);
+      if (filter.issuers) query.whereIn('issuer', filter.issuers);
+      if (filter.owners) {
+        const owners = filter.owners.map(o => o.toLocaleLowerCase('en-US'));
+        query.whereNotNull('owner_ref');
+        if (owners.length === 0) query.whereRaw('1 = 0');
+        else {
+          query.whereRaw(
+            `LOWER(owner_ref) in (${owners.map(() => '?').join(', ')})`,
+            owners,
+          );
+        }
+      }
+      if (filter.createdBefore) {
+        query.where('created_at', '<=', filter.createdBefore);
+      }
+      if (after) {
+        const last = after;
+        query.where(q =>
+          q
+            .where('created_at', '>', last.created_at)
+            .orWhere(q2 =>
+              q2.where('created_at', last.created_at).where('id', '>', last.id),
+            ),
+        );
+      }
+      const rows = (await query
+        .orderBy([
+          { column: 'created_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])
+        .limit(PENDING_PAGE)) as RequestRow[];
+      for (const row of rows) found.push(toRequest(row));
+      if (rows.length < PENDING_PAGE) return found;
+      after = rows[rows.length - 1];
+    }
   }
 
   async listByIds(ids: string[]): Promise<CertificateRequest[]> {

@@ -5,6 +5,7 @@ import {
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import type { RequestQuery } from '../approvals/requestPermissions';
+import type { PendingFilter } from '../approvals/ports';
 
 /**
  * A request as submitted. `id` is assigned unless given (a request signed
@@ -64,7 +65,8 @@ export interface RequestStore {
   list(
     filter: RequestListFilter,
   ): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;
-  listPending(): Promise<CertificateRequest[]>;
+  /** Every pending request that matches `filter`, oldest first, however many. */
+  listPending(filter?: PendingFilter): Promise<CertificateRequest[]>;
   listByIds(ids: string[]): Promise<CertificateRequest[]>;
   /** Requests in these states, last changed before `updatedBefore` if given. */
   listByState(

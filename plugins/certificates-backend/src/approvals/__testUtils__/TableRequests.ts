@@ -3,7 +3,12 @@ import {
   RequestState,
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
-import { ApprovalIssuancePort, ApprovalRequestsPort } from '../ports';
+import {
+  ApprovalIssuancePort,
+  ApprovalRequestsPort,
+  PendingFilter,
+} from '../ports';
+import { matchesRequestCriteria } from '../requestPermissions';
 
 const TABLE = 'test_approval_requests';
 
@@ -38,8 +43,24 @@ export class TableRequests implements ApprovalRequestsPort {
     return row ? toRequest(row) : undefined;
   }
 
-  async listByState(states: RequestState[]) {
-    return (await this.knex(TABLE).whereIn('state', states)).map(toRequest);
+  async listPending(filter: PendingFilter = {}) {
+    const lower = (v: string) => v.toLocaleLowerCase('en-US');
+    return (await this.knex(TABLE).where('state', 'pending'))
+      .map(toRequest)
+      .filter(
+        r =>
+          (!filter.permission ||
+            matchesRequestCriteria(filter.permission, r)) &&
+          (!filter.issuers || filter.issuers.includes(r.issuer)) &&
+          (!filter.owners ||
+            (!!r.ownerRef &&
+              filter.owners.map(lower).includes(lower(r.ownerRef)))) &&
+          (!filter.createdBefore || r.createdAt <= filter.createdBefore),
+      )
+      .sort(
+        (a, b) =>
+          a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+      );
   }
 
   async listByIds(ids: string[]) {
@@ -78,15 +99,24 @@ export class CountingIssuance implements ApprovalIssuancePort {
 
   async issueApproved(requestId: string): Promise<void> {
     this.calls.set(requestId, (this.calls.get(requestId) ?? 0) + 1);
-    const moved = await this.requests.transition(requestId, ['approved'], 'issuing', {});
+    const moved = await this.requests.transition(
+      requestId,
+      ['approved'],
+      'issuing',
+      {},
+    );
     if (!moved) return;
     this.issued.set(requestId, (this.issued.get(requestId) ?? 0) + 1);
-    await this.requests.transition(requestId, ['issuing'], 'issued', { serialNumber: '01' });
+    await this.requests.transition(requestId, ['issuing'], 'issued', {
+      serialNumber: '01',
+    });
   }
 }
 
 let counter = 0;
-export function pendingRequest(overrides: Partial<CertificateRequest> = {}): CertificateRequest {
+export function pendingRequest(
+  overrides: Partial<CertificateRequest> = {},
+): CertificateRequest {
   counter += 1;
   return {
     id: `req-${counter}-${Math.random().toString(36).slice(2, 8)}`,
