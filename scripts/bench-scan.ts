@@ -457,9 +457,9 @@ async function main() {
     },
   });
 
-  const baselineRss = process.memoryUsage.rss();
-  let peakRss = baselineRss;
   const baselineDetail = process.memoryUsage();
+  const baselineRss = baselineDetail.rss;
+  let peakRss = baselineRss;
   let peakDetail = baselineDetail;
   let walPeak = 0;
   const walSize = () => {
@@ -500,7 +500,6 @@ async function main() {
   const rows = (await store.listCertificates({ filter: {}, limit: 1 }))
     .totalCount;
   if (rows !== N) throw new Error(`expected ${N} rows, found ${rows}`);
-  const scanPeakRss = peakRss;
   const scanPeakDetail = peakDetail;
   await scanProfiler?.stop();
   // What the scan left alive: the heap after a full collection.
@@ -510,15 +509,15 @@ async function main() {
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
   // Where the scan's peak is: the heap in use and reserved at the sampled
   // peak, memory outside the heap, and what is still alive after the scan.
-  const memoryFigures = () => ({
-    peakRssMB: mb(scanPeakRss),
+  const memoryFigures = {
+    peakRssMB: mb(scanPeakDetail.rss),
     baselineRssMB: mb(baselineRss),
     baselineHeapUsedMB: mb(baselineDetail.heapUsed),
     peakHeapUsedMB: mb(scanPeakDetail.heapUsed),
     peakHeapTotalMB: mb(scanPeakDetail.heapTotal),
     peakExternalMB: mb(scanPeakDetail.external),
     scanLiveHeapMB: mb(scanLiveHeap),
-  });
+  };
   // --scan-only: the scan's own figures, without transfer, parse, events, API.
   if (process.argv.includes('--scan-only')) {
     clearInterval(sampler);
@@ -531,8 +530,8 @@ async function main() {
         n: N,
         scanTotalSeconds: +scanTotalSeconds.toFixed(2),
         scanCpuSeconds: +scanCpuSeconds.toFixed(2),
-        ...memoryFigures(),
-        walPeakMB: Math.round(walPeak / 1024 / 1024),
+        ...memoryFigures,
+        walPeakMB: mb(walPeak),
         walDrains,
       }),
     );
@@ -682,8 +681,8 @@ async function main() {
     transferSeconds: +transferSeconds.toFixed(2),
     scanSeconds: +scanSeconds.toFixed(2),
     scanCpuSeconds: +scanCpuSeconds.toFixed(2),
-    ...memoryFigures(),
-    walPeakMB: Math.round(walPeak / 1024 / 1024),
+    ...memoryFigures,
+    walPeakMB: mb(walPeak),
     walDrains,
     serverRssMB: Math.round(serverRss / 1024 / 1024),
     nativeParseSeconds: +nativeParseSeconds.toFixed(2),

@@ -365,15 +365,8 @@ export class DatabaseRequestStore implements RequestStore {
       if (filter.permission) applyPermission(query, filter.permission);
       if (filter.issuers) query.whereIn('issuer', filter.issuers);
       if (filter.owners) {
-        const owners = filter.owners.map(o => o.toLocaleLowerCase('en-US'));
-        query.whereNotNull('owner_ref');
-        if (owners.length === 0) query.whereRaw('1 = 0');
-        else {
-          query.whereRaw(
-            `LOWER(owner_ref) in (${owners.map(() => '?').join(', ')})`,
-            owners,
-          );
-        }
+        // The same case-insensitive match as an isEntityOwner condition.
+        applyPermission(query, { property: 'ownerRef', values: filter.owners });
       }
       if (filter.createdBefore) {
         query.where('created_at', '<=', filter.createdBefore);

@@ -44,7 +44,6 @@ export class TableRequests implements ApprovalRequestsPort {
   }
 
   async listPending(filter: PendingFilter = {}) {
-    const lower = (v: string) => v.toLocaleLowerCase('en-US');
     return (await this.knex(TABLE).where('state', 'pending'))
       .map(toRequest)
       .filter(
@@ -53,8 +52,10 @@ export class TableRequests implements ApprovalRequestsPort {
             matchesRequestCriteria(filter.permission, r)) &&
           (!filter.issuers || filter.issuers.includes(r.issuer)) &&
           (!filter.owners ||
-            (!!r.ownerRef &&
-              filter.owners.map(lower).includes(lower(r.ownerRef)))) &&
+            matchesRequestCriteria(
+              { property: 'ownerRef', values: filter.owners },
+              r,
+            )) &&
           (!filter.createdBefore || r.createdAt <= filter.createdBefore),
       )
       .sort(

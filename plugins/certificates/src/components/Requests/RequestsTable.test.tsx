@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import userEvent from '@testing-library/user-event';
 import { makeRequest } from './__testUtils__';
@@ -61,13 +61,14 @@ describe('RequestsTable', () => {
     ]);
 
     await user.type(screen.getByLabelText('Search requests'), 'CAROL');
-    expect(names()).toEqual(['a.example.com']);
+    // The search box waits for a pause in typing.
+    await waitFor(() => expect(names()).toEqual(['a.example.com']));
     await user.clear(screen.getByLabelText('Search requests'));
     await user.type(
       screen.getByLabelText('Search requests'),
       'nothing-like-it',
     );
-    expect(screen.getByText('none')).toBeInTheDocument();
+    expect(await screen.findByText('none')).toBeInTheDocument();
   });
 
   it('pages past twenty requests and opens one from the keyboard', async () => {

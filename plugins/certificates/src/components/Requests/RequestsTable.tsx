@@ -4,14 +4,12 @@ import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
-import TableSortLabel from '@material-ui/core/TableSortLabel';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { SearchField, SortableColumn, SortableHead } from '../common';
 import { DateText } from './DateText';
 import { describeDelivery, requestTitle } from './describe';
 import { RequestStateChip } from './RequestStateChip';
@@ -34,7 +32,7 @@ const useStyles = makeStyles(theme => ({
 
 type SortKey = 'title' | 'state' | 'requester' | 'issuer' | 'createdAt';
 
-const COLUMNS: Array<{ title: string; sort?: SortKey }> = [
+const COLUMNS: SortableColumn<SortKey>[] = [
   { title: 'Certificate', sort: 'title' },
   { title: 'DNS names' },
   { title: 'State', sort: 'state' },
@@ -107,42 +105,23 @@ export const RequestsTable = (props: RequestsTableProps) => {
         <Typography variant="h6" component="h3">
           {title}
         </Typography>
-        <TextField
-          size="small"
-          placeholder="Search"
+        <SearchField
           value={search}
-          onChange={e => {
-            setSearch(e.target.value);
+          onChange={q => {
+            setSearch(q);
             setPage(0);
           }}
-          inputProps={{ 'aria-label': 'Search requests' }}
+          placeholder="Name, requester, issuer"
+          ariaLabel="Search requests"
         />
       </Box>
       <Table size="small" aria-label={title}>
-        <TableHead>
-          <TableRow>
-            {COLUMNS.map(c => (
-              <TableCell
-                key={c.title}
-                sortDirection={
-                  c.sort && sort.key === c.sort ? sort.order : false
-                }
-              >
-                {c.sort ? (
-                  <TableSortLabel
-                    active={sort.key === c.sort}
-                    direction={sort.key === c.sort ? sort.order : 'asc'}
-                    onClick={() => sortBy(c.sort!)}
-                  >
-                    {c.title}
-                  </TableSortLabel>
-                ) : (
-                  c.title
-                )}
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
+        <SortableHead
+          columns={COLUMNS}
+          sortBy={sort.key}
+          order={sort.order}
+          onSort={sortBy}
+        />
         <TableBody>
           {shown.length === 0 && (
             <TableRow>

@@ -5,10 +5,8 @@ import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
-import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ResponseErrorPanel } from '@backstage/core-components';
@@ -25,6 +23,7 @@ import { CertificateStatusText } from './status';
 import { FindingChips } from './findings';
 import { TimeText } from './TimeText';
 import { BreakableName } from './BreakableName';
+import { SortableColumn, SortableHead } from './SortableHead';
 
 const MAX_SANS = 3;
 const PAGE_SIZES = [25, 50, 100];
@@ -40,11 +39,7 @@ const useStyles = makeStyles(theme => ({
   title: { padding: theme.spacing(2, 2, 1) },
 }));
 
-interface Column {
-  title: string;
-  sort?: SortField;
-  nowrap?: boolean;
-}
+type Column = SortableColumn<SortField>;
 
 const COLUMNS: Column[] = [
   { title: 'Name', sort: 'commonName' },
@@ -258,31 +253,13 @@ const PagedTable = (props: CertificatesTableProps) => {
         )}
         <Box style={{ overflowX: 'auto' }}>
           <Table size="small" aria-label={title ?? 'Certificates'}>
-            <TableHead>
-              <TableRow>
-                {columns.map(c => (
-                  <TableCell
-                    key={c.title}
-                    className={c.nowrap ? classes.nowrapHead : undefined}
-                    sortDirection={
-                      c.sort && sort.field === c.sort ? sort.order : false
-                    }
-                  >
-                    {c.sort ? (
-                      <TableSortLabel
-                        active={sort.field === c.sort}
-                        direction={sort.field === c.sort ? sort.order : 'asc'}
-                        onClick={() => onSort(c.sort!)}
-                      >
-                        {c.title}
-                      </TableSortLabel>
-                    ) : (
-                      c.title
-                    )}
-                  </TableCell>
-                ))}
-              </TableRow>
-            </TableHead>
+            <SortableHead
+              columns={columns}
+              sortBy={sort.field}
+              order={sort.order}
+              onSort={onSort}
+              nowrapClassName={classes.nowrapHead}
+            />
             <TableBody>
               {rows.map(row => (
                 <CertificateRow

@@ -3,14 +3,21 @@ import TextField from '@material-ui/core/TextField';
 import useDebounce from 'react-use/esm/useDebounce';
 
 /**
- * The free-text search over certificates. Typing is debounced: the table is
- * asked again once the user pauses, not on every key.
+ * A table's free-text search (certificates by default). Typing is debounced:
+ * the table is asked again once the user pauses, not on every key.
  */
 export const SearchField = (props: {
   value: string;
   onChange: (q: string) => void;
+  placeholder?: string;
+  ariaLabel?: string;
 }) => {
-  const { value, onChange } = props;
+  const {
+    value,
+    onChange,
+    placeholder = 'Name, SAN, secret, namespace',
+    ariaLabel = 'Search certificates',
+  } = props;
   const [text, setText] = useState(value);
 
   useEffect(() => setText(value), [value]);
@@ -25,12 +32,12 @@ export const SearchField = (props: {
   return (
     <TextField
       label="Search"
-      placeholder="Name, SAN, secret, namespace"
+      placeholder={placeholder}
       variant="outlined"
       size="small"
       value={text}
       onChange={e => setText(e.target.value)}
-      inputProps={{ 'aria-label': 'Search certificates' }}
+      inputProps={{ 'aria-label': ariaLabel }}
     />
   );
 };

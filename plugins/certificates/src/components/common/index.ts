@@ -12,3 +12,5 @@ export { NoCertificatesHelp } from './NoCertificatesHelp';
 export { SearchField } from './SearchField';
 export { useLazyModule } from './useLazyModule';
 export { BreakableName } from './BreakableName';
+export { SortableHead } from './SortableHead';
+export type { SortableColumn } from './SortableHead';
