@@ -319,8 +319,16 @@ export const tests = [
     async run({ page, context, baseUrl, shots }) {
       const run = Date.now().toString(36);
       const tokens = Object.fromEntries(
-        await Promise.all(['alice', 'bob', 'carol', 'sam'].map(async u => [u, await tokenFor(baseUrl, u)])),
+        await Promise.all(['alice', 'bob', 'carol', 'sam', 'sasha'].map(async u => [u, await tokenFor(baseUrl, u)])),
       );
+      // Separation of duties across identities: the demo cluster's
+      // CertificateRequest created as `oidc:sam` (sam's kubernetes-usernames
+      // annotation) waits for sasha, and is not offered to sam.
+      const ownInCluster = 'admin.catalog-search.storefront.svc';
+      const queueOf = async user =>
+        (await certificatesApi(baseUrl, tokens[user], '/approvals')).items.map(r => r.commonName);
+      expect((await queueOf('sasha')).includes(ownInCluster), `sasha's queue lacks ${ownInCluster}`);
+      expect(!(await queueOf('sam')).includes(ownInCluster), `sam is offered ${ownInCluster}, which sam created`);
       const before = (await certificatesApi(baseUrl, tokens.sam, '/approvals')).items.length;
       const seeded = [];
       for (const r of mixedRequests(run)) {

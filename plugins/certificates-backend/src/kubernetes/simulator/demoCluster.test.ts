@@ -113,13 +113,34 @@ describe('seedDemoCluster', () => {
       version: 'v1',
       plural: 'certificaterequests',
     });
-    expect(requests.items).toHaveLength(1);
-    expect(requests.items[0].status).toBeUndefined();
-    const csr = new x509.Pkcs10CertificateRequest(
-      Buffer.from(requests.items[0].spec.request, 'base64').toString(),
-    );
-    expect(csr.subject).toBe('CN=partner-gateway.payments.shop.example.com');
-    expect(await csr.verify()).toBe(true);
+    expect(
+      requests.items.map((r: any) => [
+        r.metadata.namespace,
+        r.metadata.name,
+        r.spec.username,
+        r.status,
+      ]),
+    ).toEqual([
+      [
+        'payments',
+        'payments-partner-gateway-1',
+        'system:serviceaccount:payments:payments-api',
+        undefined,
+      ],
+      ['storefront', 'catalog-search-admin-1', 'oidc:sam', undefined],
+    ]);
+    const subjects = [];
+    for (const r of requests.items) {
+      const csr = new x509.Pkcs10CertificateRequest(
+        Buffer.from(r.spec.request, 'base64').toString(),
+      );
+      expect(await csr.verify()).toBe(true);
+      subjects.push(csr.subject);
+    }
+    expect(subjects).toEqual([
+      'CN=partner-gateway.payments.shop.example.com',
+      'CN=admin.catalog-search.storefront.svc',
+    ]);
     expect(summary.objects.ClusterIssuer).toEqual(['demo-ca']);
     expect(summary.objects.Gateway).toEqual(['ingress-system/public']);
   });

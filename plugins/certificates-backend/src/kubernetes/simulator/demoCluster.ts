@@ -437,6 +437,32 @@ export async function seedDemoCluster(
         username: 'system:serviceaccount:payments:payments-api',
       },
     });
+    // Created by a person, who is also an approver: the demo user sam acts
+    // in Kubernetes as `oidc:sam` (the `kubernetes-usernames` annotation in
+    // examples/org.yaml), so sam may not approve it and sasha may.
+    const { csrPem: searchCsr } = await createCsr({
+      commonName: 'admin.catalog-search.storefront.svc',
+    });
+    put({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'CertificateRequest',
+      metadata: {
+        namespace: 'storefront',
+        name: 'catalog-search-admin-1',
+        ...owned('catalog-search'),
+      },
+      spec: {
+        request: Buffer.from(searchCsr).toString('base64'),
+        issuerRef: {
+          name: 'demo-ca',
+          kind: 'ClusterIssuer',
+          group: 'cert-manager.io',
+        },
+        duration: '720h',
+        usages: ['digital signature', 'key encipherment', 'server auth'],
+        username: 'oidc:sam',
+      },
+    });
   }
   return summary;
 }
