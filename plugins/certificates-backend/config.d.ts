@@ -194,5 +194,23 @@ export interface Config {
       /** Interval of the issuance task, e.g. { seconds: 30 }. Default 30 seconds. */
       frequency?: { seconds?: number; minutes?: number };
     };
+    /** Notifications to owners, through the Backstage notifications plugin. */
+    notifications?: {
+      /**
+       * Expiry notices: the owners of each live, owned certificate are told
+       * once per threshold (the most urgent one reached) and once when it has
+       * expired; a renewed certificate starts over.
+       */
+      expiry?: {
+        /** Whether to send expiry notices. Default true. */
+        enabled?: boolean;
+        /** Days before expiry to notify at, whole days > 0. Default [30, 14, 7, 1]. */
+        thresholdsDays?: number[];
+        /** Interval of the check, e.g. { hours: 1 }. Default every hour. */
+        frequency?: { hours?: number; minutes?: number; seconds?: number };
+        /** Longest a check may run, e.g. { minutes: 15 }. Default 15 minutes. */
+        timeout?: { hours?: number; minutes?: number; seconds?: number };
+      };
+    };
   };
 }

@@ -19,7 +19,7 @@ import {
 import { KubernetesDelivery } from './delivery';
 import { DatabaseAuditLog } from './audit';
 import { setupApprovals } from './approvals';
-import { RequestNotifier } from './notifications';
+import { RequestNotifier, scheduleExpiryNotifications } from './notifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { simulatedDemoCluster } from './clusters';
@@ -107,6 +107,13 @@ export const certificatesPlugin = createBackendPlugin({
         const notifier = RequestNotifier.create({
           knex,
           notifications: deps.notifications,
+          logger: deps.logger,
+        });
+        await scheduleExpiryNotifications({
+          knex,
+          scheduler: deps.scheduler,
+          notifications: deps.notifications,
+          config: deps.config,
           logger: deps.logger,
         });
         const validator = RequestValidator.create({

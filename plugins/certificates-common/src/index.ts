@@ -7,6 +7,7 @@ export * from './types';
 export * from './permissions';
 export * from './policyTypes';
 export * from './health';
+export * from './health/expiryThresholds';
 export * from './ownership';
 export * from './certificates';
 export * from './approvals';

@@ -1,0 +1,171 @@
+import { Knex } from 'knex';
+
+const INVENTORY = 'certificates_inventory';
+const NOTICES = 'certificates_expiry_notices';
+
+/** A live, owned certificate whose expiry is near; only what a notice needs. */
+export interface DueCertificate {
+  id: string;
+  cluster: string;
+  namespace: string;
+  secretName: string;
+  commonName?: string;
+  dnsNames: string[];
+  notAfter: string;
+  fingerprintSha256: string;
+  entityRef?: string;
+  ownerRef?: string;
+}
+
+/** One notice: a certificate's leaf at one threshold (0 = expired). */
+export interface ExpiryNoticeKey {
+  certificateId: string;
+  fingerprintSha256: string;
+  thresholdDays: number;
+}
+
+export function noticeKey(key: ExpiryNoticeKey): string {
+  return `${key.certificateId}\n${key.fingerprintSha256}\n${key.thresholdDays}`;
+}
+
+/**
+ * The expiry notifier's database access: reads due certificates from the
+ * inventory and records the notices sent.
+ */
+export class ExpiryNotifierStore {
+  static create(options: { knex: Knex }): ExpiryNotifierStore {
+    return new ExpiryNotifierStore(options.knex);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /**
+   * Pages through live, owned certificates with `from` < notAfter ≤ `to`,
+   * in (not_after, id) order: a range walk of the expiry index
+   * (gone_at, not_after, id), with keyset paging, so a run never holds more
+   * than a page however many certificates are due.
+   */
+  async forEachDue(
+    options: { from: string; to: string; pageSize?: number },
+    fn: (rows: DueCertificate[]) => Promise<void>,
+  ): Promise<void> {
+    const pageSize = options.pageSize ?? 500;
+    let after: { notAfter: string; id: string } | undefined;
+    for (;;) {
+      const q = this.db(INVENTORY)
+        .select(
+          'id',
+          'cluster',
+          'namespace',
+          'secret_name',
+          'common_name',
+          'dns_names',
+          'not_after',
+          'fingerprint_sha256',
+          'entity_ref',
+          'owner_ref',
+        )
+        .whereNull('gone_at')
+        .where('not_after', '>', options.from)
+        .where('not_after', '<=', options.to)
+        .where(owned =>
+          owned.whereNotNull('entity_ref').orWhereNotNull('owner_ref'),
+        )
+        .whereNotNull('fingerprint_sha256')
+        .orderBy([
+          { column: 'not_after', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])
+        .limit(pageSize);
+      if (after) {
+        const cursor = after;
+        // The first condition bounds the index range, so a page starts at
+        // the cursor instead of filtering every earlier row again.
+        q.where('not_after', '>=', cursor.notAfter).where(next =>
+          next
+            .where('not_after', '>', cursor.notAfter)
+            .orWhere(same =>
+              same
+                .where('not_after', '=', cursor.notAfter)
+                .andWhere('id', '>', cursor.id),
+            ),
+        );
+      }
+      const rows = await q;
+      if (rows.length === 0) return;
+      await fn(rows.map(toDue));
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1];
+      after = { notAfter: last.not_after, id: last.id };
+      // Embedded SQLite answers synchronously: let HTTP requests in between pages.
+      await new Promise(resolve => setImmediate(resolve));
+    }
+  }
+
+  /** The notices among `keys` that were sent (claimed) already. */
+  async sent(keys: ExpiryNoticeKey[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const ids = [...new Set(keys.map(k => k.certificateId))];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db(NOTICES)
+        .select('certificate_id', 'fingerprint_sha256', 'threshold_days')
+        .whereIn('certificate_id', ids.slice(i, i + 500));
+      for (const r of rows) {
+        out.add(
+          noticeKey({
+            certificateId: r.certificate_id,
+            fingerprintSha256: r.fingerprint_sha256,
+            thresholdDays: Number(r.threshold_days),
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  /** Claims a notice; true for the one caller (of any instance) that may send it. */
+  async claim(key: ExpiryNoticeKey, at: string): Promise<boolean> {
+    const claimed = await this.db(NOTICES)
+      .insert({
+        certificate_id: key.certificateId,
+        fingerprint_sha256: key.fingerprintSha256,
+        threshold_days: key.thresholdDays,
+        at,
+      })
+      .onConflict(['certificate_id', 'fingerprint_sha256', 'threshold_days'])
+      .ignore()
+      .returning(['certificate_id']);
+    return claimed.length > 0;
+  }
+
+  /** Gives a claim back (the notice could not be sent), so a later run retries. */
+  async release(key: ExpiryNoticeKey): Promise<void> {
+    await this.db(NOTICES)
+      .where({
+        certificate_id: key.certificateId,
+        fingerprint_sha256: key.fingerprintSha256,
+        threshold_days: key.thresholdDays,
+      })
+      .delete();
+  }
+
+  /** Deletes notices recorded before `before`; returns how many. */
+  async prune(before: string): Promise<number> {
+    return await this.db(NOTICES).where('at', '<', before).delete();
+  }
+}
+
+function toDue(r: any): DueCertificate {
+  return {
+    id: r.id,
+    cluster: r.cluster,
+    namespace: r.namespace,
+    secretName: r.secret_name,
+    commonName: r.common_name || undefined,
+    dnsNames: r.dns_names ? JSON.parse(r.dns_names) : [],
+    notAfter: r.not_after,
+    fingerprintSha256: r.fingerprint_sha256,
+    entityRef: r.entity_ref || undefined,
+    ownerRef: r.owner_ref || undefined,
+  };
+}
