@@ -22,6 +22,7 @@ import { setupApprovals } from './approvals';
 import { RequestNotifier, scheduleExpiryNotifications } from './notifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
+import { LifecycleService } from './lifecycle/LifecycleService';
 import { simulatedDemoCluster } from './clusters';
 import { setupDiscovery } from './discovery';
 import {
@@ -151,6 +152,17 @@ export const certificatesPlugin = createBackendPlugin({
           logger: deps.logger,
           notifier,
         });
+        const lifecycle = LifecycleService.create({
+          knex,
+          inventory: inventoryStore,
+          requests: requestStore,
+          issuers,
+          submitter: requestService,
+          clusters,
+          permissions: deps.permissions,
+          audit,
+          logger: deps.logger,
+        });
         await scheduleIssuance({
           scheduler: deps.scheduler,
           issuance,
@@ -198,6 +210,7 @@ export const certificatesPlugin = createBackendPlugin({
               httpAuth: deps.httpAuth,
               userInfo: deps.userInfo,
               permissions: deps.permissions,
+              lifecycle,
             },
           }),
         );

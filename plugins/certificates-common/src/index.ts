@@ -13,3 +13,4 @@ export * from './certificates';
 export * from './approvals';
 export * from './policy';
 export * from './names';
+export * from './lifecycle';

@@ -330,8 +330,12 @@ export interface CertificateRequest extends Omit<CertificateRequestInput, 'deliv
   certificateId?: string;
   serialNumber?: string;
   notAfter?: string;
-  /** Renewal of an earlier request (same names), if any. */
+  /** Renewal of an earlier request (same names): the first request's id. */
   renewalOf?: string;
+  /** When the issued certificate was revoked through the portal. */
+  revokedAt?: string;
+  /** RFC 5280 reason name of that revocation, e.g. keyCompromise. */
+  revocationReason?: string;
   /** In-cluster cert-manager CertificateRequest, when the request came from a cluster. */
   inCluster?: {
     cluster: string;

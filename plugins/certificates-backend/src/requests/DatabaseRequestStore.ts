@@ -58,6 +58,8 @@ interface RequestRow {
   not_after: string | null;
   chain_pem: string | null;
   updated_at: string;
+  revoked_at: string | null;
+  revocation_reason: string | null;
 }
 
 /** Every column but the large ones, for lists and reads. */
@@ -94,6 +96,8 @@ const COLUMNS = [
   'serial_number',
   'not_after',
   'updated_at',
+  'revoked_at',
+  'revocation_reason',
 ];
 
 /** Every column, in insert order. */
@@ -143,6 +147,8 @@ function toRequest(row: RequestRow): CertificateRequest {
     serialNumber: opt(row.serial_number),
     notAfter: opt(row.not_after),
     updatedAt: row.updated_at,
+    revokedAt: opt(row.revoked_at),
+    revocationReason: opt(row.revocation_reason),
   };
 }
 
@@ -282,6 +288,8 @@ export class DatabaseRequestStore implements RequestStore {
       not_after: request.notAfter ?? null,
       chain_pem: request.chainPem ?? null,
       updated_at: at,
+      revoked_at: null,
+      revocation_reason: null,
     };
   }
 
@@ -306,6 +314,34 @@ export class DatabaseRequestStore implements RequestStore {
       .where({ id })
       .first('chain_pem');
     return row?.chain_pem ?? undefined;
+  }
+
+  async recordRevocation(
+    id: string,
+    revocation: { at: string; reason: string },
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined> {
+    const db = trx ?? this.knex;
+    const updated = await db(TABLE)
+      .where({ id, state: 'issued' })
+      .whereNull('revoked_at')
+      .update({
+        revoked_at: revocation.at,
+        revocation_reason: revocation.reason,
+        updated_at: revocation.at,
+      });
+    return updated ? this.get(id, trx) : undefined;
+  }
+
+  async findOpenRenewal(
+    lineage: string,
+  ): Promise<CertificateRequest | undefined> {
+    const row = await this.knex(TABLE)
+      .where({ renewal_of: lineage })
+      .whereIn('state', ['pending', 'approved', 'issuing'])
+      .orderBy('created_at', 'asc')
+      .first(COLUMNS);
+    return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
   async getCsrPem(id: string): Promise<string | undefined> {

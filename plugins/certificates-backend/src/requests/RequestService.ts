@@ -208,6 +208,20 @@ export class RequestValidator {
   };
 }
 
+/** What the audit trail says of a request when it is created. */
+function createdDetail(
+  result: ValidationResult,
+  policyName: string,
+  renewalOf?: string,
+): string | undefined {
+  if (renewalOf) {
+    return `renewal of ${renewalOf}, same names: approved by policy ${policyName} without a new approval`;
+  }
+  return result.autoApprove
+    ? `auto-approved by policy ${policyName}`
+    : result.pendingReason;
+}
+
 /** Submission and cancellation of certificate requests. */
 export class RequestService {
   static create(options: RequestServiceOptions): RequestService {
@@ -231,13 +245,23 @@ export class RequestService {
   async submit(
     input: CertificateRequestInput,
     caller: { credentials: BackstageCredentials; userEntityRef: string },
+    options: {
+      /**
+       * The request renews an earlier one with the same names (the lineage's
+       * first request id): when the policy still allows it, it needs no new
+       * approval.
+       */
+      renewalOf?: string;
+    } = {},
   ): Promise<{ request?: CertificateRequest; result: ValidationResult }> {
-    const { result, entity, policy, csrFingerprint } = await this.o.validator.validate(
-      input,
-      caller.credentials,
-    );
+    const validated = await this.o.validator.validate(input, caller.credentials);
+    const { entity, policy, csrFingerprint } = validated;
+    let { result } = validated;
     if (!result.ok || !entity || !policy) {
       return { result };
+    }
+    if (options.renewalOf && !result.autoApprove) {
+      result = { ...result, autoApprove: true, pendingReason: undefined };
     }
     const newRequest: NewRequest = {
       entityRef: stringifyEntityRef(entity),
@@ -263,6 +287,7 @@ export class RequestService {
         csrFingerprint,
       },
       csrPem: input.delivery.kind === 'csr' ? input.delivery.csr : undefined,
+      renewalOf: options.renewalOf,
       state: result.autoApprove ? 'issuing' : 'pending',
       pendingReason: result.autoApprove ? undefined : result.pendingReason,
     };
@@ -270,9 +295,7 @@ export class RequestService {
       actor: caller.userEntityRef,
       action: 'created' as const,
       outcome: 'success' as const,
-      detail: result.autoApprove
-        ? `auto-approved by policy ${policy.name}`
-        : result.pendingReason,
+      detail: createdDetail(result, policy.name, options.renewalOf),
     };
     // The request and its audit records; with `trx` they commit with it.
     const persist = async (trx?: Knex.Transaction) => {

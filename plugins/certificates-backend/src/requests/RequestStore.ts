@@ -62,6 +62,17 @@ export interface RequestStore {
   getChainPem(id: string): Promise<string | undefined>;
   /** The submitted CSR, for csr delivery. */
   getCsrPem(id: string): Promise<string | undefined>;
+  /**
+   * Records that the issued certificate of request `id` was revoked; returns
+   * the request, or undefined when it is not issued or already revoked.
+   */
+  recordRevocation(
+    id: string,
+    revocation: { at: string; reason: string },
+    trx?: Knex.Transaction,
+  ): Promise<CertificateRequest | undefined>;
+  /** A renewal of `lineage` (the first request's id) still under way, if any. */
+  findOpenRenewal(lineage: string): Promise<CertificateRequest | undefined>;
   list(
     filter: RequestListFilter,
   ): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;

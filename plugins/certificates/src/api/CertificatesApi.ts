@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AuditAction,
   AuditRecord,
+  CertificateActions,
   CertificateDetails,
   CertificateListFilter,
   CertificateListResponse,
@@ -12,6 +13,7 @@ import {
   CountsResponse,
   IssuerInfo,
   RequestState,
+  RevocationReason,
   SortField,
   TimelineBucket,
   ValidationResult,
@@ -34,6 +36,21 @@ export interface EntityPolicyResponse {
   clusters: string[];
   suggestedDnsNames: string[];
 }
+
+/** A certificate's details with the caller's actions on it. */
+export type CertificateDetailsWithActions = CertificateDetails & {
+  actions?: CertificateActions;
+};
+
+export interface RevokeInput {
+  reason: RevocationReason;
+  comment?: string;
+}
+
+/** Answer of POST /certificates/:id/renew. */
+export type RenewOutcome =
+  | { outcome: 'renewal-requested'; request: CertificateRequest }
+  | { outcome: 'cert-manager-reissuing' };
 
 export interface RequestListQuery {
   entityRef?: string;
@@ -113,7 +130,7 @@ export interface CertificatesApi {
   listCertificates(
     query?: CertificateListQuery,
   ): Promise<CertificateListResponse>;
-  getCertificate(id: string): Promise<CertificateDetails>;
+  getCertificate(id: string): Promise<CertificateDetailsWithActions>;
   /** The certificate chain as PEM text. */
   getCertificateChainPem(id: string): Promise<string>;
   getCounts(filter?: CertificateListFilter): Promise<CountsResponse>;
@@ -126,6 +143,13 @@ export interface CertificatesApi {
   exportCsv(filter?: CertificateListFilter): Promise<Blob>;
   listClusters(): Promise<ClusterSyncStatus[]>;
   listIssuers(): Promise<IssuerInfo[]>;
+  /** Renews a certificate: a renewal request, or cert-manager reissues it. */
+  renewCertificate(id: string): Promise<RenewOutcome>;
+  /** Revokes a certificate issued through the portal; resolves with its request. */
+  revokeCertificate(
+    id: string,
+    input: RevokeInput,
+  ): Promise<{ request: CertificateRequest }>;
 
   // Requests
   getPolicy(entityRef: string): Promise<EntityPolicyResponse>;

@@ -1,7 +1,6 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  CertificateDetails,
   CertificateListFilter,
   CertificateListResponse,
   CertificateRequest,
@@ -19,6 +18,7 @@ import {
   AuditQuery,
   BulkDecisionInput,
   BulkDecisionResponse,
+  CertificateDetailsWithActions,
   CertificateListQuery,
   CertificatesApi,
   DecisionInput,
@@ -26,6 +26,8 @@ import {
   RequestListQuery,
   RequestListResponse,
   RequestWithAudit,
+  RenewOutcome,
+  RevokeInput,
 } from './CertificatesApi';
 import { PolicyViolationError } from './PolicyViolationError';
 
@@ -88,7 +90,7 @@ export class CertificatesClient implements CertificatesApi {
     );
   }
 
-  async getCertificate(id: string): Promise<CertificateDetails> {
+  async getCertificate(id: string): Promise<CertificateDetailsWithActions> {
     return this.getJson(`/certificates/${encodeURIComponent(id)}`);
   }
 
@@ -137,6 +139,25 @@ export class CertificatesClient implements CertificatesApi {
   async listIssuers(): Promise<IssuerInfo[]> {
     const body = await this.getJson<{ items: IssuerInfo[] }>('/issuers');
     return body.items;
+  }
+
+  async renewCertificate(id: string): Promise<RenewOutcome> {
+    return this.sendJson(
+      'POST',
+      `/certificates/${encodeURIComponent(id)}/renew`,
+      {},
+    );
+  }
+
+  async revokeCertificate(
+    id: string,
+    input: RevokeInput,
+  ): Promise<{ request: CertificateRequest }> {
+    return this.sendJson(
+      'POST',
+      `/certificates/${encodeURIComponent(id)}/revoke`,
+      input,
+    );
   }
 
   // Requests

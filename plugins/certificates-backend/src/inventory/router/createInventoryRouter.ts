@@ -9,6 +9,7 @@ import { certificateReadPermission } from '@internal/plugin-certificates-common'
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { getCaller } from '../../service/identity';
+import type { LifecycleService } from '../../lifecycle/LifecycleService';
 import { CertificatePermissionFilter, InventoryStore } from '../store';
 import { transformCertificateConditions } from './certificatePermissions';
 import { csvHeader, csvRow } from './csv';
@@ -26,6 +27,8 @@ export interface InventoryRouterOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  /** Renew and revoke (and the actions a certificate's details list). */
+  lifecycle?: LifecycleService;
   now?: () => Date;
 }
 
@@ -89,7 +92,37 @@ export function createInventoryRouter(
     if (!details) {
       throw new NotFoundError(`No certificate ${req.params.id}`);
     }
-    res.json(details);
+    const lifecycle = options.lifecycle;
+    res.json(
+      lifecycle
+        ? {
+            ...details,
+            actions: await lifecycle.actionsFor(
+              details,
+              await getCaller(req, options),
+            ),
+          }
+        : details,
+    );
+  });
+
+  router.post('/certificates/:id/renew', async (req, res) => {
+    if (!options.lifecycle) throw new NotFoundError('Renewal is not available');
+    const outcome = await options.lifecycle.renew(
+      req.params.id,
+      await getCaller(req, options),
+    );
+    res.status(outcome.outcome === 'renewal-requested' ? 201 : 202).json(outcome);
+  });
+
+  router.post('/certificates/:id/revoke', async (req, res) => {
+    if (!options.lifecycle) throw new NotFoundError('Revocation is not available');
+    const request = await options.lifecycle.revoke(
+      req.params.id,
+      req.body ?? {},
+      await getCaller(req, options),
+    );
+    res.json({ request });
   });
 
   router.get('/counts', async (req, res) => {

@@ -14,8 +14,9 @@ const Loaded = (props: { id: string }) => {
     () => api.getCertificate(props.id),
     [api, props.id],
   );
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  // Read again after an action: the panel (and its message) stays meanwhile.
+  if (loading && !value) return <Progress />;
+  if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   return <CertificateDetailsPanel certificate={value} onChanged={retry} />;
 };

@@ -7,8 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import { StatusError, StatusOK } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { CertificateDetails } from '@internal/plugin-certificates-common';
-import { certificatesApiRef } from '../../api';
+import { CertificateDetailsWithActions, certificatesApiRef } from '../../api';
 import { CertificateStatusText, TimeText, explainFinding } from '../common';
 import { ValidityBar } from './ValidityBar';
 import { Field, Section } from './Section';
@@ -19,6 +18,7 @@ import {
   formatFingerprint,
 } from './describe';
 import { CertManagerSection, UsageSection } from './ClusterSections';
+import { CertificateActions } from './CertificateActions';
 
 function chainRole(index: number, isCA: boolean): string {
   if (index === 0) return 'Leaf';
@@ -38,12 +38,14 @@ function download(text: string, name: string) {
 
 /** Everything known about one certificate, in reading order: what, is it fine, where, history. */
 export const CertificateDetailsPanel = (props: {
-  certificate: CertificateDetails;
+  certificate: CertificateDetailsWithActions;
+  /** After a renewal or revocation, to read the certificate again. */
   onChanged?: () => void;
 }) => {
   const { certificate: c } = props;
   const api = useApi(certificatesApiRef);
   const leaf = c.leaf;
+  const name = c.commonName ?? c.dnsNames[0] ?? c.secretName;
   const sans = leaf
     ? [
         ...leaf.dnsNames.map(n => `DNS:${n}`),
@@ -65,10 +67,16 @@ export const CertificateDetailsPanel = (props: {
       >
         <Box>
           <Typography variant="h5" component="h2">
-            {c.commonName ?? c.dnsNames[0] ?? c.secretName}
+            {name}
           </Typography>
           <CertificateStatusText status={c.status} />
         </Box>
+        <CertificateActions
+          id={c.id}
+          name={name}
+          actions={c.actions}
+          onChanged={props.onChanged}
+        />
       </Box>
 
       <Section title="Validity">

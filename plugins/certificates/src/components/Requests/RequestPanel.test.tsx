@@ -51,6 +51,28 @@ describe('RequestPanel', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('says when a renewal was issued and its certificate revoked', async () => {
+    serve(
+      makeRequest({
+        id: 'r2',
+        state: 'issued',
+        renewalOf: 'r1',
+        serialNumber: '0A1B',
+        revokedAt: '2026-11-29T10:00:00.000Z',
+        revocationReason: 'keyCompromise',
+      }),
+    );
+    await renderWithClient(
+      <RequestPanel requestId="r2" />,
+      'user:default/alice',
+    );
+    expect(
+      await screen.findByText(/Its certificate was revoked on/),
+    ).toHaveTextContent(/\(keyCompromise\)\.$/);
+    expect(screen.getByText(/^Renewal of$/i)).toBeInTheDocument();
+    expect(screen.getByText('r1')).toBeInTheDocument();
+  });
+
   it('offers no cancel to someone else', async () => {
     serve(makeRequest({ id: 'p2', requester: 'user:default/bob' }));
     await renderWithClient(

@@ -109,6 +109,12 @@ export const RequestPanel = ({
           {request.pendingReason ? `: ${request.pendingReason}` : '.'}
         </Alert>
       )}
+      {request.revokedAt && (
+        <Alert severity="warning">
+          Its certificate was revoked on <DateText iso={request.revokedAt} />
+          {request.revocationReason ? ` (${request.revocationReason})` : ''}.
+        </Alert>
+      )}
       {request.state === 'failed' && request.failureReason && (
         <Alert severity="error">Issuing failed: {request.failureReason}</Alert>
       )}
@@ -150,6 +156,7 @@ export const RequestPanel = ({
           ...(request.notAfter
             ? { Expires: <DateText iso={request.notAfter} /> }
             : {}),
+          ...(request.renewalOf ? { 'Renewal of': request.renewalOf } : {}),
         }}
       />
       <Typography variant="h6" component="h3">

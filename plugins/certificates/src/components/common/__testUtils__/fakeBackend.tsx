@@ -205,7 +205,10 @@ export class FakeBackend {
       }),
       http.post(`${base}/certificates/:id/renew`, ({ request }) => {
         record(request);
-        return HttpResponse.json({}, { status: 202 });
+        return HttpResponse.json(
+          { outcome: 'cert-manager-reissuing' },
+          { status: 202 },
+        );
       }),
       http.get(`${base}/counts`, ({ request }) => {
         const url = record(request);

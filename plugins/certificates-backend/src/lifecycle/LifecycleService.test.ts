@@ -1,0 +1,537 @@
+import 'reflect-metadata';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CertificateDetails,
+  CertificatePolicy,
+  CertificateRequest,
+} from '@internal/plugin-certificates-common';
+import * as x509 from '@peculiar/x509';
+import express from 'express';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { DatabaseAuditLog } from '../audit';
+import { BuiltinCa } from '../ca';
+import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
+import { applyDatabaseMigrations } from '../database';
+import { generateKeyAndCsr } from '../delivery/keyAndCsr';
+import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
+import { createInventoryRouter } from '../inventory/router';
+import {
+  certificateConditions,
+  createCertificateConditionalDecision,
+} from '../inventory/router/certificatePermissions';
+import { DatabaseInventoryStore } from '../inventory/store';
+import { testRow } from '../inventory/store/testRows';
+import { IssuanceService } from '../issuing/IssuanceService';
+import { IssuerRegistry } from '../issuing/IssuerRegistry';
+import { KubernetesApiSimulator } from '../kubernetes/simulator';
+import {
+  DatabaseRequestStore,
+  RequestService,
+  RequestValidator,
+} from '../requests';
+import { LifecycleService } from './LifecycleService';
+
+jest.setTimeout(90_000);
+
+const config = new ConfigReader({
+  backend: { baseUrl: 'http://localhost:7007' },
+  certificates: {
+    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
+  },
+});
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments', namespace: 'team-pay' },
+  spec: { type: 'service', owner: 'group:team-pay/payments-team' },
+};
+
+const as = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
+const callerOf = (name: string) => ({
+  credentials: mockCredentials.user(`user:default/${name}`),
+  userEntityRef: `user:default/${name}`,
+});
+
+const permission = (name: string) => ({
+  name,
+  type: 'resource',
+  resourceType: 'certificates-certificate',
+  attributes: {},
+});
+
+/**
+ * Permissions as a policy would give them: `mallory` reads nothing, `eve`
+ * reads but may neither renew nor revoke, `olga` may renew and revoke only
+ * what team-other owns (not payments), everyone else may do everything.
+ */
+function permissionsMock() {
+  const permissions = mockServices.permissions.mock();
+  permissions.authorizeConditional.mockImplementation(async (reqs, opts) => {
+    const user = (opts?.credentials.principal as any).userEntityRef as string;
+    const name = (reqs[0] as any).permission.name as string;
+    if (user.endsWith('/mallory')) return [{ result: AuthorizeResult.DENY }];
+    if (user.endsWith('/eve') && name !== 'certificates.certificate.read') {
+      return [{ result: AuthorizeResult.DENY }];
+    }
+    if (user.endsWith('/olga') && name !== 'certificates.certificate.read') {
+      return [
+        createCertificateConditionalDecision(permission(name) as any, {
+          anyOf: [
+            certificateConditions.isEntityOwner({
+              claims: ['group:default/team-other'],
+            }),
+          ],
+        }),
+      ] as any;
+    }
+    return [{ result: AuthorizeResult.ALLOW }];
+  });
+  return permissions;
+}
+
+describe('LifecycleService: renew and revoke', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  let csrPem: string;
+
+  beforeAll(async () => {
+    ({ csrPem } = await generateKeyAndCsr({
+      keyAlgorithm: 'ECDSA-P256',
+      commonName: 'payments.example.com',
+      dnsNames: ['payments.example.com'],
+    }));
+  });
+
+  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex: Knex = await databases.init(databaseId);
+    await applyDatabaseMigrations({ knex });
+    const logger = mockServices.logger.mock();
+    const ca = await BuiltinCa.create({ knex, config, logger });
+    const issuers = IssuerRegistry.create({ issuers: [ca] });
+    const requests = DatabaseRequestStore.create({ knex });
+    const inventory = DatabaseInventoryStore.create({ knex });
+    const recorder = IssuedCertificateRecorder.create({
+      store: inventory,
+      getApprovedRoots: async () => [ca.rootCertificatePem],
+      requests,
+      logger,
+    });
+    const policies: CertificatePolicy[] = [
+      {
+        name: 'services',
+        allowedDnsNames: ['{{entity.name}}.example.com'],
+        autoApprove: true,
+      },
+    ];
+    const validator = RequestValidator.create({
+      issuers,
+      catalog: catalogServiceMock({ entities: [entity] }),
+      auth: mockServices.auth(),
+      policies,
+      clusterNames: () => [],
+    });
+    const audit = DatabaseAuditLog.create({ knex });
+    const issuance = IssuanceService.create({
+      store: requests,
+      issuers,
+      logger,
+      audit,
+      recheck: validator.recheck,
+      onIssued: recorder.recordInBackground,
+      inventory: recorder,
+    });
+    const service = RequestService.create({
+      store: requests,
+      validator,
+      issuance,
+      audit,
+      logger,
+    });
+    const lifecycle = LifecycleService.create({
+      knex,
+      inventory,
+      requests,
+      issuers,
+      submitter: service,
+      clusters: ConfigClusterRegistry.fromClusters([]),
+      permissions: permissionsMock(),
+      audit,
+      logger,
+    });
+    const app = express();
+    app.use(express.json());
+    app.use(
+      createInventoryRouter({
+        store: inventory,
+        httpAuth: mockServices.httpAuth({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        userInfo: mockServices.userInfo(),
+        permissions: permissionsMock(),
+        lifecycle,
+      }),
+    );
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger: mockServices.rootLogger(),
+      }).error(),
+    );
+    const { request: issued } = await service.submit(
+      {
+        entityRef: 'component:team-pay/payments',
+        commonName: 'payments.example.com',
+        dnsNames: ['payments.example.com'],
+        keyAlgorithm: 'ECDSA-P256',
+        validityDays: 30,
+        issuer: 'builtin',
+        delivery: { kind: 'csr', csr: csrPem },
+      },
+      callerOf('dev'),
+    );
+    expect(issued?.state).toBe('issued');
+    return {
+      knex,
+      ca,
+      app,
+      requests,
+      inventory,
+      audit,
+      policies,
+      issued: issued as CertificateRequest,
+      rowId: IssuedCertificateRecorder.rowId(issued as CertificateRequest),
+    };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'revokes a portal certificate at the built-in CA: in its CRL, on its request and in the audit trail; bad input and repeats change nothing, %p',
+    async databaseId => {
+      const { app, ca, requests, audit, issued, rowId } = await setup(
+        databaseId,
+      );
+      const details = await request(app)
+        .get(`/certificates/${rowId}`)
+        .set('Authorization', as('dev'));
+      expect(details.status).toBe(200);
+      expect(details.body.actions).toEqual({
+        renew: { allowed: true },
+        revoke: { allowed: true },
+      });
+
+      for (const body of [
+        {},
+        { reason: 'because' },
+        { reason: 'superseded', comment: 'x'.repeat(501) },
+        { reason: 'superseded', comment: 7 },
+      ]) {
+        const bad = await request(app)
+          .post(`/certificates/${rowId}/revoke`)
+          .set('Authorization', as('dev'))
+          .send(body);
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toMatch(
+          /reason must be one of|comment must be/,
+        );
+      }
+      expect(
+        (
+          await request(app)
+            .post(`/certificates/${rowId}/revoke`)
+            .set('Authorization', as('eve'))
+            .send({ reason: 'superseded' })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await request(app)
+            .post(`/certificates/${rowId}/revoke`)
+            .set('Authorization', as('olga'))
+            .send({ reason: 'superseded' })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await request(app)
+            .post(`/certificates/${rowId}/revoke`)
+            .set('Authorization', as('mallory'))
+            .send({ reason: 'superseded' })
+        ).status,
+      ).toBe(404);
+      expect((await requests.get(issued.id))?.revokedAt).toBeUndefined();
+      expect(new x509.X509Crl(await ca.crl()).entries).toHaveLength(0);
+
+      const revoked = await request(app)
+        .post(`/certificates/${rowId}/revoke`)
+        .set('Authorization', as('dev'))
+        .send({ reason: 'keyCompromise', comment: 'key in a public repo' });
+      expect(revoked.status).toBe(200);
+      expect(revoked.body.request).toMatchObject({
+        id: issued.id,
+        state: 'issued',
+        revocationReason: 'keyCompromise',
+      });
+      expect(revoked.body.request.revokedAt).toBeDefined();
+      const crl = new x509.X509Crl(await ca.crl());
+      expect(crl.entries.map(e => e.serialNumber.toUpperCase())).toEqual([
+        issued.serialNumber!.toUpperCase(),
+      ]);
+      expect(crl.entries[0].reason).toBe(x509.X509CrlReason.keyCompromise);
+      const trail = await audit.list({
+        requestId: issued.id,
+        limit: 50,
+      } as any);
+      const record = (trail as any).items.find(
+        (a: any) => a.action === 'revoked',
+      );
+      expect(record).toMatchObject({
+        actor: 'user:default/dev',
+        outcome: 'success',
+        certificateId: rowId,
+      });
+      expect(record.detail).toContain('keyCompromise: key in a public repo');
+
+      const again = await request(app)
+        .post(`/certificates/${rowId}/revoke`)
+        .set('Authorization', as('dev'))
+        .send({ reason: 'superseded' });
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toMatch(/already revoked/);
+      const renew = await request(app)
+        .post(`/certificates/${rowId}/renew`)
+        .set('Authorization', as('dev'));
+      expect(renew.status).toBe(409);
+      expect(renew.body.error.message).toBe('It was revoked.');
+      const after = await request(app)
+        .get(`/certificates/${rowId}`)
+        .set('Authorization', as('dev'));
+      expect(after.body.actions.revoke.allowed).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'renews a portal certificate with a renewal request that needs no new approval, with the same names and key, %p',
+    async databaseId => {
+      const { app, requests, audit, policies, issued, rowId } = await setup(
+        databaseId,
+      );
+      // The policy now wants approval for new requests; a renewal with the
+      // same names still passes it, so it needs none.
+      policies[0].autoApprove = false;
+      policies[0].approvals = { approvers: ['group:default/security'] };
+      expect(
+        (
+          await request(app)
+            .post(`/certificates/${rowId}/renew`)
+            .set('Authorization', as('eve'))
+        ).status,
+      ).toBe(403);
+      const renewed = await request(app)
+        .post(`/certificates/${rowId}/renew`)
+        .set('Authorization', as('dev'));
+      expect(renewed.status).toBe(201);
+      expect(renewed.body.outcome).toBe('renewal-requested');
+      const renewal = renewed.body.request as CertificateRequest;
+      expect(renewal).toMatchObject({
+        renewalOf: issued.id,
+        state: 'issued',
+        requester: 'user:default/dev',
+        commonName: 'payments.example.com',
+        dnsNames: ['payments.example.com'],
+        issuer: 'builtin',
+      });
+      expect(renewal.serialNumber).not.toBe(issued.serialNumber);
+      // The same CSR, so the same public key.
+      const key = async (id: string) =>
+        new x509.X509Certificate((await requests.getChainPem(id))!).publicKey
+          .rawData;
+      expect(Buffer.from(await key(renewal.id))).toEqual(
+        Buffer.from(await key(issued.id)),
+      );
+      const trail = (await audit.list({
+        requestId: issued.id,
+        limit: 50,
+      } as any)) as any;
+      expect(trail.items.map((a: any) => a.action)).toContain('renewed');
+
+      // A renewal of the renewal keeps the lineage's first request.
+      const renewalRow = IssuedCertificateRecorder.rowId(renewal);
+      const second = await request(app)
+        .post(`/certificates/${renewalRow}/renew`)
+        .set('Authorization', as('dev'));
+      expect(second.status).toBe(201);
+      expect(second.body.request.renewalOf).toBe(issued.id);
+
+      // Names no longer allowed: no renewal, nothing stored.
+      policies[0].allowedDnsNames = ['other.example.com'];
+      const before = (await requests.list({ limit: 200 } as any)).items.length;
+      const refused = await request(app)
+        .post(`/certificates/${rowId}/renew`)
+        .set('Authorization', as('dev'));
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(/policy no longer allows/);
+      expect((await requests.list({ limit: 200 } as any)).items).toHaveLength(
+        before,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'says why a discovered certificate cannot be renewed or revoked from the portal, %p',
+    async databaseId => {
+      const { app, inventory } = await setup(databaseId);
+      const row = testRow({
+        name: 'found',
+        entityRef: 'component:team-pay/payments',
+        ownerRef: 'group:team-pay/payments-team',
+      });
+      await inventory.upsertCertificates([row], new Date().toISOString());
+      const details = await request(app)
+        .get(`/certificates/${row.id}`)
+        .set('Authorization', as('dev'));
+      expect(details.body.actions.revoke).toEqual({
+        allowed: false,
+        reason:
+          'It was not issued through the portal: revoke it with the CA that issued it.',
+      });
+      expect(details.body.actions.renew.allowed).toBe(false);
+      const revoke = await request(app)
+        .post(`/certificates/${row.id}/revoke`)
+        .set('Authorization', as('dev'))
+        .send({ reason: 'superseded' });
+      expect(revoke.status).toBe(409);
+      expect(
+        (
+          await request(app)
+            .post('/certificates/nope/renew')
+            .set('Authorization', as('dev'))
+        ).status,
+      ).toBe(404);
+    },
+  );
+});
+
+describe('LifecycleService: cert-manager renewal through the cluster', () => {
+  let sim: KubernetesApiSimulator;
+  afterEach(async () => sim?.stop());
+
+  function managedRow(): CertificateDetails {
+    const row = testRow({ name: 'web-tls', cluster: 'prod' });
+    return {
+      id: row.id,
+      cluster: 'prod',
+      namespace: row.namespace,
+      secretName: row.secretName,
+      entityRef: 'component:default/web',
+      certManager: {
+        name: 'web',
+        namespace: row.namespace,
+        issuerRef: { name: 'corp', kind: 'ClusterIssuer' },
+      },
+    } as unknown as CertificateDetails;
+  }
+
+  async function setup(token?: string) {
+    sim = await KubernetesApiSimulator.start({ clusterName: 'prod' });
+    const row = managedRow();
+    sim.apply({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { namespace: row.namespace, name: 'web' },
+      spec: {
+        secretName: row.secretName,
+        issuerRef: { name: 'corp', kind: 'ClusterIssuer' },
+        dnsNames: ['web.example.com'],
+      },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }],
+      },
+    });
+    const records: any[] = [];
+    const lifecycle = LifecycleService.create({
+      knex: undefined as unknown as Knex,
+      inventory: {
+        getCertificate: async id => (id === row.id ? row : undefined),
+      },
+      requests: {
+        get: async () => undefined,
+        getChainPem: async () => undefined,
+        getCsrPem: async () => undefined,
+        recordRevocation: async () => undefined,
+        findOpenRenewal: async () => undefined,
+      },
+      issuers: { getSigner: () => undefined },
+      submitter: {
+        submit: async () => ({ result: { ok: false, violations: [] } }),
+      },
+      clusters: ConfigClusterRegistry.fromClusters([
+        { name: 'prod', simulated: true, kubeConfig: sim.kubeConfig(token) },
+      ]),
+      permissions: permissionsMock(),
+      audit: {
+        record: async (r: any) => records.push(r),
+        list: async () => ({ items: [] }),
+      } as any,
+      logger: mockServices.logger.mock(),
+    });
+    return { lifecycle, row, records };
+  }
+
+  it('sets the Issuing condition as cmctl renew does, once', async () => {
+    const { lifecycle, row, records } = await setup();
+    expect(await lifecycle.renew(row.id, callerOf('dev'))).toEqual({
+      outcome: 'cert-manager-reissuing',
+    });
+    const cert = sim.get(
+      'cert-manager.io/v1',
+      'Certificate',
+      row.namespace,
+      'web',
+    )!;
+    expect((cert as any).status.conditions).toEqual([
+      { type: 'Ready', status: 'True', reason: 'Ready' },
+      expect.objectContaining({
+        type: 'Issuing',
+        status: 'True',
+        reason: 'ManuallyTriggered',
+        message: expect.stringContaining('user:default/dev'),
+      }),
+    ]);
+    expect(records).toEqual([
+      expect.objectContaining({ action: 'renewed', certificateId: row.id }),
+    ]);
+    await expect(lifecycle.renew(row.id, callerOf('dev'))).rejects.toThrow(
+      /already issuing/,
+    );
+  });
+
+  it('says which RBAC is missing when the cluster refuses', async () => {
+    const { lifecycle, row } = await (async () => {
+      const s = await setup('read-only');
+      sim.addToken('read-only', [
+        { verbs: ['get', 'list', 'watch'], resources: ['*'] },
+      ]);
+      return s;
+    })();
+    await expect(lifecycle.renew(row.id, callerOf('dev'))).rejects.toThrow(
+      /needs 'patch' on certificates\/status/,
+    );
+    const cert = sim.get(
+      'cert-manager.io/v1',
+      'Certificate',
+      row.namespace,
+      'web',
+    )!;
+    expect((cert as any).status.conditions).toHaveLength(1);
+  });
+});
