@@ -255,6 +255,21 @@ export const tests = [
       const table = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: /expires/i }) });
       await waitWithReload(page, table.getByText('payments-api.shop.example.com').first());
       await page.screenshot({ path: join(shots, '09-issued-on-tab.png') });
+
+      // The owner renews it (same names, no new approval), then revokes the
+      // old one as superseded, from the certificate's details.
+      await table.getByText('payments-api.shop.example.com').first().click();
+      const details = page.getByRole('region', { name: 'Certificate details' });
+      await details.getByRole('button', { name: 'Renew' }).click();
+      await details.getByText(/^Renewal requested \(.+\): issued\.$/).waitFor({ timeout: 60_000 });
+      await details.getByRole('button', { name: 'Revoke…' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Revoke / });
+      await dialog.getByText(/cannot be undone/).waitFor();
+      await dialog.getByRole('button', { name: 'Revoke certificate' }).click();
+      await details.getByText(/^Revoked \(superseded\); request .+ records it\.$/).waitFor({ timeout: 30_000 });
+      await details.getByText('Revoke: It was already revoked', { exact: false }).waitFor();
+      expect(await details.getByRole('button', { name: 'Renew' }).isDisabled(), 'a revoked certificate offers Renew');
+      await page.screenshot({ path: join(shots, '09b-renewed-then-revoked.png') });
     },
   },
   {
