@@ -359,30 +359,49 @@ export class IssuanceService {
   }
 
   /**
-   * Resumes approved requests and requests stuck in issuing (older than
-   * `stuckAfterMs`), and follows cert-manager requests. For the scheduler.
+   * Resumes requests stuck in issuing (older than `stuckAfterMs`), follows
+   * cert-manager requests and issues approved requests, however many: each
+   * kind is read in pages, oldest first, and handled page by page. For the
+   * scheduler; returns how many requests it handled.
    */
   async resume(options: { stuckAfterMs?: number } = {}): Promise<number> {
     const now = this.o.now?.() ?? new Date();
-    const before = new Date(now.getTime() - (options.stuckAfterMs ?? 60_000)).toISOString();
-    const approved = await this.o.store.listByState(['approved']);
-    const issuing = await this.o.store.listByState(['issuing'], before);
-    const following = (await this.o.store.listByState(['issuing'])).filter(
-      r => r.delivery.kind === 'cert-manager',
-    );
+    const before = new Date(
+      now.getTime() - (options.stuckAfterMs ?? 60_000),
+    ).toISOString();
+    const { store } = this.o;
     let handled = 0;
-    for (const request of [...approved, ...issuing]) {
-      if (request.delivery.kind === 'cert-manager' && request.state === 'issuing') {
-        continue;
+    // cert-manager signs its requests in the cluster: those are followed.
+    const stuck = store.pagesByState({
+      states: ['issuing'],
+      updatedBefore: before,
+      exceptDeliveryKinds: ['cert-manager'],
+    });
+    for await (const page of stuck) {
+      for (const request of page) {
+        await this.issueApproved(request.id);
+        handled++;
       }
-      await this.issueApproved(request.id);
-      handled++;
     }
-    for (const request of following) {
-      await this.follow(request).catch(e =>
-        this.o.logger.warn(`Following request ${request.id} failed: ${e}`),
-      );
-      handled++;
+    const following = store.pagesByState({
+      states: ['issuing'],
+      deliveryKinds: ['cert-manager'],
+    });
+    for await (const page of following) {
+      for (const request of page) {
+        await this.follow(request).catch(e =>
+          this.o.logger.warn(`Following request ${request.id} failed: ${e}`),
+        );
+        handled++;
+      }
+    }
+    // Approved last: a request this moves to issuing is not met again in
+    // this sweep (as stuck, or to follow).
+    for await (const page of store.pagesByState({ states: ['approved'] })) {
+      for (const request of page) {
+        await this.issueApproved(request.id);
+        handled++;
+      }
     }
     return handled;
   }

@@ -115,3 +115,195 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+const KINDS = ['csr', 'secret', 'cert-manager'] as const;
+
+/**
+ * 1,203 issuing requests over three creation times (more than two query
+ * pages), inserted out of id order, each time's ids sorting before the
+ * earlier time's; every fifth changed later; and some in other states.
+ */
+async function seedStates(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  await applyDatabaseMigrations({ knex });
+  let clock = new Date('2026-11-20T10:00:00.000Z');
+  const store = DatabaseRequestStore.create({ knex, now: () => clock });
+  const times = [
+    '2026-11-20T10:00:00.000Z',
+    '2026-11-21T10:00:00.000Z',
+    '2026-11-22T10:00:00.000Z',
+  ];
+  const prefixes = ['m', 'f', 'a'];
+  for (const [t, at] of times.entries()) {
+    clock = new Date(at);
+    const batch: NewRequest[] = Array.from({ length: 401 }, (_, i) => {
+      // 7919 and 401 are coprime: every number below 401 once, shuffled.
+      const n = (i * 7919) % 401;
+      const { createdAt, updatedAt, decisions, ...request } = pendingRequest({
+        id: `${prefixes[t]}-${String(n).padStart(5, '0')}`,
+        state: 'issuing',
+        pendingReason: undefined,
+        delivery: { kind: KINDS[n % 3] },
+      });
+      return request;
+    });
+    batch.push(
+      ...(['approved', 'pending', 'issued'] as const).map(state => {
+        const { createdAt, updatedAt, decisions, ...request } = pendingRequest({
+          id: `${prefixes[t]}-99999-${state}`,
+          state,
+        });
+        return request;
+      }),
+    );
+    await store.createMany(batch);
+  }
+  // Every fifth issuing request changes again, later than all creations.
+  clock = new Date('2026-11-23T10:00:00.000Z');
+  const issuing = (await knex('certificates_requests')
+    .where('state', 'issuing')
+    .orderBy('id')
+    .select('id')) as Array<{ id: string }>;
+  const touched = new Set<string>();
+  for (const { id } of issuing.filter((_, i) => i % 5 === 0)) {
+    expect(
+      await store.transition(id, ['issuing'], 'issuing', {}),
+    ).toBeDefined();
+    touched.add(id);
+  }
+  const byKey = (a: CertificateRequest, b: CertificateRequest) =>
+    a.createdAt.localeCompare(b.createdAt) || (a.id < b.id ? -1 : 1);
+  const rows = (await knex('certificates_requests').select('id')) as Array<{
+    id: string;
+  }>;
+  const all = (await Promise.all(rows.map(r => store.get(r.id)))).map(r => r!);
+  return { knex, store, touched, all: all.sort(byKey) };
+}
+
+async function collect(pages: AsyncIterable<CertificateRequest[]>) {
+  const sizes: number[] = [];
+  const found: CertificateRequest[] = [];
+  for await (const page of pages) {
+    sizes.push(page.length);
+    found.push(...page);
+  }
+  return { sizes, found };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseRequestStore.pagesByState on %s',
+  databaseId => {
+    it('reads every request in the states, oldest first by (createdAt, id), in pages of 500, with the filters in the query', async () => {
+      const { store, touched, all } = await seedStates(databaseId);
+      const issuing = all.filter(r => r.state === 'issuing');
+      expect(issuing).toHaveLength(1203);
+      // The seed's order is not the ids' order, nor the insertion order.
+      expect(ids(issuing)).not.toEqual([...ids(issuing)].sort());
+      expect(issuing[0].id).toBe('m-00000');
+      expect(issuing[401].id).toBe('f-00000');
+
+      const everything = await collect(
+        store.pagesByState({ states: ['issuing'] }),
+      );
+      expect(everything.sizes).toEqual([500, 500, 203]);
+      expect(ids(everything.found)).toEqual(ids(issuing));
+      expect(new Set(ids(everything.found)).size).toBe(1203);
+
+      // updatedBefore is strict: the second day's requests changed at it.
+      const firstDay = await collect(
+        store.pagesByState({
+          states: ['issuing'],
+          updatedBefore: '2026-11-21T10:00:00.000Z',
+        }),
+      );
+      expect(ids(firstDay.found)).toEqual(
+        ids(issuing.filter(r => r.id.startsWith('m-') && !touched.has(r.id))),
+      );
+      expect(firstDay.found.length).toBeGreaterThan(300);
+
+      const untouched = await collect(
+        store.pagesByState({
+          states: ['issuing'],
+          updatedBefore: '2026-11-23T10:00:00.000Z',
+        }),
+      );
+      expect(ids(untouched.found)).toEqual(
+        ids(issuing.filter(r => !touched.has(r.id))),
+      );
+      expect(untouched.sizes).toEqual([500, 462]);
+      expect(
+        (
+          await collect(
+            store.pagesByState({
+              states: ['issuing'],
+              updatedBefore: '2026-11-23T10:00:00.001Z',
+            }),
+          )
+        ).found,
+      ).toHaveLength(1203);
+
+      const certManager = await collect(
+        store.pagesByState({
+          states: ['issuing'],
+          deliveryKinds: ['cert-manager'],
+        }),
+      );
+      expect(ids(certManager.found)).toEqual(
+        ids(issuing.filter(r => r.delivery.kind === 'cert-manager')),
+      );
+      expect(certManager.found).toHaveLength(399);
+
+      const stuck = await collect(
+        store.pagesByState({
+          states: ['issuing'],
+          updatedBefore: '2026-11-23T10:00:00.000Z',
+          exceptDeliveryKinds: ['cert-manager'],
+        }),
+      );
+      expect(ids(stuck.found)).toEqual(
+        ids(
+          issuing.filter(
+            r => r.delivery.kind !== 'cert-manager' && !touched.has(r.id),
+          ),
+        ),
+      );
+      expect(stuck.found.length).toBeGreaterThan(500);
+
+      const twoStates = await collect(
+        store.pagesByState({ states: ['approved', 'issuing'] }),
+      );
+      expect(ids(twoStates.found)).toEqual(
+        ids(all.filter(r => ['approved', 'issuing'].includes(r.state))),
+      );
+      expect(twoStates.found).toHaveLength(1206);
+
+      expect((await collect(store.pagesByState({ states: [] }))).found).toEqual(
+        [],
+      );
+      expect(
+        (
+          await collect(
+            store.pagesByState({ states: ['issuing'], deliveryKinds: [] }),
+          )
+        ).found,
+      ).toEqual([]);
+    });
+
+    it('misses none when each page leaves the state before the next is read', async () => {
+      const { store, all } = await seedStates(databaseId);
+      const seen: string[] = [];
+      for await (const page of store.pagesByState({ states: ['issuing'] })) {
+        for (const request of page) {
+          seen.push(request.id);
+          expect(
+            await store.transition(request.id, ['issuing'], 'issued', {}),
+          ).toBeDefined();
+        }
+      }
+      expect(seen).toEqual(ids(all.filter(r => r.state === 'issuing')));
+      expect(
+        (await collect(store.pagesByState({ states: ['issuing'] }))).found,
+      ).toEqual([]);
+    });
+  },
+);

@@ -19,6 +19,7 @@ import {
   RequestListFilter,
   RequestPatch,
   RequestStore,
+  StateFilter,
 } from './RequestStore';
 
 const TABLE = 'certificates_requests';
@@ -152,8 +153,8 @@ function toRequest(row: RequestRow): CertificateRequest {
   };
 }
 
-/** Rows per query when listing pending requests. */
-const PENDING_PAGE = 500;
+/** Rows per query when reading every matching request. */
+const PAGE = 500;
 
 const QUERY_COLUMNS: Record<RequestQuery['property'], string> = {
   requester: 'requester',
@@ -394,10 +395,8 @@ export class DatabaseRequestStore implements RequestStore {
 
   async listPending(filter: PendingFilter = {}): Promise<CertificateRequest[]> {
     const found: CertificateRequest[] = [];
-    let after: RequestRow | undefined;
-    // Pages in (created_at, id) order: no cap, and no offset to walk again.
-    for (;;) {
-      const query = this.knex(TABLE).select(COLUMNS).where('state', 'pending');
+    const pages = this.pages(query => {
+      query.where('state', 'pending');
       if (filter.permission) applyPermission(query, filter.permission);
       if (filter.issuers) query.whereIn('issuer', filter.issuers);
       if (filter.owners) {
@@ -407,6 +406,39 @@ export class DatabaseRequestStore implements RequestStore {
       if (filter.createdBefore) {
         query.where('created_at', '<=', filter.createdBefore);
       }
+    });
+    for await (const page of pages) found.push(...page);
+    return found;
+  }
+
+  pagesByState(filter: StateFilter): AsyncIterable<CertificateRequest[]> {
+    return this.pages(query => {
+      query.whereIn('state', filter.states);
+      if (filter.updatedBefore) {
+        query.where('updated_at', '<', filter.updatedBefore);
+      }
+      if (filter.deliveryKinds) {
+        query.whereIn('delivery_kind', filter.deliveryKinds);
+      }
+      if (filter.exceptDeliveryKinds?.length) {
+        query.whereNotIn('delivery_kind', filter.exceptDeliveryKinds);
+      }
+    });
+  }
+
+  /**
+   * Every row `where` selects, in pages of PAGE in (created_at, id) order:
+   * no cap, and no offset to walk again. Each page is one query for the
+   * rows after the last one of the page before, run when that page has
+   * been consumed.
+   */
+  private async *pages(
+    where: (query: Knex.QueryBuilder) => void,
+  ): AsyncGenerator<CertificateRequest[]> {
+    let after: RequestRow | undefined;
+    for (;;) {
+      const query = this.knex(TABLE).select(COLUMNS);
+      where(query);
       if (after) {
         const last = after;
         query.where(q =>
@@ -422,9 +454,9 @@ export class DatabaseRequestStore implements RequestStore {
           { column: 'created_at', order: 'asc' },
           { column: 'id', order: 'asc' },
         ])
-        .limit(PENDING_PAGE)) as RequestRow[];
-      for (const row of rows) found.push(toRequest(row));
-      if (rows.length < PENDING_PAGE) return found;
+        .limit(PAGE)) as RequestRow[];
+      if (rows.length) yield rows.map(toRequest);
+      if (rows.length < PAGE) return;
       after = rows[rows.length - 1];
     }
   }
@@ -475,17 +507,6 @@ export class DatabaseRequestStore implements RequestStore {
         ],
       );
     }
-  }
-
-  async listByState(states: RequestState[], updatedBefore?: string) {
-    const query = this.knex(TABLE).select(COLUMNS).whereIn('state', states);
-    if (updatedBefore) {
-      query.where('updated_at', '<', updatedBefore);
-    }
-    const rows = (await query
-      .orderBy('created_at', 'asc')
-      .limit(500)) as RequestRow[];
-    return rows.map(toRequest);
   }
 
   async transition(

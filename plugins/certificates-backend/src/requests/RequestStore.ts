@@ -1,5 +1,6 @@
 import {
   CertificateRequest,
+  DeliveryKind,
   RequestState,
 } from '@internal/plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
@@ -42,6 +43,18 @@ export interface RequestListFilter {
   permission?: PermissionCriteria<RequestQuery>;
 }
 
+/** Which requests `pagesByState` reads; every field given must match. */
+export interface StateFilter {
+  /** In one of these states (none: no request). */
+  states: RequestState[];
+  /** Last changed (updatedAt) strictly before this time (ISO 8601). */
+  updatedBefore?: string;
+  /** Delivered in one of these ways. */
+  deliveryKinds?: DeliveryKind[];
+  /** Delivered in none of these ways. */
+  exceptDeliveryKinds?: DeliveryKind[];
+}
+
 export interface RequestStore {
   create(
     request: NewRequest,
@@ -79,11 +92,16 @@ export interface RequestStore {
   /** Every pending request that matches `filter`, oldest first, however many. */
   listPending(filter?: PendingFilter): Promise<CertificateRequest[]>;
   listByIds(ids: string[]): Promise<CertificateRequest[]>;
-  /** Requests in these states, last changed before `updatedBefore` if given. */
-  listByState(
-    states: RequestState[],
-    updatedBefore?: string,
-  ): Promise<CertificateRequest[]>;
+  /**
+   * Every request that matches `filter`, however many, oldest first in
+   * (createdAt, id) order, as pages of at most 500 requests. Each page is
+   * one query, run when the page before has been consumed, for the
+   * requests after that page's last one: the caller may change the
+   * requests of a page (e.g. move them to another state) and no other
+   * request is skipped. A request that starts to match meanwhile is read
+   * only if it sorts after the last one read.
+   */
+  pagesByState(filter: StateFilter): AsyncIterable<CertificateRequest[]>;
   /**
    * Issued CSR-delivery requests whose certificate has no inventory row yet
    * (certificateId unset), oldest first.

@@ -1,0 +1,246 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
+import {
+  CertificateIssuer,
+  IssueRequest,
+} from '@internal/plugin-certificates-node';
+import { applyDatabaseMigrations } from '../database';
+import type {
+  CertManagerStatus,
+  KubernetesDelivery,
+} from '../delivery/KubernetesDelivery';
+import { DatabaseRequestStore } from '../requests';
+import { NewRequest } from '../requests/RequestStore';
+import { IssuanceService } from './IssuanceService';
+import { IssuerRegistry } from './IssuerRegistry';
+
+jest.setTimeout(120_000);
+
+const T0 = Date.parse('2026-11-20T10:00:00.000Z');
+const minutes = (n: number) => new Date(T0 + n * 60_000);
+
+function request(
+  state: 'approved' | 'issuing',
+  delivery: NewRequest['delivery'],
+  n: number,
+): NewRequest {
+  return {
+    id: `${state}-${delivery.kind}-${String(n).padStart(5, '0')}`,
+    entityRef: 'component:default/payments',
+    requester: 'user:default/dev',
+    policyName: 'services',
+    approvalsRequired: 1,
+    approvers: [],
+    commonName: 'payments.example.com',
+    dnsNames: ['payments.example.com'],
+    ipAddresses: [],
+    uris: [],
+    keyAlgorithm: 'ECDSA-P256',
+    validityDays: 30,
+    issuer: delivery.kind === 'cert-manager' ? 'cm' : 'signer',
+    clientAuth: false,
+    delivery,
+    csrPem: delivery.kind === 'csr' ? 'a CSR' : undefined,
+    state,
+  };
+}
+
+const inCluster = (secretName: string): NewRequest['delivery'] => ({
+  kind: 'cert-manager',
+  cluster: 'prod',
+  namespace: 'payments',
+  secretName,
+});
+
+describe('IssuanceService.resume with more than one page of requests', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations({ knex });
+    let clock = minutes(0);
+    const store = DatabaseRequestStore.create({ knex, now: () => clock });
+    const signer: CertificateIssuer & { issue: jest.Mock } = {
+      id: 'signer',
+      info: async () => ({
+        id: 'signer',
+        type: 'test',
+        displayName: 'Test',
+        supportsRevocation: false,
+        deliveries: ['csr', 'secret'],
+      }),
+      issue: jest.fn(async (r: IssueRequest) => ({
+        chainPem: `chain of ${r.requestId}`,
+        serialNumber: `serial-${r.requestId}`,
+        notBefore: minutes(0).toISOString(),
+        notAfter: minutes(60 * 24 * 30).toISOString(),
+      })),
+    };
+    const issuers = IssuerRegistry.create({
+      issuers: [signer],
+      certManagerIssuers: [
+        { id: 'cm', cluster: 'prod', name: 'corp-ca', kind: 'ClusterIssuer' },
+      ],
+    });
+    // cert-manager's verdicts, by request id; pending when not given.
+    const verdicts = new Map<string, CertManagerStatus>();
+    const kubernetes = {
+      certManagerStatus: jest.fn(
+        async (r: CertificateRequest): Promise<CertManagerStatus> =>
+          verdicts.get(r.id) ?? { state: 'pending' },
+      ),
+      applyCertManagerCertificate: jest.fn(
+        async (_r: CertificateRequest): Promise<void> => undefined,
+      ),
+      deliverSecret: jest.fn(async () => {
+        throw new Error('no secret is due');
+      }),
+      discardPendingKey: jest.fn(async () => undefined),
+    };
+    const issuance = IssuanceService.create({
+      store,
+      issuers,
+      logger: mockServices.logger.mock(),
+      kubernetes: kubernetes as unknown as KubernetesDelivery,
+      now: () => clock,
+    });
+    const createAt = async (at: Date, requests: NewRequest[]) => {
+      clock = at;
+      await store.createMany(requests);
+    };
+    const states = async () =>
+      new Map(
+        (
+          (await knex('certificates_requests').select(
+            'id',
+            'state',
+            'serial_number',
+            'failure_reason',
+          )) as Array<{
+            id: string;
+            state: string;
+            serial_number: string | null;
+            failure_reason: string | null;
+          }>
+        ).map(r => [r.id, r]),
+      );
+    return {
+      store,
+      signer,
+      kubernetes,
+      verdicts,
+      issuance,
+      createAt,
+      states,
+      setClock: (at: Date) => {
+        clock = at;
+      },
+    };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'issues every stuck and approved request, and follows cert-manager requests newer than 500 other issuing ones, %p',
+    async databaseId => {
+      const {
+        signer,
+        kubernetes,
+        verdicts,
+        issuance,
+        createAt,
+        states,
+        setClock,
+      } = await setup(databaseId);
+      const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+      const stuck = range(600).map(n => request('issuing', { kind: 'csr' }, n));
+      const oldCm = request('issuing', inCluster('old-tls'), 0);
+      await createAt(minutes(0), [...stuck, oldCm]);
+      const approved = range(700).map(n =>
+        request('approved', { kind: 'csr' }, n),
+      );
+      const approvedCm = request('approved', inCluster('new-tls'), 1);
+      await createAt(minutes(1), [...approved, approvedCm]);
+      // Issuing but not stuck: a secret being delivered right now.
+      const recent = range(600).map(n =>
+        request(
+          'issuing',
+          { kind: 'secret', cluster: 'prod', namespace: 'payments' },
+          n,
+        ),
+      );
+      await createAt(minutes(10), recent);
+      const [cmIssued, cmFailed, cmPending] = [2, 3, 4].map(n =>
+        request('issuing', inCluster(`cm${n}-tls`), n),
+      );
+      await createAt(minutes(10.2), [cmIssued, cmFailed, cmPending]);
+      verdicts.set(cmIssued.id!, {
+        state: 'issued',
+        certificate: {
+          chainPem: 'chain from cert-manager',
+          serialNumber: 'cm-serial',
+          notBefore: minutes(10).toISOString(),
+          notAfter: minutes(60 * 24 * 30).toISOString(),
+        },
+      });
+      verdicts.set(cmFailed.id!, {
+        state: 'failed',
+        reason: 'cert-manager: issuer corp-ca is not ready',
+      });
+
+      // The sweep at 10:10:30: stuck means unchanged since before 10:09:30.
+      setClock(minutes(10.5));
+      // Stuck csr (600), cert-manager followed (4), approved (701).
+      expect(await issuance.resume()).toBe(1305);
+
+      const after = await states();
+      const issuedIds = [...stuck, ...approved].map(r => r.id!);
+      for (const id of issuedIds) {
+        expect(after.get(id)).toMatchObject({
+          state: 'issued',
+          serial_number: `serial-${id}`,
+        });
+      }
+      // Each signed once, and nothing else signed.
+      expect(signer.issue).toHaveBeenCalledTimes(1300);
+      expect(
+        new Set(signer.issue.mock.calls.map(([r]) => r.requestId)),
+      ).toEqual(new Set(issuedIds));
+      // Not stuck yet: left alone.
+      for (const r of recent) expect(after.get(r.id!)?.state).toBe('issuing');
+      expect(kubernetes.deliverSecret).not.toHaveBeenCalled();
+
+      // Every cert-manager request in issuing is followed, once, however
+      // many older issuing requests there are; the approved one is applied
+      // and followed by issuing it, not followed again.
+      expect(
+        kubernetes.certManagerStatus.mock.calls.map(([r]) => r.id).sort(),
+      ).toEqual(
+        [oldCm, approvedCm, cmIssued, cmFailed, cmPending]
+          .map(r => r.id!)
+          .sort(),
+      );
+      expect(kubernetes.applyCertManagerCertificate).toHaveBeenCalledTimes(1);
+      expect(kubernetes.applyCertManagerCertificate.mock.calls[0][0].id).toBe(
+        approvedCm.id,
+      );
+      expect(after.get(cmIssued.id!)).toMatchObject({
+        state: 'issued',
+        serial_number: 'cm-serial',
+      });
+      expect(after.get(cmFailed.id!)).toMatchObject({
+        state: 'failed',
+        failure_reason: 'cert-manager: issuer corp-ca is not ready',
+      });
+      for (const r of [oldCm, approvedCm, cmPending]) {
+        expect(after.get(r.id!)?.state).toBe('issuing');
+      }
+
+      // The next sweep: only the cert-manager requests still issuing.
+      kubernetes.certManagerStatus.mockClear();
+      expect(await issuance.resume()).toBe(3);
+      expect(signer.issue).toHaveBeenCalledTimes(1300);
+      expect(
+        kubernetes.certManagerStatus.mock.calls.map(([r]) => r.id).sort(),
+      ).toEqual([oldCm, approvedCm, cmPending].map(r => r.id!).sort());
+    },
+  );
+});
