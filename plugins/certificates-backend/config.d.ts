@@ -194,6 +194,21 @@ export interface Config {
       /** Interval of the issuance task, e.g. { seconds: 30 }. Default 30 seconds. */
       frequency?: { seconds?: number; minutes?: number };
     };
+    /**
+     * Renewal of certificates issued through the portal. Owners can renew on
+     * demand; this is the automatic renewal before expiry.
+     */
+    renewal?: {
+      /** Whether to renew automatically. Default true. */
+      automatic?: boolean;
+      /**
+       * Share of a certificate's lifetime after which it is renewed, between
+       * 0 and 1. Default 0.6667 (two thirds).
+       */
+      fraction?: number;
+      /** Interval of the check, e.g. { hours: 1 }. Default every hour. */
+      frequency?: { hours?: number; minutes?: number; seconds?: number };
+    };
     /** Notifications to owners, through the Backstage notifications plugin. */
     notifications?: {
       /**

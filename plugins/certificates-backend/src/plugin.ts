@@ -23,6 +23,7 @@ import { RequestNotifier, scheduleExpiryNotifications } from './notifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { LifecycleService } from './lifecycle/LifecycleService';
+import { scheduleRenewals } from './lifecycle/scheduleRenewals';
 import { simulatedDemoCluster } from './clusters';
 import { setupDiscovery } from './discovery';
 import {
@@ -162,6 +163,13 @@ export const certificatesPlugin = createBackendPlugin({
           permissions: deps.permissions,
           audit,
           logger: deps.logger,
+        });
+        await scheduleRenewals({
+          scheduler: deps.scheduler,
+          config: deps.config,
+          logger: deps.logger,
+          auth: deps.auth,
+          lifecycle,
         });
         await scheduleIssuance({
           scheduler: deps.scheduler,

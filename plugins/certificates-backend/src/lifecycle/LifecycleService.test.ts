@@ -113,11 +113,19 @@ describe('LifecycleService: renew and revoke', () => {
     }));
   });
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+  async function setup(
+    databaseId: Parameters<typeof databases.init>[0],
+    options: { now?: () => Date } = {},
+  ) {
     const knex: Knex = await databases.init(databaseId);
     await applyDatabaseMigrations({ knex });
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await BuiltinCa.create({
+      knex,
+      config,
+      logger,
+      now: options.now,
+    });
     const issuers = IssuerRegistry.create({ issuers: [ca] });
     const requests = DatabaseRequestStore.create({ knex });
     const inventory = DatabaseInventoryStore.create({ knex });
@@ -168,6 +176,7 @@ describe('LifecycleService: renew and revoke', () => {
       permissions: permissionsMock(),
       audit,
       logger,
+      now: options.now,
     });
     const app = express();
     app.use(express.json());
@@ -205,6 +214,7 @@ describe('LifecycleService: renew and revoke', () => {
       knex,
       ca,
       app,
+      lifecycle,
       requests,
       inventory,
       audit,
@@ -387,6 +397,63 @@ describe('LifecycleService: renew and revoke', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'renews automatically after two thirds of the lifetime, once per lineage, never a revoked one, %p',
+    async databaseId => {
+      let clock = Date.now();
+      const now = () => new Date(clock);
+      const { app, lifecycle, requests, issued, rowId } = await setup(
+        databaseId,
+        { now },
+      );
+      const credentials = mockCredentials.service('plugin:certificates');
+      const due = Date.parse(issued.notAfter!) - 10 * 24 * 3600e3;
+      clock = due - 60_000;
+      expect(await lifecycle.renewDue({ credentials })).toEqual({
+        renewed: 0,
+        failed: 0,
+      });
+      clock = due;
+      expect(await lifecycle.renewDue({ credentials })).toEqual({
+        renewed: 1,
+        failed: 0,
+      });
+      const all = (await requests.list({ limit: 200 } as any)).items;
+      const renewal = all.find(r => r.renewalOf === issued.id)!;
+      expect(renewal).toMatchObject({
+        requester: 'plugin:certificates',
+        state: 'issued',
+        dnsNames: issued.dnsNames,
+      });
+      // Issued "now", so it is not due itself; the original has a newer one.
+      expect(await lifecycle.renewDue({ credentials })).toEqual({
+        renewed: 0,
+        failed: 0,
+      });
+      expect((await requests.list({ limit: 200 } as any)).items).toHaveLength(
+        all.length,
+      );
+
+      // Revoke the renewal: once due, nothing renews a revoked certificate,
+      // and the original stays superseded by it.
+      const renewalRow = IssuedCertificateRecorder.rowId(renewal);
+      expect(
+        (
+          await request(app)
+            .post(`/certificates/${renewalRow}/revoke`)
+            .set('Authorization', as('dev'))
+            .send({ reason: 'keyCompromise' })
+        ).status,
+      ).toBe(200);
+      clock = Date.parse(renewal.notAfter!) - 24 * 3600e3;
+      expect(await lifecycle.renewDue({ credentials })).toEqual({
+        renewed: 0,
+        failed: 0,
+      });
+      expect(rowId).not.toBe(renewalRow);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'says why a discovered certificate cannot be renewed or revoked from the portal, %p',
     async databaseId => {
       const { app, inventory } = await setup(databaseId);
@@ -469,6 +536,10 @@ describe('LifecycleService: cert-manager renewal through the cluster', () => {
         getCsrPem: async () => undefined,
         recordRevocation: async () => undefined,
         findOpenRenewal: async () => undefined,
+        hasNewerInLineage: async () => false,
+        pagesByState: async function* pages() {
+          yield [];
+        },
       },
       issuers: { getSigner: () => undefined },
       submitter: {

@@ -18,6 +18,7 @@ import {
   CertificateRequestInput,
   LifecycleFacts,
   REVOCATION_REASONS,
+  renewalDue,
   RevocationReason,
   certificateActions,
   certificateReadPermission,
@@ -75,7 +76,13 @@ export interface LifecycleServiceOptions {
   inventory: Pick<InventoryStore, 'getCertificate'>;
   requests: Pick<
     RequestStore,
-    'get' | 'getChainPem' | 'getCsrPem' | 'recordRevocation' | 'findOpenRenewal'
+    | 'get'
+    | 'getChainPem'
+    | 'getCsrPem'
+    | 'recordRevocation'
+    | 'findOpenRenewal'
+    | 'hasNewerInLineage'
+    | 'pagesByState'
   >;
   issuers: Pick<IssuerRegistry, 'getSigner'>;
   submitter: RenewalSubmitter;
@@ -87,6 +94,9 @@ export interface LifecycleServiceOptions {
 }
 
 type CertificatePermission = typeof certificateReadPermission;
+
+/** Who asks for automatic renewals, in requests and the audit trail. */
+export const AUTOMATIC_RENEWAL_ACTOR = 'plugin:certificates';
 
 const CERT_MANAGER = {
   group: 'cert-manager.io',
@@ -316,7 +326,20 @@ export class LifecycleService {
       await this.reissueWithCertManager(row, route, caller);
       return { outcome: 'cert-manager-reissuing' };
     }
-    const original = route.request;
+    const request = await this.submitRenewal(route.request, caller, row.id);
+    return { outcome: 'renewal-requested', request };
+  }
+
+  /**
+   * A renewal request for `original` (same entity, names, key type,
+   * validity, issuer and delivery; a csr request's own CSR), submitted as
+   * `caller`, and its `renewed` audit record.
+   */
+  private async submitRenewal(
+    original: CertificateRequest,
+    caller: LifecycleCaller,
+    certificateId?: string,
+  ): Promise<CertificateRequest> {
     const csr =
       original.delivery.kind === 'csr'
         ? await this.o.requests.getCsrPem(original.id)
@@ -360,12 +383,68 @@ export class LifecycleService {
       actor: caller.userEntityRef,
       action: 'renewed',
       requestId: original.id,
-      certificateId: row.id,
+      certificateId: certificateId ?? original.certificateId,
       entityRef: original.entityRef,
       outcome: 'success',
       detail: `renewal request ${request.id} (${request.state})`,
     });
-    return { outcome: 'renewal-requested', request };
+    return request;
+  }
+
+  /**
+   * Automatic renewal (DESIGN "Lifecycle"): every issued, unrevoked portal
+   * request that is the newest of its lineage and past `fraction` of its
+   * lifetime gets a renewal request, submitted by `plugin:certificates`
+   * with `credentials` (the plugin's own). A lineage gets one renewal at a
+   * time: one under way or issued since is left alone. Returns how many were
+   * renewed and how many could not be (those are logged and tried again at
+   * the next run).
+   */
+  async renewDue(options: {
+    credentials: BackstageCredentials;
+    fraction?: number;
+  }): Promise<{ renewed: number; failed: number }> {
+    const now = this.now();
+    const caller = {
+      credentials: options.credentials,
+      userEntityRef: AUTOMATIC_RENEWAL_ACTOR,
+    };
+    let renewed = 0;
+    let failed = 0;
+    const issued = this.o.requests.pagesByState({
+      states: ['issued'],
+      notRevoked: true,
+    });
+    for await (const page of issued) {
+      for (const request of page) {
+        if (
+          request.inCluster ||
+          !request.notAfter ||
+          !renewalDue({
+            notAfter: request.notAfter,
+            validityDays: request.validityDays,
+            now,
+            fraction: options.fraction,
+          }) ||
+          (await this.o.requests.hasNewerInLineage(request)) ||
+          (await this.o.requests.findOpenRenewal(lineageOf(request)))
+        ) {
+          continue;
+        }
+        try {
+          await this.submitRenewal(request, caller);
+          renewed++;
+        } catch (error) {
+          failed++;
+          this.o.logger.warn(
+            `Automatic renewal of request ${request.id} (${
+              request.commonName ?? request.dnsNames[0] ?? ''
+            }) failed: ${(error as Error)?.message ?? error}`,
+          );
+        }
+      }
+    }
+    return { renewed, failed };
   }
 
   /**

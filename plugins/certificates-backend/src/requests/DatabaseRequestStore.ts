@@ -345,6 +345,17 @@ export class DatabaseRequestStore implements RequestStore {
     return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
+  async hasNewerInLineage(request: CertificateRequest): Promise<boolean> {
+    const lineage = request.renewalOf ?? request.id;
+    const row = await this.knex(TABLE)
+      .where(q => q.where('renewal_of', lineage).orWhere('id', lineage))
+      .whereNot('id', request.id)
+      .where('created_at', '>=', request.createdAt)
+      .whereIn('state', ['pending', 'approved', 'issuing', 'issued'])
+      .first('id');
+    return !!row;
+  }
+
   async getCsrPem(id: string): Promise<string | undefined> {
     const row = await this.knex<RequestRow>(TABLE)
       .where({ id })
@@ -422,6 +433,9 @@ export class DatabaseRequestStore implements RequestStore {
       }
       if (filter.exceptDeliveryKinds?.length) {
         query.whereNotIn('delivery_kind', filter.exceptDeliveryKinds);
+      }
+      if (filter.notRevoked) {
+        query.whereNull('revoked_at');
       }
     });
   }

@@ -53,6 +53,8 @@ export interface StateFilter {
   deliveryKinds?: DeliveryKind[];
   /** Delivered in none of these ways. */
   exceptDeliveryKinds?: DeliveryKind[];
+  /** Only requests whose certificate was not revoked. */
+  notRevoked?: boolean;
 }
 
 export interface RequestStore {
@@ -86,6 +88,11 @@ export interface RequestStore {
   ): Promise<CertificateRequest | undefined>;
   /** A renewal of `lineage` (the first request's id) still under way, if any. */
   findOpenRenewal(lineage: string): Promise<CertificateRequest | undefined>;
+  /**
+   * Whether a later request of the same lineage exists that is under way or
+   * issued (so `request` is no longer the one to renew).
+   */
+  hasNewerInLineage(request: CertificateRequest): Promise<boolean>;
   list(
     filter: RequestListFilter,
   ): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;

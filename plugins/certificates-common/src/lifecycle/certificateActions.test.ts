@@ -2,6 +2,7 @@ import { CertificateRequest } from '../types';
 import {
   certificateActions,
   lineageOf,
+  renewalDue,
   renewalRoute,
   revocationCheck,
 } from './certificateActions';
@@ -80,5 +81,49 @@ describe('certificate lifecycle actions', () => {
   it('keeps the first request of a lineage', () => {
     expect(lineageOf(issued)).toBe('r1');
     expect(lineageOf({ ...issued, id: 'r3', renewalOf: 'r1' })).toBe('r1');
+  });
+});
+
+describe('renewalDue', () => {
+  const notAfter = '2026-12-31T00:00:00.000Z';
+  it('is due after two thirds of the lifetime by default', () => {
+    // 30 days: due 10 days before expiry.
+    expect(
+      renewalDue({
+        notAfter,
+        validityDays: 30,
+        now: new Date('2026-12-20T23:59:00Z'),
+      }),
+    ).toBe(false);
+    expect(
+      renewalDue({
+        notAfter,
+        validityDays: 30,
+        now: new Date('2026-12-21T00:00:00Z'),
+      }),
+    ).toBe(true);
+    expect(
+      renewalDue({
+        notAfter,
+        validityDays: 30,
+        now: new Date('2027-01-05T00:00:00Z'),
+      }),
+    ).toBe(true);
+  });
+  it('takes another fraction, and refuses nonsense', () => {
+    expect(
+      renewalDue({
+        notAfter,
+        validityDays: 100,
+        fraction: 0.5,
+        now: new Date('2026-11-21T00:00:00Z'),
+      }),
+    ).toBe(true);
+    expect(
+      renewalDue({ notAfter: 'soon', validityDays: 30, now: new Date() }),
+    ).toBe(false);
+    expect(renewalDue({ notAfter, validityDays: 0, now: new Date() })).toBe(
+      false,
+    );
   });
 });

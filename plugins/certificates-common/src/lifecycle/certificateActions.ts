@@ -144,3 +144,24 @@ export function certificateActions(facts: LifecycleFacts): CertificateActions {
         : { allowed: false, reason: revoke.reason },
   };
 }
+
+/** By default a portal certificate is renewed after two thirds of its lifetime. */
+export const DEFAULT_RENEWAL_FRACTION = 2 / 3;
+
+/**
+ * Whether a certificate issued for `validityDays` and expiring at `notAfter`
+ * is due for automatic renewal at `now`: once `fraction` of its lifetime has
+ * passed (its lifetime is counted back from notAfter).
+ */
+export function renewalDue(options: {
+  notAfter: string;
+  validityDays: number;
+  now: Date;
+  fraction?: number;
+}): boolean {
+  const end = Date.parse(options.notAfter);
+  if (!Number.isFinite(end) || !(options.validityDays > 0)) return false;
+  const fraction = options.fraction ?? DEFAULT_RENEWAL_FRACTION;
+  const lifetime = options.validityDays * 24 * 3600e3;
+  return options.now.getTime() >= end - (1 - fraction) * lifetime;
+}
