@@ -193,6 +193,8 @@ export interface Config {
     issuance?: {
       /** Interval of the issuance task, e.g. { seconds: 30 }. Default 30 seconds. */
       frequency?: { seconds?: number; minutes?: number };
+      /** Longest one run may take, e.g. { minutes: 5 }. Default 5 minutes. */
+      timeout?: { seconds?: number; minutes?: number };
     };
     /**
      * Renewal of certificates issued through the portal. Owners can renew on

@@ -1,9 +1,5 @@
-import {
-  LoggerService,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { IssuanceService } from './IssuanceService';
 
 /**
@@ -17,18 +13,24 @@ export async function scheduleIssuance(options: {
   logger: LoggerService;
 }): Promise<void> {
   const configured = options.config.getOptionalConfig('certificates.issuance');
-  const schedule = configured?.has('frequency')
-    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(configured)
-    : { frequency: { seconds: 30 }, timeout: { minutes: 5 }, initialDelay: { seconds: 5 } };
+  // Each setting on its own: the scheduler's own reader wants a timeout too,
+  // and `frequency` alone (as documented) stopped the backend at start.
+  const duration = (key: string) =>
+    configured?.has(key)
+      ? readDurationFromConfig(configured, { key })
+      : undefined;
   await options.scheduler.scheduleTask({
     id: 'certificates-issuance',
-    ...schedule,
-    timeout: schedule.timeout ?? { minutes: 5 },
+    frequency: duration('frequency') ?? { seconds: 30 },
+    timeout: duration('timeout') ?? { minutes: 5 },
+    initialDelay: { seconds: 5 },
     scope: 'global',
     fn: async () => {
       const handled = await options.issuance.resume();
       if (handled) {
-        options.logger.info(`Resumed or followed ${handled} certificate request(s)`);
+        options.logger.info(
+          `Resumed or followed ${handled} certificate request(s)`,
+        );
       }
     },
   });
