@@ -330,6 +330,52 @@ describe('LifecycleService: renew and revoke', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'records nothing when the issuer fails to revoke, and revokes on a retry, %p',
+    async databaseId => {
+      const { app, ca, requests, audit, issued, rowId } = await setup(
+        databaseId,
+      );
+      const spy = jest
+        .spyOn(ca, 'revoke')
+        .mockRejectedValueOnce(new Error('CA database unavailable'));
+      const failed = await request(app)
+        .post(`/certificates/${rowId}/revoke`)
+        .set('Authorization', as('dev'))
+        .send({ reason: 'superseded' });
+      expect(failed.status).toBe(503);
+      expect(failed.body.error.message).toMatch(
+        /could not revoke the certificate, nothing was recorded: CA database unavailable/,
+      );
+      const stored = await requests.get(issued.id);
+      expect(stored?.revokedAt).toBeUndefined();
+      expect(stored?.revocationReason).toBeUndefined();
+      expect(new x509.X509Crl(await ca.crl()).entries).toHaveLength(0);
+      const trail = (await audit.list({
+        requestId: issued.id,
+        limit: 50,
+      } as any)) as any;
+      expect(
+        trail.items
+          .filter((a: any) => a.action === 'revoked')
+          .map((a: any) => a.outcome),
+      ).toEqual(['failure']);
+
+      spy.mockRestore();
+      const retried = await request(app)
+        .post(`/certificates/${rowId}/revoke`)
+        .set('Authorization', as('dev'))
+        .send({ reason: 'superseded' });
+      expect(retried.status).toBe(200);
+      expect(retried.body.request.revocationReason).toBe('superseded');
+      expect(
+        new x509.X509Crl(await ca.crl()).entries.map(e =>
+          e.serialNumber.toUpperCase(),
+        ),
+      ).toEqual([issued.serialNumber!.toUpperCase()]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'renews a portal certificate with a renewal request that needs no new approval, with the same names and key, %p',
     async databaseId => {
       const { app, requests, audit, policies, issued, rowId } = await setup(
