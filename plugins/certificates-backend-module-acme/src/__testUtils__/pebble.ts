@@ -34,6 +34,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `count` distinct free ports, held open together while they are chosen
+ * (one at a time, the system could hand out the same port twice).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return servers.map(s => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(
+      servers.map(s => new Promise<void>(resolve => s.close(() => resolve()))),
+    );
+  }
+}
+
 /** A throwaway CA and a 127.0.0.1/localhost server certificate for pebble's TLS. */
 function makeTlsFiles(dir: string) {
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -65,15 +88,32 @@ function get(url: string, ca: string): Promise<{ status: number; body: string }>
 /**
  * Starts `/usr/bin/pebble` on free ports with a fresh TLS CA. `env` adds
  * pebble switches (PEBBLE_VA_ALWAYS_VALID, PEBBLE_ALTERNATE_ROOTS, ...).
+ * A port taken by another process between being chosen and pebble binding
+ * it (parallel test suites) is retried on new ports.
  */
 export async function startPebble(options: {
   env?: Record<string, string>;
   httpPort?: number;
 } = {}): Promise<PebbleServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPebbleOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/.test(String(error))) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function startPebbleOnce(options: {
+  env?: Record<string, string>;
+  httpPort?: number;
+}): Promise<PebbleServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pebble-'));
   const tlsCaPem = makeTlsFiles(dir);
-  const [acmePort, managementPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
-  const httpPort = options.httpPort ?? (await freePort());
+  const [acmePort, managementPort, tlsPort, chosenHttpPort] = await freePorts(4);
+  const httpPort = options.httpPort ?? chosenHttpPort;
   const configFile = path.join(dir, 'pebble.json');
   fs.writeFileSync(
     configFile,
@@ -118,6 +158,7 @@ export async function startPebble(options: {
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) {
+      fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`pebble exited with ${child.exitCode}:\n${output}`);
     }
     try {
