@@ -428,17 +428,62 @@ describe('LifecycleService: renew and revoke', () => {
       expect(second.status).toBe(201);
       expect(second.body.request.renewalOf).toBe(issued.id);
 
+      // The superseded certificate points at the newest one.
+      const superseded = await request(app)
+        .post(`/certificates/${rowId}/renew`)
+        .set('Authorization', as('dev'));
+      expect(superseded.status).toBe(409);
+      expect(superseded.body.error.message).toBe(
+        `It was renewed since: request ${second.body.request.id} is newer; renew that one.`,
+      );
+
       // Names no longer allowed: no renewal, nothing stored.
       policies[0].allowedDnsNames = ['other.example.com'];
       const before = (await requests.list({ limit: 200 } as any)).items.length;
+      const newest = IssuedCertificateRecorder.rowId(second.body.request);
       const refused = await request(app)
-        .post(`/certificates/${rowId}/renew`)
+        .post(`/certificates/${newest}/renew`)
         .set('Authorization', as('dev'));
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toMatch(/policy no longer allows/);
       expect((await requests.list({ limit: 200 } as any)).items).toHaveLength(
         before,
       );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'makes one renewal of two at once, and the database refuses a second open renewal of a lineage, %p',
+    async databaseId => {
+      const { app, requests, issued, rowId } = await setup(databaseId);
+      const [a, b] = await Promise.all(
+        [1, 2].map(() =>
+          request(app)
+            .post(`/certificates/${rowId}/renew`)
+            .set('Authorization', as('dev')),
+        ),
+      );
+      expect([a.status, b.status].sort()).toEqual([201, 409]);
+      const renewals = (
+        await requests.list({ limit: 200 } as any)
+      ).items.filter(r => r.renewalOf === issued.id);
+      expect(renewals).toHaveLength(1);
+
+      // Another backend instance: no shared lock, the unique index holds.
+      const open = {
+        ...issued,
+        id: undefined,
+        state: 'pending' as const,
+        renewalOf: issued.id,
+        serialNumber: undefined,
+        certificateId: undefined,
+      };
+      await requests.create(open as any);
+      const error = await requests.create(open as any).then(
+        () => undefined,
+        e => e,
+      );
+      expect(['23505', 'SQLITE_CONSTRAINT_UNIQUE']).toContain(error?.code);
     },
   );
 
@@ -582,7 +627,7 @@ describe('LifecycleService: cert-manager renewal through the cluster', () => {
         getCsrPem: async () => undefined,
         recordRevocation: async () => undefined,
         findOpenRenewal: async () => undefined,
-        hasNewerInLineage: async () => false,
+        findNewerInLineage: async () => undefined,
         pagesByState: async function* pages() {
           yield [];
         },

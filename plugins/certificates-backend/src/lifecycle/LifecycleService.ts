@@ -81,7 +81,7 @@ export interface LifecycleServiceOptions {
     | 'getCsrPem'
     | 'recordRevocation'
     | 'findOpenRenewal'
-    | 'hasNewerInLineage'
+    | 'findNewerInLineage'
     | 'pagesByState'
   >;
   issuers: Pick<IssuerRegistry, 'getSigner'>;
@@ -174,6 +174,10 @@ export class LifecycleService {
     const openRenewal = request
       ? await this.o.requests.findOpenRenewal(lineageOf(request))
       : undefined;
+    const newerRequest =
+      request && !openRenewal
+        ? await this.o.requests.findNewerInLineage(request)
+        : undefined;
     return {
       goneAt: row.goneAt,
       request,
@@ -187,6 +191,7 @@ export class LifecycleService {
         : undefined,
       issuerCanRevoke: typeof signer?.revoke === 'function',
       openRenewal,
+      newerRequest,
     };
   }
 
@@ -326,15 +331,48 @@ export class LifecycleService {
     if (!allowed) {
       throw new NotAllowedError('You may not renew this certificate.');
     }
-    const decided = renewalRoute(await this.facts(row));
-    if ('reason' in decided) throw new ConflictError(decided.reason);
-    const route = decided.route;
-    if (route.via === 'cert-manager') {
-      await this.reissueWithCertManager(row, route, caller);
-      return { outcome: 'cert-manager-reissuing' };
+    const current = row.requestId
+      ? await this.o.requests.get(row.requestId)
+      : undefined;
+    // One renewal of a lineage at a time here; the database's unique index
+    // on open renewals holds across instances.
+    return this.withLineageLock(
+      current ? lineageOf(current) : row.id,
+      async () => {
+        const decided = renewalRoute(await this.facts(row));
+        if ('reason' in decided) throw new ConflictError(decided.reason);
+        const route = decided.route;
+        if (route.via === 'cert-manager') {
+          await this.reissueWithCertManager(row, route, caller);
+          return { outcome: 'cert-manager-reissuing' as const };
+        }
+        const request = await this.submitRenewal(route.request, caller, row.id);
+        return { outcome: 'renewal-requested' as const, request };
+      },
+    );
+  }
+
+  private readonly lineageLocks = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after every earlier call for the same lineage has settled. */
+  private async withLineageLock<T>(
+    lineage: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const before = this.lineageLocks.get(lineage) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lineageLocks.set(lineage, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.lineageLocks.get(lineage) === settled) {
+        this.lineageLocks.delete(lineage);
+      }
     }
-    const request = await this.submitRenewal(route.request, caller, row.id);
-    return { outcome: 'renewal-requested', request };
   }
 
   /**
@@ -356,7 +394,7 @@ export class LifecycleService {
         `Request ${original.id} kept no CSR to renew with; submit a new request.`,
       );
     }
-    const { request, result } = await this.o.submitter.submit(
+    const { request, result } = await this.submitOnce(
       {
         entityRef: original.entityRef,
         commonName: original.commonName,
@@ -398,6 +436,23 @@ export class LifecycleService {
     return request;
   }
 
+  /** Submission, with a second open renewal of a lineage (the database's unique index) as a 409. */
+  private async submitOnce(
+    ...args: Parameters<RenewalSubmitter['submit']>
+  ): ReturnType<RenewalSubmitter['submit']> {
+    try {
+      return await this.o.submitter.submit(...args);
+    } catch (error) {
+      const code = (error as { code?: string })?.code;
+      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ConflictError(
+          'A renewal of this certificate is already under way.',
+        );
+      }
+      throw error;
+    }
+  }
+
   /**
    * Automatic renewal (DESIGN "Lifecycle"): every issued, unrevoked portal
    * request that is the newest of its lineage and past `fraction` of its
@@ -432,15 +487,25 @@ export class LifecycleService {
             validityDays: request.validityDays,
             now,
             fraction: options.fraction,
-          }) ||
-          (await this.o.requests.hasNewerInLineage(request)) ||
-          (await this.o.requests.findOpenRenewal(lineageOf(request)))
+          })
         ) {
           continue;
         }
         try {
-          await this.submitRenewal(request, caller);
-          renewed++;
+          const made = await this.withLineageLock(
+            lineageOf(request),
+            async () => {
+              if (
+                (await this.o.requests.findNewerInLineage(request)) ||
+                (await this.o.requests.findOpenRenewal(lineageOf(request)))
+              ) {
+                return false;
+              }
+              await this.submitRenewal(request, caller);
+              return true;
+            },
+          );
+          if (made) renewed++;
         } catch (error) {
           failed++;
           this.o.logger.warn(

@@ -345,15 +345,21 @@ export class DatabaseRequestStore implements RequestStore {
     return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
-  async hasNewerInLineage(request: CertificateRequest): Promise<boolean> {
+  async findNewerInLineage(
+    request: CertificateRequest,
+  ): Promise<CertificateRequest | undefined> {
     const lineage = request.renewalOf ?? request.id;
     const row = await this.knex(TABLE)
       .where(q => q.where('renewal_of', lineage).orWhere('id', lineage))
       .whereNot('id', request.id)
       .where('created_at', '>=', request.createdAt)
       .whereIn('state', ['pending', 'approved', 'issuing', 'issued'])
-      .first('id');
-    return !!row;
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first(COLUMNS);
+    return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
   async getCsrPem(id: string): Promise<string | undefined> {

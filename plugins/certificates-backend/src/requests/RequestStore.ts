@@ -89,10 +89,12 @@ export interface RequestStore {
   /** A renewal of `lineage` (the first request's id) still under way, if any. */
   findOpenRenewal(lineage: string): Promise<CertificateRequest | undefined>;
   /**
-   * Whether a later request of the same lineage exists that is under way or
-   * issued (so `request` is no longer the one to renew).
+   * The newest later request of the same lineage that is under way or
+   * issued, if any (then `request` is no longer the one to renew).
    */
-  hasNewerInLineage(request: CertificateRequest): Promise<boolean>;
+  findNewerInLineage(
+    request: CertificateRequest,
+  ): Promise<CertificateRequest | undefined>;
   list(
     filter: RequestListFilter,
   ): Promise<{ items: CertificateRequest[]; nextCursor?: string }>;

@@ -36,6 +36,12 @@ describe('certificate lifecycle actions', () => {
       }).renew.reason,
     ).toBe('A renewal is already under way: request r2 is pending.');
     expect(
+      certificateActions({
+        ...facts,
+        newerRequest: { ...issued, id: 'r3', renewalOf: 'r1' },
+      }).renew.reason,
+    ).toBe('It was renewed since: request r3 is newer; renew that one.');
+    expect(
       revocationCheck({
         request: { ...issued, revokedAt: '2026-11-29T00:00:00Z' },
         issuerCanRevoke: true,

@@ -47,6 +47,8 @@ export interface LifecycleFacts {
   issuerCanRevoke: boolean;
   /** A renewal of the request's lineage still under way. */
   openRenewal?: CertificateRequest;
+  /** A later request of the lineage, issued: this certificate was renewed. */
+  newerRequest?: CertificateRequest;
 }
 
 /** The first request of a request's renewal lineage. */
@@ -74,6 +76,11 @@ export function renewalRoute(
     if (facts.openRenewal) {
       return {
         reason: `A renewal is already under way: request ${facts.openRenewal.id} is ${facts.openRenewal.state}.`,
+      };
+    }
+    if (facts.newerRequest) {
+      return {
+        reason: `It was renewed since: request ${facts.newerRequest.id} is newer; renew that one.`,
       };
     }
     return { route: { via: 'request', request: r } };
