@@ -251,7 +251,7 @@ describe('LifecycleService: renew and revoke', () => {
           .send(body);
         expect(bad.status).toBe(400);
         expect(bad.body.error.message).toMatch(
-          /reason must be one of|comment must be/,
+          /^Invalid body: (reason|comment): /,
         );
       }
       expect(

@@ -18,6 +18,7 @@ import {
   filterQuery,
   listQuery,
   parseQuery,
+  revokeBody,
   timelineQuery,
   toFilter,
 } from './queryParams';
@@ -112,14 +113,18 @@ export function createInventoryRouter(
       req.params.id,
       await getCaller(req, options),
     );
-    res.status(outcome.outcome === 'renewal-requested' ? 201 : 202).json(outcome);
+    res
+      .status(outcome.outcome === 'renewal-requested' ? 201 : 202)
+      .json(outcome);
   });
 
   router.post('/certificates/:id/revoke', async (req, res) => {
-    if (!options.lifecycle) throw new NotFoundError('Revocation is not available');
+    if (!options.lifecycle)
+      throw new NotFoundError('Revocation is not available');
+    const body = parseQuery(revokeBody, req.body ?? {}, 'body');
     const request = await options.lifecycle.revoke(
       req.params.id,
-      req.body ?? {},
+      body,
       await getCaller(req, options),
     );
     res.json({ request });

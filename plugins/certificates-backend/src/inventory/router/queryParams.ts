@@ -5,6 +5,7 @@ import {
   CertificateStatus,
   FINDING_KINDS,
   FindingKind,
+  REVOCATION_REASONS,
   SortField,
 } from '@internal/plugin-certificates-common';
 import { z } from 'zod';
@@ -65,17 +66,27 @@ export const timelineQuery = z
   })
   .strict();
 
-export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+export function parseQuery<T>(
+  schema: z.ZodType<T>,
+  query: unknown,
+  what: 'query' | 'body' = 'query',
+): T {
   const result = schema.safeParse(query);
   if (!result.success) {
     throw new InputError(
-      `Invalid query: ${result.error.issues
-        .map(i => `${i.path.join('.') || 'query'}: ${i.message}`)
+      `Invalid ${what}: ${result.error.issues
+        .map(i => `${i.path.join('.') || what}: ${i.message}`)
         .join('; ')}`,
     );
   }
   return result.data;
 }
+
+/** Body of POST /certificates/:id/revoke. */
+export const revokeBody = z.object({
+  reason: z.enum(REVOCATION_REASONS),
+  comment: z.string().max(500).optional(),
+});
 
 /** The list filter from parsed query parameters. */
 export function toFilter(
