@@ -1,5 +1,6 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
+import { readOptionalDuration } from '../service/durations';
 import { IssuanceService } from './IssuanceService';
 
 /**
@@ -13,16 +14,10 @@ export async function scheduleIssuance(options: {
   logger: LoggerService;
 }): Promise<void> {
   const configured = options.config.getOptionalConfig('certificates.issuance');
-  // Each setting on its own: the scheduler's own reader wants a timeout too,
-  // and `frequency` alone (as documented) stopped the backend at start.
-  const duration = (key: string) =>
-    configured?.has(key)
-      ? readDurationFromConfig(configured, { key })
-      : undefined;
   await options.scheduler.scheduleTask({
     id: 'certificates-issuance',
-    frequency: duration('frequency') ?? { seconds: 30 },
-    timeout: duration('timeout') ?? { minutes: 5 },
+    frequency: readOptionalDuration(configured, 'frequency') ?? { seconds: 30 },
+    timeout: readOptionalDuration(configured, 'timeout') ?? { minutes: 5 },
     initialDelay: { seconds: 5 },
     scope: 'global',
     fn: async () => {

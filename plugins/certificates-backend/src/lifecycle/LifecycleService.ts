@@ -315,7 +315,8 @@ export class LifecycleService {
     const current = row.requestId
       ? await this.o.requests.get(row.requestId)
       : undefined;
-    // One renewal of a lineage at a time here; the database's unique index
+    // One renewal of a lineage at a time here (the facts are read again
+    // inside, as they may change while waiting); the database's unique index
     // on open renewals holds across instances.
     return this.withLineageLock(
       current ? lineageOf(current) : row.id,

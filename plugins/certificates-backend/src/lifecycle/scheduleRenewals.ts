@@ -3,7 +3,8 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
+import { readOptionalDuration } from '../service/durations';
 import { DEFAULT_RENEWAL_FRACTION } from '@internal/plugin-certificates-common';
 import { LifecycleService } from './LifecycleService';
 
@@ -39,9 +40,7 @@ export async function scheduleRenewals(options: {
   const c = options.config.getOptionalConfig('certificates.renewal');
   await options.scheduler.scheduleTask({
     id: 'certificates-automatic-renewal',
-    frequency: c?.has('frequency')
-      ? readDurationFromConfig(c, { key: 'frequency' })
-      : { hours: 1 },
+    frequency: readOptionalDuration(c, 'frequency') ?? { hours: 1 },
     timeout: { minutes: 30 },
     initialDelay: { minutes: 1 },
     scope: 'global',

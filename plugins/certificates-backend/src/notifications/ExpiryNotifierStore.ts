@@ -1,21 +1,21 @@
+import { CertificateSummary } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 
 const INVENTORY = 'certificates_inventory';
 const NOTICES = 'certificates_expiry_notices';
 
 /** A live, owned certificate whose expiry is near; only what a notice needs. */
-export interface DueCertificate {
-  id: string;
-  cluster: string;
-  namespace: string;
-  secretName: string;
-  commonName?: string;
-  dnsNames: string[];
-  notAfter: string;
-  fingerprintSha256: string;
-  entityRef?: string;
-  ownerRef?: string;
-}
+export type DueCertificate = Pick<
+  CertificateSummary,
+  | 'id'
+  | 'cluster'
+  | 'namespace'
+  | 'secretName'
+  | 'commonName'
+  | 'dnsNames'
+  | 'entityRef'
+  | 'ownerRef'
+> & { notAfter: string; fingerprintSha256: string };
 
 /** One notice: a certificate's leaf at one threshold (0 = expired). */
 export interface ExpiryNoticeKey {

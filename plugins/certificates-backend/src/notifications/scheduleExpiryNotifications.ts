@@ -1,5 +1,6 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
+import { readOptionalDuration } from '../service/durations';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import { ExpiryNotifier } from './ExpiryNotifier';
@@ -26,14 +27,10 @@ export async function scheduleExpiryNotifications(options: {
     logger: options.logger,
     thresholdsDays: configured?.getOptional<number[]>('thresholdsDays'),
   });
-  const duration = (key: string) =>
-    configured?.has(key)
-      ? readDurationFromConfig(configured, { key })
-      : undefined;
   await options.scheduler.scheduleTask({
     id: 'certificates-expiry-notifications',
-    frequency: duration('frequency') ?? { hours: 1 },
-    timeout: duration('timeout') ?? { minutes: 15 },
+    frequency: readOptionalDuration(configured, 'frequency') ?? { hours: 1 },
+    timeout: readOptionalDuration(configured, 'timeout') ?? { minutes: 15 },
     initialDelay: { minutes: 1 },
     scope: 'global',
     fn: async () => {

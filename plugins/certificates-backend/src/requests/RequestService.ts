@@ -24,6 +24,7 @@ import {
   evaluateRequest,
   IssuerInfo,
   normalizeDnsNames,
+  renewalVerdict,
   selectPolicy,
   suggestDnsNames,
   ValidationResult,
@@ -260,9 +261,7 @@ export class RequestService {
     if (!result.ok || !entity || !policy) {
       return { result };
     }
-    if (options.renewalOf && !result.autoApprove) {
-      result = { ...result, autoApprove: true, pendingReason: undefined };
-    }
+    if (options.renewalOf) result = renewalVerdict(result);
     const newRequest: NewRequest = {
       entityRef: stringifyEntityRef(entity),
       requester: caller.userEntityRef,

@@ -4,6 +4,7 @@ import {
   lineageOf,
   renewalDue,
   renewalRoute,
+  renewalVerdict,
   revocationCheck,
 } from './certificateActions';
 
@@ -131,5 +132,30 @@ describe('renewalDue', () => {
     expect(renewalDue({ notAfter, validityDays: 0, now: new Date() })).toBe(
       false,
     );
+  });
+});
+
+describe('renewalVerdict', () => {
+  it('approves a renewal the policy allows, and refuses what it refuses', () => {
+    expect(
+      renewalVerdict({
+        ok: true,
+        violations: [],
+        policyName: 'p',
+        autoApprove: false,
+        pendingReason: 'needs 2 approvals',
+      }),
+    ).toEqual({
+      ok: true,
+      violations: [],
+      policyName: 'p',
+      autoApprove: true,
+      pendingReason: undefined,
+    });
+    const refused = {
+      ok: false,
+      violations: [{ field: 'dnsNames[0]', reason: 'not allowed' }],
+    };
+    expect(renewalVerdict(refused)).toBe(refused);
   });
 });

@@ -1,4 +1,4 @@
-import { CertificateRequest } from '../types';
+import { CertificateRequest, ValidationResult } from '../types';
 
 /** Whether one action on a certificate is possible, and why not when it is not. */
 export interface CertificateAction {
@@ -150,6 +150,17 @@ export function certificateActions(facts: LifecycleFacts): CertificateActions {
         ? { allowed: true }
         : { allowed: false, reason: revoke.reason },
   };
+}
+
+/**
+ * The verdict on a renewal (the same names as the request it renews): when
+ * the policy still allows it, it needs no new approval (DESIGN "Lifecycle"),
+ * even where a new request would wait for one.
+ */
+export function renewalVerdict(result: ValidationResult): ValidationResult {
+  return result.ok && !result.autoApprove
+    ? { ...result, autoApprove: true, pendingReason: undefined }
+    : result;
 }
 
 /** By default a portal certificate is renewed after two thirds of its lifetime. */
