@@ -1,13 +1,17 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { demoSignInAllowed } from './authDemo';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
-// Sign-in: guest, plus the development-only example-user provider (see ./authDemo)
+// Sign-in: guest, plus in development the example-user provider (see ./authDemo)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-backend.add(import('./authDemo'));
+// The example-user sign-in refuses to start outside development.
+if (demoSignInAllowed()) {
+  backend.add(import('./authDemo'));
+}
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

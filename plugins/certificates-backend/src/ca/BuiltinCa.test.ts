@@ -46,7 +46,8 @@ describe('BuiltinCa', () => {
       expect(a.rootCertificatePem).toBe(b.rootCertificatePem);
       const rows = await knex('certificates_ca');
       expect(rows).toHaveLength(1);
-      expect(rows[0].root_key_encrypted).toMatch(/^v1:/);
+      expect(rows[0].root_key_encrypted).toMatch(/^v2:[0-9a-f]{16}:/);
+      expect(rows[0].issuing_key_encrypted).toMatch(/^v2:[0-9a-f]{16}:/);
       expect(JSON.stringify(rows)).not.toMatch(/PRIVATE KEY/);
 
       const root = new X509Certificate(a.rootCertificatePem);

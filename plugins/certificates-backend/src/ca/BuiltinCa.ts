@@ -12,19 +12,15 @@ import {
 } from '@internal/plugin-certificates-node';
 import { Knex } from 'knex';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import {
-  CA_SIGNING_ALGORITHM,
-  generateCa,
-  importSigningKey,
-} from './caCertificates';
-import { KeyEncryption, resolveKeyEncryption } from './keyEncryption';
+import { CA_SIGNING_ALGORITHM, importSigningKey } from './caCertificates';
+import { CaRow, loadOrCreateCa, reencryptCaKeys } from './caRecord';
+import { resolveKeyEncryption } from './keyEncryption';
 import { describeIssuedLeaf, issuerName } from './issuedLeaf';
 import { LeafSigner } from './leafSigner';
 import { csrSubjectPublicKeyInfo, derToPem } from './pem';
 import { x509 } from './x509';
 import { insertRows } from '../database/insertRows';
 
-const CA_TABLE = 'certificates_ca';
 const ISSUED_TABLE = 'certificates_ca_issued';
 const DAY = 24 * 60 * 60 * 1000;
 const BACKDATE = 5 * 60 * 1000;
@@ -32,15 +28,6 @@ const CRL_LIFETIME = DAY;
 const CRL_REFRESH = 60 * 60 * 1000;
 
 export const BUILTIN_ISSUER_ID = 'builtin';
-
-interface CaRow {
-  id: string;
-  root_certificate_pem: string;
-  root_key_encrypted: string;
-  issuing_certificate_pem: string;
-  issuing_key_encrypted: string;
-  created_at: string;
-}
 
 interface IssuedRow {
   request_id: string;
@@ -84,6 +71,11 @@ export interface BuiltinCaOptions {
   logger: LoggerService;
   /** Where the development encryption key lives; default the data folder. */
   dataDir?: string;
+  /**
+   * Whether this is a production start, which refuses to run without a
+   * configured encryption key. Default: NODE_ENV is 'production'.
+   */
+  production?: boolean;
   now?: () => Date;
 }
 
@@ -128,7 +120,17 @@ export class BuiltinCa implements CertificateIssuer {
   static async create(options: BuiltinCaOptions): Promise<BuiltinCa> {
     const now = options.now ?? (() => new Date());
     const encryption = await resolveKeyEncryption(options);
-    const row = await BuiltinCa.loadOrCreate(options, encryption, now());
+    const row = await reencryptCaKeys({
+      knex: options.knex,
+      logger: options.logger,
+      encryption,
+      row: await loadOrCreateCa({
+        ...options,
+        id: BUILTIN_ISSUER_ID,
+        encryption,
+        now: now(),
+      }),
+    });
     const issuingKeyDer = encryption.decrypt(row.issuing_key_encrypted);
     const issuing = new x509.X509Certificate(row.issuing_certificate_pem);
     const keyId = issuing.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
@@ -149,52 +151,6 @@ export class BuiltinCa implements CertificateIssuer {
     const crlKey = await importSigningKey(issuingKeyDer);
     issuingKeyDer.fill(0);
     return new BuiltinCa(options.knex, row, signer, crlKey, keyId, now);
-  }
-
-  /** Insert-or-read, so that concurrent first starts agree on one CA. */
-  private static async loadOrCreate(
-    options: BuiltinCaOptions,
-    encryption: KeyEncryption,
-    now: Date,
-  ): Promise<CaRow> {
-    const existing = await options
-      .knex<CaRow>(CA_TABLE)
-      .where({ id: BUILTIN_ISSUER_ID })
-      .first();
-    if (existing) {
-      return existing;
-    }
-    const generated = await generateCa({
-      organization:
-        options.config.getOptionalString('certificates.builtinCa.organization') ??
-        'Certificates Portal',
-      now,
-    });
-    await options
-      .knex<CaRow>(CA_TABLE)
-      .insert({
-        id: BUILTIN_ISSUER_ID,
-        root_certificate_pem: generated.rootCertificatePem,
-        root_key_encrypted: encryption.encrypt(generated.rootKeyPkcs8),
-        issuing_certificate_pem: generated.issuingCertificatePem,
-        issuing_key_encrypted: encryption.encrypt(generated.issuingKeyPkcs8),
-        created_at: now.toISOString(),
-      })
-      .onConflict('id')
-      .ignore();
-    generated.rootKeyPkcs8.fill(0);
-    generated.issuingKeyPkcs8.fill(0);
-    const stored = await options
-      .knex<CaRow>(CA_TABLE)
-      .where({ id: BUILTIN_ISSUER_ID })
-      .first();
-    if (!stored) {
-      throw new Error('The built-in CA could not be stored');
-    }
-    if (stored.root_certificate_pem === generated.rootCertificatePem) {
-      options.logger.info('Created the built-in root and issuing CA');
-    }
-    return stored;
   }
 
   get rootCertificatePem(): string {

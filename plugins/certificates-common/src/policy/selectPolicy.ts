@@ -1,21 +1,54 @@
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CertificatePolicy, PolicySelector } from '../policyTypes';
 
-function normalizeRef(ref: string, defaultKind: string, defaultNamespace: string): string {
+/**
+ * A full, lower-case entity ref, or undefined when the text is not a ref.
+ * Selectors compare full refs only: a bare name would match the entity of
+ * that name in every catalog namespace.
+ */
+function normalizeRef(
+  ref: string,
+  defaultKind: string,
+  defaultNamespace: string,
+): string | undefined {
   try {
     return stringifyEntityRef(
       parseEntityRef(ref, { defaultKind, defaultNamespace }),
     ).toLowerCase();
   } catch {
-    return ref.toLowerCase();
+    return undefined;
   }
+}
+
+/**
+ * Whether an entity's relation (spec.owner, spec.system, relative to the
+ * entity's namespace) is one of a selector's refs (relative to `default`).
+ */
+function refSelected(
+  selected: readonly string[],
+  value: unknown,
+  kind: string,
+  entityNamespace: string,
+): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  const ref = normalizeRef(value, kind, entityNamespace);
+  return (
+    ref !== undefined &&
+    selected.some(s => normalizeRef(s, kind, 'default') === ref)
+  );
 }
 
 function lower(values: readonly string[]): string[] {
   return values.map(v => v.toLowerCase());
 }
 
-/** Whether a selector matches an entity (and delivery namespace); every given field must. */
+/**
+ * Whether a selector matches an entity (and delivery namespace); every given
+ * field must. Owners and systems are compared as full refs: a bare name in
+ * the selector means kind group / system in namespace `default`.
+ */
 export function selectorMatches(
   selector: PolicySelector | undefined,
   entity: Entity,
@@ -35,28 +68,11 @@ export function selectorMatches(
       return false;
     }
   }
-  if (selector.owner) {
-    if (typeof spec.owner !== 'string') {
-      return false;
-    }
-    const owner = normalizeRef(spec.owner, 'group', namespace);
-    if (!selector.owner.some(o => normalizeRef(o, 'group', 'default') === owner)) {
-      return false;
-    }
+  if (selector.owner && !refSelected(selector.owner, spec.owner, 'group', namespace)) {
+    return false;
   }
-  if (selector.system) {
-    if (typeof spec.system !== 'string') {
-      return false;
-    }
-    const system = normalizeRef(spec.system, 'system', namespace);
-    const matches = selector.system.some(
-      s =>
-        normalizeRef(s, 'system', 'default') === system ||
-        s.toLowerCase() === parseEntityRef(system).name,
-    );
-    if (!matches) {
-      return false;
-    }
+  if (selector.system && !refSelected(selector.system, spec.system, 'system', namespace)) {
+    return false;
   }
   if (selector.namespace) {
     if (
