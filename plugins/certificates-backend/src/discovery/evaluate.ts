@@ -32,9 +32,6 @@ export interface RelatedLabels {
   ingressLabels: Array<Record<string, string> | undefined>;
 }
 
-/** Label or annotation the portal puts on Secrets it delivers. */
-export const REQUEST_ID_KEY = 'certificates.backstage.io/request-id';
-
 function judge(
   row: Omit<
     InventoryRow,
@@ -71,7 +68,11 @@ function judge(
   };
 }
 
-/** One inventory row from a TLS Secret. The key is compared, never kept. */
+/**
+ * One inventory row from a TLS Secret. The key is compared, never kept.
+ * Nothing on the Secret links it to a portal request (a label can name any
+ * request): the store links a row only when its certificate proves it.
+ */
 export function rowFromSecret(
   cluster: string,
   secret: RawObject,
@@ -83,9 +84,6 @@ export function rowFromSecret(
   const parsed = ctx.parse
     ? ctx.parse(secret.data)
     : parseTlsData(secret.data, ctx.trust);
-  const requestId =
-    secret.metadata?.labels?.[REQUEST_ID_KEY] ??
-    secret.metadata?.annotations?.[REQUEST_ID_KEY];
   return judge(
     {
       id: certificateId(cluster, namespace, name),
@@ -94,7 +92,6 @@ export function rowFromSecret(
       secretName: name,
       resourceVersion: secret.metadata?.resourceVersion,
       labels: secret.metadata?.labels,
-      requestId,
       chainPem: parsed.chainPem,
       details: {
         leaf: parsed.leaf,

@@ -5,6 +5,5 @@ export {
   toOwnershipEntity,
   ownerRefOf,
 } from './catalogEntities';
-export { REQUEST_ID_KEY } from './evaluate';
 export { setupDiscovery } from './setupDiscovery';
 export type { SetupDiscoveryOptions } from './setupDiscovery';

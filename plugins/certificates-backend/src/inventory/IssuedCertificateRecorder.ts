@@ -18,14 +18,9 @@ import {
   TrustStore,
 } from './parsing';
 import { InventoryRow, InventoryStore } from './store';
+import { PORTAL_LOCATION } from './store/requestLinks';
 
-/**
- * The location of certificates issued to a CSR: they live in no cluster, so
- * their rows sit under this name. It never appears in the cluster list (that
- * comes from discovered clusters) and discovery relists only the clusters it
- * knows, so these rows are never marked gone by a relist.
- */
-export const PORTAL_LOCATION = 'portal';
+export { PORTAL_LOCATION };
 
 export interface IssuedCertificateRecorderOptions {
   store: InventoryStore;
@@ -81,7 +76,8 @@ export function readHealthSettings(config: Config): {
 /**
  * Adds certificates issued to a CSR to the inventory, owned by the request's
  * entity and linked to the request. Secret and cert-manager deliveries are
- * left to discovery, which links them through the request-id label.
+ * left to discovery; their rows are linked to their request when the
+ * certificate in the Secret proves it (see store/requestLinks.ts).
  */
 export class IssuedCertificateRecorder {
   private trust: TrustStore;
@@ -126,7 +122,9 @@ export class IssuedCertificateRecorder {
   }
 
   /** Stable inventory id of a request's certificate. */
-  static rowId(request: Pick<IssuedRecord['request'], 'id' | 'entityRef'>): string {
+  static rowId(
+    request: Pick<IssuedRecord['request'], 'id' | 'entityRef'>,
+  ): string {
     const { namespace } = parseEntityRef(request.entityRef);
     return certificateId(PORTAL_LOCATION, namespace, `request-${request.id}`);
   }
@@ -332,7 +330,9 @@ export class IssuedCertificateRecorder {
         },
         ...tail.chain,
       ],
-      chainPem: `${record.chainPem.slice(0, leafEnd + end.length)}\n${tail.chainPem}`,
+      chainPem: `${record.chainPem.slice(0, leafEnd + end.length)}\n${
+        tail.chainPem
+      }`,
       chainTrusted: this.trust.hasRoots ? trusted : undefined,
     };
   }

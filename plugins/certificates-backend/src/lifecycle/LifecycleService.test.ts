@@ -59,9 +59,11 @@ const entity: Entity = {
 
 const as = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
+// Everyone here is in the owner team: only owners are approved automatically.
 const callerOf = (name: string) => ({
   credentials: mockCredentials.user(`user:default/${name}`),
   userEntityRef: `user:default/${name}`,
+  ownershipEntityRefs: [`user:default/${name}`, 'group:team-pay/payments-team'],
 });
 
 const permission = (name: string) => ({
@@ -186,7 +188,9 @@ describe('LifecycleService: renew and revoke', () => {
         httpAuth: mockServices.httpAuth({
           defaultCredentials: mockCredentials.none(),
         }),
-        userInfo: mockServices.userInfo(),
+        userInfo: mockServices.userInfo({
+          ownershipEntityRefs: ['group:team-pay/payments-team'],
+        }),
         permissions: permissionsMock(),
         lifecycle,
       }),

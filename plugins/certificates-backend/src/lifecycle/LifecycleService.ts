@@ -1,170 +1,101 @@
-import {
-  BackstageCredentials,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   NotAllowedError,
-  NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CertificateActions,
   CertificateDetails,
   CertificateRequest,
-  CertificateRequestInput,
   LifecycleFacts,
   renewalDue,
   RevocationReason,
   certificateActions,
-  certificateReadPermission,
   certificateRenewPermission,
   certificateRevokePermission,
   lineageOf,
   renewalRoute,
+  requestLinkVerdict,
   revocationCheck,
 } from '@internal/plugin-certificates-common';
+import { leafFingerprintOf } from '../inventory/parsing/leafFingerprint';
+import { reissueWithCertManager } from './certManagerReissue';
+import { LifecycleAuthorizer, subjectOf } from './LifecycleAuthorizer';
+import { LineageLocks } from './LineageLocks';
+import { submitRenewal } from './renewalRequest';
 import {
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import { Knex } from 'knex';
-import { AuditLog } from '../audit';
-import { ClusterRegistry } from '../clusters/ClusterRegistry';
-import { describeFailure } from '../discovery/errors';
-import { IssuerRegistry } from '../issuing/IssuerRegistry';
-import { transformCertificateConditions } from '../inventory/router/certificatePermissions';
-import {
-  CertificatePermissionFilter,
-  InventoryStore,
-} from '../inventory/store';
-import { RequestStore } from '../requests/RequestStore';
+  LifecycleCaller,
+  LifecycleServiceOptions,
+  RenewOutcome,
+} from './types';
 
-/** Who asks. */
-export interface LifecycleCaller {
-  credentials: BackstageCredentials;
-  userEntityRef: string;
-}
-
-/** Answer of a renewal. */
-export type RenewOutcome =
-  | { outcome: 'renewal-requested'; request: CertificateRequest }
-  | { outcome: 'cert-manager-reissuing' };
-
-/** What renewal through a request needs from request submission. */
-export interface RenewalSubmitter {
-  submit(
-    input: CertificateRequestInput,
-    caller: LifecycleCaller,
-    options: { renewalOf?: string },
-  ): Promise<{
-    request?: CertificateRequest;
-    result: {
-      ok: boolean;
-      violations: Array<{ field: string; reason: string }>;
-    };
-  }>;
-}
-
-export interface LifecycleServiceOptions {
-  knex: Knex;
-  inventory: Pick<InventoryStore, 'getCertificate'>;
-  requests: Pick<
-    RequestStore,
-    | 'get'
-    | 'getChainPem'
-    | 'getCsrPem'
-    | 'recordRevocation'
-    | 'findOpenRenewal'
-    | 'findNewerInLineage'
-    | 'pagesByState'
-  >;
-  issuers: Pick<IssuerRegistry, 'getSigner'>;
-  submitter: RenewalSubmitter;
-  clusters: ClusterRegistry;
-  permissions: PermissionsService;
-  audit: AuditLog;
-  logger: LoggerService;
-  now?: () => Date;
-}
-
-type CertificatePermission = typeof certificateReadPermission;
+export type {
+  LifecycleCaller,
+  LifecycleServiceOptions,
+  RenewalSubmitter,
+  RenewOutcome,
+} from './types';
 
 /** Who asks for automatic renewals, in requests and the audit trail. */
 export const AUTOMATIC_RENEWAL_ACTOR = 'plugin:certificates';
 
-const CERT_MANAGER = {
-  group: 'cert-manager.io',
-  version: 'v1',
-  plural: 'certificates',
-};
-
 /**
  * Renewal and revocation of inventory certificates (DESIGN "Lifecycle"): the
  * rules of what is possible are `certificateActions` in -common; this class
- * reads the facts, checks the caller's permissions on the row, and talks to
- * the issuer, the request store and the cluster.
+ * reads the facts, checks the caller's permissions, and talks to the issuer,
+ * the request store and the cluster.
+ *
+ * A certificate is a portal request's only when it proves it: it is the
+ * certificate the request was issued, at the request's target Secret
+ * (requestLinkVerdict; the inventory links rows so, and it is checked again
+ * here, where it grants an action). Its renewal and revocation are then
+ * decided on the request's entity and owner, never on what the cluster
+ * says about the Secret.
  */
 export class LifecycleService {
   static create(options: LifecycleServiceOptions): LifecycleService {
     return new LifecycleService(options);
   }
 
-  private constructor(private readonly o: LifecycleServiceOptions) {}
+  private readonly auth: LifecycleAuthorizer;
+  private readonly lineageLocks = new LineageLocks();
+
+  private constructor(private readonly o: LifecycleServiceOptions) {
+    this.auth = new LifecycleAuthorizer(o);
+  }
 
   private now(): Date {
     return this.o.now?.() ?? new Date();
   }
 
   /**
-   * The row, when the caller may read it (else 404: a row the caller cannot
-   * see does not exist for them), and whether `permission` allows `caller`
-   * to act on this row.
+   * The row's request, when its certificate proves it; a request id it
+   * names but does not prove is a claim.
    */
-  private async authorize(
-    id: string,
-    permission: CertificatePermission,
-    caller: LifecycleCaller,
-    /** The row, when the caller's read permission was already checked. */
-    readRow?: CertificateDetails,
-  ): Promise<{ row: CertificateDetails; allowed: boolean }> {
-    const filterFor = async (
-      p: CertificatePermission,
-    ): Promise<CertificatePermissionFilter | undefined | false> => {
-      const [decision] = await this.o.permissions.authorizeConditional(
-        [{ permission: p }],
-        { credentials: caller.credentials },
-      );
-      if (decision.result === AuthorizeResult.DENY) return false;
-      return decision.result === AuthorizeResult.CONDITIONAL
-        ? transformCertificateConditions(decision.conditions)
-        : undefined;
-    };
-    let row = readRow;
-    if (!row) {
-      const read = await filterFor(certificateReadPermission);
-      row =
-        read === false
-          ? undefined
-          : await this.o.inventory.getCertificate(id, read);
-    }
-    if (!row) throw new NotFoundError(`No certificate ${id}`);
-    const act = await filterFor(permission);
-    if (act === false) return { row, allowed: false };
-    if (act === undefined) return { row, allowed: true };
-    return {
-      row,
-      allowed: !!(await this.o.inventory.getCertificate(id, act)),
-    };
+  private async linkOf(row: CertificateDetails): Promise<{
+    request?: CertificateRequest;
+    unknownRequestId?: string;
+    claimedRequestId?: string;
+  }> {
+    const claimed = { claimedRequestId: row.claimedRequestId };
+    if (!row.requestId) return claimed;
+    const request = await this.o.requests.get(row.requestId);
+    if (!request) return { ...claimed, unknownRequestId: row.requestId };
+    const verdict = requestLinkVerdict(row, {
+      requestId: request.id,
+      delivery: request.delivery,
+      leafFingerprintSha256: leafFingerprintOf(
+        await this.o.requests.getChainPem(request.id),
+      ),
+    });
+    return verdict.linked ? { request } : { claimedRequestId: request.id };
   }
 
   private async facts(row: CertificateDetails): Promise<LifecycleFacts> {
-    const request = row.requestId
-      ? await this.o.requests.get(row.requestId)
-      : undefined;
+    const { request, unknownRequestId, claimedRequestId } = await this.linkOf(
+      row,
+    );
     const signer = request
       ? this.o.issuers.getSigner(request.issuer)
       : undefined;
@@ -178,7 +109,8 @@ export class LifecycleService {
     return {
       goneAt: row.goneAt,
       request,
-      unknownRequestId: row.requestId && !request ? row.requestId : undefined,
+      unknownRequestId,
+      claimedRequestId,
       certManager: row.certManager
         ? {
             namespace: row.certManager.namespace,
@@ -197,12 +129,14 @@ export class LifecycleService {
     row: CertificateDetails,
     caller: LifecycleCaller,
   ): Promise<CertificateActions> {
-    const possible = certificateActions(await this.facts(row));
+    const facts = await this.facts(row);
+    const possible = certificateActions(facts);
     // Most discovered certificates allow neither: no permission to check.
     if (!possible.renew.allowed && !possible.revoke.allowed) return possible;
+    const subject = subjectOf(row, facts.request);
     const [renew, revoke] = await Promise.all(
-      [certificateRenewPermission, certificateRevokePermission].map(
-        async p => (await this.authorize(row.id, p, caller, row)).allowed,
+      [certificateRenewPermission, certificateRevokePermission].map(p =>
+        this.auth.allows(p, caller.credentials, subject),
       ),
     );
     const refuse = (verb: string) => ({
@@ -225,15 +159,18 @@ export class LifecycleService {
   ): Promise<CertificateRequest> {
     const reason = input.reason;
     const comment = input.comment?.trim() || undefined;
-    const { row, allowed } = await this.authorize(
-      id,
-      certificateRevokePermission,
-      caller,
-    );
-    if (!allowed) {
+    const row = await this.auth.readableRow(id, caller.credentials);
+    const facts = await this.facts(row);
+    if (
+      !(await this.auth.allows(
+        certificateRevokePermission,
+        caller.credentials,
+        subjectOf(row, facts.request),
+      ))
+    ) {
       throw new NotAllowedError('You may not revoke this certificate.');
     }
-    const check = revocationCheck(await this.facts(row));
+    const check = revocationCheck(facts);
     if ('reason' in check) throw new ConflictError(check.reason);
     const request = check.request;
     const signer = this.o.issuers.getSigner(request.issuer)!;
@@ -304,135 +241,48 @@ export class LifecycleService {
    * cert-manager Certificate writes, cert-manager is asked to issue again.
    */
   async renew(id: string, caller: LifecycleCaller): Promise<RenewOutcome> {
-    const { row, allowed } = await this.authorize(
-      id,
-      certificateRenewPermission,
-      caller,
-    );
-    if (!allowed) {
+    const row = await this.auth.readableRow(id, caller.credentials);
+    const current = (await this.linkOf(row)).request;
+    if (
+      !(await this.auth.allows(
+        certificateRenewPermission,
+        caller.credentials,
+        subjectOf(row, current),
+      ))
+    ) {
       throw new NotAllowedError('You may not renew this certificate.');
     }
-    const current = row.requestId
-      ? await this.o.requests.get(row.requestId)
-      : undefined;
     // One renewal of a lineage at a time here (the facts are read again
     // inside, as they may change while waiting); the database's unique index
     // on open renewals holds across instances.
-    return this.withLineageLock(
+    return this.lineageLocks.run(
       current ? lineageOf(current) : row.id,
       async () => {
         const decided = renewalRoute(await this.facts(row));
         if ('reason' in decided) throw new ConflictError(decided.reason);
         const route = decided.route;
         if (route.via === 'cert-manager') {
-          await this.reissueWithCertManager(row, route, caller);
+          await reissueWithCertManager(
+            {
+              clusters: this.o.clusters,
+              audit: this.o.audit,
+              now: () => this.now(),
+            },
+            row,
+            route,
+            caller,
+          );
           return { outcome: 'cert-manager-reissuing' as const };
         }
-        const request = await this.submitRenewal(route.request, caller, row.id);
+        const request = await submitRenewal(
+          this.o,
+          route.request,
+          caller,
+          row.id,
+        );
         return { outcome: 'renewal-requested' as const, request };
       },
     );
-  }
-
-  private readonly lineageLocks = new Map<string, Promise<unknown>>();
-
-  /** Runs `fn` after every earlier call for the same lineage has settled. */
-  private async withLineageLock<T>(
-    lineage: string,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    const before = this.lineageLocks.get(lineage) ?? Promise.resolve();
-    const run = before.then(fn, fn);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.lineageLocks.set(lineage, settled);
-    try {
-      return await run;
-    } finally {
-      if (this.lineageLocks.get(lineage) === settled) {
-        this.lineageLocks.delete(lineage);
-      }
-    }
-  }
-
-  /**
-   * A renewal request for `original` (same entity, names, key type,
-   * validity, issuer and delivery; a csr request's own CSR), submitted as
-   * `caller`, and its `renewed` audit record.
-   */
-  private async submitRenewal(
-    original: CertificateRequest,
-    caller: LifecycleCaller,
-    certificateId?: string,
-  ): Promise<CertificateRequest> {
-    const csr =
-      original.delivery.kind === 'csr'
-        ? await this.o.requests.getCsrPem(original.id)
-        : undefined;
-    if (original.delivery.kind === 'csr' && !csr) {
-      throw new ConflictError(
-        `Request ${original.id} kept no CSR to renew with; submit a new request.`,
-      );
-    }
-    const { request, result } = await this.submitOnce(
-      {
-        entityRef: original.entityRef,
-        commonName: original.commonName,
-        dnsNames: original.dnsNames,
-        ipAddresses: original.ipAddresses,
-        uris: original.uris,
-        keyAlgorithm: original.keyAlgorithm,
-        validityDays: original.validityDays,
-        issuer: original.issuer,
-        clientAuth: original.clientAuth,
-        justification: `Renewal of ${original.id}`,
-        delivery: {
-          kind: original.delivery.kind,
-          cluster: original.delivery.cluster,
-          namespace: original.delivery.namespace,
-          secretName: original.delivery.secretName,
-          csr,
-        },
-      },
-      caller,
-      { renewalOf: lineageOf(original) },
-    );
-    if (!request) {
-      throw new ConflictError(
-        `The policy no longer allows this certificate, renew it with a new request: ${result.violations
-          .map(v => `${v.field}: ${v.reason}`)
-          .join('; ')}`,
-      );
-    }
-    await this.o.audit.record({
-      actor: caller.userEntityRef,
-      action: 'renewed',
-      requestId: original.id,
-      certificateId: certificateId ?? original.certificateId,
-      entityRef: original.entityRef,
-      outcome: 'success',
-      detail: `renewal request ${request.id} (${request.state})`,
-    });
-    return request;
-  }
-
-  /** Submission, with a second open renewal of a lineage (the database's unique index) as a 409. */
-  private async submitOnce(
-    ...args: Parameters<RenewalSubmitter['submit']>
-  ): ReturnType<RenewalSubmitter['submit']> {
-    try {
-      return await this.o.submitter.submit(...args);
-    } catch (error) {
-      const code = (error as { code?: string })?.code;
-      if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new ConflictError(
-          'A renewal of this certificate is already under way.',
-        );
-      }
-      throw error;
-    }
   }
 
   /**
@@ -474,7 +324,7 @@ export class LifecycleService {
           continue;
         }
         try {
-          const made = await this.withLineageLock(
+          const made = await this.lineageLocks.run(
             lineageOf(request),
             async () => {
               if (
@@ -483,7 +333,7 @@ export class LifecycleService {
               ) {
                 return false;
               }
-              await this.submitRenewal(request, caller);
+              await submitRenewal(this.o, request, caller);
               return true;
             },
           );
@@ -499,99 +349,5 @@ export class LifecycleService {
       }
     }
     return { renewed, failed };
-  }
-
-  /**
-   * As `cmctl renew` does: the Certificate gets the Issuing condition
-   * (reason ManuallyTriggered) through its status subresource, guarded by
-   * its resourceVersion; cert-manager then issues a new certificate.
-   */
-  private async reissueWithCertManager(
-    row: CertificateDetails,
-    target: { namespace: string; name: string },
-    caller: LifecycleCaller,
-  ) {
-    const cluster = this.o.clusters.get(row.cluster);
-    const where = `Certificate ${target.namespace}/${target.name} in cluster ${row.cluster}`;
-    if (!cluster)
-      throw new ConflictError(`Cluster ${row.cluster} is not configured.`);
-    const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let current: any;
-      try {
-        current = await api.getNamespacedCustomObject({
-          ...CERT_MANAGER,
-          namespace: target.namespace,
-          name: target.name,
-        });
-      } catch (error) {
-        const failure = describeFailure(error);
-        if (failure.code === 404)
-          throw new ConflictError(`${where} no longer exists.`);
-        throw new ServiceUnavailableError(
-          `Could not read ${where}: ${failure.reason}`,
-        );
-      }
-      const conditions: any[] = current.status?.conditions ?? [];
-      if (conditions.some(c => c.type === 'Issuing' && c.status === 'True')) {
-        throw new ConflictError(`cert-manager is already issuing ${where}.`);
-      }
-      const condition = {
-        type: 'Issuing',
-        status: 'True',
-        reason: 'ManuallyTriggered',
-        message: `Certificate re-issuance manually triggered by ${caller.userEntityRef} in Backstage`,
-        lastTransitionTime: this.now()
-          .toISOString()
-          .replace(/\.\d{3}Z$/, 'Z'),
-      };
-      const others = conditions.filter(c => c.type !== 'Issuing');
-      const patch = [
-        {
-          op: 'test',
-          path: '/metadata/resourceVersion',
-          value: current.metadata.resourceVersion,
-        },
-        current.status
-          ? {
-              op: current.status.conditions ? 'replace' : 'add',
-              path: '/status/conditions',
-              value: [...others, condition],
-            }
-          : { op: 'add', path: '/status', value: { conditions: [condition] } },
-      ];
-      try {
-        await api.patchNamespacedCustomObjectStatus(
-          {
-            ...CERT_MANAGER,
-            namespace: target.namespace,
-            name: target.name,
-            body: patch,
-          },
-          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-        );
-      } catch (error) {
-        const failure = describeFailure(error);
-        if (failure.code === 409 || failure.code === 422) continue;
-        if (failure.code === 403) {
-          throw new NotAllowedError(
-            `Cluster ${row.cluster} refused to update ${where}: the backend's service account needs 'patch' on certificates/status (see "Renewal and revocation" in the certificates backend README).`,
-          );
-        }
-        throw new ServiceUnavailableError(
-          `Could not update ${where}: ${failure.reason}`,
-        );
-      }
-      await this.o.audit.record({
-        actor: caller.userEntityRef,
-        action: 'renewed',
-        certificateId: row.id,
-        entityRef: row.entityRef,
-        outcome: 'success',
-        detail: `${where}: Issuing condition set`,
-      });
-      return;
-    }
-    throw new ConflictError(`${where} kept changing; try again.`);
   }
 }

@@ -36,6 +36,11 @@ export interface LifecycleFacts {
   request?: CertificateRequest;
   /** The row names a portal request that is not known (any more). */
   unknownRequestId?: string;
+  /**
+   * A request the Secret's label names that the certificate does not prove
+   * (see requestLinkVerdict): a hint only, it never links.
+   */
+  claimedRequestId?: string;
   /** The cert-manager Certificate that writes the row's Secret, if any. */
   certManager?: {
     namespace: string;
@@ -49,6 +54,10 @@ export interface LifecycleFacts {
   openRenewal?: CertificateRequest;
   /** A later request of the lineage, issued: this certificate was renewed. */
   newerRequest?: CertificateRequest;
+}
+
+function unprovenClaim(facts: LifecycleFacts): string {
+  return `Its Secret is labelled with request ${facts.claimedRequestId}, but it does not hold the certificate that request issued at its delivery target: a label does not make it the portal's.`;
 }
 
 /** The first request of a request's renewal lineage. */
@@ -104,6 +113,7 @@ export function renewalRoute(
       reason: `Its request ${facts.unknownRequestId} is not known to this portal.`,
     };
   }
+  if (facts.claimedRequestId) return { reason: unprovenClaim(facts) };
   return {
     reason:
       'It was not issued through the portal and no cert-manager Certificate manages it: renew it where it was issued.',
@@ -116,10 +126,15 @@ export function revocationCheck(
 ): { request: CertificateRequest } | { reason: string } {
   const r = facts.request;
   if (!r) {
+    if (facts.unknownRequestId) {
+      return {
+        reason: `Its request ${facts.unknownRequestId} is not known to this portal.`,
+      };
+    }
+    if (facts.claimedRequestId) return { reason: unprovenClaim(facts) };
     return {
-      reason: facts.unknownRequestId
-        ? `Its request ${facts.unknownRequestId} is not known to this portal.`
-        : 'It was not issued through the portal: revoke it with the CA that issued it.',
+      reason:
+        'It was not issued through the portal: revoke it with the CA that issued it.',
     };
   }
   if (r.revokedAt) {

@@ -1,1 +1,2 @@
 export * from './certificateActions';
+export * from './requestLink';

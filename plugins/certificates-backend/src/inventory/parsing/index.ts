@@ -11,3 +11,4 @@ export {
   readSignatureAlgorithmOid,
 } from './derSignatureAlgorithm';
 export { ParsedTlsCache } from './ParsedTlsCache';
+export { leafFingerprintOf } from './leafFingerprint';

@@ -85,6 +85,8 @@ export interface LeafOptions {
   ca?: boolean;
   /** No subject at all (names only in the SAN extension), as a CSR may ask. */
   emptySubject?: boolean;
+  /** Hex; by default the next of a counter. */
+  serialNumber?: string;
 }
 
 export interface TestLeaf {
@@ -111,7 +113,8 @@ export async function makeLeaf(options: LeafOptions = {}): Promise<TestLeaf> {
     );
   }
   const params = {
-    serialNumber: (serial++).toString(16).padStart(2, '0'),
+    serialNumber:
+      options.serialNumber ?? (serial++).toString(16).padStart(2, '0'),
     notBefore: new Date(now + (options.notBeforeDays ?? -1) * DAY),
     notAfter: new Date(now + (options.notAfterDays ?? 60) * DAY),
     extensions,

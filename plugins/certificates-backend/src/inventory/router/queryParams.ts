@@ -9,6 +9,7 @@ import {
   SortField,
 } from '@internal/plugin-certificates-common';
 import { z } from 'zod';
+import { freeText } from '../../service/freeText';
 
 const many = <T extends z.ZodType>(item: T) =>
   z.preprocess(v => {
@@ -85,7 +86,7 @@ export function parseQuery<T>(
 /** Body of POST /certificates/:id/revoke. */
 export const revokeBody = z.object({
   reason: z.enum(REVOCATION_REASONS),
-  comment: z.string().max(500).optional(),
+  comment: freeText(500).optional(),
 });
 
 /** The list filter from parsed query parameters. */

@@ -21,7 +21,10 @@ describe('DatabaseInventoryStore', () => {
     'a renewal rewrites indexed and unindexed columns alike, and keeps first-seen, %p',
     async id => {
       const { store } = await createStore(id);
-      const row = testRow({ name: 'api-tls', entityRef: 'component:default/api' });
+      const row = testRow({
+        name: 'api-tls',
+        entityRef: 'component:default/api',
+      });
       await store.upsertCertificates([row], T0);
       const renewed = testRow({
         name: 'api-tls',
@@ -171,9 +174,10 @@ describe('DatabaseInventoryStore', () => {
         fingerprintSha256: 'b'.repeat(64),
         firstSeenAt: T0,
         lastSeenAt: T1,
-        // A request link is kept when the Secret no longer carries it.
-        requestId: 'req-1',
       });
+      // A discovered row stores no request link, whoever writes one: it is
+      // linked only when its certificate proves it (requestLinks.ts).
+      expect(details!.requestId).toBeUndefined();
       expect(details!.curve).toBeUndefined();
       expect(details!.ownership.entityRef).toBeUndefined();
       expect(details!.ownership.ownerRef).toBeUndefined();

@@ -41,6 +41,11 @@ export interface InventoryRow {
   entityRef?: string;
   ownerRef?: string;
   ownershipRule?: OwnershipRule;
+  /**
+   * The request of a certificate issued to a CSR, on the portal's own row
+   * (cluster `portal`), from the issuer's answer. Stored for no other row:
+   * discovered rows are linked by proof when read (see requestLinks.ts).
+   */
   requestId?: string;
   details: InventoryRowDetails;
   chainPem?: string;

@@ -1,0 +1,97 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CertificateDetails,
+  CertificateRequest,
+  certificateReadPermission,
+} from '@internal/plugin-certificates-common';
+import { transformCertificateConditions } from '../inventory/router/certificatePermissions';
+import { InventoryStore } from '../inventory/store';
+import {
+  matchesPermissionFilter,
+  PermissionSubject,
+} from '../inventory/store/queryFilters';
+
+type CertificatePermission = typeof certificateReadPermission;
+
+/**
+ * What an action on a certificate is decided on. A portal certificate is its
+ * request's: renewing it makes a request for the request's entity, revoking
+ * it revokes what the request was issued. So the decision is about the
+ * request's entity and owner, never the row's, which come from what the
+ * cluster says (labels) and grant nothing. A certificate without a proven
+ * request (one cert-manager writes) is decided on its row.
+ */
+export function subjectOf(
+  row: Pick<CertificateDetails, 'entityRef' | 'ownerRef' | 'issuer'>,
+  request?: Pick<CertificateRequest, 'entityRef' | 'ownerRef'>,
+): PermissionSubject {
+  return {
+    entity_ref: request ? request.entityRef : row.entityRef,
+    owner_ref: request ? request.ownerRef : row.ownerRef,
+    // The row's leaf is the request's certificate (the link is proven).
+    issuer: row.issuer,
+  };
+}
+
+/**
+ * Permission decisions for renew and revoke: the row as the caller may read
+ * it, and whether a permission allows them to act on a subject.
+ */
+export class LifecycleAuthorizer {
+  constructor(
+    private readonly o: {
+      permissions: PermissionsService;
+      inventory: Pick<InventoryStore, 'getCertificate'>;
+    },
+  ) {}
+
+  /** The row, when the caller may read it; else 404, as for no row at all. */
+  async readableRow(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<CertificateDetails> {
+    const [decision] = await this.o.permissions.authorizeConditional(
+      [{ permission: certificateReadPermission }],
+      { credentials },
+    );
+    const row =
+      decision.result === AuthorizeResult.DENY
+        ? undefined
+        : await this.o.inventory.getCertificate(
+            id,
+            decision.result === AuthorizeResult.CONDITIONAL
+              ? transformCertificateConditions(decision.conditions)
+              : undefined,
+          );
+    if (!row) throw new NotFoundError(`No certificate ${id}`);
+    return row;
+  }
+
+  /**
+   * Whether `permission` lets the caller act on `subject`: a conditional
+   * decision is evaluated as the inventory's SQL filter would evaluate it on
+   * a row with the subject's entity, owner and issuer.
+   */
+  async allows(
+    permission: CertificatePermission,
+    credentials: BackstageCredentials,
+    subject: PermissionSubject,
+  ): Promise<boolean> {
+    const [decision] = await this.o.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      return decision.result === AuthorizeResult.ALLOW;
+    }
+    return matchesPermissionFilter(
+      transformCertificateConditions(decision.conditions),
+      subject,
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import { CertificateDetails } from '@internal/plugin-certificates-common';
+import {
+  ConflictError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { AuditLog } from '../audit';
+import { ClusterRegistry } from '../clusters/ClusterRegistry';
+import { describeFailure } from '../discovery/errors';
+import type { LifecycleCaller } from './LifecycleService';
+
+const CERT_MANAGER = {
+  group: 'cert-manager.io',
+  version: 'v1',
+  plural: 'certificates',
+};
+
+/** What asking cert-manager to issue again needs. */
+export interface CertManagerReissueDeps {
+  clusters: ClusterRegistry;
+  audit: Pick<AuditLog, 'record'>;
+  now(): Date;
+}
+
+/**
+ * As `cmctl renew` does: the Certificate gets the Issuing condition
+ * (reason ManuallyTriggered) through its status subresource, guarded by
+ * its resourceVersion; cert-manager then issues a new certificate.
+ */
+export async function reissueWithCertManager(
+  deps: CertManagerReissueDeps,
+  row: CertificateDetails,
+  target: { namespace: string; name: string },
+  caller: LifecycleCaller,
+): Promise<void> {
+  const cluster = deps.clusters.get(row.cluster);
+  const where = `Certificate ${target.namespace}/${target.name} in cluster ${row.cluster}`;
+  if (!cluster)
+    throw new ConflictError(`Cluster ${row.cluster} is not configured.`);
+  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let current: any;
+    try {
+      current = await api.getNamespacedCustomObject({
+        ...CERT_MANAGER,
+        namespace: target.namespace,
+        name: target.name,
+      });
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.code === 404)
+        throw new ConflictError(`${where} no longer exists.`);
+      throw new ServiceUnavailableError(
+        `Could not read ${where}: ${failure.reason}`,
+      );
+    }
+    const conditions: any[] = current.status?.conditions ?? [];
+    if (conditions.some(c => c.type === 'Issuing' && c.status === 'True')) {
+      throw new ConflictError(`cert-manager is already issuing ${where}.`);
+    }
+    const condition = {
+      type: 'Issuing',
+      status: 'True',
+      reason: 'ManuallyTriggered',
+      message: `Certificate re-issuance manually triggered by ${caller.userEntityRef} in Backstage`,
+      lastTransitionTime: deps
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    };
+    const others = conditions.filter(c => c.type !== 'Issuing');
+    const patch = [
+      {
+        op: 'test',
+        path: '/metadata/resourceVersion',
+        value: current.metadata.resourceVersion,
+      },
+      current.status
+        ? {
+            op: current.status.conditions ? 'replace' : 'add',
+            path: '/status/conditions',
+            value: [...others, condition],
+          }
+        : { op: 'add', path: '/status', value: { conditions: [condition] } },
+    ];
+    try {
+      await api.patchNamespacedCustomObjectStatus(
+        {
+          ...CERT_MANAGER,
+          namespace: target.namespace,
+          name: target.name,
+          body: patch,
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.code === 409 || failure.code === 422) continue;
+      if (failure.code === 403) {
+        throw new NotAllowedError(
+          `Cluster ${row.cluster} refused to update ${where}: the backend's service account needs 'patch' on certificates/status (see "Renewal and revocation" in the certificates backend README).`,
+        );
+      }
+      throw new ServiceUnavailableError(
+        `Could not update ${where}: ${failure.reason}`,
+      );
+    }
+    await deps.audit.record({
+      actor: caller.userEntityRef,
+      action: 'renewed',
+      certificateId: row.id,
+      entityRef: row.entityRef,
+      outcome: 'success',
+      detail: `${where}: Issuing condition set`,
+    });
+    return;
+  }
+  throw new ConflictError(`${where} kept changing; try again.`);
+}
