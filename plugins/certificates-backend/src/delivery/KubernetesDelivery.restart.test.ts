@@ -9,6 +9,7 @@ import { applyDatabaseMigrations } from '../database';
 import { IssuanceService, IssuerRegistry } from '../issuing';
 import { KubernetesApiSimulator } from '../kubernetes/simulator';
 import { DatabaseRequestStore } from '../requests';
+import { generateKeyAndCsr } from './keyAndCsr';
 import {
   KubernetesDelivery,
   PENDING_KEY_LABEL,
@@ -49,7 +50,10 @@ describe('Secret delivery resumed after a restart', () => {
   });
 
   /** One backend process: its own CA, store, delivery and issuance objects. */
-  async function startProcess(knex: Knex, options: { token?: string; minutesLater?: number } = {}) {
+  async function startProcess(
+    knex: Knex,
+    options: { token?: string; minutesLater?: number; leaseMs?: number } = {},
+  ) {
     const logger = mockServices.logger.mock();
     const ca = await BuiltinCa.create({ knex, config, logger });
     const store = DatabaseRequestStore.create({ knex });
@@ -58,6 +62,7 @@ describe('Secret delivery resumed after a restart', () => {
         get: name =>
           name === 'sim' ? { name, kubeConfig: simulator.kubeConfig(options.token) } : undefined,
       },
+      requests: store,
     });
     const issuance = IssuanceService.create({
       store,
@@ -65,8 +70,9 @@ describe('Secret delivery resumed after a restart', () => {
       logger,
       audit: DatabaseAuditLog.create({ knex }),
       kubernetes,
-      // Resumed later than the stuck threshold (one minute).
+      // Resumed later than the stuck threshold (one minute) and the lease.
       now: () => new Date(Date.now() + (options.minutesLater ?? 0) * 60_000),
+      leaseMs: options.leaseMs,
     });
     return { ca, store, kubernetes, issuance };
   }
@@ -258,4 +264,131 @@ describe('Secret delivery resumed after a restart', () => {
     expect(pendingKey(refused)).toBeUndefined();
     expect(simulator.get('v1', 'Secret', 'payments', 'refused-tls')).toBeUndefined();
   });
+
+  /** Never settles: the process froze (or died) at this call. */
+  const never = () => new Promise<never>(() => {});
+
+  /** A process that wrote the Secret and removed the pending key, then died before recording it. */
+  async function diedAfterWriting(knex: Knex, target: string) {
+    const request = await submit(knex, target);
+    const first = await startProcess(knex);
+    const transition = first.store.transition.bind(first.store);
+    const transaction = first.store.transaction.bind(first.store);
+    let dead = false;
+    // It dies at the issued transition: the transaction holding it rolls
+    // back, as the database does when the connection drops, and nothing
+    // of it runs any more.
+    jest
+      .spyOn(first.store, 'transition')
+      .mockImplementation((id, from, to, patch, trx) => {
+        if (to === 'issued') dead = true;
+        if (dead) return Promise.reject(new Error('the process died'));
+        return transition(id, from, to, patch, trx);
+      });
+    jest
+      .spyOn(first.store, 'transaction')
+      .mockImplementation(fn =>
+        dead ? never() : transaction(fn).catch(e => (dead ? never() : Promise.reject(e))),
+      );
+    // Dead: it renews its lease no more.
+    jest.spyOn(first.store, 'renewLease').mockResolvedValue(true);
+    void first.issuance.issue(request, { policyJustChecked: true });
+    while (!simulator.get('v1', 'Secret', 'payments', target) || pendingKey(request)) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+    return { request, first };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'a slow Secret delivery is not issued again by the sweep of another instance, and ends issued, not failed, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const target = secretName('slow-tls', databaseId);
+      const request = await submit(knex, target);
+      const first = await startProcess(knex, { leaseMs: 600 });
+      const issue = first.ca.issue.bind(first.ca);
+      jest.spyOn(first.ca, 'issue').mockImplementation(async r => {
+        await new Promise(resolve => setTimeout(resolve, 2_000));
+        return issue(r);
+      });
+      const other = await startProcess(knex, { leaseMs: 600 });
+      const otherIssue = jest.spyOn(other.ca, 'issue');
+      const issuing = first.issuance.issue(request, { policyJustChecked: true });
+
+      let handled = 0;
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {
+        handled += await other.issuance.resume({ stuckAfterMs: 0 });
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      const done = await issuing;
+      expect(handled).toBe(0);
+      expect(otherIssue).not.toHaveBeenCalled();
+      expect(done).toMatchObject({ state: 'issued' });
+      expect(done.failureReason).toBeUndefined();
+      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+      const secret = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+      expect(new X509Certificate(Buffer.from(secret.data['tls.crt'], 'base64').toString()).serialNumber).toBe(
+        done.serialNumber,
+      );
+      const trail = await knex('certificates_audit').where({ request_id: request.id }).orderBy('seq');
+      expect(trail.map(r => r.action)).toEqual(['issued']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'dies after the Secret is written and its pending key removed: the instance taking the expired lease over finds its own Secret and marks it issued, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const target = secretName('written-tls', databaseId);
+      const { request } = await diedAfterWriting(knex, target);
+      const written = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+      expect((await DatabaseRequestStore.create({ knex }).get(request.id))!.state).toBe('issuing');
+
+      const later = await startProcess(knex, { minutesLater: 2 });
+      const log = simulator.requests().length;
+      expect(await later.issuance.resume()).toBe(1);
+      const done = (await later.store.get(request.id))!;
+      expect(done).toMatchObject({ state: 'issued' });
+      expect(done.failureReason).toBeUndefined();
+      const leaf = new X509Certificate(Buffer.from(written.data['tls.crt'], 'base64').toString());
+      expect(done.serialNumber).toBe(leaf.serialNumber);
+      // Recognised, not written again; signed once.
+      expect(simulator.requests().slice(log).filter(r => r.method !== 'GET')).toEqual([]);
+      expect(simulator.get<any>('v1', 'Secret', 'payments', target)!.metadata.resourceVersion).toBe(
+        written.metadata.resourceVersion,
+      );
+      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+      const trail = await knex('certificates_audit').where({ request_id: request.id }).orderBy('seq');
+      expect(trail.map(r => r.action)).toEqual(['issued']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "a Secret with this request's label but not the certificate the CA signed for it is not taken as delivered, %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const target = secretName('swapped-tls', databaseId);
+      const { request, first } = await diedAfterWriting(knex, target);
+      // Someone swaps in another certificate of the same CA and keeps the labels.
+      const other = await submit(knex, secretName('other-tls', databaseId));
+      const { csrPem } = await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', dnsNames: ['payments.example.com'] });
+      const swapped = await first.ca.issue(issueRequest(other, csrPem));
+      const written = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+      simulator.apply({
+        ...written,
+        data: { ...written.data, 'tls.crt': Buffer.from(swapped.chainPem).toString('base64') },
+      });
+
+      const later = await startProcess(knex, { minutesLater: 2 });
+      await later.issuance.resume();
+      const after = (await later.store.get(request.id))!;
+      expect(after.state).toBe('failed');
+      expect(after.serialNumber).toBeUndefined();
+      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+    },
+  );
 });

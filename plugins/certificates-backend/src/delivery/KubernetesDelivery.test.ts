@@ -8,7 +8,12 @@ import { KubernetesApiSimulator } from '../kubernetes/simulator';
 import { DatabaseRequestStore } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
 import { generateKeyAndCsr } from './keyAndCsr';
-import { KubernetesDelivery, LINEAGE_LABEL, REQUEST_ID_LABEL } from './KubernetesDelivery';
+import {
+  KubernetesDelivery,
+  LINEAGE_LABEL,
+  pendingKeySecretName,
+  REQUEST_ID_LABEL,
+} from './KubernetesDelivery';
 
 jest.setTimeout(60_000);
 
@@ -41,6 +46,7 @@ describe('KubernetesDelivery against the API simulator', () => {
     const store = DatabaseRequestStore.create({ knex });
     const kubernetes = KubernetesDelivery.create({
       clusters: { get: name => (name === 'sim' ? { name, kubeConfig: simulator.kubeConfig() } : undefined) },
+      requests: store,
     });
     const issuance = IssuanceService.create({ store, issuers, logger, kubernetes });
     const create = (overrides: Partial<NewRequest> & { delivery: NewRequest['delivery'] }) =>
@@ -115,8 +121,10 @@ describe('KubernetesDelivery against the API simulator', () => {
     });
     const failed = await issuance.issue(request, { policyJustChecked: true });
     expect(failed.state).toBe('failed');
-    expect(failed.failureReason).toMatch(/already exists .* left untouched/);
+    expect(failed.failureReason).toMatch(/already exists and was not created by the portal/);
     expect(simulator.get<any>('v1', 'Secret', 'payments', 'foreign-tls')!.data['tls.crt']).toBe('AA==');
+    // Refused before anything was written, not even the pending key.
+    expect(simulator.get('v1', 'Secret', 'payments', pendingKeySecretName(request))).toBeUndefined();
     expect(await knex('certificates_ca_issued')).toHaveLength(0);
   });
 

@@ -3,7 +3,6 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { IssuedCertificate } from '@internal/plugin-certificates-node';
 import {
-  ApiException,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -13,51 +12,41 @@ import {
 } from '@kubernetes/client-node';
 import { X509Certificate } from 'node:crypto';
 import type { CertManagerIssuerConfig } from '../issuing/IssuerRegistry';
-import { csrForKey, generateKeyAndCsr } from './keyAndCsr';
+import {
+  ClusterLookup,
+  DeliveryTargetCheck,
+  RequestLookup,
+} from './DeliveryTargetCheck';
+import { csrForKey } from './keyAndCsr';
+import { orUndefinedOn404, statusCode } from './kubeErrors';
+import {
+  CERT_MANAGER_CERTIFICATES as CERT_MANAGER,
+  KUBERNETES_ID_LABEL,
+  leafFingerprint,
+  LINEAGE_LABEL,
+  REQUEST_ID_LABEL,
+} from './labels';
+import { deletePendingKey, readOrCreatePendingKey } from './pendingKeys';
 
-export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
-export const REQUEST_ID_LABEL = 'certificates.backstage.io/request-id';
-export const LINEAGE_LABEL = 'certificates.backstage.io/lineage';
+export {
+  KUBERNETES_ID_LABEL,
+  LINEAGE_LABEL,
+  PENDING_KEY_FOR_ANNOTATION,
+  PENDING_KEY_LABEL,
+  REQUEST_ID_LABEL,
+} from './labels';
+export { pendingKeySecretName } from './pendingKeys';
+export type { ClusterLookup, RequestLookup } from './DeliveryTargetCheck';
 
-/** On a pending-key Secret: the request whose key it holds. */
-export const PENDING_KEY_LABEL = 'certificates.backstage.io/pending-key-for-request';
-/** On a pending-key Secret: the target Secret the key is meant for. */
-export const PENDING_KEY_FOR_ANNOTATION = 'certificates.backstage.io/target-secret';
-const PENDING_KEY_FIELD = 'tls.key';
-
-/** Where a request's key waits until its Secret is written. */
-export function pendingKeySecretName(request: Pick<CertificateRequest, 'id'>): string {
-  return `certificates-pending-key-${request.id}`.toLowerCase();
-}
-
-const CERT_MANAGER = { group: 'cert-manager.io', version: 'v1', plural: 'certificates' };
-
-/** The cluster lookup delivery needs (the ClusterRegistry satisfies it). */
-export interface ClusterLookup {
-  get(name: string): { name: string; kubeConfig: KubeConfig } | undefined;
-}
+/** The checks just before writing wait this long for the cluster. */
+const DELIVERY_CHECK_TIMEOUT_MS = 30_000;
 
 export type CertManagerStatus =
   | { state: 'issued'; certificate: IssuedCertificate }
   | { state: 'failed'; reason: string }
   | { state: 'pending' };
 
-function statusCode(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
-}
-
-async function orUndefinedOn404<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (statusCode(error) === 404) {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-/** A request and its renewals share a lineage: they may update each other's objects. */
+/** A request and its renewals share a lineage (the label only describes it). */
 function lineageOf(request: CertificateRequest): string {
   return request.renewalOf ?? request.id;
 }
@@ -70,11 +59,6 @@ function labelsFor(request: CertificateRequest): Record<string, string> {
   };
 }
 
-function sameLineage(labels: Record<string, string> | undefined, request: CertificateRequest) {
-  const lineage = labels?.[LINEAGE_LABEL];
-  return !!lineage && [lineageOf(request), request.id].includes(lineage);
-}
-
 function describeChain(chainPem: string): IssuedCertificate {
   const leaf = new X509Certificate(chainPem);
   return {
@@ -85,17 +69,42 @@ function describeChain(chainPem: string): IssuedCertificate {
   };
 }
 
+export interface KubernetesDeliveryOptions {
+  clusters: ClusterLookup;
+  /** The portal's requests, which prove what the portal wrote. */
+  requests: RequestLookup;
+  /** How long the check of a target may take at submission; default 3 s. */
+  validationTimeoutMs?: number;
+}
+
 /**
  * Delivery into clusters: `kubernetes.io/tls` Secrets with a key generated in
- * memory, and cert-manager Certificates. Objects of another lineage are never
- * overwritten.
+ * memory, and cert-manager Certificates. The portal writes to a Secret (or
+ * points cert-manager at it) only when it proves it created that Secret for
+ * the same entity, and never takes over another's cert-manager Certificate
+ * (`deliveryTargetVerdict`), checked right before anything is written.
  */
 export class KubernetesDelivery {
-  static create(options: { clusters: ClusterLookup }): KubernetesDelivery {
-    return new KubernetesDelivery(options.clusters);
+  /** Judges a delivery target; also at submission, for the form's verdict. */
+  readonly targets: DeliveryTargetCheck;
+  private readonly clusters: ClusterLookup;
+
+  static create(options: KubernetesDeliveryOptions): KubernetesDelivery {
+    return new KubernetesDelivery(options);
   }
 
-  private constructor(private readonly clusters: ClusterLookup) {}
+  private constructor(options: KubernetesDeliveryOptions) {
+    this.clusters = options.clusters;
+    this.targets = DeliveryTargetCheck.create(options);
+  }
+
+  /** Refuses with the reason unless the portal may write to the request's target. */
+  private async assertTargetIsOurs(request: CertificateRequest): Promise<void> {
+    const verdict = await this.targets.verdict(request, { timeoutMs: DELIVERY_CHECK_TIMEOUT_MS });
+    if (!verdict.ok) {
+      throw new ConflictError(verdict.reason);
+    }
+  }
 
   private kubeConfig(request: CertificateRequest): KubeConfig {
     const cluster = request.delivery.cluster && this.clusters.get(request.delivery.cluster);
@@ -122,30 +131,35 @@ export class KubernetesDelivery {
    *    "next private key" the same way); a resumed attempt reads it back;
    * 2. `sign` certifies it; the request id is the CA's idempotency key, so a
    *    repeated call with the same key returns the same certificate;
-   * 3. the target Secret is written (created, or updated within the lineage);
+   * 3. the target Secret is written (created, or updated when the portal
+   *    wrote it for the same entity);
    * 4. the pending-key Secret is deleted.
-   * A target Secret of another lineage is a conflict and is never touched.
+   * A target Secret the portal cannot prove it wrote is a conflict, found
+   * before anything is written, and is never touched. An attempt that finds
+   * the Secret it wrote itself (this request's label and the certificate
+   * whose fingerprint, `signedFingerprint`, was recorded when the CA signed
+   * it) counts it as delivered.
    */
   async deliverSecret(
     request: CertificateRequest,
     sign: (csrPem: string) => Promise<IssuedCertificate>,
+    options: { signedFingerprint?: string } = {},
   ): Promise<IssuedCertificate> {
     const api = this.kubeConfig(request).makeApiClient(CoreV1Api);
     const { namespace, name } = this.target(request);
     const existing = await orUndefinedOn404(() => api.readNamespacedSecret({ name, namespace }));
-    if (existing && !sameLineage(existing.metadata?.labels, request)) {
-      throw new ConflictError(
-        `Secret ${namespace}/${name} already exists and was not issued for this certificate; it is left untouched`,
-      );
-    }
-    const delivered = existing?.data?.['tls.crt'];
-    if (existing?.metadata?.labels?.[REQUEST_ID_LABEL] === request.id && delivered) {
+    const delivered = this.deliveredBefore(existing, request, options.signedFingerprint);
+    if (delivered) {
       // Written before a restart interrupted the bookkeeping.
       await this.discardPendingKey(request).catch(() => undefined);
-      return describeChain(Buffer.from(delivered, 'base64').toString('utf8'));
+      return delivered;
     }
+    await this.assertTargetIsOurs(request);
 
-    let privateKeyPem: string | undefined = await this.pendingKey(api, request, namespace);
+    let privateKeyPem: string | undefined = await readOrCreatePendingKey(api, request, {
+      namespace,
+      name,
+    });
     try {
       const csrPem = await csrForKey({
         privateKeyPem,
@@ -198,62 +212,23 @@ export class KubernetesDelivery {
   }
 
   /**
-   * The request's pending key: read back from its pending-key Secret, or
-   * generated and written there first. Concurrent attempts agree on one key
-   * (the second create gets 409 and reads the first one's).
+   * The certificate in `existing` when it is the one the CA signed for this
+   * request and the Secret bears this request's label.
    */
-  private async pendingKey(api: CoreV1Api, request: CertificateRequest, namespace: string): Promise<string> {
-    const name = pendingKeySecretName(request);
-    const read = async (): Promise<string | undefined> => {
-      const secret = await orUndefinedOn404(() => api.readNamespacedSecret({ name, namespace }));
-      if (!secret) return undefined;
-      const key = secret.data?.[PENDING_KEY_FIELD];
-      if (secret.metadata?.labels?.[PENDING_KEY_LABEL] !== request.id || !key) {
-        throw new ConflictError(
-          `Secret ${namespace}/${name} exists but does not hold the pending key of request ${request.id}; it is left untouched`,
-        );
-      }
-      return Buffer.from(key, 'base64').toString('utf8');
-    };
-    const stored = await read();
-    if (stored) {
-      return stored;
+  private deliveredBefore(
+    existing: V1Secret | undefined,
+    request: CertificateRequest,
+    signedFingerprint: string | undefined,
+  ): IssuedCertificate | undefined {
+    const crt = existing?.data?.['tls.crt'];
+    if (!crt || !signedFingerprint || existing?.metadata?.labels?.[REQUEST_ID_LABEL] !== request.id) {
+      return undefined;
     }
-    const { privateKeyPem } = await generateKeyAndCsr({
-      keyAlgorithm: request.keyAlgorithm,
-      commonName: request.commonName,
-      dnsNames: request.dnsNames,
-    });
-    const body: V1Secret = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      // Opaque, so that discovery (which reads kubernetes.io/tls) never lists it.
-      type: 'Opaque',
-      metadata: {
-        name,
-        namespace,
-        labels: {
-          [PENDING_KEY_LABEL]: request.id,
-          [KUBERNETES_ID_LABEL]: parseEntityRef(request.entityRef).name,
-        },
-        annotations: {
-          [PENDING_KEY_FOR_ANNOTATION]: this.target(request).name,
-        },
-      },
-      data: { [PENDING_KEY_FIELD]: Buffer.from(privateKeyPem).toString('base64') },
-    };
+    const chainPem = Buffer.from(crt, 'base64').toString('utf8');
     try {
-      await api.createNamespacedSecret({ namespace, body });
-      return privateKeyPem;
-    } catch (error) {
-      if (statusCode(error) === 409) {
-        const winner = await read();
-        if (winner) return winner;
-      }
-      if (statusCode(error) === 404) {
-        throw new Error(`Namespace ${namespace} does not exist in cluster ${request.delivery.cluster}`);
-      }
-      throw error;
+      return leafFingerprint(chainPem) === signedFingerprint ? describeChain(chainPem) : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -266,22 +241,10 @@ export class KubernetesDelivery {
       return;
     }
     const api = this.kubeConfig(request).makeApiClient(CoreV1Api);
-    const name = pendingKeySecretName(request);
-    const namespace = request.delivery.namespace;
-    const secret = await orUndefinedOn404(() => api.readNamespacedSecret({ name, namespace }));
-    if (secret?.metadata?.labels?.[PENDING_KEY_LABEL] !== request.id) {
-      return;
-    }
-    await orUndefinedOn404(() =>
-      api.deleteNamespacedSecret({
-        name,
-        namespace,
-        body: { preconditions: { uid: secret.metadata?.uid } },
-      }),
-    );
+    await deletePendingKey(api, request, request.delivery.namespace);
   }
 
-  /** Creates (or, within the lineage, updates) the cert-manager Certificate. */
+  /** Creates (or, for its own lineage, updates) the cert-manager Certificate. */
   async applyCertManagerCertificate(
     request: CertificateRequest,
     issuer: CertManagerIssuerConfig,
@@ -289,14 +252,12 @@ export class KubernetesDelivery {
     const api = this.kubeConfig(request).makeApiClient(CustomObjectsApi);
     const { namespace, name } = this.target(request);
     const labels = labelsFor(request);
+    // Read before the check: the write below names this version, so it fails
+    // if the Certificate changed (or appeared) after it was judged.
     const existing = (await orUndefinedOn404(() =>
       api.getNamespacedCustomObject({ ...CERT_MANAGER, namespace, name }),
-    )) as { metadata?: { labels?: Record<string, string> } } | undefined;
-    if (existing && !sameLineage(existing.metadata?.labels, request)) {
-      throw new ConflictError(
-        `Certificate ${namespace}/${name} already exists and belongs to something else; it is left untouched`,
-      );
-    }
+    )) as { metadata?: { resourceVersion?: string } } | undefined;
+    await this.assertTargetIsOurs(request);
     const spec = {
       secretName: name,
       commonName: request.commonName,
@@ -317,13 +278,23 @@ export class KubernetesDelivery {
       metadata: { name, namespace, labels },
       spec,
     };
-    if (existing) {
-      await api.patchNamespacedCustomObject(
-        { ...CERT_MANAGER, namespace, name, body: { metadata: { labels }, spec } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
-    } else {
-      await api.createNamespacedCustomObject({ ...CERT_MANAGER, namespace, body });
+    try {
+      if (existing) {
+        // The resourceVersion makes the update fail if the Certificate
+        // changed since it was checked.
+        const metadata = { labels, resourceVersion: existing.metadata?.resourceVersion };
+        await api.patchNamespacedCustomObject(
+          { ...CERT_MANAGER, namespace, name, body: { metadata, spec } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+      } else {
+        await api.createNamespacedCustomObject({ ...CERT_MANAGER, namespace, body });
+      }
+    } catch (error) {
+      if (statusCode(error) === 409) {
+        throw new ConflictError(`Certificate ${namespace}/${name} changed while it was being written`);
+      }
+      throw error;
     }
   }
 

@@ -42,6 +42,8 @@ const caller = {
     principal: { type: 'user', userEntityRef: 'user:default/dev' },
   },
   userEntityRef: 'user:default/dev',
+  // In the owner team: only owners are approved automatically.
+  ownershipEntityRefs: ['user:default/dev', 'group:team-pay/payments-team'],
 } as any;
 
 function parse(chainPem: string, roots: string[]) {

@@ -1,130 +1,31 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
-import {
-  AuditAction,
-  CertificateRequest,
-  ParsedCertificate,
-} from '@internal/plugin-certificates-common';
-import {
-  CertificateIssuer,
-  IssuedCertificate,
-  IssueRequest,
-} from '@internal/plugin-certificates-node';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateIssuer, IssuedCertificate } from '@internal/plugin-certificates-node';
 import { Knex } from 'knex';
-import type { AuditEntry, AuditLog } from '../audit';
-import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';
+import { leafFingerprint } from '../delivery/labels';
 import { newRequestId } from '../requests/requestId';
-import type { NewRequest, RequestStore } from '../requests/RequestStore';
-import { GroupCommit } from './GroupCommit';
-import { IssuerRegistry } from './IssuerRegistry';
+import { auditedTransition, IssuerAuditEntry, StateMove } from './auditedTransition';
+import { HeldLease, IssuanceLeases } from './IssuanceLeases';
+import { recoverySweep } from './recoverySweep';
+import { IssuedBatch } from './IssuedBatch';
+import {
+  Issued,
+  IssuanceServiceOptions,
+  issuedRecordOf,
+  joinsTransactions,
+  SignedCertificate,
+  Submission,
+  toIssueRequest,
+} from './issuanceTypes';
 
-/** What the inventory needs to link an issued certificate to its request. */
-export interface IssuedRecord {
-  request: CertificateRequest;
-  chainPem: string;
-  serialNumber: string;
-  notBefore?: string;
-  notAfter?: string;
-  /**
-   * The leaf's fields as the inventory's parser would read them from the
-   * chain's first certificate, when the issuer knows them (the built-in CA
-   * built it); its signer is the chain's second certificate. Saves
-   * parsing and verifying a certificate just built.
-   */
-  leaf?: ParsedCertificate;
-}
-
-/** An issuer's result, with the leaf's fields when the issuer knows them. */
-type Issued = IssuedCertificate & { leaf?: ParsedCertificate };
-
-/** Re-checks a request against the policy as configured now; returns why it no longer passes. */
-export type PolicyRecheck = (request: CertificateRequest, csrPem?: string) => Promise<string | undefined>;
-
-/**
- * The inventory, written in the transaction that records a certificate
- * (IssuedCertificateRecorder fits).
- */
-export interface IssuedInventory {
-  /** The id of the inventory row a request's certificate gets. */
-  certificateIdOf(request: Pick<CertificateRequest, 'id' | 'entityRef'>): string;
-  /** Writes the rows of `records` in `trx` (non-CSR deliveries are skipped). */
-  recordInTransaction(records: IssuedRecord[], trx: Knex.Transaction): Promise<void>;
-}
-
-/** Tells the requester how issuance ended (the approvals' RequestNotifier fits). */
-export interface IssuanceNotifier {
-  /** `claimed`: claimIssued ran in the transaction that recorded it issued. */
-  requestIssued(request: CertificateRequest, options?: { claimed?: boolean }): Promise<void>;
-  /**
-   * Claims the issued notifications of requests in the transaction that
-   * records them issued, so the issuing batch commits once, not once more
-   * per request for the claim.
-   */
-  claimIssued?(requests: CertificateRequest[], trx: Knex.Transaction): Promise<void>;
-  requestFailed(request: CertificateRequest): Promise<void>;
-}
-
-export interface IssuanceServiceOptions {
-  store: RequestStore;
-  issuers: IssuerRegistry;
-  logger: LoggerService;
-  audit?: AuditLog;
-  /** Policy evaluated again at issuance time. */
-  recheck?: PolicyRecheck;
-  /** Secret and cert-manager delivery; without it those requests fail. */
-  kubernetes?: KubernetesDelivery;
-  /** Called once a certificate is issued, e.g. to add it to the inventory. */
-  onIssued?: (record: IssuedRecord) => Promise<void>;
-  /**
-   * When given, an auto-approved CSR request issued in one transaction
-   * (storeAndIssue) gets its inventory row in that transaction, linked both
-   * ways, and onIssued is not called for it.
-   */
-  inventory?: IssuedInventory;
-  /** Told once per request when it is issued or fails. */
-  notifier?: IssuanceNotifier;
-  now?: () => Date;
-}
-
-const ISSUER_ACTOR = 'plugin:certificates';
-
-/** A certificate signed in memory, to be recorded by its signer. */
-interface SignedCertificate extends IssuedCertificate {
-  requestId: string;
-  leaf?: ParsedCertificate;
-}
-
-/**
- * A signer that keeps its record in the plugin database (the built-in CA):
- * it signs in memory, and the certificate exists only once its record
- * commits, in the same transaction as the request.
- */
-interface TransactionalSigner extends CertificateIssuer {
-  readonly joinsTransactions: true;
-  sign(request: IssueRequest): SignedCertificate;
-  recordIssued(certificates: SignedCertificate[], trx: Knex.Transaction): Promise<void>;
-}
-
-function joinsTransactions(signer: CertificateIssuer | undefined): signer is TransactionalSigner {
-  return (signer as Partial<TransactionalSigner> | undefined)?.joinsTransactions === true;
-}
-
-/** An auto-approved CSR request at submission, with its creation audit record. */
-export interface Submission {
-  request: NewRequest;
-  /** The `created` audit record (its request id is filled in). */
-  created: Omit<AuditEntry, 'requestId' | 'entityRef'>;
-  csrPem: string;
-}
-
-/** One request's writes in a group commit. */
-interface IssueWrite {
-  request: NewRequest;
-  audits: AuditEntry[];
-  signed: SignedCertificate;
-  signer: TransactionalSigner;
-  stored?: CertificateRequest;
-}
+export type {
+  IssuanceNotifier,
+  IssuanceServiceOptions,
+  IssuedInventory,
+  IssuedRecord,
+  PolicyRecheck,
+  Submission,
+} from './issuanceTypes';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -133,94 +34,103 @@ function messageOf(error: unknown): string {
 /**
  * Issues approved requests exactly once: the request moves to issuing in the
  * database before any CA is called, the request id is the CA's idempotency
- * key, and a retry after a crash resumes from the persisted state.
+ * key, and a retry after a crash resumes from the persisted state. Whoever
+ * issues a request stored in issuing (this instance, another one, the
+ * recovery sweep) first takes its issuance lease by compare-and-set and
+ * settles it only while holding it (IssuanceLeases): one issuance at a time
+ * per request, across instances. Each state change commits in one
+ * transaction with its audit record (auditedTransition).
  */
 export class IssuanceService {
   private readonly inFlight = new Map<string, Promise<CertificateRequest>>();
-  private readonly writes: GroupCommit<IssueWrite>;
+  private readonly batch: IssuedBatch;
+  private readonly leases: IssuanceLeases;
 
   static create(options: IssuanceServiceOptions): IssuanceService {
     return new IssuanceService(options);
   }
 
   private constructor(private readonly o: IssuanceServiceOptions) {
-    this.writes = GroupCommit.create<IssueWrite>({
-      // 34 request columns: 64 rows stay far below SQLite's bound variables.
-      maxBatch: 64,
-      write: items => o.store.transaction(trx => this.writeIssued(items, trx)),
+    this.leases = IssuanceLeases.create({
+      store: o.store,
+      logger: o.logger,
+      now: () => this.now(),
+      leaseMs: o.leaseMs ?? 60_000,
+    });
+    this.batch = IssuedBatch.create({
+      store: o.store,
+      audit: o.audit,
+      inventory: o.inventory,
+      notifier: o.notifier,
+      issuedRecord: w => issuedRecordOf(w.stored!, w.signed),
     });
   }
 
-  /** One batch of issued requests: requests, audit trail, CA records and inventory rows. */
-  private async writeIssued(items: IssueWrite[], trx: Knex.Transaction): Promise<void> {
-    const inventory = this.o.inventory;
-    const stored = await this.o.store.createMany(
-      items.map(i =>
-        inventory
-          ? { ...i.request, certificateId: inventory.certificateIdOf({ id: i.request.id!, entityRef: i.request.entityRef }) }
-          : i.request,
-      ),
-      trx,
-    );
-    stored.forEach((request, i) => {
-      items[i].stored = request;
-    });
-    const audits = items.flatMap(i => i.audits);
-    if (this.o.audit?.recordMany) {
-      await this.o.audit.recordMany(audits, trx);
-    } else {
-      for (const entry of audits) await this.o.audit?.record(entry, trx);
-    }
-    const bySigner = new Map<TransactionalSigner, SignedCertificate[]>();
-    for (const item of items) {
-      bySigner.set(item.signer, [...(bySigner.get(item.signer) ?? []), item.signed]);
-    }
-    for (const [signer, certificates] of bySigner) {
-      await signer.recordIssued(certificates, trx);
-    }
-    await inventory?.recordInTransaction(
-      items.map(i => this.issuedRecord(i.stored!, i.signed)),
-      trx,
-    );
-    await this.o.notifier?.claimIssued?.(stored, trx);
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
   }
 
-  /** Issues (or resumes issuing) a request in state approved or issuing. */
-  issueApproved(requestId: string): Promise<CertificateRequest> {
+  /** One run per request at a time in this instance. */
+  private once(requestId: string, run: () => Promise<CertificateRequest>): Promise<CertificateRequest> {
     const running = this.inFlight.get(requestId);
     if (running) {
       return running;
     }
-    const run = this.run(requestId).finally(() => this.inFlight.delete(requestId));
-    this.inFlight.set(requestId, run);
-    return run;
+    const started = run().finally(() => this.inFlight.delete(requestId));
+    this.inFlight.set(requestId, started);
+    return started;
   }
 
-  private async run(requestId: string): Promise<CertificateRequest> {
-    let request = await this.o.store.get(requestId);
-    if (!request) {
-      throw new NotFoundError(`No request ${requestId}`);
-    }
-    if (request.state === 'approved') {
-      const moved = await this.o.store.transition(requestId, ['approved'], 'issuing', {});
-      if (!moved) {
-        return (await this.o.store.get(requestId))!;
+  /** Issues (or resumes issuing) a request in state approved or issuing. */
+  issueApproved(requestId: string): Promise<CertificateRequest> {
+    return this.once(requestId, async () => {
+      const taken = await this.leases.take(requestId, ['approved', 'issuing']);
+      if (!taken) {
+        // Settled already, or another owner is issuing it right now.
+        const current = await this.o.store.get(requestId);
+        if (!current) {
+          throw new NotFoundError(`No request ${requestId}`);
+        }
+        return current;
       }
-      request = moved;
-      await this.audit(request, 'issuing', 'success');
-    }
-    if (request.state !== 'issuing') {
-      return request;
-    }
-    return this.issue(request);
+      return this.leases.hold(taken.lease, async () => {
+        let request = taken.request;
+        if (request.state === 'approved') {
+          const moved = await this.move(
+            { id: requestId, from: ['approved'], to: 'issuing', patch: {} },
+            { action: 'issuing', outcome: 'success' },
+          );
+          if (!moved) {
+            return (await this.o.store.get(requestId))!;
+          }
+          request = moved;
+        }
+        return this.issueUnder(taken.lease, request);
+      });
+    });
   }
 
   /**
-   * Issues a request already persisted in state issuing. `policyJustChecked`
-   * skips the re-evaluation when the policy passed a moment ago (auto-approval);
-   * `csrPem` saves reading back the CSR just stored.
+   * Issues a request already persisted in state issuing (auto-approved at
+   * submission), once its lease is taken. `policyJustChecked` skips the
+   * re-evaluation when the policy passed a moment ago; `csrPem` saves
+   * reading back the CSR just stored.
    */
-  async issue(
+  issue(
+    request: CertificateRequest,
+    options: { policyJustChecked?: boolean; csrPem?: string } = {},
+  ): Promise<CertificateRequest> {
+    return this.once(request.id, async () => {
+      const taken = await this.leases.take(request.id, ['issuing']);
+      if (!taken) {
+        return (await this.o.store.get(request.id)) ?? request;
+      }
+      return this.leases.hold(taken.lease, () => this.issueUnder(taken.lease, taken.request, options));
+    });
+  }
+
+  private async issueUnder(
+    lease: HeldLease,
     request: CertificateRequest,
     options: { policyJustChecked?: boolean; csrPem?: string } = {},
   ): Promise<CertificateRequest> {
@@ -233,43 +143,64 @@ export class IssuanceService {
         ? undefined
         : await this.o.recheck?.(request, csrPem);
       if (reason) {
-        return this.fail(request, `No longer allowed by policy: ${reason}`);
+        return this.fail(request, `No longer allowed by policy: ${reason}`, lease);
       }
       switch (request.delivery.kind) {
         case 'csr': {
           const signer = this.o.issuers.getSigner(request.issuer);
           if (!signer || !csrPem) {
-            return this.fail(request, `Issuer ${request.issuer} is not available`);
+            return this.fail(request, `Issuer ${request.issuer} is not available`, lease);
           }
-          const issued = await signer.issue(this.issueRequest(request, csrPem));
-          return this.complete(request, issued);
+          const issued = await signer.issue(toIssueRequest(request, csrPem));
+          return this.complete(request, issued, lease);
         }
         case 'secret': {
           const signer = this.o.issuers.getSigner(request.issuer);
           if (!signer || !this.o.kubernetes) {
-            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`);
+            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`, lease);
           }
-          const issued = await this.o.kubernetes.deliverSecret(request, csr =>
-            signer.issue(this.issueRequest(request, csr)),
+          const issued = await this.o.kubernetes.deliverSecret(
+            request,
+            csr => this.signAndRecord(signer, request, csr, lease),
+            { signedFingerprint: lease.signedFingerprint },
           );
-          return this.complete(request, issued);
+          return this.complete(request, issued, lease);
         }
         case 'cert-manager': {
           const issuer = this.o.issuers.getCertManagerIssuer(request.issuer);
           if (!issuer || !this.o.kubernetes) {
-            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`);
+            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`, lease);
           }
           await this.o.kubernetes.applyCertManagerCertificate(request, issuer);
           // cert-manager signs in the cluster; follow() picks up its verdict.
-          return this.follow(request);
+          return this.follow(request, lease);
         }
         default:
-          return this.fail(request, `Unknown delivery ${String(request.delivery.kind)}`);
+          return this.fail(request, `Unknown delivery ${String(request.delivery.kind)}`, lease);
       }
     } catch (error) {
       this.o.logger.warn(`Issuing request ${request.id} failed: ${error}`);
-      return this.fail(request, error instanceof Error ? error.message : String(error));
+      return this.fail(request, messageOf(error), lease);
     }
+  }
+
+  /**
+   * Signs for a Secret delivery and records what was signed before the
+   * Secret is written, so that a retry recognises that Secret as its own.
+   * Refuses to go on once the lease was taken over.
+   */
+  private async signAndRecord(
+    signer: CertificateIssuer,
+    request: CertificateRequest,
+    csrPem: string,
+    lease: HeldLease,
+  ): Promise<IssuedCertificate> {
+    const issued = await signer.issue(toIssueRequest(request, csrPem));
+    const recorded = await this.o.store.recordSigned(request.id, lease.owner, leafFingerprint(issued.chainPem));
+    if (!recorded) {
+      throw new ConflictError(`Request ${request.id} is being issued elsewhere: its issuance lease was taken over`);
+    }
+    return issued;
   }
 
   /**
@@ -279,10 +210,11 @@ export class IssuanceService {
    * its audit records (created, issuing, issued) and the CA's record commit
    * together or not at all, so no certificate exists without its request and
    * none is published before its record commits. Concurrent submissions
-   * share the transaction (group commit).
+   * share the transaction (group commit, IssuedBatch).
    * Returns undefined when this does not apply or nothing was stored (the
    * caller then persists and issues step by step with `persist`); a CA
-   * refusal is recorded as a failed request.
+   * refusal is recorded as a failed request, stored and failed with its
+   * audit trail in one transaction.
    */
   async storeAndIssue(
     submission: Submission,
@@ -295,42 +227,29 @@ export class IssuanceService {
     const id = submission.request.id ?? newRequestId();
     let signed: SignedCertificate;
     try {
-      signed = signer.sign(this.issueRequest({ ...submission.request, id }, submission.csrPem));
+      signed = signer.sign(toIssueRequest({ ...submission.request, id }, submission.csrPem));
     } catch (error) {
-      const request = await persist();
-      this.o.logger.warn(`Issuing request ${request.id} failed: ${messageOf(error)}`);
-      return this.fail(request, messageOf(error));
+      const reason = messageOf(error);
+      const failed = await this.o.store.transaction(async trx => {
+        const request = await persist(trx);
+        const moved = await this.move(
+          { id: request.id, from: ['issuing'], to: 'failed', patch: { failureReason: reason } },
+          { action: 'failed', outcome: 'failure', detail: reason },
+          trx,
+        );
+        return moved ?? request;
+      });
+      this.o.logger.warn(`Issuing request ${failed.id} failed: ${reason}`);
+      return this.failed(failed);
     }
-    const request: NewRequest = {
-      ...submission.request,
+    const write = this.batch.issuedAtSubmission(submission, {
       id,
-      state: 'issued',
-      chainPem: signed.chainPem,
-      serialNumber: signed.serialNumber,
-      notAfter: signed.notAfter,
-    };
-    const at = (this.o.now?.() ?? new Date()).toISOString();
-    const about = { requestId: id, entityRef: request.entityRef, at };
-    const write: IssueWrite = {
-      request,
       signer,
       signed,
-      audits: this.o.audit
-        ? [
-            { ...submission.created, ...about },
-            { actor: ISSUER_ACTOR, action: 'issuing', outcome: 'success', ...about },
-            {
-              actor: ISSUER_ACTOR,
-              action: 'issued',
-              outcome: 'success',
-              detail: `serial ${signed.serialNumber}`,
-              ...about,
-            },
-          ]
-        : [],
-    };
+      at: this.now().toISOString(),
+    });
     try {
-      await this.writes.add(write);
+      await this.batch.add(write);
     } catch (error) {
       this.o.logger.debug(`Issuing in one transaction did not complete, issuing step by step: ${error}`);
       return undefined;
@@ -343,114 +262,64 @@ export class IssuanceService {
     return done;
   }
 
-  /** Checks a cert-manager request's Certificate and settles it when cert-manager has. */
-  async follow(request: CertificateRequest): Promise<CertificateRequest> {
+  /**
+   * Checks a cert-manager request's Certificate and settles it when
+   * cert-manager has; under `lease` when the issuing run holds one.
+   */
+  async follow(request: CertificateRequest, lease?: HeldLease): Promise<CertificateRequest> {
     if (!this.o.kubernetes || request.state !== 'issuing') {
       return request;
     }
     const status = await this.o.kubernetes.certManagerStatus(request);
     if (status.state === 'issued') {
-      return this.complete(request, status.certificate);
+      return this.complete(request, status.certificate, lease);
     }
     if (status.state === 'failed') {
-      return this.fail(request, status.reason);
+      return this.fail(request, status.reason, lease);
     }
     return request;
   }
 
   /**
    * Resumes requests stuck in issuing (older than `stuckAfterMs`), follows
-   * cert-manager requests and issues approved requests, however many: each
-   * kind is read in pages, oldest first, and handled page by page. For the
-   * scheduler; returns how many requests it handled.
+   * cert-manager requests and issues approved requests (recoverySweep). For
+   * the scheduler; returns how many requests it handled.
    */
-  async resume(options: { stuckAfterMs?: number } = {}): Promise<number> {
-    const now = this.o.now?.() ?? new Date();
-    const before = new Date(
-      now.getTime() - (options.stuckAfterMs ?? 60_000),
-    ).toISOString();
-    const { store } = this.o;
-    let handled = 0;
-    // cert-manager signs its requests in the cluster: those are followed.
-    const stuck = store.pagesByState({
-      states: ['issuing'],
-      updatedBefore: before,
-      exceptDeliveryKinds: ['cert-manager'],
+  resume(options: { stuckAfterMs?: number } = {}): Promise<number> {
+    return recoverySweep({
+      store: this.o.store,
+      issuance: this,
+      logger: this.o.logger,
+      now: this.now(),
+      stuckAfterMs: options.stuckAfterMs ?? 60_000,
     });
-    for await (const page of stuck) {
-      for (const request of page) {
-        await this.issueApproved(request.id);
-        handled++;
-      }
-    }
-    const following = store.pagesByState({
-      states: ['issuing'],
-      deliveryKinds: ['cert-manager'],
-    });
-    for await (const page of following) {
-      for (const request of page) {
-        await this.follow(request).catch(e =>
-          this.o.logger.warn(`Following request ${request.id} failed: ${e}`),
-        );
-        handled++;
-      }
-    }
-    // Approved last: a request this moves to issuing is not met again in
-    // this sweep (as stuck, or to follow).
-    for await (const page of store.pagesByState({ states: ['approved'] })) {
-      for (const request of page) {
-        await this.issueApproved(request.id);
-        handled++;
-      }
-    }
-    return handled;
-  }
-
-  private issueRequest(
-    request: Pick<
-      CertificateRequest,
-      'id' | 'commonName' | 'dnsNames' | 'ipAddresses' | 'uris' | 'validityDays' | 'clientAuth'
-    >,
-    csrPem: string,
-  ): IssueRequest {
-    return {
-      requestId: request.id,
-      commonName: request.commonName,
-      dnsNames: request.dnsNames,
-      ipAddresses: request.ipAddresses ?? [],
-      uris: request.uris ?? [],
-      validityDays: request.validityDays,
-      clientAuth: !!request.clientAuth,
-      csrPem,
-    };
   }
 
   private async complete(
     request: CertificateRequest,
     issued: Issued,
+    lease?: HeldLease,
   ): Promise<CertificateRequest> {
-    const done = await this.o.store.transition(request.id, ['issuing'], 'issued', {
-      chainPem: issued.chainPem,
-      serialNumber: issued.serialNumber,
-      notAfter: issued.notAfter,
-    });
+    const done = await this.move(
+      {
+        id: request.id,
+        from: ['issuing'],
+        to: 'issued',
+        patch: {
+          chainPem: issued.chainPem,
+          serialNumber: issued.serialNumber,
+          notAfter: issued.notAfter,
+          releaseLeaseOf: lease?.owner,
+        },
+      },
+      { action: 'issued', outcome: 'success', detail: `serial ${issued.serialNumber}` },
+    );
     if (!done) {
       return (await this.o.store.get(request.id))!;
     }
-    await this.audit(done, 'issued', 'success', `serial ${issued.serialNumber}`);
+    if (lease) lease.settled = true;
     await this.issued(done, issued);
     return done;
-  }
-
-  private issuedRecord(request: CertificateRequest, issued: Issued): IssuedRecord {
-    return {
-      request,
-      chainPem: issued.chainPem,
-      serialNumber: issued.serialNumber,
-      notBefore: issued.notBefore,
-      notAfter: issued.notAfter,
-      leaf: issued.leaf,
-    };
   }
 
   /**
@@ -464,7 +333,7 @@ export class IssuanceService {
   ): Promise<void> {
     if (this.o.onIssued && !options.recorded) {
       await this.o
-        .onIssued(this.issuedRecord(done, issued))
+        .onIssued(issuedRecordOf(done, issued))
         .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
     }
     await this.notify(
@@ -473,14 +342,30 @@ export class IssuanceService {
     );
   }
 
-  private async fail(request: CertificateRequest, reason: string): Promise<CertificateRequest> {
-    const failed = await this.o.store.transition(request.id, ['issuing', 'approved'], 'failed', {
-      failureReason: reason,
-    });
+  /** Records the failure, unless `lease` was taken over meanwhile (its new owner settles it). */
+  private async fail(
+    request: CertificateRequest,
+    reason: string,
+    lease?: HeldLease,
+  ): Promise<CertificateRequest> {
+    const failed = await this.move(
+      {
+        id: request.id,
+        from: ['issuing', 'approved'],
+        to: 'failed',
+        patch: { failureReason: reason, releaseLeaseOf: lease?.owner },
+      },
+      { action: 'failed', outcome: 'failure', detail: reason },
+    );
     if (!failed) {
       return (await this.o.store.get(request.id))!;
     }
-    await this.audit(failed, 'failed', 'failure', reason);
+    if (lease) lease.settled = true;
+    return this.failed(failed);
+  }
+
+  /** After the failed state committed: the pending key goes, the requester is told. */
+  private async failed(failed: CertificateRequest): Promise<CertificateRequest> {
     if (failed.delivery.kind === 'secret' && this.o.kubernetes) {
       // No certificate will ever use the key generated for it.
       await this.o.kubernetes
@@ -500,23 +385,12 @@ export class IssuanceService {
     }
   }
 
-  private async audit(
-    request: CertificateRequest,
-    action: AuditAction,
-    outcome: 'success' | 'failure',
-    detail?: string,
+  /** A state change and its audit record, committed together (auditedTransition). */
+  private move(
+    move: StateMove,
+    entry: IssuerAuditEntry,
     trx?: Knex.Transaction,
-  ): Promise<void> {
-    await this.o.audit?.record(
-      {
-        actor: ISSUER_ACTOR,
-        action,
-        requestId: request.id,
-        entityRef: request.entityRef,
-        outcome,
-        detail,
-      },
-      trx,
-    );
+  ): Promise<CertificateRequest | undefined> {
+    return auditedTransition(this.o, move, entry, trx);
   }
 }

@@ -1,0 +1,292 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { AuditAction } from '@internal/plugin-certificates-common';
+import {
+  CertificateIssuer,
+  IssueRequest,
+} from '@internal/plugin-certificates-node';
+import { Knex } from 'knex';
+import { AuditEntry, AuditLog, DatabaseAuditLog } from '../audit';
+import { applyDatabaseMigrations } from '../database';
+import { DatabaseRequestStore } from '../requests';
+import { NewRequest } from '../requests/RequestStore';
+import { IssuanceService } from './IssuanceService';
+import { IssuerRegistry } from './IssuerRegistry';
+import { TransactionalSigner } from './issuanceTypes';
+
+jest.setTimeout(60_000);
+
+/**
+ * Invariant 7 on every issuing path: a request's state change and its audit
+ * record commit in one transaction. The audit log here "dies" at a chosen
+ * record: that write and every later one throw, as for a process that
+ * crashed right there, and the database must show no state its trail does
+ * not.
+ */
+describe('IssuanceService: each state change commits with its audit record', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  /** The records a request of this suite (stored approved or issuing) has in each state. */
+  const TRAIL: Record<string, AuditAction[]> = {
+    approved: [],
+    issuing: ['issuing'],
+    issued: ['issuing', 'issued'],
+    failed: ['issuing', 'failed'],
+  };
+
+  function newRequest(
+    state: 'approved' | 'issuing',
+    issuer = 'signer',
+  ): NewRequest {
+    return {
+      entityRef: 'component:default/payments',
+      requester: 'user:default/alice',
+      requesterIsOwner: true,
+      policyName: 'services',
+      approvalsRequired: 1,
+      approvers: [],
+      commonName: 'payments.example.com',
+      dnsNames: ['payments.example.com'],
+      ipAddresses: [],
+      uris: [],
+      keyAlgorithm: 'ECDSA-P256',
+      validityDays: 30,
+      issuer,
+      clientAuth: false,
+      delivery: { kind: 'csr' },
+      csrPem: 'a CSR',
+      state,
+    };
+  }
+
+  /** An audit log that dies at the first record of `action`: from then on every write throws. */
+  function dyingAudit(knex: Knex, action?: AuditAction) {
+    const log = DatabaseAuditLog.create({ knex });
+    let dead = false;
+    const trxs: Array<Knex.Transaction | undefined> = [];
+    const audit: AuditLog = {
+      async record(entry: AuditEntry, trx?: Knex.Transaction) {
+        trxs.push(trx);
+        if (dead || entry.action === action) {
+          dead = true;
+          throw new Error(`process died before recording ${entry.action}`);
+        }
+        return log.record(entry, trx);
+      },
+      list: filter => log.list(filter),
+    };
+    return { audit, trxs };
+  }
+
+  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations({ knex });
+    const signer: CertificateIssuer & { issue: jest.Mock } = {
+      id: 'signer',
+      info: async () => ({
+        id: 'signer',
+        type: 'test',
+        displayName: 'Test',
+        supportsRevocation: false,
+        deliveries: ['csr'],
+      }),
+      issue: jest.fn(async (r: IssueRequest) => ({
+        chainPem: `chain of ${r.requestId}`,
+        serialNumber: `serial-${r.requestId}`,
+        notBefore: '2026-12-01T00:00:00.000Z',
+        notAfter: '2026-12-31T00:00:00.000Z',
+      })),
+    };
+    // Signs in memory and keeps its record in the database, but refuses.
+    const refusing: TransactionalSigner = {
+      id: 'refusing',
+      joinsTransactions: true,
+      info: signer.info,
+      issue: async () => {
+        throw new Error('never called');
+      },
+      sign: () => {
+        throw new Error('the CA refuses this CSR');
+      },
+      recordIssued: async () => undefined,
+    };
+    const issuers = IssuerRegistry.create({ issuers: [signer, refusing] });
+    const service = (audit: AuditLog, clock = new Date()) =>
+      IssuanceService.create({
+        store: DatabaseRequestStore.create({ knex }),
+        issuers,
+        logger: mockServices.logger.mock(),
+        audit,
+        now: () => clock,
+      });
+    const store = DatabaseRequestStore.create({ knex });
+    /** The state and the audit trail of a request, as the database has them. */
+    const persisted = async (id: string) => {
+      const row = await knex('certificates_requests').where({ id }).first();
+      const trail = await knex('certificates_audit')
+        .where({ request_id: id })
+        .orderBy('seq');
+      return {
+        state: row?.state as string | undefined,
+        trail: trail.map(r => r.action as string),
+      };
+    };
+    /** A fresh instance, past the dead one's lease, finishes what it left. */
+    const recover = async (id: string) => {
+      const later = new Date(Date.now() + 10 * 60_000);
+      const fresh = service(DatabaseAuditLog.create({ knex }), later);
+      await fresh.resume({ stuckAfterMs: 0 });
+      return persisted(id);
+    };
+    return { knex, store, service, signer, persisted, recover };
+  }
+
+  function expectWholeTrail(found: { state?: string; trail: string[] }) {
+    expect(found.trail).toEqual(TRAIL[found.state!]);
+  }
+
+  it.each(databases.eachSupportedId())(
+    'dying at the issuing record leaves the request approved, unrecorded; it is issued later with its whole trail, %p',
+    async databaseId => {
+      const { knex, store, service, signer, persisted, recover } = await setup(
+        databaseId,
+      );
+      const { audit } = dyingAudit(knex, 'issuing');
+      const request = await store.create(newRequest('approved'));
+      await expect(service(audit).issueApproved(request.id)).rejects.toThrow(
+        'process died',
+      );
+      expect(await persisted(request.id)).toEqual({
+        state: 'approved',
+        trail: [],
+      });
+      expect(signer.issue).not.toHaveBeenCalled();
+      const recovered = await recover(request.id);
+      expect(recovered).toEqual({
+        state: 'issued',
+        trail: ['issuing', 'issued'],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'dying at the issued record leaves the request issuing, not issued without its record; recovery issues it, %p',
+    async databaseId => {
+      const { knex, store, service, persisted, recover } = await setup(
+        databaseId,
+      );
+      const { audit } = dyingAudit(knex, 'issued');
+      const request = await store.create(newRequest('approved'));
+      await service(audit)
+        .issueApproved(request.id)
+        .catch(() => undefined);
+      const found = await persisted(request.id);
+      expect(found).toEqual({ state: 'issuing', trail: ['issuing'] });
+      const row = await knex('certificates_requests')
+        .where({ id: request.id })
+        .first();
+      expect([row.chain_pem, row.serial_number]).toEqual([null, null]);
+      expect(await recover(request.id)).toEqual({
+        state: 'issued',
+        trail: ['issuing', 'issued'],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'dying at the failed record leaves the request issuing, not failed without its record; recovery fails it, %p',
+    async databaseId => {
+      const { knex, store, service, persisted, recover } = await setup(
+        databaseId,
+      );
+      const { audit } = dyingAudit(knex, 'failed');
+      // Its issuer is no longer configured: issuing it fails.
+      const request = await store.create(newRequest('approved', 'retired'));
+      await service(audit)
+        .issueApproved(request.id)
+        .catch(() => undefined);
+      expect(await persisted(request.id)).toEqual({
+        state: 'issuing',
+        trail: ['issuing'],
+      });
+      expect(await recover(request.id)).toEqual({
+        state: 'failed',
+        trail: ['issuing', 'failed'],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a CA refusal at submission stores the request failed with its whole trail in one transaction, or nothing, %p',
+    async databaseId => {
+      const { knex, store, service, persisted } = await setup(databaseId);
+      const submission = {
+        request: newRequest('issuing', 'refusing'),
+        created: {
+          actor: 'user:default/alice',
+          action: 'created' as const,
+          outcome: 'success' as const,
+        },
+        csrPem: 'a CSR',
+      };
+      // As RequestService stores a request and its records.
+      const persistWith =
+        (audit: AuditLog) => async (trx?: Knex.Transaction) => {
+          const stored = await store.create(submission.request, trx);
+          const about = { requestId: stored.id, entityRef: stored.entityRef };
+          await audit.record({ ...submission.created, ...about }, trx);
+          await audit.record(
+            {
+              actor: 'plugin:certificates',
+              action: 'issuing',
+              outcome: 'success',
+              ...about,
+            },
+            trx,
+          );
+          return stored;
+        };
+      const count = async (table: string) =>
+        Number((await knex(table).count({ n: '*' }))[0].n);
+
+      const dying = dyingAudit(knex, 'failed').audit;
+      await expect(
+        service(dying).storeAndIssue(submission, persistWith(dying)),
+      ).rejects.toThrow('process died');
+      expect(await count('certificates_requests')).toBe(0);
+      expect(await count('certificates_audit')).toBe(0);
+
+      const audit = DatabaseAuditLog.create({ knex });
+      const failed = await service(audit).storeAndIssue(
+        submission,
+        persistWith(audit),
+      );
+      expect(failed).toMatchObject({
+        state: 'failed',
+        failureReason: 'the CA refuses this CSR',
+      });
+      expect(await persisted(failed!.id)).toEqual({
+        state: 'failed',
+        trail: ['created', 'issuing', 'failed'],
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'every issuance record is written in the transaction of its state change, %p',
+    async databaseId => {
+      const { knex, store, service, persisted } = await setup(databaseId);
+      const { audit, trxs } = dyingAudit(knex);
+      const issued = await store.create(newRequest('approved'));
+      const failed = await store.create(newRequest('approved', 'retired'));
+      const issuance = service(audit);
+      await issuance.issueApproved(issued.id);
+      await issuance.issueApproved(failed.id);
+      expect(trxs).toHaveLength(4);
+      for (const trx of trxs) expect(trx?.isTransaction).toBe(true);
+      expectWholeTrail(await persisted(issued.id));
+      expectWholeTrail(await persisted(failed.id));
+      expect((await persisted(issued.id)).state).toBe('issued');
+      expect((await persisted(failed.id)).state).toBe('failed');
+    },
+  );
+});

@@ -1,0 +1,10 @@
+export { deliveryTargetVerdict } from './deliveryTarget';
+export type {
+  DeliveringRequest,
+  DeliveryTargetFacts,
+  DeliveryTargetVerdict,
+  TargetCertificate,
+  TargetObject,
+  TargetRequest,
+} from './deliveryTarget';
+export { deliveryOf } from './deliveryOf';
