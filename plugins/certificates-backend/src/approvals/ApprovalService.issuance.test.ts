@@ -15,6 +15,8 @@ import { DatabaseRequestStore } from '../requests';
 import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
 import { DatabaseDecisionStore } from './DecisionStore';
+import { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
+import { MemoryDirectory } from './__testUtils__/TableRequests';
 
 jest.setTimeout(120_000);
 
@@ -72,7 +74,9 @@ describe('ApprovalService with the real request store and issuance', () => {
       audit,
       permissions,
       issuance: { issueApproved },
-      policyByName: () => undefined,
+      policies: [],
+      queue: DatabaseApprovalQueue.create({ knex }),
+      directory: new MemoryDirectory([SECURITY]),
       logger,
     });
     const submit = () =>

@@ -4,7 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { CertificatePolicy } from '@internal/plugin-certificates-common';
+import { CertificatePolicy, CertificateRequest } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import { DatabaseAuditLog } from '../audit';
 import { applyDatabaseMigrations } from '../database';
@@ -12,7 +12,14 @@ import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
 import { DatabaseDecisionStore } from './DecisionStore';
 import { requestConditions, createRequestConditionalDecision } from './requestPermissions';
-import { CountingIssuance, pendingRequest, TableRequests } from './__testUtils__/TableRequests';
+import { QueueFilter } from './ApprovalService';
+import { QueuePosition } from './ports';
+import {
+  CountingIssuance,
+  MemoryDirectory,
+  pendingRequest,
+  TableRequests,
+} from './__testUtils__/TableRequests';
 
 jest.setTimeout(120_000);
 
@@ -49,6 +56,7 @@ describe('ApprovalService', () => {
     const knex: Knex = await databases.init(databaseId);
     await applyDatabaseMigrations({ knex });
     const requests = await TableRequests.create(knex);
+    const directory = new MemoryDirectory([SECURITY]);
     const issuance = new CountingIssuance(requests);
     const audit = DatabaseAuditLog.create({ knex });
     const permissions = mockServices.permissions.mock();
@@ -63,12 +71,26 @@ describe('ApprovalService', () => {
       audit,
       permissions,
       issuance,
-      policyByName: name => policies[name],
+      policies: Object.values(policies),
+      queue: requests,
+      directory,
       notifier: notifier as any,
       logger: mockServices.logger.mock(),
       now: () => new Date('2026-11-28T12:00:00.000Z'),
     });
-    return { knex, requests, issuance, audit, service, notifier };
+    /** The caller's whole queue, read in pages of two. */
+    const queue = async (who: CallerIdentity, filter: QueueFilter = {}) => {
+      const items: CertificateRequest[] = [];
+      let after: QueuePosition | undefined;
+      for (;;) {
+        const page = await service.queuePage(who, filter, { limit: 2, after });
+        items.push(...page.rows.filter(r => r.visible).map(r => r.request));
+        if (!page.mayHaveMore) return items;
+        const last = page.rows[page.rows.length - 1].request;
+        after = [last.createdAt, last.id];
+      }
+    };
+    return { knex, requests, issuance, audit, service, notifier, directory, queue };
   }
 
   it.each(databases.eachSupportedId())(
@@ -130,7 +152,8 @@ describe('ApprovalService', () => {
       await expect(
         denied.service.decide({ caller: caller('sec1'), requestId: r1.id, decision: 'approve' }),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
-      expect(await denied.service.queue(caller('sec1'))).toEqual([]);
+      expect(await denied.queue(caller('sec1'))).toEqual([]);
+      expect(await denied.service.count(caller('sec1'))).toBe(0);
 
       const { requests, service } = await setup(databaseId);
       const r2 = pendingRequest();
@@ -246,7 +269,7 @@ describe('ApprovalService', () => {
         { type: 'conditional' } as any,
         requestConditions.hasIssuer({ issuers: ['builtin'] }),
       );
-      const { requests, service } = await setup(databaseId, conditional);
+      const { requests, service, queue } = await setup(databaseId, conditional);
       const newest = pendingRequest({ createdAt: '2026-11-28T11:30:00.000Z' });
       const oldest = pendingRequest({ createdAt: '2026-11-27T09:00:00.000Z' });
       const acme = pendingRequest({ issuer: 'letsencrypt' });
@@ -255,25 +278,87 @@ describe('ApprovalService', () => {
       const done = pendingRequest({ state: 'issued' });
       for (const r of [newest, oldest, acme, own, otherTeam, done]) await requests.add(r);
 
-      const queue = await service.queue(caller('sec1'));
-      expect(queue.map(r => r.id)).toEqual([oldest.id, newest.id]);
-      expect(queue[0]).toMatchObject({
+      const listed = await queue(caller('sec1'));
+      expect(listed.map(r => r.id)).toEqual([oldest.id, newest.id]);
+      expect(await service.count(caller('sec1'))).toBe(2);
+      expect(listed[0]).toMatchObject({
         policyName: 'internal',
         pendingReason: 'policy internal requires approval',
         approvers: [SECURITY],
         approvalsRequired: 1,
       });
-      expect((await service.queue(caller('sec1'), { minAgeHours: 2 })).map(r => r.id)).toEqual([
+      expect((await queue(caller('sec1'), { minAgeHours: 2 })).map(r => r.id)).toEqual([
         oldest.id,
       ]);
-      expect(await service.queue(caller('sec1'), { owner: ['group:default/other'] })).toEqual([]);
+      expect(await queue(caller('sec1'), { owner: ['group:default/other'] })).toEqual([]);
 
       await service.decide({ caller: caller('sec1'), requestId: oldest.id, decision: 'approve' });
-      expect((await service.queue(caller('sec1'))).map(r => r.id)).toEqual([newest.id]);
+      expect((await queue(caller('sec1'))).map(r => r.id)).toEqual([newest.id]);
       expect((await service.history(caller('sec1'))).map(r => r.id)).toEqual([oldest.id]);
       await expect(
         service.decide({ caller: caller('sec1'), requestId: acme.id, decision: 'approve' }),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts an approval only while its approver still is one: A approves, leaves, B approves, C completes, %p',
+    async databaseId => {
+      const { knex, requests, issuance, service, audit, directory } = await setup(databaseId);
+      const request = pendingRequest({ policyName: 'two-person', approvalsRequired: 2 });
+      await requests.add(request);
+      const decisions = () => knex('certificates_approval_decisions').where({ request_id: request.id });
+
+      expect(
+        (await service.decide({ caller: caller('a'), requestId: request.id, decision: 'approve' })).state,
+      ).toBe('pending');
+      // A leaves the security group; the catalog says so from now on.
+      directory.set('user:default/a', ['group:default/team-a']);
+
+      const second = await service.decide({ caller: caller('b'), requestId: request.id, decision: 'approve' });
+      expect(second.state).toBe('pending');
+      expect(directory.lookups).toContain('user:default/a');
+      expect(issuance.calls.size).toBe(0);
+      expect((await audit.list({ requestId: request.id })).items[0].detail).toBe(
+        'Approval 1 of 2 (not counted, no longer approvers: user:default/a); still pending',
+      );
+
+      // A, no longer an approver, cannot add anything; nothing changes.
+      const before = (await decisions()).length;
+      await expect(
+        service.decide({
+          caller: caller('a', ['group:default/team-a']),
+          requestId: request.id,
+          decision: 'approve',
+        }),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+      expect((await decisions()).length).toBe(before);
+
+      const third = await service.decide({ caller: caller('c'), requestId: request.id, decision: 'approve' });
+      expect(third.state).toBe('issued');
+      expect(issuance.calls.get(request.id)).toBe(1);
+      expect((await audit.list({ requestId: request.id })).items[0].detail).toBe(
+        'Approval 2 of 2 (not counted, no longer approvers: user:default/a); request approved',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'decides nothing when the catalog cannot say who is an approver now, %p',
+    async databaseId => {
+      const { knex, requests, service, directory, audit } = await setup(databaseId);
+      const request = pendingRequest({ policyName: 'two-person', approvalsRequired: 2 });
+      await requests.add(request);
+      await service.decide({ caller: caller('a'), requestId: request.id, decision: 'approve' });
+      jest.spyOn(directory, 'ownershipRefsOf').mockRejectedValue(
+        Object.assign(new Error('catalog down'), { name: 'ServiceUnavailableError' }),
+      );
+      await expect(
+        service.decide({ caller: caller('b'), requestId: request.id, decision: 'approve' }),
+      ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+      expect(await knex('certificates_approval_decisions').where({ request_id: request.id })).toHaveLength(1);
+      expect((await requests.get(request.id))?.state).toBe('pending');
+      expect((await audit.list({ requestId: request.id })).items).toHaveLength(1);
     },
   );
 });

@@ -9,18 +9,30 @@ import {
   createConditionTransformer,
 } from '@backstage/plugin-permission-node';
 import {
+  approvable,
+  Approvability,
   approvalOutcome,
   CertificatePolicy,
   CertificateRequest,
   canDecide,
   requestApprovePermission,
+  requestedCertificateOf,
+  sameRef,
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
 import { RequestNotifier } from '../notifications';
 import { CallerIdentity } from '../service/identity';
 import { DatabaseDecisionStore } from './DecisionStore';
-import { ApprovalIssuancePort, ApprovalRequestsPort, PolicyLookup } from './ports';
+import { assertApprovable } from './assertApprovable';
+import {
+  ApprovalIssuancePort,
+  ApprovalQueuePort,
+  ApprovalRequestsPort,
+  ApproverDirectory,
+  ApproverQueueFilter,
+  QueuePosition,
+} from './ports';
 import {
   matchesRequestCriteria,
   requestPermissionRules,
@@ -62,7 +74,12 @@ export class ApprovalService {
     audit: AuditLog;
     permissions: PermissionsService;
     issuance: ApprovalIssuancePort;
-    policyByName: PolicyLookup;
+    /** The policies as configured now. */
+    policies: CertificatePolicy[];
+    /** The approvers' queue, counted and paged in the database. */
+    queue: ApprovalQueuePort;
+    /** Group membership now of people who approved earlier. */
+    directory: ApproverDirectory;
     notifier?: RequestNotifier;
     logger: LoggerService;
     now?: () => Date;
@@ -78,9 +95,12 @@ export class ApprovalService {
     return this.o.now ? this.o.now() : new Date();
   }
 
-  /** The approvers and N for a request: the policy as configured now, else the request's snapshot. */
-  policyFor(request: CertificateRequest): Pick<CertificatePolicy, 'name' | 'approvals'> {
-    const current = this.o.policyByName(request.policyName);
+  /**
+   * The approvers, N and CA issuers for a request: the policy as configured
+   * now, else the request's snapshot (which allows no CA issuer).
+   */
+  policyFor(request: CertificateRequest): Pick<CertificatePolicy, 'name' | 'approvals' | 'caIssuers'> {
+    const current = this.o.policies.find(p => p.name === request.policyName);
     const approvals = current?.approvals;
     return {
       name: request.policyName,
@@ -88,7 +108,17 @@ export class ApprovalService {
         approvers: approvals?.approvers ?? request.approvers,
         required: Math.max(approvals?.required ?? 1, request.approvalsRequired ?? 1),
       },
+      caIssuers: current?.caIssuers,
     };
+  }
+
+  /** Whether the request's certificate may be approved at all under its policy now. */
+  approvabilityOf(request: CertificateRequest): Approvability {
+    return approvable({
+      requested: requestedCertificateOf(request),
+      issuer: request.issuer,
+      policy: this.policyFor(request),
+    });
   }
 
   async decide(input: DecideInput): Promise<CertificateRequest> {
@@ -102,9 +132,27 @@ export class ApprovalService {
       throw new NotFoundError(`No request ${requestId}`);
     }
     const policy = this.policyFor(request);
+    if (decision === 'approve') assertApprovable(this.approvabilityOf(request));
     const permission = await this.approvePermission(caller);
     const required = policy.approvals?.required ?? 1;
     const at = this.now().toISOString();
+    // Earlier approvals count only while their authors are approvers: look
+    // their groups up before taking the lock (the catalog may be slow).
+    const membership = new Map<string, string[]>();
+    const approversNow = async (decisions: Array<{ actor: string; decision: string }>) => {
+      if (decision !== 'approve' || required <= 1) return;
+      for (const d of decisions) {
+        const key = d.actor.toLocaleLowerCase('en-US');
+        if (d.decision !== 'approve' || membership.has(key) || sameRef(d.actor, caller.userEntityRef)) continue;
+        membership.set(key, await this.o.directory.ownershipRefsOf(d.actor));
+      }
+    };
+    await approversNow(await this.o.decisions.listForRequest(requestId));
+    const isApproverNow = (actor: string) =>
+      sameRef(actor, caller.userEntityRef) ||
+      (policy.approvals?.approvers ?? []).some(group =>
+        (membership.get(actor.toLocaleLowerCase('en-US')) ?? []).some(ref => sameRef(ref, group)),
+      );
 
     const result = await this.o.knex.transaction(async trx => {
       await this.o.decisions.lock(requestId, trx);
@@ -130,7 +178,8 @@ export class ApprovalService {
 
       await this.o.decisions.add({ requestId, actor: caller.userEntityRef, decision, reason, at }, trx);
       const decisions = [...existing, { actor: caller.userEntityRef, decision, reason, at }];
-      const outcome = approvalOutcome(decisions, required);
+      await approversNow(existing); // anyone who decided since the lookup above
+      const outcome = approvalOutcome(decisions, required, { isApproverNow });
 
       // Also a partial approval goes through the compare-and-set, so the
       // request record carries every decision and a request cancelled
@@ -157,8 +206,12 @@ export class ApprovalService {
             decision === 'deny'
               ? `Denied: ${reason}`
               : `Approval ${outcome.approvals} of ${required}${
-                  outcome.state === 'approved' ? '; request approved' : '; still pending'
-                }${reason ? `: ${reason}` : ''}`,
+                  outcome.notCounted.length
+                    ? ` (not counted, no longer approvers: ${outcome.notCounted.join(', ')})`
+                    : ''
+                }${outcome.state === 'approved' ? '; request approved' : '; still pending'}${
+                  reason ? `: ${reason}` : ''
+                }`,
         },
         trx,
       );
@@ -183,39 +236,71 @@ export class ApprovalService {
     return result.request;
   }
 
-  /** Pending requests this caller may decide, oldest first. */
-  async queue(caller: CallerIdentity, filter: QueueFilter = {}): Promise<CertificateRequest[]> {
+  /**
+   * The next rows of the caller's queue in the database's order, after
+   * `after`: at most `limit`, each marked visible unless a rule checked on
+   * the loaded request (the same as the query's) refuses it after all.
+   * `mayHaveMore` when the page is full.
+   */
+  async queuePage(
+    caller: CallerIdentity,
+    filter: QueueFilter,
+    page: { limit: number; after?: QueuePosition },
+  ): Promise<{ rows: Array<{ request: CertificateRequest; visible: boolean }>; mayHaveMore: boolean }> {
+    const query = await this.queueFilter(caller, filter);
+    if (!query) return { rows: [], mayHaveMore: false };
+    const pending = await this.o.queue.page(query, page);
+    const decisions = await this.o.decisions.listForRequests(pending.map(r => r.id));
+    const rows = pending.map(stored => {
+      const r = { ...stored, decisions: decisions.get(stored.id) ?? [] };
+      const policy = this.policyFor(r);
+      const visible = canDecide({
+        request: r,
+        actor: caller.userEntityRef,
+        actorGroups: caller.ownershipEntityRefs,
+        policy,
+      }).allowed;
+      const request: CertificateRequest = {
+        ...r,
+        approvers: policy.approvals?.approvers ?? r.approvers,
+        approvalsRequired: policy.approvals?.required ?? r.approvalsRequired,
+        approvability: this.approvabilityOf(r),
+      };
+      return { request, visible };
+    });
+    return { rows, mayHaveMore: pending.length >= page.limit };
+  }
+
+  /** How many requests wait for this caller: one COUNT, nothing loaded. */
+  async count(caller: CallerIdentity, filter: QueueFilter = {}): Promise<number> {
+    const query = await this.queueFilter(caller, filter);
+    return query ? this.o.queue.count(query) : 0;
+  }
+
+  /**
+   * The caller's queue as a query: the permission's conditions, the
+   * filters, and the policies whose approvers include them now.
+   * Undefined when the permission is denied.
+   */
+  private async queueFilter(caller: CallerIdentity, filter: QueueFilter): Promise<ApproverQueueFilter | undefined> {
     const permission = await this.approvePermission(caller);
-    if (permission.result === AuthorizeResult.DENY) return [];
-    // The permission's conditions and the caller's filters go into the
-    // store's query; the policy's rules (approvers, separation of duties)
-    // need each request's decisions and are applied here.
+    if (permission.result === AuthorizeResult.DENY) return undefined;
     const conditional = permission.result === AuthorizeResult.CONDITIONAL;
     const minAgeMs = filter.minAgeHours !== undefined ? filter.minAgeHours * 3_600_000 : undefined;
-    const pending = await this.o.requests.listPending({
+    const configured = this.o.policies.filter(p => p.approvals?.approvers !== undefined);
+    return {
       permission: conditional ? toQuery(permission.conditions) : undefined,
       issuers: filter.issuer?.length ? filter.issuer : undefined,
       owners: filter.owner?.length ? filter.owner : undefined,
       createdBefore:
         minAgeMs !== undefined ? new Date(this.now().getTime() - minAgeMs).toISOString() : undefined,
-    });
-    const decisions = await this.o.decisions.listForRequests(pending.map(r => r.id));
-    return pending
-      .map(r => ({ ...r, decisions: decisions.get(r.id) ?? [] }))
-      .filter(
-        r =>
-          canDecide({
-            request: r,
-            actor: caller.userEntityRef,
-            actorGroups: caller.ownershipEntityRefs,
-            policy: this.policyFor(r),
-          }).allowed,
-      )
-      .map(r => ({
-        ...r,
-        approvers: this.policyFor(r).approvals?.approvers ?? r.approvers,
-        approvalsRequired: this.policyFor(r).approvals?.required ?? r.approvalsRequired,
-      }));
+      actor: caller.userEntityRef,
+      actorRefs: caller.ownershipEntityRefs,
+      approverPolicies: configured
+        .filter(p => p.approvals!.approvers!.some(g => caller.ownershipEntityRefs.some(ref => sameRef(ref, g))))
+        .map(p => p.name),
+      configuredPolicies: configured.map(p => p.name),
+    };
   }
 
   /** Requests the caller decided, newest decision first. */

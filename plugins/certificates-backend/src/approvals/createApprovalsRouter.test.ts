@@ -17,7 +17,12 @@ import { applyDatabaseMigrations } from '../database';
 import { ApprovalService } from './ApprovalService';
 import { createApprovalsRouter } from './createApprovalsRouter';
 import { DatabaseDecisionStore } from './DecisionStore';
-import { CountingIssuance, pendingRequest, TableRequests } from './__testUtils__/TableRequests';
+import {
+  CountingIssuance,
+  MemoryDirectory,
+  pendingRequest,
+  TableRequests,
+} from './__testUtils__/TableRequests';
 
 jest.setTimeout(60_000);
 
@@ -68,7 +73,9 @@ describe('createApprovalsRouter', () => {
       audit,
       permissions,
       issuance,
-      policyByName: name => (name === 'internal' ? policy : undefined),
+      policies: [policy],
+      queue: requests,
+      directory: new MemoryDirectory(['group:default/security']),
       logger: mockServices.logger.mock(),
     });
     const app = express();

@@ -10,13 +10,16 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditLog } from '../audit';
+import { freeText } from '../service/freeText';
 import { CallerIdentity, getCaller } from '../service/identity';
 import { ApprovalService, DecideInput, QueueFilter } from './ApprovalService';
+import { afterPosition, compareQueued, decodeQueueCursor, mergeQueuePage } from './queuePaging';
 
 /** Decides and lists requests that live outside the request store (in-cluster). */
 export interface ExternalApprovals {
   /** Whether this id belongs to this source. */
   owns(id: string): boolean;
+  /** Every row of the caller's queue held by this source (kept in memory, e.g. a cluster's list). */
   queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]>;
   decide(input: DecideInput): Promise<CertificateRequest>;
   /** Everything undecided, whoever may decide it (to announce it to approvers). */
@@ -28,7 +31,7 @@ export interface ExternalApprovals {
 const decisionBody = z
   .object({
     decision: z.enum(['approve', 'deny']),
-    reason: z.string().trim().max(2000).optional(),
+    reason: freeText(2000, { trim: true }).optional(),
   })
   .refine(b => b.decision !== 'deny' || !!b.reason, {
     message: 'A reason is required to deny a request',
@@ -39,12 +42,16 @@ const bulkBody = z
   .object({
     ids: z.array(z.string().min(1).max(512)).min(1).max(200),
     decision: z.enum(['approve', 'deny']),
-    reason: z.string().trim().max(2000).optional(),
+    reason: freeText(2000, { trim: true }).optional(),
   })
   .refine(b => b.decision !== 'deny' || !!b.reason, {
     message: 'A reason is required to deny a request',
     path: ['reason'],
   });
+
+/** Queue page sizes: default (a working day's queue on one page) and largest. */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 200;
 
 /** Decisions of one bulk request in flight at once. */
 const BULK_CONCURRENCY = 4;
@@ -97,12 +104,29 @@ export function createApprovalsRouter(options: {
     return source ? source.decide(input) : service.decide(input);
   };
 
-  const queue = async (who: CallerIdentity, filter: QueueFilter) => {
-    const lists = await Promise.all([
-      service.queue(who, filter),
-      ...external.map(e => e.queue(who, filter)),
+  const externalQueue = async (who: CallerIdentity, filter: QueueFilter) =>
+    (await Promise.all(external.map(e => e.queue(who, filter)))).flat().sort(compareQueued);
+
+  /** The badge and the queue's total: a COUNT for portal requests, in memory for in-cluster ones. */
+  const count = async (who: CallerIdentity, filter: QueueFilter) => {
+    const [portal, others] = await Promise.all([service.count(who, filter), externalQueue(who, filter)]);
+    return portal + others.length;
+  };
+
+  /** One page of the queue, oldest first: portal and in-cluster requests merged. */
+  const queuePage = async (who: CallerIdentity, filter: QueueFilter, limit: number, cursorText?: string) => {
+    const cursor = cursorText ? decodeQueueCursor(cursorText) : {};
+    const [portal, others] = await Promise.all([
+      service.queuePage(who, filter, { limit, after: cursor.portal }),
+      externalQueue(who, filter),
     ]);
-    return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return mergeQueuePage({
+      portal: portal.rows,
+      portalMayHaveMore: portal.mayHaveMore,
+      external: others.filter(r => afterPosition(r, cursor.external)).slice(0, limit),
+      limit,
+      cursor,
+    });
   };
 
   const queueFilter = (query: express.Request['query']): QueueFilter => {
@@ -154,12 +178,22 @@ export function createApprovalsRouter(options: {
 
   router.get('/approvals', async (req, res) => {
     const who = await caller(req);
-    res.json({ items: await queue(who, queueFilter(req.query)) });
+    const filter = queueFilter(req.query);
+    const limitText = one(req.query.limit);
+    const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText);
+    if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE)) {
+      throw new InputError(`limit must be a whole number from 1 to ${MAX_PAGE}`);
+    }
+    const [page, totalCount] = await Promise.all([
+      queuePage(who, filter, limit, one(req.query.cursor)),
+      count(who, filter),
+    ]);
+    res.json({ ...page, totalCount });
   });
 
   router.get('/approvals/count', async (req, res) => {
     const who = await caller(req);
-    res.json({ pending: (await queue(who, {})).length });
+    res.json({ pending: await count(who, {}) });
   });
 
   router.get('/approvals/history', async (req, res) => {

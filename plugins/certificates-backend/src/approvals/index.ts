@@ -3,7 +3,17 @@ export type { DecideInput, QueueFilter } from './ApprovalService';
 export { DatabaseDecisionStore } from './DecisionStore';
 export { createApprovalsRouter } from './createApprovalsRouter';
 export type { ExternalApprovals } from './createApprovalsRouter';
-export type { ApprovalIssuancePort, ApprovalRequestsPort, PolicyLookup } from './ports';
+export type {
+  ApprovalIssuancePort,
+  ApprovalQueuePort,
+  ApprovalRequestsPort,
+  ApproverDirectory,
+  ApproverQueueFilter,
+  PolicyLookup,
+  QueuePosition,
+} from './ports';
+export { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
+export { CatalogApproverDirectory } from './ApproverDirectory';
 export {
   requestResourceRef,
   requestPermissionRules,
@@ -13,3 +23,4 @@ export {
 } from './requestPermissions';
 export type { RequestQuery } from './requestPermissions';
 export { setupApprovals } from './setupApprovals';
+export { assertApprovable } from './assertApprovable';

@@ -50,3 +50,41 @@ export interface ApprovalIssuancePort {
 
 /** The policy configured under a name now, if any. */
 export type PolicyLookup = (name: string) => CertificatePolicy | undefined;
+
+/** A place in the queue's order: the (createdAt, id) of the last request read. */
+export type QueuePosition = [createdAt: string, id: string];
+
+/**
+ * The pending requests one approver may decide, as a query: the filter,
+ * and the policy's rules (approver groups, not their own, not decided yet)
+ * so that counting and paging need no request in memory.
+ */
+export interface ApproverQueueFilter extends PendingFilter {
+  /** The approver: their own requests and the ones they decided are left out. */
+  actor: string;
+  /** The approver's user and group refs now. */
+  actorRefs: string[];
+  /** Configured policies whose approvers include one of `actorRefs`. */
+  approverPolicies: string[];
+  /**
+   * Every policy configured with approvers. A request under any other
+   * policy is decided by the approvers recorded on it.
+   */
+  configuredPolicies: string[];
+}
+
+/** One approver's queue, counted and paged in the database. */
+export interface ApprovalQueuePort {
+  /** Up to `limit` requests after `after`, oldest first in (createdAt, id) order. */
+  page(
+    filter: ApproverQueueFilter,
+    options: { limit: number; after?: QueuePosition },
+  ): Promise<CertificateRequest[]>;
+  count(filter: ApproverQueueFilter): Promise<number>;
+}
+
+/** Who belongs to which groups now, for approvals given earlier. */
+export interface ApproverDirectory {
+  /** The user's ref and the refs of the groups they belong to now; [] for an unknown user. */
+  ownershipRefsOf(userEntityRef: string): Promise<string[]>;
+}

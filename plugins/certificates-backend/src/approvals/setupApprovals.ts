@@ -29,6 +29,8 @@ import {
 import { loadOwnershipEntities } from '../discovery/catalogEntities';
 import { RequestNotifier } from '../notifications';
 import { ApprovalService } from './ApprovalService';
+import { CatalogApproverDirectory } from './ApproverDirectory';
+import { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
 import { createApprovalsRouter } from './createApprovalsRouter';
 import { DatabaseDecisionStore } from './DecisionStore';
 import { ApprovalIssuancePort, ApprovalRequestsPort } from './ports';
@@ -88,7 +90,9 @@ export async function setupApprovals(options: {
     audit: options.audit,
     permissions: options.permissions,
     issuance: options.issuance,
-    policyByName: name => options.policies.find(p => p.name === name),
+    policies: options.policies,
+    queue: DatabaseApprovalQueue.create({ knex }),
+    directory: CatalogApproverDirectory.create({ catalog: options.catalog, auth: options.auth }),
     notifier,
     logger,
   });
@@ -99,6 +103,7 @@ export async function setupApprovals(options: {
         InClusterApprovals.create({
           clusters: options.clusters,
           approvers: inCluster.getOptionalStringArray('approvers') ?? [],
+          caIssuers: inCluster.getOptionalStringArray('caIssuers') ?? [],
           permissions: options.permissions,
           audit: options.audit,
           logger,

@@ -2,7 +2,6 @@ import { LoggerService, PermissionsService } from '@backstage/backend-plugin-api
 import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  ApiException,
   CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
@@ -15,11 +14,13 @@ import {
 } from '@internal/plugin-certificates-common';
 import { AuditLog } from '../audit';
 import type { DecideInput, ExternalApprovals, QueueFilter } from '../approvals';
-import { matchesRequestCriteria, RequestQuery } from '../approvals';
+import { assertApprovable, matchesRequestCriteria, RequestQuery } from '../approvals';
 import { CallerIdentity } from '../service/identity';
 import { ConditionTransformer, createConditionTransformer } from '@backstage/plugin-permission-node';
 import { requestPermissionRules } from '../approvals';
 import { describeCertificateRequest, decisionOf, CertManagerCertificateRequest } from './certificateRequests';
+import { readRequestedCertificate } from './requestedCertificate';
+import { addConditionOp, describeError, ID_PREFIX, messageOf, parseId, statusOf } from './clusterErrors';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { InClusterOwnership } from './InClusterOwnership';
 import { kubernetesIdentitiesOf } from './KubernetesIdentities';
@@ -29,7 +30,6 @@ const VERSION = 'v1';
 const PLURAL = 'certificaterequests';
 const CERTIFICATE_NAME_ANNOTATION = 'cert-manager.io/certificate-name';
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
-const ID_PREFIX = 'incluster:';
 export const IN_CLUSTER_POLICY = 'in-cluster';
 
 const { isRequester, hasIssuer, isEntityOwner } = requestPermissionRules;
@@ -55,6 +55,11 @@ export class InClusterApprovals implements ExternalApprovals {
     clusters: InClusterSource;
     /** Groups whose members may decide in-cluster requests. */
     approvers: string[];
+    /**
+     * Issuers (as the queue names them, e.g. ClusterIssuer/corp-ca) whose CA
+     * certificate requests may be approved; default none.
+     */
+    caIssuers?: string[];
     permissions: PermissionsService;
     audit: AuditLog;
     logger: LoggerService;
@@ -193,6 +198,8 @@ export class InClusterApprovals implements ExternalApprovals {
         (permission.result === AuthorizeResult.CONDITIONAL &&
           matchesRequestCriteria(toQuery(permission.conditions), request));
       if (!allowed) throw new NotAllowedError('You are not allowed to approve certificate requests.');
+      // What the certificate would be decides too: nothing reaches the cluster otherwise.
+      if (decision === 'approve') assertApprovable(request.approvability);
 
       const at = this.now().toISOString();
       const condition = {
@@ -295,7 +302,7 @@ export class InClusterApprovals implements ExternalApprovals {
     cluster: string,
     cr: CertManagerCertificateRequest,
     api: CustomObjectsApi,
-  ): Promise<CertificateRequest> {
+  ): Promise<ReturnType<typeof describeCertificateRequest>> {
     const namespace = cr.metadata.namespace ?? 'default';
     const labels = cr.metadata.labels;
     const kubernetesId = labels?.[KUBERNETES_ID_LABEL];
@@ -314,8 +321,8 @@ export class InClusterApprovals implements ExternalApprovals {
       cluster,
       cr,
       ownership,
-      approvers: this.o.approvers,
-      policyName: IN_CLUSTER_POLICY,
+      requested: await readRequestedCertificate(cr.spec),
+      policy: { name: IN_CLUSTER_POLICY, approvers: this.o.approvers, caIssuers: this.o.caIssuers },
     });
   }
 
@@ -347,48 +354,4 @@ export class InClusterApprovals implements ExternalApprovals {
   private now(): Date {
     return this.o.now ? this.o.now() : new Date();
   }
-}
-
-/** JSON Patch op that appends a condition, creating status or the list when absent. */
-function addConditionOp(current: CertManagerCertificateRequest, condition: object) {
-  if (!current.status) {
-    return { op: 'add', path: '/status', value: { conditions: [condition] } };
-  }
-  if (!current.status.conditions) {
-    return { op: 'add', path: '/status/conditions', value: [condition] };
-  }
-  return { op: 'add', path: '/status/conditions/-', value: condition };
-}
-
-function parseId(id: string): [string, string, string] {
-  try {
-    const parsed = JSON.parse(Buffer.from(id.slice(ID_PREFIX.length), 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every(p => typeof p === 'string' && p)) {
-      return parsed as [string, string, string];
-    }
-  } catch {
-    // fall through
-  }
-  throw new NotFoundError(`No request ${id}`);
-}
-
-function statusOf(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : (error as { code?: number })?.code;
-}
-
-/** ApiException.body is the raw response text; the Status message is inside. */
-function messageOf(error: unknown): string | undefined {
-  const body = (error as { body?: unknown })?.body;
-  if (typeof body !== 'string') return undefined;
-  try {
-    const status = JSON.parse(body);
-    return typeof status?.message === 'string' ? status.message : undefined;
-  } catch {
-    return body.slice(0, 300);
-  }
-}
-
-function describeError(error: unknown): string {
-  const status = statusOf(error);
-  return status ? `HTTP ${status}${messageOf(error) ? `: ${messageOf(error)}` : ''}` : String(error);
 }

@@ -1,6 +1,11 @@
-import 'reflect-metadata';
-import { Pkcs10CertificateRequest, SubjectAlternativeNameExtension } from '@peculiar/x509';
-import { CertificateRequest, KeyAlgorithmChoice, Ownership } from '@internal/plugin-certificates-common';
+import {
+  approvable,
+  CertificatePolicy,
+  CertificateRequest,
+  KeyAlgorithmChoice,
+  Ownership,
+  RequestedCertificate,
+} from '@internal/plugin-certificates-common';
 
 /** The fields of a cert-manager CertificateRequest this plugin reads. */
 export interface CertManagerCertificateRequest {
@@ -21,13 +26,12 @@ export interface CertManagerCertificateRequest {
     username?: string;
     duration?: string;
     isCA?: boolean;
+    usages?: string[];
   };
   status?: {
     conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
   };
 }
-
-const SAN_OID = '2.5.29.17';
 
 /** Approved / Denied once either condition is True, else undefined (undecided). */
 export function decisionOf(cr: CertManagerCertificateRequest): 'approved' | 'denied' | undefined {
@@ -52,48 +56,55 @@ export function describeCertificateRequest(options: {
   cr: CertManagerCertificateRequest;
   /** The owning entity and team, resolved like the inventory's. */
   ownership: Ownership;
-  approvers: string[];
-  policyName: string;
-}): CertificateRequest {
-  const { cr, cluster } = options;
+  /** What the certificate would contain (readRequestedCertificate). */
+  requested: RequestedCertificate;
+  /** The in-cluster pseudo-policy: its name, approvers and CA issuers. */
+  policy: Pick<CertificatePolicy, 'name' | 'caIssuers'> & { approvers: string[] };
+}): CertificateRequest & Required<Pick<CertificateRequest, 'requested' | 'approvability'>> {
+  const { cr, cluster, requested, policy } = options;
   const namespace = cr.metadata.namespace ?? 'default';
-  const names = namesOf(cr.spec.request);
   const decided = decisionOf(cr);
   const created = cr.metadata.creationTimestamp ?? new Date(0).toISOString();
+  const issuer = issuerLabel(cr);
   return {
     id: options.id,
     entityRef: options.ownership.entityRef ?? '',
     ...(options.ownership.ownerRef ? { ownerRef: options.ownership.ownerRef } : {}),
-    commonName: names.commonName,
-    dnsNames: names.dnsNames,
-    keyAlgorithm: 'ECDSA-P256' as KeyAlgorithmChoice,
-    validityDays: 0,
-    issuer: issuerLabel(cr),
+    commonName: requested.commonName,
+    dnsNames: requested.dnsNames,
+    ipAddresses: requested.ipAddresses,
+    uris: requested.uris,
+    keyAlgorithm: keyAlgorithmLabel(requested.key),
+    validityDays: requested.durationHours ? Math.round(requested.durationHours / 24) : 0,
+    clientAuth: requested.extendedKeyUsages.includes('client auth'),
+    issuer,
     delivery: { kind: 'cert-manager', cluster, namespace },
     state: decided ?? 'pending',
     requester: cr.spec.username ?? 'unknown',
+    // A Kubernetes username is no Backstage identity: never an owner.
+    requesterIsOwner: false,
     createdAt: created,
     updatedAt: created,
-    policyName: options.policyName,
+    policyName: policy.name,
     pendingReason: 'cert-manager CertificateRequest with neither an Approved nor a Denied condition',
     approvalsRequired: 1,
-    approvers: options.approvers,
+    approvers: policy.approvers,
     decisions: [],
     inCluster: { cluster, namespace, name: cr.metadata.name, username: cr.spec.username },
+    requested,
+    approvability: approvable({ requested, issuer, policy }),
   };
 }
 
-function namesOf(request: string | undefined): { commonName?: string; dnsNames: string[] } {
-  if (!request) return { dnsNames: [] };
-  try {
-    const pem = Buffer.from(request, 'base64').toString('utf8');
-    const csr = new Pkcs10CertificateRequest(pem);
-    const cn = csr.subjectName.getField('CN')[0];
-    const san = csr.getExtension(SAN_OID) as SubjectAlternativeNameExtension | null;
-    const dnsNames = san ? san.names.items.filter(n => n.type === 'dns').map(n => n.value) : [];
-    return { commonName: cn, dnsNames };
-  } catch {
-    // An unreadable CSR still needs a decision; the approver sees no names.
-    return { dnsNames: [] };
+/**
+ * The key as a portal key choice where it is one; otherwise its own name
+ * (e.g. RSA-1024, Ed25519), so nothing claims a key the CSR does not hold.
+ */
+function keyAlgorithmLabel(key: RequestedCertificate['key']): KeyAlgorithmChoice {
+  if (!key) return 'unknown' as KeyAlgorithmChoice;
+  if (key.algorithm === 'EC' && (key.curve === 'P-256' || key.curve === 'P-384')) {
+    return `ECDSA-${key.curve.replace('-', '')}` as KeyAlgorithmChoice;
   }
+  const size = key.size ?? key.curve;
+  return `${key.algorithm}${size ? `-${size}` : ''}` as KeyAlgorithmChoice;
 }

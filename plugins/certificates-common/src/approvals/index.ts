@@ -1,4 +1,7 @@
 export { canDecide, sameRef } from './canDecide';
 export type { CanDecideInput, DecisionRefusal, DecisionVerdict } from './canDecide';
 export { approvalOutcome } from './approvalOutcome';
-export type { ApprovalOutcome } from './approvalOutcome';
+export type { ApprovalOutcome, ApprovalOutcomeOptions } from './approvalOutcome';
+export { approvable, caCertificateReasons } from './approvable';
+export type { ApprovableInput } from './approvable';
+export { requestedCertificateOf } from './requestedCertificate';

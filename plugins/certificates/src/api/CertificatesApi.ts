@@ -100,6 +100,19 @@ export interface ApprovalsQuery {
   issuer?: string;
   owner?: string;
   minAgeHours?: number;
+  /** Page size, 1 to 200 (default 100). */
+  limit?: number;
+  /** `nextCursor` of the page before. */
+  cursor?: string;
+}
+
+/** One page of the approvals queue, oldest first. */
+export interface ApprovalsListResponse {
+  items: CertificateRequest[];
+  /** Present when more requests wait after this page. */
+  nextCursor?: string;
+  /** Every request of the queue with these filters, on all pages. */
+  totalCount: number;
 }
 
 export interface AuditQuery {
@@ -170,7 +183,7 @@ export interface CertificatesApi {
   // Approvals
   decide(id: string, input: DecisionInput): Promise<CertificateRequest>;
   bulkDecide(input: BulkDecisionInput): Promise<BulkDecisionResponse>;
-  listApprovals(query?: ApprovalsQuery): Promise<CertificateRequest[]>;
+  listApprovals(query?: ApprovalsQuery): Promise<ApprovalsListResponse>;
   getApprovalsCount(): Promise<number>;
   listApprovalsHistory(): Promise<CertificateRequest[]>;
 

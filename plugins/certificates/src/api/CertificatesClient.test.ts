@@ -54,6 +54,32 @@ describe('CertificatesClient', () => {
     expect(seen!.searchParams.get('cursor')).toBe('abc');
   });
 
+  it('pages the approvals queue with limit and cursor', async () => {
+    const seen: URL[] = [];
+    server.use(
+      http.get(`${base}/approvals`, ({ request }) => {
+        const url = new URL(request.url);
+        seen.push(url);
+        return HttpResponse.json(
+          url.searchParams.get('cursor')
+            ? { items: [{ id: 'b' }], totalCount: 2 }
+            : { items: [{ id: 'a' }], nextCursor: 'next-1', totalCount: 2 },
+        );
+      }),
+    );
+    expect(
+      await client.listApprovals({ owner: 'group:default/team-a', limit: 1 }),
+    ).toEqual({ items: [{ id: 'a' }], nextCursor: 'next-1', totalCount: 2 });
+    expect(await client.listApprovals({ limit: 1, cursor: 'next-1' })).toEqual({
+      items: [{ id: 'b' }],
+      totalCount: 2,
+    });
+    expect(seen.map(u => u.search)).toEqual([
+      '?owner=group%3Adefault%2Fteam-a&limit=1',
+      '?limit=1&cursor=next-1',
+    ]);
+  });
+
   it('unwraps list envelopes', async () => {
     server.use(
       http.get(`${base}/clusters`, () =>

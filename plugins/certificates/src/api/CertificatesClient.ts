@@ -13,6 +13,7 @@ import {
   Violation,
 } from '@internal/plugin-certificates-common';
 import {
+  ApprovalsListResponse,
   ApprovalsQuery,
   AuditListResponse,
   AuditQuery,
@@ -226,11 +227,15 @@ export class CertificatesClient implements CertificatesApi {
 
   async listApprovals(
     query: ApprovalsQuery = {},
-  ): Promise<CertificateRequest[]> {
-    const body = await this.getJson<{ items: CertificateRequest[] }>(
-      `/approvals${toQueryString({ ...query })}`,
-    );
-    return body.items;
+  ): Promise<ApprovalsListResponse> {
+    const body = await this.getJson<
+      Omit<ApprovalsListResponse, 'totalCount'> & { totalCount?: number }
+    >(`/approvals${toQueryString({ ...query })}`);
+    return {
+      items: body.items,
+      ...(body.nextCursor ? { nextCursor: body.nextCursor } : {}),
+      totalCount: body.totalCount ?? body.items.length,
+    };
   }
 
   async getApprovalsCount(): Promise<number> {

@@ -1,12 +1,17 @@
 import {
   CertificateRequest,
   RequestState,
+  sameRef,
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import {
   ApprovalIssuancePort,
+  ApprovalQueuePort,
   ApprovalRequestsPort,
+  ApproverDirectory,
+  ApproverQueueFilter,
   PendingFilter,
+  QueuePosition,
 } from '../ports';
 import { matchesRequestCriteria } from '../requestPermissions';
 
@@ -16,7 +21,7 @@ const TABLE = 'test_approval_requests';
  * A minimal request store for approval tests: one row per request with a
  * real compare-and-set on the state column, in the caller's transaction.
  */
-export class TableRequests implements ApprovalRequestsPort {
+export class TableRequests implements ApprovalRequestsPort, ApprovalQueuePort {
   static async create(knex: Knex): Promise<TableRequests> {
     if (!(await knex.schema.hasTable(TABLE))) {
       await knex.schema.createTable(TABLE, t => {
@@ -62,6 +67,36 @@ export class TableRequests implements ApprovalRequestsPort {
         (a, b) =>
           a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
       );
+  }
+
+  /** The queue's rules as `DatabaseApprovalQueue` applies them, in memory. */
+  async page(filter: ApproverQueueFilter, options: { limit: number; after?: QueuePosition }) {
+    const after = options.after;
+    return (await this.queued(filter))
+      .filter(r => !after || r.createdAt > after[0] || (r.createdAt === after[0] && r.id > after[1]))
+      .slice(0, options.limit);
+  }
+
+  async count(filter: ApproverQueueFilter) {
+    return (await this.queued(filter)).length;
+  }
+
+  private async queued(filter: ApproverQueueFilter) {
+    const decided = new Set(
+      (
+        await this.knex('certificates_approval_decisions')
+          .where({ actor_key: filter.actor.toLocaleLowerCase('en-US') })
+          .select('request_id')
+      ).map(row => row.request_id as string),
+    );
+    const member = (groups: string[]) => groups.some(g => filter.actorRefs.some(ref => sameRef(ref, g)));
+    return (await this.listPending(filter)).filter(
+      r =>
+        !sameRef(r.requester, filter.actor) &&
+        !decided.has(r.id) &&
+        (filter.approverPolicies.includes(r.policyName) ||
+          (!filter.configuredPolicies.includes(r.policyName) && member(r.approvers))),
+    );
   }
 
   async listByIds(ids: string[]) {
@@ -131,6 +166,7 @@ export function pendingRequest(
     delivery: { kind: 'csr' },
     state: 'pending',
     requester: 'user:default/dev',
+    requesterIsOwner: false,
     createdAt: '2026-11-20T10:00:00.000Z',
     updatedAt: '2026-11-20T10:00:00.000Z',
     policyName: 'internal',
@@ -140,4 +176,24 @@ export function pendingRequest(
     decisions: [],
     ...overrides,
   };
+}
+
+/**
+ * Group membership as a table the test may change while it runs; anyone
+ * not set belongs to `defaultGroups`.
+ */
+export class MemoryDirectory implements ApproverDirectory {
+  readonly lookups: string[] = [];
+  private readonly groups = new Map<string, string[]>();
+  constructor(private readonly defaultGroups: string[] = []) {}
+
+  set(user: string, groups: string[]): void {
+    this.groups.set(user.toLocaleLowerCase('en-US'), groups);
+  }
+
+  async ownershipRefsOf(userEntityRef: string): Promise<string[]> {
+    this.lookups.push(userEntityRef);
+    const groups = this.groups.get(userEntityRef.toLocaleLowerCase('en-US')) ?? this.defaultGroups;
+    return [userEntityRef, ...groups];
+  }
 }

@@ -9,7 +9,10 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import ApproveIcon from '@material-ui/icons/Check';
 import DenyIcon from '@material-ui/icons/Block';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import {
+  CertificateRequest,
+  requestedCertificateOf,
+} from '@internal/plugin-certificates-common';
 import { BreakableName } from '../common';
 import {
   absoluteTime,
@@ -17,6 +20,8 @@ import {
   describeDelivery,
   requestTitle,
 } from '../Requests';
+import { OtherNames, RequestedSummary } from './RequestedSummary';
+import { verdictOf } from './approvability';
 
 /**
  * What a row can do, by request id. The queue passes one object that never
@@ -63,6 +68,8 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
   const title = requestTitle(r);
   const age = ageLabel(r.createdAt);
   const approvals = r.decisions.filter(d => d.decision === 'approve').length;
+  const requested = requestedCertificateOf(r);
+  const verdict = verdictOf(r);
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
     if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey)
@@ -120,9 +127,13 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
         <Typography variant="body2">
           <BreakableName text={title} />
         </Typography>
-        <Typography variant="caption" color="textSecondary">
-          <BreakableName text={r.dnsNames.join(', ')} />
+        <Typography variant="caption" color="textSecondary" display="block">
+          <BreakableName text={requested.dnsNames.join(', ')} />
         </Typography>
+        <OtherNames requested={requested} />
+      </TableCell>
+      <TableCell style={{ minWidth: 160, maxWidth: 240 }}>
+        <RequestedSummary requested={requested} />
       </TableCell>
       <TableCell>
         <Typography variant="body2">
@@ -166,16 +177,26 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
         <Typography variant="caption" display="block">
           {approvals}/{r.approvalsRequired} approvals
         </Typography>
+        {!verdict.approvable && (
+          <Typography variant="caption" display="block" color="error">
+            Cannot be approved: {verdict.reason}
+          </Typography>
+        )}
       </TableCell>
       <TableCell padding="none">
         <Box display="flex">
-          <IconButton
-            aria-label={`Approve ${title}`}
-            onClick={onApprove}
-            disabled={busy}
-          >
-            <ApproveIcon />
-          </IconButton>
+          <Tooltip title={verdict.approvable ? '' : verdict.reason}>
+            {/* A disabled button gets no hover events: the span shows the reason. */}
+            <span>
+              <IconButton
+                aria-label={`Approve ${title}`}
+                onClick={onApprove}
+                disabled={busy || !verdict.approvable}
+              >
+                <ApproveIcon />
+              </IconButton>
+            </span>
+          </Tooltip>
           <IconButton
             aria-label={`Deny ${title}`}
             onClick={onDeny}

@@ -363,3 +363,152 @@ describe('ApprovalsQueue', () => {
     ).toBeInTheDocument();
   });
 });
+
+const CA_REASON =
+  'It asks for a CA certificate (it is a CA certificate (isCA / basicConstraints CA:TRUE); its key usages include cert sign; its key usages include crl sign), and policy in-cluster allows no CA certificates from ClusterIssuer/corp-ca (caIssuers).';
+
+/** An in-cluster CertificateRequest for a 10-year CA certificate, as the backend lists it. */
+const caRow = makeRequest({
+  id: 'incluster:ca',
+  commonName: 'shop-root.example.com',
+  dnsNames: ['shop-root.example.com'],
+  createdAt: new Date(Date.now() - 24 * 3600_000).toISOString(),
+  issuer: 'ClusterIssuer/corp-ca',
+  requester: 'system:serviceaccount:shop:deployer',
+  policyName: 'in-cluster',
+  delivery: { kind: 'cert-manager', cluster: 'prod', namespace: 'shop' },
+  inCluster: { cluster: 'prod', namespace: 'shop', name: 'shop-root-ca' },
+  requested: {
+    subject: 'CN=shop-root.example.com',
+    commonName: 'shop-root.example.com',
+    dnsNames: ['shop-root.example.com'],
+    ipAddresses: [],
+    uris: [],
+    emails: [],
+    isCA: true,
+    keyUsages: ['cert sign', 'crl sign'],
+    extendedKeyUsages: [],
+    duration: '87600h',
+    durationHours: 87600,
+    key: { algorithm: 'EC', curve: 'P-256' },
+    csrExtensions: [
+      {
+        oid: '2.5.29.19',
+        name: 'basicConstraints',
+        critical: true,
+        value: 'CA:TRUE',
+      },
+    ],
+  },
+  approvability: {
+    approvable: false,
+    refusal: 'ca-certificate',
+    reason: CA_REASON,
+  },
+});
+
+describe('ApprovalsQueue and what the certificate will contain', () => {
+  it('shows a CA request for what it is and disables its approval with the reason', async () => {
+    const { decisions } = useQueue([older, caRow]);
+    const user = userEvent.setup();
+    await renderWithClient(<ApprovalsQueue />);
+    const row = within(await screen.findByTestId('approval-row-incluster:ca'));
+    expect(row.getByText('CA certificate')).toBeInTheDocument();
+    expect(row.getByText('EC P-256 · 10 years (87600h)')).toBeInTheDocument();
+    expect(row.getByText('cert sign, crl sign')).toBeInTheDocument();
+    expect(row.getByText('CSR asks for: basicConstraints')).toBeInTheDocument();
+    expect(
+      row.getByText(`Cannot be approved: ${CA_REASON}`),
+    ).toBeInTheDocument();
+    const approve = row.getByRole('button', {
+      name: 'Approve shop-root.example.com',
+    });
+    expect(approve).toBeDisabled();
+    // Denying stays possible.
+    expect(
+      row.getByRole('button', { name: 'Deny shop-root.example.com' }),
+    ).toBeEnabled();
+
+    // The keyboard cannot approve it either: it says why and sends nothing.
+    act(() => screen.getByTestId('approval-row-incluster:ca').focus());
+    await user.keyboard('a');
+    expect(
+      await screen.findByText(
+        `shop-root.example.com cannot be approved: ${CA_REASON}`,
+      ),
+    ).toBeInTheDocument();
+    expect(decisions).toEqual([]);
+    expect(screen.getByTestId('approval-row-incluster:ca')).toBeInTheDocument();
+  });
+
+  it('skips a request that cannot be approved in a bulk approval and says why', async () => {
+    const { bulk } = useQueue([older, caRow]);
+    const user = userEvent.setup();
+    await renderWithClient(<ApprovalsQueue />);
+    await user.click(await screen.findByLabelText('Select all'));
+    await user.click(screen.getByRole('button', { name: 'Approve selected' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    expect(
+      await screen.findByText('Approved 1 of 2 requests.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        `shop-root.example.com: skipped, it cannot be approved: ${CA_REASON}`,
+      ),
+    ).toBeInTheDocument();
+    expect(bulk).toEqual([{ ids: ['r-old'], decision: 'approve' }]);
+    expect(screen.getByTestId('approval-row-incluster:ca')).toBeInTheDocument();
+  });
+
+  it('shows every name, the key, the usages and the validity of a portal request', async () => {
+    useQueue([
+      makeRequest({
+        id: 'r-mtls',
+        commonName: 'pay.example.com',
+        dnsNames: ['pay.example.com'],
+        ipAddresses: ['10.0.0.7'],
+        uris: ['spiffe://example.com/pay'],
+        clientAuth: true,
+        keyAlgorithm: 'RSA-3072',
+        validityDays: 30,
+      }),
+    ]);
+    await renderWithClient(<ApprovalsQueue />);
+    const row = within(await screen.findByTestId('approval-row-r-mtls'));
+    expect(row.getByText('IP 10.0.0.7')).toBeInTheDocument();
+    expect(row.getByText('URI spiffe://example.com/pay')).toBeInTheDocument();
+    expect(row.getByText('RSA 3072 · 30 days (720h)')).toBeInTheDocument();
+    expect(
+      row.getByText(
+        'digital signature, key encipherment, server auth, client auth',
+      ),
+    ).toBeInTheDocument();
+    expect(row.queryByText('CA certificate')).not.toBeInTheDocument();
+    expect(
+      row.getByRole('button', { name: 'Approve pay.example.com' }),
+    ).toBeEnabled();
+  });
+
+  it('opens an in-cluster request from its row, with every extension its CSR asks for', async () => {
+    useQueue([caRow]);
+    const user = userEvent.setup();
+    await renderWithClient(<ApprovalsQueue />);
+    act(() => screen.getByTestId('approval-row-incluster:ca').focus());
+    await user.keyboard('{Enter}');
+    const panel = within(
+      await screen.findByRole('region', {
+        name: 'Certificate request shop-root.example.com',
+      }),
+    );
+    expect(panel.getByText('shop/shop-root-ca')).toBeInTheDocument();
+    expect(
+      panel.getByText('basicConstraints (critical): CA:TRUE'),
+    ).toBeInTheDocument();
+    expect(panel.getByText(/^A CA certificate: /)).toBeInTheDocument();
+    expect(
+      panel.getByText(`Cannot be approved: ${CA_REASON}`),
+    ).toBeInTheDocument();
+    expect(panel.getByText('10 years (87600h)')).toBeInTheDocument();
+  });
+});

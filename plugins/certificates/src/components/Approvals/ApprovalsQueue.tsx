@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -10,7 +10,6 @@ import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
   EmptyState,
@@ -18,7 +17,6 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { ApprovalsQuery, certificatesApiRef, DecisionKind } from '../../api';
 import { RequestPanelDrawer, requestTitle } from '../Requests';
 import { ApprovalFilters } from './ApprovalFilters';
@@ -26,6 +24,9 @@ import { ApprovalRow, ApprovalRowActions } from './ApprovalRow';
 import { DecisionDialog } from './DecisionDialog';
 import { bulkItemErrorMessage, decisionErrorMessage } from './errors';
 import { announceApprovalsChanged } from './usePendingApprovalsCount';
+import { QueueToolbar } from './QueueToolbar';
+import { useApprovalQueue } from './useApprovalQueue';
+import { splitApprovable, verdictOf } from './approvability';
 
 interface Notice {
   severity: 'success' | 'error' | 'warning';
@@ -38,6 +39,7 @@ type Pending = { decision: DecisionKind; ids: string[] };
 const HEADERS = [
   'Entity / team',
   'Names',
+  'Certificate',
   'Requested by',
   'Issuer / delivery',
   'Justification',
@@ -45,12 +47,20 @@ const HEADERS = [
   'Actions',
 ];
 
-/** The requests the signed-in user may decide, oldest first, with single and bulk decisions. */
-export const ApprovalsQueue = () => {
+export interface ApprovalsQueueProps {
+  /** Requests loaded at a time (default 100, at most 200). */
+  pageSize?: number;
+}
+
+/**
+ * The requests the signed-in user may decide, oldest first, a page at a
+ * time, with single and bulk decisions.
+ */
+export const ApprovalsQueue = ({ pageSize }: ApprovalsQueueProps = {}) => {
   const api = useApi(certificatesApiRef);
   const [query, setQuery] = useState<ApprovalsQuery>({});
-  const [items, setItems] = useState<CertificateRequest[]>();
-  const [error, setError] = useState<Error>();
+  const queue = useApprovalQueue(query, pageSize);
+  const { items, error } = queue;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
@@ -59,35 +69,14 @@ export const ApprovalsQueue = () => {
   const rowElements = useRef(new Map<string, HTMLTableRowElement>());
   const focusIndex = useRef<number>();
   const issuers = useAsync(() => api.listIssuers(), [api]);
-  const [teams, setTeams] = useState<string[]>([]);
 
-  const load = useCallback(async () => {
-    try {
-      const next = await api.listApprovals(query);
-      next.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      setItems(next);
-      setError(undefined);
-      setSelected(
-        previous =>
-          new Set(next.filter(r => previous.has(r.id)).map(r => r.id)),
-      );
-      // Teams offered by the filter: every team seen so far, so filtering does not hide the others.
-      setTeams(previous =>
-        Array.from(
-          new Set([
-            ...previous,
-            ...next.flatMap(r => (r.ownerRef ? [r.ownerRef] : [])),
-          ]),
-        ).sort(),
-      );
-    } catch (e) {
-      setError(e as Error);
-    }
-  }, [api, query]);
-
+  // A reload keeps the selection of the rows still listed.
   useEffect(() => {
-    load();
-  }, [load]);
+    setSelected(
+      previous =>
+        new Set((items ?? []).filter(r => previous.has(r.id)).map(r => r.id)),
+    );
+  }, [items]);
 
   const focusRow = (index: number) => {
     const id = items?.[index]?.id;
@@ -121,10 +110,7 @@ export const ApprovalsQueue = () => {
     announceApprovalsChanged();
     const first = (items ?? []).findIndex(r => ids.includes(r.id));
     focusIndex.current = first >= 0 ? first : undefined;
-    setItems(previous => previous?.filter(r => !ids.includes(r.id)));
-    setSelected(
-      previous => new Set([...previous].filter(id => !ids.includes(id))),
-    );
+    queue.remove(ids);
   };
 
   const decideOne = async (
@@ -133,6 +119,14 @@ export const ApprovalsQueue = () => {
     reason?: string,
   ) => {
     const title = byId.get(id) ? requestTitle(byId.get(id)!) : id;
+    const verdict = byId.get(id) && verdictOf(byId.get(id)!);
+    if (decision === 'approve' && verdict && !verdict.approvable) {
+      setNotice({
+        severity: 'warning',
+        text: `${title} cannot be approved: ${verdict.reason}`,
+      });
+      return;
+    }
     setBusy(true);
     try {
       await api.decide(id, { decision, reason });
@@ -147,7 +141,7 @@ export const ApprovalsQueue = () => {
         text: `${title}: ${decisionErrorMessage(e)}`,
       });
       // Whatever happened, the queue may have moved on: show it as it is now.
-      await load();
+      await queue.reload();
     } finally {
       setBusy(false);
     }
@@ -158,24 +152,40 @@ export const ApprovalsQueue = () => {
     decision: DecisionKind,
     reason?: string,
   ) => {
+    // Requests that cannot be approved are not sent; the notice says why.
+    const { send, skipped } =
+      decision === 'approve'
+        ? splitApprovable(ids, byId)
+        : { send: ids, skipped: [] as string[] };
+    const verb = decision === 'approve' ? 'Approved' : 'Denied';
+    if (!send.length) {
+      setNotice({
+        severity: 'warning',
+        text: `${verb} 0 of ${ids.length} requests.`,
+        details: skipped,
+      });
+      return;
+    }
     setBusy(true);
     try {
-      const { results } = await api.bulkDecide({ ids, decision, reason });
+      const { results } = await api.bulkDecide({ ids: send, decision, reason });
       const done = results.filter(r => r.ok).map(r => r.id);
       const failed = results.filter(r => !r.ok);
       removeDecided(done);
-      const verb = decision === 'approve' ? 'Approved' : 'Denied';
       setNotice({
-        severity: failed.length ? 'warning' : 'success',
+        severity: failed.length || skipped.length ? 'warning' : 'success',
         text: `${verb} ${done.length} of ${ids.length} requests.`,
-        details: failed.map(f => {
-          const r = byId.get(f.id);
-          return `${r ? requestTitle(r) : f.id}: ${bulkItemErrorMessage(
-            f.error,
-          )}`;
-        }),
+        details: [
+          ...skipped,
+          ...failed.map(f => {
+            const r = byId.get(f.id);
+            return `${r ? requestTitle(r) : f.id}: ${bulkItemErrorMessage(
+              f.error,
+            )}`;
+          }),
+        ],
       });
-      if (failed.length) await load();
+      if (failed.length) await queue.reload();
     } catch (e) {
       setNotice({ severity: 'error', text: decisionErrorMessage(e) });
     } finally {
@@ -271,7 +281,7 @@ export const ApprovalsQueue = () => {
         value={query}
         onChange={setQuery}
         issuers={issuers.value ?? []}
-        teams={teams}
+        teams={queue.teams}
       />
       {notice && (
         <Alert
@@ -285,43 +295,13 @@ export const ApprovalsQueue = () => {
           ))}
         </Alert>
       )}
-      <Box
-        display="flex"
-        flexWrap="wrap"
-        alignItems="center"
-        style={{ gap: 8 }}
-        my={1}
-      >
-        <Typography
-          variant="body2"
-          aria-live="polite"
-          style={{ whiteSpace: 'nowrap' }}
-        >
-          {list.length} pending
-          {selected.size ? `, ${selected.size} selected` : ''}
-        </Typography>
-        <Button
-          variant="contained"
-          color="primary"
-          disabled={!selected.size || busy}
-          onClick={() => decideSelected('approve')}
-          style={{ whiteSpace: 'nowrap' }}
-        >
-          Approve selected
-        </Button>
-        <Button
-          variant="outlined"
-          disabled={!selected.size || busy}
-          onClick={() => decideSelected('deny')}
-          style={{ whiteSpace: 'nowrap' }}
-        >
-          Deny selected
-        </Button>
-        <Typography variant="caption" color="textSecondary">
-          Keys on a row: a approve · d deny · x select · enter details · ↑↓ move
-          · A / D approve / deny selected · X select all
-        </Typography>
-      </Box>
+      <QueueToolbar
+        total={queue.total}
+        shown={list.length}
+        selected={selected.size}
+        busy={busy}
+        onDecide={decideSelected}
+      />
       {!items && <Progress />}
       {items && list.length === 0 && (
         <EmptyState
@@ -375,8 +355,25 @@ export const ApprovalsQueue = () => {
         onCancel={() => setPending(undefined)}
         onConfirm={confirm}
       />
+      {queue.hasMore && (
+        <Box display="flex" justifyContent="center" my={1}>
+          <Button
+            variant="outlined"
+            onClick={queue.loadMore}
+            disabled={queue.loadingMore}
+          >
+            {queue.total > list.length
+              ? `Show ${Math.min(
+                  queue.pageSize,
+                  queue.total - list.length,
+                )} more (${queue.total - list.length} not shown)`
+              : 'Show more'}
+          </Button>
+        </Box>
+      )}
       <RequestPanelDrawer
         requestId={opened}
+        request={opened ? byId.get(opened) : undefined}
         onClose={() => setOpened(undefined)}
       />
     </Box>

@@ -142,4 +142,37 @@ describe('RequestPanel', () => {
       within(decisions).getByText('Use the shared wildcard'),
     ).toBeInTheDocument();
   });
+
+  it('shows everything the certificate will contain: names of every type, key, usages and validity', async () => {
+    serve(
+      makeRequest({
+        id: 'p9',
+        commonName: 'pay.example.com',
+        dnsNames: ['pay.example.com', 'api.pay.example.com'],
+        ipAddresses: ['10.0.0.7'],
+        uris: ['spiffe://example.com/pay'],
+        clientAuth: true,
+        keyAlgorithm: 'RSA-3072',
+        validityDays: 90,
+      }),
+    );
+    await renderWithClient(
+      <RequestPanel requestId="p9" />,
+      'user:default/alice',
+    );
+    const table = within(await screen.findByTestId('requested-certificate'));
+    expect(
+      table.getByText('pay.example.com, api.pay.example.com'),
+    ).toBeInTheDocument();
+    expect(table.getByText('10.0.0.7')).toBeInTheDocument();
+    expect(table.getByText('spiffe://example.com/pay')).toBeInTheDocument();
+    expect(table.getByText('server auth, client auth')).toBeInTheDocument();
+    expect(
+      table.getByText('digital signature, key encipherment'),
+    ).toBeInTheDocument();
+    expect(table.getByText('RSA 3072')).toBeInTheDocument();
+    expect(table.getByText('90 days (2160h)')).toBeInTheDocument();
+    expect(table.getByText('no')).toBeInTheDocument();
+    expect(table.queryByText(/A CA certificate/)).not.toBeInTheDocument();
+  });
 });

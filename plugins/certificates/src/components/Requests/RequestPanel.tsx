@@ -18,6 +18,7 @@ import { RequestStepper } from './RequestStepper';
 import { DateText } from './DateText';
 import { useRequest } from './useRequest';
 import { describeDelivery, requestTitle } from './describe';
+import { RequestedCertificateTable } from './RequestedCertificateTable';
 
 export interface RequestPanelProps {
   requestId: string;
@@ -144,12 +145,8 @@ export const RequestPanel = ({
         dense
         metadata={{
           Entity: request.entityRef,
-          'DNS names': request.dnsNames.join(', ') || '—',
-          'Key algorithm': request.keyAlgorithm,
-          Validity: `${request.validityDays} days`,
           Issuer: request.issuer,
           Delivery: describeDelivery(request),
-          'Client auth': request.clientAuth ? 'yes' : 'no',
           Requester: request.requester,
           Submitted: <DateText iso={request.createdAt} />,
           ...(request.serialNumber ? { Serial: request.serialNumber } : {}),
@@ -159,6 +156,7 @@ export const RequestPanel = ({
           ...(request.renewalOf ? { 'Renewal of': request.renewalOf } : {}),
         }}
       />
+      <RequestedCertificateTable request={request} />
       <Typography variant="h6" component="h3">
         Justification
       </Typography>

@@ -7,5 +7,13 @@ export type { RequestPanelDrawerProps } from './RequestPanelDrawer';
 export { RequestStateChip } from './RequestStateChip';
 export { RequestStepper } from './RequestStepper';
 export { DateText } from './DateText';
-export { describeDelivery, requestTitle } from './describe';
+export {
+  describeDelivery,
+  describeDuration,
+  describeKey,
+  requestTitle,
+} from './describe';
+export { RequestedCertificateTable } from './RequestedCertificateTable';
+export type { RequestedCertificateTableProps } from './RequestedCertificateTable';
+export { InClusterRequestPanel } from './InClusterRequestPanel';
 export { ageLabel, absoluteTime, relativeTime } from './time';

@@ -61,6 +61,7 @@ export function makeRequest(
     justification: 'Needed for the payments API',
     state: 'pending',
     requester: 'user:default/bob',
+    requesterIsOwner: true,
     ownerRef: 'group:default/team-a',
     createdAt: new Date(Date.now() - 3 * 3600_000).toISOString(),
     updatedAt: new Date(Date.now() - 3 * 3600_000).toISOString(),

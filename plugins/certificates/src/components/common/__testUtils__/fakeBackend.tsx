@@ -12,6 +12,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { RouteRef } from '@backstage/core-plugin-api';
 import {
   CertificateDetails,
+  CertificateRequest,
   CertificateSummary,
   ClusterSyncStatus,
   CountsResponse,
@@ -158,6 +159,8 @@ export class FakeBackend {
   ];
   issuers: IssuerInfo[] = [];
   timeline: TimelineBucket[] = [];
+  /** The approvals queue, oldest first; paged by limit and an offset cursor. */
+  approvals: CertificateRequest[] = [];
   readonly seen: URL[] = [];
   readonly server = setupServer();
 
@@ -234,7 +237,28 @@ export class FakeBackend {
       // The pending-approvals badge of the nav item.
       http.get(`${base}/approvals/count`, ({ request }) => {
         record(request);
-        return HttpResponse.json({ pending: 0 });
+        return HttpResponse.json({ pending: this.approvals.length });
+      }),
+      http.get(`${base}/approvals`, ({ request }) => {
+        const p = record(request).searchParams;
+        const limit = Number(p.get('limit') ?? 100);
+        const offset = Number(p.get('cursor') ?? 0);
+        return HttpResponse.json({
+          items: this.approvals.slice(offset, offset + limit),
+          totalCount: this.approvals.length,
+          nextCursor:
+            offset + limit < this.approvals.length
+              ? String(offset + limit)
+              : undefined,
+        });
+      }),
+      http.post(`${base}/approvals/bulk`, async ({ request }) => {
+        record(request);
+        const body = (await request.json()) as { ids: string[] };
+        this.approvals = this.approvals.filter(r => !body.ids.includes(r.id));
+        return HttpResponse.json({
+          results: body.ids.map(id => ({ id, ok: true, state: 'approved' })),
+        });
       }),
       http.get(`${base}/export.csv`, ({ request }) => {
         record(request);
