@@ -173,6 +173,8 @@ async function measure(knex: Knex): Promise<Measurement> {
       principal: { type: 'user', userEntityRef: 'user:default/bench' },
     },
     userEntityRef: 'user:default/bench',
+    // An owner of the entity, as the route's user info says: only owners' requests are auto-approved.
+    ownershipEntityRefs: ['user:default/bench', 'group:default/team-a'],
   } as any;
   const submit = async (i: number) => {
     const { request } = await service.submit(

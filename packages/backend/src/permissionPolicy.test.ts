@@ -1,9 +1,13 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   auditReadPermission,
   certificateReadPermission,
   certificateRenewPermission,
   requestApprovePermission,
+  requestCreatePermission,
   requestReadPermission,
 } from '@internal/plugin-certificates-common';
 import { SampleCertificatesPolicy, SECURITY_GROUP } from './permissionPolicy';
@@ -57,6 +61,36 @@ describe('SampleCertificatesPolicy', () => {
       },
     });
     expect((await policy.handle({ permission: certificateReadPermission }, dev)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+  });
+
+  it('asks about creating requests on the catalog entity, and lets everyone by default', async () => {
+    expect(isResourcePermission(requestCreatePermission, 'catalog-entity')).toBe(true);
+    for (const who of [dev, sec, undefined]) {
+      expect((await policy.handle({ permission: requestCreatePermission }, who)).result).toBe(
+        AuthorizeResult.ALLOW,
+      );
+    }
+  });
+
+  it("with createForOwnersOnly answers create with the catalog's isEntityOwner condition", async () => {
+    const strict = new SampleCertificatesPolicy({ createForOwnersOnly: true });
+    expect(await strict.handle({ permission: requestCreatePermission }, dev)).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/dana', 'group:default/team-payments'] },
+      },
+    });
+    expect((await strict.handle({ permission: requestCreatePermission }, sec)).result).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    // Nothing else changes.
+    expect((await strict.handle({ permission: certificateReadPermission }, dev)).result).toBe(
       AuthorizeResult.ALLOW,
     );
   });

@@ -11,10 +11,15 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
   auditReadPermission,
   certificateRenewPermission,
   certificateRevokePermission,
   requestApprovePermission,
+  requestCreatePermission,
   requestReadPermission,
 } from '@internal/plugin-certificates-common';
 import {
@@ -35,16 +40,33 @@ export const SECURITY_GROUP = 'group:default/team-security';
  * - renew / revoke a certificate: the security team, or the owners of the
  *   entity the certificate belongs to;
  * - read a request: the security team, its requester, or the entity's owners;
+ * - request a certificate for an entity: everyone by default (the backend
+ *   approves automatically only requests of the entity's owners; anyone
+ *   else's wait for approvers), or with `createForOwnersOnly` only the
+ *   entity's owners and the security team (the catalog's `isEntityOwner`
+ *   condition, which the catalog applies to the entity);
  * - everything else: allowed.
  *
  * Renew/revoke use the inventory's `isEntityOwner` rule by name, so this file
  * needs nothing from the inventory code.
  */
 export class SampleCertificatesPolicy implements PermissionPolicy {
+  constructor(private readonly options: { createForOwnersOnly?: boolean } = {}) {}
+
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
     const claims = user?.info.ownershipEntityRefs ?? [];
     const isSecurity = claims.includes(SECURITY_GROUP);
 
+    if (
+      this.options.createForOwnersOnly &&
+      !isSecurity &&
+      isPermission(request.permission, requestCreatePermission)
+    ) {
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({ claims }),
+      );
+    }
     if (
       isPermission(request.permission, requestApprovePermission) ||
       isPermission(request.permission, auditReadPermission)

@@ -1,3 +1,4 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /** Resource type of inventory rows; conditions filter lists without loading them. */
@@ -23,9 +24,16 @@ export const certificateRevokePermission = createPermission({
   resourceType: CERTIFICATE_RESOURCE_TYPE,
 });
 
+/**
+ * Requesting a certificate for a catalog entity, authorized with the entity's
+ * ref as `resourceRef`: a policy may answer with the catalog's conditions
+ * (e.g. `catalogConditions.isEntityOwner`), which the catalog applies. The
+ * backend still approves automatically only requests of the entity's owners.
+ */
 export const requestCreatePermission = createPermission({
   name: 'certificates.request.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
 export const requestReadPermission = createPermission({

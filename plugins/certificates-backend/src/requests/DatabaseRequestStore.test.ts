@@ -307,3 +307,50 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseRequestStore: requesterIsOwner and countOpen on %s',
+  databaseId => {
+    it("stores whether the requester is an owner (false unless said), and counts one requester's open requests in SQL", async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations({ knex });
+      const store = DatabaseRequestStore.create({ knex });
+      const make = (
+        id: string,
+        requester: string,
+        state: CertificateRequest['state'],
+        requesterIsOwner?: boolean,
+      ): NewRequest => {
+        const { createdAt, updatedAt, decisions, ...request } = pendingRequest({ id, requester, state });
+        const { requesterIsOwner: _, ...rest } = request;
+        return requesterIsOwner === undefined ? rest : { ...rest, requesterIsOwner };
+      };
+      const owner = await store.create(make('own', 'user:default/alice', 'pending', true));
+      const [unsaid, notOwner] = await store.createMany([
+        make('unsaid', 'user:default/alice', 'approved'),
+        make('not-owner', 'user:default/alice', 'issuing', false),
+      ]);
+      expect([owner.requesterIsOwner, unsaid.requesterIsOwner, notOwner.requesterIsOwner]).toEqual([true, false, false]);
+      expect((await store.get('own'))?.requesterIsOwner).toBe(true);
+      expect((await store.get('unsaid'))?.requesterIsOwner).toBe(false);
+      expect((await store.listByIds(['own', 'not-owner'])).map(r => [r.id, r.requesterIsOwner]).sort()).toEqual([
+        ['not-owner', false],
+        ['own', true],
+      ]);
+      expect((await store.transition('own', ['pending'], 'approved', {}))?.requesterIsOwner).toBe(true);
+
+      await store.createMany(
+        (['issued', 'failed', 'denied', 'cancelled'] as const).map(state =>
+          make(`done-${state}`, 'user:default/alice', state),
+        ),
+      );
+      await store.createMany([
+        make('bob-1', 'user:default/bob', 'pending'),
+        make('bob-2', 'user:default/bob', 'issued'),
+      ]);
+      expect(await store.countOpen('user:default/alice')).toBe(3);
+      expect(await store.countOpen('user:default/bob')).toBe(1);
+      expect(await store.countOpen('user:default/nobody')).toBe(0);
+    });
+  },
+);

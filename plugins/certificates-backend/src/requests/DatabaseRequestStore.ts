@@ -14,7 +14,10 @@ import type { PendingFilter } from '../approvals/ports';
 import { newRequestId } from './requestId';
 import { insertRows } from '../database/insertRows';
 import { SqliteCheckpointer } from '../database/SqliteCheckpointer';
+import { requestLeases } from './requestLeases';
 import {
+  IssuanceLease,
+  LeasedRequest,
   NewRequest,
   RequestListFilter,
   RequestPatch,
@@ -29,6 +32,7 @@ interface RequestRow {
   entity_ref: string;
   requester: string;
   owner_ref: string | null;
+  requester_is_owner: boolean | number;
   policy_name: string;
   approvals_required: number;
   approvers: string;
@@ -69,6 +73,7 @@ const COLUMNS = [
   'entity_ref',
   'requester',
   'owner_ref',
+  'requester_is_owner',
   'policy_name',
   'approvals_required',
   'approvers',
@@ -118,6 +123,7 @@ function toRequest(row: RequestRow): CertificateRequest {
     entityRef: row.entity_ref,
     requester: row.requester,
     ownerRef: opt(row.owner_ref),
+    requesterIsOwner: Boolean(row.requester_is_owner),
     policyName: row.policy_name,
     approvalsRequired: Number(row.approvals_required),
     approvers: JSON.parse(row.approvers),
@@ -259,6 +265,7 @@ export class DatabaseRequestStore implements RequestStore {
       entity_ref: request.entityRef,
       requester: request.requester,
       owner_ref: request.ownerRef ?? null,
+      requester_is_owner: request.requesterIsOwner === true,
       policy_name: request.policyName,
       approvals_required: request.approvalsRequired,
       approvers: JSON.stringify(request.approvers),
@@ -332,6 +339,16 @@ export class DatabaseRequestStore implements RequestStore {
         updated_at: revocation.at,
       });
     return updated ? this.get(id, trx) : undefined;
+  }
+
+  async countOpen(requester: string): Promise<number> {
+    // Exact match on the (requester, state) index: requester refs are
+    // written from user info, the same string for the same user.
+    const [row] = await this.knex(TABLE)
+      .where('requester', requester)
+      .whereIn('state', ['pending', 'approved', 'issuing'])
+      .count({ n: '*' });
+    return Number(row?.n ?? 0);
   }
 
   async findOpenRenewal(
@@ -443,6 +460,9 @@ export class DatabaseRequestStore implements RequestStore {
       if (filter.notRevoked) {
         query.whereNull('revoked_at');
       }
+      if (filter.leaseFreeAt) {
+        requestLeases.whereFree(query, filter.leaseFreeAt);
+      }
     });
   }
 
@@ -553,11 +573,53 @@ export class DatabaseRequestStore implements RequestStore {
       update.serial_number = patch.serialNumber;
     if (patch.notAfter !== undefined) update.not_after = patch.notAfter;
     if (patch.chainPem !== undefined) update.chain_pem = patch.chainPem;
+    const query = db(TABLE).where({ id }).whereIn('state', from);
+    const released =
+      patch.releaseLeaseOf !== undefined
+        ? requestLeases.settleUnder(query, patch.releaseLeaseOf)
+        : {};
     // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.
-    const [row] = (await db(TABLE)
-      .where({ id })
-      .whereIn('state', from)
-      .update(update, COLUMNS)) as unknown as RequestRow[];
+    const [row] = (await query.update(
+      { ...update, ...released },
+      COLUMNS,
+    )) as unknown as RequestRow[];
     return row ? toRequest(row) : undefined;
   }
+
+  async acquireLease(
+    id: string,
+    lease: IssuanceLease,
+    options: { states: RequestState[]; now: string },
+  ): Promise<LeasedRequest | undefined> {
+    const row = await requestLeases.acquire(this.knex, id, lease, {
+      ...options,
+      columns: [...COLUMNS, 'signed_fingerprint'],
+    });
+    return row
+      ? {
+          request: toRequest(row as unknown as RequestRow),
+          signedFingerprint: (row.signed_fingerprint as string | null) ?? undefined,
+        }
+      : undefined;
+  }
+
+  renewLease(id: string, lease: IssuanceLease): Promise<boolean> {
+    return requestLeases.renew(this.knex, id, lease);
+  }
+
+  releaseLease(id: string, owner: string): Promise<void> {
+    return requestLeases.release(this.knex, id, owner);
+  }
+
+  recordSigned(id: string, owner: string, fingerprint: string): Promise<boolean> {
+    return requestLeases.recordSigned(this.knex, id, owner, fingerprint);
+  }
 }
+
+/** Row mapping and permission SQL, shared with the approvers' queue query. */
+export {
+  COLUMNS as REQUEST_COLUMNS,
+  toRequest as rowToRequest,
+  applyPermission as applyRequestPermission,
+};
+export type { RequestRow };

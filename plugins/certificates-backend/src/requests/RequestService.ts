@@ -1,54 +1,40 @@
 import {
-  AuthService,
   BackstageCredentials,
   LoggerService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  CompoundEntityRef,
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   ConflictError,
-  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  CertificatePolicy,
   CertificateRequest,
   CertificateRequestInput,
-  evaluateRequest,
-  IssuerInfo,
+  entityOwnerRef,
   normalizeDnsNames,
-  renewalVerdict,
-  selectPolicy,
-  suggestDnsNames,
+  renewalSubmissionVerdict,
   ValidationResult,
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import type { AuditLog } from '../audit';
 import type { IssuanceService } from '../issuing/IssuanceService';
-import { IssuerRegistry } from '../issuing/IssuerRegistry';
-import { checkCsr } from './csrChecks';
+import { TooManyRequestsError } from './errors';
 import { NewRequest, RequestStore } from './RequestStore';
+import type { EntityPolicy, RequestValidator, Validation } from './RequestValidator';
 
-export interface RequestValidatorOptions {
-  issuers: IssuerRegistry;
-  catalog: CatalogService;
-  auth: AuthService;
-  policies: CertificatePolicy[];
-  /** Names of the configured clusters. */
-  clusterNames: () => string[];
-}
+export { RequestValidator, readPolicies } from './RequestValidator';
+export type { EntityPolicy, RequestValidatorOptions, Validation } from './RequestValidator';
 
 /** Announces a request that waits for approvers (the approvals' RequestNotifier fits). */
 export interface QueuedRequestNotifier {
   requestQueued(request: CertificateRequest): Promise<void>;
 }
+
+/** Default of `certificates.requests.maxOpenPerUser`. */
+export const DEFAULT_MAX_OPEN_PER_USER = 20;
 
 export interface RequestServiceOptions {
   store: RequestStore;
@@ -58,155 +44,38 @@ export interface RequestServiceOptions {
   logger: LoggerService;
   /** Told at once when a submitted request stays pending. */
   notifier?: QueuedRequestNotifier;
-}
-
-export interface Validation {
-  result: ValidationResult;
-  entity?: Entity;
-  policy?: CertificatePolicy;
-  csrFingerprint?: string;
-}
-
-/** The policy that applies to an entity and what it allows (GET /policy). */
-export interface EntityPolicy {
-  /** Null when no policy applies; `reason` then says why. */
-  policy: CertificatePolicy | null;
-  reason?: string;
-  issuers: IssuerInfo[];
-  clusters: string[];
-  suggestedDnsNames: string[];
-}
-
-/** Reads `certificates.policies` as written in config. */
-export function readPolicies(config: Config): CertificatePolicy[] {
-  return (config.getOptional<CertificatePolicy[]>('certificates.policies') ?? []).map(p => ({
-    ...p,
-    allowedDnsNames: p.allowedDnsNames ?? [],
-  }));
-}
-
-function ownerRefOf(entity: Entity): string | undefined {
-  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-  if (typeof owner !== 'string') return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-/** The full verdict on a request: names, policy, CSR. Stores nothing. */
-export class RequestValidator {
-  static create(options: RequestValidatorOptions): RequestValidator {
-    return new RequestValidator(options);
-  }
-
-  private constructor(private readonly o: RequestValidatorOptions) {}
-
-  /** The full verdict (names, policy, CSR) without storing anything. */
-  async validate(
-    input: CertificateRequestInput,
-    credentials: BackstageCredentials,
-  ): Promise<Validation> {
-    const entity = await this.o.catalog
-      .getEntityByRef(input.entityRef, { credentials })
-      .catch(() => undefined);
-    if (!entity) {
-      return {
-        result: {
-          ok: false,
-          violations: [{ field: 'entityRef', reason: `entity ${input.entityRef} was not found` }],
-        },
-      };
-    }
-    const policy = selectPolicy(this.o.policies, entity, {
-      deliveryNamespace: input.delivery.namespace,
-    });
-    const result = evaluateRequest(input, {
-      policy,
-      entity,
-      issuers: await this.o.issuers.list(),
-      clusters: this.o.clusterNames(),
-    });
-    let csrFingerprint: string | undefined;
-    if (policy && input.delivery.kind === 'csr' && input.delivery.csr) {
-      const csr = await checkCsr(input.delivery.csr, input);
-      csrFingerprint = csr.fingerprint;
-      if (csr.violations.length) {
-        result.violations.push(...csr.violations);
-        result.ok = false;
-        delete result.autoApprove;
-        delete result.pendingReason;
-      }
-    }
-    return { result, entity, policy, csrFingerprint };
-  }
-
   /**
-   * The policy that applies to an entity, with the issuers and clusters it
-   * allows, for the request form. Throws InputError for a malformed ref and
-   * NotFoundError when the caller cannot see the entity.
+   * Ownership claims of a signed-in caller that does not bring them along.
+   * Without it such a caller counts as no owner.
    */
-  async describePolicy(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<EntityPolicy> {
-    let ref: CompoundEntityRef;
-    try {
-      ref = parseEntityRef(entityRef, { defaultNamespace: 'default' });
-    } catch (error) {
-      throw new InputError(`Malformed entityRef "${entityRef}": ${error}`);
-    }
-    const entity = await this.o.catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} was not found`);
-    }
-    const policy = selectPolicy(this.o.policies, entity);
-    if (!policy) {
-      return {
-        policy: null,
-        reason: `no policy applies to ${stringifyEntityRef(entity)}`,
-        issuers: [],
-        clusters: [],
-        suggestedDnsNames: [],
-      };
-    }
-    const issuers = (await this.o.issuers.list()).filter(
-      i => !policy.allowedIssuers || policy.allowedIssuers.includes(i.id),
-    );
-    const clusters = this.o
-      .clusterNames()
-      .filter(c => !policy.allowedClusters || policy.allowedClusters.includes(c));
-    return {
-      policy,
-      issuers,
-      clusters,
-      suggestedDnsNames: suggestDnsNames(policy, entity),
-    };
-  }
+  userInfo?: UserInfoService;
+  /** Open (pending, approved, issuing) requests one user may have. Default 20. */
+  maxOpenPerUser?: number;
+}
 
-  /** Policy evaluated again at issuance time, with the plugin's own credentials. */
-  recheck = async (request: CertificateRequest, csrPem?: string): Promise<string | undefined> => {
-    const credentials = await this.o.auth.getOwnServiceCredentials();
-    const { result } = await this.validate(
-      {
-        entityRef: request.entityRef,
-        commonName: request.commonName,
-        dnsNames: request.dnsNames,
-        ipAddresses: request.ipAddresses,
-        uris: request.uris,
-        keyAlgorithm: request.keyAlgorithm,
-        validityDays: request.validityDays,
-        issuer: request.issuer,
-        clientAuth: request.clientAuth,
-        delivery: { ...request.delivery, csr: csrPem },
-      },
-      credentials,
-    );
-    return result.ok ? undefined : result.violations.map(v => `${v.field}: ${v.reason}`).join('; ');
-  };
+/** Who submits: a signed-in user, or the plugin itself for automatic renewals. */
+export interface Submitter {
+  credentials: BackstageCredentials;
+  /** e.g. user:default/alice, or plugin:certificates for automatic renewals. */
+  userEntityRef: string;
+  /** The user's ownership claims (user info), when already known. */
+  ownershipEntityRefs?: string[];
+}
+
+/** Reads `certificates.requests.maxOpenPerUser` (default 20). */
+export function readMaxOpenPerUser(config: Config): number {
+  const key = 'certificates.requests.maxOpenPerUser';
+  const value = config.getOptionalNumber(key) ?? DEFAULT_MAX_OPEN_PER_USER;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${key} must be a whole number of at least 1, got ${value}`);
+  }
+  return value;
+}
+
+/** The plugin's own credentials, which only its automatic renewals submit with. */
+function isPluginItself(credentials: BackstageCredentials): boolean {
+  const principal = credentials.principal as { type?: string; subject?: string };
+  return principal.type === 'service' && principal.subject === 'plugin:certificates';
 }
 
 /** What the audit trail says of a request when it is created. */
@@ -215,8 +84,11 @@ function createdDetail(
   policyName: string,
   renewalOf?: string,
 ): string | undefined {
-  if (renewalOf) {
+  if (renewalOf && result.autoApprove) {
     return `renewal of ${renewalOf}, same names: approved by policy ${policyName} without a new approval`;
+  }
+  if (renewalOf) {
+    return `renewal of ${renewalOf}: ${result.pendingReason}`;
   }
   return result.autoApprove
     ? `auto-approved by policy ${policyName}`
@@ -231,8 +103,18 @@ export class RequestService {
 
   private constructor(private readonly o: RequestServiceOptions) {}
 
-  validate(input: CertificateRequestInput, credentials: BackstageCredentials): Promise<Validation> {
-    return this.o.validator.validate(input, credentials);
+  /** The verdict on a request as `caller` would submit it; stores nothing. */
+  async validate(
+    input: CertificateRequestInput,
+    caller: Submitter,
+    options: { renewalOf?: string } = {},
+  ): Promise<Validation> {
+    return this.o.validator.validate(
+      input,
+      caller.credentials,
+      { userEntityRef: caller.userEntityRef, ownershipEntityRefs: await this.claimsOf(caller) },
+      { renewalOf: options.renewalOf },
+    );
   }
 
   describePolicy(entityRef: string, credentials: BackstageCredentials): Promise<EntityPolicy> {
@@ -242,30 +124,38 @@ export class RequestService {
   /**
    * Stores a compliant request: pending, or (auto-approved) issuing at once.
    * Returns the verdict instead when anything is wrong; then nothing is stored.
+   * Only the entity's owners are approved automatically (invariant 9); a
+   * caller with too many open requests gets a TooManyRequestsError.
    */
   async submit(
     input: CertificateRequestInput,
-    caller: { credentials: BackstageCredentials; userEntityRef: string },
+    caller: Submitter,
     options: {
       /**
        * The request renews an earlier one with the same names (the lineage's
        * first request id): when the policy still allows it, it needs no new
-       * approval.
+       * approval if an owner asks or the plugin renews automatically.
        */
       renewalOf?: string;
     } = {},
   ): Promise<{ request?: CertificateRequest; result: ValidationResult }> {
-    const validated = await this.o.validator.validate(input, caller.credentials);
+    const automatic = !!options.renewalOf && isPluginItself(caller.credentials);
+    if (!automatic) await this.checkOpenLimit(caller.userEntityRef);
+    const validated = await this.validate(input, caller, { renewalOf: options.renewalOf });
     const { entity, policy, csrFingerprint } = validated;
     let { result } = validated;
     if (!result.ok || !entity || !policy) {
       return { result };
     }
-    if (options.renewalOf) result = renewalVerdict(result);
+    const requesterIsOwner = !!result.requesterIsOwner;
+    if (options.renewalOf) {
+      result = renewalSubmissionVerdict(result, { requesterIsOwner, automatic });
+    }
     const newRequest: NewRequest = {
       entityRef: stringifyEntityRef(entity),
       requester: caller.userEntityRef,
-      ownerRef: ownerRefOf(entity),
+      ownerRef: entityOwnerRef(entity),
+      requesterIsOwner,
       policyName: policy.name,
       approvalsRequired: policy.approvals?.required ?? 1,
       approvers: policy.approvals?.approvers ?? [],
@@ -318,7 +208,9 @@ export class RequestService {
         return { request: issued, result };
       }
     }
-    const request = await persist();
+    // Stored with its audit records in one transaction: a crash between
+    // them would leave a request (in issuing, when auto-approved) unaudited.
+    const request = await this.o.store.transaction(trx => persist(trx));
     if (!result.autoApprove) {
       try {
         await this.o.notifier?.requestQueued(request);
@@ -337,8 +229,16 @@ export class RequestService {
     };
   }
 
-  async cancel(id: string, caller: { userEntityRef: string }): Promise<CertificateRequest> {
-    const request = await this.o.store.get(id);
+  /**
+   * Cancels a pending request of the caller's. `request` is what the caller
+   * may read (a request they may not read is answered as missing before).
+   */
+  async cancel(
+    id: string,
+    caller: { userEntityRef: string },
+    readable?: CertificateRequest,
+  ): Promise<CertificateRequest> {
+    const request = readable ?? (await this.o.store.get(id));
     if (!request) {
       throw new NotFoundError(`No request ${id}`);
     }
@@ -357,5 +257,27 @@ export class RequestService {
       outcome: 'success',
     });
     return cancelled;
+  }
+
+  /**
+   * The caller's ownership claims. Anyone but a signed-in user (a service
+   * principal, the plugin itself) owns nothing.
+   */
+  private async claimsOf(caller: Submitter): Promise<readonly string[]> {
+    if ((caller.credentials.principal as { type?: string }).type !== 'user') return [];
+    if (caller.ownershipEntityRefs) return caller.ownershipEntityRefs;
+    if (!this.o.userInfo) return [];
+    return (await this.o.userInfo.getUserInfo(caller.credentials)).ownershipEntityRefs;
+  }
+
+  /** Refuses a new request from someone with `maxOpenPerUser` open ones already. */
+  private async checkOpenLimit(requester: string): Promise<void> {
+    const limit = this.o.maxOpenPerUser ?? DEFAULT_MAX_OPEN_PER_USER;
+    const open = await this.o.store.countOpen(requester);
+    if (open >= limit) {
+      throw new TooManyRequestsError(
+        `you have ${open} open requests; the limit is ${limit}; cancel one or wait for decisions`,
+      );
+    }
   }
 }

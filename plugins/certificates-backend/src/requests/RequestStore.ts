@@ -16,8 +16,14 @@ import type { PendingFilter } from '../approvals/ports';
  */
 export type NewRequest = Omit<
   CertificateRequest,
-  'id' | 'createdAt' | 'updatedAt' | 'decisions'
-> & { id?: string; csrPem?: string; chainPem?: string };
+  'id' | 'createdAt' | 'updatedAt' | 'decisions' | 'requesterIsOwner'
+> & {
+  id?: string;
+  csrPem?: string;
+  chainPem?: string;
+  /** Not given: false, so nothing passes as an owner's request by omission. */
+  requesterIsOwner?: boolean;
+};
 
 /** The columns a transition may change: state, decision and result only. */
 export type RequestPatch = Partial<
@@ -30,7 +36,15 @@ export type RequestPatch = Partial<
     | 'serialNumber'
     | 'notAfter'
   >
-> & { chainPem?: string };
+> & {
+  chainPem?: string;
+  /**
+   * Only while this owner holds the request's issuance lease, which the
+   * transition then releases: an owner whose lease was taken over (it
+   * stalled past its expiry) settles nothing.
+   */
+  releaseLeaseOf?: string;
+};
 
 export interface RequestListFilter {
   entityRef?: string;
@@ -55,9 +69,51 @@ export interface StateFilter {
   exceptDeliveryKinds?: DeliveryKind[];
   /** Only requests whose certificate was not revoked. */
   notRevoked?: boolean;
+  /**
+   * Only requests no one holds an issuance lease on at this time (ISO
+   * 8601): none was taken, or it expired before.
+   */
+  leaseFreeAt?: string;
+}
+
+/** An issuance lease: who holds it, until when. */
+export interface IssuanceLease {
+  owner: string;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+/** A request whose issuance lease was just taken. */
+export interface LeasedRequest {
+  request: CertificateRequest;
+  /**
+   * SHA-256 (hex) of the leaf the CA signed for it, when recorded before a
+   * delivery that did not settle.
+   */
+  signedFingerprint?: string;
 }
 
 export interface RequestStore {
+  /**
+   * Takes the issuance lease of request `id` (compare-and-set): only while
+   * its state is one of `states` and no other owner holds a lease that
+   * expires after `now` (ISO 8601). Returns the request, or undefined when
+   * it was not taken.
+   */
+  acquireLease(
+    id: string,
+    lease: IssuanceLease,
+    options: { states: RequestState[]; now: string },
+  ): Promise<LeasedRequest | undefined>;
+  /** Extends a lease its owner holds; false when the owner no longer holds it. */
+  renewLease(id: string, lease: IssuanceLease): Promise<boolean>;
+  /** Gives a lease up; nothing happens when `owner` does not hold it. */
+  releaseLease(id: string, owner: string): Promise<void>;
+  /**
+   * Records the fingerprint of the leaf signed for request `id` while
+   * `owner` holds its lease; false when it does not.
+   */
+  recordSigned(id: string, owner: string, fingerprint: string): Promise<boolean>;
   create(
     request: NewRequest,
     trx?: Knex.Transaction,
@@ -86,6 +142,8 @@ export interface RequestStore {
     revocation: { at: string; reason: string },
     trx?: Knex.Transaction,
   ): Promise<CertificateRequest | undefined>;
+  /** How many of `requester`'s requests are open (pending, approved or issuing). */
+  countOpen(requester: string): Promise<number>;
   /** A renewal of `lineage` (the first request's id) still under way, if any. */
   findOpenRenewal(lineage: string): Promise<CertificateRequest | undefined>;
   /**

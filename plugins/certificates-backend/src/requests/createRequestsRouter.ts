@@ -5,6 +5,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -28,7 +29,8 @@ import {
   requestPermissionRules,
   RequestQuery,
 } from '../approvals/requestPermissions';
-import { getCaller } from '../service/identity';
+import { CallerIdentity, getCaller } from '../service/identity';
+import { freeText } from '../service/freeText';
 import { MAX_CSR_BYTES } from './csrChecks';
 import { RequestService } from './RequestService';
 import { RequestStore } from './RequestStore';
@@ -61,7 +63,7 @@ const inputSchema = z.strictObject({
     secretName: z.string().max(253).optional(),
   }),
   clientAuth: z.boolean().optional(),
-  justification: z.string().max(4000).optional(),
+  justification: freeText(4000).optional(),
 });
 
 const toRequestQuery: ConditionTransformer<RequestQuery> = createConditionTransformer(Object.values(requestPermissionRules));
@@ -93,16 +95,40 @@ function strings(value: unknown): string[] {
 export function createRequestsRouter(options: RequestsRouterOptions): express.Router {
   const router = Router();
 
-  async function authorizeCreate(req: express.Request) {
-    const caller = await getCaller(req, options);
+  /**
+   * certificates.request.create on the entity: a policy may answer with
+   * catalog conditions (e.g. isEntityOwner), which the permission framework
+   * has the catalog apply to this entity.
+   */
+  async function authorizeCreate(caller: CallerIdentity, entityRef: string) {
     const [decision] = await options.permissions.authorize(
-      [{ permission: requestCreatePermission }],
+      [{ permission: requestCreatePermission, resourceRef: entityRef }],
       { credentials: caller.credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not request certificates');
+      throw new NotAllowedError(`You may not request certificates for ${entityRef}`);
     }
-    return caller;
+  }
+
+  /** The caller and the parsed body, once the caller may request for its entity. */
+  async function creation(
+    req: express.Request,
+    res: express.Response,
+  ): Promise<{ caller: CallerIdentity; input: CertificateRequestInput } | undefined> {
+    const caller = await getCaller(req, options);
+    const input = parse(req, res);
+    if (!input) return undefined;
+    let entityRef: string;
+    try {
+      entityRef = stringifyEntityRef(parseEntityRef(input.entityRef));
+    } catch {
+      reject(res, [
+        { field: 'entityRef', reason: `"${input.entityRef}" is not an entity ref (kind:namespace/name)` },
+      ]);
+      return undefined;
+    }
+    await authorizeCreate(caller, entityRef);
+    return { caller, input };
   }
 
   /** The read decision as SQL-ready criteria: true = all, false = none. */
@@ -117,16 +143,18 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
     return decision.result === AuthorizeResult.ALLOW;
   }
 
-  /** The request if it exists and the caller may read it. */
-  async function readable(req: express.Request): Promise<CertificateRequest> {
-    const caller = await getCaller(req, options);
+  /**
+   * The request if it exists and the caller may read it. One the caller may
+   * not read is answered exactly as a missing one: ids are not to be probed.
+   */
+  async function readable(req: express.Request, caller?: CallerIdentity): Promise<CertificateRequest> {
+    const { credentials } = caller ?? (await getCaller(req, options));
+    const missing = () => new NotFoundError(`No request ${req.params.id}`);
     const request = await options.store.get(req.params.id);
-    if (!request) {
-      throw new NotFoundError(`No request ${req.params.id}`);
-    }
-    const filter = await readFilter(caller.credentials);
+    if (!request) throw missing();
+    const filter = await readFilter(credentials);
     if (filter === false || (filter !== true && !matchesRequestCriteria(filter, request))) {
-      throw new NotAllowedError(`You may not read request ${req.params.id}`);
+      throw missing();
     }
     return request;
   }
@@ -153,10 +181,10 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
   });
 
   router.post('/requests/validate', async (req, res) => {
-    const caller = await authorizeCreate(req);
-    const input = parse(req, res);
-    if (!input) return;
-    const { result } = await options.service.validate(input, caller.credentials);
+    const allowed = await creation(req, res);
+    if (!allowed) return;
+    const { caller, input } = allowed;
+    const { result } = await options.service.validate(input, caller);
     if (!result.ok) {
       reject(res, result.violations);
       return;
@@ -165,16 +193,23 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
   });
 
   router.post('/requests', async (req, res) => {
-    const caller = await authorizeCreate(req);
-    const input = parse(req, res);
-    if (!input) return;
+    const allowed = await creation(req, res);
+    if (!allowed) return;
+    const { caller, input } = allowed;
     const event = await options.auditor?.createEvent({
       eventId: 'request-create',
       severityLevel: 'medium',
       request: req,
       meta: { entityRef: input.entityRef, issuer: input.issuer, delivery: input.delivery.kind },
     });
-    const { request, result } = await options.service.submit(input, caller);
+    let submitted: Awaited<ReturnType<RequestService['submit']>>;
+    try {
+      submitted = await options.service.submit(input, caller);
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+    const { request, result } = submitted;
     if (!request) {
       await event?.fail({ error: new Error('policy violations'), meta: { violations: result.violations.map(v => `${v.field}: ${v.reason}`) } });
       reject(res, result.violations);
@@ -225,7 +260,8 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
 
   router.post('/requests/:id/cancel', async (req, res) => {
     const caller = await getCaller(req, options);
-    res.json(await options.service.cancel(req.params.id, caller));
+    const request = await readable(req, caller);
+    res.json(await options.service.cancel(req.params.id, caller, request));
   });
 
   return router;

@@ -148,6 +148,9 @@ export async function checkCsr(
         : 'the CSR must not carry basicConstraints',
     );
   }
+  if (csr.repeatedExtensions.length) {
+    add(`the CSR requests the extension ${[...new Set(csr.repeatedExtensions)].join(', ')} more than once`);
+  }
   if (csr.extensions.has(OID_NAME_CONSTRAINTS)) {
     add('the CSR must not request name constraints');
   }

@@ -73,6 +73,16 @@ describe('parseCsrDer', () => {
     expect(parseCsrDer(der).commonNames).toEqual(['caf\u00e9.example.com']);
   });
 
+  it('lists an extension requested twice, which the map alone would hide', async () => {
+    const csr = await make(P256, 'CN=payments.example.com', [
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'login.bank.example.net' }]),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'payments.example.com' }]),
+    ]);
+    const parsed = parseCsrDer(Buffer.from(csr.rawData));
+    expect(parsed.repeatedExtensions).toEqual(['2.5.29.17']);
+    expect(parseCsrDer(Buffer.from((await make(P256, 'CN=a.example.com', [])).rawData)).repeatedExtensions).toEqual([]);
+  });
+
   it('rejects what is not a CSR', () => {
     expect(() => parseCsrDer(Buffer.from('AAAA', 'base64'))).toThrow();
     expect(() => parseCsrDer(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]))).toThrow();

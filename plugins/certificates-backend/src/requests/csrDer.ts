@@ -15,6 +15,11 @@ export interface ParsedCsr {
   commonNames: string[];
   /** Requested extensions by OID: the extnValue contents. */
   extensions: Map<string, Buffer>;
+  /**
+   * OIDs requested more than once. `extensions` keeps the last one only, so
+   * a name hidden in an earlier copy would go unchecked: the checks refuse these.
+   */
+  repeatedExtensions: string[];
 }
 
 /** One subjectAltName entry, typed as @peculiar/x509 names them. */
@@ -50,32 +55,65 @@ function expect(element: DerElement | undefined, tag: number): DerElement {
   return element;
 }
 
-/** A DirectoryString value as text (UTF8, Printable, IA5, Teletex, BMP). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF8_STRING = 0x0c;
+const UNIVERSAL_STRING = 0x1c;
+const BMP_STRING = 0x1e;
+
+/**
+ * A DirectoryString value as text (UTF8, Printable, IA5, Teletex, BMP,
+ * Universal). Throws on text that is not what its type says (bad UTF-8, a
+ * surrogate, a code point past U+10FFFF): OpenSSL refuses to read a name
+ * holding such a value, so the request is not one.
+ */
 function directoryString(element: DerElement): string {
+  const bytes = element.content;
   switch (element.tag) {
-    case 0x1e: // BMPString: UTF-16BE
-      return Buffer.from(element.content).swap16().toString('utf16le');
+    case UTF8_STRING:
+      return STRICT_UTF8.decode(bytes);
+    case BMP_STRING: {
+      // UCS-2, big-endian: no surrogates.
+      if (bytes.length % 2) throw new Error('BMPString of an odd length');
+      const text = Buffer.from(bytes).swap16().toString('utf16le');
+      if (/[\ud800-\udfff]/.test(text)) throw new Error('Surrogate in a BMPString');
+      return text;
+    }
+    case UNIVERSAL_STRING: {
+      // UCS-4, big-endian.
+      if (bytes.length % 4) throw new Error('UniversalString of a length not a multiple of 4');
+      const points: number[] = [];
+      for (let i = 0; i < bytes.length; i += 4) {
+        const point = bytes.readUInt32BE(i);
+        if (point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) {
+          throw new Error('Not a Unicode code point in a UniversalString');
+        }
+        points.push(point);
+      }
+      return String.fromCodePoint(...points);
+    }
     case 0x14: // TeletexString, read as Latin-1 like most toolkits
-      return element.content.toString('latin1');
+      return bytes.toString('latin1');
     default:
-      return element.content.toString('utf8');
+      return bytes.toString('utf8');
   }
 }
 
+/** The subject's common names; every attribute's text is checked on the way. */
 function commonNamesOf(subject: DerElement): string[] {
   const names: string[] = [];
   for (const rdn of readChildren(expect(subject, TAG.SEQUENCE).content)) {
     for (const attribute of readChildren(expect(rdn, TAG.SET).content)) {
       const [type, value] = readChildren(expect(attribute, TAG.SEQUENCE).content);
-      if (decodeOid(expect(type, TAG.OID).content) === OID_COMMON_NAME && value) {
-        names.push(directoryString(value));
+      const text = value ? directoryString(value) : undefined;
+      if (decodeOid(expect(type, TAG.OID).content) === OID_COMMON_NAME && text !== undefined) {
+        names.push(text);
       }
     }
   }
   return names;
 }
 
-function extensionsOf(attributes: DerElement | undefined): Map<string, Buffer> {
+function extensionsOf(attributes: DerElement | undefined, repeated: string[]): Map<string, Buffer> {
   const extensions = new Map<string, Buffer>();
   if (!attributes) {
     return extensions;
@@ -90,6 +128,7 @@ function extensionsOf(attributes: DerElement | undefined): Map<string, Buffer> {
         const parts = readChildren(expect(extension, TAG.SEQUENCE).content);
         const id = decodeOid(expect(parts[0], TAG.OID).content);
         const value = expect(parts[parts.length - 1], TAG.OCTET_STRING).content;
+        if (extensions.has(id)) repeated.push(id);
         extensions.set(id, value);
       }
     }
@@ -108,6 +147,7 @@ export function parseCsrDer(der: Buffer): ParsedCsr {
   expect(version, TAG.INTEGER);
   expect(spki, TAG.SEQUENCE);
   const signatureBits = expect(signature, TAG.BIT_STRING).content;
+  const repeatedExtensions: string[] = [];
   if (signatureBits[0] !== 0) {
     throw new Error('The signature is not a whole number of bytes');
   }
@@ -119,7 +159,8 @@ export function parseCsrDer(der: Buffer): ParsedCsr {
     ),
     signature: signatureBits.subarray(1),
     commonNames: commonNamesOf(subject),
-    extensions: extensionsOf(attributes),
+    extensions: extensionsOf(attributes, repeatedExtensions),
+    repeatedExtensions,
   };
 }
 

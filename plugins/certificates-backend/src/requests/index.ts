@@ -1,7 +1,11 @@
 export { DatabaseRequestStore } from './DatabaseRequestStore';
 export type { RequestStore, NewRequest, RequestPatch, RequestListFilter } from './RequestStore';
-export { RequestService, RequestValidator, readPolicies } from './RequestService';
-export type { EntityPolicy, QueuedRequestNotifier, RequestServiceOptions, RequestValidatorOptions, Validation } from './RequestService';
+export { RequestService, readMaxOpenPerUser, DEFAULT_MAX_OPEN_PER_USER } from './RequestService';
+export type { QueuedRequestNotifier, RequestServiceOptions, Submitter } from './RequestService';
+export { RequestValidator, readPolicies } from './RequestValidator';
+export type { EntityPolicy, Requester, RequestValidatorOptions, Validation } from './RequestValidator';
+export { TooManyRequestsError } from './errors';
+export { registerRequestPermissions } from './permissions';
 export { createRequestsRouter } from './createRequestsRouter';
 export type { RequestsRouterOptions } from './createRequestsRouter';
 export { checkCsr, MAX_CSR_BYTES } from './csrChecks';

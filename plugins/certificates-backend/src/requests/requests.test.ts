@@ -4,6 +4,7 @@ import {
   mockServices,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { BackstageUserPrincipal, UserInfoService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -32,6 +33,15 @@ jest.setTimeout(60_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
+
+/** Alice and Bob are in team-a, which owns `payments`; Carol is not. */
+const userInfo: UserInfoService = {
+  async getUserInfo(credentials) {
+    const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
+    const groups = [ALICE, BOB].includes(ref) ? ['group:default/team-a'] : [];
+    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
+  },
+};
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -148,7 +158,7 @@ describe('requests API', () => {
         httpAuth,
         requests: {
           httpAuth,
-          userInfo: mockServices.userInfo(),
+          userInfo,
           permissions: withReadDecision(
             mockServices.permissions({
               result: options.permission ?? AuthorizeResult.ALLOW,
@@ -348,7 +358,7 @@ describe('requests API', () => {
   });
 
   it.each(databases.eachSupportedId())(
-    'enforces certificates.request.read: 403 on one request, lists filtered, %p',
+    'enforces certificates.request.read: an unreadable request is a 404, lists filtered, %p',
     async databaseId => {
       const alice = await setup(databaseId);
       const bob = await setup(databaseId, { user: BOB, knex: alice.knex });
@@ -374,10 +384,11 @@ describe('requests API', () => {
       expect(ids(await request(onlyBob.app).get('/requests'))).toEqual([bobs.id]);
       expect((await request(onlyBob.app).get(`/requests/${bobs.id}`)).status).toBe(200);
       expect((await request(onlyBob.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(200);
+      // Hidden requests are answered as missing ones are.
       const hidden = await request(onlyBob.app).get(`/requests/${mine.id}`);
-      expect(hidden.status).toBe(403);
-      expect(hidden.body.error.name).toBe('NotAllowedError');
-      expect((await request(onlyBob.app).get(`/requests/${mine.id}/chain.pem`)).status).toBe(403);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body.error).toMatchObject({ name: 'NotFoundError', message: `No request ${mine.id}` });
+      expect((await request(onlyBob.app).get(`/requests/${mine.id}/chain.pem`)).status).toBe(404);
       expect((await request(onlyBob.app).get('/requests/no-such-id')).status).toBe(404);
 
       // Nested criteria: owned by team-a and not (Alice's and still pending).
@@ -399,7 +410,7 @@ describe('requests API', () => {
         }),
       });
       expect(ids(await request(nested.app).get('/requests'))).toEqual([bobs.id]);
-      expect((await request(nested.app).get(`/requests/${pending.id}`)).status).toBe(403);
+      expect((await request(nested.app).get(`/requests/${pending.id}`)).status).toBe(404);
 
       const everything = await setup(databaseId, { user: 'user:default/carol', knex: alice.knex });
       expect(ids(await request(everything.app).get('/requests'))).toEqual(
@@ -412,8 +423,8 @@ describe('requests API', () => {
         read: { result: AuthorizeResult.DENY },
       });
       expect((await request(nobody.app).get('/requests')).body).toEqual({ items: [] });
-      expect((await request(nobody.app).get(`/requests/${bobs.id}`)).status).toBe(403);
-      expect((await request(nobody.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(403);
+      expect((await request(nobody.app).get(`/requests/${bobs.id}`)).status).toBe(404);
+      expect((await request(nobody.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(404);
     },
   );
 
@@ -444,6 +455,10 @@ describe('requests API', () => {
       ['CSR asks for a CA', () => caCsr(), 'delivery.csr', /CA certificate/],
       ['SHA-1 signature', () => sha1Csr(), 'delivery.csr', /not accepted/],
       ['small RSA key', () => rsa1024Csr(), 'delivery.csr', /2048, 3072 or 4096/],
+      ['csr with a cluster', () => body({ delivery: { kind: 'csr', csr: csrPem, cluster: 'prod' } }), 'delivery.cluster', /csr delivery is downloaded, not written to a cluster: leave out cluster/],
+      ['csr with a namespace', () => body({ delivery: { kind: 'csr', csr: csrPem, namespace: 'kube-system' } }), 'delivery.namespace', /leave out namespace/],
+      ['csr with a Secret name', () => body({ delivery: { kind: 'csr', csr: csrPem, secretName: 'payments-tls' } }), 'delivery.secretName', /leave out secretName/],
+      ['malformed entity ref', () => body({ entityRef: 'payments' }), 'entityRef', /not an entity ref/],
     ];
 
     it.each(cases)('%s', async (_label, make, field, reason) => {

@@ -37,6 +37,8 @@ describe('dnsNameProblem', () => {
     ['xn--zzzz-!!.de', /only contain/],
     ['xn--99999999999.de', /not valid punycode/],
     ['xn--abc-.de', /start or end with -/],
+    ['xn--a.example.com', /punycode/],
+    ['xn--mnchen-3ya-.de', /start or end with -/],
     ['ab--cd.example.com', /positions 3 and 4/],
     ['-a.example.com', /start or end/],
     ['a_b.example.com', /only contain/],

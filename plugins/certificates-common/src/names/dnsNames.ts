@@ -40,8 +40,24 @@ function labelProblem(label: string): string | undefined {
     ) {
       return `label "${label}" is not valid punycode`;
     }
+    if (!roundTrips(label, decoded)) {
+      return `label "${label}" is not the canonical punycode (IDNA) form of "${decoded}"`;
+    }
   }
   return undefined;
+}
+
+/**
+ * Whether the Unicode label encodes back (IDNA, as browsers map host names)
+ * to exactly this A-label. One that does not would name a host no browser
+ * asks for, or two spellings of one name would pass policy differently.
+ */
+function roundTrips(label: string, decoded: string): boolean {
+  try {
+    return new URL(`http://${decoded}/`).hostname === label;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { renewalVerdict } from '../lifecycle/certificateActions';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../names/kubernetesNames';
 import { normalizeDnsNames, validateNames } from '../names/dnsNames';
 import { CertificatePolicy } from '../policyTypes';
@@ -10,7 +11,13 @@ import {
   ValidationResult,
   Violation,
 } from '../types';
-import { expandTemplate, matchesPattern, templateContext } from './templates';
+import {
+  expandPatterns,
+  expandTemplate,
+  matchesPattern,
+  templateContext,
+  unexpandedPatternsReason,
+} from './templates';
 
 export const DEFAULT_KEY_ALGORITHMS: readonly KeyAlgorithmChoice[] = [
   'ECDSA-P256',
@@ -30,7 +37,65 @@ export interface EvaluationContext {
   issuers: readonly IssuerInfo[];
   /** Names of the configured clusters. */
   clusters: readonly string[];
+  /**
+   * Whether the requester belongs to the entity's owner (see
+   * `isEntityOwnedBy`). Nobody else's request is approved automatically,
+   * whatever the policy says (invariant 9).
+   */
+  requesterIsOwner: boolean;
+  /** Who asks (e.g. user:default/carol), named in the reason a non-owner waits. */
+  requester?: string;
   now?: Date;
+}
+
+/**
+ * The entity's owner as a full ref: `spec.owner` read with the default kind
+ * group and the entity's own namespace; undefined when it has no valid
+ * owner.
+ */
+export function entityOwnerRef(entity: Entity): string | undefined {
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  if (typeof owner !== 'string' || !owner.trim()) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether someone with these ownership claims (user info
+ * `ownershipEntityRefs`: the user and their groups, full refs) belongs to the
+ * entity's owner. Full refs are compared, so a group of the same name in
+ * another namespace is not the owner.
+ */
+export function isEntityOwnedBy(
+  ownershipEntityRefs: readonly string[],
+  entity: Entity,
+): boolean {
+  const owner = entityOwnerRef(entity)?.toLocaleLowerCase('en-US');
+  return (
+    !!owner &&
+    ownershipEntityRefs.some(ref => ref.toLocaleLowerCase('en-US') === owner)
+  );
+}
+
+/**
+ * The verdict on a renewal of an issued lineage. The lineage was approved
+ * once, so the plugin's own automatic renewal and a renewal asked by an owner
+ * need no new approval while the policy allows the names (`renewalVerdict`);
+ * anyone else's renewal waits for approvers like a new request.
+ */
+export function renewalSubmissionVerdict(
+  result: ValidationResult,
+  by: { requesterIsOwner: boolean; automatic: boolean },
+): ValidationResult {
+  return by.requesterIsOwner || by.automatic ? renewalVerdict(result) : result;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -84,7 +149,9 @@ export function evaluateRequest(
         {
           field: 'entityRef',
           reason: `No certificate policy applies to ${stringifyEntityRef(entity)}${
-            input.delivery.namespace ? ` in namespace ${input.delivery.namespace}` : ''
+            input.delivery.kind !== 'csr' && input.delivery.namespace
+              ? ` in namespace ${input.delivery.namespace}`
+              : ''
           }`,
         },
       ],
@@ -93,15 +160,14 @@ export function evaluateRequest(
   const violations: Violation[] = [];
   const add = (field: string, reason: string) => violations.push({ field, reason });
   const templates = templateContext(entity);
-  const expand = (patterns: readonly string[]) =>
-    patterns
-      .map(p => expandTemplate(p, templates))
-      .filter((p): p is string => p !== undefined);
+  // Catalog values fill templates only as literal labels: a pattern whose
+  // value is not one allows nothing, and a refusal it causes says why.
+  const expand = (patterns: readonly string[]) => expandPatterns(patterns, templates);
 
   // Names: syntax first, then the policy's patterns.
   const nameViolations = validateNames(input, { allowWildcard: !!policy.allowWildcards });
   violations.push(...nameViolations);
-  const patterns = expand(policy.allowedDnsNames);
+  const { patterns, problems: nameTemplateProblems } = expand(policy.allowedDnsNames);
   input.dnsNames.forEach((raw, index) => {
     const field = `dnsNames[${index}]`;
     const name = raw.toLowerCase();
@@ -113,7 +179,7 @@ export function evaluateRequest(
         field,
         `"${name}" is not allowed by policy ${policy.name} (allowed: ${
           patterns.join(', ') || 'none'
-        })`,
+        })${unexpandedPatternsReason(nameTemplateProblems)}`,
       );
     }
   });
@@ -176,6 +242,16 @@ export function evaluateRequest(
     if (!delivery.csr || !delivery.csr.trim()) {
       add('delivery.csr', 'a PKCS#10 CSR is required for csr delivery');
     }
+    // The certificate is downloaded, never written anywhere: a location
+    // would only be stored and shown as if it meant something.
+    for (const field of ['cluster', 'namespace', 'secretName'] as const) {
+      if (delivery[field] !== undefined) {
+        add(
+          `delivery.${field}`,
+          `csr delivery is downloaded, not written to a cluster: leave out ${field}`,
+        );
+      }
+    }
   } else {
     if (!delivery.cluster) {
       add('delivery.cluster', 'a cluster is required');
@@ -192,13 +268,15 @@ export function evaluateRequest(
     if (namespaceProblem) {
       add('delivery.namespace', `the namespace ${namespaceProblem}`);
     } else {
-      const allowed = expand(policy.allowedNamespaces ?? DEFAULT_ALLOWED_NAMESPACES);
+      const { patterns: allowed, problems } = expand(
+        policy.allowedNamespaces ?? DEFAULT_ALLOWED_NAMESPACES,
+      );
       if (!allowed.some(p => matchesPattern(delivery.namespace!, p))) {
         add(
           'delivery.namespace',
           `namespace ${delivery.namespace} is not allowed by policy ${policy.name} (allowed: ${
             allowed.join(', ') || 'none'
-          })`,
+          })${unexpandedPatternsReason(problems)}`,
         );
       }
     }
@@ -213,10 +291,29 @@ export function evaluateRequest(
   if (violations.length) {
     return { ok: false, violations, policyName: policy.name };
   }
-  const { autoApprove, pendingReason } = autoApproval(input, policy);
-  return { ok: true, violations, policyName: policy.name, autoApprove, pendingReason };
+  const byPolicy = autoApproval(input, policy);
+  const { autoApprove, pendingReason } =
+    byPolicy.autoApprove && !context.requesterIsOwner
+      ? { autoApprove: false, pendingReason: notOwnerReason(entity, context.requester) }
+      : byPolicy;
+  return {
+    ok: true,
+    violations,
+    policyName: policy.name,
+    autoApprove,
+    pendingReason,
+    requesterIsOwner: context.requesterIsOwner,
+  };
 }
 
+function notOwnerReason(entity: Entity, requester: string | undefined): string {
+  const owner = entityOwnerRef(entity);
+  return `requested by ${requester ?? 'someone'}, who is not an owner of ${stringifyEntityRef(
+    entity,
+  )} (${owner ? `owner ${owner}` : 'it has no owner'})`;
+}
+
+/** What the policy's own conditions say; the owner rule comes on top. */
 function autoApproval(
   input: CertificateRequestInput,
   policy: CertificatePolicy,

@@ -1,11 +1,26 @@
 export { selectPolicy, selectorMatches } from './selectPolicy';
 export {
   evaluateRequest,
+  entityOwnerRef,
+  isEntityOwnedBy,
+  renewalSubmissionVerdict,
   suggestDnsNames,
   DEFAULT_KEY_ALGORITHMS,
   DEFAULT_MAX_VALIDITY_DAYS,
   DEFAULT_ALLOWED_NAMESPACES,
 } from './evaluateRequest';
 export type { EvaluationContext } from './evaluateRequest';
-export { expandTemplate, matchesPattern, templateContext } from './templates';
-export type { TemplateContext } from './templates';
+export {
+  expandPattern,
+  expandPatterns,
+  expandTemplate,
+  matchesPattern,
+  templateContext,
+  unexpandedPatternsReason,
+} from './templates';
+export type {
+  ExpandedPattern,
+  PatternExpansion,
+  TemplateContext,
+  TemplateValue,
+} from './templates';

@@ -158,6 +158,29 @@ describe('RequestCertificateButton', () => {
     ).toBeInTheDocument();
   });
 
+  it("shows the backend's verdict for someone who is not an owner: it will wait for approval", async () => {
+    useBackend();
+    server.use(
+      http.post(`${base}/requests/validate`, () =>
+        HttpResponse.json({
+          ok: true,
+          violations: [],
+          policyName: 'default',
+          autoApprove: false,
+          requesterIsOwner: false,
+          pendingReason:
+            'requested by user:default/carol, who is not an owner of component:default/payments (owner group:default/payments)',
+        }),
+      ),
+    );
+    await openForm();
+    expect(
+      await screen.findByText(/will wait for approval: you are not an owner/i),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/user:default\/carol, who is not an owner/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Submit request' })).toBeEnabled();
+  });
+
   it('shows the backend violations beside the field as the user types, debounced', async () => {
     const { validateCalls } = useBackend();
     const { user, names } = await openForm();
@@ -264,6 +287,35 @@ describe('RequestCertificateButton', () => {
     ).toHaveTextContent('For the <b>payments</b> API');
     expect(
       within(panel).getByText(/created by user:default\/alice/),
+    ).toBeInTheDocument();
+  });
+
+  it('says why the backend refused a submission with too many open requests', async () => {
+    useBackend();
+    server.use(
+      http.post(`${base}/requests`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'TooManyRequestsError',
+              message: 'you have 20 open requests; the limit is 20; cancel one or wait for decisions',
+            },
+            request: { method: 'POST', url: '/requests' },
+            response: { statusCode: 429 },
+          },
+          { status: 429 },
+        ),
+      ),
+    );
+    const { user } = await openForm();
+    await user.click(screen.getByLabelText('Certificate signing request (PEM)'));
+    await user.paste('-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----');
+    await screen.findByText(/queued for approval/);
+    await user.click(screen.getByRole('button', { name: 'Submit request' }));
+    expect(
+      await screen.findByText(
+        'Could not submit the request: you have 20 open requests; the limit is 20; cancel one or wait for decisions',
+      ),
     ).toBeInTheDocument();
   });
 

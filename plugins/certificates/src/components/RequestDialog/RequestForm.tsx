@@ -34,6 +34,14 @@ import { useRequestValidation } from './useRequestValidation';
 import { VerdictBanner } from './VerdictBanner';
 import { groupViolations } from './violations';
 
+/** The backend's own words when it refused (e.g. too many open requests), else the error's. */
+function reasonOf(error: Error): string {
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  return typeof cause?.message === 'string' && cause.message
+    ? cause.message
+    : error.message;
+}
+
 export interface RequestFormProps {
   entityRef: string;
   entityName: string;
@@ -72,6 +80,9 @@ export const RequestForm = (props: RequestFormProps) => {
             entity: props.entity,
             issuers: policy.issuers,
             clusters: policy.clusters,
+            // Only the violations are used here: whether the request waits
+            // for approvers is the backend's verdict, which knows the user.
+            requesterIsOwner: false,
           }).violations
         : validateNames(input, {
             allowWildcard: Boolean(policy.policy?.allowWildcards),
@@ -252,7 +263,7 @@ export const RequestForm = (props: RequestFormProps) => {
         />
         {submitError && (
           <Alert severity="error" role="alert">
-            Could not submit the request: {submitError.message}
+            Could not submit the request: {reasonOf(submitError)}
           </Alert>
         )}
       </Box>

@@ -38,6 +38,16 @@ export const VerdictBanner = ({ validation, general }: VerdictBannerProps) => {
       </Alert>
     );
   }
+  if (result.requesterIsOwner === false) {
+    return (
+      <Alert severity="warning">
+        Will wait for approval: you are not an owner of this entity, so policy "
+        {result.policyName}" does not approve it automatically; approvers will
+        see it as requested by a non-owner.
+        {result.pendingReason && <div>{result.pendingReason}</div>}
+      </Alert>
+    );
+  }
   if (result.autoApprove) {
     return (
       <Alert severity="success">

@@ -1,0 +1,206 @@
+import {
+  BackstageUserPrincipal,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  CertificatePolicy,
+  CertificateRequestInput,
+} from '@internal/plugin-certificates-common';
+import express from 'express';
+import { Knex } from 'knex';
+import { DatabaseAuditLog } from '../../audit';
+import { BuiltinCa } from '../../ca';
+import { applyDatabaseMigrations } from '../../database';
+import { IssuanceService, IssuerRegistry } from '../../issuing';
+import { createRouter } from '../../service/router';
+import { DatabaseRequestStore } from '../DatabaseRequestStore';
+import { RequestService } from '../RequestService';
+import { RequestValidator } from '../RequestValidator';
+
+export const ALICE = 'user:default/alice';
+export const CAROL = 'user:default/carol';
+export const SAM = 'user:default/sam';
+
+/** Alice is in payments, Carol in storefront, Sam in security. */
+export const GROUPS: Record<string, string[]> = {
+  [ALICE]: ['group:default/payments'],
+  [CAROL]: ['group:default/storefront'],
+  [SAM]: ['group:default/security'],
+};
+
+export const paymentsApi: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default' },
+  spec: { type: 'service', owner: 'group:default/payments' },
+};
+
+export const checkoutWeb: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout-web', namespace: 'default' },
+  spec: { type: 'service', owner: 'storefront' },
+};
+
+/** The payments team's policy approves every compliant request by itself. */
+export const paymentsPolicy: CertificatePolicy = {
+  name: 'payments',
+  selector: { owner: ['group:default/payments'] },
+  allowedDnsNames: ['{{entity.name}}.shop.example.com'],
+  autoApprove: true,
+  approvals: { required: 1, approvers: ['group:default/security'] },
+};
+
+export const storefrontPolicy: CertificatePolicy = {
+  name: 'storefront',
+  selector: { owner: ['group:default/storefront'] },
+  allowedDnsNames: ['{{entity.name}}.shop.example.com'],
+  autoApprove: { maxValidityDays: 30 },
+  approvals: { required: 1, approvers: ['group:default/security'] },
+};
+
+/** User info as the catalog would answer it: the user and their groups. */
+export const userInfo: UserInfoService = {
+  async getUserInfo(credentials) {
+    const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+    };
+  },
+};
+
+const config = new ConfigReader({
+  backend: { baseUrl: 'http://localhost:7007' },
+  certificates: {
+    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
+  },
+});
+
+export function csrInput(
+  csrPem: string,
+  overrides: Partial<CertificateRequestInput> = {},
+): CertificateRequestInput {
+  return {
+    entityRef: 'component:default/payments-api',
+    commonName: 'payments-api.shop.example.com',
+    dnsNames: ['payments-api.shop.example.com'],
+    keyAlgorithm: 'ECDSA-P256',
+    validityDays: 30,
+    issuer: 'builtin',
+    delivery: { kind: 'csr', csr: csrPem },
+    ...overrides,
+  };
+}
+
+/**
+ * The requests API as plugin.ts wires it, on `knex`, signed in as `user`.
+ * Several apps on one database stand for several users of one backend.
+ */
+export async function requestsApp(
+  knex: Knex,
+  options: {
+    user: string;
+    /** Default: allows everything. */
+    permissions?: PermissionsService;
+    /** The certificates.request.read decision (default ALLOW). */
+    read?: PolicyDecision;
+    maxOpenPerUser?: number;
+    policies?: CertificatePolicy[];
+  },
+) {
+  await applyDatabaseMigrations({ knex });
+  const logger = mockServices.logger.mock();
+  const ca = await BuiltinCa.create({ knex, config, logger });
+  const signSpy = jest.spyOn(ca, 'sign');
+  const issueSpy = jest.spyOn(ca, 'issue');
+  const issuers = IssuerRegistry.create({ issuers: [ca] });
+  const store = DatabaseRequestStore.create({ knex });
+  const audit = DatabaseAuditLog.create({ knex });
+  const notifier = {
+    requestQueued: jest.fn().mockResolvedValue(undefined),
+    requestIssued: jest.fn().mockResolvedValue(undefined),
+    requestFailed: jest.fn().mockResolvedValue(undefined),
+    claimIssued: jest.fn().mockResolvedValue(undefined),
+  };
+  const validator = RequestValidator.create({
+    issuers,
+    catalog: catalogServiceMock({ entities: [paymentsApi, checkoutWeb] }),
+    auth: mockServices.auth(),
+    policies: options.policies ?? [paymentsPolicy, storefrontPolicy],
+    clusterNames: () => ['prod'],
+  });
+  const issuance = IssuanceService.create({
+    store,
+    issuers,
+    logger,
+    audit,
+    recheck: validator.recheck,
+    notifier,
+  });
+  const service = RequestService.create({
+    store,
+    validator,
+    issuance,
+    audit,
+    logger,
+    notifier,
+    userInfo,
+    maxOpenPerUser: options.maxOpenPerUser,
+  });
+  const permissions =
+    options.permissions ??
+    mockServices.permissions({ result: AuthorizeResult.ALLOW });
+  if (options.read) {
+    const read = options.read;
+    permissions.authorizeConditional = (async (queries: unknown[]) =>
+      queries.map(() => read)) as PermissionsService['authorizeConditional'];
+  }
+  const httpAuth = mockServices.httpAuth({
+    defaultCredentials: mockCredentials.user(options.user),
+  });
+  const app = express();
+  app.use(
+    await createRouter({
+      logger,
+      httpAuth,
+      requests: { httpAuth, userInfo, permissions, service, store, audit },
+    }),
+  );
+  app.use(mockErrorHandler());
+  /** Rows written: requests, audit records and certificates the CA issued. */
+  const counts = async () => {
+    const count = async (table: string) =>
+      Number((await knex(table).count({ n: '*' }))[0].n);
+    return {
+      requests: await count('certificates_requests'),
+      audit: await count('certificates_audit'),
+      issued: await count('certificates_ca_issued'),
+    };
+  };
+  return {
+    app,
+    service,
+    store,
+    validator,
+    issuance,
+    ca,
+    signSpy,
+    issueSpy,
+    notifier,
+    counts,
+  };
+}
