@@ -60,6 +60,8 @@ export class ClusterDiscovery {
   /** When the current Secret list started (rows written since are fresh). */
   private listStartedAt: string | undefined;
   private readonly errors = new Map<string, string>();
+  /** A full Secret list completed since start: without errors, the cluster is ok. */
+  private secretsListed = false;
   private lastState: 'ok' | 'degraded' | 'syncing' | undefined;
 
   constructor(private readonly options: ClusterDiscoveryOptions) {}
@@ -70,6 +72,7 @@ export class ClusterDiscovery {
 
   async start(): Promise<void> {
     this.running = true;
+    this.secretsListed = false;
     this.setStatus('syncing');
     let groups: Set<string>;
     try {
@@ -336,8 +339,9 @@ export class ClusterDiscovery {
           now,
           this.listStartedAt,
         );
-        this.clearError('Secret');
-        this.clearError('discovery');
+        this.secretsListed = true;
+        this.errors.delete('Secret');
+        this.errors.delete('discovery');
         this.setStatus('ok');
       },
       onEvent: (type: string, item: RawObject, receivedAt: bigint) => {
@@ -367,8 +371,14 @@ export class ClusterDiscovery {
     this.setStatus('degraded', `${source}: ${reason}`);
   }
 
+  /**
+   * A kind listed again after failing: the status is recomputed now, not at
+   * the next Secret list, which a healthy Secret watch may not need for
+   * hours. ('ok' stays degraded while another kind still fails.)
+   */
   private clearError(source: string) {
-    this.errors.delete(source);
+    if (!this.errors.delete(source)) return;
+    this.setStatus(this.secretsListed || this.errors.size ? 'ok' : 'syncing');
   }
 
   private setStatus(state: 'ok' | 'degraded' | 'syncing', reason?: string) {
