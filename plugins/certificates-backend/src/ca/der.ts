@@ -75,13 +75,16 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-/** UTCTime until 2049, GeneralizedTime from 2050 on (RFC 5280 4.1.2.5). */
+/**
+ * UTCTime for 1950 to 2049, GeneralizedTime before and after (RFC 5280
+ * 4.1.2.5): a two-digit year reads as 1950-2049, so 1949 must not be one.
+ */
 export function time(date: Date): Buffer {
   const year = date.getUTCFullYear();
   const rest = `${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}${pad(
     date.getUTCHours(),
   )}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}Z`;
-  if (year < 2050) {
+  if (year >= 1950 && year < 2050) {
     return tlv(TAG.UTC_TIME, Buffer.from(`${pad(year % 100)}${rest}`, 'ascii'));
   }
   return tlv(TAG.GENERALIZED_TIME, Buffer.from(`${year}${rest}`, 'ascii'));
@@ -114,9 +117,22 @@ export function readElement(buffer: Buffer, offset = 0): DerElement {
     if (count === 0 || count > 4) {
       throw new Error('Unsupported DER length');
     }
+    // Length bytes past the end would read as NaN, an element of no bytes,
+    // and readChildren would never move on.
+    if (offset + 2 + count > buffer.length) {
+      throw new Error('Truncated DER');
+    }
+    // DER lengths are minimal: OpenSSL refuses a padded one, so a reader
+    // that accepted it would pass bytes other parsers call invalid.
+    if (buffer[offset + 2] === 0) {
+      throw new Error('Non-minimal DER length');
+    }
     length = 0;
     for (let i = 0; i < count; i++) {
       length = length * 256 + buffer[offset + 2 + i];
+    }
+    if (length < 0x80) {
+      throw new Error('Non-minimal DER length');
     }
     headerLength += count;
   }
