@@ -52,6 +52,8 @@ if (want('jest')) {
     // each recycled as soon as it holds more than 800 MB after a test file.
     '--maxWorkers=2',
     '--workerIdleMemoryLimit=800MB',
+    // The reliability suites run in their own step below, with their report.
+    '--testPathIgnorePatterns=__reliability__',
     '--json', `--outputFile=${jsonFile}`,
   ], { CI: 'true', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=6144`.trim() });
   if (existsSync(jsonFile)) {
@@ -70,6 +72,25 @@ if (want('jest')) {
     console.log(`jest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${pgTests.length} on PostgreSQL`);
   } else {
     check('jest (no report)', ok && false);
+  }
+}
+
+if (want('reliability')) {
+  // Named attacks, bad inputs, leak scan, fuzzing, concurrency, crashes and
+  // watch faults at the CI scale; its last line is the counters' JSON.
+  const reliabilityFile = join(out, 'reliability.json');
+  const ok = run('reliability', 'node', [
+    'scripts/reliability/run.mjs', '--ci', `--out=${join(out, 'reliability')}`, `--report=${reliabilityFile}`,
+  ], { CI: 'true' });
+  if (existsSync(reliabilityFile)) {
+    const report = JSON.parse(readFileSync(reliabilityFile, 'utf8'));
+    totals.passed += report.passed;
+    totals.failed += report.failed;
+    if (report.failed > 0) failures.push(`reliability: ${report.failed} tests`);
+    // Counters that must be zero (or attacks not held) fail the step even when every test passed.
+    if (!ok && report.failed === 0) check(`reliability: ${report.problems.join('; ')}`, false);
+  } else {
+    check('reliability (no report)', false);
   }
 }
 

@@ -4,12 +4,30 @@ export interface Config {
     /** The built-in CA, created on first start and kept in the database. */
     builtinCa?: {
       /**
-       * Secret (at least 32 characters) from which the AES-256-GCM key that
-       * encrypts the CA private keys at rest is derived. When unset, a
-       * development key is generated in the data folder with a warning.
+       * Secret (at least 32 characters; random, e.g. `openssl rand -base64
+       * 32`) from which the AES-256-GCM key that encrypts the CA private keys
+       * at rest is derived (HKDF-SHA256). Required when NODE_ENV is
+       * `production`, when the plugin database is not SQLite, or with
+       * `requireEncryptionKey: true`: the backend then refuses to start
+       * without it. Otherwise (SQLite in development) a development key is
+       * generated in the data folder with a warning.
        * @visibility secret
        */
       encryptionKey?: string;
+      /**
+       * Keys used before `encryptionKey` (rotation): CA keys stored with one
+       * of them are still read, and are encrypted again with `encryptionKey`
+       * at start. Remove an old key once every instance has started with
+       * the new one.
+       * @visibility secret
+       */
+      previousEncryptionKeys?: string[];
+      /**
+       * Refuse to start without `encryptionKey` even in development with
+       * SQLite (it is always required with NODE_ENV=production or a
+       * database other than SQLite). Default false.
+       */
+      requireEncryptionKey?: boolean;
       /** Organisation named in the CA certificates' subjects. Default "Certificates Portal". */
       organization?: string;
     };
@@ -125,16 +143,27 @@ export interface Config {
         kind?: string[];
         /** spec.type values, e.g. service. */
         type?: string[];
-        /** Owner refs, e.g. group:default/team-a. */
+        /**
+         * Owner refs, e.g. group:default/team-a, compared as full refs with
+         * the entity's spec.owner (read in the entity's namespace). A bare
+         * name means group:default/<name>.
+         */
         owner?: string[];
-        /** System refs or names. */
+        /**
+         * System refs, e.g. system:default/shop, compared as full refs. A
+         * bare name means system:default/<name>: it never selects a system
+         * of that name in another namespace.
+         */
         system?: string[];
         /** Kubernetes namespaces of delivery. */
         namespace?: string[];
       };
       /**
        * Allowed DNS name patterns; `*` matches exactly one label; templates
-       * {{entity.name}}, {{entity.namespace}}, {{kubernetes.namespace}}.
+       * {{entity.name}}, {{entity.namespace}}, {{kubernetes.namespace}}. A
+       * template's value is literal and must be a single DNS label (an
+       * entity whose value is not, e.g. an annotation `*` or `a.b`, gets no
+       * name from that pattern, and the refusal says why).
        */
       allowedDnsNames: string[];
       /** Whether a wildcard (one leftmost label) may be requested. Default false. */
@@ -153,9 +182,18 @@ export interface Config {
       deliveries?: Array<'csr' | 'secret' | 'cert-manager'>;
       /** Clusters deliveries may go to. Default all configured. */
       allowedClusters?: string[];
-      /** Namespaces deliveries may go to (templates allowed). Default {{kubernetes.namespace}}. */
+      /**
+       * Namespaces deliveries may go to (templates allowed, their values
+       * literal namespace names as for allowedDnsNames). Default
+       * {{kubernetes.namespace}}.
+       */
       allowedNamespaces?: string[];
-      /** true, false (default), or conditions that must all hold to auto-approve. */
+      /**
+       * true, false (default), or conditions that must all hold to
+       * auto-approve. Only requests of the entity's owners (the requester or
+       * one of their groups is its spec.owner) are ever approved
+       * automatically; anyone else's wait for approvers.
+       */
       autoApprove?:
         | boolean
         | {
@@ -173,7 +211,22 @@ export interface Config {
         /** Group refs whose members may approve. */
         approvers?: string[];
       };
+      /**
+       * Issuer ids from which a CA certificate (isCA, cert sign / crl sign
+       * usages, name constraints) may be approved under this policy. Default
+       * none: such a request can only be denied.
+       */
+      caIssuers?: string[];
     }>;
+    /** Limits on certificate requests. */
+    requests?: {
+      /**
+       * Open requests (pending, approved or issuing) one user may have; a
+       * request beyond it is refused with HTTP 429 and nothing is stored.
+       * Automatic renewals are not counted against it. Default 20.
+       */
+      maxOpenPerUser?: number;
+    };
     /** Approvals beyond the portal's own requests. */
     approvals?: {
       /**
@@ -185,6 +238,14 @@ export interface Config {
         enabled?: boolean;
         /** Group refs whose members may decide them. No groups: nobody may. */
         approvers?: string[];
+        /**
+         * Issuers, as the queue names them (ClusterIssuer/<name> or
+         * Issuer/<namespace>.<name>), whose CA certificate requests (isCA,
+         * cert sign / crl sign usages, or a CSR asking for CA:TRUE or name
+         * constraints) may be approved. Default none: such requests, and
+         * ones whose CSR cannot be read, can only be denied.
+         */
+        caIssuers?: string[];
       };
       /** How often new pending requests are announced to approvers. Default 30 seconds. */
       notifyFrequency?: { seconds?: number; minutes?: number };

@@ -12,7 +12,9 @@ import { applyDatabaseMigrations, configureSqlite } from './database';
 import { IssuanceService, IssuerRegistry, scheduleIssuance } from './issuing';
 import {
   DatabaseRequestStore,
+  readMaxOpenPerUser,
   readPolicies,
+  registerRequestPermissions,
   RequestService,
   RequestValidator,
 } from './requests';
@@ -86,6 +88,7 @@ export const certificatesPlugin = createBackendPlugin({
 
         const inventoryStore = DatabaseInventoryStore.create({ knex });
         registerCertificateResource(deps.permissionsRegistry);
+        registerRequestPermissions(deps.permissionsRegistry);
         // Returns { clusters, discovery }: delivery writes Secrets and
         // cert-manager Certificates through `clusters` (a ClusterRegistry).
         const { clusters } = await setupDiscovery({
@@ -118,12 +121,17 @@ export const certificatesPlugin = createBackendPlugin({
           config: deps.config,
           logger: deps.logger,
         });
+        const delivery = KubernetesDelivery.create({
+          clusters,
+          requests: requestStore,
+        });
         const validator = RequestValidator.create({
           issuers,
           catalog: deps.catalog,
           auth: deps.auth,
           policies: readPolicies(deps.config),
           clusterNames: () => clusters.list().map(c => c.name),
+          deliveryTarget: delivery.targets,
         });
         const issuedCertificates = await setupIssuedCertificates({
           config: deps.config,
@@ -139,7 +147,7 @@ export const certificatesPlugin = createBackendPlugin({
           issuers,
           logger: deps.logger,
           audit,
-          kubernetes: KubernetesDelivery.create({ clusters }),
+          kubernetes: delivery,
           recheck: validator.recheck,
           onIssued: issuedCertificates.recordInBackground,
           inventory: issuedCertificates,
@@ -152,6 +160,8 @@ export const certificatesPlugin = createBackendPlugin({
           audit,
           logger: deps.logger,
           notifier,
+          userInfo: deps.userInfo,
+          maxOpenPerUser: readMaxOpenPerUser(deps.config),
         });
         const lifecycle = LifecycleService.create({
           knex,

@@ -14,3 +14,4 @@ export * from './approvals';
 export * from './policy';
 export * from './names';
 export * from './lifecycle';
+export * from './delivery';

@@ -4,9 +4,13 @@ import { DeliveryKind, KeyAlgorithmChoice } from './types';
 export interface PolicySelector {
   kind?: string[];
   type?: string[];
-  /** Owner refs, e.g. group:default/team-a. */
+  /**
+   * Owner refs, e.g. group:default/team-a, compared as full refs (the
+   * entity's spec.owner is read in the entity's namespace); a bare name
+   * means group:default/<name>.
+   */
   owner?: string[];
-  /** System refs or names. */
+  /** System refs, compared as full refs; a bare name means system:default/<name>. */
   system?: string[];
   /** Kubernetes namespaces of delivery. */
   namespace?: string[];
@@ -48,6 +52,12 @@ export interface CertificatePolicy {
     /** Group refs whose members may approve. */
     approvers?: string[];
   };
+  /**
+   * Issuers from which a CA certificate (isCA, cert sign / crl sign usages,
+   * name constraints) may be approved under this policy. Default none: such
+   * a request cannot be approved, only denied.
+   */
+  caIssuers?: string[];
 }
 
 /** Thresholds for health status. */

@@ -154,7 +154,11 @@ export interface CertificateSummary {
   fingerprintSha256?: string;
   entityRef?: string;
   ownerRef?: string;
-  /** Request that issued it, when it came through the portal. */
+  /**
+   * Request that issued it, when it came through the portal: set only when
+   * the certificate proves it (it is the certificate the request was
+   * issued, at the request's target Secret), never from a label.
+   */
   requestId?: string;
   /** Set when the Secret disappeared from the cluster. */
   goneAt?: string;
@@ -179,6 +183,11 @@ export interface CertificateDetails extends CertificateSummary {
   /** Why the data could not be parsed, when status is unparseable. */
   parseError?: string;
   history: CertificateHistoryEntry[];
+  /**
+   * A request id the Secret's label names that the certificate does not
+   * prove: shown as a claim, it links nothing and allows nothing.
+   */
+  claimedRequestId?: string;
 }
 
 export type SortField =
@@ -317,6 +326,12 @@ export interface CertificateRequest extends Omit<CertificateRequestInput, 'deliv
   state: RequestState;
   requester: string;
   ownerRef?: string;
+  /**
+   * Whether the requester belonged to the entity's owner when submitting.
+   * Only owners' requests may be approved automatically; approvers see the
+   * others as requested by a non-owner.
+   */
+  requesterIsOwner: boolean;
   createdAt: string;
   updatedAt: string;
   policyName: string;
@@ -343,7 +358,61 @@ export interface CertificateRequest extends Omit<CertificateRequestInput, 'deliv
     name: string;
     username?: string;
   };
+  /**
+   * What the certificate will contain, read from where the request came
+   * from (an in-cluster request's spec and CSR). Portal requests leave it
+   * out: their fields above say it (see `requestedCertificateOf`).
+   */
+  requested?: RequestedCertificate;
+  /** On queue rows: whether anyone may approve it at all (denying is always possible). */
+  approvability?: Approvability;
 }
+
+/** One extension a CSR asks for, as read from it. */
+export interface RequestedExtension {
+  oid: string;
+  /** Its name (basicConstraints, keyUsage, nameConstraints, …), else the OID. */
+  name: string;
+  critical: boolean;
+  /** What it says, e.g. "CA:TRUE, path length 0". */
+  value: string;
+}
+
+/** Everything a request will put into the certificate, as an approver must see it. */
+export interface RequestedCertificate {
+  /** The whole subject as requested, e.g. CN=api.example.com, O=Shop. */
+  subject?: string;
+  commonName?: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  uris: string[];
+  emails: string[];
+  /** A CA certificate: spec.isCA, or basicConstraints CA:TRUE in the CSR. */
+  isCA: boolean;
+  /** Key usages, named as cert-manager names them (digital signature, cert sign, …). */
+  keyUsages: string[];
+  /** Extended key usages (server auth, client auth, …); unknown ones by OID. */
+  extendedKeyUsages: string[];
+  /** Requested lifetime as written, e.g. 2160h; absent: the issuer's default. */
+  duration?: string;
+  /** The same in hours, when it could be read. */
+  durationHours?: number;
+  /** The key to be certified. */
+  key?: { algorithm: KeyAlgorithm; size?: number; curve?: string };
+  /** Every extension the CSR requests, the ones above included. */
+  csrExtensions: RequestedExtension[];
+  /** Why the CSR could not be read or verified; then only the spec is known. */
+  csrError?: string;
+}
+
+/** Whether a request may be approved at all, and if not, why (same for every approver). */
+export type Approvability =
+  | { approvable: true }
+  | {
+      approvable: false;
+      refusal: 'ca-certificate' | 'unreadable-csr';
+      reason: string;
+    };
 
 export interface Violation {
   /** Path of the offending field, e.g. dnsNames[2], delivery.namespace. */
@@ -359,6 +428,8 @@ export interface ValidationResult {
   /** Whether the request would be auto-approved. */
   autoApprove?: boolean;
   pendingReason?: string;
+  /** Whether the requester belongs to the entity's owner (only then is anything auto-approved). */
+  requesterIsOwner?: boolean;
 }
 
 export type AuditAction =

@@ -127,6 +127,37 @@ describe('KubernetesApiSimulator (reads, access, lifecycle)', () => {
     });
   });
 
+  it('expires the continue token of the next paged list on request', async () => {
+    for (let i = 0; i < 4; i++) sim.apply(secret('payments', `s-${i}`));
+    sim.expireContinueTokens(1);
+    // A first page carries no token: not affected.
+    const first = await core.listNamespacedSecret({
+      namespace: 'payments',
+      limit: 2,
+    });
+    expect(first.items).toHaveLength(2);
+    const { code, status } = await failure(
+      core.listNamespacedSecret({
+        namespace: 'payments',
+        limit: 2,
+        _continue: first.metadata?._continue,
+      }),
+    );
+    expect(code).toBe(410);
+    expect(status).toMatchObject({ reason: 'Expired', code: 410 });
+    // Only once: a new paged list goes through.
+    const again = await core.listNamespacedSecret({
+      namespace: 'payments',
+      limit: 2,
+    });
+    const rest = await core.listNamespacedSecret({
+      namespace: 'payments',
+      limit: 2,
+      _continue: again.metadata?._continue,
+    });
+    expect(rest.items.map(s => s.metadata?.name)).toEqual(['s-2', 's-3']);
+  });
+
   it('expires continue tokens once history is older than the TTL', async () => {
     const short = await KubernetesApiSimulator.start({ historyTtlMs: 30 });
     try {

@@ -56,6 +56,7 @@ export class KubernetesApiSimulator {
   private server: Server | undefined;
   private port = 0;
   private down: SimulatorDownMode | undefined;
+  private continueExpiries = 0;
   readonly adminToken: string;
   readonly clusterName: string;
 
@@ -265,6 +266,30 @@ export class KubernetesApiSimulator {
     this.store.compact();
   }
 
+  /**
+   * The next `count` list requests that carry a continue token find the
+   * history compacted just before they arrive, and answer 410 Expired: etcd
+   * compacting between two pages of a paged list.
+   */
+  expireContinueTokens(count = 1): void {
+    this.continueExpiries += count;
+  }
+
+  /**
+   * Drops every open watch, as a proxy or a load balancer does: 'end'
+   * closes each stream cleanly (a client re-watches from the last
+   * resourceVersion it saw), 'reset' cuts the connection mid-stream.
+   */
+  dropWatches(mode: 'end' | 'reset' = 'end'): void {
+    if (mode === 'reset') {
+      for (const res of this.watches.keys()) res.destroy();
+      this.watches.clear();
+      return;
+    }
+    for (const close of this.watches.values()) close();
+    this.watches.clear();
+  }
+
   /** Requests served so far (oldest first). */
   requests(): readonly SimulatorRequestRecord[] {
     return [...this.log];
@@ -312,6 +337,10 @@ export class KubernetesApiSimulator {
       this.pending.add(res);
       return;
     }
+    if (this.continueExpiries > 0 && /[?&]continue=/.test(req.url ?? '')) {
+      this.continueExpiries -= 1;
+      this.store.compact();
+    }
     if (this.down === 'unavailable') {
       const body = JSON.stringify(statusErrors.unavailable().status);
       res.writeHead(503, {
@@ -335,11 +364,6 @@ export class KubernetesApiSimulator {
         res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(body);
     });
-  }
-
-  private dropWatches() {
-    for (const close of this.watches.values()) close();
-    this.watches.clear();
   }
 
   private async close(): Promise<void> {

@@ -176,6 +176,31 @@ describe('KubernetesApiSimulator watch', () => {
     expect(sim.openWatchCount).toBe(0);
   });
 
+  it.each(['end', 'reset'] as const)(
+    'drops open watches on request (%s) and keeps serving',
+    async mode => {
+      const dropped = await openWatch(sim, '/api/v1/secrets', {
+        resourceVersion: sim.resourceVersion,
+      });
+      await until(() => sim.openWatchCount === 1, 'the watch to register');
+      sim.dropWatches(mode);
+      await until(dropped.isDone, 'the dropped watch');
+      expect(sim.openWatchCount).toBe(0);
+      // A clean end is no error; a cut connection is one.
+      expect(dropped.error() ? 'error' : 'clean').toBe(
+        mode === 'end' ? 'clean' : 'error',
+      );
+
+      const next = await openWatch(sim, '/api/v1/secrets', {
+        resourceVersion: sim.resourceVersion,
+      });
+      sim.apply(secret('payments', 'after-drop'));
+      await until(() => next.events.length === 1, 'an event on a new watch');
+      expect(next.events[0]).toMatchObject({ type: 'ADDED' });
+      next.controller.abort();
+    },
+  );
+
   it('keeps an informer (ListWatch) in sync and makes it relist after compaction', async () => {
     sim.apply(secret('payments', 'a'));
     const kc = sim.kubeConfig();

@@ -1,0 +1,137 @@
+import { generateKeyAndCsr } from '../../delivery/keyAndCsr';
+import { x509 } from '../../ca/x509';
+import { ReliabilityBackend, eventually } from './backend';
+import { CERT_MANAGER_ISSUER, CLUSTER, ENTITIES } from './world';
+
+export const PAYMENTS_NAME = 'payments-api.shop.example.com';
+export const CHECKOUT_NAME = 'checkout-web.shop.example.com';
+
+/** A request body for payments-api; `delivery` and fields may be replaced. */
+export function paymentsBody(overrides: Record<string, unknown> = {}) {
+  return {
+    entityRef: ENTITIES.paymentsApi,
+    commonName: PAYMENTS_NAME,
+    dnsNames: [PAYMENTS_NAME],
+    keyAlgorithm: 'ECDSA-P256',
+    validityDays: 30,
+    issuer: 'builtin',
+    delivery: {
+      kind: 'secret',
+      cluster: CLUSTER,
+      namespace: 'payments',
+      secretName: 'payments-api-tls',
+    },
+    ...overrides,
+  };
+}
+
+export function checkoutBody(overrides: Record<string, unknown> = {}) {
+  return {
+    entityRef: ENTITIES.checkoutWeb,
+    commonName: CHECKOUT_NAME,
+    dnsNames: [CHECKOUT_NAME],
+    keyAlgorithm: 'ECDSA-P256',
+    validityDays: 30,
+    issuer: 'builtin',
+    delivery: {
+      kind: 'secret',
+      cluster: CLUSTER,
+      namespace: 'storefront',
+      secretName: 'checkout-web-tls',
+    },
+    ...overrides,
+  };
+}
+
+export const certManagerDelivery = (secretName: string) => ({
+  issuer: CERT_MANAGER_ISSUER,
+  delivery: {
+    kind: 'cert-manager',
+    cluster: CLUSTER,
+    namespace: 'payments',
+    secretName,
+  },
+});
+
+/** A CSR made by the requester (their key never reaches the backend). */
+export async function requesterCsr(
+  commonName: string,
+  dnsNames = [commonName],
+) {
+  return generateKeyAndCsr({
+    keyAlgorithm: 'ECDSA-P256',
+    commonName,
+    dnsNames,
+  });
+}
+
+/** Waits for a request to reach one of `states`; returns it. */
+export async function requestIn(
+  backend: ReliabilityBackend,
+  id: string,
+  states: string[],
+  who = 'sam',
+) {
+  return eventually(async () => {
+    const res = await backend.get(who, `/requests/${id}`);
+    const state = res.body?.request?.state;
+    if (!states.includes(state)) {
+      throw new Error(
+        `request ${id} is ${state}, waiting for ${states.join('/')}`,
+      );
+    }
+    return res.body.request;
+  }, 15_000);
+}
+
+/** The inventory rows of a namespace (as an approver sees them). */
+export async function inventoryRows(
+  backend: ReliabilityBackend,
+  namespace: string,
+) {
+  const res = await backend.get(
+    'sam',
+    `/certificates?namespace=${namespace}&limit=500`,
+  );
+  return (res.body?.items ?? []) as Array<Record<string, any>>;
+}
+
+export async function inventoryRow(
+  backend: ReliabilityBackend,
+  namespace: string,
+  secretName: string,
+) {
+  return eventually(async () => {
+    const row = (await inventoryRows(backend, namespace)).find(
+      r => r.secretName === secretName,
+    );
+    if (!row)
+      throw new Error(`no inventory row for ${namespace}/${secretName} yet`);
+    return row;
+  }, 15_000);
+}
+
+/** Serial numbers on the built-in CA's CRL (lowercase hex). */
+export async function crlSerials(
+  backend: ReliabilityBackend,
+): Promise<string[]> {
+  const der = await backend.getBuffer('/crl/builtin');
+  const crl = new x509.X509Crl(der);
+  return crl.entries.map(e => e.serialNumber.toLowerCase()).sort();
+}
+
+/** Every value anywhere in a JSON value, for checks that should not depend on field names. */
+export function deepEntries(
+  value: unknown,
+  path = '',
+): Array<[string, unknown]> {
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => deepEntries(v, `${path}[${i}]`));
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) =>
+      deepEntries(v, path ? `${path}.${k}` : k),
+    );
+  }
+  return [[path, value]];
+}
