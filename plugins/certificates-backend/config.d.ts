@@ -223,7 +223,8 @@ export interface Config {
       /**
        * Open requests (pending, approved or issuing) one user may have; a
        * request beyond it is refused with HTTP 429 and nothing is stored.
-       * Automatic renewals are not counted against it. Default 20.
+       * Automatic renewals, and auto-approved CSR requests (issued at once,
+       * never waiting), are not counted against it. Default 20.
        */
       maxOpenPerUser?: number;
     };

@@ -78,11 +78,10 @@ export function isEntityOwnedBy(
   ownershipEntityRefs: readonly string[],
   entity: Entity,
 ): boolean {
-  const owner = entityOwnerRef(entity)?.toLocaleLowerCase('en-US');
-  return (
-    !!owner &&
-    ownershipEntityRefs.some(ref => ref.toLocaleLowerCase('en-US') === owner)
-  );
+  // Entity refs are ASCII: plain lower-casing compares them (the locale-aware
+  // one cost more than the rest of the owner check).
+  const owner = entityOwnerRef(entity)?.toLowerCase();
+  return !!owner && ownershipEntityRefs.some(ref => ref.toLowerCase() === owner);
 }
 
 /**
