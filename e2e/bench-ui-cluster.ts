@@ -7,9 +7,12 @@
  */
 import path from 'path';
 
-const backend = path.resolve(__dirname, '../plugins/certificates-backend/src');
+const testUtils = path.resolve(
+  __dirname,
+  '../plugins/certificates-backend-test-utils/src',
+);
 /* eslint-disable @typescript-eslint/no-var-requires */
-const simulator = require(`${backend}/kubernetes/simulator`);
+const simulator = require(testUtils);
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -68,7 +68,11 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 const backend = path.resolve(__dirname, '../plugins/certificates-backend/src');
 /* eslint-disable @typescript-eslint/no-var-requires */
 // The test server's code is loaded in the child only.
-const loadSimulator = () => require(`${backend}/kubernetes/simulator`);
+const testUtils = path.resolve(
+  __dirname,
+  '../plugins/certificates-backend-test-utils/src',
+);
+const loadSimulator = () => require(testUtils);
 const {
   applyDatabaseMigrations,
   configureSqlite,

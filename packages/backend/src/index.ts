@@ -26,5 +26,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-certificates-backend'));
 backend.add(import('@internal/plugin-certificates-backend-module-acme'));
+// The simulated demo cluster, when no cluster is configured (see its README)
+backend.add(
+  import('@internal/plugin-certificates-backend-module-demo-cluster'),
+);
 
 backend.start();

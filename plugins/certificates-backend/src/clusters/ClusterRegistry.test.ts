@@ -4,12 +4,18 @@ import path from 'path';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
+import {
+  CertificatesClusterDetails,
+  CertificatesClusterSource,
+} from '@internal/plugin-certificates-node';
 import { ConfigClusterRegistry } from './ClusterRegistry';
 
 const logger = mockServices.logger.mock();
 
 describe('ConfigClusterRegistry', () => {
-  const demo = jest.fn(async () => {
+  // Stands in for a module's source that, like the demo cluster, only adds
+  // a cluster when nobody else did.
+  const demoKubeConfig = () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [
@@ -19,9 +25,22 @@ describe('ConfigClusterRegistry', () => {
       contexts: [{ name: 'demo', cluster: 'demo', user: 'u' }],
       currentContext: 'demo',
     });
-    return { kubeConfig, stop: jest.fn(async () => undefined) };
+    return kubeConfig;
+  };
+  const getClusters = jest.fn(
+    async (context: {
+      existingClusterNames: string[];
+    }): Promise<CertificatesClusterDetails[]> =>
+      context.existingClusterNames.length > 0
+        ? []
+        : [{ name: 'demo', simulated: true, kubeConfig: demoKubeConfig() }],
+  );
+  const stop = jest.fn(async () => undefined);
+  const demo: CertificatesClusterSource = { getClusters, stop };
+  beforeEach(() => {
+    getClusters.mockClear();
+    stop.mockClear();
   });
-  beforeEach(() => demo.mockClear());
 
   it('reads configured service-account clusters', async () => {
     const registry = await ConfigClusterRegistry.create({
@@ -44,7 +63,7 @@ describe('ConfigClusterRegistry', () => {
         },
       }),
       logger,
-      demoCluster: demo,
+      sources: [demo],
       kubeconfigPath: null,
     });
     expect(registry.list().map(c => [c.name, c.simulated])).toEqual([
@@ -62,7 +81,9 @@ describe('ConfigClusterRegistry', () => {
       registry.get('dev')!.kubeConfig.getCurrentCluster()?.skipTLSVerify,
     ).toBe(true);
     expect(registry.get('nope')).toBeUndefined();
-    expect(demo).not.toHaveBeenCalled();
+    expect(getClusters).toHaveBeenCalledWith({
+      existingClusterNames: ['prod', 'dev'],
+    });
   });
 
   it('rejects duplicate names and unknown auth providers', async () => {
@@ -116,7 +137,7 @@ describe('ConfigClusterRegistry', () => {
     const registry = await ConfigClusterRegistry.create({
       config: new ConfigReader({}),
       logger,
-      demoCluster: demo,
+      sources: [demo],
       kubeconfigPath: file,
       production: false,
     });
@@ -124,40 +145,65 @@ describe('ConfigClusterRegistry', () => {
     expect(registry.get('two')!.kubeConfig.getCurrentCluster()?.server).toBe(
       'https://k2.example.com',
     );
-    expect(demo).not.toHaveBeenCalled();
+    expect(getClusters).toHaveBeenCalledWith({
+      existingClusterNames: ['one', 'two'],
+    });
   });
 
-  it('falls back to the simulated demo cluster, unless disabled or in production', async () => {
+  it('adds the clusters of module sources after the built-in ones, and stops them', async () => {
     const registry = await ConfigClusterRegistry.create({
       config: new ConfigReader({}),
       logger,
-      demoCluster: demo,
+      sources: [demo],
       kubeconfigPath: null,
       production: false,
     });
+    expect(getClusters).toHaveBeenCalledWith({ existingClusterNames: [] });
     expect(registry.list().map(c => [c.name, c.simulated])).toEqual([
       ['demo', true],
     ]);
     await registry.stop();
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
 
-    const disabled = await ConfigClusterRegistry.create({
-      config: new ConfigReader({
-        certificates: { demoCluster: { enabled: false } },
-      }),
-      logger,
-      demoCluster: demo,
-      kubeconfigPath: null,
-      production: false,
-    });
-    expect(disabled.list()).toEqual([]);
-    const production = await ConfigClusterRegistry.create({
+  it('builds a kubeconfig for a source cluster given by url and token', async () => {
+    const registry = await ConfigClusterRegistry.create({
       config: new ConfigReader({}),
       logger,
-      demoCluster: demo,
+      sources: [
+        {
+          getClusters: async () => [
+            {
+              name: 'remote',
+              url: 'https://remote.example.com',
+              serviceAccountToken: 'tok',
+            },
+          ],
+        },
+      ],
       kubeconfigPath: null,
-      production: true,
     });
-    expect(production.list()).toEqual([]);
-    expect(demo).toHaveBeenCalledTimes(1);
+    const remote = registry.get('remote')!;
+    expect(remote.simulated).toBe(false);
+    expect(remote.kubeConfig.getCurrentCluster()).toMatchObject({
+      server: 'https://remote.example.com',
+      skipTLSVerify: false,
+    });
+    expect(remote.kubeConfig.getCurrentUser()?.token).toBe('tok');
+  });
+
+  it('refuses a source cluster whose name is already taken', async () => {
+    await expect(
+      ConfigClusterRegistry.create({
+        config: new ConfigReader({
+          certificates: { clusters: [{ name: 'prod', url: 'https://a' }] },
+        }),
+        logger,
+        sources: [
+          { getClusters: async () => [{ name: 'prod', url: 'https://evil' }] },
+        ],
+        kubeconfigPath: null,
+      }),
+    ).rejects.toThrow('duplicate name prod');
   });
 });

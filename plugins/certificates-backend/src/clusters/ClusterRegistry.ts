@@ -4,6 +4,10 @@ import path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CertificatesClusterDetails,
+  CertificatesClusterSource,
+} from '@internal/plugin-certificates-node';
 
 /** One cluster the plugin talks to. */
 export interface ClusterHandle {
@@ -19,12 +23,6 @@ export interface ClusterRegistry {
   list(): ClusterHandle[];
   get(name: string): ClusterHandle | undefined;
 }
-
-/** Starts a simulated demo cluster; returns its kubeconfig and a stop function. */
-export type DemoClusterFactory = () => Promise<{
-  kubeConfig: KubeConfig;
-  stop(): Promise<void>;
-}>;
 
 function fromClusterConfig(
   c: Config,
@@ -44,26 +42,38 @@ function fromClusterConfig(
       `certificates.clusters[${name}]: authProvider ${authProvider} is not supported; use serviceAccount or kubeconfig`,
     );
   }
+  return fromDetails({
+    name,
+    url: c.getString('url'),
+    caData: c.getOptionalString('caData'),
+    caFile: c.getOptionalString('caFile'),
+    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
+    serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+  });
+}
+
+function fromDetails(details: CertificatesClusterDetails): ClusterHandle {
+  const { name } = details;
+  const simulated = details.simulated ?? false;
+  if ('kubeConfig' in details) {
+    return { name, simulated, kubeConfig: details.kubeConfig };
+  }
+  const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
       {
         name,
-        server: c.getString('url'),
-        caData: c.getOptionalString('caData'),
-        caFile: c.getOptionalString('caFile'),
-        skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+        server: details.url,
+        caData: details.caData,
+        caFile: details.caFile,
+        skipTLSVerify: details.skipTLSVerify ?? false,
       },
     ],
-    users: [
-      {
-        name: `${name}-user`,
-        token: c.getOptionalString('serviceAccountToken'),
-      },
-    ],
+    users: [{ name: `${name}-user`, token: details.serviceAccountToken }],
     contexts: [{ name, cluster: name, user: `${name}-user` }],
     currentContext: name,
   });
-  return { name, simulated: false, kubeConfig: kc };
+  return { name, simulated, kubeConfig: kc };
 }
 
 function defaultKubeconfigPath(): string | undefined {
@@ -80,9 +90,43 @@ function loadKubeconfig(kc: KubeConfig, file: string | undefined) {
 }
 
 /**
- * Clusters from `certificates.clusters`; when none are configured: the
- * contexts of the user's kubeconfig, else (in development, or when
- * `certificates.demoCluster.enabled` is true) a simulated demo cluster.
+ * The built-in source: `certificates.clusters`, else (outside production)
+ * the contexts of the user's kubeconfig.
+ */
+function builtinClusters(options: {
+  config: Config;
+  logger: LoggerService;
+  kubeconfigPath: string | undefined;
+  production: boolean;
+}): ClusterHandle[] {
+  const { config, logger, kubeconfigPath } = options;
+  const configured =
+    config.getOptionalConfigArray('certificates.clusters') ?? [];
+  if (configured.length > 0) {
+    return configured.map(c => fromClusterConfig(c, kubeconfigPath));
+  }
+  if (!kubeconfigPath || options.production) return [];
+  const base = new KubeConfig();
+  base.loadFromFile(kubeconfigPath);
+  const clusters = base.getContexts().map(ctx => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    kc.setCurrentContext(ctx.name);
+    return { name: ctx.name, simulated: false, kubeConfig: kc };
+  });
+  if (clusters.length > 0) {
+    logger.info(
+      `Discovering certificates in kubeconfig contexts ${clusters
+        .map(c => c.name)
+        .join(', ')} (${kubeconfigPath})`,
+    );
+  }
+  return clusters;
+}
+
+/**
+ * The built-in clusters, then those of the sources modules added on
+ * `certificatesClusterSourceExtensionPoint`, in order.
  */
 export class ConfigClusterRegistry implements ClusterRegistry {
   private constructor(
@@ -93,7 +137,7 @@ export class ConfigClusterRegistry implements ClusterRegistry {
   static async create(options: {
     config: Config;
     logger: LoggerService;
-    demoCluster?: DemoClusterFactory;
+    sources?: CertificatesClusterSource[];
     /** Overrides KUBECONFIG / ~/.kube/config discovery (tests). */
     kubeconfigPath?: string | null;
     production?: boolean;
@@ -103,56 +147,35 @@ export class ConfigClusterRegistry implements ClusterRegistry {
       options.kubeconfigPath === null
         ? undefined
         : options.kubeconfigPath ?? defaultKubeconfigPath();
-    const configured =
-      config.getOptionalConfigArray('certificates.clusters') ?? [];
-    if (configured.length > 0) {
-      const clusters = configured.map(c =>
-        fromClusterConfig(c, kubeconfigPath),
-      );
-      const names = new Set<string>();
-      for (const c of clusters) {
-        if (names.has(c.name))
-          throw new Error(`certificates.clusters: duplicate name ${c.name}`);
-        names.add(c.name);
-      }
-      return new ConfigClusterRegistry(clusters, []);
-    }
-    const production =
-      options.production ?? process.env.NODE_ENV === 'production';
-    const demoEnabled = config.getOptionalBoolean(
-      'certificates.demoCluster.enabled',
-    );
-    if (kubeconfigPath && !production) {
-      const base = new KubeConfig();
-      base.loadFromFile(kubeconfigPath);
-      const clusters = base.getContexts().map(ctx => {
-        const kc = new KubeConfig();
-        kc.loadFromFile(kubeconfigPath);
-        kc.setCurrentContext(ctx.name);
-        return { name: ctx.name, simulated: false, kubeConfig: kc };
+    const clusters = builtinClusters({
+      config,
+      logger,
+      kubeconfigPath,
+      production: options.production ?? process.env.NODE_ENV === 'production',
+    });
+    const names = new Set<string>();
+    const add = (c: ClusterHandle) => {
+      if (names.has(c.name))
+        throw new Error(`certificates.clusters: duplicate name ${c.name}`);
+      names.add(c.name);
+    };
+    clusters.forEach(add);
+    const stops: Array<() => Promise<void>> = [];
+    for (const source of options.sources ?? []) {
+      const supplied = await source.getClusters({
+        existingClusterNames: [...names],
       });
-      if (clusters.length > 0) {
-        logger.info(
-          `Discovering certificates in kubeconfig contexts ${clusters
-            .map(c => c.name)
-            .join(', ')} (${kubeconfigPath})`,
-        );
-        return new ConfigClusterRegistry(clusters, []);
+      if (source.stop) stops.push(() => source.stop!());
+      for (const details of supplied) {
+        const handle = fromDetails(details);
+        add(handle);
+        clusters.push(handle);
       }
     }
-    if ((demoEnabled ?? !production) && options.demoCluster) {
-      const demo = await options.demoCluster();
-      logger.warn(
-        'No clusters configured and no kubeconfig found: using the SIMULATED demo cluster "demo". ' +
-          'Configure certificates.clusters for real clusters, or set certificates.demoCluster.enabled: false.',
-      );
-      return new ConfigClusterRegistry(
-        [{ name: 'demo', simulated: true, kubeConfig: demo.kubeConfig }],
-        [demo.stop],
-      );
+    if (clusters.length === 0) {
+      logger.warn('No clusters configured for certificate discovery');
     }
-    logger.warn('No clusters configured for certificate discovery');
-    return new ConfigClusterRegistry([], []);
+    return new ConfigClusterRegistry(clusters, stops);
   }
 
   /** A registry of given clusters (tests, tools). */
@@ -168,7 +191,7 @@ export class ConfigClusterRegistry implements ClusterRegistry {
     return this.clusters.find(c => c.name === name);
   }
 
-  /** Stops the demo cluster, if one was started. */
+  /** Stops what the sources started (e.g. a simulated cluster). */
   async stop(): Promise<void> {
     await Promise.all(this.stops.map(s => s()));
   }

@@ -1,7 +1,2 @@
 export { ConfigClusterRegistry } from './ClusterRegistry';
-export type {
-  ClusterRegistry,
-  ClusterHandle,
-  DemoClusterFactory,
-} from './ClusterRegistry';
-export { simulatedDemoCluster } from './demoCluster';
+export type { ClusterRegistry, ClusterHandle } from './ClusterRegistry';

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
+import certificatesModuleDemoCluster from '@internal/plugin-certificates-backend-module-demo-cluster';
 import { certificatesPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -36,6 +37,7 @@ describe('the plugin with the simulated demo cluster', () => {
     const { server } = await startTestBackend({
       features: [
         certificatesPlugin,
+        certificatesModuleDemoCluster,
         catalogServiceMock.factory({
           entities: [
             {

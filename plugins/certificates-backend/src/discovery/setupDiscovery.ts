@@ -8,11 +8,8 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { HumanDuration } from '@backstage/types';
 import { NamespaceMapping } from '@internal/plugin-certificates-common';
-import {
-  ClusterRegistry,
-  ConfigClusterRegistry,
-  DemoClusterFactory,
-} from '../clusters';
+import { CertificatesClusterSource } from '@internal/plugin-certificates-node';
+import { ClusterRegistry, ConfigClusterRegistry } from '../clusters';
 import { TrustStore } from '../inventory/parsing';
 import { InventoryStore } from '../inventory/store';
 import { InventoryMetrics } from '../metrics';
@@ -29,8 +26,8 @@ export interface SetupDiscoveryOptions {
   store: InventoryStore;
   /** The approved roots (configured roots and the built-in CA's root). */
   getApprovedRoots: () => Promise<string[]>;
-  /** Starts the simulated demo cluster when no cluster is configured. */
-  demoCluster?: { factory: DemoClusterFactory; roots: () => Promise<string[]> };
+  /** Sources added by modules on certificatesClusterSourceExtensionPoint. */
+  clusterSources?: CertificatesClusterSource[];
 }
 
 function duration(
@@ -53,12 +50,18 @@ export async function setupDiscovery(
   const clusters = await ConfigClusterRegistry.create({
     config,
     logger,
-    demoCluster: options.demoCluster?.factory,
+    sources: options.clusterSources,
   });
   const trust = TrustStore.create({
     getApprovedRoots: async () => [
       ...(await options.getApprovedRoots()),
-      ...((await options.demoCluster?.roots()) ?? []),
+      ...(
+        await Promise.all(
+          (options.clusterSources ?? []).map(
+            async s => (await s.getApprovedRoots?.()) ?? [],
+          ),
+        )
+      ).flat(),
     ],
   });
   const discovery = DiscoveryService.create({

@@ -1,13 +1,14 @@
 import {
-  createCsr,
   createLeafCertificate,
   FixtureIssuer,
   garbageSecret,
   keyMismatchSecret,
+  KubernetesApiSimulator,
   LeafCertificateOptions,
   tlsSecret,
-} from './fixtures';
-import { KubernetesApiSimulator } from './KubernetesApiSimulator';
+} from '@internal/plugin-certificates-backend-test-utils';
+import { seedCertManager } from './certManagerResources';
+import { owned, Put, Validity, window } from './seedHelpers';
 
 export interface SeedDemoClusterOptions {
   /** Reference time for validity windows; default now. */
@@ -22,8 +23,6 @@ export interface DemoClusterSummary {
   objects: Record<string, string[]>;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
-const KUBERNETES_ID = 'backstage.io/kubernetes-id';
 export const DEMO_NAMESPACES = [
   'payments',
   'storefront',
@@ -31,37 +30,6 @@ export const DEMO_NAMESPACES = [
   'legacy',
   'ingress-system',
 ];
-
-type Validity = 'valid' | 'expiring' | 'critical' | 'expired' | 'three-years';
-
-function window(
-  now: number,
-  validity: Validity,
-): Pick<LeafCertificateOptions, 'notBefore' | 'notAfter'> {
-  const span = {
-    valid: [-30, 60],
-    expiring: [-70, 20],
-    critical: [-87, 3],
-    expired: [-95, -5],
-    'three-years': [-20, 3 * 365 - 20],
-  }[validity];
-  return {
-    notBefore: new Date(now + span[0] * DAY),
-    notAfter: new Date(now + span[1] * DAY),
-  };
-}
-
-const ready = (message: string, now: Date) => ({
-  conditions: [
-    {
-      type: 'Ready',
-      status: 'True',
-      reason: 'Ready',
-      message,
-      lastTransitionTime: now.toISOString().replace(/\.\d+Z$/, 'Z'),
-    },
-  ],
-});
 
 /**
  * Seeds the simulated demo cluster with certificates the portal can show:
@@ -80,7 +48,7 @@ export async function seedDemoCluster(
     namespaces: [...DEMO_NAMESPACES],
     objects: {},
   };
-  const put = (obj: Parameters<KubernetesApiSimulator['apply']>[0]) => {
+  const put: Put = obj => {
     sim.apply(obj);
     const ref = obj.metadata.namespace
       ? `${obj.metadata.namespace}/${obj.metadata.name}`
@@ -123,7 +91,6 @@ export async function seedDemoCluster(
       }),
     );
   };
-  const owned = (id: string) => ({ labels: { [KUBERNETES_ID]: id } });
   const orders = { labels: { 'app.kubernetes.io/part-of': 'orders' } };
   const certManager = sim.isGroupInstalled('cert-manager.io');
   const byCertManager = (certificate: string) => ({
@@ -367,102 +334,7 @@ export async function seedDemoCluster(
   }
 
   if (certManager) {
-    put({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'ClusterIssuer',
-      metadata: { name: 'demo-ca' },
-      spec: { ca: { secretName: 'demo-ca-key-pair' } },
-      status: ready('Signing CA verified', now),
-    });
-    put({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Issuer',
-      metadata: { namespace: 'legacy', name: 'selfsigned' },
-      spec: { selfSigned: {} },
-      status: ready('', now),
-    });
-    for (const [namespace, name, host] of [
-      ['payments', 'payments-api', 'payments.shop.example.com'],
-      ['storefront', 'checkout-web', 'checkout.shop.example.com'],
-    ]) {
-      const w = window(t, 'valid');
-      put({
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
-        metadata: { namespace, name, ...owned(name) },
-        spec: {
-          secretName: `${name}-tls`,
-          dnsNames: [host],
-          duration: '2160h',
-          renewBefore: '720h',
-          issuerRef: {
-            name: 'demo-ca',
-            kind: 'ClusterIssuer',
-            group: 'cert-manager.io',
-          },
-          privateKey: { algorithm: 'ECDSA', size: 256 },
-          secretTemplate: { labels: owned(name).labels },
-        },
-        status: {
-          ...ready('Certificate is up to date and has not expired', now),
-          notBefore: w.notBefore!.toISOString().replace(/\.\d+Z$/, 'Z'),
-          notAfter: w.notAfter!.toISOString().replace(/\.\d+Z$/, 'Z'),
-          renewalTime: new Date(w.notAfter!.getTime() - 30 * DAY)
-            .toISOString()
-            .replace(/\.\d+Z$/, 'Z'),
-          revision: 1,
-        },
-      });
-    }
-    const { csrPem } = await createCsr({
-      commonName: 'partner-gateway.payments.shop.example.com',
-    });
-    put({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'CertificateRequest',
-      metadata: {
-        namespace: 'payments',
-        name: 'payments-partner-gateway-1',
-        ...owned('payments-api'),
-      },
-      spec: {
-        request: Buffer.from(csrPem).toString('base64'),
-        issuerRef: {
-          name: 'demo-ca',
-          kind: 'ClusterIssuer',
-          group: 'cert-manager.io',
-        },
-        duration: '2160h',
-        usages: ['digital signature', 'key encipherment', 'server auth'],
-        username: 'system:serviceaccount:payments:payments-api',
-      },
-    });
-    // Created by a person, who is also an approver: the demo user sam acts
-    // in Kubernetes as `oidc:sam` (the `kubernetes-usernames` annotation in
-    // examples/org.yaml), so sam may not approve it and sasha may.
-    const { csrPem: searchCsr } = await createCsr({
-      commonName: 'admin.catalog-search.storefront.svc',
-    });
-    put({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'CertificateRequest',
-      metadata: {
-        namespace: 'storefront',
-        name: 'catalog-search-admin-1',
-        ...owned('catalog-search'),
-      },
-      spec: {
-        request: Buffer.from(searchCsr).toString('base64'),
-        issuerRef: {
-          name: 'demo-ca',
-          kind: 'ClusterIssuer',
-          group: 'cert-manager.io',
-        },
-        duration: '720h',
-        usages: ['digital signature', 'key encipherment', 'server auth'],
-        username: 'oidc:sam',
-      },
-    });
+    await seedCertManager(put, now);
   }
   return summary;
 }

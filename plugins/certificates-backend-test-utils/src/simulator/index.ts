@@ -28,5 +28,3 @@ export type {
   SecretObject,
   TestPki,
 } from './fixtures';
-export { DEMO_NAMESPACES, seedDemoCluster } from './demoCluster';
-export type { DemoClusterSummary, SeedDemoClusterOptions } from './demoCluster';

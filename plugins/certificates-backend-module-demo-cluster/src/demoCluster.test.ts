@@ -6,8 +6,11 @@ import {
   NetworkingV1Api,
 } from '@kubernetes/client-node';
 import * as x509 from '@peculiar/x509';
-import { createLeafCertificate, testPki } from './fixtures';
-import { KubernetesApiSimulator } from './KubernetesApiSimulator';
+import {
+  createLeafCertificate,
+  KubernetesApiSimulator,
+  testPki,
+} from '@internal/plugin-certificates-backend-test-utils';
 import { DEMO_NAMESPACES, seedDemoCluster } from './demoCluster';
 
 const DAY = 24 * 60 * 60 * 1000;
