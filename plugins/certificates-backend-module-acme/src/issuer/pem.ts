@@ -1,17 +1,12 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { InputError } from '@backstage/errors';
-
-const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/g;
+import { pemBlocks as allPemBlocks } from '@internal/plugin-certificates-node';
 
 /** The DER bodies of every PEM block of the given label, in order. */
 export function pemBlocks(pem: string, label: string): Buffer[] {
-  const out: Buffer[] = [];
-  for (const m of pem.matchAll(PEM_BLOCK)) {
-    if (m[1] === label) {
-      out.push(Buffer.from(m[2].replace(/\s+/g, ''), 'base64'));
-    }
-  }
-  return out;
+  return allPemBlocks(pem)
+    .filter(block => block.label === label)
+    .map(block => block.der);
 }
 
 /** Each certificate of a PEM chain, re-encoded as a normalised PEM. */

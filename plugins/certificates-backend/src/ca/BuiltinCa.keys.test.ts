@@ -15,7 +15,7 @@ import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { BuiltinCa } from './BuiltinCa';
 import { KeyEncryption } from './keyEncryption';
-import { pemBlocks } from './pem';
+import { pemBlocks } from '../pki';
 
 jest.setTimeout(60_000);
 

@@ -9,8 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { BuiltinCa } from './BuiltinCa';
-import { pemBlocks } from './pem';
-import { x509 } from './x509';
+import { pemBlocks, x509 } from '../pki';
 
 jest.setTimeout(60_000);
 

@@ -16,9 +16,7 @@ import { CA_SIGNING_ALGORITHM, importSigningKey } from './caCertificates';
 import { CaRow, loadOrCreateCa, reencryptCaKeys } from './caRecord';
 import { resolveKeyEncryption } from './keyEncryption';
 import { describeIssuedLeaf, issuerName } from './issuedLeaf';
-import { LeafSigner } from './leafSigner';
-import { csrSubjectPublicKeyInfo, derToPem } from './pem';
-import { x509 } from './x509';
+import { LeafSigner, csrSubjectPublicKeyInfo, derToPem, x509 } from '../pki';
 import { insertRows } from '../database/insertRows';
 
 const ISSUED_TABLE = 'certificates_ca_issued';

@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { X509Certificate } from 'node:crypto';
-import { pemBlocks, derToPem } from './pem';
+import { pemBlocks, derToPem } from '../pki';
 
 /**
  * The approved roots: `certificates.trust.approvedRoots` plus the built-in

@@ -1,6 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { x509 } from './x509';
-import { randomSerial } from './leafSigner';
+import { x509, randomSerial } from '../pki';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const DAY = 24 * 60 * 60 * 1000;

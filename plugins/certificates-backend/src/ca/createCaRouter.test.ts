@@ -7,9 +7,8 @@ import { applyDatabaseMigrations } from '../database';
 import { IssuerRegistry } from '../issuing';
 import { BuiltinCa } from './BuiltinCa';
 import { createCaRouter } from './createCaRouter';
-import { pemBlocks } from './pem';
+import { pemBlocks, x509 } from '../pki';
 import { TrustBundle } from './TrustBundle';
-import { x509 } from './x509';
 import knexFactory from 'knex';
 
 describe('createCaRouter', () => {

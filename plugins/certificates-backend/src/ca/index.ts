@@ -4,5 +4,3 @@ export { TrustBundle } from './TrustBundle';
 export { createCaRouter } from './createCaRouter';
 export type { CaRouterOptions } from './createCaRouter';
 export { KeyEncryption, resolveKeyEncryption, dataDirectory } from './keyEncryption';
-export { pemBlocks, derToPem } from './pem';
-export { x509 } from './x509';

@@ -6,7 +6,7 @@ import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { describeCertificate } from '../inventory/parsing';
 import { BuiltinCa } from './BuiltinCa';
-import { pemBlocks } from './pem';
+import { pemBlocks } from '../pki';
 
 jest.setTimeout(60_000);
 

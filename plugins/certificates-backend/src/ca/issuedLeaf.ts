@@ -3,9 +3,8 @@ import {
   ParsedCertificate,
 } from '@internal/plugin-certificates-common';
 import { createHash, X509Certificate } from 'node:crypto';
-import { ipAddressBytes, LEAF_SIGNATURE_ALGORITHM } from './leafSigner';
+import { ipAddressBytes, LEAF_SIGNATURE_ALGORITHM, PublicKeyFacts } from '../pki';
 import { curveName, keyAlgorithm } from '../inventory/parsing/parseTlsData';
-import { PublicKeyFacts } from './spki';
 
 /** What went into a leaf the built-in CA just signed. */
 export interface IssuedLeafFacts {

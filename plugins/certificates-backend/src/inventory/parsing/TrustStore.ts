@@ -1,15 +1,8 @@
 import { X509Certificate } from 'crypto';
+import { splitPem } from '../../pki';
 
 /** Where the approved roots come from (config, the built-in CA, …). */
 export type ApprovedRootsSource = () => Promise<string[]>;
-
-const PEM_BLOCK =
-  /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
-/** Splits a PEM bundle into its certificate blocks. */
-export function splitPem(pem: string): string[] {
-  return pem.match(PEM_BLOCK) ?? [];
-}
 
 /**
  * The approved roots: the trust anchors a chain must build to. Roots are

@@ -4,11 +4,12 @@ export {
   certificateId,
 } from './parseTlsData';
 export type { ParsedTlsData } from './parseTlsData';
-export { TrustStore, splitPem } from './TrustStore';
+export { TrustStore } from './TrustStore';
 export type { ApprovedRootsSource } from './TrustStore';
 export {
+  leafFingerprintOf,
   readSignatureAlgorithm,
   readSignatureAlgorithmOid,
-} from './derSignatureAlgorithm';
+  splitPem,
+} from '../../pki';
 export { ParsedTlsCache } from './ParsedTlsCache';
-export { leafFingerprintOf } from './leafFingerprint';

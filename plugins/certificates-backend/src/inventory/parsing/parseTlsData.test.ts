@@ -3,7 +3,7 @@ import { computeHealth } from '@internal/plugin-certificates-common';
 import { parseTlsData } from './parseTlsData';
 import { TrustStore } from './TrustStore';
 import { makeCa, makeLeaf, secretData, TestIssuer } from './testPki';
-import { readSignatureAlgorithm } from './derSignatureAlgorithm';
+import { readSignatureAlgorithm } from '../../pki';
 
 describe('parseTlsData', () => {
   let root: TestIssuer;

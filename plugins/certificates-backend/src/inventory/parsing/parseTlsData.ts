@@ -5,8 +5,8 @@ import {
   ParsedCertificate,
   commonNameOf,
 } from '@internal/plugin-certificates-common';
-import { readSignatureAlgorithm } from './derSignatureAlgorithm';
-import { splitPem, TrustStore } from './TrustStore';
+import { readSignatureAlgorithm, splitPem } from '../../pki';
+import { TrustStore } from './TrustStore';
 
 /** What one TLS Secret's data yields. Holds no private key material. */
 export interface ParsedTlsData {

@@ -1,28 +1,10 @@
+import { SIGNATURE_ALGORITHM_NAMES } from '@internal/plugin-certificates-common';
+
 /*
  * Node's X509Certificate does not expose the signature algorithm, so this
  * reads the outer `signatureAlgorithm` AlgorithmIdentifier straight from the
  * DER: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, sig }.
  */
-
-const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
-  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'rsassaPss',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption',
-  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
-  '1.2.840.10045.4.3.1': 'ecdsa-with-SHA224',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  '1.2.840.10040.4.3': 'dsa-with-SHA1',
-  '2.16.840.1.101.3.4.3.2': 'dsa-with-SHA256',
-  '1.3.101.112': 'Ed25519',
-  '1.3.101.113': 'Ed448',
-};
 
 interface Tlv {
   tag: number;
@@ -95,5 +77,5 @@ export function readSignatureAlgorithmOid(der: Uint8Array): string {
 /** The conventional name of the signature algorithm, or its OID when unknown. */
 export function readSignatureAlgorithm(der: Uint8Array): string {
   const oid = readSignatureAlgorithmOid(der);
-  return SIGNATURE_ALGORITHMS[oid] ?? oid;
+  return SIGNATURE_ALGORITHM_NAMES[oid] ?? oid;
 }

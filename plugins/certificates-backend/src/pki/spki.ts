@@ -1,3 +1,4 @@
+import { CURVE_NAMES } from '@internal/plugin-certificates-common';
 import { createPublicKey } from 'node:crypto';
 import { oid, readChildren, readElement, TAG } from './der';
 
@@ -15,11 +16,13 @@ export interface PublicKeyFacts {
 
 const RSA = oid('1.2.840.113549.1.1.1');
 const EC = oid('1.2.840.10045.2.1');
-const CURVES = new Map<string, string>([
-  [oid('1.2.840.10045.3.1.7').toString('hex'), 'prime256v1'],
-  [oid('1.3.132.0.34').toString('hex'), 'secp384r1'],
-  [oid('1.3.132.0.35').toString('hex'), 'secp521r1'],
-]);
+// Keyed by the OID's DER (hex), so a curve is found without decoding it.
+const CURVES = new Map<string, string>(
+  Object.entries(CURVE_NAMES).map(([dotted, name]) => [
+    oid(dotted).toString('hex'),
+    name,
+  ]),
+);
 
 function bitLength(magnitude: Buffer): number {
   let start = 0;

@@ -1,18 +1,15 @@
+import { pemBlocks } from '@internal/plugin-certificates-node';
 import { readElement } from './der';
 
-export function derToPem(der: Buffer, label = 'CERTIFICATE'): string {
-  const base64 = der.toString('base64').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN ${label}-----\n${base64.replace(/\n$/, '')}\n-----END ${label}-----\n`;
-}
+// One PEM reader for the plugin and its modules.
+export { derToPem, pemBlocks } from '@internal/plugin-certificates-node';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const CERTIFICATE_BLOCK =
+  /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-/** Every PEM block of a text, in order. */
-export function pemBlocks(text: string): Array<{ label: string; der: Buffer }> {
-  return [...text.matchAll(PEM_BLOCK)].map(m => ({
-    label: m[1],
-    der: Buffer.from(m[2].replace(/\s+/g, ''), 'base64'),
-  }));
+/** Splits a PEM bundle into its certificate blocks, as PEM text. */
+export function splitPem(pem: string): string[] {
+  return pem.match(CERTIFICATE_BLOCK) ?? [];
 }
 
 /** DER SubjectPublicKeyInfo of a PKCS#10 CSR (PEM), without checking it. */

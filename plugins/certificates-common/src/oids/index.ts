@@ -1,0 +1,10 @@
+export {
+  SIGNATURE_ALGORITHM_NAMES,
+  KEY_ALGORITHM_NAMES,
+  CURVE_NAMES,
+  EXTENDED_KEY_USAGE_NAMES,
+  EXTENSION_NAMES,
+  ATTRIBUTE_NAMES,
+  oidName,
+  describeOid,
+} from './oidNames';
