@@ -23,6 +23,8 @@ import {
   requestReadPermission,
 } from '@internal/plugin-certificates-common';
 import {
+  certificateConditions,
+  createCertificateConditionalDecision,
   createRequestConditionalDecision,
   requestConditions,
 } from '@internal/plugin-certificates-backend';
@@ -47,8 +49,8 @@ export const SECURITY_GROUP = 'group:default/team-security';
  *   condition, which the catalog applies to the entity);
  * - everything else: allowed.
  *
- * Renew/revoke use the inventory's `isEntityOwner` rule by name, so this file
- * needs nothing from the inventory code.
+ * Conditions come from the plugin's condition exports, so a renamed rule or
+ * parameter fails to compile here instead of denying at run time.
  */
 export class SampleCertificatesPolicy implements PermissionPolicy {
   constructor(private readonly options: { createForOwnersOnly?: boolean } = {}) {}
@@ -86,16 +88,10 @@ export class SampleCertificatesPolicy implements PermissionPolicy {
       (isPermission(request.permission, certificateRenewPermission) ||
         isPermission(request.permission, certificateRevokePermission))
     ) {
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'certificates',
-        resourceType: request.permission.resourceType,
-        conditions: {
-          rule: 'isEntityOwner',
-          resourceType: request.permission.resourceType,
-          params: { claims },
-        },
-      };
+      return createCertificateConditionalDecision(
+        request.permission,
+        certificateConditions.isEntityOwner({ claims }),
+      );
     }
     return { result: AuthorizeResult.ALLOW };
   }

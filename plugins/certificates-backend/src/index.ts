@@ -4,8 +4,10 @@
  * @packageDocumentation
  */
 export { certificatesPlugin as default } from './plugin';
-/** Conditions for permission policies on certificate requests. */
+/** Conditions for permission policies on certificates and certificate requests. */
 export {
+  certificateConditions,
+  createCertificateConditionalDecision,
   requestConditions,
   createRequestConditionalDecision,
-} from './approvals';
+} from './permissions';

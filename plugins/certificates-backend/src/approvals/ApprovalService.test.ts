@@ -11,7 +11,7 @@ import { applyDatabaseMigrations } from '../database';
 import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
 import { DatabaseDecisionStore } from './DecisionStore';
-import { requestConditions, createRequestConditionalDecision } from './requestPermissions';
+import { requestConditions, createRequestConditionalDecision } from '../permissions';
 import { QueueFilter } from './ApprovalService';
 import { QueuePosition } from './ports';
 import {

@@ -1,14 +1,6 @@
 import { LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import {
-  ConditionTransformer,
-  createConditionTransformer,
-} from '@backstage/plugin-permission-node';
-import {
   approvable,
   Approvability,
   approvalOutcome,
@@ -31,33 +23,20 @@ import {
   ApprovalRequestsPort,
   ApproverDirectory,
   ApproverQueueFilter,
+  DecideInput,
+  QueueFilter,
   QueuePosition,
 } from './ports';
 import {
+  authorizeFilter,
+  filterAllows,
   matchesRequestCriteria,
-  requestPermissionRules,
+  PermissionFilter,
   RequestQuery,
-} from './requestPermissions';
+  transformRequestConditions,
+} from '../permissions';
 
-export interface DecideInput {
-  caller: CallerIdentity;
-  requestId: string;
-  decision: 'approve' | 'deny';
-  reason?: string;
-}
-
-export interface QueueFilter {
-  issuer?: string[];
-  owner?: string[];
-  minAgeHours?: number;
-}
-
-const { isRequester, hasIssuer, isEntityOwner } = requestPermissionRules;
-const toQuery: ConditionTransformer<RequestQuery> = createConditionTransformer([
-  isRequester,
-  hasIssuer,
-  isEntityOwner,
-]);
+export type { DecideInput, QueueFilter } from './ports';
 
 /**
  * Approve / deny of portal requests. The security invariants hold here,
@@ -284,12 +263,11 @@ export class ApprovalService {
    */
   private async queueFilter(caller: CallerIdentity, filter: QueueFilter): Promise<ApproverQueueFilter | undefined> {
     const permission = await this.approvePermission(caller);
-    if (permission.result === AuthorizeResult.DENY) return undefined;
-    const conditional = permission.result === AuthorizeResult.CONDITIONAL;
+    if (permission === false) return undefined;
     const minAgeMs = filter.minAgeHours !== undefined ? filter.minAgeHours * 3_600_000 : undefined;
     const configured = this.o.policies.filter(p => p.approvals?.approvers !== undefined);
     return {
-      permission: conditional ? toQuery(permission.conditions) : undefined,
+      permission: permission === true ? undefined : permission,
       issuers: filter.issuer?.length ? filter.issuer : undefined,
       owners: filter.owner?.length ? filter.owner : undefined,
       createdBefore:
@@ -315,17 +293,16 @@ export class ApprovalService {
       .map(id => ({ ...requests.get(id)!, decisions: decisions.get(id) ?? [] }));
   }
 
-  private async approvePermission(caller: CallerIdentity): Promise<PolicyDecision> {
-    const [decision] = await this.o.permissions.authorizeConditional(
-      [{ permission: requestApprovePermission }],
-      { credentials: caller.credentials },
+  private approvePermission(caller: CallerIdentity): Promise<PermissionFilter<RequestQuery>> {
+    return authorizeFilter(
+      this.o.permissions,
+      requestApprovePermission,
+      caller.credentials,
+      transformRequestConditions,
     );
-    return decision;
   }
 
-  private permitted(decision: PolicyDecision, request: CertificateRequest): boolean {
-    if (decision.result === AuthorizeResult.ALLOW) return true;
-    if (decision.result !== AuthorizeResult.CONDITIONAL) return false;
-    return matchesRequestCriteria(toQuery(decision.conditions), request);
+  private permitted(filter: PermissionFilter<RequestQuery>, request: CertificateRequest): boolean {
+    return filterAllows(filter, criteria => matchesRequestCriteria(criteria, request));
   }
 }

@@ -11,7 +11,7 @@ import { DatabaseRequestStore } from '../requests/DatabaseRequestStore';
 import { NewRequest } from '../requests/RequestStore';
 import { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
 import { ApproverQueueFilter, QueuePosition } from './ports';
-import { matchesRequestCriteria, RequestQuery } from './requestPermissions';
+import { matchesRequestCriteria, RequestQuery } from '../permissions';
 import { pendingRequest } from './__testUtils__/TableRequests';
 
 jest.setTimeout(180_000);

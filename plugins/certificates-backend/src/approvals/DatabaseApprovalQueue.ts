@@ -1,11 +1,11 @@
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
+import { applyRequestPermission } from '../requests/requestPermissionSql';
 import {
-  applyRequestPermission,
   REQUEST_COLUMNS,
   RequestRow,
   rowToRequest,
-} from '../requests/DatabaseRequestStore';
+} from '../requests/requestRows';
 import { ApprovalQueuePort, ApproverQueueFilter, QueuePosition } from './ports';
 
 const REQUESTS = 'certificates_requests';

@@ -12,7 +12,7 @@ import {
 import express from 'express';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';
-import type { ExternalApprovals } from './createApprovalsRouter';
+import type { ExternalApprovals } from './ports';
 import { applyDatabaseMigrations } from '../database';
 import { ApprovalService } from './ApprovalService';
 import { createApprovalsRouter } from './createApprovalsRouter';

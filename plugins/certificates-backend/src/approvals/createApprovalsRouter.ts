@@ -5,28 +5,22 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, serializeError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { auditReadPermission, AuditAction, CertificateRequest, sameRef } from '@internal/plugin-certificates-common';
+import {
+  auditReadPermission,
+  AuditAction,
+  BulkDecisionResult,
+  CertificateRequest,
+  sameRef,
+} from '@internal/plugin-certificates-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditLog } from '../audit';
 import { freeText } from '../service/freeText';
 import { CallerIdentity, getCaller } from '../service/identity';
-import { ApprovalService, DecideInput, QueueFilter } from './ApprovalService';
+import { ApprovalService } from './ApprovalService';
+import { DecideInput, ExternalApprovals, QueueFilter } from './ports';
 import { afterPosition, compareQueued, decodeQueueCursor, mergeQueuePage } from './queuePaging';
-
-/** Decides and lists requests that live outside the request store (in-cluster). */
-export interface ExternalApprovals {
-  /** Whether this id belongs to this source. */
-  owns(id: string): boolean;
-  /** Every row of the caller's queue held by this source (kept in memory, e.g. a cluster's list). */
-  queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]>;
-  decide(input: DecideInput): Promise<CertificateRequest>;
-  /** Everything undecided, whoever may decide it (to announce it to approvers). */
-  undecided?(): Promise<CertificateRequest[]>;
-  /** What this person decided here, newest first. */
-  history?(caller: CallerIdentity, limit?: number): Promise<CertificateRequest[]>;
-}
 
 const decisionBody = z
   .object({
@@ -148,8 +142,7 @@ export function createApprovalsRouter(options: {
     const who = await caller(req);
     const body = parse(bulkBody, req.body);
     const ids = [...new Set(body.ids)];
-    const results: Array<{ id: string; ok: boolean; state?: string; error?: { name: string; message: string } }> =
-      new Array(ids.length);
+    const results: BulkDecisionResult[] = new Array(ids.length);
     // A few at a time: each decision is still its own transaction, audit
     // record and per-request lock (as for concurrent single decisions), while
     // permission checks, notifications and issuance of different requests

@@ -1,11 +1,43 @@
 import {
   CertificatePolicy,
   CertificateRequest,
+  DecisionKind,
   RequestState,
 } from '@internal/plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
-import type { RequestQuery } from './requestPermissions';
+import type { RequestQuery } from '../permissions';
+import type { CallerIdentity } from '../service/identity';
+
+// Sources of requests outside the portal (e.g. in-cluster) depend on this
+// file only, so approvals can be wired to them without importing them.
+export { assertApprovable } from './assertApprovable';
+
+export interface DecideInput {
+  caller: CallerIdentity;
+  requestId: string;
+  decision: DecisionKind;
+  reason?: string;
+}
+
+export interface QueueFilter {
+  issuer?: string[];
+  owner?: string[];
+  minAgeHours?: number;
+}
+
+/** Requests decided elsewhere than the portal's store, shown in the same queue. */
+export interface ExternalApprovals {
+  /** Whether this id belongs to this source. */
+  owns(id: string): boolean;
+  /** Every row of the caller's queue held by this source (kept in memory, e.g. a cluster's list). */
+  queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]>;
+  decide(input: DecideInput): Promise<CertificateRequest>;
+  /** Everything undecided, whoever may decide it (to announce it to approvers). */
+  undecided?(): Promise<CertificateRequest[]>;
+  /** What this person decided here, newest first. */
+  history?(caller: CallerIdentity, limit?: number): Promise<CertificateRequest[]>;
+}
 
 /** Which pending requests the queue asks for; all of it is applied in the query. */
 export interface PendingFilter {

@@ -1,22 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  auditReadPermission,
-  CertificateRequest,
-  REQUEST_RESOURCE_TYPE,
-  requestApprovePermission,
-  requestReadPermission,
-} from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
 import { RequestNotifier } from '../notifications';
 import { setupApprovals } from './setupApprovals';
 
 const pending = { id: 'r1', state: 'pending', requester: 'user:default/dev' } as CertificateRequest;
+const external = { id: 'k8s:1', state: 'pending', requester: 'user:default/ops' } as CertificateRequest;
 
 describe('setupApprovals', () => {
-  it('registers the request resource type with its rules, the audit permission and the announce task', async () => {
-    const permissionsRegistry = mockServices.permissionsRegistry.mock();
+  it('schedules the announce task for portal and external requests', async () => {
     const scheduler = mockServices.scheduler.mock();
     const requests = {
       get: jest.fn(),
@@ -35,12 +29,18 @@ describe('setupApprovals', () => {
       httpAuth: mockServices.httpAuth(),
       userInfo: mockServices.userInfo(),
       permissions: mockServices.permissions.mock(),
-      permissionsRegistry,
       audit: {} as AuditLog,
       requests,
       issuance: { issueApproved: jest.fn() },
       policies: [],
-      clusters: { list: () => [] },
+      external: [
+        {
+          owns: () => false,
+          queue: async () => [],
+          decide: jest.fn(),
+          undecided: async () => [external],
+        },
+      ],
       catalog: catalogServiceMock(),
       auth: mockServices.auth(),
       notifier,
@@ -48,28 +48,12 @@ describe('setupApprovals', () => {
     expect(router).toBeDefined();
     expect(service).toBeDefined();
 
-    expect(permissionsRegistry.addResourceType).toHaveBeenCalledTimes(1);
-    const [resourceType] = permissionsRegistry.addResourceType.mock.calls[0];
-    expect(resourceType.resourceRef.resourceType).toBe(REQUEST_RESOURCE_TYPE);
-    expect(resourceType.resourceRef.pluginId).toBe('certificates');
-    expect(resourceType.permissions?.map(p => p.name)).toEqual([
-      requestReadPermission.name,
-      requestApprovePermission.name,
-    ]);
-    expect(resourceType.rules.map(r => r.name).sort()).toEqual([
-      'hasIssuer',
-      'isEntityOwner',
-      'isRequester',
-    ]);
-    // The permission framework loads resources by id for conditional decisions.
-    await expect(resourceType.getResources!(['r1', 'gone'])).resolves.toEqual([pending, undefined]);
-    expect(permissionsRegistry.addPermissions).toHaveBeenCalledWith([auditReadPermission]);
-
     expect(scheduler.scheduleTask).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'certificates-approvals-announce', scope: 'global' }),
     );
     const task = scheduler.scheduleTask.mock.calls[0][0];
     await task.fn(new AbortController().signal);
     expect(requestQueued).toHaveBeenCalledWith(pending);
+    expect(requestQueued).toHaveBeenCalledWith(external);
   });
 });

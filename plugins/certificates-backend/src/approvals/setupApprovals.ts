@@ -2,7 +2,6 @@ import {
   AuthService,
   HttpAuthService,
   LoggerService,
-  PermissionsRegistryService,
   PermissionsService,
   SchedulerService,
   UserInfoService,
@@ -10,36 +9,22 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  auditReadPermission,
-  CertificatePolicy,
-  requestApprovePermission,
-  requestReadPermission,
-} from '@internal/plugin-certificates-common';
+import { CertificatePolicy } from '@internal/plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
-import {
-  InClusterApprovals,
-  InClusterDecisionLog,
-  InClusterOwnership,
-  InClusterSource,
-  KubernetesIdentities,
-} from '../incluster';
-import { loadOwnershipEntities } from '../discovery/catalogEntities';
 import { RequestNotifier } from '../notifications';
 import { ApprovalService } from './ApprovalService';
 import { CatalogApproverDirectory } from './ApproverDirectory';
 import { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
 import { createApprovalsRouter } from './createApprovalsRouter';
 import { DatabaseDecisionStore } from './DecisionStore';
-import { ApprovalIssuancePort, ApprovalRequestsPort } from './ports';
-import { requestPermissionRules, requestResourceRef } from './requestPermissions';
+import { ApprovalIssuancePort, ApprovalRequestsPort, ExternalApprovals } from './ports';
 
 /**
- * Wires approvals: registers the request resource type and its rules,
- * announces new pending requests to approvers, and returns the router and
- * the notifier (which the request and issuance code call on their events).
+ * Wires approvals: announces new pending requests to approvers (portal and
+ * external ones), and returns the router and the notifier (which the request
+ * and issuance code call on their events).
  */
 export async function setupApprovals(options: {
   knex: Knex;
@@ -49,32 +34,20 @@ export async function setupApprovals(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  permissionsRegistry: PermissionsRegistryService;
   notifications?: NotificationService;
   audit: AuditLog;
   requests: ApprovalRequestsPort;
   issuance: ApprovalIssuancePort;
   policies: CertificatePolicy[];
-  clusters: InClusterSource;
-  /** Owners of in-cluster requests and the Kubernetes usernames of approvers come from the catalog. */
+  /** Requests decided outside the portal's store (in-cluster), in the same queue. */
+  external?: ExternalApprovals[];
+  /** Approvers' group memberships come from the catalog. */
   catalog: CatalogService;
   auth: AuthService;
   /** Share one notifier with request and issuance code; created here if not given. */
   notifier?: RequestNotifier;
 }): Promise<{ router: express.Router; notifier: RequestNotifier; service: ApprovalService }> {
   const { knex, config, logger, requests } = options;
-
-  options.permissionsRegistry.addResourceType({
-    resourceRef: requestResourceRef,
-    permissions: [requestReadPermission, requestApprovePermission],
-    rules: Object.values(requestPermissionRules),
-    getResources: async refs => {
-      const found = new Map((await requests.listByIds(refs)).map(r => [r.id, r]));
-      return refs.map(ref => found.get(ref));
-    },
-  });
-
-  options.permissionsRegistry.addPermissions([auditReadPermission]);
 
   const notifier =
     options.notifier ??
@@ -97,30 +70,7 @@ export async function setupApprovals(options: {
     logger,
   });
 
-  const inCluster = config.getOptionalConfig('certificates.approvals.inCluster');
-  const external = inCluster?.getOptionalBoolean('enabled')
-    ? [
-        InClusterApprovals.create({
-          clusters: options.clusters,
-          approvers: inCluster.getOptionalStringArray('approvers') ?? [],
-          caIssuers: inCluster.getOptionalStringArray('caIssuers') ?? [],
-          permissions: options.permissions,
-          audit: options.audit,
-          logger,
-          ownership: InClusterOwnership.create({
-            loadEntities: () =>
-              loadOwnershipEntities({ catalog: options.catalog, auth: options.auth }),
-            namespaceMappings: InClusterOwnership.readNamespaceMappings(config),
-            logger,
-          }),
-          decisionLog: InClusterDecisionLog.create({ knex }),
-          identities: KubernetesIdentities.create({
-            catalog: options.catalog,
-            auth: options.auth,
-          }),
-        }),
-      ]
-    : [];
+  const external = options.external ?? [];
 
   // Announce pending requests however they were created; the notifier sends
   // each announcement once, so sweeping repeatedly is safe.

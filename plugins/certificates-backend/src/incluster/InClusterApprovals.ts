@@ -1,6 +1,5 @@
 import { LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -13,11 +12,17 @@ import {
   requestApprovePermission,
 } from '@internal/plugin-certificates-common';
 import { AuditLog } from '../audit';
-import type { DecideInput, ExternalApprovals, QueueFilter } from '../approvals';
-import { assertApprovable, matchesRequestCriteria, RequestQuery } from '../approvals';
+import type { DecideInput, ExternalApprovals, QueueFilter } from '../approvals/ports';
+import { assertApprovable } from '../approvals/ports';
 import { CallerIdentity } from '../service/identity';
-import { ConditionTransformer, createConditionTransformer } from '@backstage/plugin-permission-node';
-import { requestPermissionRules } from '../approvals';
+import {
+  authorizeFilter,
+  filterAllows,
+  matchesRequestCriteria,
+  PermissionFilter,
+  RequestQuery,
+  transformRequestConditions,
+} from '../permissions';
 import { describeCertificateRequest, decisionOf, CertManagerCertificateRequest } from './certificateRequests';
 import { readRequestedCertificate } from './requestedCertificate';
 import { addConditionOp, describeError, ID_PREFIX, messageOf, parseId, statusOf } from './clusterErrors';
@@ -32,12 +37,9 @@ const CERTIFICATE_NAME_ANNOTATION = 'cert-manager.io/certificate-name';
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 export const IN_CLUSTER_POLICY = 'in-cluster';
 
-const { isRequester, hasIssuer, isEntityOwner } = requestPermissionRules;
-const toQuery: ConditionTransformer<RequestQuery> = createConditionTransformer([
-  isRequester,
-  hasIssuer,
-  isEntityOwner,
-]);
+function permits(filter: PermissionFilter<RequestQuery>, request: CertificateRequest): boolean {
+  return filterAllows(filter, criteria => matchesRequestCriteria(criteria, request));
+}
 
 /** The clusters to look in; `ClusterRegistry` satisfies it. */
 export interface InClusterSource {
@@ -88,17 +90,23 @@ export class InClusterApprovals implements ExternalApprovals {
     return ID_PREFIX + Buffer.from(JSON.stringify([cluster, namespace, name])).toString('base64url');
   }
 
+  private approveFilter(caller: CallerIdentity): Promise<PermissionFilter<RequestQuery>> {
+    return authorizeFilter(
+      this.o.permissions,
+      requestApprovePermission,
+      caller.credentials,
+      transformRequestConditions,
+    );
+  }
+
   owns(id: string): boolean {
     return id.startsWith(ID_PREFIX);
   }
 
   async queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]> {
     if (this.o.approvers.length === 0) return [];
-    const [permission] = await this.o.permissions.authorizeConditional(
-      [{ permission: requestApprovePermission }],
-      { credentials: caller.credentials },
-    );
-    if (permission.result === AuthorizeResult.DENY) return [];
+    const permission = await this.approveFilter(caller);
+    if (permission === false) return [];
     const undecided = await this.undecided();
     const cutoff =
       filter.minAgeHours !== undefined ? this.now().getTime() - filter.minAgeHours * 3_600_000 : undefined;
@@ -111,12 +119,7 @@ export class InClusterApprovals implements ExternalApprovals {
     if (!aliases) return [];
     return undecided
       .filter(r => this.mayDecide(caller, aliases, r))
-      .filter(
-        r =>
-          permission.result === AuthorizeResult.ALLOW ||
-          (permission.result === AuthorizeResult.CONDITIONAL &&
-            matchesRequestCriteria(toQuery(permission.conditions), r)),
-      )
+      .filter(r => permits(permission, r))
       .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
       .filter(r => !filter.owner?.length || (!!r.ownerRef && filter.owner.includes(r.ownerRef)))
       .filter(r => cutoff === undefined || Date.parse(r.createdAt) <= cutoff);
@@ -189,15 +192,8 @@ export class InClusterApprovals implements ExternalApprovals {
         policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
       });
       if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
-      const [permission] = await this.o.permissions.authorizeConditional(
-        [{ permission: requestApprovePermission }],
-        { credentials: caller.credentials },
-      );
-      const allowed =
-        permission.result === AuthorizeResult.ALLOW ||
-        (permission.result === AuthorizeResult.CONDITIONAL &&
-          matchesRequestCriteria(toQuery(permission.conditions), request));
-      if (!allowed) throw new NotAllowedError('You are not allowed to approve certificate requests.');
+      const permission = await this.approveFilter(caller);
+      if (!permits(permission, request)) throw new NotAllowedError('You are not allowed to approve certificate requests.');
       // What the certificate would be decides too: nothing reaches the cluster otherwise.
       if (decision === 'approve') assertApprovable(request.approvability);
 

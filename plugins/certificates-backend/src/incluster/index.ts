@@ -10,3 +10,4 @@ export {
   kubernetesIdentitiesOf,
   KUBERNETES_USERNAMES_ANNOTATION,
 } from './KubernetesIdentities';
+export { setupInClusterApprovals } from './setupInClusterApprovals';

@@ -8,9 +8,14 @@ import {
   Pkcs10CertificateRequest,
   SubjectAlternativeNameExtension,
 } from '@peculiar/x509';
-import { KeyAlgorithm, RequestedCertificate, RequestedExtension } from '@internal/plugin-certificates-common';
+import {
+  EXTENSION_NAMES,
+  KeyAlgorithm,
+  RequestedCertificate,
+  RequestedExtension,
+} from '@internal/plugin-certificates-common';
 import { webcrypto } from 'node:crypto';
-import { publicKeyFacts } from '../ca/spki';
+import { publicKeyFacts } from '../pki';
 
 /** The spec fields of a cert-manager CertificateRequest that shape the certificate. */
 export interface CertificateRequestSpec {
@@ -51,20 +56,6 @@ const EXTENDED_KEY_USAGES: Record<string, string> = {
   '1.3.6.1.5.5.7.3.9': 'ocsp signing',
   '1.3.6.1.4.1.311.10.3.3': 'microsoft sgc',
   '2.16.840.1.113730.4.1': 'netscape sgc',
-};
-
-const EXTENSION_NAMES: Record<string, string> = {
-  '2.5.29.14': 'subjectKeyIdentifier',
-  '2.5.29.15': 'keyUsage',
-  '2.5.29.17': 'subjectAltName',
-  '2.5.29.19': 'basicConstraints',
-  '2.5.29.30': 'nameConstraints',
-  '2.5.29.31': 'cRLDistributionPoints',
-  '2.5.29.32': 'certificatePolicies',
-  '2.5.29.35': 'authorityKeyIdentifier',
-  '2.5.29.36': 'policyConstraints',
-  '2.5.29.37': 'extKeyUsage',
-  '1.3.6.1.5.5.7.1.1': 'authorityInfoAccess',
 };
 
 const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

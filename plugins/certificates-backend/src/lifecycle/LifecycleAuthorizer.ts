@@ -3,18 +3,20 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CertificateDetails,
   CertificateRequest,
   certificateReadPermission,
 } from '@internal/plugin-certificates-common';
-import { transformCertificateConditions } from '../inventory/router/certificatePermissions';
-import { InventoryStore } from '../inventory/store';
 import {
+  authorizeFilter,
+  filterAllows,
   matchesPermissionFilter,
   PermissionSubject,
-} from '../inventory/store/queryFilters';
+  storeFilter,
+  transformCertificateConditions,
+} from '../permissions';
+import { InventoryStore } from '../inventory/store';
 
 type CertificatePermission = typeof certificateReadPermission;
 
@@ -55,19 +57,16 @@ export class LifecycleAuthorizer {
     id: string,
     credentials: BackstageCredentials,
   ): Promise<CertificateDetails> {
-    const [decision] = await this.o.permissions.authorizeConditional(
-      [{ permission: certificateReadPermission }],
-      { credentials },
+    const filter = await authorizeFilter(
+      this.o.permissions,
+      certificateReadPermission,
+      credentials,
+      transformCertificateConditions,
     );
     const row =
-      decision.result === AuthorizeResult.DENY
+      filter === false
         ? undefined
-        : await this.o.inventory.getCertificate(
-            id,
-            decision.result === AuthorizeResult.CONDITIONAL
-              ? transformCertificateConditions(decision.conditions)
-              : undefined,
-          );
+        : await this.o.inventory.getCertificate(id, storeFilter(filter));
     if (!row) throw new NotFoundError(`No certificate ${id}`);
     return row;
   }
@@ -82,16 +81,14 @@ export class LifecycleAuthorizer {
     credentials: BackstageCredentials,
     subject: PermissionSubject,
   ): Promise<boolean> {
-    const [decision] = await this.o.permissions.authorizeConditional(
-      [{ permission }],
-      { credentials },
+    const filter = await authorizeFilter(
+      this.o.permissions,
+      permission,
+      credentials,
+      transformCertificateConditions,
     );
-    if (decision.result !== AuthorizeResult.CONDITIONAL) {
-      return decision.result === AuthorizeResult.ALLOW;
-    }
-    return matchesPermissionFilter(
-      transformCertificateConditions(decision.conditions),
-      subject,
+    return filterAllows(filter, criteria =>
+      matchesPermissionFilter(criteria, subject),
     );
   }
 }

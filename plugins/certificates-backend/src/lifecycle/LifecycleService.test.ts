@@ -28,12 +28,12 @@ import { createInventoryRouter } from '../inventory/router';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
-} from '../inventory/router/certificatePermissions';
+} from '../permissions';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { testRow } from '../inventory/store/testRows';
 import { IssuanceService } from '../issuing/IssuanceService';
 import { IssuerRegistry } from '../issuing/IssuerRegistry';
-import { KubernetesApiSimulator } from '../kubernetes/simulator';
+import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
 import {
   DatabaseRequestStore,
   RequestService,

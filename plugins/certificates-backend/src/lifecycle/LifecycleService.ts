@@ -19,7 +19,7 @@ import {
   requestLinkVerdict,
   revocationCheck,
 } from '@internal/plugin-certificates-common';
-import { leafFingerprintOf } from '../inventory/parsing/leafFingerprint';
+import { leafFingerprintOf } from '../pki';
 import { reissueWithCertManager } from './certManagerReissue';
 import { LifecycleAuthorizer, subjectOf } from './LifecycleAuthorizer';
 import { LineageLocks } from './LineageLocks';

@@ -33,11 +33,14 @@ import { createInventoryRouter } from '../inventory/router';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
-} from '../inventory/router/certificatePermissions';
+} from '../permissions';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { IssuanceService } from '../issuing/IssuanceService';
 import { IssuerRegistry } from '../issuing/IssuerRegistry';
-import { KubernetesApiSimulator, tlsSecret } from '../kubernetes/simulator';
+import {
+  KubernetesApiSimulator,
+  tlsSecret,
+} from '@internal/plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { LifecycleService, RenewalSubmitter } from './LifecycleService';
 

@@ -6,6 +6,7 @@ import {
 import {
   CertificateRequest,
   CertificateRequestInput,
+  RenewOutcome,
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
@@ -20,10 +21,7 @@ export interface LifecycleCaller {
   userEntityRef: string;
 }
 
-/** Answer of a renewal. */
-export type RenewOutcome =
-  | { outcome: 'renewal-requested'; request: CertificateRequest }
-  | { outcome: 'cert-manager-reissuing' };
+export type { RenewOutcome };
 
 /** What renewal through a request needs from request submission. */
 export interface RenewalSubmitter {

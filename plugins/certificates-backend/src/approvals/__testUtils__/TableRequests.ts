@@ -13,7 +13,7 @@ import {
   PendingFilter,
   QueuePosition,
 } from '../ports';
-import { matchesRequestCriteria } from '../requestPermissions';
+import { matchesRequestCriteria } from '../../permissions';
 
 const TABLE = 'test_approval_requests';
 

@@ -13,7 +13,7 @@ import { testRow } from '../store/testRows';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
-} from './certificatePermissions';
+} from '../../permissions';
 import { createInventoryRouter } from './createInventoryRouter';
 import { csvCell } from './csv';
 

@@ -4,14 +4,17 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { certificateReadPermission } from '@internal/plugin-certificates-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { getCaller } from '../../service/identity';
 import type { LifecycleService } from '../../lifecycle/LifecycleService';
 import { CertificatePermissionFilter, InventoryStore } from '../store';
-import { transformCertificateConditions } from './certificatePermissions';
+import {
+  authorizeFilter,
+  storeFilter,
+  transformCertificateConditions,
+} from '../../permissions';
 import { csvHeader, csvRow } from './csv';
 import {
   exportQuery,
@@ -46,16 +49,16 @@ export function createInventoryRouter(
     req: Request,
   ): Promise<CertificatePermissionFilter | undefined> {
     const caller = await getCaller(req, options);
-    const [decision] = await options.permissions.authorizeConditional(
-      [{ permission: certificateReadPermission }],
-      { credentials: caller.credentials },
+    const filter = await authorizeFilter(
+      options.permissions,
+      certificateReadPermission,
+      caller.credentials,
+      transformCertificateConditions,
     );
-    if (decision.result === AuthorizeResult.DENY) {
+    if (filter === false) {
       throw new NotAllowedError('You may not read certificates');
     }
-    return decision.result === AuthorizeResult.CONDITIONAL
-      ? transformCertificateConditions(decision.conditions)
-      : undefined;
+    return storeFilter(filter);
   }
 
   router.get('/certificates', async (req, res) => {

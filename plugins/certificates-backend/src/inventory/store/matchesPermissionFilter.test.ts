@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { applyDatabaseMigrations } from '../../database';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
-import { matchesPermissionFilter } from './queryFilters';
+import { matchesPermissionFilter } from '../../permissions';
 import { testRow } from './testRows';
 import { CertificatePermissionFilter } from './types';
 

@@ -4,7 +4,7 @@ import {
   RequestIssue,
   requestLinkVerdict,
 } from '@internal/plugin-certificates-common';
-import { leafFingerprintOf } from '../parsing/leafFingerprint';
+import { leafFingerprintOf } from '../../pki';
 
 /**
  * The location of certificates issued to a CSR: they live in no cluster, so

@@ -16,7 +16,7 @@ import {
   TimelineBucket,
   CertificateSummary,
 } from '@internal/plugin-certificates-common';
-import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import type { CertificatePermissionFilter } from '../../permissions/types';
 
 /** Everything needed to re-judge a row without the Secret. No key material. */
 export interface InventoryRowDetails {
@@ -53,14 +53,10 @@ export interface InventoryRow {
   goneAt?: string;
 }
 
-/** A condition on rows, produced from permission decisions. */
-export interface CertificateQueryFilter {
-  key: 'owner_ref' | 'entity_ref' | 'issuer';
-  values: string[];
-}
-
-export type CertificatePermissionFilter =
-  PermissionCriteria<CertificateQueryFilter>;
+export type {
+  CertificateQueryFilter,
+  CertificatePermissionFilter,
+} from '../../permissions/types';
 
 export interface ListQuery {
   filter: CertificateListFilter;

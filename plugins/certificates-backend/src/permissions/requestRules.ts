@@ -5,7 +5,6 @@ import {
 } from '@internal/plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
-  createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
   isAndCriteria,
@@ -13,12 +12,7 @@ import {
   isOrCriteria,
 } from '@backstage/plugin-permission-node';
 import { z } from 'zod';
-
-/** A filter over requests that conditional decisions translate to. */
-export type RequestQuery = {
-  property: 'requester' | 'issuer' | 'ownerRef' | 'entityRef';
-  values: string[];
-};
+import { RequestQuery } from './types';
 
 export const requestResourceRef = createPermissionResourceRef<
   CertificateRequest,
@@ -56,15 +50,6 @@ const isEntityOwner = createPermissionRule({
 });
 
 export const requestPermissionRules = { isRequester, hasIssuer, isEntityOwner };
-
-/** Condition builders for permission policies, e.g. `requestConditions.isEntityOwner({ claims })`. */
-export const {
-  conditions: requestConditions,
-  createConditionalDecision: createRequestConditionalDecision,
-} = createConditionExports({
-  resourceRef: requestResourceRef,
-  rules: requestPermissionRules,
-});
 
 /** Evaluates translated conditions against a loaded request. */
 export function matchesRequestCriteria(

@@ -1,20 +1,13 @@
-import { PermissionsRegistryService } from '@backstage/backend-plugin-api';
 import {
-  ConditionTransformer,
-  createConditionExports,
-  createConditionTransformer,
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import {
   CERTIFICATE_RESOURCE_TYPE,
   CertificateSummary,
-  certificateReadPermission,
-  certificateRenewPermission,
-  certificateRevokePermission,
 } from '@internal/plugin-certificates-common';
 import { z } from 'zod';
-import { CertificateQueryFilter } from '../store';
+import { CertificateQueryFilter } from './types';
 
 /** The inventory row as a permission resource; conditions become SQL filters. */
 export const certificateResourceRef = createPermissionResourceRef<
@@ -51,37 +44,3 @@ const hasIssuer = createPermissionRule({
 });
 
 export const certificatePermissionRules = { isEntityOwner, hasIssuer };
-
-/** For permission policies: `certificateConditions.isEntityOwner({ claims })`. */
-export const {
-  conditions: certificateConditions,
-  createConditionalDecision: createCertificateConditionalDecision,
-} = createConditionExports({
-  pluginId: 'certificates',
-  resourceType: CERTIFICATE_RESOURCE_TYPE,
-  rules: certificatePermissionRules,
-});
-
-/** Turns conditional decisions into store filters. */
-export const transformCertificateConditions: ConditionTransformer<CertificateQueryFilter> =
-  createConditionTransformer<
-    CertificateQueryFilter,
-    Array<
-      (typeof certificatePermissionRules)[keyof typeof certificatePermissionRules]
-    >
-  >(Object.values(certificatePermissionRules));
-
-/** Registers the certificate resource type, its permissions and rules. */
-export function registerCertificateResource(
-  registry: PermissionsRegistryService,
-) {
-  registry.addResourceType({
-    resourceRef: certificateResourceRef,
-    permissions: [
-      certificateReadPermission,
-      certificateRenewPermission,
-      certificateRevokePermission,
-    ],
-    rules: Object.values(certificatePermissionRules),
-  });
-}
