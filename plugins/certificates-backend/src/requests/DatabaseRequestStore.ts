@@ -1,20 +1,24 @@
 import {
   CertificateRequest,
   RequestState,
+  refusedTransitions,
 } from '@internal/plugin-certificates-common';
-import { PermissionCriteria } from '@backstage/plugin-permission-common';
-import {
-  isAndCriteria,
-  isNotCriteria,
-  isOrCriteria,
-} from '@backstage/plugin-permission-node';
 import { Knex } from 'knex';
-import type { RequestQuery } from '../approvals/requestPermissions';
 import type { PendingFilter } from '../approvals/ports';
-import { newRequestId } from './requestId';
 import { insertRows } from '../database/insertRows';
 import { SqliteCheckpointer } from '../database/SqliteCheckpointer';
 import { requestLeases } from './requestLeases';
+import { listPage, requestPages } from './requestPages';
+import { applyRequestPermission } from './requestPermissionSql';
+import {
+  ALL_REQUEST_COLUMNS,
+  REQUEST_COLUMNS as COLUMNS,
+  REQUESTS_TABLE as TABLE,
+  RequestRow,
+  requestToRow,
+  rowToRequest as toRequest,
+  transitionToRow,
+} from './requestRows';
 import {
   IssuanceLease,
   LeasedRequest,
@@ -25,200 +29,11 @@ import {
   StateFilter,
 } from './RequestStore';
 
-const TABLE = 'certificates_requests';
-
-interface RequestRow {
-  id: string;
-  entity_ref: string;
-  requester: string;
-  owner_ref: string | null;
-  requester_is_owner: boolean | number;
-  policy_name: string;
-  approvals_required: number;
-  approvers: string;
-  common_name: string | null;
-  dns_names: string;
-  ip_addresses: string;
-  uris: string;
-  key_algorithm: string;
-  validity_days: number;
-  issuer: string;
-  client_auth: boolean | number;
-  justification: string | null;
-  delivery_kind: string;
-  delivery_cluster: string | null;
-  delivery_namespace: string | null;
-  delivery_secret_name: string | null;
-  csr_pem: string | null;
-  csr_fingerprint: string | null;
-  renewal_of: string | null;
-  in_cluster: string | null;
-  created_at: string;
-  state: string;
-  pending_reason: string | null;
-  decisions: string;
-  failure_reason: string | null;
-  certificate_id: string | null;
-  serial_number: string | null;
-  not_after: string | null;
-  chain_pem: string | null;
-  updated_at: string;
-  revoked_at: string | null;
-  revocation_reason: string | null;
-}
-
-/** Every column but the large ones, for lists and reads. */
-const COLUMNS = [
-  'id',
-  'entity_ref',
-  'requester',
-  'owner_ref',
-  'requester_is_owner',
-  'policy_name',
-  'approvals_required',
-  'approvers',
-  'common_name',
-  'dns_names',
-  'ip_addresses',
-  'uris',
-  'key_algorithm',
-  'validity_days',
-  'issuer',
-  'client_auth',
-  'justification',
-  'delivery_kind',
-  'delivery_cluster',
-  'delivery_namespace',
-  'delivery_secret_name',
-  'csr_fingerprint',
-  'renewal_of',
-  'in_cluster',
-  'created_at',
-  'state',
-  'pending_reason',
-  'decisions',
-  'failure_reason',
-  'certificate_id',
-  'serial_number',
-  'not_after',
-  'updated_at',
-  'revoked_at',
-  'revocation_reason',
-];
-
-/** Every column, in insert order. */
-const ALL_COLUMNS: ReadonlyArray<keyof RequestRow> = [
-  ...COLUMNS,
-  'csr_pem',
-  'chain_pem',
-] as Array<keyof RequestRow>;
-
-function opt<T>(value: T | null): T | undefined {
-  return value === null ? undefined : value;
-}
-
-function toRequest(row: RequestRow): CertificateRequest {
-  return {
-    id: row.id,
-    entityRef: row.entity_ref,
-    requester: row.requester,
-    ownerRef: opt(row.owner_ref),
-    requesterIsOwner: Boolean(row.requester_is_owner),
-    policyName: row.policy_name,
-    approvalsRequired: Number(row.approvals_required),
-    approvers: JSON.parse(row.approvers),
-    commonName: opt(row.common_name),
-    dnsNames: JSON.parse(row.dns_names),
-    ipAddresses: JSON.parse(row.ip_addresses),
-    uris: JSON.parse(row.uris),
-    keyAlgorithm: row.key_algorithm as CertificateRequest['keyAlgorithm'],
-    validityDays: Number(row.validity_days),
-    issuer: row.issuer,
-    clientAuth: Boolean(row.client_auth),
-    justification: opt(row.justification),
-    delivery: {
-      kind: row.delivery_kind as CertificateRequest['delivery']['kind'],
-      cluster: opt(row.delivery_cluster),
-      namespace: opt(row.delivery_namespace),
-      secretName: opt(row.delivery_secret_name),
-      csrFingerprint: opt(row.csr_fingerprint),
-    },
-    renewalOf: opt(row.renewal_of),
-    inCluster: row.in_cluster ? JSON.parse(row.in_cluster) : undefined,
-    createdAt: row.created_at,
-    state: row.state as RequestState,
-    pendingReason: opt(row.pending_reason),
-    decisions: JSON.parse(row.decisions),
-    failureReason: opt(row.failure_reason),
-    certificateId: opt(row.certificate_id),
-    serialNumber: opt(row.serial_number),
-    notAfter: opt(row.not_after),
-    updatedAt: row.updated_at,
-    revokedAt: opt(row.revoked_at),
-    revocationReason: opt(row.revocation_reason),
-  };
-}
-
-/** Rows per query when reading every matching request. */
-const PAGE = 500;
-
-const QUERY_COLUMNS: Record<RequestQuery['property'], string> = {
-  requester: 'requester',
-  issuer: 'issuer',
-  ownerRef: 'owner_ref',
-  entityRef: 'entity_ref',
-};
-
 /**
- * Adds permission conditions as SQL, with the same case-insensitive match
- * as `matchesRequestCriteria` (a null column never matches).
+ * Requests in the plugin's database (SQLite or PostgreSQL). Every change of
+ * a request's state goes through `transition`, a compare-and-set that moves
+ * only along REQUEST_TRANSITIONS.
  */
-function applyPermission(
-  query: Knex.QueryBuilder,
-  criteria: PermissionCriteria<RequestQuery>,
-): void {
-  if (isAndCriteria(criteria)) {
-    query.where(q => {
-      for (const c of criteria.allOf)
-        q.andWhere(sub => applyPermission(sub, c));
-    });
-  } else if (isOrCriteria(criteria)) {
-    query.where(q => {
-      for (const c of criteria.anyOf) q.orWhere(sub => applyPermission(sub, c));
-    });
-  } else if (isNotCriteria(criteria)) {
-    query.whereNot(q => applyPermission(q, criteria.not));
-  } else {
-    const column = QUERY_COLUMNS[criteria.property];
-    const values = criteria.values.map(v => v.toLocaleLowerCase('en-US'));
-    if (!column || !values.length) {
-      query.whereRaw('1 = 0');
-    } else {
-      query
-        .whereNotNull(column)
-        .whereIn(query.client.raw(`LOWER(${column})`), values);
-    }
-  }
-}
-
-function encodeCursor(row: { created_at: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString(
-    'base64url',
-  );
-}
-
-function decodeCursor(cursor: string): [string, string] | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(value) && value.length === 2
-      ? (value as [string, string])
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Requests in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseRequestStore implements RequestStore {
   static create(options: {
     knex: Knex;
@@ -239,7 +54,7 @@ export class DatabaseRequestStore implements RequestStore {
     request: NewRequest,
     trx?: Knex.Transaction,
   ): Promise<CertificateRequest> {
-    const row = this.toRow(request, this.now().toISOString());
+    const row = requestToRow(request, this.now().toISOString());
     await (trx ?? this.knex)(TABLE).insert(row);
     return toRequest(row);
   }
@@ -249,56 +64,14 @@ export class DatabaseRequestStore implements RequestStore {
     trx?: Knex.Transaction,
   ): Promise<CertificateRequest[]> {
     const at = this.now().toISOString();
-    const rows = requests.map(r => this.toRow(r, at));
+    const rows = requests.map(r => requestToRow(r, at));
     await insertRows(
       trx ?? this.knex,
       TABLE,
-      ALL_COLUMNS,
-      rows.map(row => ALL_COLUMNS.map(c => row[c])),
+      ALL_REQUEST_COLUMNS,
+      rows.map(row => ALL_REQUEST_COLUMNS.map(c => row[c])),
     );
     return rows.map(toRequest);
-  }
-
-  private toRow(request: NewRequest, at: string): RequestRow {
-    return {
-      id: request.id ?? newRequestId(),
-      entity_ref: request.entityRef,
-      requester: request.requester,
-      owner_ref: request.ownerRef ?? null,
-      requester_is_owner: request.requesterIsOwner === true,
-      policy_name: request.policyName,
-      approvals_required: request.approvalsRequired,
-      approvers: JSON.stringify(request.approvers),
-      common_name: request.commonName ?? null,
-      dns_names: JSON.stringify(request.dnsNames),
-      ip_addresses: JSON.stringify(request.ipAddresses ?? []),
-      uris: JSON.stringify(request.uris ?? []),
-      key_algorithm: request.keyAlgorithm,
-      validity_days: request.validityDays,
-      issuer: request.issuer,
-      client_auth: !!request.clientAuth,
-      justification: request.justification ?? null,
-      delivery_kind: request.delivery.kind,
-      delivery_cluster: request.delivery.cluster ?? null,
-      delivery_namespace: request.delivery.namespace ?? null,
-      delivery_secret_name: request.delivery.secretName ?? null,
-      csr_pem: request.csrPem ?? null,
-      csr_fingerprint: request.delivery.csrFingerprint ?? null,
-      renewal_of: request.renewalOf ?? null,
-      in_cluster: request.inCluster ? JSON.stringify(request.inCluster) : null,
-      created_at: at,
-      state: request.state,
-      pending_reason: request.pendingReason ?? null,
-      decisions: '[]',
-      failure_reason: request.failureReason ?? null,
-      certificate_id: request.certificateId ?? null,
-      serial_number: request.serialNumber ?? null,
-      not_after: request.notAfter ?? null,
-      chain_pem: request.chainPem ?? null,
-      updated_at: at,
-      revoked_at: null,
-      revocation_reason: null,
-    };
   }
 
   async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
@@ -386,56 +159,22 @@ export class DatabaseRequestStore implements RequestStore {
     return row?.csr_pem ?? undefined;
   }
 
-  async list(filter: RequestListFilter) {
-    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-    const query = this.knex(TABLE).select(COLUMNS);
-    if (filter.entityRef) {
-      query.whereRaw('LOWER(entity_ref) = ?', [filter.entityRef.toLowerCase()]);
-    }
-    if (filter.state?.length) {
-      query.whereIn('state', filter.state);
-    }
-    if (filter.requester) {
-      query.whereRaw('LOWER(requester) = ?', [filter.requester.toLowerCase()]);
-    }
-    if (filter.permission) {
-      applyPermission(query, filter.permission);
-    }
-    const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
-    if (cursor) {
-      query.where(q =>
-        q
-          .where('created_at', '<', cursor[0])
-          .orWhere(q2 =>
-            q2
-              .where('created_at', '=', cursor[0])
-              .andWhere('id', '<', cursor[1]),
-          ),
-      );
-    }
-    const rows = (await query
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit + 1)) as RequestRow[];
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toRequest),
-      nextCursor:
-        rows.length > limit ? encodeCursor(page[page.length - 1]) : undefined,
-    };
+  list(filter: RequestListFilter) {
+    return listPage(this.knex, filter);
   }
 
   async listPending(filter: PendingFilter = {}): Promise<CertificateRequest[]> {
     const found: CertificateRequest[] = [];
-    const pages = this.pages(query => {
+    const pages = requestPages(this.knex, query => {
       query.where('state', 'pending');
-      if (filter.permission) applyPermission(query, filter.permission);
+      if (filter.permission) applyRequestPermission(query, filter.permission);
       if (filter.issuers) query.whereIn('issuer', filter.issuers);
       if (filter.owners) {
         // The same case-insensitive match as an isEntityOwner condition.
-        applyPermission(query, { property: 'ownerRef', values: filter.owners });
+        applyRequestPermission(query, {
+          property: 'ownerRef',
+          values: filter.owners,
+        });
       }
       if (filter.createdBefore) {
         query.where('created_at', '<=', filter.createdBefore);
@@ -446,7 +185,7 @@ export class DatabaseRequestStore implements RequestStore {
   }
 
   pagesByState(filter: StateFilter): AsyncIterable<CertificateRequest[]> {
-    return this.pages(query => {
+    return requestPages(this.knex, query => {
       query.whereIn('state', filter.states);
       if (filter.updatedBefore) {
         query.where('updated_at', '<', filter.updatedBefore);
@@ -464,41 +203,6 @@ export class DatabaseRequestStore implements RequestStore {
         requestLeases.whereFree(query, filter.leaseFreeAt);
       }
     });
-  }
-
-  /**
-   * Every row `where` selects, in pages of PAGE in (created_at, id) order:
-   * no cap, and no offset to walk again. Each page is one query for the
-   * rows after the last one of the page before, run when that page has
-   * been consumed.
-   */
-  private async *pages(
-    where: (query: Knex.QueryBuilder) => void,
-  ): AsyncGenerator<CertificateRequest[]> {
-    let after: RequestRow | undefined;
-    for (;;) {
-      const query = this.knex(TABLE).select(COLUMNS);
-      where(query);
-      if (after) {
-        const last = after;
-        query.where(q =>
-          q
-            .where('created_at', '>', last.created_at)
-            .orWhere(q2 =>
-              q2.where('created_at', last.created_at).where('id', '>', last.id),
-            ),
-        );
-      }
-      const rows = (await query
-        .orderBy([
-          { column: 'created_at', order: 'asc' },
-          { column: 'id', order: 'asc' },
-        ])
-        .limit(PAGE)) as RequestRow[];
-      if (rows.length) yield rows.map(toRequest);
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1];
-    }
   }
 
   async listByIds(ids: string[]): Promise<CertificateRequest[]> {
@@ -556,23 +260,16 @@ export class DatabaseRequestStore implements RequestStore {
     patch: RequestPatch,
     trx?: Knex.Transaction,
   ): Promise<CertificateRequest | undefined> {
+    const refused = refusedTransitions(from, to);
+    if (refused.length) {
+      // A caller asking for a move the rules forbid is a bug, not a race:
+      // fail before the database is touched rather than report "not moved".
+      throw new Error(
+        `Request ${id}: no transition from ${refused.join(', ')} to ${to}`,
+      );
+    }
     const db = trx ?? this.knex;
-    const update: Partial<RequestRow> = {
-      state: to,
-      updated_at: this.now().toISOString(),
-    };
-    if (patch.pendingReason !== undefined)
-      update.pending_reason = patch.pendingReason;
-    if (patch.decisions !== undefined)
-      update.decisions = JSON.stringify(patch.decisions);
-    if (patch.failureReason !== undefined)
-      update.failure_reason = patch.failureReason;
-    if (patch.certificateId !== undefined)
-      update.certificate_id = patch.certificateId;
-    if (patch.serialNumber !== undefined)
-      update.serial_number = patch.serialNumber;
-    if (patch.notAfter !== undefined) update.not_after = patch.notAfter;
-    if (patch.chainPem !== undefined) update.chain_pem = patch.chainPem;
+    const update = transitionToRow(to, patch, this.now().toISOString());
     const query = db(TABLE).where({ id }).whereIn('state', from);
     const released =
       patch.releaseLeaseOf !== undefined
@@ -598,7 +295,8 @@ export class DatabaseRequestStore implements RequestStore {
     return row
       ? {
           request: toRequest(row as unknown as RequestRow),
-          signedFingerprint: (row.signed_fingerprint as string | null) ?? undefined,
+          signedFingerprint:
+            (row.signed_fingerprint as string | null) ?? undefined,
         }
       : undefined;
   }
@@ -611,15 +309,11 @@ export class DatabaseRequestStore implements RequestStore {
     return requestLeases.release(this.knex, id, owner);
   }
 
-  recordSigned(id: string, owner: string, fingerprint: string): Promise<boolean> {
+  recordSigned(
+    id: string,
+    owner: string,
+    fingerprint: string,
+  ): Promise<boolean> {
     return requestLeases.recordSigned(this.knex, id, owner, fingerprint);
   }
 }
-
-/** Row mapping and permission SQL, shared with the approvers' queue query. */
-export {
-  COLUMNS as REQUEST_COLUMNS,
-  toRequest as rowToRequest,
-  applyPermission as applyRequestPermission,
-};
-export type { RequestRow };

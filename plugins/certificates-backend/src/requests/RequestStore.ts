@@ -5,7 +5,7 @@ import {
 } from '@internal/plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
-import type { RequestQuery } from '../approvals/requestPermissions';
+import type { RequestQuery } from '../permissions';
 import type { PendingFilter } from '../approvals/ports';
 
 /**
@@ -184,6 +184,8 @@ export interface RequestStore {
   /**
    * Compare-and-set: moves the request to `to` only if its state is one of
    * `from`; returns the updated request, or undefined when it was not.
+   * Throws, before any write, when `to` may not follow one of `from`
+   * (REQUEST_TRANSITIONS): that is a caller's bug, not a lost race.
    */
   transition(
     id: string,

@@ -17,8 +17,8 @@ import {
   CertificateRequest,
   CertificateRequestInput,
   DeliveringRequest,
+  EntityPolicy,
   evaluateRequest,
-  IssuerInfo,
   isEntityOwnedBy,
   selectPolicy,
   suggestDnsNames,
@@ -63,15 +63,7 @@ export interface Requester {
   ownershipEntityRefs: readonly string[];
 }
 
-/** The policy that applies to an entity and what it allows (GET /policy). */
-export interface EntityPolicy {
-  /** Null when no policy applies; `reason` then says why. */
-  policy: CertificatePolicy | null;
-  reason?: string;
-  issuers: IssuerInfo[];
-  clusters: string[];
-  suggestedDnsNames: string[];
-}
+export type { EntityPolicy };
 
 /** Reads `certificates.policies` as written in config. */
 export function readPolicies(config: Config): CertificatePolicy[] {

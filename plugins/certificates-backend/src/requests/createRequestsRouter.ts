@@ -9,10 +9,6 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
-  ConditionTransformer,
-  createConditionTransformer,
-} from '@backstage/plugin-permission-node';
-import {
   CertificateRequest,
   CertificateRequestInput,
   requestCreatePermission,
@@ -25,10 +21,10 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { AuditLog } from '../audit';
 import {
+  authorizeFilter,
   matchesRequestCriteria,
-  requestPermissionRules,
-  RequestQuery,
-} from '../approvals/requestPermissions';
+  transformRequestConditions,
+} from '../permissions';
 import { CallerIdentity, getCaller } from '../service/identity';
 import { freeText } from '../service/freeText';
 import { MAX_CSR_BYTES } from './csrChecks';
@@ -65,8 +61,6 @@ const inputSchema = z.strictObject({
   clientAuth: z.boolean().optional(),
   justification: freeText(4000).optional(),
 });
-
-const toRequestQuery: ConditionTransformer<RequestQuery> = createConditionTransformer(Object.values(requestPermissionRules));
 
 const STATES: RequestState[] = ['pending', 'approved', 'issuing', 'issued', 'failed', 'denied', 'cancelled'];
 
@@ -133,14 +127,7 @@ export function createRequestsRouter(options: RequestsRouterOptions): express.Ro
 
   /** The read decision as SQL-ready criteria: true = all, false = none. */
   async function readFilter(credentials: BackstageCredentials) {
-    const [decision] = await options.permissions.authorizeConditional(
-      [{ permission: requestReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.CONDITIONAL) {
-      return toRequestQuery(decision.conditions);
-    }
-    return decision.result === AuthorizeResult.ALLOW;
+    return authorizeFilter(options.permissions, requestReadPermission, credentials, transformRequestConditions);
   }
 
   /**

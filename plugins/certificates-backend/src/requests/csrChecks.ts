@@ -1,12 +1,19 @@
 import {
+  describeOid,
   KeyAlgorithmChoice,
   normalizeDnsNames,
   Violation,
 } from '@internal/plugin-certificates-common';
 import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
-import { pemBlocks } from '../ca/pem';
-import { PublicKeyFacts, publicKeyFacts } from '../ca/spki';
-import { basicConstraintsCa, ParsedCsr, parseCsrDer, subjectAltNames } from './csrDer';
+import {
+  pemBlocks,
+  PublicKeyFacts,
+  publicKeyFacts,
+  basicConstraintsCa,
+  ParsedCsr,
+  parseCsrDer,
+  subjectAltNames,
+} from '../pki';
 
 export const MAX_CSR_BYTES = 8 * 1024;
 const FIELD = 'delivery.csr';
@@ -115,7 +122,7 @@ export async function checkCsr(
 
   const signatureAlgorithm = ALLOWED_SIGNATURE_OIDS[signatureOid];
   if (!signatureAlgorithm) {
-    add(`signature algorithm ${signatureOid} is not accepted (use SHA-256 or stronger with RSA or ECDSA)`);
+    add(`signature algorithm ${describeOid(signatureOid)} is not accepted (use SHA-256 or stronger with RSA or ECDSA)`);
     return { violations, fingerprint };
   }
   // Read from the DER (the KeyObject's details cost more than the check).
@@ -149,7 +156,7 @@ export async function checkCsr(
     );
   }
   if (csr.repeatedExtensions.length) {
-    add(`the CSR requests the extension ${[...new Set(csr.repeatedExtensions)].join(', ')} more than once`);
+    add(`the CSR requests the extension ${[...new Set(csr.repeatedExtensions)].map(describeOid).join(', ')} more than once`);
   }
   if (csr.extensions.has(OID_NAME_CONSTRAINTS)) {
     add('the CSR must not request name constraints');

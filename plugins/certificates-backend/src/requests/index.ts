@@ -5,7 +5,6 @@ export type { QueuedRequestNotifier, RequestServiceOptions, Submitter } from './
 export { RequestValidator, readPolicies } from './RequestValidator';
 export type { EntityPolicy, Requester, RequestValidatorOptions, Validation } from './RequestValidator';
 export { TooManyRequestsError } from './errors';
-export { registerRequestPermissions } from './permissions';
 export { createRequestsRouter } from './createRequestsRouter';
 export type { RequestsRouterOptions } from './createRequestsRouter';
 export { checkCsr, MAX_CSR_BYTES } from './csrChecks';

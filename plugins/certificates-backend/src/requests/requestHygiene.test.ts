@@ -10,7 +10,7 @@ import {
 } from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { requestConditions } from '../approvals';
+import { requestConditions } from '../permissions';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import {
   ALICE,

@@ -1,0 +1,134 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  REQUEST_TRANSITIONS,
+  RequestState,
+} from '@internal/plugin-certificates-common';
+import { applyDatabaseMigrations } from '../database';
+import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
+import { DatabaseRequestStore } from './DatabaseRequestStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+const ALLOWED = (
+  Object.entries(REQUEST_TRANSITIONS) as Array<[RequestState, RequestState[]]>
+).flatMap(([from, tos]) => tos.map(to => [from, to] as const));
+
+async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  await applyDatabaseMigrations({ knex });
+  const store = DatabaseRequestStore.create({
+    knex,
+    now: () => new Date('2026-12-06T10:00:00.000Z'),
+  });
+  const add = async (id: string, state: RequestState) => {
+    const { createdAt, updatedAt, decisions, ...request } = pendingRequest({
+      id,
+      state,
+    });
+    await store.create(request);
+  };
+  const snapshot = () =>
+    knex('certificates_requests')
+      .orderBy('id')
+      .select('id', 'state', 'updated_at', 'failure_reason', 'decisions');
+  let queries = 0;
+  knex.on('query', () => {
+    queries += 1;
+  });
+  return { store, add, snapshot, queries: () => queries };
+}
+
+describe('DatabaseRequestStore.transition', () => {
+  it.each(databases.eachSupportedId())(
+    'makes every move the rules allow, %p',
+    async databaseId => {
+      const { store, add } = await setup(databaseId);
+      for (const [from, to] of ALLOWED) {
+        const id = `r-${from}-${to}`;
+        await add(id, from);
+        const moved = await store.transition(id, [from], to, {});
+        expect(moved?.state).toBe(to);
+        expect((await store.get(id))?.state).toBe(to);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses a move out of a final state before touching the database, %p',
+    async databaseId => {
+      const { store, add, snapshot, queries } = await setup(databaseId);
+      await add('issued', 'issued');
+      await add('denied', 'denied');
+      await add('cancelled', 'cancelled');
+      await add('failed', 'failed');
+      const before = await snapshot();
+      const queriesBefore = queries();
+      expect(queriesBefore).toBeGreaterThan(0);
+
+      const attempts: Array<[string, RequestState, RequestState]> = [
+        ['issued', 'issued', 'pending'],
+        ['issued', 'issued', 'failed'],
+        ['denied', 'denied', 'approved'],
+        ['cancelled', 'cancelled', 'pending'],
+        ['failed', 'failed', 'issuing'],
+        ['failed', 'failed', 'approved'],
+      ];
+      for (const [id, from, to] of attempts) {
+        await expect(store.transition(id, [from], to, {})).rejects.toThrow(
+          `no transition from ${from} to ${to}`,
+        );
+      }
+
+      expect(queries()).toBe(queriesBefore);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses a compare-and-set whose states include a forbidden one, even when the request is in an allowed one, %p',
+    async databaseId => {
+      const { store, add, snapshot, queries } = await setup(databaseId);
+      await add('p', 'pending');
+      await add('a', 'approved');
+      const before = await snapshot();
+      const queriesBefore = queries();
+
+      await expect(
+        store.transition('p', ['pending', 'issued'], 'cancelled', {}),
+      ).rejects.toThrow('no transition from issued to cancelled');
+      // Skipping approval: pending never goes straight to issuing.
+      await expect(
+        store.transition('p', ['pending', 'approved'], 'issuing', {}),
+      ).rejects.toThrow('no transition from pending to issuing');
+      await expect(
+        store.transition('a', ['approved'], 'issued', { serialNumber: '01' }),
+      ).rejects.toThrow('no transition from approved to issued');
+
+      expect(queries()).toBe(queriesBefore);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'moves nothing when the request is in none of the allowed states, %p',
+    async databaseId => {
+      const { store, add, snapshot } = await setup(databaseId);
+      await add('c', 'cancelled');
+      await add('i', 'issued');
+      const before = await snapshot();
+
+      expect(await store.transition('c', ['pending'], 'approved', {})).toBe(
+        undefined,
+      );
+      expect(
+        await store.transition('i', ['issuing', 'approved'], 'failed', {
+          failureReason: 'late',
+        }),
+      ).toBe(undefined);
+
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+});

@@ -1,0 +1,70 @@
+import { x509 } from '../pki';
+import { checkCsr } from './csrChecks';
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
+async function csrPem(
+  extensions: InstanceType<typeof x509.Extension>[],
+  signingAlgorithm: Algorithm & { hash?: string } = P256,
+  keyAlgorithm: EcKeyGenParams | RsaHashedKeyGenParams = P256,
+): Promise<string> {
+  const keys = (await crypto.subtle.generateKey(keyAlgorithm, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: 'CN=payments.example.com',
+    keys,
+    signingAlgorithm,
+    extensions,
+  });
+  return csr.toString('pem');
+}
+
+const expected = {
+  commonName: 'payments.example.com',
+  dnsNames: ['payments.example.com'],
+  keyAlgorithm: 'ECDSA-P256' as const,
+};
+
+describe('checkCsr names OIDs in its reasons', () => {
+  it('names an extension requested twice', async () => {
+    const pem = await csrPem([
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'login.bank.example.net' },
+      ]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'payments.example.com' },
+      ]),
+    ]);
+    const { violations } = await checkCsr(pem, expected);
+    expect(violations.map(v => v.reason)).toContain(
+      'the CSR requests the extension subjectAltName (2.5.29.17) more than once',
+    );
+  });
+
+  it('names a refused signature algorithm', async () => {
+    const rsaSha1 = {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-1',
+    };
+    const pem = await csrPem(
+      [
+        new x509.SubjectAlternativeNameExtension([
+          { type: 'dns', value: 'payments.example.com' },
+        ]),
+      ],
+      rsaSha1,
+      rsaSha1,
+    );
+    const { violations } = await checkCsr(pem, {
+      ...expected,
+      keyAlgorithm: 'RSA-2048',
+    });
+    expect(violations.map(v => v.reason)).toEqual([
+      'signature algorithm sha1WithRSAEncryption (1.2.840.113549.1.1.5) is not accepted (use SHA-256 or stronger with RSA or ECDSA)',
+    ]);
+  });
+});

@@ -1,0 +1,5 @@
+export {
+  REQUEST_TRANSITIONS,
+  canTransition,
+  refusedTransitions,
+} from './requestTransitions';
