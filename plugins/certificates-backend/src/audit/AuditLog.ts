@@ -1,4 +1,8 @@
-import { AuditAction, AuditRecord } from '@internal/plugin-certificates-common';
+import {
+  AuditAction,
+  AuditListResponse,
+  AuditRecord,
+} from '@internal/plugin-certificates-common';
 import { Knex } from 'knex';
 
 /** What a caller records; `id` is assigned and `at` defaults to now. */
@@ -20,11 +24,8 @@ export interface AuditListFilter {
   cursor?: string;
 }
 
-export interface AuditListResult {
-  /** Newest first. */
-  items: AuditRecord[];
-  nextCursor?: string;
-}
+/** Newest first; what GET /audit answers. */
+export type AuditListResult = AuditListResponse;
 
 /**
  * The append-only audit trail. There is deliberately no way to change or

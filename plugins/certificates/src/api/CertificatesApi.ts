@@ -1,22 +1,34 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AuditAction,
+  AuditListResponse,
   AuditRecord,
+  BulkDecisionResult,
   CertificateActions,
   CertificateDetails,
   CertificateListFilter,
   CertificateListResponse,
-  CertificatePolicy,
   CertificateRequest,
   CertificateRequestInput,
   ClusterSyncStatus,
   CountsResponse,
+  DecisionKind,
+  EntityPolicy,
   IssuerInfo,
+  RenewOutcome,
   RequestState,
   RevocationReason,
   SortField,
   TimelineBucket,
   ValidationResult,
+} from '@internal/plugin-certificates-common';
+
+export type {
+  AuditListResponse,
+  BulkDecisionResult,
+  DecisionKind,
+  EntityPolicy,
+  RenewOutcome,
 } from '@internal/plugin-certificates-common';
 
 /** Paging and sorting of the certificate list; the backend pages with opaque cursors. */
@@ -25,16 +37,6 @@ export interface CertificateListQuery extends CertificateListFilter {
   order?: 'asc' | 'desc';
   limit?: number;
   cursor?: string;
-}
-
-/** Answer of GET /policy: the policy that applies to an entity and what it allows. */
-export interface EntityPolicyResponse {
-  /** Null when no policy applies; `reason` then says why. */
-  policy: CertificatePolicy | null;
-  reason?: string;
-  issuers: IssuerInfo[];
-  clusters: string[];
-  suggestedDnsNames: string[];
 }
 
 /** A certificate's details with the caller's actions on it. */
@@ -46,11 +48,6 @@ export interface RevokeInput {
   reason: RevocationReason;
   comment?: string;
 }
-
-/** Answer of POST /certificates/:id/renew. */
-export type RenewOutcome =
-  | { outcome: 'renewal-requested'; request: CertificateRequest }
-  | { outcome: 'cert-manager-reissuing' };
 
 export interface RequestListQuery {
   entityRef?: string;
@@ -71,8 +68,6 @@ export interface RequestWithAudit {
   audit: AuditRecord[];
 }
 
-export type DecisionKind = 'approve' | 'deny';
-
 export interface DecisionInput {
   decision: DecisionKind;
   reason?: string;
@@ -80,16 +75,6 @@ export interface DecisionInput {
 
 export interface BulkDecisionInput extends DecisionInput {
   ids: string[];
-}
-
-/** One request's outcome in a bulk decision. */
-export interface BulkDecisionResult {
-  id: string;
-  ok: boolean;
-  /** The request's state after the decision (when `ok`). */
-  state?: CertificateRequest['state'];
-  /** Why the decision was refused (when not `ok`), as the backend names it. */
-  error?: { name: string; message: string };
 }
 
 export interface BulkDecisionResponse {
@@ -127,11 +112,6 @@ export interface AuditQuery {
   cursor?: string;
 }
 
-export interface AuditListResponse {
-  items: AuditRecord[];
-  nextCursor?: string;
-}
-
 /**
  * Client of the certificates backend (`/api/certificates`), one method per route.
  *
@@ -165,7 +145,7 @@ export interface CertificatesApi {
   ): Promise<{ request: CertificateRequest }>;
 
   // Requests
-  getPolicy(entityRef: string): Promise<EntityPolicyResponse>;
+  getPolicy(entityRef: string): Promise<EntityPolicy>;
   /**
    * Dry-run of a request against the policy. A non-compliant request resolves
    * with `ok: false` and its violations (the backend answers 400) rather than

@@ -23,7 +23,7 @@ import {
   CertificateListQuery,
   CertificatesApi,
   DecisionInput,
-  EntityPolicyResponse,
+  EntityPolicy,
   RequestListQuery,
   RequestListResponse,
   RequestWithAudit,
@@ -163,7 +163,7 @@ export class CertificatesClient implements CertificatesApi {
 
   // Requests
 
-  async getPolicy(entityRef: string): Promise<EntityPolicyResponse> {
+  async getPolicy(entityRef: string): Promise<EntityPolicy> {
     return this.getJson(`/policy${toQueryString({ entityRef })}`);
   }
 

@@ -7,21 +7,31 @@ import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import ApproveIcon from '@material-ui/icons/Check';
 import DenyIcon from '@material-ui/icons/Block';
 import {
   CertificateRequest,
   requestedCertificateOf,
 } from '@internal/plugin-certificates-common';
-import { BreakableName } from '../common';
-import {
-  absoluteTime,
-  ageLabel,
-  describeDelivery,
-  requestTitle,
-} from '../Requests';
+import { ageLabel, BreakableName, formatAbsolute } from '../common';
+import { describeDelivery, requestTitle } from '../Requests';
 import { OtherNames, RequestedSummary } from './RequestedSummary';
 import { verdictOf } from './approvability';
+
+const useStyles = makeStyles({
+  // The theme lets table cells break anywhere, which squeezes columns until
+  // names break mid-word; names carry their own break hints (BreakableName).
+  // Narrower padding than the theme's keeps all columns on a 1280 px screen.
+  row: {
+    '& > td': { wordBreak: 'normal', overflowWrap: 'normal' },
+    '& > td:not(:first-child):not(:last-child)': {
+      paddingLeft: 8,
+      paddingRight: 8,
+    },
+  },
+  prose: { overflowWrap: 'anywhere' },
+});
 
 /**
  * What a row can do, by request id. The queue passes one object that never
@@ -56,6 +66,7 @@ export interface ApprovalRowProps {
  */
 export const ApprovalRow = memo((props: ApprovalRowProps) => {
   const { request: r, selected, busy, actions: act } = props;
+  const classes = useStyles();
   const id = r.id;
   const onToggle = () => act.toggle(id);
   const onApprove = () => act.approve(id);
@@ -101,6 +112,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
   return (
     <TableRow
       ref={register}
+      className={classes.row}
       hover
       selected={selected}
       tabIndex={0}
@@ -132,14 +144,31 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
         </Typography>
         <OtherNames requested={requested} />
       </TableCell>
-      <TableCell style={{ minWidth: 160, maxWidth: 240 }}>
+      <TableCell style={{ minWidth: 110, maxWidth: 220 }}>
         <RequestedSummary requested={requested} />
       </TableCell>
       <TableCell>
         <Typography variant="body2">
           <BreakableName text={r.requester} />
         </Typography>
-        <Tooltip title={absoluteTime(r.createdAt)}>
+        {!r.inCluster && r.requesterIsOwner === false && (
+          <Box my={0.5}>
+            <Tooltip title="The requester does not belong to the entity's owner: review whether they should hold these names.">
+              <Chip
+                size="small"
+                color="secondary"
+                label={
+                  <span style={{ whiteSpace: 'normal' }}>
+                    requested by a non-owner
+                  </span>
+                }
+                // A chip label never wraps by default, which would widen the column.
+                style={{ height: 'auto', minHeight: 24 }}
+              />
+            </Tooltip>
+          </Box>
+        )}
+        <Tooltip title={formatAbsolute(r.createdAt)}>
           <Typography variant="caption" color="textSecondary">
             {age === '0m' ? 'just now' : `${age} ago`}
           </Typography>
@@ -162,12 +191,16 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
           </Box>
         )}
       </TableCell>
-      <TableCell style={{ maxWidth: 220 }}>
-        <Typography variant="body2" style={{ whiteSpace: 'pre-wrap' }}>
+      <TableCell style={{ minWidth: 110, maxWidth: 240 }}>
+        <Typography
+          variant="body2"
+          className={classes.prose}
+          style={{ whiteSpace: 'pre-wrap' }}
+        >
           {r.justification || '—'}
         </Typography>
       </TableCell>
-      <TableCell style={{ minWidth: 160, maxWidth: 240 }}>
+      <TableCell style={{ minWidth: 110, maxWidth: 220 }}>
         <Typography variant="body2">{r.policyName}</Typography>
         {r.pendingReason && (
           <Typography variant="caption" color="textSecondary">
@@ -189,6 +222,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
             {/* A disabled button gets no hover events: the span shows the reason. */}
             <span>
               <IconButton
+                size="small"
                 aria-label={`Approve ${title}`}
                 onClick={onApprove}
                 disabled={busy || !verdict.approvable}
@@ -198,6 +232,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
             </span>
           </Tooltip>
           <IconButton
+            size="small"
             aria-label={`Deny ${title}`}
             onClick={onDeny}
             disabled={busy}

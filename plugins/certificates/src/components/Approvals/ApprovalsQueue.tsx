@@ -47,6 +47,13 @@ const HEADERS = [
   'Actions',
 ];
 
+// The same side padding as the rows (ApprovalRow).
+const HEADER_STYLE = {
+  whiteSpace: 'nowrap',
+  paddingLeft: 8,
+  paddingRight: 8,
+} as const;
+
 export interface ApprovalsQueueProps {
   /** Requests loaded at a time (default 100, at most 200). */
   pageSize?: number;
@@ -328,7 +335,7 @@ export const ApprovalsQueue = ({ pageSize }: ApprovalsQueueProps = {}) => {
                   />
                 </TableCell>
                 {HEADERS.map(h => (
-                  <TableCell key={h} style={{ whiteSpace: 'nowrap' }}>
+                  <TableCell key={h} style={HEADER_STYLE}>
                     {h}
                   </TableCell>
                 ))}

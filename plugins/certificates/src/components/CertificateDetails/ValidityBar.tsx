@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { CertificateStatus } from '@internal/plugin-certificates-common';
 import { STATUS_COLORS } from '../common';
-import { formatAbsolute } from '../common/time';
+import { formatAbsolute } from '../common';
 
 /** How much of the lifetime has passed, as a bar from notBefore to notAfter. */
 export function elapsedFraction(

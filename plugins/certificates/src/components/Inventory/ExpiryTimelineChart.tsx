@@ -4,16 +4,16 @@ import {
   CertificateStatus,
   TimelineBucket,
 } from '@internal/plugin-certificates-common';
-import { STATUS_COLORS, STATUS_LABELS, STATUS_ORDER } from '../common';
+import {
+  formatUtcDay,
+  STATUS_COLORS,
+  STATUS_LABELS,
+  STATUS_ORDER,
+} from '../common';
 
 const WIDTH = 720;
 const HEIGHT = 200;
 const AXIS = 24;
-
-function weekLabel(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(5, 10);
-}
 
 export function describeBucket(bucket: TimelineBucket): string {
   const parts = STATUS_ORDER.filter(s => bucket.byStatus[s]).map(
@@ -82,7 +82,7 @@ export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
                 fontSize={11}
                 fill="currentColor"
               >
-                {weekLabel(bucket.weekStart)}
+                {formatUtcDay(bucket.weekStart)}
               </text>
             </g>
           );

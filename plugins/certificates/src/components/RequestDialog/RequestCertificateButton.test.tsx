@@ -2,11 +2,12 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { delay, http, HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
+import { mockApis } from '@backstage/test-utils';
 import {
   CertificateRequestInput,
   Violation,
 } from '@internal/plugin-certificates-common';
-import { EntityPolicyResponse } from '../../api';
+import { EntityPolicy } from '../../api';
 import {
   base,
   makeRequest,
@@ -20,7 +21,7 @@ jest.setTimeout(60_000);
 const server = setupMswServer();
 const entityRef = 'component:default/payments';
 
-const policy: EntityPolicyResponse = {
+const policy: EntityPolicy = {
   policy: {
     name: 'default',
     allowedDnsNames: ['{{entity.name}}.example.com', '*.payments.example.com'],
@@ -140,13 +141,53 @@ async function openForm() {
   const user = userEvent.setup();
   await renderWithClient(<RequestCertificateButton entityRef={entityRef} />);
   await user.click(
-    screen.getByRole('button', { name: /request certificate/i }),
+    await screen.findByRole('button', { name: /request certificate/i }),
   );
   const names = await screen.findByLabelText('DNS names');
   return { user, names };
 }
 
+type Authorize = NonNullable<
+  NonNullable<Parameters<typeof mockApis.permission>[0]>['authorize']
+>;
+
 describe('RequestCertificateButton', () => {
+  it('offers no request button where the permission policy denies certificates.request.create for the entity', async () => {
+    const { validateCalls, created } = useBackend();
+    // Another entity than the other tests: permission answers are cached per entity.
+    const ledger = 'component:default/ledger';
+    const asked: Array<{ name: string; resourceRef?: string }> = [];
+    // The enum's values, without depending on permission-common here.
+    const authorize = ((request: {
+      permission: { name: string };
+      resourceRef?: string;
+    }) => {
+      asked.push({
+        name: request.permission.name,
+        resourceRef: request.resourceRef,
+      });
+      return request.permission.name === 'certificates.request.create'
+        ? 'DENY'
+        : 'ALLOW';
+    }) as unknown as Authorize;
+    await renderWithClient(
+      <RequestCertificateButton entityRef={ledger} />,
+      'user:default/mallory',
+      mockApis.permission({ authorize }),
+    );
+    await waitFor(() =>
+      expect(asked).toContainEqual({
+        name: 'certificates.request.create',
+        resourceRef: ledger,
+      }),
+    );
+    expect(
+      screen.queryByRole('button', { name: /request certificate/i }),
+    ).not.toBeInTheDocument();
+    expect(validateCalls).toHaveLength(0);
+    expect(created).toHaveLength(0);
+  });
+
   it('prefills the suggested names and says the request will be queued, and why', async () => {
     useBackend();
     const { names } = await openForm();
@@ -177,8 +218,12 @@ describe('RequestCertificateButton', () => {
     expect(
       await screen.findByText(/will wait for approval: you are not an owner/i),
     ).toBeInTheDocument();
-    expect(screen.getByText(/user:default\/carol, who is not an owner/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Submit request' })).toBeEnabled();
+    expect(
+      screen.getByText(/user:default\/carol, who is not an owner/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Submit request' }),
+    ).toBeEnabled();
   });
 
   it('shows the backend violations beside the field as the user types, debounced', async () => {
@@ -298,7 +343,8 @@ describe('RequestCertificateButton', () => {
           {
             error: {
               name: 'TooManyRequestsError',
-              message: 'you have 20 open requests; the limit is 20; cancel one or wait for decisions',
+              message:
+                'you have 20 open requests; the limit is 20; cancel one or wait for decisions',
             },
             request: { method: 'POST', url: '/requests' },
             response: { statusCode: 429 },
@@ -308,8 +354,12 @@ describe('RequestCertificateButton', () => {
       ),
     );
     const { user } = await openForm();
-    await user.click(screen.getByLabelText('Certificate signing request (PEM)'));
-    await user.paste('-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----');
+    await user.click(
+      screen.getByLabelText('Certificate signing request (PEM)'),
+    );
+    await user.paste(
+      '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----',
+    );
     await screen.findByText(/queued for approval/);
     await user.click(screen.getByRole('button', { name: 'Submit request' }));
     expect(

@@ -2,7 +2,11 @@ import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import AddIcon from '@material-ui/icons/Add';
 import { Entity } from '@backstage/catalog-model';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  CertificateRequest,
+  requestCreatePermission,
+} from '@internal/plugin-certificates-common';
 import { RequestPanelDrawer } from '../Requests/RequestPanelDrawer';
 import { RequestDialog } from './RequestDialog';
 
@@ -14,13 +18,23 @@ export interface RequestCertificateButtonProps {
   onSubmitted?(request: CertificateRequest): void;
 }
 
-/** "Request certificate": opens the request form; after submit, shows the request's panel. */
+/**
+ * "Request certificate": opens the request form; after submit, shows the
+ * request's panel. Shown only to whom the permission policy lets request for
+ * this entity; the backend decides again on submit.
+ */
 export const RequestCertificateButton = (
   props: RequestCertificateButtonProps,
 ) => {
   const { entityRef, onSubmitted } = props;
   const [open, setOpen] = useState(false);
   const [submittedId, setSubmittedId] = useState<string>();
+  const { allowed } = usePermission({
+    permission: requestCreatePermission,
+    resourceRef: entityRef,
+  });
+
+  if (!allowed && !submittedId) return null;
 
   return (
     <>

@@ -18,7 +18,7 @@ import {
 } from '@internal/plugin-certificates-common';
 import {
   certificatesApiRef,
-  EntityPolicyResponse,
+  EntityPolicy,
   isPolicyViolationError,
 } from '../../api';
 import { DeliveryFields } from './DeliveryFields';
@@ -45,7 +45,7 @@ function reasonOf(error: Error): string {
 export interface RequestFormProps {
   entityRef: string;
   entityName: string;
-  policy: EntityPolicyResponse;
+  policy: EntityPolicy;
   /** The entity, when known: the form then evaluates the whole policy locally while the backend is asked. */
   entity?: Entity;
   onCancel(): void;
@@ -189,6 +189,8 @@ export const RequestForm = (props: RequestFormProps) => {
           value={state.validityDays}
           onChange={text('validityDays')}
           margin="dense"
+          // A number field is as narrow as its digits: the label would wrap onto the value.
+          style={{ minWidth: 140 }}
           inputProps={{ min: 1, max: choices.maxValidityDays }}
           error={Boolean(errors.validityDays)}
           helperText={help(

@@ -4,7 +4,7 @@ import {
   IssuerInfo,
   KeyAlgorithmChoice,
 } from '@internal/plugin-certificates-common';
-import { EntityPolicyResponse } from '../../api';
+import { EntityPolicy } from '../../api';
 import { parseDnsNames } from './violations';
 
 export const ALL_KEY_ALGORITHMS: KeyAlgorithmChoice[] = [
@@ -48,7 +48,7 @@ export interface PolicyChoices {
 const isPattern = (value: string) =>
   value.includes('*') || value.includes('{{');
 
-export function policyChoices(response: EntityPolicyResponse): PolicyChoices {
+export function policyChoices(response: EntityPolicy): PolicyChoices {
   const policy = response.policy;
   const allowedIssuers = policy?.allowedIssuers;
   const allowedClusters = policy?.allowedClusters;
@@ -72,7 +72,7 @@ export function policyChoices(response: EntityPolicyResponse): PolicyChoices {
 
 /** Delivery kinds both the policy and the chosen issuer allow. */
 export function deliveriesFor(
-  response: EntityPolicyResponse,
+  response: EntityPolicy,
   issuer: IssuerInfo | undefined,
 ): DeliveryKind[] {
   const byPolicy = response.policy?.deliveries ?? ALL_DELIVERIES;
@@ -80,7 +80,7 @@ export function deliveriesFor(
 }
 
 export function initialFormState(
-  response: EntityPolicyResponse,
+  response: EntityPolicy,
   entityName: string,
 ): RequestFormState {
   const choices = policyChoices(response);

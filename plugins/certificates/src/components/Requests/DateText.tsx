@@ -1,11 +1,11 @@
 import Tooltip from '@material-ui/core/Tooltip';
-import { absoluteTime, relativeTime } from './time';
+import { formatAbsolute, formatRelative } from '../common/dates';
 
 /** A date shown relative, with the absolute time on hover and for screen readers. */
 export const DateText = ({ iso }: { iso: string }) => (
-  <Tooltip title={absoluteTime(iso)}>
-    <time dateTime={iso} aria-label={absoluteTime(iso)}>
-      {relativeTime(iso)}
+  <Tooltip title={formatAbsolute(iso)}>
+    <time dateTime={iso} aria-label={formatAbsolute(iso)}>
+      {formatRelative(iso)}
     </time>
   </Tooltip>
 );

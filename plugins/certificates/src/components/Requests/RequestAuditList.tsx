@@ -3,7 +3,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { AuditRecord } from '@internal/plugin-certificates-common';
-import { absoluteTime } from './time';
+import { formatAbsolute } from '../common/dates';
 
 /** The request's audit trail, oldest first. */
 export const RequestAuditList = ({ records }: { records: AuditRecord[] }) => {
@@ -17,7 +17,7 @@ export const RequestAuditList = ({ records }: { records: AuditRecord[] }) => {
         {sorted.map(r => (
           <ListItem key={r.id} disableGutters>
             <ListItemText
-              primary={`${absoluteTime(r.at)} · ${r.action} by ${r.actor}${
+              primary={`${formatAbsolute(r.at)} · ${r.action} by ${r.actor}${
                 r.outcome === 'failure' ? ' (failed)' : ''
               }`}
               secondary={r.detail}

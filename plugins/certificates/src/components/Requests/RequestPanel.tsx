@@ -147,7 +147,10 @@ export const RequestPanel = ({
           Entity: request.entityRef,
           Issuer: request.issuer,
           Delivery: describeDelivery(request),
-          Requester: request.requester,
+          Requester:
+            !request.inCluster && request.requesterIsOwner === false
+              ? `${request.requester} (not an owner of the entity)`
+              : request.requester,
           Submitted: <DateText iso={request.createdAt} />,
           ...(request.serialNumber ? { Serial: request.serialNumber } : {}),
           ...(request.notAfter

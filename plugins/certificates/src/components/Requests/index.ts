@@ -16,4 +16,3 @@ export {
 export { RequestedCertificateTable } from './RequestedCertificateTable';
 export type { RequestedCertificateTableProps } from './RequestedCertificateTable';
 export { InClusterRequestPanel } from './InClusterRequestPanel';
-export { ageLabel, absoluteTime, relativeTime } from './time';

@@ -1,5 +1,5 @@
 import Typography from '@material-ui/core/Typography';
-import { formatAbsolute, formatRelative } from './time';
+import { formatAbsolute, formatRelative } from './dates';
 
 /** A time shown relative ("in 12 days") with the absolute instant beside it. */
 export const TimeText = (props: { value?: string; inline?: boolean }) => {

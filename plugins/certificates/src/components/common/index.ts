@@ -1,4 +1,4 @@
-export * from './time';
+export * from './dates';
 export { TimeText } from './TimeText';
 export * from './status';
 export * from './findings';

@@ -8,6 +8,10 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
+import {
+  PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
 import { certificatesApiRef, CertificatesClient } from '../../../api';
 
 /** Where the real client sends its calls in tests. */
@@ -20,10 +24,14 @@ export function setupMswServer() {
   return server;
 }
 
-/** Renders with the real CertificatesClient over msw, signed in as `userEntityRef`. */
+/**
+ * Renders with the real CertificatesClient over msw, signed in as
+ * `userEntityRef`; the permission policy allows everything unless given.
+ */
 export function renderWithClient(
   ui: ReactElement,
   userEntityRef = 'user:default/alice',
+  permissionApi: PermissionApi = mockApis.permission(),
 ) {
   const client = new CertificatesClient({
     discoveryApi: { getBaseUrl: async () => base },
@@ -34,6 +42,7 @@ export function renderWithClient(
       apis={[
         [certificatesApiRef, client],
         [identityApiRef, mockApis.identity({ userEntityRef })],
+        [permissionApiRef, permissionApi],
       ]}
     >
       {ui}
