@@ -330,6 +330,45 @@ export const tests = [
     },
   },
   {
+    name: "another team's developer gets no certificate for a service they do not own: the request waits, marked as a non-owner's",
+    async run({ page, context, baseUrl, shots, browser }) {
+      // Carol is in the Storefront team; payments-api is the Payments team's.
+      // The payments policy approves this request by itself for its owners.
+      await signInAs(context, 'carol');
+      await page.goto(`${baseUrl}/catalog/default/component/payments-api/certificates`);
+      const form = await fillCsrRequest(page, {
+        name: 'payments-api.shop.example.com',
+        validityDays: 30,
+        justification: 'Borrowing the partner host',
+      });
+      await form.getByText(/you are not an owner/i).first().waitFor();
+      await page.screenshot({ path: join(shots, '09c-non-owner-form.png') });
+      await form.getByRole('button', { name: 'Submit request' }).click();
+      await page.getByText(/pending/i).first().waitFor();
+      await page.getByText(/not an owner of the entity/).first().waitFor();
+      expect(
+        (await page.getByRole('button', { name: 'Download certificate chain (PEM)' }).count()) === 0,
+        'a non-owner was offered a certificate for another team\'s service',
+      );
+
+      const approver = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        await signInAs(approver, 'sam');
+        const ap = await approver.newPage();
+        ap.setDefaultTimeout(20_000);
+        await ap.goto(`${baseUrl}/certificates/approvals`);
+        const row = ap.getByRole('row', { name: /by user:default\/carol/ }).filter({ hasText: 'payments-api.shop.example.com' });
+        await row.first().getByText('requested by a non-owner').waitFor();
+        await ap.screenshot({ path: join(shots, '09d-non-owner-in-queue.png') });
+      } finally {
+        await approver.close();
+      }
+      // Carol withdraws it, so that it does not wait in the queues of the scenarios after this one.
+      await page.getByRole('button', { name: 'Cancel request' }).click();
+      await page.getByText(/cancelled/i).first().waitFor();
+    },
+  },
+  {
     name: 'an approver clears a queue of 50 mixed requests with bulk actions from the keyboard',
     async run({ page, context, baseUrl, shots }) {
       const run = Date.now().toString(36);
