@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './apiTypes';
 export * from './permissions';
 export * from './policyTypes';
 export * from './health';
@@ -13,5 +14,7 @@ export * from './certificates';
 export * from './approvals';
 export * from './policy';
 export * from './names';
+export * from './oids';
 export * from './lifecycle';
+export * from './requests';
 export * from './delivery';
