@@ -69,11 +69,6 @@ export interface Config {
       /** Use this context of the kubeconfig (KUBECONFIG or ~/.kube/config). */
       kubeconfigContext?: string;
     }>;
-    /** The simulated demo cluster, used when no cluster or kubeconfig is found. */
-    demoCluster?: {
-      /** Default: true outside production. Set false to never start it. */
-      enabled?: boolean;
-    };
     /** How clusters are listed and watched. */
     discovery?: {
       /** Namespaces to look at; `*` at the end matches a prefix. */

@@ -5,6 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   CertificateIssuer,
+  CertificatesClusterSource,
+  certificatesClusterSourceExtensionPoint,
   certificatesIssuersExtensionPoint,
 } from '@internal/plugin-certificates-node';
 import { BuiltinCa, TrustBundle } from './ca';
@@ -14,24 +16,21 @@ import {
   DatabaseRequestStore,
   readMaxOpenPerUser,
   readPolicies,
-  registerRequestPermissions,
   RequestService,
   RequestValidator,
 } from './requests';
 import { KubernetesDelivery } from './delivery';
 import { DatabaseAuditLog } from './audit';
 import { setupApprovals } from './approvals';
+import { setupInClusterApprovals } from './incluster';
+import { registerPermissions } from './permissions';
 import { RequestNotifier, scheduleExpiryNotifications } from './notifications';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createRouter } from './service/router';
 import { LifecycleService } from './lifecycle/LifecycleService';
 import { scheduleRenewals } from './lifecycle/scheduleRenewals';
-import { simulatedDemoCluster } from './clusters';
 import { setupDiscovery } from './discovery';
-import {
-  DatabaseInventoryStore,
-  registerCertificateResource,
-} from './inventory';
+import { DatabaseInventoryStore } from './inventory';
 import { setupIssuedCertificates } from './inventory/setupIssuedCertificates';
 
 /**
@@ -45,6 +44,12 @@ export const certificatesPlugin = createBackendPlugin({
     env.registerExtensionPoint(certificatesIssuersExtensionPoint, {
       addIssuer(issuer) {
         moduleIssuers.push(issuer);
+      },
+    });
+    const clusterSources: CertificatesClusterSource[] = [];
+    env.registerExtensionPoint(certificatesClusterSourceExtensionPoint, {
+      addClusterSource(source) {
+        clusterSources.push(source);
       },
     });
 
@@ -87,8 +92,6 @@ export const certificatesPlugin = createBackendPlugin({
         });
 
         const inventoryStore = DatabaseInventoryStore.create({ knex });
-        registerCertificateResource(deps.permissionsRegistry);
-        registerRequestPermissions(deps.permissionsRegistry);
         // Returns { clusters, discovery }: delivery writes Secrets and
         // cert-manager Certificates through `clusters` (a ClusterRegistry).
         const { clusters } = await setupDiscovery({
@@ -100,7 +103,7 @@ export const certificatesPlugin = createBackendPlugin({
           auth: deps.auth,
           store: inventoryStore,
           getApprovedRoots: () => trustBundle.getApprovedRoots(),
-          demoCluster: simulatedDemoCluster(),
+          clusterSources,
         });
 
         const audit = DatabaseAuditLog.create({
@@ -109,6 +112,7 @@ export const certificatesPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         const requestStore = DatabaseRequestStore.create({ knex });
+        registerPermissions(deps.permissionsRegistry, { requests: requestStore });
         const notifier = RequestNotifier.create({
           knex,
           notifications: deps.notifications,
@@ -196,13 +200,21 @@ export const certificatesPlugin = createBackendPlugin({
           httpAuth: deps.httpAuth,
           userInfo: deps.userInfo,
           permissions: deps.permissions,
-          permissionsRegistry: deps.permissionsRegistry,
           notifications: deps.notifications,
           audit,
           requests: requestStore,
           issuance,
           policies: readPolicies(deps.config),
-          clusters,
+          external: setupInClusterApprovals({
+            knex,
+            config: deps.config,
+            logger: deps.logger,
+            permissions: deps.permissions,
+            audit,
+            clusters,
+            catalog: deps.catalog,
+            auth: deps.auth,
+          }),
           catalog: deps.catalog,
           auth: deps.auth,
           notifier,

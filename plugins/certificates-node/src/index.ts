@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export * from './extensions';
+export * from './clusters';
+export * from './pem';

@@ -1,5 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { createLeafCertificate, tlsSecret } from '../kubernetes/simulator';
+import {
+  createLeafCertificate,
+  tlsSecret,
+} from '@internal/plugin-certificates-backend-test-utils';
 import { Tally } from './counters';
 import {
   Answer,

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { pendingKeySecretName } from '../delivery/KubernetesDelivery';
-import { KubernetesApiSimulator } from '../kubernetes/simulator';
+import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
 import {
   approverCaller,

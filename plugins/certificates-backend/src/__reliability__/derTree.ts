@@ -1,6 +1,6 @@
 /*
  * A small DER tree for the reliability suites, written apart from the
- * encoder and reader under test (ca/der.ts) so that a mutated input is not
+ * encoder and reader under test (pki/der.ts) so that a mutated input is not
  * built with the code that reads it.
  */
 

@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
 import { KeyAlgorithmChoice } from '@internal/plugin-certificates-common';
-import { derToPem } from '../ca/pem';
-import { x509 } from '../ca/x509';
+import { derToPem, x509 } from '../pki';
 import { checkCsr } from '../requests/csrChecks';
 import { scale, Tally } from './counters';
 import { allNodes, DerNode, encodeTree, parseTree } from './derTree';
 
 /*
- * Differential fuzzing of the CSR reader (requests/csrDer.ts + csrChecks.ts)
+ * Differential fuzzing of the CSR reader (pki/csrDer.ts + requests/csrChecks.ts)
  * against @peculiar/x509 and `openssl req -verify`: generated CSRs (random
  * keys, subjects, SANs, hashes) and mutations of them (bit flips,
  * truncations, length bytes, non-minimal lengths, swapped signatures and

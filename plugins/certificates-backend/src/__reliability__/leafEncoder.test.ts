@@ -8,14 +8,12 @@ import {
 } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { generateCa } from '../ca/caCertificates';
-import { LeafParams, LeafSigner } from '../ca/leafSigner';
-import { pemBlocks } from '../ca/pem';
-import { x509 } from '../ca/x509';
+import { LeafParams, LeafSigner, pemBlocks, x509 } from '../pki';
 import { scale, Tally } from './counters';
 
 /*
- * Differential test of the hand-written leaf encoder (ca/leafSigner.ts on
- * ca/der.ts): random requests are signed, and every certificate is read by
+ * Differential test of the hand-written leaf encoder (pki/leafSigner.ts on
+ * pki/der.ts): random requests are signed, and every certificate is read by
  * node's X509Certificate (OpenSSL) and by @peculiar/x509 (asn1js). Both must
  * read the same fields, and those must be the ones requested.
  */

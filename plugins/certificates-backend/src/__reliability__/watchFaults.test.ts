@@ -11,7 +11,10 @@ import {
   TestLeaf,
 } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
-import { FULL_ACCESS, KubernetesApiSimulator } from '../kubernetes/simulator';
+import {
+  FULL_ACCESS,
+  KubernetesApiSimulator,
+} from '@internal/plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
 
 /*

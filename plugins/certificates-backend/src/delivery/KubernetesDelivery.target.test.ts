@@ -23,7 +23,7 @@ import { DatabaseAuditLog } from '../audit';
 import { BuiltinCa } from '../ca';
 import { applyDatabaseMigrations } from '../database';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { KubernetesApiSimulator } from '../kubernetes/simulator';
+import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
 import {
   DatabaseRequestStore,
   RequestService,

@@ -1,7 +1,6 @@
 import { KeyAlgorithmChoice } from '@internal/plugin-certificates-common';
 import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
-import { derToPem } from '../ca/pem';
-import { x509 } from '../ca/x509';
+import { derToPem, x509 } from '../pki';
 
 function algorithmFor(choice: KeyAlgorithmChoice): RsaHashedKeyGenParams | EcKeyGenParams {
   switch (choice) {

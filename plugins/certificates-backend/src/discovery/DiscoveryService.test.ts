@@ -1,5 +1,5 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { KubernetesApiSimulator } from '../kubernetes/simulator/KubernetesApiSimulator';
+import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
 import { ConfigClusterRegistry } from '../clusters';
 import { applyDatabaseMigrations } from '../database';
 import { certificateId, TrustStore } from '../inventory/parsing';

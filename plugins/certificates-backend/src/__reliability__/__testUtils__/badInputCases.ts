@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { oid, sequence, tlv, TAG } from '../../ca/der';
+import { oid, sequence, tlv, TAG } from '../../pki';
 import { Answer, ReliabilityBackend } from './backend';
 import {
   CA_TRUE,

@@ -4,8 +4,7 @@ import {
   KeyObject,
   sign,
 } from 'node:crypto';
-import { oid, sequence, tlv, TAG } from '../../ca/der';
-import { derToPem } from '../../ca/pem';
+import { oid, sequence, tlv, TAG, derToPem } from '../../pki';
 
 /**
  * PKCS#10 requests built by hand, so that the suites can send what no

@@ -1,5 +1,5 @@
 import { generateKeyAndCsr } from '../../delivery/keyAndCsr';
-import { x509 } from '../../ca/x509';
+import { x509 } from '../../pki';
 import { ReliabilityBackend, eventually } from './backend';
 import { CERT_MANAGER_ISSUER, CLUSTER, ENTITIES } from './world';
 
