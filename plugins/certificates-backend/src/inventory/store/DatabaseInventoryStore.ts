@@ -50,7 +50,7 @@ import {
   expiryTimeline,
   inventoryAggregates,
 } from './inventoryAggregates';
-import { RequestLinks } from './requestLinks';
+import { rawRunner, RequestLinks } from './requestLinks';
 
 /** The inventory in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseInventoryStore implements InventoryStore {
@@ -90,7 +90,9 @@ export class DatabaseInventoryStore implements InventoryStore {
       ? (q: Knex.QueryBuilder) => sqlite.all(q)
       : async (q: Knex.QueryBuilder): Promise<DbRow[]> => q;
     this.objects = new KubernetesObjectsTable(db);
-    this.links = new RequestLinks(db, all);
+    this.links = new RequestLinks(
+      sqlite ? (sql, bindings) => sqlite.allSql(sql, bindings) : rawRunner(db),
+    );
     this.readContext = {
       db,
       all,

@@ -135,6 +135,11 @@ export class SqliteRowWriter {
    */
   async all(query: Knex.QueryBuilder): Promise<DbRow[]> {
     const { sql, bindings } = query.toSQL().toNative();
+    return this.allSql(sql, bindings);
+  }
+
+  /** A select given as SQL text with `?` placeholders (no query builder). */
+  async allSql(sql: string, bindings: readonly unknown[]): Promise<DbRow[]> {
     const run = (conn: SqliteConnection) =>
       SqliteRowWriter.prepare(conn, sql).all(
         bindings.map(sqliteValue),

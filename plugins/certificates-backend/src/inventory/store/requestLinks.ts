@@ -20,8 +20,39 @@ const LOOKUP_BATCH = 200;
 
 type DbRow = Record<string, any>;
 
-/** Runs a select (on SQLite as a cached prepared statement). */
-export type SelectRunner = (query: Knex.QueryBuilder) => Promise<DbRow[]>;
+/** Runs a select given as SQL text with `?` placeholders (on SQLite as a cached prepared statement). */
+export type SqlRunner = (
+  sql: string,
+  bindings: readonly unknown[],
+) => Promise<DbRow[]>;
+
+/** The portable runner: knex's raw query, whatever the client answers with. */
+export function rawRunner(db: Knex): SqlRunner {
+  return async (sql, bindings) => {
+    const result = await db.raw(sql, bindings as Knex.RawBinding[]);
+    return Array.isArray(result) ? result : result.rows;
+  };
+}
+
+const LOOKUP_COLUMNS =
+  'id, serial_number, chain_pem, delivery_kind, delivery_cluster, delivery_namespace, delivery_secret_name';
+
+/**
+ * The lookup's SQL for `size` serials, written once per size: building it
+ * with the query builder on every list page cost more than running it.
+ */
+const lookupSql = new Map<number, string>();
+function lookupSqlFor(size: number): string {
+  let sql = lookupSql.get(size);
+  if (!sql) {
+    sql = `select ${LOOKUP_COLUMNS} from ${REQUESTS} where serial_number in (${Array.from(
+      { length: size },
+      () => '?',
+    ).join(', ')}) and chain_pem is not null`;
+    lookupSql.set(size, sql);
+  }
+  return sql;
+}
 
 /** The issuers' spellings of a serial: hex, in either case. */
 function spellings(serial: string): string[] {
@@ -58,10 +89,7 @@ function padded(values: string[]): string[] {
  * proven by the fingerprint of its chain's leaf.
  */
 export class RequestLinks {
-  constructor(
-    private readonly db: Knex,
-    private readonly run: SelectRunner = async q => q,
-  ) {}
+  constructor(private readonly run: SqlRunner) {}
 
   /**
    * Row id → id of the request the row's certificate proves. The portal's
@@ -81,20 +109,8 @@ export class RequestLinks {
     ];
     const bySerial = new Map<string, Map<string, RequestIssue>>();
     for (let i = 0; i < serials.length; i += LOOKUP_BATCH) {
-      const issued = await this.run(
-        this.db(REQUESTS)
-          .select(
-            'id',
-            'serial_number',
-            'chain_pem',
-            'delivery_kind',
-            'delivery_cluster',
-            'delivery_namespace',
-            'delivery_secret_name',
-          )
-          .whereIn('serial_number', padded(serials.slice(i, i + LOOKUP_BATCH)))
-          .whereNotNull('chain_pem'),
-      );
+      const batch = padded(serials.slice(i, i + LOOKUP_BATCH));
+      const issued = await this.run(lookupSqlFor(batch.length), batch);
       for (const q of issued) {
         const key = comparable(q.serial_number);
         const issues = bySerial.get(key) ?? new Map<string, RequestIssue>();
