@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { AuditLog } from '../audit';
 import { freeText } from '../service/freeText';
 import { CallerIdentity, getCaller } from '../service/identity';
+import { refuseControlCharactersInIds } from '../service/pathIds';
 import { ApprovalService } from './ApprovalService';
 import { DecideInput, ExternalApprovals, QueueFilter } from './ports';
 import { afterPosition, compareQueued, decodeQueueCursor, mergeQueuePage } from './queuePaging';
@@ -27,6 +28,7 @@ const decisionBody = z
     decision: z.enum(['approve', 'deny']),
     reason: freeText(2000, { trim: true }).optional(),
   })
+  .strict()
   .refine(b => b.decision !== 'deny' || !!b.reason, {
     message: 'A reason is required to deny a request',
     path: ['reason'],
@@ -38,6 +40,7 @@ const bulkBody = z
     decision: z.enum(['approve', 'deny']),
     reason: freeText(2000, { trim: true }).optional(),
   })
+  .strict()
   .refine(b => b.decision !== 'deny' || !!b.reason, {
     message: 'A reason is required to deny a request',
     path: ['reason'],
@@ -89,6 +92,7 @@ export function createApprovalsRouter(options: {
   const { service, audit, permissions } = options;
   const external = options.external ?? [];
   const router = Router();
+  refuseControlCharactersInIds(router, 'Request');
   router.use(express.json({ limit: '64kb' }));
 
   const caller = (req: express.Request) => getCaller(req, options);

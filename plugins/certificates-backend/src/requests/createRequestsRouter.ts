@@ -27,6 +27,7 @@ import {
 } from '../permissions';
 import { CallerIdentity, getCaller } from '../service/identity';
 import { freeText } from '../service/freeText';
+import { refuseControlCharactersInIds } from '../service/pathIds';
 import { MAX_CSR_BYTES } from './csrChecks';
 import { RequestService } from './RequestService';
 import { RequestStore } from './RequestStore';
@@ -88,6 +89,7 @@ function strings(value: unknown): string[] {
 /** GET /policy; POST /requests, /requests/validate; GET /requests, /requests/:id, /requests/:id/chain.pem; POST /requests/:id/cancel. */
 export function createRequestsRouter(options: RequestsRouterOptions): express.Router {
   const router = Router();
+  refuseControlCharactersInIds(router, 'Request');
 
   /**
    * certificates.request.create on the entity: a policy may answer with

@@ -8,6 +8,7 @@ import { certificateReadPermission } from '@internal/plugin-certificates-common'
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { getCaller } from '../../service/identity';
+import { refuseControlCharactersInIds } from '../../service/pathIds';
 import type { LifecycleService } from '../../lifecycle/LifecycleService';
 import { CertificatePermissionFilter, InventoryStore } from '../store';
 import {
@@ -43,6 +44,7 @@ export function createInventoryRouter(
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const router = Router();
+  refuseControlCharactersInIds(router, 'Certificate');
 
   /** Who may read what: undefined = everything, else an SQL-translatable filter. */
   async function readFilter(

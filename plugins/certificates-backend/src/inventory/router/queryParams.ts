@@ -84,10 +84,12 @@ export function parseQuery<T>(
 }
 
 /** Body of POST /certificates/:id/revoke. */
-export const revokeBody = z.object({
-  reason: z.enum(REVOCATION_REASONS),
-  comment: freeText(500).optional(),
-});
+export const revokeBody = z
+  .object({
+    reason: z.enum(REVOCATION_REASONS),
+    comment: freeText(500).optional(),
+  })
+  .strict();
 
 /** The list filter from parsed query parameters. */
 export function toFilter(
