@@ -3,8 +3,9 @@
 /**
  * Whether the requester belonged to the entity's owner when submitting: only
  * owners' requests are approved automatically, and approvers see the others
- * as requested by a non-owner. Requests stored before are unknown and read
- * as not an owner's.
+ * as requested by a non-owner. Requests stored before are unknown (null), so
+ * that approvers are not told that an owner's earlier request is a
+ * non-owner's.
  *
  * Each submission counts the requester's open requests (the per-user cap):
  * an index on (requester, state) answers that; it also serves every lookup
@@ -14,7 +15,7 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.alterTable('certificates_requests', table => {
-    table.boolean('requester_is_owner').notNullable().defaultTo(false);
+    table.boolean('requester_is_owner').nullable();
   });
   await knex.schema.alterTable('certificates_requests', table => {
     table.index(

@@ -85,9 +85,10 @@ export interface CertificateRequest extends Omit<CertificateRequestInput, 'deliv
   /**
    * Whether the requester belonged to the entity's owner when submitting.
    * Only owners' requests may be approved automatically; approvers see the
-   * others as requested by a non-owner.
+   * others as requested by a non-owner. Undefined for requests stored before
+   * the portal recorded it (unknown, not a non-owner's).
    */
-  requesterIsOwner: boolean;
+  requesterIsOwner?: boolean;
   createdAt: string;
   updatedAt: string;
   policyName: string;

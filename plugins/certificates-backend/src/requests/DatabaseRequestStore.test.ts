@@ -340,6 +340,9 @@ describe.each(databases.eachSupportedId())(
         ['own', true],
       ]);
       expect((await store.transition('own', ['pending'], 'approved', {}))?.requesterIsOwner).toBe(true);
+      // A request stored before the portal recorded it is unknown, not a non-owner's.
+      await knex('certificates_requests').where({ id: 'unsaid' }).update({ requester_is_owner: null });
+      expect((await store.get('unsaid'))?.requesterIsOwner).toBeUndefined();
 
       await store.createMany(
         (['issued', 'failed', 'denied', 'cancelled'] as const).map(state =>

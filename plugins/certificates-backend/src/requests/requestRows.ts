@@ -12,7 +12,7 @@ export interface RequestRow {
   entity_ref: string;
   requester: string;
   owner_ref: string | null;
-  requester_is_owner: boolean | number;
+  requester_is_owner: boolean | number | null;
   policy_name: string;
   approvals_required: number;
   approvers: string;
@@ -103,7 +103,10 @@ export function rowToRequest(row: RequestRow): CertificateRequest {
     entityRef: row.entity_ref,
     requester: row.requester,
     ownerRef: opt(row.owner_ref),
-    requesterIsOwner: Boolean(row.requester_is_owner),
+    requesterIsOwner:
+      row.requester_is_owner === null || row.requester_is_owner === undefined
+        ? undefined
+        : Boolean(row.requester_is_owner),
     policyName: row.policy_name,
     approvalsRequired: Number(row.approvals_required),
     approvers: JSON.parse(row.approvers),
