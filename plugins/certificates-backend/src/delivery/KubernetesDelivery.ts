@@ -18,11 +18,11 @@ import {
   RequestLookup,
 } from './DeliveryTargetCheck';
 import { csrForKey } from './keyAndCsr';
+import { leafFingerprintOf } from '../pki';
 import { orUndefinedOn404, statusCode } from './kubeErrors';
 import {
   CERT_MANAGER_CERTIFICATES as CERT_MANAGER,
   KUBERNETES_ID_LABEL,
-  leafFingerprint,
   LINEAGE_LABEL,
   REQUEST_ID_LABEL,
 } from './labels';
@@ -226,7 +226,7 @@ export class KubernetesDelivery {
     }
     const chainPem = Buffer.from(crt, 'base64').toString('utf8');
     try {
-      return leafFingerprint(chainPem) === signedFingerprint ? describeChain(chainPem) : undefined;
+      return leafFingerprintOf(chainPem) === signedFingerprint ? describeChain(chainPem) : undefined;
     } catch {
       return undefined;
     }

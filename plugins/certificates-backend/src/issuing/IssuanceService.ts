@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { CertificateRequest } from '@internal/plugin-certificates-common';
 import { CertificateIssuer, IssuedCertificate } from '@internal/plugin-certificates-node';
 import { Knex } from 'knex';
-import { leafFingerprint } from '../delivery/labels';
+import { leafFingerprintOf } from '../pki';
 import { newRequestId } from '../requests/requestId';
 import { auditedTransition, IssuerAuditEntry, StateMove } from './auditedTransition';
 import { HeldLease, IssuanceLeases } from './IssuanceLeases';
@@ -196,7 +196,11 @@ export class IssuanceService {
     lease: HeldLease,
   ): Promise<IssuedCertificate> {
     const issued = await signer.issue(toIssueRequest(request, csrPem));
-    const recorded = await this.o.store.recordSigned(request.id, lease.owner, leafFingerprint(issued.chainPem));
+    const fingerprint = leafFingerprintOf(issued.chainPem);
+    if (!fingerprint) {
+      throw new Error(`Issuer ${request.issuer} answered request ${request.id} with no certificate`);
+    }
+    const recorded = await this.o.store.recordSigned(request.id, lease.owner, fingerprint);
     if (!recorded) {
       throw new ConflictError(`Request ${request.id} is being issued elsewhere: its issuance lease was taken over`);
     }
