@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import certificatesPlugin from '@internal/plugin-certificates/alpha';
+import certificatesPlugin from '@kubecerts/backstage-plugin-certificates/alpha';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 

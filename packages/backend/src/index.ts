@@ -24,11 +24,11 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.add(import('@internal/plugin-certificates-backend'));
-backend.add(import('@internal/plugin-certificates-backend-module-acme'));
+backend.add(import('@kubecerts/backstage-plugin-certificates-backend'));
+backend.add(import('@kubecerts/backstage-plugin-certificates-backend-module-acme'));
 // The simulated demo cluster, when no cluster is configured (see its README)
 backend.add(
-  import('@internal/plugin-certificates-backend-module-demo-cluster'),
+  import('@kubecerts/backstage-plugin-certificates-backend-module-demo-cluster'),
 );
 
 backend.start();

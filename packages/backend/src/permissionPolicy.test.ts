@@ -9,7 +9,7 @@ import {
   requestApprovePermission,
   requestCreatePermission,
   requestReadPermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { SampleCertificatesPolicy, SECURITY_GROUP } from './permissionPolicy';
 
 const user = (ref: string, groups: string[]) =>

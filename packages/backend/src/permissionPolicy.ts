@@ -21,13 +21,13 @@ import {
   requestApprovePermission,
   requestCreatePermission,
   requestReadPermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
   createRequestConditionalDecision,
   requestConditions,
-} from '@internal/plugin-certificates-backend';
+} from '@kubecerts/backstage-plugin-certificates-backend';
 
 /** The team that approves requests and reads the audit trail; adjust to your org. */
 export const SECURITY_GROUP = 'group:default/team-security';

@@ -7,7 +7,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   CertificateIssuer,
   certificatesIssuersExtensionPoint,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { AddressInfo } from 'node:net';
 import { PEBBLE_BINARY, pebbleAvailable, PebbleServer, startPebble } from './__testUtils__/pebble';
 import { certificatesModuleAcme } from './module';

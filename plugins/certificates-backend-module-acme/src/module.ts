@@ -1,5 +1,5 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { certificatesIssuersExtensionPoint } from '@internal/plugin-certificates-node';
+import { certificatesIssuersExtensionPoint } from '@kubecerts/backstage-plugin-certificates-node';
 import {
   ACME_CHALLENGE_PATH,
   ChallengeSolver,

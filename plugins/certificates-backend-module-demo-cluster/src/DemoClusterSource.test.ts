@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { testPki } from '@internal/plugin-certificates-backend-test-utils';
+import { testPki } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DEMO_NAMESPACES } from './demoCluster';
 import { DemoClusterSource } from './DemoClusterSource';
 

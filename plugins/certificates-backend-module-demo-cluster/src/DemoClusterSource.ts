@@ -3,11 +3,11 @@ import { Config } from '@backstage/config';
 import {
   KubernetesApiSimulator,
   testPki,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import {
   CertificatesClusterDetails,
   CertificatesClusterSource,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { seedDemoCluster } from './demoCluster';
 
 /**

@@ -1,4 +1,4 @@
-import { createCsr } from '@internal/plugin-certificates-backend-test-utils';
+import { createCsr } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DAY, owned, Put, ready, window } from './seedHelpers';
 
 /**

@@ -10,7 +10,7 @@ import {
   createLeafCertificate,
   KubernetesApiSimulator,
   testPki,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DEMO_NAMESPACES, seedDemoCluster } from './demoCluster';
 
 const DAY = 24 * 60 * 60 * 1000;

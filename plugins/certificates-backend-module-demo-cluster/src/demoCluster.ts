@@ -6,7 +6,7 @@ import {
   KubernetesApiSimulator,
   LeafCertificateOptions,
   tlsSecret,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { seedCertManager } from './certManagerResources';
 import { owned, Put, Validity, window } from './seedHelpers';
 

@@ -3,7 +3,7 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import {
   CertificatesClusterSource,
   certificatesClusterSourceExtensionPoint,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { DemoClusterSource } from './DemoClusterSource';
 import { certificatesModuleDemoCluster } from './module';
 

@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { certificatesClusterSourceExtensionPoint } from '@internal/plugin-certificates-node';
+import { certificatesClusterSourceExtensionPoint } from '@kubecerts/backstage-plugin-certificates-node';
 import { DemoClusterSource } from './DemoClusterSource';
 
 /** Adds the simulated demo cluster when no other cluster is available. */

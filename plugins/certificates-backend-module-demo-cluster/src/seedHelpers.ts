@@ -1,7 +1,7 @@
 import {
   KubernetesApiSimulator,
   LeafCertificateOptions,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 
 export const DAY = 24 * 60 * 60 * 1000;
 export const KUBERNETES_ID = 'backstage.io/kubernetes-id';

@@ -8,7 +8,7 @@ import {
   CertificatesClusterSource,
   certificatesClusterSourceExtensionPoint,
   certificatesIssuersExtensionPoint,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { BuiltinCa, TrustBundle } from './ca';
 import { applyDatabaseMigrations, configureSqlite } from './database';
 import { IssuanceService, IssuerRegistry, scheduleIssuance } from './issuing';

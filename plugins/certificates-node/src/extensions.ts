@@ -1,5 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 
 /** What the workflow asks an issuer to sign. Immutable: exactly what was approved. */
 export interface IssueRequest {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as acme from 'acme-client';
 import { mockServices } from '@backstage/backend-test-utils';
-import { IssueRequest } from '@internal/plugin-certificates-node';
+import { IssueRequest } from '@kubecerts/backstage-plugin-certificates-node';
 import {
   freePort,
   PEBBLE_BINARY,

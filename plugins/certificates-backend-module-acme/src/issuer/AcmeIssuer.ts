@@ -3,12 +3,12 @@ import type https from 'node:https';
 import * as acme from 'acme-client';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssuedCertificate,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { AcmeChallenge, ChallengeSolver } from '../challenges';
 import { createTrustAgent, getText, trustOriginForAcme } from '../http';
 import { AcmeStateStore } from '../state';

@@ -7,11 +7,11 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as acme from 'acme-client';
 import { InputError } from '@backstage/errors';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   IssuedCertificate,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { splitCertificates } from './pem';
 
 /** An identifier of an ACME order. */

@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { InputError } from '@backstage/errors';
-import { pemBlocks as allPemBlocks } from '@internal/plugin-certificates-node';
+import { pemBlocks as allPemBlocks } from '@kubecerts/backstage-plugin-certificates-node';
 
 /** The DER bodies of every PEM block of the given label, in order. */
 export function pemBlocks(pem: string, label: string): Buffer[] {

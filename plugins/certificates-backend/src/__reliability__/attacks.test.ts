@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   createLeafCertificate,
   tlsSecret,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { Tally } from './counters';
 import {
   eventually,

@@ -5,7 +5,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CertificatePolicy } from '@internal/plugin-certificates-common';
+import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { ApprovalService } from '../approvals/ApprovalService';
 import { DatabaseApprovalQueue } from '../approvals/DatabaseApprovalQueue';

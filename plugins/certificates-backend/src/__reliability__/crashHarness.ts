@@ -21,7 +21,7 @@ import {
   CertificatePolicy,
   CertificateRequest,
   RequestState,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import {

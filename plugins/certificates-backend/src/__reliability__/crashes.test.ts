@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Watch } from '@kubernetes/client-node';
 import knexFactory, { Knex } from 'knex';
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { pendingKeySecretName } from '../delivery/KubernetesDelivery';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
 import {
   approverCaller,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
-import { KeyAlgorithmChoice } from '@internal/plugin-certificates-common';
+import { KeyAlgorithmChoice } from '@kubecerts/backstage-plugin-certificates-common';
 import { derToPem, x509 } from '../pki';
 import { checkCsr } from '../requests/csrChecks';
 import { scale, Tally } from './counters';

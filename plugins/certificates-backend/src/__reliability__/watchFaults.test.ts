@@ -14,7 +14,7 @@ import { DatabaseInventoryStore } from '../inventory/store';
 import {
   FULL_ACCESS,
   KubernetesApiSimulator,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
 
 /*

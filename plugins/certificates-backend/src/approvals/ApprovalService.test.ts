@@ -4,7 +4,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { CertificatePolicy, CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificatePolicy, CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { DatabaseAuditLog } from '../audit';
 import { applyDatabaseMigrations } from '../database';

@@ -10,7 +10,7 @@ import {
   requestApprovePermission,
   requestedCertificateOf,
   sameRef,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
 import { RequestNotifier } from '../notifications';

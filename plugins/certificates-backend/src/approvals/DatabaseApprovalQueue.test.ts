@@ -3,7 +3,7 @@ import {
   canDecide,
   CertificatePolicy,
   CertificateRequest,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database';

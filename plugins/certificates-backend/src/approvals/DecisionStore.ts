@@ -1,5 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-import { ApprovalDecision } from '@internal/plugin-certificates-common';
+import { ApprovalDecision } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 
 export interface StoredDecision extends ApprovalDecision {

@@ -1,5 +1,5 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
-import { Approvability } from '@internal/plugin-certificates-common';
+import { Approvability } from '@kubecerts/backstage-plugin-certificates-common';
 
 /**
  * Refuses an approval the request's contents forbid, whoever approves: a

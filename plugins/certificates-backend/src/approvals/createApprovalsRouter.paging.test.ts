@@ -1,7 +1,7 @@
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockCredentials, mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CertificatePolicy, CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificatePolicy, CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';

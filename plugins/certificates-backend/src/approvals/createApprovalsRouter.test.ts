@@ -8,7 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   auditReadPermission,
   CertificatePolicy,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';

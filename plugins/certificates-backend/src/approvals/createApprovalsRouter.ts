@@ -11,7 +11,7 @@ import {
   BulkDecisionResult,
   CertificateRequest,
   sameRef,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

@@ -3,7 +3,7 @@ import {
   CertificateRequest,
   DecisionKind,
   RequestState,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import type { RequestQuery } from '../permissions';

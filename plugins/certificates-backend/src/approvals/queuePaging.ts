@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { QueuePosition } from './ports';
 
 /**

@@ -9,7 +9,7 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import { CertificatePolicy } from '@internal/plugin-certificates-common';
+import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';

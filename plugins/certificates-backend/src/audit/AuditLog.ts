@@ -2,7 +2,7 @@ import {
   AuditAction,
   AuditListResponse,
   AuditRecord,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 
 /** What a caller records; `id` is assigned and `at` defaults to now. */

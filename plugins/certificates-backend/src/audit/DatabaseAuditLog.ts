@@ -1,6 +1,6 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { AuditRecord } from '@internal/plugin-certificates-common';
+import { AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { insertRows } from '../database/insertRows';
 import { AuditEntry, AuditListFilter, AuditListResult, AuditLog } from './AuditLog';

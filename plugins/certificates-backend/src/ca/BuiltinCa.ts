@@ -4,12 +4,12 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   IssuerInfo,
   ParsedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssuedCertificate,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { CA_SIGNING_ALGORITHM, importSigningKey } from './caCertificates';

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { KeyAlgorithmChoice } from '@internal/plugin-certificates-common';
+import { KeyAlgorithmChoice } from '@kubecerts/backstage-plugin-certificates-common';
 import { X509Certificate } from 'node:crypto';
 import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';

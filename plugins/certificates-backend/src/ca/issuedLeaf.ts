@@ -1,7 +1,7 @@
 import {
   commonNameOf,
   ParsedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { createHash, X509Certificate } from 'node:crypto';
 import { ipAddressBytes, LEAF_SIGNATURE_ALGORITHM, PublicKeyFacts } from '../pki';
 import { curveName, keyAlgorithm } from '../inventory/parsing/parseTlsData';

@@ -7,7 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import {
   CertificatesClusterDetails,
   CertificatesClusterSource,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { ConfigClusterRegistry } from './ClusterRegistry';
 
 const logger = mockServices.logger.mock();

@@ -7,7 +7,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CertificatesClusterDetails,
   CertificatesClusterSource,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 
 /** One cluster the plugin talks to. */
 export interface ClusterHandle {

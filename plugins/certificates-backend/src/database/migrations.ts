@@ -2,7 +2,7 @@ import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-a
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-certificates-backend',
+  '@kubecerts/backstage-plugin-certificates-backend',
   'migrations',
 );
 

@@ -6,7 +6,7 @@ import {
   deliveryTargetVerdict,
   TargetCertificate,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CoreV1Api,
   CustomObjectsApi,

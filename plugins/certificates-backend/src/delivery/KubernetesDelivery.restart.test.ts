@@ -1,13 +1,13 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { DatabaseAuditLog } from '../audit';
 import { BuiltinCa } from '../ca';
 import { applyDatabaseMigrations } from '../database';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { generateKeyAndCsr } from './keyAndCsr';
 import {

@@ -15,7 +15,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CertificatePolicy,
   DeliveryKind,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -23,7 +23,7 @@ import { DatabaseAuditLog } from '../audit';
 import { BuiltinCa } from '../ca';
 import { applyDatabaseMigrations } from '../database';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import {
   DatabaseRequestStore,
   RequestService,

@@ -1,7 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
-import { IssuedCertificate } from '@internal/plugin-certificates-node';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
+import { IssuedCertificate } from '@kubecerts/backstage-plugin-certificates-node';
 import {
   CoreV1Api,
   CustomObjectsApi,

@@ -1,4 +1,4 @@
-import { KeyAlgorithmChoice } from '@internal/plugin-certificates-common';
+import { KeyAlgorithmChoice } from '@kubecerts/backstage-plugin-certificates-common';
 import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import { derToPem, x509 } from '../pki';
 

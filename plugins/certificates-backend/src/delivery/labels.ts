@@ -1,4 +1,4 @@
-import { REQUEST_ID_LABEL } from '@internal/plugin-certificates-common';
+import { REQUEST_ID_LABEL } from '@kubecerts/backstage-plugin-certificates-common';
 
 export { REQUEST_ID_LABEL };
 

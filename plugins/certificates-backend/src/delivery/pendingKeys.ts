@@ -1,6 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { generateKeyAndCsr } from './keyAndCsr';
 import { orUndefinedOn404, statusCode } from './kubeErrors';

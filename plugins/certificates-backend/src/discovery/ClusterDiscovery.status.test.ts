@@ -7,7 +7,7 @@ import { applyDatabaseMigrations } from '../database';
 import { TrustStore } from '../inventory/parsing';
 import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DiscoveryService } from './DiscoveryService';
 
 jest.setTimeout(30_000);

@@ -1,5 +1,5 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { ConfigClusterRegistry } from '../clusters';
 import { applyDatabaseMigrations } from '../database';
 import { certificateId, TrustStore } from '../inventory/parsing';
@@ -11,7 +11,7 @@ import {
   TestLeaf,
 } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
-import { OwnershipEntity } from '@internal/plugin-certificates-common';
+import { OwnershipEntity } from '@kubecerts/backstage-plugin-certificates-common';
 import { DiscoveryService } from './DiscoveryService';
 
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@ import {
   HealthThresholds,
   NamespaceMapping,
   OwnershipEntity,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { ClusterRegistry } from '../clusters';
 import { ParsedTlsCache, TrustStore } from '../inventory/parsing';
 import { InventoryStore } from '../inventory/store';

@@ -10,7 +10,7 @@ import {
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   OwnershipEntity,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /** The owner of an entity as a full ref (spec.owner defaults to kind Group). */
 export function ownerRefOf(entity: Entity): string | undefined {

@@ -4,7 +4,7 @@ import {
   HealthThresholds,
   NamespaceMapping,
   resolveOwnership,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   certificateId,
   ParsedTlsData,

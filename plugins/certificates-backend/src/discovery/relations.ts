@@ -1,4 +1,4 @@
-import { CertManagerInfo } from '@internal/plugin-certificates-common';
+import { CertManagerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import { KubernetesObjectRecord } from '../inventory/store';
 import { RawObject, WatchedKindName } from './kinds';
 

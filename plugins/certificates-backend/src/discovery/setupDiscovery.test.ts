@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import certificatesModuleDemoCluster from '@internal/plugin-certificates-backend-module-demo-cluster';
+import certificatesModuleDemoCluster from '@kubecerts/backstage-plugin-certificates-backend-module-demo-cluster';
 import { certificatesPlugin } from '../plugin';
 
 jest.setTimeout(60_000);

@@ -7,8 +7,8 @@ import {
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { HumanDuration } from '@backstage/types';
-import { NamespaceMapping } from '@internal/plugin-certificates-common';
-import { CertificatesClusterSource } from '@internal/plugin-certificates-node';
+import { NamespaceMapping } from '@kubecerts/backstage-plugin-certificates-common';
+import { CertificatesClusterSource } from '@kubecerts/backstage-plugin-certificates-node';
 import { ClusterRegistry, ConfigClusterRegistry } from '../clusters';
 import { TrustStore } from '../inventory/parsing';
 import { InventoryStore } from '../inventory/store';

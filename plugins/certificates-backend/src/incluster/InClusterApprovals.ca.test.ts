@@ -10,7 +10,7 @@ import { DatabaseAuditLog } from '../audit';
 import { applyDatabaseMigrations } from '../database';
 import { ApprovalService, createApprovalsRouter, DatabaseDecisionStore } from '../approvals';
 import { CountingIssuance, MemoryDirectory, TableRequests } from '../approvals/__testUtils__/TableRequests';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { InClusterApprovals } from './InClusterApprovals';
 
 jest.setTimeout(60_000);

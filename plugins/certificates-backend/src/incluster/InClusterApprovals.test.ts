@@ -1,12 +1,12 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { AuditRecord, OwnershipEntity } from '@internal/plugin-certificates-common';
+import { AuditRecord, OwnershipEntity } from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditLog } from '../audit';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { CallerIdentity } from '../service/identity';
 import { CertManagerCertificateRequest } from './certificateRequests';
 import { InClusterApprovals } from './InClusterApprovals';

@@ -10,7 +10,7 @@ import {
   canDecide,
   CertificateRequest,
   requestApprovePermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditLog } from '../audit';
 import type { DecideInput, ExternalApprovals, QueueFilter } from '../approvals/ports';
 import { assertApprovable } from '../approvals/ports';

@@ -1,4 +1,4 @@
-import { ApprovalDecision, CertificateRequest } from '@internal/plugin-certificates-common';
+import { ApprovalDecision, CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 
 const TABLE = 'certificates_incluster_decisions';

@@ -7,7 +7,7 @@ import {
   Ownership,
   OwnershipEntity,
   resolveOwnership,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 export interface InClusterOwnershipInput {
   cluster: string;

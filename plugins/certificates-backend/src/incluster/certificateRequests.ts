@@ -5,7 +5,7 @@ import {
   KeyAlgorithmChoice,
   Ownership,
   RequestedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /** The fields of a cert-manager CertificateRequest this plugin reads. */
 export interface CertManagerCertificateRequest {

@@ -13,7 +13,7 @@ import {
   KeyAlgorithm,
   RequestedCertificate,
   RequestedExtension,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { webcrypto } from 'node:crypto';
 import { publicKeyFacts } from '../pki';
 

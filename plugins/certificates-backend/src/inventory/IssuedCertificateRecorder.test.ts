@@ -15,7 +15,7 @@ import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { DiscoveryService } from '../discovery/DiscoveryService';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import {
   IssuedCertificateRecorder,

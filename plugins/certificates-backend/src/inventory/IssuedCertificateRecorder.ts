@@ -6,7 +6,7 @@ import {
   computeHealth,
   DEFAULT_HEALTH_THRESHOLDS,
   HealthThresholds,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { GroupCommit } from '../issuing/GroupCommit';
 import type { IssuedRecord } from '../issuing/IssuanceService';
 import type { RequestStore } from '../requests/RequestStore';

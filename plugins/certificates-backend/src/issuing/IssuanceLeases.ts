@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CertificateRequest,
   RequestState,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { RequestStore } from '../requests/RequestStore';

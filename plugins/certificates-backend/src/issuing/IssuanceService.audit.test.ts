@@ -1,9 +1,9 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { AuditAction } from '@internal/plugin-certificates-common';
+import { AuditAction } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 import { AuditEntry, AuditLog, DatabaseAuditLog } from '../audit';
 import { applyDatabaseMigrations } from '../database';

@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { DatabaseAuditLog } from '../audit';
 import { BuiltinCa } from '../ca';

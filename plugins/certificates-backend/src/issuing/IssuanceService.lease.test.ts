@@ -1,10 +1,10 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 import { DatabaseAuditLog } from '../audit';
 import { BuiltinCa } from '../ca';

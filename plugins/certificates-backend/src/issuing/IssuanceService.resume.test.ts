@@ -1,9 +1,9 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { applyDatabaseMigrations } from '../database';
 import type {
   CertManagerStatus,

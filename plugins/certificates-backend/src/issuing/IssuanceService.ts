@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
-import { CertificateIssuer, IssuedCertificate } from '@internal/plugin-certificates-node';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
+import { CertificateIssuer, IssuedCertificate } from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 import { leafFingerprintOf } from '../pki';
 import { newRequestId } from '../requests/requestId';

@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
-import { CertificateIssuer } from '@internal/plugin-certificates-node';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
+import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
 
 /** A cert-manager Issuer or ClusterIssuer offered from config. */
 export interface CertManagerIssuerConfig {

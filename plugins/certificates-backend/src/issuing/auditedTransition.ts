@@ -2,7 +2,7 @@ import {
   AuditAction,
   CertificateRequest,
   RequestState,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import type { AuditLog } from '../audit';
 import type { RequestPatch, RequestStore } from '../requests/RequestStore';

@@ -2,12 +2,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   CertificateRequest,
   ParsedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssuedCertificate,
   IssueRequest,
-} from '@internal/plugin-certificates-node';
+} from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 import type { AuditEntry, AuditLog } from '../audit';
 import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';

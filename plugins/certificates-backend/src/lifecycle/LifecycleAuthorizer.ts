@@ -7,7 +7,7 @@ import {
   CertificateDetails,
   CertificateRequest,
   certificateReadPermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   authorizeFilter,
   filterAllows,

@@ -13,7 +13,7 @@ import {
   CertificateDetails,
   CertificatePolicy,
   CertificateRequest,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import * as x509 from '@peculiar/x509';
 import express from 'express';
 import { Knex } from 'knex';
@@ -33,7 +33,7 @@ import { DatabaseInventoryStore } from '../inventory/store';
 import { testRow } from '../inventory/store/testRows';
 import { IssuanceService } from '../issuing/IssuanceService';
 import { IssuerRegistry } from '../issuing/IssuerRegistry';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import {
   DatabaseRequestStore,
   RequestService,

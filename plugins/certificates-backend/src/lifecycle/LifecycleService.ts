@@ -18,7 +18,7 @@ import {
   renewalRoute,
   requestLinkVerdict,
   revocationCheck,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { leafFingerprintOf } from '../pki';
 import { reissueWithCertManager } from './certManagerReissue';
 import { LifecycleAuthorizer, subjectOf } from './LifecycleAuthorizer';

@@ -1,4 +1,4 @@
-import { CertificateDetails } from '@internal/plugin-certificates-common';
+import { CertificateDetails } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   ConflictError,
   NotAllowedError,

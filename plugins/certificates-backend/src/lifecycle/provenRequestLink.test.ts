@@ -16,7 +16,7 @@ import {
   CertificateRequest,
   OwnershipEntity,
   REQUEST_ID_LABEL,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import * as x509 from '@peculiar/x509';
 import express from 'express';
 import { Knex } from 'knex';
@@ -40,7 +40,7 @@ import { IssuerRegistry } from '../issuing/IssuerRegistry';
 import {
   KubernetesApiSimulator,
   tlsSecret,
-} from '@internal/plugin-certificates-backend-test-utils';
+} from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { LifecycleService, RenewalSubmitter } from './LifecycleService';
 

@@ -3,7 +3,7 @@ import {
   CertificateRequest,
   deliveryOf,
   lineageOf,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditLog } from '../audit';
 import { RequestStore } from '../requests/RequestStore';
 import { LifecycleCaller, RenewalSubmitter } from './types';

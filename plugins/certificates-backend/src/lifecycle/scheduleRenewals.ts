@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { readOptionalDuration } from '../service/durations';
-import { DEFAULT_RENEWAL_FRACTION } from '@internal/plugin-certificates-common';
+import { DEFAULT_RENEWAL_FRACTION } from '@kubecerts/backstage-plugin-certificates-common';
 import { LifecycleService } from './LifecycleService';
 
 /** The renewal settings under `certificates.renewal`, checked. */

@@ -7,7 +7,7 @@ import {
   CertificateRequest,
   CertificateRequestInput,
   RenewOutcome,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';

@@ -2,7 +2,7 @@ import { metrics, Meter, ObservableResult } from '@opentelemetry/api';
 import {
   CertificateStatus,
   ClusterSyncStatus,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /** Aggregates the gauges read; refreshed periodically, never per request. */
 export interface InventorySnapshot {

@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
-import { computeStatus } from '@internal/plugin-certificates-common';
+import { computeStatus } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database';
 import { DatabaseInventoryStore } from '../inventory';

@@ -7,7 +7,7 @@ import {
   expirySeverity,
   expiryStep,
   normalizeExpiryThresholds,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import {
   DueCertificate,

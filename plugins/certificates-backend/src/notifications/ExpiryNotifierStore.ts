@@ -1,4 +1,4 @@
-import { CertificateSummary } from '@internal/plugin-certificates-common';
+import { CertificateSummary } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 
 const INVENTORY = 'certificates_inventory';

@@ -5,7 +5,7 @@ import {
 import {
   CERTIFICATE_RESOURCE_TYPE,
   CertificateSummary,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { z } from 'zod';
 import { CertificateQueryFilter } from './types';
 

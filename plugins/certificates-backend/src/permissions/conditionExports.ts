@@ -1,5 +1,5 @@
 import { createConditionExports } from '@backstage/plugin-permission-node';
-import { CERTIFICATE_RESOURCE_TYPE } from '@internal/plugin-certificates-common';
+import { CERTIFICATE_RESOURCE_TYPE } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatePermissionRules } from './certificateRules';
 import { requestPermissionRules, requestResourceRef } from './requestRules';
 

@@ -4,7 +4,7 @@ import {
   certificateReadPermission,
   CertificateRequest,
   requestReadPermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   authorizeFilter,
   filterAllows,

@@ -10,7 +10,7 @@ import {
   requestApprovePermission,
   requestCreatePermission,
   requestReadPermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { registerPermissions } from './registerPermissions';
 
 const pending = { id: 'r1', state: 'pending', requester: 'user:default/dev' } as CertificateRequest;

@@ -8,7 +8,7 @@ import {
   requestApprovePermission,
   requestCreatePermission,
   requestReadPermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatePermissionRules, certificateResourceRef } from './certificateRules';
 import { requestPermissionRules, requestResourceRef } from './requestRules';
 

@@ -2,7 +2,7 @@ import {
   CertificateRequest,
   REQUEST_RESOURCE_TYPE,
   sameRef,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import {
   createPermissionResourceRef,

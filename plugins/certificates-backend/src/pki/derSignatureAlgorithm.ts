@@ -1,4 +1,4 @@
-import { SIGNATURE_ALGORITHM_NAMES } from '@internal/plugin-certificates-common';
+import { SIGNATURE_ALGORITHM_NAMES } from '@kubecerts/backstage-plugin-certificates-common';
 
 /*
  * Node's X509Certificate does not expose the signature algorithm, so this

@@ -1,8 +1,8 @@
-import { pemBlocks } from '@internal/plugin-certificates-node';
+import { pemBlocks } from '@kubecerts/backstage-plugin-certificates-node';
 import { readElement } from './der';
 
 // One PEM reader for the plugin and its modules.
-export { derToPem, pemBlocks } from '@internal/plugin-certificates-node';
+export { derToPem, pemBlocks } from '@kubecerts/backstage-plugin-certificates-node';
 
 const CERTIFICATE_BLOCK =
   /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;

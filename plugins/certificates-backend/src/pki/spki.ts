@@ -1,4 +1,4 @@
-import { CURVE_NAMES } from '@internal/plugin-certificates-common';
+import { CURVE_NAMES } from '@kubecerts/backstage-plugin-certificates-common';
 import { createPublicKey } from 'node:crypto';
 import { oid, readChildren, readElement, TAG } from './der';
 

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   REQUEST_TRANSITIONS,
   RequestState,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { applyDatabaseMigrations } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { DatabaseRequestStore } from './DatabaseRequestStore';

@@ -2,7 +2,7 @@ import {
   CertificateRequest,
   RequestState,
   refusedTransitions,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import type { PendingFilter } from '../approvals/ports';
 import { insertRows } from '../database/insertRows';

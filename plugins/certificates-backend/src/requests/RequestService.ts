@@ -17,7 +17,7 @@ import {
   normalizeDnsNames,
   renewalSubmissionVerdict,
   ValidationResult,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import type { AuditLog } from '../audit';
 import type { IssuanceService } from '../issuing/IssuanceService';

@@ -24,7 +24,7 @@ import {
   suggestDnsNames,
   ValidationResult,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { IssuerRegistry } from '../issuing/IssuerRegistry';
 import { checkCsr } from './csrChecks';
 

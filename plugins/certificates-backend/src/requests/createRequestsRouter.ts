@@ -15,7 +15,7 @@ import {
   requestReadPermission,
   RequestState,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

@@ -3,7 +3,7 @@ import {
   KeyAlgorithmChoice,
   normalizeDnsNames,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { createHash, createPublicKey, KeyObject, verify } from 'node:crypto';
 import {
   pemBlocks,

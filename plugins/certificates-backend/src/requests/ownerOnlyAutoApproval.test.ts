@@ -21,7 +21,7 @@ import {
   CertificateDetails,
   CertificateRequest,
   isEntityOwnedBy,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { createHash, X509Certificate } from 'node:crypto';

@@ -5,8 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CertificatePolicy } from '@internal/plugin-certificates-common';
-import { CertificateIssuer } from '@internal/plugin-certificates-node';
+import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
+import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
 import express from 'express';
 import request from 'supertest';
 import { IssuanceService, IssuerRegistry } from '../issuing';

@@ -7,7 +7,7 @@ import {
 import {
   CertificatePolicy,
   CertificateRequest,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { requestConditions } from '../permissions';

@@ -1,4 +1,4 @@
-import { RequestState } from '@internal/plugin-certificates-common';
+import { RequestState } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import type { IssuanceLease } from './RequestStore';
 

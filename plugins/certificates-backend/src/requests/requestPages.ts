@@ -1,4 +1,4 @@
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { applyRequestPermission } from './requestPermissionSql';
 import {

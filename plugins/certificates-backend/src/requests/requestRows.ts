@@ -1,7 +1,7 @@
 import {
   CertificateRequest,
   RequestState,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { newRequestId } from './requestId';
 import type { NewRequest, RequestPatch } from './RequestStore';
 

@@ -12,7 +12,7 @@ import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { CertificatePolicy } from '@internal/plugin-certificates-common';
+import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { X509Certificate } from 'node:crypto';

@@ -21,7 +21,7 @@ import {
   SortField,
   TimelineBucket,
   ValidationResult,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 export type {
   AuditListResponse,
@@ -29,7 +29,7 @@ export type {
   DecisionKind,
   EntityPolicy,
   RenewOutcome,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /** Paging and sorting of the certificate list; the backend pages with opaque cursors. */
 export interface CertificateListQuery extends CertificateListFilter {

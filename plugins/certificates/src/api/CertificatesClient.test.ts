@@ -4,7 +4,7 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { CertificatesClient, toQueryString } from './CertificatesClient';
 import { PolicyViolationError } from './PolicyViolationError';
-import { CertificateRequestInput } from '@internal/plugin-certificates-common';
+import { CertificateRequestInput } from '@kubecerts/backstage-plugin-certificates-common';
 
 const base = 'http://localhost:7007/api/certificates';
 const server = setupServer();

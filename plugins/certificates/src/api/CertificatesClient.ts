@@ -11,7 +11,7 @@ import {
   TimelineBucket,
   ValidationResult,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   ApprovalsListResponse,
   ApprovalsQuery,

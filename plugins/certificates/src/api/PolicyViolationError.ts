@@ -1,7 +1,7 @@
 import {
   ValidationResult,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /**
  * The backend refused a request because it breaks the certificate policy.

@@ -11,7 +11,7 @@ import { Knex } from 'knex';
 import { Server } from 'node:http';
 import request from 'supertest';
 import { BuiltinCa } from '../../ca/BuiltinCa';
-import { KubernetesApiSimulator } from '@internal/plugin-certificates-backend-test-utils';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { certificatesPlugin } from '../../plugin';
 import {
   AllowAllPermissions,

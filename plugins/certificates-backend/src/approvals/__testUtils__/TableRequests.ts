@@ -2,7 +2,7 @@ import {
   CertificateRequest,
   RequestState,
   sameRef,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import {
   ApprovalIssuancePort,

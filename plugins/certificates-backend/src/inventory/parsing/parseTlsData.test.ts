@@ -1,5 +1,5 @@
 import { X509Certificate } from 'crypto';
-import { computeHealth } from '@internal/plugin-certificates-common';
+import { computeHealth } from '@kubecerts/backstage-plugin-certificates-common';
 import { parseTlsData } from './parseTlsData';
 import { TrustStore } from './TrustStore';
 import { makeCa, makeLeaf, secretData, TestIssuer } from './testPki';

@@ -4,7 +4,7 @@ import {
   KeyAlgorithm,
   ParsedCertificate,
   commonNameOf,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { readSignatureAlgorithm, splitPem } from '../../pki';
 import { TrustStore } from './TrustStore';
 

@@ -4,7 +4,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { certificateReadPermission } from '@internal/plugin-certificates-common';
+import { certificateReadPermission } from '@kubecerts/backstage-plugin-certificates-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { getCaller } from '../../service/identity';

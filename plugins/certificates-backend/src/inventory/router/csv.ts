@@ -1,4 +1,4 @@
-import { CertificateSummary } from '@internal/plugin-certificates-common';
+import { CertificateSummary } from '@kubecerts/backstage-plugin-certificates-common';
 
 /**
  * One CSV cell: quoted when needed, and a leading = + - @ or control

@@ -7,7 +7,7 @@ import {
   FindingKind,
   REVOCATION_REASONS,
   SortField,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { z } from 'zod';
 import { freeText } from '../../service/freeText';
 

@@ -8,7 +8,7 @@ import {
   CountsResponse,
   REQUEST_ID_LABEL,
   TimelineBucket,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { isSqlite, SqliteCheckpointer } from '../../database';
 import { applyListFilter, applyPermissionFilter, TABLE } from './queryFilters';
 import {

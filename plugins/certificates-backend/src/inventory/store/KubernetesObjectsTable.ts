@@ -3,7 +3,7 @@ import {
   CertManagerInfo,
   CertificateUsage,
   ClusterSyncStatus,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   BATCH,
   chunks,

@@ -4,7 +4,7 @@ import {
   CertificateStatus,
   CountsResponse,
   TimelineBucket,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { applyListOrder, TABLE } from './queryFilters';
 import { InventoryReadContext } from './inventoryLists';
 import { DbRow, parseFindings } from './rowMapping';

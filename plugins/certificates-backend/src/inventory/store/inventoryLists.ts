@@ -3,7 +3,7 @@ import {
   CertificateListFilter,
   CertificateListResponse,
   CertificateSummary,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   applyCursor,
   applyListOrder,

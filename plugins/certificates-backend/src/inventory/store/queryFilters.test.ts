@@ -1,6 +1,6 @@
 import knexFactory, { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../../database';
-import { CertificateListFilter } from '@internal/plugin-certificates-common';
+import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   TABLE,
   applyListFilter,

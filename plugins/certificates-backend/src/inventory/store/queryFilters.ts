@@ -7,7 +7,7 @@ import {
 import {
   CertificateListFilter,
   SortField,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { InputError } from '@backstage/errors';
 import { CertificatePermissionFilter } from './types';
 

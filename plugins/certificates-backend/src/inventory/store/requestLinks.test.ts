@@ -3,7 +3,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   CertificateRequest,
   REQUEST_ID_LABEL,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { X509Certificate } from 'node:crypto';
 import { pendingRequest } from '../../approvals/__testUtils__/TableRequests';
 import { applyDatabaseMigrations } from '../../database';
@@ -284,7 +284,7 @@ describe('links from discovered certificates to portal requests', () => {
       const knex = await databases.init(databaseId);
       const migrations = {
         directory: resolvePackagePath(
-          '@internal/plugin-certificates-backend',
+          '@kubecerts/backstage-plugin-certificates-backend',
           'migrations',
         ),
         tableName: 'certificates_knex_migrations',

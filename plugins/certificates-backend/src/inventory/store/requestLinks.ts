@@ -3,7 +3,7 @@ import {
   DeliveryKind,
   RequestIssue,
   requestLinkVerdict,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { leafFingerprintOf } from '../../pki';
 
 /**

@@ -5,7 +5,7 @@ import {
   FindingKind,
   KeyAlgorithm,
   OwnershipRule,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { TABLE } from './queryFilters';
 import { PORTAL_LOCATION } from './requestLinks';
 import { InventoryRow } from './types';

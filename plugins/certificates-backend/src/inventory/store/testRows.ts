@@ -1,5 +1,5 @@
 /* Builders of inventory rows for tests. Test-only. */
-import { ParsedCertificate } from '@internal/plugin-certificates-common';
+import { ParsedCertificate } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificateId } from '../parsing';
 import { InventoryRow } from './types';
 

@@ -15,7 +15,7 @@ import {
   SortField,
   TimelineBucket,
   CertificateSummary,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import type { CertificatePermissionFilter } from '../../permissions/types';
 
 /** Everything needed to re-judge a row without the Secret. No key material. */

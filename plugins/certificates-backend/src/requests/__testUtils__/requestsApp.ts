@@ -18,7 +18,7 @@ import {
 import {
   CertificatePolicy,
   CertificateRequestInput,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { DatabaseAuditLog } from '../../audit';

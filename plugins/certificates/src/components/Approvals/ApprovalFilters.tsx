@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import { ApprovalsQuery } from '../../api';
 
 const AGES: Array<{ label: string; hours?: number }> = [

@@ -13,7 +13,7 @@ import DenyIcon from '@material-ui/icons/Block';
 import {
   CertificateRequest,
   requestedCertificateOf,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { ageLabel, BreakableName, formatAbsolute } from '../common';
 import { describeDelivery, requestTitle } from '../Requests';
 import { OtherNames, RequestedSummary } from './RequestedSummary';

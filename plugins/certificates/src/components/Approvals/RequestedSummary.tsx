@@ -5,7 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   caCertificateReasons,
   RequestedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { BreakableName } from '../common';
 import { describeDuration, describeKey } from '../Requests';
 

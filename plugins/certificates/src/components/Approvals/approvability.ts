@@ -3,7 +3,7 @@ import {
   Approvability,
   CertificateRequest,
   requestedCertificateOf,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { requestTitle } from '../Requests';
 
 /** The backend's verdict on a queue row; without one, the strictest (no CA issuer allowed). */

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { AuditRecord } from '@internal/plugin-certificates-common';
+import { AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   base,
   renderWithClient,

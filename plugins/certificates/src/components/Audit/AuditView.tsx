@@ -12,7 +12,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { AuditAction, AuditRecord } from '@internal/plugin-certificates-common';
+import { AuditAction, AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditQuery, certificatesApiRef } from '../../api';
 import { DateText } from '../Requests';
 

@@ -14,7 +14,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   CertificateActions as Actions,
   RevocationReason,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 
 /** The reasons offered, most common first. */

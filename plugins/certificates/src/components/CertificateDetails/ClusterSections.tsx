@@ -5,7 +5,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   CertManagerInfo,
   CertificateUsage,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { TimeText } from '../common';
 import { Field, Section } from './Section';
 

@@ -1,6 +1,6 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { CertificateStatus } from '@internal/plugin-certificates-common';
+import { CertificateStatus } from '@kubecerts/backstage-plugin-certificates-common';
 import { STATUS_COLORS } from '../common';
 import { formatAbsolute } from '../common';
 

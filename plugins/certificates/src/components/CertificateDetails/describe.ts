@@ -2,7 +2,7 @@ import {
   CertificateHistoryEntry,
   OwnershipRule,
   ParsedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 export function describeKey(
   leaf: Pick<ParsedCertificate, 'keyAlgorithm' | 'keySize' | 'curve'>,

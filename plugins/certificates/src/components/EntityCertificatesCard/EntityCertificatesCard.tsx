@@ -10,7 +10,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
-import { CountsResponse } from '@internal/plugin-certificates-common';
+import { CountsResponse } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { loadEntityCertificatesContent } from '../entityTabLoader';
 import {

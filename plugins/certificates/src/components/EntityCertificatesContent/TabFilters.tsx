@@ -4,7 +4,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FilterListIcon from '@material-ui/icons/FilterList';
 import { ResponseErrorPanel } from '@backstage/core-components';
-import { CertificateListFilter } from '@internal/plugin-certificates-common';
+import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 import { SearchField } from '../common/SearchField';
 import { UserFilter } from '../common/filterParams';
 import { useLazyModule } from '../common/useLazyModule';

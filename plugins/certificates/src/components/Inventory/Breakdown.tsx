@@ -3,7 +3,7 @@ import Grid from '@material-ui/core/Grid';
 import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { InfoCard } from '@backstage/core-components';
-import { CountsResponse } from '@internal/plugin-certificates-common';
+import { CountsResponse } from '@kubecerts/backstage-plugin-certificates-common';
 
 interface Row {
   label: string;

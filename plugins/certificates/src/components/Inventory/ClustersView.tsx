@@ -11,7 +11,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { ClusterSyncStatus } from '@internal/plugin-certificates-common';
+import { ClusterSyncStatus } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { TimeText } from '../common';
 import { NoClustersHelp } from './NoClustersHelp';

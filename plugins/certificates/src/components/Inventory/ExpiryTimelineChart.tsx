@@ -3,7 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   CertificateStatus,
   TimelineBucket,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   formatUtcDay,
   STATUS_COLORS,

@@ -3,7 +3,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { useApi } from '@backstage/core-plugin-api';
-import { CertificateListFilter } from '@internal/plugin-certificates-common';
+import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 
 /** Downloads the filtered list as CSV, with the user's credentials. */

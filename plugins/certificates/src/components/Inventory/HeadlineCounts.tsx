@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
-import { CountsResponse } from '@internal/plugin-certificates-common';
+import { CountsResponse } from '@kubecerts/backstage-plugin-certificates-common';
 import { STATUS_COLORS } from '../common';
 
 /** The headline numbers of the inventory. */

@@ -7,7 +7,7 @@ import { useSearchParams } from 'react-router-dom';
 import {
   CertificateListFilter,
   FINDING_KINDS,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateFilters,
   CertificatesTable,

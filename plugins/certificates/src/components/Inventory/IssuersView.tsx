@@ -8,7 +8,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { IssuerInfo } from '@internal/plugin-certificates-common';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { TimeText } from '../common';
 import { formatFingerprint } from '../CertificateDetails/describe';

@@ -6,7 +6,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { CertificateListFilter } from '@internal/plugin-certificates-common';
+import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { HeadlineCounts } from './HeadlineCounts';
 import { ExpiryTimelineChart } from './ExpiryTimelineChart';

@@ -9,7 +9,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import TextField from '@material-ui/core/TextField';
-import { DeliveryKind } from '@internal/plugin-certificates-common';
+import { DeliveryKind } from '@kubecerts/backstage-plugin-certificates-common';
 import { PolicyChoices, RequestFormState } from './formState';
 import { FormField } from './violations';
 

@@ -6,7 +6,7 @@ import { mockApis } from '@backstage/test-utils';
 import {
   CertificateRequestInput,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { EntityPolicy } from '../../api';
 import {
   base,

@@ -6,7 +6,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   CertificateRequest,
   requestCreatePermission,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { RequestPanelDrawer } from '../Requests/RequestPanelDrawer';
 import { RequestDialog } from './RequestDialog';
 

@@ -15,7 +15,7 @@ import {
   KeyAlgorithmChoice,
   validateNames,
   Violation,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import {
   certificatesApiRef,
   EntityPolicy,

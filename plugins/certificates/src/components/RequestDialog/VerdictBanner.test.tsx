@@ -1,5 +1,5 @@
 import { render, screen } from '@testing-library/react';
-import { ValidationResult } from '@internal/plugin-certificates-common';
+import { ValidationResult } from '@kubecerts/backstage-plugin-certificates-common';
 import { VerdictBanner } from './VerdictBanner';
 
 function show(result: ValidationResult) {

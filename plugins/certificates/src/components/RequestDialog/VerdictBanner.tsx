@@ -1,5 +1,5 @@
 import Alert from '@material-ui/lab/Alert';
-import { Violation } from '@internal/plugin-certificates-common';
+import { Violation } from '@kubecerts/backstage-plugin-certificates-common';
 import { RequestValidationState } from './useRequestValidation';
 
 export interface VerdictBannerProps {

@@ -3,7 +3,7 @@ import {
   DeliveryKind,
   IssuerInfo,
   KeyAlgorithmChoice,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { EntityPolicy } from '../../api';
 import { parseDnsNames } from './violations';
 

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   CertificateRequestInput,
   ValidationResult,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 
 export interface RequestValidationState {

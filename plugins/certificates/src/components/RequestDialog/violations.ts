@@ -1,4 +1,4 @@
-import { Violation } from '@internal/plugin-certificates-common';
+import { Violation } from '@kubecerts/backstage-plugin-certificates-common';
 
 /** Inputs of the request form that can show a violation beside them. */
 export type FormField =

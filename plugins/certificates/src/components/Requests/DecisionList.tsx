@@ -2,7 +2,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { ApprovalDecision } from '@internal/plugin-certificates-common';
+import { ApprovalDecision } from '@kubecerts/backstage-plugin-certificates-common';
 import { DateText } from './DateText';
 
 /** Who decided, when, and why. */

@@ -9,7 +9,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   CertificateRequest,
   TERMINAL_REQUEST_STATES,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { RequestCertificateButton } from '../RequestDialog/RequestCertificateButton';
 import { RequestPanelDrawer } from './RequestPanelDrawer';

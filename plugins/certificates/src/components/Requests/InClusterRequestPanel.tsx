@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { StructuredMetadataTable } from '@backstage/core-components';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { DateText } from './DateText';
 import { requestTitle } from './describe';
 import { RequestedCertificateTable } from './RequestedCertificateTable';

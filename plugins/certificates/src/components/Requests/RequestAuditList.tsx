@@ -2,7 +2,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { AuditRecord } from '@internal/plugin-certificates-common';
+import { AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
 import { formatAbsolute } from '../common/dates';
 
 /** The request's audit trail, oldest first. */

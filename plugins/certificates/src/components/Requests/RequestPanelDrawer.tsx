@@ -2,7 +2,7 @@ import Box from '@material-ui/core/Box';
 import Drawer from '@material-ui/core/Drawer';
 import IconButton from '@material-ui/core/IconButton';
 import CloseIcon from '@material-ui/icons/Close';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { InClusterRequestPanel } from './InClusterRequestPanel';
 import { RequestPanel } from './RequestPanel';
 

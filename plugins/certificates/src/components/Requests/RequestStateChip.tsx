@@ -5,7 +5,7 @@ import {
   StatusRunning,
   StatusAborted,
 } from '@backstage/core-components';
-import { RequestState } from '@internal/plugin-certificates-common';
+import { RequestState } from '@kubecerts/backstage-plugin-certificates-common';
 
 /** The state of a request as a status dot and a word. */
 export const RequestStateChip = ({ state }: { state: RequestState }) => {

@@ -2,7 +2,7 @@ import Step from '@material-ui/core/Step';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
 import Typography from '@material-ui/core/Typography';
-import { RequestState } from '@internal/plugin-certificates-common';
+import { RequestState } from '@kubecerts/backstage-plugin-certificates-common';
 
 const HAPPY_PATH: RequestState[] = ['pending', 'approved', 'issuing', 'issued'];
 

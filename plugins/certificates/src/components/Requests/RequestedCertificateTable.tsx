@@ -6,7 +6,7 @@ import {
   caCertificateReasons,
   CertificateRequest,
   requestedCertificateOf,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { describeDuration, describeKey } from './describe';
 
 const list = (values: string[]) => values.join(', ') || '—';

@@ -1,7 +1,7 @@
 import {
   CertificateRequest,
   RequestedCertificate,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /** The name people know a request by: its CN, else its first DNS name, else its id. */
 export function requestTitle(request: CertificateRequest): string {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { TERMINAL_REQUEST_STATES } from '@internal/plugin-certificates-common';
+import { TERMINAL_REQUEST_STATES } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef, RequestWithAudit } from '../../api';
 
 export interface RequestLoadState {

@@ -5,7 +5,7 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import {
   CERTIFICATE_STATUSES,
   FINDING_KINDS,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { EMPTY_FILTER, UserFilter } from './filterParams';
 import { STATUS_LABELS } from './status';
 import { FINDING_LABELS } from './findings';

@@ -17,7 +17,7 @@ import {
   CertificateListResponse,
   CertificateSummary,
   SortField,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { CertificateStatusText } from './status';
 import { FindingChips } from './findings';

@@ -3,7 +3,7 @@ import {
   RELATION_HAS_PART,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { CertificateListFilter } from '@internal/plugin-certificates-common';
+import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 
 /** The annotation (and Secret label) that ties Kubernetes objects to an entity. */
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';

@@ -6,7 +6,7 @@ import {
   CertificateStatus,
   FINDING_KINDS,
   FindingKind,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 /** The filters a user can set; they live in the URL so links can be shared. */
 export interface UserFilter {

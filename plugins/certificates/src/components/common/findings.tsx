@@ -1,5 +1,5 @@
 import Chip from '@material-ui/core/Chip';
-import { Finding, FindingKind } from '@internal/plugin-certificates-common';
+import { Finding, FindingKind } from '@kubecerts/backstage-plugin-certificates-common';
 
 export const FINDING_LABELS: Record<FindingKind, string> = {
   'weak-key': 'Weak key',

@@ -4,7 +4,7 @@ import {
   StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
-import { CertificateStatus } from '@internal/plugin-certificates-common';
+import { CertificateStatus } from '@kubecerts/backstage-plugin-certificates-common';
 
 export const STATUS_LABELS: Record<CertificateStatus, string> = {
   expired: 'Expired',

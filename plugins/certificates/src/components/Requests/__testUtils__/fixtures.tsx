@@ -7,7 +7,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { CertificateRequest } from '@internal/plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   PermissionApi,
   permissionApiRef,

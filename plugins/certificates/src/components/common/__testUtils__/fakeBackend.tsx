@@ -18,7 +18,7 @@ import {
   CountsResponse,
   IssuerInfo,
   TimelineBucket,
-} from '@internal/plugin-certificates-common';
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificatesClient, certificatesApiRef } from '../../../api';
 
 type Authorize = NonNullable<
