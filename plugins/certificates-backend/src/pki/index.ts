@@ -34,3 +34,5 @@ export {
   readSignatureAlgorithmOid,
 } from './derSignatureAlgorithm';
 export { leafFingerprintOf } from './leafFingerprint';
+export { readCertificateFacts } from './certificateFacts';
+export type { CertificateFacts } from './certificateFacts';

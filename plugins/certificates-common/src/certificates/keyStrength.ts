@@ -1,7 +1,14 @@
 import { ParsedCertificate } from '../types';
+import {
+  SIGNATURE_ALGORITHM_NAMES,
+  WEAK_SIGNATURE_ALGORITHM_OIDS,
+} from '../oids/oidNames';
 
 /** EC curves considered strong enough for server certificates. */
 export const STRONG_CURVES: readonly string[] = ['P-256', 'P-384', 'P-521'];
+
+/** The `curve` of an EC key that spells out its curve instead of naming one. */
+export const EXPLICIT_CURVE = 'explicit parameters';
 
 /** Minimum RSA modulus size in bits. */
 export const MIN_RSA_BITS = 2048;
@@ -19,6 +26,9 @@ export function weakKeyReason(
       }
       return undefined;
     case 'EC':
+      if (cert.curve === EXPLICIT_CURVE) {
+        return 'EC key with explicit curve parameters instead of a named curve (a client that trusts them can be fooled by a forged curve, CVE-2020-0601)';
+      }
       if (!cert.curve || !STRONG_CURVES.includes(cert.curve)) {
         return `EC key on curve ${
           cert.curve ?? 'unknown'
@@ -31,13 +41,29 @@ export function weakKeyReason(
     case 'Ed448':
       return undefined;
     default:
-      return 'key of an unknown algorithm';
+      // Not weak but unknown: unsupportedAlgorithmReason reports it.
+      return undefined;
   }
 }
 
-/** True for signature algorithms built on MD2, MD5 or SHA-1. */
+const WEAK_SIGNATURE_NAMES = new Set(
+  WEAK_SIGNATURE_ALGORITHM_OIDS.flatMap(oid => [
+    oid,
+    SIGNATURE_ALGORITHM_NAMES[oid],
+  ]),
+);
+
+/**
+ * True for signature algorithms built on MD2, MD4, MD5, SHA-0 or SHA-1, by
+ * name, by OID, or as a parameterised name such as "rsassaPss (SHA-1)".
+ */
 export function isWeakSignatureAlgorithm(name: string): boolean {
-  return /md2|md5|sha1(?!\d)|sha-1(?!\d)/i.test(name);
+  // PSS is as strong as its message hash; an MGF1 over SHA-1 is not broken.
+  const pss = /^rsassaPss \(([^,)]+)/.exec(name);
+  return (
+    WEAK_SIGNATURE_NAMES.has(name) ||
+    /md[245]|sha1(?!\d)|sha-1(?!\d)/i.test(pss ? pss[1] : name)
+  );
 }
 
 /** Names of all SANs of a certificate. */

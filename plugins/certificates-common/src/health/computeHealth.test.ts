@@ -93,6 +93,7 @@ describe('computeHealth findings', () => {
     expect(kinds(cert({ curve: 'P-384' }))).toEqual([]);
     expect(kinds(cert({ keyAlgorithm: 'DSA', keySize: 2048 }))).toEqual([
       'weak-key',
+      'unsupported-algorithm',
     ]);
     expect(kinds(cert({ keyAlgorithm: 'Ed25519', curve: undefined }))).toEqual(
       [],
@@ -186,5 +187,38 @@ describe('computeHealth findings', () => {
         expect.objectContaining({ kind: 'unowned' }),
       ],
     });
+  });
+});
+
+describe('computeHealth chain trust', () => {
+  it('judges the chain at now and names the certificate that broke it', () => {
+    const chainTrust = {
+      paths: [[{ name: 'Issuing CA', notBefore: at(-100), notAfter: at(20) }]],
+    };
+    const untrusted = (days: number) =>
+      computeHealth(cert(), { now: at(days), owned: true, chainTrust })
+        .findings;
+    expect(untrusted(0)).toEqual([]);
+    expect(untrusted(30)).toEqual([
+      expect.objectContaining({
+        kind: 'untrusted-chain',
+        message: `The chain is not trusted: 'Issuing CA' expired on ${at(
+          20,
+        ).slice(0, 10)}.`,
+      }),
+    ]);
+    expect(
+      computeHealth(cert(), {
+        now,
+        owned: true,
+        chainTrust: {
+          paths: [],
+          failure:
+            "signed by 'Example Leaf' which is not a CA (basicConstraints CA:FALSE)",
+        },
+      }).findings[0].message,
+    ).toBe(
+      "The chain is not trusted: signed by 'Example Leaf' which is not a CA (basicConstraints CA:FALSE).",
+    );
   });
 });

@@ -6,6 +6,8 @@ import {
   isWeakSignatureAlgorithm,
   weakKeyReason,
 } from '../certificates/keyStrength';
+import { unsupportedAlgorithmReason } from '../certificates/algorithmSupport';
+import { ChainTrust, chainTrustAt } from './pathRules';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,6 +21,11 @@ export interface HealthContext {
    * trust anchors are known (then untrusted-chain is not reported).
    */
   chainTrusted?: boolean;
+  /**
+   * The chain's paths to an approved root, judged at `now` (an
+   * intermediate expires too); takes precedence over chainTrusted.
+   */
+  chainTrust?: ChainTrust;
   /**
    * Approved issuers, as issuer distinguished names or issuer common names.
    * Empty or undefined: every issuer is accepted.
@@ -108,14 +115,22 @@ export function computeHealth(
     if (cert.selfSigned) {
       findings.push({
         kind: 'self-signed',
-        message: 'The certificate is self-signed: clients cannot verify it.',
+        message:
+          cert.selfSignedBy === 'names-and-key-id'
+            ? 'The certificate is self-signed (its issuer is its own subject and its key identifiers match; the signature could not be checked): clients cannot verify it.'
+            : 'The certificate is self-signed: clients cannot verify it.',
         remedy: 'Request a certificate from an approved issuer instead.',
       });
     }
-    if (ctx.chainTrusted === false) {
+    const trust: { trusted?: boolean; reason?: string } = ctx.chainTrust
+      ? chainTrustAt(ctx.chainTrust, ctx.now)
+      : { trusted: ctx.chainTrusted };
+    if (trust.trusted === false) {
       findings.push({
         kind: 'untrusted-chain',
-        message: 'The chain does not build to any approved root.',
+        message: trust.reason
+          ? `The chain is not trusted: ${trust.reason}.`
+          : 'The chain does not build to any approved root.',
         remedy:
           'Reissue the certificate from an approved issuer, or include the missing intermediates in tls.crt.',
       });
@@ -140,6 +155,15 @@ export function computeHealth(
           lifetimeDays,
         )} days, more than the maximum of ${t.maxValidityDays}.`,
         remedy: `Reissue it with a validity of at most ${t.maxValidityDays} days and renew it automatically.`,
+      });
+    }
+    const unsupported = unsupportedAlgorithmReason(cert);
+    if (unsupported) {
+      findings.push({
+        kind: 'unsupported-algorithm',
+        message: `TLS clients do not support ${unsupported}; the certificate was read but will not be accepted.`,
+        remedy:
+          'Reissue it with an ECDSA P-256/P-384 or RSA key, signed with SHA-256 or stronger.',
       });
     }
     if (!hasSubjectAltNames(cert)) {

@@ -1,48 +1,85 @@
 import { X509Certificate } from 'crypto';
+import { ChainTrust } from '@kubecerts/backstage-plugin-certificates-common';
 import { splitPem } from '../../pki';
+import { buildChainTrust, PathNode, pathNode } from '../../pki/path';
 
 /** Where the approved roots come from (config, the built-in CA, …). */
 export type ApprovedRootsSource = () => Promise<string[]>;
 
+/** Cached signature verdicts; pairs of fingerprints, so content-addressed. */
+const MAX_SIGNATURES = 20_000;
+
+function nodesOf(pems: string[]): PathNode[] {
+  const nodes: PathNode[] = [];
+  for (const pem of pems.flatMap(splitPem)) {
+    try {
+      nodes.push(pathNode(new X509Certificate(pem)));
+    } catch {
+      // A broken configured certificate cannot anchor or link anything.
+    }
+  }
+  return nodes;
+}
+
+/** What the store makes of one chain. */
+export interface ChainVerdict {
+  trust: ChainTrust;
+  /** Per certificate of the chain: on an accepted path to a root, or a root. */
+  trusted: boolean[];
+}
+
 /**
- * The approved roots: the trust anchors a chain must build to. Roots are
- * reloaded with `refresh()` (the built-in CA may appear after start).
+ * The approved roots (the trust anchors a chain must build to) and the
+ * known intermediates a chain may omit. Reloaded with `refresh()` (the
+ * built-in CA may appear after start).
  */
 export class TrustStore {
-  private roots: X509Certificate[] = [];
+  private roots: PathNode[] = [];
+  private known: PathNode[] = [];
   private fingerprints = new Set<string>();
-  /** Issuer fingerprints already verified for a child fingerprint. */
-  private readonly verified = new Map<string, string | null>();
+  private readonly signatures = new Map<string, boolean>();
 
-  private constructor(private readonly source: ApprovedRootsSource) {}
+  private constructor(
+    private readonly source: ApprovedRootsSource,
+    private readonly intermediates: ApprovedRootsSource,
+  ) {}
 
-  static create(options: { getApprovedRoots: ApprovedRootsSource }) {
-    return new TrustStore(options.getApprovedRoots);
+  static create(options: {
+    getApprovedRoots: ApprovedRootsSource;
+    /** Intermediates a Secret may leave out (e.g. the built-in issuing CA). */
+    getKnownIntermediates?: ApprovedRootsSource;
+  }) {
+    return new TrustStore(
+      options.getApprovedRoots,
+      options.getKnownIntermediates ?? (async () => []),
+    );
   }
 
   /** A store with fixed roots, for tests and tools. */
-  static fromPems(pems: string[]) {
-    const store = new TrustStore(async () => pems);
-    store.load(pems);
+  static fromPems(pems: string[], options: { intermediates?: string[] } = {}) {
+    const intermediates = options.intermediates ?? [];
+    const store = new TrustStore(
+      async () => pems,
+      async () => intermediates,
+    );
+    store.load(pems, intermediates);
     return store;
   }
 
   async refresh(): Promise<void> {
-    this.load(await this.source());
+    const [roots, intermediates] = await Promise.all([
+      this.source(),
+      this.intermediates(),
+    ]);
+    this.load(roots, intermediates);
   }
 
-  private load(pems: string[]) {
-    const roots: X509Certificate[] = [];
-    for (const pem of pems.flatMap(splitPem)) {
-      try {
-        roots.push(new X509Certificate(pem));
-      } catch {
-        // A broken configured root cannot anchor anything; skip it.
-      }
-    }
-    this.roots = roots;
-    this.fingerprints = new Set(roots.map(r => r.fingerprint256));
-    this.verified.clear();
+  private load(rootPems: string[], intermediatePems: string[]) {
+    this.roots = nodesOf(rootPems);
+    this.fingerprints = new Set(this.roots.map(r => r.fingerprint));
+    this.known = nodesOf(intermediatePems).filter(
+      n => !this.fingerprints.has(n.fingerprint),
+    );
   }
 
   /** Whether any root is known; without roots trust is not judged. */
@@ -52,58 +89,44 @@ export class TrustStore {
 
   /** The root PEMs, for the trust bundle. */
   get rootPems(): string[] {
-    return this.roots.map(r => r.toString());
+    return this.roots.map(r => r.x.toString());
   }
 
-  private findIssuer(
-    cert: X509Certificate,
-    candidates: X509Certificate[],
-  ): X509Certificate | undefined {
-    const cached = this.verified.get(cert.fingerprint256);
-    if (cached !== undefined) {
-      return cached === null
-        ? undefined
-        : candidates.find(c => c.fingerprint256 === cached);
+  private signedBy(child: PathNode, issuer: PathNode): boolean {
+    const key = `${child.fingerprint}|${issuer.fingerprint}`;
+    let verdict = this.signatures.get(key);
+    if (verdict === undefined) {
+      try {
+        verdict = child.x.verify(issuer.x.publicKey);
+      } catch {
+        // A key or signature algorithm node cannot use verifies nothing.
+        verdict = false;
+      }
+      if (this.signatures.size >= MAX_SIGNATURES) this.signatures.clear();
+      this.signatures.set(key, verdict);
     }
-    const issuer = candidates.find(
-      c =>
-        c.fingerprint256 !== cert.fingerprint256 &&
-        cert.checkIssued(c) &&
-        cert.verify(c.publicKey),
-    );
-    // Only signatures by roots are cached: those candidates never change
-    // between calls, whereas intermediates come from each Secret.
-    if (issuer && this.fingerprints.has(issuer.fingerprint256)) {
-      this.verified.set(cert.fingerprint256, issuer.fingerprint256);
-    }
-    return issuer;
+    return verdict;
   }
 
   /**
-   * For each certificate of the chain (leaf first): whether it is an approved
-   * root or builds, through the chain's other certificates, to one.
+   * The chain's paths to an approved root, judged by every rule but the
+   * dates, from nodes already parsed (leaf first).
    */
-  trustOf(chain: X509Certificate[]): boolean[] {
-    const memo = new Map<X509Certificate, boolean>();
-    const visit = (cert: X509Certificate, depth: number): boolean => {
-      const known = memo.get(cert);
-      if (known !== undefined) return known;
-      memo.set(cert, false);
-      let trusted = false;
-      if (this.fingerprints.has(cert.fingerprint256)) {
-        trusted = true;
-      } else if (depth < 10) {
-        const root = this.findIssuer(cert, this.roots);
-        if (root) {
-          trusted = true;
-        } else {
-          const parent = this.findIssuer(cert, chain);
-          trusted = parent ? visit(parent, depth + 1) : false;
-        }
-      }
-      memo.set(cert, trusted);
-      return trusted;
+  judge(chain: PathNode[]): ChainVerdict {
+    const seen = new Set<string>();
+    const pool = [...chain.slice(1), ...this.known, ...this.roots].filter(
+      n => !seen.has(n.fingerprint) && seen.add(n.fingerprint),
+    );
+    const { trust, onPath } = buildChainTrust(chain[0], {
+      pool,
+      isRoot: n => this.fingerprints.has(n.fingerprint),
+      signedBy: (child, issuer) => this.signedBy(child, issuer),
+    });
+    return {
+      trust,
+      trusted: chain.map(
+        n => onPath.has(n.fingerprint) || this.fingerprints.has(n.fingerprint),
+      ),
     };
-    return chain.map(c => visit(c, 0));
   }
 }

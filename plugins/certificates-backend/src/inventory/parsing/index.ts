@@ -2,6 +2,7 @@ export {
   parseTlsData,
   describeCertificate,
   certificateId,
+  chainTrustThrough,
 } from './parseTlsData';
 export type { ParsedTlsData } from './parseTlsData';
 export { TrustStore } from './TrustStore';

@@ -1,12 +1,20 @@
 import { createHash, createPrivateKey, X509Certificate } from 'crypto';
 import {
   ChainEntry,
-  KeyAlgorithm,
+  ChainTrust,
+  chainTrustAt,
   ParsedCertificate,
-  commonNameOf,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { readSignatureAlgorithm, splitPem } from '../../pki';
+import { splitPem } from '../../pki';
+import { PathNode, pathNode } from '../../pki/path';
+import { describeCertificate, dn, hex } from './describeCertificate';
 import { TrustStore } from './TrustStore';
+
+export {
+  curveName,
+  describeCertificate,
+  keyAlgorithm,
+} from './describeCertificate';
 
 /** What one TLS Secret's data yields. Holds no private key material. */
 export interface ParsedTlsData {
@@ -16,95 +24,15 @@ export interface ParsedTlsData {
   chainPem?: string;
   /** Undefined when no approved roots are known. */
   chainTrusted?: boolean;
+  /**
+   * The paths to an approved root and why none qualifies; judged at a
+   * given `now` by computeHealth (chainTrusted is the verdict at parse
+   * time). Undefined when no approved roots are known.
+   */
+  chainTrust?: ChainTrust;
   /** Undefined when the Secret has no tls.key. */
   keyMatches?: boolean;
   parseError?: string;
-}
-
-const CURVES: Record<string, string> = {
-  prime256v1: 'P-256',
-  secp384r1: 'P-384',
-  secp521r1: 'P-521',
-};
-
-/** The inventory's name for a curve node names (prime256v1 → P-256). */
-export function curveName(namedCurve: string | undefined): string | undefined {
-  return namedCurve ? CURVES[namedCurve] ?? namedCurve : undefined;
-}
-
-/** The inventory's name for a key type node names (KeyObject.asymmetricKeyType). */
-export function keyAlgorithm(type: string | undefined): KeyAlgorithm {
-  switch (type) {
-    case 'rsa':
-    case 'rsa-pss':
-      return 'RSA';
-    case 'ec':
-      return 'EC';
-    case 'ed25519':
-      return 'Ed25519';
-    case 'ed448':
-      return 'Ed448';
-    case 'dsa':
-      return 'DSA';
-    default:
-      return 'unknown';
-  }
-}
-
-/** Node writes distinguished names one attribute per line. */
-/** A distinguished name on one line; node leaves an empty one undefined. */
-function dn(value: string | undefined): string {
-  return (value ?? '').split('\n').filter(Boolean).join(', ');
-}
-
-function sans(value: string | undefined) {
-  const out = {
-    dnsNames: [] as string[],
-    ipAddresses: [] as string[],
-    uris: [] as string[],
-    emails: [] as string[],
-  };
-  if (!value) return out;
-  for (const raw of value.split(', ')) {
-    const idx = raw.indexOf(':');
-    if (idx < 0) continue;
-    const type = raw.slice(0, idx);
-    const v = raw.slice(idx + 1).replace(/^"(.*)"$/, '$1');
-    if (type === 'DNS') out.dnsNames.push(v);
-    else if (type === 'IP Address') out.ipAddresses.push(v);
-    else if (type === 'URI') out.uris.push(v);
-    else if (type === 'email') out.emails.push(v);
-  }
-  return out;
-}
-
-function hex(fingerprint: string): string {
-  return fingerprint.replace(/:/g, '').toLowerCase();
-}
-
-/** All ParsedCertificate fields of one certificate. */
-export function describeCertificate(x: X509Certificate): ParsedCertificate {
-  const key = x.publicKey;
-  const details = key.asymmetricKeyDetails ?? {};
-  const subject = dn(x.subject);
-  const issuer = dn(x.issuer);
-  const selfSigned = x.subject === x.issuer && x.verify(key);
-  return {
-    subject,
-    commonName: commonNameOf(subject),
-    issuer,
-    serialNumber: x.serialNumber.toLowerCase(),
-    notBefore: new Date(x.validFrom).toISOString(),
-    notAfter: new Date(x.validTo).toISOString(),
-    ...sans(x.subjectAltName),
-    keyAlgorithm: keyAlgorithm(key.asymmetricKeyType),
-    keySize: details.modulusLength,
-    curve: curveName(details.namedCurve),
-    signatureAlgorithm: readSignatureAlgorithm(x.raw),
-    fingerprintSha256: hex(x.fingerprint256),
-    isCA: x.ca,
-    selfSigned,
-  };
 }
 
 function decode(value: string | undefined): string | undefined {
@@ -140,29 +68,46 @@ export function parseTlsData(
     };
   }
   let leaf: ParsedCertificate;
+  let leafNode: PathNode;
   try {
-    leaf = describeCertificate(certs[0]);
+    leafNode = pathNode(certs[0]);
+    leaf = describeCertificate(certs[0], leafNode.facts);
   } catch (e) {
     return {
       chain: [],
       parseError: `the certificate could not be read: ${(e as Error).message}`,
     };
   }
-  const trustedFlags = trust.hasRoots
-    ? trust.trustOf(certs)
-    : certs.map(() => false);
+  // An intermediate whose extensions cannot be read links nothing.
+  const nodes = [leafNode];
+  for (const c of certs.slice(1)) {
+    try {
+      nodes.push(pathNode(c));
+    } catch {
+      // left out of path building; still listed in the chain
+    }
+  }
+  const verdict = trust.hasRoots ? trust.judge(nodes) : undefined;
+  const byFingerprint = new Map(nodes.map(n => [n.fingerprint, n]));
+  const onPath = new Set(
+    nodes.filter((_, i) => verdict?.trusted[i]).map(n => n.fingerprint),
+  );
   const chain: ChainEntry[] = certs.map((c, i) => ({
     subject: i === 0 ? leaf.subject : dn(c.subject),
     issuer: i === 0 ? leaf.issuer : dn(c.issuer),
     fingerprintSha256: i === 0 ? leaf.fingerprintSha256 : hex(c.fingerprint256),
     notAfter: i === 0 ? leaf.notAfter : new Date(c.validTo).toISOString(),
-    isCA: c.ca,
-    trusted: trustedFlags[i],
+    isCA:
+      i === 0
+        ? leaf.isCA
+        : byFingerprint.get(c.fingerprint256)?.facts.ca ?? c.ca,
+    trusted: onPath.has(c.fingerprint256),
   }));
 
   let keyMatches: boolean | undefined;
   const keyPem = decode(data?.['tls.key']);
-  if (keyPem && keyPem.trim() !== '') {
+  // A key node cannot load (GOST, …) cannot be compared: left unjudged.
+  if (keyPem && keyPem.trim() !== '' && leaf.keyAlgorithm !== 'unknown') {
     try {
       keyMatches = certs[0].checkPrivateKey(createPrivateKey(keyPem));
     } catch {
@@ -174,8 +119,33 @@ export function parseTlsData(
     leaf,
     chain,
     chainPem: certs.map(c => c.toString()).join(''),
-    chainTrusted: trust.hasRoots ? trustedFlags[0] : undefined,
+    chainTrusted: verdict
+      ? chainTrustAt(verdict.trust, new Date()).trusted
+      : undefined,
+    chainTrust: verdict?.trust,
     keyMatches,
+  };
+}
+
+/**
+ * The chain trust of a certificate its issuer signed, from the issuer's
+ * own (its paths, with the issuer's dates in front): what parsing the whole
+ * chain gives for a leaf that keeps the leaf rules, as the portal's issued
+ * leaves do.
+ */
+export function chainTrustThrough(
+  signer: ParsedCertificate,
+  signerTrust: ChainTrust | undefined,
+): ChainTrust | undefined {
+  if (!signerTrust) return undefined;
+  const step = {
+    name: signer.commonName || signer.subject,
+    notBefore: signer.notBefore,
+    notAfter: signer.notAfter,
+  };
+  return {
+    ...signerTrust,
+    paths: signerTrust.paths.map(path => [step, ...path]),
   };
 }
 

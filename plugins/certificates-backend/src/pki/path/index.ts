@@ -1,0 +1,2 @@
+export { buildChainTrust, pathNode } from './buildChainTrust';
+export type { PathNode, PathSearch } from './buildChainTrust';
