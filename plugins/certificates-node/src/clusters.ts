@@ -18,6 +18,14 @@ export interface CertificatesUrlCluster {
   caFile?: string;
   skipTLSVerify?: boolean;
   simulated?: boolean;
+  /**
+   * How to authenticate, with the Kubernetes plugin's names: serviceAccount
+   * (default), aws, google, googleServiceAccount, azure, localKubectlProxy.
+   * oidc and other per-user providers cannot be used by background work.
+   */
+  authProvider?: string;
+  /** Provider settings, with the Kubernetes plugin's keys (e.g. `kubernetes.io/aws-assume-role`). */
+  authMetadata?: Record<string, string>;
 }
 
 /** One cluster a source supplies. Names must be unique across all sources. */

@@ -57,9 +57,23 @@ interface TokenEntry {
   rules: AccessRule[];
 }
 
+/**
+ * Resolves a bearer token the registry does not hold, like a webhook token
+ * authenticator (EKS's aws-iam-authenticator, a cloud IAM): the user and
+ * grants, or undefined for 401.
+ */
+export type TokenAuthenticator = (
+  token: string,
+) => { user: string; rules: AccessRule[] } | undefined;
+
 /** The bearer tokens the simulator accepts and what each may do. */
 export class TokenRegistry {
   private readonly tokens = new Map<string, TokenEntry>();
+  private readonly authenticators: TokenAuthenticator[] = [];
+
+  addAuthenticator(authenticator: TokenAuthenticator): void {
+    this.authenticators.push(authenticator);
+  }
 
   set(token: string, rules: AccessRule[], user?: string): void {
     this.tokens.set(token, {
@@ -75,7 +89,14 @@ export class TokenRegistry {
   /** Resolves the Authorization header to a token entry, or throws 401. */
   authenticate(authorization: string | undefined): TokenEntry {
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    const entry = match ? this.tokens.get(match[1].trim()) : undefined;
+    const token = match?.[1].trim();
+    const entry =
+      token === undefined
+        ? undefined
+        : this.tokens.get(token) ??
+          this.authenticators
+            .map(authenticate => authenticate(token))
+            .find(found => found !== undefined);
     if (!entry) throw statusErrors.unauthorized();
     return entry;
   }

@@ -105,13 +105,17 @@ describe('ConfigClusterRegistry', () => {
       ConfigClusterRegistry.create({
         config: new ConfigReader({
           certificates: {
-            clusters: [{ name: 'a', url: 'https://a', authProvider: 'aws' }],
+            clusters: [
+              { name: 'a', url: 'https://a', authProvider: 'kerberos' },
+            ],
           },
         }),
         logger,
         kubeconfigPath: null,
       }),
-    ).rejects.toThrow('authProvider aws is not supported');
+    ).rejects.toThrow(
+      'certificates.clusters[a]: authProvider kerberos is not supported',
+    );
   });
 
   it('uses kubeconfig contexts in development when no cluster is configured', async () => {

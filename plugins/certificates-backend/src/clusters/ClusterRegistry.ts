@@ -1,13 +1,26 @@
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import type {
+  AuthenticationStrategy,
+  ClusterDetails,
+} from '@backstage/plugin-kubernetes-node';
+import { ANNOTATION_KUBERNETES_AUTH_PROVIDER } from '@backstage/plugin-kubernetes-common';
+import { KubeConfig } from '@kubernetes/client-node';
 import {
   CertificatesClusterDetails,
   CertificatesClusterSource,
 } from '@kubecerts/backstage-plugin-certificates-node';
+import { ClusterCredentials } from './auth/ClusterCredentials';
+import {
+  BuiltinClustersOptions,
+  builtinClusters,
+  defaultKubeconfigPath,
+  handleFor,
+} from './builtinClusters';
+import { HostLookup } from './locators/apiServerUrl';
+import { CatalogClusterLocator } from './locators/CatalogClusterLocator';
+import { ConfiguredCluster } from './locators/clusterDetailsFromConfig';
 
 /** One cluster the plugin talks to. */
 export interface ClusterHandle {
@@ -24,135 +37,95 @@ export interface ClusterRegistry {
   get(name: string): ClusterHandle | undefined;
 }
 
-function fromClusterConfig(
-  c: Config,
-  kubeconfigPath: string | undefined,
-): ClusterHandle {
-  const name = c.getString('name');
-  const kc = new KubeConfig();
-  const context = c.getOptionalString('kubeconfigContext');
-  const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
-  if (context || authProvider === 'kubeconfig') {
-    loadKubeconfig(kc, kubeconfigPath);
-    kc.setCurrentContext(context ?? kc.getCurrentContext());
-    return { name, simulated: false, kubeConfig: kc };
-  }
-  if (authProvider !== 'serviceAccount') {
-    throw new Error(
-      `certificates.clusters[${name}]: authProvider ${authProvider} is not supported; use serviceAccount or kubeconfig`,
-    );
-  }
-  return fromDetails({
-    name,
-    url: c.getString('url'),
-    caData: c.getOptionalString('caData'),
-    caFile: c.getOptionalString('caFile'),
-    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
-    serviceAccountToken: c.getOptionalString('serviceAccountToken'),
-  });
-}
-
-function fromDetails(details: CertificatesClusterDetails): ClusterHandle {
-  const { name } = details;
-  const simulated = details.simulated ?? false;
-  if ('kubeConfig' in details) {
-    return { name, simulated, kubeConfig: details.kubeConfig };
-  }
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name,
-        server: details.url,
-        caData: details.caData,
-        caFile: details.caFile,
-        skipTLSVerify: details.skipTLSVerify ?? false,
-      },
-    ],
-    users: [{ name: `${name}-user`, token: details.serviceAccountToken }],
-    contexts: [{ name, cluster: name, user: `${name}-user` }],
-    currentContext: name,
-  });
-  return { name, simulated, kubeConfig: kc };
-}
-
-function defaultKubeconfigPath(): string | undefined {
-  const env = process.env.KUBECONFIG?.split(path.delimiter).find(Boolean);
-  const candidate = env ?? path.join(os.homedir(), '.kube', 'config');
-  return fs.existsSync(candidate) ? candidate : undefined;
-}
-
-function loadKubeconfig(kc: KubeConfig, file: string | undefined) {
-  if (!file) {
-    throw new Error('no kubeconfig file found (KUBECONFIG or ~/.kube/config)');
-  }
-  kc.loadFromFile(file);
-}
-
-/**
- * The built-in source: `certificates.clusters`, else (outside production)
- * the contexts of the user's kubeconfig.
- */
-function builtinClusters(options: {
+export interface ConfigClusterRegistryOptions {
+  /** The root config (kubernetes.* and the aws integration are read too). */
   config: Config;
   logger: LoggerService;
-  kubeconfigPath: string | undefined;
-  production: boolean;
-}): ClusterHandle[] {
-  const { config, logger, kubeconfigPath } = options;
-  const configured =
-    config.getOptionalConfigArray('certificates.clusters') ?? [];
-  if (configured.length > 0) {
-    return configured.map(c => fromClusterConfig(c, kubeconfigPath));
+  sources?: CertificatesClusterSource[];
+  /** certificates.clusters as config.ts reads it; read here when not given. */
+  clusters?: ConfiguredCluster[];
+  /** For the Kubernetes plugin's `catalog` locator method. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  /** Authentication strategies added by modules, by provider name. */
+  strategies?: Record<string, AuthenticationStrategy>;
+  /** Overrides KUBECONFIG / ~/.kube/config discovery (tests). */
+  kubeconfigPath?: string | null;
+  production?: boolean;
+  /** The pod's environment and service-account files (tests). */
+  inCluster?: BuiltinClustersOptions['inCluster'];
+  now?: () => number;
+  lookup?: HostLookup;
+}
+
+function sourceHandle(
+  details: CertificatesClusterDetails,
+  credentials: ClusterCredentials,
+): ClusterHandle {
+  const simulated = details.simulated ?? false;
+  if ('kubeConfig' in details) {
+    return { name: details.name, simulated, kubeConfig: details.kubeConfig };
   }
-  if (!kubeconfigPath || options.production) return [];
-  const base = new KubeConfig();
-  base.loadFromFile(kubeconfigPath);
-  const clusters = base.getContexts().map(ctx => {
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
-    kc.setCurrentContext(ctx.name);
-    return { name: ctx.name, simulated: false, kubeConfig: kc };
-  });
-  if (clusters.length > 0) {
-    logger.info(
-      `Discovering certificates in kubeconfig contexts ${clusters
-        .map(c => c.name)
-        .join(', ')} (${kubeconfigPath})`,
-    );
-  }
-  return clusters;
+  const cluster: ClusterDetails = {
+    name: details.name,
+    url: details.url,
+    caData: details.caData,
+    caFile: details.caFile,
+    skipTLSVerify: details.skipTLSVerify ?? false,
+    authMetadata: {
+      ...(details.serviceAccountToken && {
+        serviceAccountToken: details.serviceAccountToken,
+      }),
+      ...details.authMetadata,
+      [ANNOTATION_KUBERNETES_AUTH_PROVIDER]:
+        details.authProvider ?? 'serviceAccount',
+    },
+  };
+  return handleFor(cluster, { credentials }, simulated);
 }
 
 /**
- * The built-in clusters, then those of the sources modules added on
- * `certificatesClusterSourceExtensionPoint`, in order.
+ * The built-in clusters (see `builtinClusters`), then those of the sources
+ * modules added on `certificatesClusterSourceExtensionPoint`, in order;
+ * clusters registered in the catalog join on `refresh()`.
  */
 export class ConfigClusterRegistry implements ClusterRegistry {
+  private catalogClusters: ClusterHandle[] = [];
+  private readonly listeners: Array<() => void> = [];
+
   private constructor(
     private readonly clusters: ClusterHandle[],
     private readonly stops: Array<() => Promise<void>>,
+    private readonly catalog?: {
+      locator: CatalogClusterLocator;
+      credentials: ClusterCredentials;
+      logger: LoggerService;
+    },
   ) {}
 
-  static async create(options: {
-    config: Config;
-    logger: LoggerService;
-    sources?: CertificatesClusterSource[];
-    /** Overrides KUBECONFIG / ~/.kube/config discovery (tests). */
-    kubeconfigPath?: string | null;
-    production?: boolean;
-  }): Promise<ConfigClusterRegistry> {
+  static async create(
+    options: ConfigClusterRegistryOptions,
+  ): Promise<ConfigClusterRegistry> {
     const { config, logger } = options;
-    const kubeconfigPath =
-      options.kubeconfigPath === null
-        ? undefined
-        : options.kubeconfigPath ?? defaultKubeconfigPath();
-    const clusters = builtinClusters({
+    const credentials = ClusterCredentials.create({
       config,
       logger,
-      kubeconfigPath,
-      production: options.production ?? process.env.NODE_ENV === 'production',
+      strategies: options.strategies,
+      now: options.now,
     });
+    const builtin = builtinClusters({
+      config,
+      logger,
+      credentials,
+      clusters: options.clusters,
+      kubeconfigPath:
+        options.kubeconfigPath === null
+          ? undefined
+          : options.kubeconfigPath ?? defaultKubeconfigPath(),
+      production: options.production ?? process.env.NODE_ENV === 'production',
+      inCluster: options.inCluster,
+    });
+    const clusters = builtin.handles;
     const names = new Set<string>();
     const add = (c: ClusterHandle) => {
       if (names.has(c.name))
@@ -167,15 +140,33 @@ export class ConfigClusterRegistry implements ClusterRegistry {
       });
       if (source.stop) stops.push(() => source.stop!());
       for (const details of supplied) {
-        const handle = fromDetails(details);
+        const handle = sourceHandle(details, credentials);
         add(handle);
         clusters.push(handle);
       }
     }
-    if (clusters.length === 0) {
+    let catalog;
+    if (builtin.catalog && options.catalog && options.auth) {
+      catalog = {
+        locator: CatalogClusterLocator.create({
+          catalog: options.catalog,
+          auth: options.auth,
+          logger,
+          ...builtin.catalog,
+          lookup: options.lookup,
+        }),
+        credentials,
+        logger,
+      };
+    } else if (builtin.catalog) {
+      logger.warn(
+        'kubernetes.clusterLocatorMethods has a catalog method, but no catalog was given to the certificates cluster registry',
+      );
+    }
+    if (clusters.length === 0 && !catalog) {
       logger.warn('No clusters configured for certificate discovery');
     }
-    return new ConfigClusterRegistry(clusters, stops);
+    return new ConfigClusterRegistry(clusters, stops, catalog);
   }
 
   /** A registry of given clusters (tests, tools). */
@@ -184,11 +175,58 @@ export class ConfigClusterRegistry implements ClusterRegistry {
   }
 
   list(): ClusterHandle[] {
-    return [...this.clusters];
+    return [...this.clusters, ...this.catalogClusters];
   }
 
   get(name: string): ClusterHandle | undefined {
-    return this.clusters.find(c => c.name === name);
+    return this.list().find(c => c.name === name);
+  }
+
+  /** Called after `refresh()` changed the set of clusters. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Reads the clusters registered in the catalog again (the catalog is not
+   * served before the backend has started, so this runs after start and
+   * on a schedule). A failed read keeps the clusters known so far.
+   */
+  async refresh(): Promise<void> {
+    if (!this.catalog) return;
+    const { locator, credentials, logger } = this.catalog;
+    let found: ClusterDetails[];
+    try {
+      found = await locator.getClusters();
+    } catch (e) {
+      logger.warn(`Reading kubernetes-cluster entities failed: ${e}`);
+      return;
+    }
+    const taken = new Set(this.clusters.map(c => c.name));
+    const next: ClusterHandle[] = [];
+    for (const details of found) {
+      if (taken.has(details.name)) {
+        logger.warn(
+          `Ignoring kubernetes-cluster Resource ${details.name}: a cluster of that name is already configured`,
+        );
+        continue;
+      }
+      try {
+        next.push(handleFor(details, { credentials }));
+        taken.add(details.name);
+      } catch (e) {
+        logger.warn(
+          `Ignoring kubernetes-cluster Resource ${details.name}: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    }
+    const before = this.catalogClusters.map(c => c.name).join();
+    this.catalogClusters = next;
+    if (before !== next.map(c => c.name).join()) {
+      this.listeners.forEach(l => l());
+    }
   }
 
   /** Stops what the sources started (e.g. a simulated cluster). */
