@@ -3,8 +3,9 @@ export interface Config {
     /** ACME certificate authorities offered as issuers (module `acme`). */
     acme?: {
       /**
-       * Folder for generated account keys and the order remembered per request
-       * (`<dataDir>/acme/<issuer id>/`). Default: the CERTIFICATES_DATA_DIR
+       * Folder for a generated account key when `certificates.builtinCa.encryptionKey`
+       * is not set (`<dataDir>/acme/<issuer id>/`); orders, and with that key the
+       * account key (encrypted), are in the database. Default: the CERTIFICATES_DATA_DIR
        * environment variable, else `./data` relative to the backend's working directory.
        */
       dataDir?: string;
@@ -22,8 +23,9 @@ export interface Config {
         termsOfServiceAgreed?: boolean;
         /**
          * PEM private key of the ACME account. When absent, a P-256 key is
-         * generated on first use and kept in `<dataDir>/acme/<id>/account-key.pem`
-         * (mode 0600). Set it when several backend replicas must share one account.
+         * generated on first use and kept in the database, encrypted with
+         * `certificates.builtinCa.encryptionKey` (shared by every replica), or
+         * without that key in `<dataDir>/acme/<id>/account-key.pem` (mode 0600).
          * @visibility secret
          */
         accountKey?: string;
@@ -77,7 +79,9 @@ export interface Config {
              */
             token?: string;
             /** How long one webhook call may take, e.g. `{ minutes: 2 }` (default) or `'90s'`. */
-            timeout?: { milliseconds?: number; seconds?: number; minutes?: number } | string;
+            timeout?:
+              | { milliseconds?: number; seconds?: number; minutes?: number }
+              | string;
           };
         };
       }>;

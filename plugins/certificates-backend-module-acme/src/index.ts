@@ -18,7 +18,8 @@ export type {
   ChallengeWebhookPayload,
   WebhookChallengeSolverOptions,
 } from './challenges';
-export { FileAcmeStateStore } from './state';
+export { DatabaseAcmeStateStore, FileAcmeStateStore } from './state';
+export type { DatabaseAcmeStateStoreOptions } from './state';
 export type { AcmeOrderRecord, AcmeStateStore } from './state';
 export { readAcmeConfig } from './config';
 export type { AcmeIssuerSettings, AcmeModuleSettings } from './config';

@@ -9,14 +9,22 @@ import {
   certificatesIssuersExtensionPoint,
 } from '@kubecerts/backstage-plugin-certificates-node';
 import { AddressInfo } from 'node:net';
-import { PEBBLE_BINARY, pebbleAvailable, PebbleServer, startPebble } from './__testUtils__/pebble';
+import {
+  PEBBLE_BINARY,
+  pebbleAvailable,
+  PebbleServer,
+  startPebble,
+} from './__testUtils__/pebble';
 import { certificatesModuleAcme } from './module';
 
 const available = pebbleAvailable();
-const describeWithPebble = available || process.env.CI ? describe : describe.skip;
+const describeWithPebble =
+  available || process.env.CI ? describe : describe.skip;
 if (!available && !process.env.CI) {
   // eslint-disable-next-line no-console
-  console.warn(`\n!!! ${PEBBLE_BINARY} not found: the ACME module test is SKIPPED. !!!\n`);
+  console.warn(
+    `\n!!! ${PEBBLE_BINARY} not found: the ACME module test is SKIPPED. !!!\n`,
+  );
 }
 
 /** Stands in for the certificates backend: owns the issuer extension point. */
@@ -38,7 +46,9 @@ describeWithPebble('certificatesModuleAcme', () => {
 
   beforeAll(async () => {
     if (!available) {
-      throw new Error(`${PEBBLE_BINARY} is missing and CI is set: install the Debian package 'pebble'`);
+      throw new Error(
+        `${PEBBLE_BINARY} is missing and CI is set: install the Debian package 'pebble'`,
+      );
     }
     pebble = await startPebble({ env: { PEBBLE_VA_ALWAYS_VALID: '1' } });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acme-module-'));
@@ -68,11 +78,21 @@ describeWithPebble('certificatesModuleAcme', () => {
               acme: {
                 dataDir,
                 issuers: [
-                  { id: 'pebble', displayName: 'Pebble test CA', ...issuerConfig },
+                  {
+                    id: 'pebble',
+                    displayName: 'Pebble test CA',
+                    ...issuerConfig,
+                  },
                   {
                     id: 'pebble-dns',
                     ...issuerConfig,
-                    challenge: { type: 'dns-01', webhook: { url: 'http://127.0.0.1:9/hook', timeout: '5s' } },
+                    challenge: {
+                      type: 'dns-01',
+                      webhook: {
+                        url: 'http://127.0.0.1:9/hook',
+                        timeout: '5s',
+                      },
+                    },
                   },
                 ],
               },
@@ -84,11 +104,17 @@ describeWithPebble('certificatesModuleAcme', () => {
     try {
       expect(collected.map(i => i.id)).toEqual(['pebble', 'pebble-dns']);
       const info = await collected[0].info();
-      expect(info).toMatchObject({ type: 'acme', displayName: 'Pebble test CA' });
+      expect(info).toMatchObject({
+        type: 'acme',
+        displayName: 'Pebble test CA',
+      });
       expect(info.caCertificate?.subject).toMatch(/Pebble Root CA/);
 
       const key = await acme.crypto.createPrivateEcdsaKey();
-      const [, csr] = await acme.crypto.createCsr({ commonName: 'module.example.com' }, key);
+      const [, csr] = await acme.crypto.createCsr(
+        { commonName: 'module.example.com' },
+        key,
+      );
       const issued = await collected[0].issue({
         requestId: 'module-1',
         commonName: 'module.example.com',
@@ -100,11 +126,16 @@ describeWithPebble('certificatesModuleAcme', () => {
         csrPem: csr.toString(),
       });
       expect(issued.chainPem).toContain('BEGIN CERTIFICATE');
-      expect(fs.existsSync(path.join(dataDir, 'acme', 'pebble', 'orders.json'))).toBe(true);
+      // Orders are in the database (shared by replicas), not in the data folder.
+      expect(
+        fs.existsSync(path.join(dataDir, 'acme', 'pebble', 'orders.json')),
+      ).toBe(false);
 
       // The responder is on the root router, unauthenticated, and knows no stale token.
       const { port } = backend.server.address() as AddressInfo;
-      const res = await fetch(`http://127.0.0.1:${port}/.well-known/acme-challenge/unknown-token`);
+      const res = await fetch(
+        `http://127.0.0.1:${port}/.well-known/acme-challenge/unknown-token`,
+      );
       expect(res.status).toBe(404);
       expect(await res.text()).toBe('unknown challenge token');
     } finally {

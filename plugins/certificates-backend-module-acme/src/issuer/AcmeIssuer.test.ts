@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as acme from 'acme-client';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { IssueRequest } from '@kubecerts/backstage-plugin-certificates-node';
 import {
   freePort,
@@ -20,7 +20,7 @@ import {
   Http01ChallengeResponder,
   WebhookChallengeSolver,
 } from '../challenges';
-import { FileAcmeStateStore } from '../state';
+import { DatabaseAcmeStateStore, FileAcmeStateStore } from '../state';
 import { AcmeIssuer, AcmeIssuerOptions } from './AcmeIssuer';
 
 const available = pebbleAvailable();
@@ -30,7 +30,8 @@ if (!available && !process.env.CI) {
     `\n!!! ${PEBBLE_BINARY} not found: ACME tests against pebble are SKIPPED. Install it with 'apt-get install -y pebble'. !!!\n`,
   );
 }
-const describeWithPebble = available || process.env.CI ? describe : describe.skip;
+const describeWithPebble =
+  available || process.env.CI ? describe : describe.skip;
 
 const FAST_POLLING = { attempts: 20, minMs: 50, maxMs: 500 };
 
@@ -43,7 +44,12 @@ async function makeCsr(names: string[], ips: string[] = []) {
   return csr.toString();
 }
 
-function request(id: string, csrPem: string, dnsNames: string[], ipAddresses: string[] = []): IssueRequest {
+function request(
+  id: string,
+  csrPem: string,
+  dnsNames: string[],
+  ipAddresses: string[] = [],
+): IssueRequest {
   return {
     requestId: id,
     commonName: dnsNames[0],
@@ -57,12 +63,15 @@ function request(id: string, csrPem: string, dnsNames: string[], ipAddresses: st
 }
 
 function pemCerts(chain: string): X509Certificate[] {
-  return (chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
-    p => new X509Certificate(p),
-  );
+  return (
+    chain.match(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+    ) ?? []
+  ).map(p => new X509Certificate(p));
 }
 
 describeWithPebble('AcmeIssuer against pebble', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let pebble: PebbleServer;
   let rootPem: string;
   let tmp: string;
@@ -76,7 +85,11 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     }
     pebble = await startPebble({
       // No authorization reuse, so every order asks for its challenges.
-      env: { PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_ALTERNATE_ROOTS: '1', PEBBLE_AUTHZREUSE: '0' },
+      env: {
+        PEBBLE_VA_ALWAYS_VALID: '1',
+        PEBBLE_ALTERNATE_ROOTS: '1',
+        PEBBLE_AUTHZREUSE: '0',
+      },
     });
     rootPem = (await pebble.management('/roots/0')).body;
   });
@@ -116,7 +129,9 @@ describeWithPebble('AcmeIssuer against pebble', () => {
   it('issues a certificate for a CSR that chains to the pebble root', async () => {
     const names = ['app.example.com', 'www.app.example.com'];
     const csr = await makeCsr(names, ['127.0.0.1']);
-    const issued = await issuer().issue(request('r-issue', csr, names, ['127.0.0.1']));
+    const issued = await issuer().issue(
+      request('r-issue', csr, names, ['127.0.0.1']),
+    );
 
     const [leaf, intermediate, ...rest] = pemCerts(issued.chainPem);
     expect(rest).toHaveLength(0);
@@ -124,7 +139,9 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     expect(leaf.subjectAltName).toContain('DNS:www.app.example.com');
     expect(leaf.subjectAltName).toContain('IP Address:127.0.0.1');
     expect(leaf.serialNumber.toUpperCase()).toBe(issued.serialNumber);
-    expect(new Date(issued.notAfter).getTime()).toBe(new Date(leaf.validTo).getTime());
+    expect(new Date(issued.notAfter).getTime()).toBe(
+      new Date(leaf.validTo).getTime(),
+    );
 
     const root = new X509Certificate(rootPem);
     expect(leaf.checkIssued(intermediate)).toBe(true);
@@ -169,7 +186,10 @@ describeWithPebble('AcmeIssuer against pebble', () => {
       message: expect.stringContaining('not approved: sneaky.example.com'),
     });
     await expect(
-      issuer().issue({ ...request('r-uri', csr, ['approved.example.com']), uris: ['spiffe://x/y'] }),
+      issuer().issue({
+        ...request('r-uri', csr, ['approved.example.com']),
+        uris: ['spiffe://x/y'],
+      }),
     ).rejects.toMatchObject({ name: 'InputError' });
     expect(createOrder).not.toHaveBeenCalled();
   });
@@ -181,16 +201,25 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     const issued = await i.issue(request('r-revoke', csr, names));
     const statusOf = async () => {
       const res = await pebble.management(
-        `/cert-status-by-serial/${issued.serialNumber.toLowerCase().replace(/^0+/, '')}`,
+        `/cert-status-by-serial/${issued.serialNumber
+          .toLowerCase()
+          .replace(/^0+/, '')}`,
       );
       return JSON.parse(res.body).Status;
     };
     expect(await statusOf()).toBe('Valid');
 
-    await i.revoke({ serialNumber: issued.serialNumber, chainPem: issued.chainPem, reason: 'keyCompromise' });
+    await i.revoke({
+      serialNumber: issued.serialNumber,
+      chainPem: issued.chainPem,
+      reason: 'keyCompromise',
+    });
     expect(await statusOf()).toBe('Revoked');
     await expect(
-      i.revoke({ serialNumber: issued.serialNumber, chainPem: issued.chainPem }),
+      i.revoke({
+        serialNumber: issued.serialNumber,
+        chainPem: issued.chainPem,
+      }),
     ).resolves.toBeUndefined();
     await expect(
       i.revoke({ serialNumber: 'DEADBEEF', chainPem: issued.chainPem }),
@@ -198,7 +227,9 @@ describeWithPebble('AcmeIssuer against pebble', () => {
   });
 
   it('returns the preferred chain when the CA offers alternates', async () => {
-    const alternate = new X509Certificate((await pebble.management('/roots/1')).body);
+    const alternate = new X509Certificate(
+      (await pebble.management('/roots/1')).body,
+    );
     const alternateCn = alternate.subject.replace(/^CN=/, '');
     const names = ['chain.example.com'];
     const issued = await issuer({ preferredChain: alternateCn }).issue(
@@ -225,7 +256,9 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     });
     // A management endpoint that is down leaves the CA out instead of failing.
     const port = await freePort();
-    const degraded = await issuer({ caCertificateUrl: `https://127.0.0.1:${port}/roots/0` }).info();
+    const degraded = await issuer({
+      caCertificateUrl: `https://127.0.0.1:${port}/roots/0`,
+    }).info();
     expect(degraded.caCertificate).toBeUndefined();
     expect(degraded.supportsRevocation).toBe(true);
   });
@@ -239,6 +272,47 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     await issuer().issue(request('r-acct2', await makeCsr(names), names));
     expect(fs.readFileSync(keyFile, 'utf8')).toBe(key);
+  });
+
+  it('continues on replica B the order replica A started, with the state in the database: one certificate', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({
+      directory: path.resolve(__dirname, '../../migrations'),
+      tableName: 'certificates_acme_knex_migrations',
+    });
+    const replica = (overrides: Partial<AcmeIssuerOptions> = {}) =>
+      issuer({
+        state: DatabaseAcmeStateStore.create({
+          knex,
+          issuerId: 'pebble',
+          encryptionKey: 'test-encryption-key-of-at-least-32-chars',
+        }),
+        ...overrides,
+      });
+    // A dies between placing the order and answering its challenge.
+    const dying: ChallengeSolver = {
+      type: 'http-01',
+      present: async () => {
+        throw new Error('replica A stopped');
+      },
+      cleanup: async () => undefined,
+    };
+    const names = ['handover.example.com'];
+    const req = request('r-handover', await makeCsr(names), names);
+    await expect(replica({ solver: dying }).issue(req)).rejects.toThrow();
+    expect(createOrder).toHaveBeenCalledTimes(1);
+
+    const issued = await replica().issue(req);
+    const again = await replica().issue(req);
+    expect(again.serialNumber).toBe(issued.serialNumber);
+    expect(createOrder).toHaveBeenCalledTimes(1);
+    // The generated account key is shared through the database, never in clear.
+    expect(
+      fs.existsSync(path.join(tmp, 'acme', 'pebble', 'account-key.pem')),
+    ).toBe(false);
+    const accounts = await knex('certificates_acme_accounts');
+    expect(accounts).toHaveLength(1);
+    expect(JSON.stringify(accounts)).not.toMatch(/PRIVATE KEY/);
   });
 
   it('hands dns-01 challenges to the webhook', async () => {
@@ -262,7 +336,9 @@ describeWithPebble('AcmeIssuer against pebble', () => {
         url: `http://127.0.0.1:${port}/hook`,
         token: 'hook-secret',
       });
-      await issuer({ solver }).issue(request('r-dns', await makeCsr(names), names));
+      await issuer({ solver }).issue(
+        request('r-dns', await makeCsr(names), names),
+      );
     } finally {
       await new Promise(r => hook.close(r));
     }
@@ -288,19 +364,27 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
-    const served: Array<{ challenge: AcmeChallenge; body: string; status: number }> = [];
+    const served: Array<{
+      challenge: AcmeChallenge;
+      body: string;
+      status: number;
+    }> = [];
     const probe: ChallengeSolver = {
       type: 'http-01',
       async present(challenge) {
         await responder.present(challenge);
-        const res = await fetch(`http://127.0.0.1:${port}/.well-known/acme-challenge/${challenge.token}`);
+        const res = await fetch(
+          `http://127.0.0.1:${port}/.well-known/acme-challenge/${challenge.token}`,
+        );
         served.push({ challenge, status: res.status, body: await res.text() });
       },
       cleanup: c => responder.cleanup(c),
     };
     try {
       const names = ['http.example.com'];
-      await issuer({ solver: probe }).issue(request('r-http', await makeCsr(names), names));
+      await issuer({ solver: probe }).issue(
+        request('r-http', await makeCsr(names), names),
+      );
     } finally {
       await new Promise(r => server.close(r));
     }
@@ -319,13 +403,19 @@ describeWithPebble('AcmeIssuer against pebble', () => {
     const port = await freePort();
     const started = Date.now();
     await expect(
-      issuer({ directoryUrl: `https://127.0.0.1:${port}/dir` }).issue(request('r-down', csr, names)),
+      issuer({ directoryUrl: `https://127.0.0.1:${port}/dir` }).issue(
+        request('r-down', csr, names),
+      ),
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
-      message: expect.stringMatching(/could not issue the certificate: .* is unreachable \(ECONNREFUSED\)/),
+      message: expect.stringMatching(
+        /could not issue the certificate: .* is unreachable \(ECONNREFUSED\)/,
+      ),
     });
     await expect(
-      issuer({ directoryUrl: pebble.directoryUrl.replace('/dir', '/nope') }).issue(request('r-404', csr, names)),
+      issuer({
+        directoryUrl: pebble.directoryUrl.replace('/dir', '/nope'),
+      }).issue(request('r-404', csr, names)),
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringContaining('is not an ACME directory (HTTP 404)'),

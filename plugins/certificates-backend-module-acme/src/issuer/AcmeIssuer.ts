@@ -53,7 +53,6 @@ export interface AcmeIssuerOptions {
   reachabilityTimeoutMs?: number;
 }
 
-
 const CA_CERTIFICATE_CACHE_MS = 60 * 60 * 1000;
 
 /**
@@ -116,7 +115,10 @@ export class AcmeIssuer implements CertificateIssuer {
     if (!leaf) {
       throw new InputError('No certificate to revoke in chainPem');
     }
-    if (normaliseSerial(new X509Certificate(leaf).serialNumber) !== normaliseSerial(options.serialNumber)) {
+    if (
+      normaliseSerial(new X509Certificate(leaf).serialNumber) !==
+      normaliseSerial(options.serialNumber)
+    ) {
       throw new InputError(
         `Serial number ${options.serialNumber} does not match the certificate in chainPem`,
       );
@@ -125,7 +127,10 @@ export class AcmeIssuer implements CertificateIssuer {
       const client = await this.#getClient();
       const reason = revocationReasonCode(options.reason);
       try {
-        await client.revokeCertificate(leaf, reason === undefined ? {} : { reason });
+        await client.revokeCertificate(
+          leaf,
+          reason === undefined ? {} : { reason },
+        );
       } catch (e) {
         // Revoking twice is not an error for the caller.
         if (/already (been )?revoked/i.test((e as Error).message)) {
@@ -190,7 +195,9 @@ export class AcmeIssuer implements CertificateIssuer {
       return order.status === 'invalid' ? undefined : order;
     } catch (e) {
       this.#options.logger.warn(
-        `ACME issuer '${this.id}' cannot resume order ${url}, ordering again: ${(e as Error).message}`,
+        `ACME issuer '${this.id}' cannot resume order ${url}, ordering again: ${
+          (e as Error).message
+        }`,
       );
       return undefined;
     }
@@ -206,7 +213,9 @@ export class AcmeIssuer implements CertificateIssuer {
       const challenge = authz.challenges.find(c => c.type === solver.type);
       if (!challenge) {
         throw new InputError(
-          `ACME server offers no ${solver.type} challenge for ${authz.identifier.value} (offers: ${authz.challenges.map(c => c.type).join(', ')})`,
+          `ACME server offers no ${solver.type} challenge for ${
+            authz.identifier.value
+          } (offers: ${authz.challenges.map(c => c.type).join(', ')})`,
         );
       }
       const domain = authz.identifier.value.replace(/^\*\./, '');
@@ -215,18 +224,21 @@ export class AcmeIssuer implements CertificateIssuer {
         identifier: authz.identifier as AcmeIdentifier,
         token: challenge.token,
         keyAuthorization: await client.getChallengeKeyAuthorization(challenge),
-        dnsRecordName: solver.type === 'dns-01' ? `_acme-challenge.${domain}` : undefined,
+        dnsRecordName:
+          solver.type === 'dns-01' ? `_acme-challenge.${domain}` : undefined,
       };
       await solver.present(answer);
       try {
         await client.completeChallenge(challenge);
         await client.waitForValidStatus(challenge);
       } finally {
-        await solver.cleanup(answer).catch(e =>
-          this.#options.logger.warn(
-            `ACME issuer '${this.id}' could not clean up the ${solver.type} challenge for ${domain}: ${e}`,
-          ),
-        );
+        await solver
+          .cleanup(answer)
+          .catch(e =>
+            this.#options.logger.warn(
+              `ACME issuer '${this.id}' could not clean up the ${solver.type} challenge for ${domain}: ${e}`,
+            ),
+          );
       }
     }
   }
@@ -238,7 +250,12 @@ export class AcmeIssuer implements CertificateIssuer {
       await this.#checkReachable();
       return await fn();
     } catch (error) {
-      throw describeAcmeFailure({ issuerId: this.id, directoryUrl, action, error });
+      throw describeAcmeFailure({
+        issuerId: this.id,
+        directoryUrl,
+        action,
+        error,
+      });
     }
   }
 
@@ -293,7 +310,9 @@ export class AcmeIssuer implements CertificateIssuer {
       termsOfServiceAgreed: o.termsOfServiceAgreed,
       contact: o.email ? [`mailto:${o.email}`] : undefined,
     });
-    o.logger.info(`ACME issuer '${this.id}' uses account ${client.getAccountUrl()}`);
+    o.logger.info(
+      `ACME issuer '${this.id}' uses account ${client.getAccountUrl()}`,
+    );
     return client;
   }
 
@@ -304,8 +323,14 @@ export class AcmeIssuer implements CertificateIssuer {
     }
     const key = (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
     await this.#options.state.saveAccountKey(key);
-    this.#options.logger.info(`ACME issuer '${this.id}' generated a new account key`);
-    return key;
+    // Another replica may have stored its key first: everyone uses that one.
+    const kept = (await this.#options.state.getAccountKey()) ?? key;
+    if (kept === key) {
+      this.#options.logger.info(
+        `ACME issuer '${this.id}' generated a new account key`,
+      );
+    }
+    return kept;
   }
 
   async #caCertificatePem(): Promise<string | undefined> {
@@ -321,7 +346,10 @@ export class AcmeIssuer implements CertificateIssuer {
       return cached.pem;
     }
     try {
-      const res = await getText(caCertificateUrl, { agent: this.#agent, timeoutMs: 5_000 });
+      const res = await getText(caCertificateUrl, {
+        agent: this.#agent,
+        timeoutMs: 5_000,
+      });
       const [pem] = res.status === 200 ? splitCertificates(res.body) : [];
       if (!pem) {
         throw new Error(`HTTP ${res.status}, no PEM certificate`);
@@ -331,7 +359,11 @@ export class AcmeIssuer implements CertificateIssuer {
     } catch (e) {
       // info() feeds listings; a CA that is down must not break them.
       logger.warn(
-        `ACME issuer '${this.id}' could not fetch its CA certificate from ${caCertificateUrl}: ${(e as Error).message}`,
+        `ACME issuer '${
+          this.id
+        }' could not fetch its CA certificate from ${caCertificateUrl}: ${
+          (e as Error).message
+        }`,
       );
       return cached?.pem;
     }

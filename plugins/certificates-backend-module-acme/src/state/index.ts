@@ -1,2 +1,3 @@
 export * from './AcmeStateStore';
 export * from './FileAcmeStateStore';
+export * from './DatabaseAcmeStateStore';

@@ -7,6 +7,7 @@ import {
   OwnershipEntity,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { ClusterRegistry } from '../clusters';
+import { ClusterLeases, ClusterLeasesOptions } from '../clusters/ClusterLeases';
 import { ParsedTlsCache, TrustStore } from '../inventory/parsing';
 import { InventoryStore } from '../inventory/store';
 import { ClusterDiscovery, ClusterDiscoveryOptions } from './ClusterDiscovery';
@@ -15,7 +16,13 @@ import { InventoryWriter } from './InventoryWriter';
 import { NamespaceFilter } from './namespaceFilter';
 
 export interface DiscoveryServiceOptions {
-  clusters: ClusterRegistry;
+  /** `onChange` (when present) starts and stops clusters as the set changes. */
+  clusters: ClusterRegistry & { onChange?(listener: () => void): void };
+  /**
+   * With leases, this replica watches only the clusters whose lease it
+   * holds (several replicas on one database); without, every cluster.
+   */
+  leases?: ClusterLeasesOptions;
   store: InventoryStore;
   logger: LoggerService;
   trust: TrustStore;
@@ -37,7 +44,11 @@ export interface DiscoveryServiceOptions {
  * step with the clusters and re-judges rows when owners, roots or time change.
  */
 export class DiscoveryService {
-  private readonly clusters: ClusterDiscovery[];
+  /** The clusters this replica watches now. */
+  private readonly running = new Map<string, ClusterDiscovery>();
+  private readonly namespaces: NamespaceFilter;
+  private leases: ClusterLeases | undefined;
+  private listening = false;
   private context: EvaluationContext;
   private readonly writer: InventoryWriter;
   private started = false;
@@ -71,38 +82,9 @@ export class DiscoveryService {
       now,
       onCommitted: options.onCommitted,
     });
-    const namespaces = new NamespaceFilter(
+    this.namespaces = new NamespaceFilter(
       options.namespaces?.include,
       options.namespaces?.exclude,
-    );
-    this.clusters = options.clusters.list().map(
-      cluster =>
-        new ClusterDiscovery({
-          cluster,
-          store: options.store,
-          writer: this.writer,
-          logger: options.logger.child({ cluster: cluster.name }),
-          context: () => this.context,
-          namespaces,
-          sync: options.sync,
-          onStatus: (state, reason) => {
-            const at = now().toISOString();
-            options.store
-              .setClusterStatus({
-                name: cluster.name,
-                simulated: cluster.simulated,
-                state,
-                lastAttemptAt: at,
-                lastSyncAt: state === 'ok' ? at : undefined,
-                degradedReason: reason,
-              })
-              .catch(e =>
-                options.logger.error(
-                  `Saving status of cluster ${cluster.name} failed: ${e}`,
-                ),
-              );
-          },
-        }),
     );
   }
 
@@ -110,7 +92,10 @@ export class DiscoveryService {
     return new DiscoveryService(options);
   }
 
-  /** Loads roots and owners, then starts every cluster (in the background). */
+  /**
+   * Loads roots and owners, then starts the clusters this replica watches
+   * (in the background).
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -124,17 +109,97 @@ export class DiscoveryService {
         `Loading catalog entities for ownership failed: ${e}`,
       ),
     );
-    for (const c of this.clusters) {
-      c.start().catch(e =>
-        this.options.logger.error(`Discovery of ${c.name} failed: ${e}`),
-      );
+    if (!this.listening) {
+      this.listening = true;
+      this.options.clusters.onChange?.(() => this.onClustersChanged());
     }
+    const { leases } = this.options;
+    if (!leases) {
+      this.onClustersChanged();
+      return;
+    }
+    this.leases = ClusterLeases.create(leases, {
+      logger: this.options.logger,
+      names: () => this.options.clusters.list().map(c => c.name),
+      onGained: name => this.startCluster(name),
+      onLost: name => this.stopCluster(name),
+    });
+    await this.leases.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    this.clusters.forEach(c => c.stop());
+    const leases = this.leases;
+    this.leases = undefined;
+    if (leases) await leases.stop();
+    for (const name of [...this.running.keys()]) this.stopCluster(name);
     await this.writer.flush();
+  }
+
+  /** This replica's id when clusters are leased. */
+  get replicaId(): string | undefined {
+    return this.options.leases?.replicaId;
+  }
+
+  private onClustersChanged() {
+    if (!this.started) return;
+    if (this.leases) {
+      this.leases.tick().catch(() => undefined);
+      return;
+    }
+    const names = new Set(this.options.clusters.list().map(c => c.name));
+    for (const name of this.running.keys()) {
+      if (!names.has(name)) this.stopCluster(name);
+    }
+    names.forEach(name => this.startCluster(name));
+  }
+
+  private startCluster(name: string) {
+    const cluster = this.options.clusters.get(name);
+    if (!cluster || this.running.has(name) || !this.started) return;
+    const { options } = this;
+    const now = this.context.now;
+    const discovery = new ClusterDiscovery({
+      cluster,
+      store: options.store,
+      writer: this.writer,
+      logger: options.logger.child({ cluster: cluster.name }),
+      context: () => this.context,
+      namespaces: this.namespaces,
+      sync: options.sync,
+      onStatus: (state, reason) => {
+        // A cluster given up keeps the status its new holder writes.
+        if (this.running.get(name) !== discovery) return;
+        const at = now().toISOString();
+        options.store
+          .setClusterStatus({
+            name: cluster.name,
+            simulated: cluster.simulated,
+            state,
+            lastAttemptAt: at,
+            lastSyncAt: state === 'ok' ? at : undefined,
+            degradedReason: reason,
+          })
+          .catch(e =>
+            options.logger.error(
+              `Saving status of cluster ${cluster.name} failed: ${e}`,
+            ),
+          );
+      },
+    });
+    this.running.set(name, discovery);
+    options.logger.info(`Discovery of cluster ${name} started`);
+    discovery
+      .start()
+      .catch(e => options.logger.error(`Discovery of ${name} failed: ${e}`));
+  }
+
+  private stopCluster(name: string) {
+    const discovery = this.running.get(name);
+    if (!discovery) return;
+    this.running.delete(name);
+    discovery.stop();
+    this.options.logger.info(`Discovery of cluster ${name} stopped`);
   }
 
   /** Reloads owner entities and re-judges every row whose owner changed. */
@@ -160,7 +225,8 @@ export class DiscoveryService {
   /** Re-judges every row (time passes: valid → expiring → expired). */
   async reevaluate(): Promise<number> {
     let changed = 0;
-    for (const c of this.clusters) changed += await c.reevaluateAll();
+    for (const c of [...this.running.values()])
+      changed += await c.reevaluateAll();
     return changed;
   }
 
@@ -170,17 +236,20 @@ export class DiscoveryService {
     await this.options.trust.refresh().catch(() => undefined);
     const reparse = before !== this.options.trust.rootPems.join();
     if (reparse) this.parseCache.clear();
-    this.clusters.forEach(c => c.relist({ reparse }));
+    this.running.forEach(c => c.relist({ reparse }));
     await this.reevaluate();
   }
 
   /** Waits until every cluster's queued changes are committed. */
   async idle(): Promise<void> {
-    await Promise.all(this.clusters.map(c => c.idle()));
+    await Promise.all([...this.running.values()].map(c => c.idle()));
   }
 
   /** Cluster names with their current state (for tests and metrics). */
   states(): Array<{ name: string; state?: string }> {
-    return this.clusters.map(c => ({ name: c.name, state: c.state }));
+    return [...this.running.values()].map(c => ({
+      name: c.name,
+      state: c.state,
+    }));
   }
 }
