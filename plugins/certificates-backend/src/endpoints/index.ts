@@ -1,0 +1,5 @@
+export * from './EndpointScanService';
+export * from './EndpointStatusStore';
+export * from './judgeEndpoint';
+export * from './scanEndpoint';
+export * from './sources';

@@ -1,0 +1,4 @@
+export * from './hostnames';
+export * from './endpointTargets';
+export * from './addresses';
+export * from './endpointFindings';
