@@ -1,0 +1,2 @@
+export { TrustView } from './TrustView';
+export { TrustPage } from './TrustPage';
