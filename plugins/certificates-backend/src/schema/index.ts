@@ -1,0 +1,1 @@
+export { assertMatchesSpec, createSpecRouter } from './specRouter';
