@@ -1,0 +1,1 @@
+export { createRequestCertificateAction } from './requestCertificate';
