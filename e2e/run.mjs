@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { tests } from './tests.mjs';
+import { layoutTests } from './layout.mjs';
+import { scaffolderTests } from './scaffolder.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = Object.fromEntries(
@@ -42,14 +44,23 @@ async function waitFor(url, ms) {
   throw new Error(`${url} did not answer within ${ms / 1000} s`);
 }
 
-const configArgs = ['--config', join(root, 'app-config.yaml'), '--config', join(root, 'e2e/app-config.e2e.yaml')];
+const configArgs = [
+  '--config',
+  join(root, 'app-config.yaml'),
+  '--config',
+  join(root, 'e2e/app-config.e2e.yaml'),
+];
 
 if (!args['skip-build']) {
   console.log('e2e: building the app');
-  const build = spawnSync('yarn', ['workspace', 'app', 'build', ...configArgs], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const build = spawnSync(
+    'yarn',
+    ['workspace', 'app', 'build', ...configArgs],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (build.status !== 0) {
     results.failed += 1;
     results.tests.push({ name: 'build app', ok: false });
@@ -63,15 +74,26 @@ console.log(`e2e: starting the backend on ${baseUrl} (data in ${dataDir})`);
 // The backend runs from source through the CLI's transform, without the
 // file watcher of `backstage-cli package start` (a restart mid-test would
 // look like a crash).
-const backend = spawn(process.execPath, [
-  '--require', '@backstage/cli/config/nodeTransform.cjs',
-  'src/index.ts', ...configArgs,
-], {
-  cwd: join(root, 'packages/backend'),
-  env: { ...process.env, CERTIFICATES_DATA_DIR: dataDir, NODE_ENV: 'development', KUBECONFIG: join(dataDir, 'no-kubeconfig') },
-  stdio: ['ignore', 'pipe', 'pipe'],
-  detached: true,
-});
+const backend = spawn(
+  process.execPath,
+  [
+    '--require',
+    '@backstage/cli/config/nodeTransform.cjs',
+    'src/index.ts',
+    ...configArgs,
+  ],
+  {
+    cwd: join(root, 'packages/backend'),
+    env: {
+      ...process.env,
+      CERTIFICATES_DATA_DIR: dataDir,
+      NODE_ENV: 'development',
+      KUBECONFIG: join(dataDir, 'no-kubeconfig'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  },
+);
 const logs = [];
 backend.stdout.on('data', d => logs.push(d.toString()));
 backend.stderr.on('data', d => logs.push(d.toString()));
@@ -83,14 +105,22 @@ try {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-      '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
     ],
   });
-  for (const t of tests) {
+  for (const t of [...tests, ...layoutTests, ...scaffolderTests]) {
     if (args.only && !t.name.includes(args.only)) continue;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     const started = Date.now();
@@ -103,7 +133,11 @@ try {
       results.failed += 1;
       results.tests.push({ name: t.name, ok: false, error: String(e) });
       console.log(`  ✗ ${t.name}: ${e.stack ?? e}`);
-      await page.screenshot({ path: join(shots, `FAILED-${t.name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+      await page
+        .screenshot({
+          path: join(shots, `FAILED-${t.name.replace(/\W+/g, '-')}.png`),
+        })
+        .catch(() => {});
     }
     await context.close();
   }
@@ -122,6 +156,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 writeFileSync(join(root, 'e2e', 'screenshots', 'backend.log'), logs.join(''));
-if (results.failed > 0) console.log(`backend log (tail):\n${logs.join('').slice(-6000)}`);
+if (results.failed > 0)
+  console.log(`backend log (tail):\n${logs.join('').slice(-6000)}`);
 report();
 process.exit(results.failed === 0 ? 0 : 1);

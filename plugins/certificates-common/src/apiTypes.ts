@@ -37,3 +37,40 @@ export interface AuditListResponse {
   items: AuditRecord[];
   nextCursor?: string;
 }
+
+/** Answer of GET /requests: one page, newest first. */
+export interface RequestListResponse {
+  items: CertificateRequest[];
+  nextCursor?: string;
+}
+
+/** Answer of GET /requests/:id: the request with its audit trail. */
+export interface RequestWithAudit {
+  request: CertificateRequest;
+  audit: AuditRecord[];
+}
+
+/** Answer of POST /approvals/bulk. */
+export interface BulkDecisionResponse {
+  results: BulkDecisionResult[];
+}
+
+/** Answer of GET /approvals: one page of the queue, oldest first. */
+export interface ApprovalsListResponse {
+  items: CertificateRequest[];
+  /** Present when more requests wait after this page. */
+  nextCursor?: string;
+  /** Every request of the queue with these filters, on all pages. */
+  totalCount: number;
+}
+
+/**
+ * The signals channel on which approvers hear that their queue changed, so
+ * a pending-count badge counts again instead of polling.
+ */
+export const APPROVALS_SIGNAL_CHANNEL = 'certificates:approvals';
+
+/** A message on `APPROVALS_SIGNAL_CHANNEL`; it says what happened, never to which request. */
+export type ApprovalsSignal = {
+  event: 'queued' | 'decided';
+};

@@ -13,17 +13,15 @@ import {
 import plugin, {
   entityCertificatesCard,
   entityCertificatesContent,
-  isCertificatesEntity,
 } from './alpha';
-import { FakeBackend } from './components/common/__testUtils__/fakeBackend';
+import { installFakeBackend } from './components/common/__testUtils__/fakeBackend';
 
-const backend = new FakeBackend();
-beforeEach(() => backend.install());
+const backend = installFakeBackend();
 
-const entity = (kind: string) => ({
+const entity = (kind: string, annotations?: Record<string, string>) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind,
-  metadata: { name: 'x' },
+  metadata: { name: 'x', annotations },
 });
 
 describe('certificates plugin (new frontend system)', () => {
@@ -33,6 +31,7 @@ describe('certificates plugin (new frontend system)', () => {
       'page:certificates',
       'entity-content:certificates',
       'entity-card:certificates',
+      'home-page-widget:certificates/my-certificates',
     ] as const) {
       expect(() => plugin.getExtension(id)).not.toThrow();
     }
@@ -41,7 +40,7 @@ describe('certificates plugin (new frontend system)', () => {
     ).toThrow();
   });
 
-  it('puts the tab at /certificates on components, systems, resources and groups only', () => {
+  it('puts the tab at /certificates on entities in Kubernetes, groups and systems only', () => {
     const tab = createExtensionTester(entityCertificatesContent);
     expect(tab.get(coreExtensionData.routePath)).toBe('/certificates');
     expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Certificates');
@@ -50,14 +49,18 @@ describe('certificates plugin (new frontend system)', () => {
       tab.get(EntityContentBlueprint.dataRefs.filterFunction),
       card.get(EntityCardBlueprint.dataRefs.filterFunction),
     ]) {
+      const inCluster = { 'backstage.io/kubernetes-id': 'payments' };
       expect(
-        ['Component', 'System', 'Resource', 'Group'].map(k =>
-          filter!(entity(k)),
-        ),
+        [
+          entity('Component', inCluster),
+          entity('Resource', inCluster),
+          entity('System'),
+          entity('Group'),
+        ].map(e => filter!(e)),
       ).toEqual([true, true, true, true]);
+      expect(filter!(entity('Component'))).toBe(false);
       expect(filter!(entity('User'))).toBe(false);
     }
-    expect(isCertificatesEntity(entity('API'))).toBe(false);
   });
 
   it('serves the inventory at /certificates through its own API client', async () => {

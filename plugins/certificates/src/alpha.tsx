@@ -1,3 +1,4 @@
+import { ComponentType } from 'react';
 import {
   ApiBlueprint,
   PageBlueprint,
@@ -11,19 +12,22 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { Entity } from '@backstage/catalog-model';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { Content } from '@backstage/core-components';
 import SecurityIcon from '@material-ui/icons/Security';
+import {
+  APPROVALS_PAGE_PATH,
+  CERTIFICATES_PAGE_PATH,
+  ENTITY_CERTIFICATES_TAB_PATH,
+  TRUST_PAGE_PATH,
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificatesClient, certificatesApiRef } from './api';
-import { approvalsRouteRef, rootRouteRef } from './routes';
+import { approvalsRouteRef, rootRouteRef, trustRouteRef } from './routes';
 import { ApprovalsNavIcon } from './components/Approvals/ApprovalsNavIcon';
 import { loadEntityCertificatesContent } from './components/entityTabLoader';
+import { isCertificatesAvailable } from './entity';
 
-/** Kinds whose pages show certificates: what runs, what groups it, who owns it. */
-const CERTIFICATE_KINDS = ['component', 'system', 'resource', 'group'];
-
-export const isCertificatesEntity = (entity: Entity) =>
-  CERTIFICATE_KINDS.includes(entity.kind.toLocaleLowerCase('en-US'));
+export { isCertificatesAvailable } from './entity';
 
 /** The HTTP client of the certificates backend. */
 export const certificatesApi = ApiBlueprint.make({
@@ -39,7 +43,7 @@ export const certificatesApi = ApiBlueprint.make({
 /** The inventory page, `page:certificates`, with its nav item. */
 export const certificatesPage = PageBlueprint.make({
   params: {
-    path: '/certificates',
+    path: CERTIFICATES_PAGE_PATH,
     title: 'Certificates',
     icon: <SecurityIcon />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
@@ -60,64 +64,75 @@ export const certificatesPage = PageBlueprint.make({
 export const approvalsPage = PageBlueprint.make({
   name: 'approvals',
   params: {
-    path: '/certificates/approvals',
+    path: APPROVALS_PAGE_PATH,
     title: 'Approvals',
     icon: <ApprovalsNavIcon />,
     routeRef: convertLegacyRouteRef(approvalsRouteRef),
   },
 });
 
-export const approvalsQueueSubPage = SubPageBlueprint.make({
-  attachTo: { id: 'page:certificates/approvals', input: 'pages' },
-  name: 'approvals-queue',
+/** A tab of the approvals page; its content loads when first opened. */
+function approvalsTab(
+  name: string,
+  params: { path: string; title: string },
+  load: () => Promise<ComponentType>,
+) {
+  return SubPageBlueprint.make({
+    attachTo: { id: 'page:certificates/approvals', input: 'pages' },
+    name,
+    params: {
+      ...params,
+      loader: () =>
+        load().then(Tab => (
+          <Content>
+            <Tab />
+          </Content>
+        )),
+    },
+  });
+}
+
+export const approvalsQueueSubPage = approvalsTab(
+  'approvals-queue',
+  { path: 'queue', title: 'Queue' },
+  () => import('./components/Approvals').then(m => m.ApprovalsQueue),
+);
+
+export const approvalsHistorySubPage = approvalsTab(
+  'approvals-history',
+  { path: 'history', title: 'Decided by me' },
+  () => import('./components/Approvals').then(m => m.DecidedByMe),
+);
+
+export const auditSubPage = approvalsTab(
+  'audit',
+  { path: 'audit', title: 'Audit' },
+  () => import('./components/Audit').then(m => m.AuditView),
+);
+
+/** The root of trust, `page:certificates/trust`: roots, root changes, distribution. */
+export const trustPage = PageBlueprint.make({
+  name: 'trust',
   params: {
-    path: 'queue',
-    title: 'Queue',
+    path: TRUST_PAGE_PATH,
+    title: 'Trust',
+    icon: <SecurityIcon />,
+    routeRef: convertLegacyRouteRef(trustRouteRef),
     loader: () =>
-      import('./components/Approvals').then(m => (
+      import('./components/Trust').then(m => (
         <Content>
-          <m.ApprovalsQueue />
+          <m.TrustView />
         </Content>
       )),
   },
 });
 
-export const approvalsHistorySubPage = SubPageBlueprint.make({
-  attachTo: { id: 'page:certificates/approvals', input: 'pages' },
-  name: 'approvals-history',
-  params: {
-    path: 'history',
-    title: 'Decided by me',
-    loader: () =>
-      import('./components/Approvals').then(m => (
-        <Content>
-          <m.DecidedByMe />
-        </Content>
-      )),
-  },
-});
-
-export const auditSubPage = SubPageBlueprint.make({
-  attachTo: { id: 'page:certificates/approvals', input: 'pages' },
-  name: 'audit',
-  params: {
-    path: 'audit',
-    title: 'Audit',
-    loader: () =>
-      import('./components/Audit').then(m => (
-        <Content>
-          <m.AuditView />
-        </Content>
-      )),
-  },
-});
-
-/** The Certificates tab of components, systems, resources and groups. */
+/** The Certificates tab of entities that run in Kubernetes, and of groups and systems. */
 export const entityCertificatesContent = EntityContentBlueprint.make({
   params: {
-    path: '/certificates',
+    path: ENTITY_CERTIFICATES_TAB_PATH,
     title: 'Certificates',
-    filter: isCertificatesEntity,
+    filter: isCertificatesAvailable,
     loader: () =>
       loadEntityCertificatesContent().then(m => (
         <m.EntityCertificatesContent />
@@ -130,11 +145,25 @@ export const entityCertificatesCard = EntityCardBlueprint.make({
   params: {
     // Beside "About", where an owner looks first, not below the relations.
     type: 'info',
-    filter: isCertificatesEntity,
+    filter: isCertificatesAvailable,
     loader: () =>
       import('./components/EntityCertificatesCard').then(m => (
         <m.EntityCertificatesCard />
       )),
+  },
+});
+
+/** Home page widget: the signed-in user's certificates that need attention. */
+export const myCertificatesHomeWidget = HomePageWidgetBlueprint.make({
+  name: 'my-certificates',
+  params: {
+    title: 'My certificates that need attention',
+    description:
+      'Expiring, expired, weak or untrusted certificates of what you own.',
+    components: () =>
+      import('./components/Home').then(m => ({
+        Content: m.MyCertificatesCard,
+      })),
   },
 });
 
@@ -150,6 +179,7 @@ export default createFrontendPlugin({
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),
     approvals: convertLegacyRouteRef(approvalsRouteRef),
+    trust: convertLegacyRouteRef(trustRouteRef),
   },
   extensions: [
     certificatesApi,
@@ -158,7 +188,9 @@ export default createFrontendPlugin({
     approvalsQueueSubPage,
     approvalsHistorySubPage,
     auditSubPage,
+    trustPage,
     entityCertificatesContent,
     entityCertificatesCard,
+    myCertificatesHomeWidget,
   ],
 });

@@ -11,8 +11,14 @@ export {
   EntityCertificatesCard,
   EntityCertificatesContent,
   CertificateApprovalsPage,
+  CertificatesTrustPage,
+  HomePageMyCertificatesCard,
 } from './plugin';
-export { approvalsRouteRef, rootRouteRef } from './routes';
+export { approvalsRouteRef, rootRouteRef, trustRouteRef } from './routes';
+export {
+  CERTIFICATES_ANNOTATION_PREFIX,
+  isCertificatesAvailable,
+} from './entity';
 export { RequestCertificateButton } from './components/RequestDialog';
 export type { RequestCertificateButtonProps } from './components/RequestDialog';
 export {
@@ -26,4 +32,5 @@ export type {
 } from './components/Requests';
 export { ApprovalsNavIcon } from './components/Approvals/ApprovalsNavIcon';
 export { AuditView } from './components/Audit';
+export type { MyCertificatesCardProps } from './components/Home';
 export type { EntityCertificatesContentProps } from './components/EntityCertificatesContent';

@@ -6,8 +6,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createCardExtension } from '@backstage/plugin-home-react';
 import { CertificatesClient, certificatesApiRef } from './api';
-import { approvalsRouteRef, rootRouteRef } from './routes';
+import { approvalsRouteRef, rootRouteRef, trustRouteRef } from './routes';
 import { loadEntityCertificatesContent } from './components/entityTabLoader';
 
 /**
@@ -27,6 +28,7 @@ export const certificatesPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     approvals: approvalsRouteRef,
+    trust: trustRouteRef,
   },
 });
 
@@ -71,5 +73,29 @@ export const CertificateApprovalsPage = certificatesPlugin.provide(
     component: () =>
       import('./components/Approvals').then(m => m.ApprovalsPage),
     mountPoint: approvalsRouteRef,
+  }),
+);
+
+/** The root of trust (approved roots, root changes, distribution); mount it at /certificates/trust. */
+export const CertificatesTrustPage = certificatesPlugin.provide(
+  createRoutableExtension({
+    name: 'CertificatesTrustPage',
+    component: () => import('./components/Trust').then(m => m.TrustPage),
+    mountPoint: trustRouteRef,
+  }),
+);
+
+/**
+ * Home page card (for `@backstage/plugin-home`): the signed-in user's
+ * certificates that are expiring, expired, weak or untrusted.
+ */
+export const HomePageMyCertificatesCard = certificatesPlugin.provide(
+  createCardExtension<{ limit?: number }>({
+    name: 'HomePageMyCertificatesCard',
+    title: 'My certificates that need attention',
+    components: () =>
+      import('./components/Home').then(m => ({
+        Content: m.MyCertificatesCard,
+      })),
   }),
 );

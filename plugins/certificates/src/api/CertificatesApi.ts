@@ -1,9 +1,9 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ApprovalsListResponse,
   AuditAction,
   AuditListResponse,
-  AuditRecord,
-  BulkDecisionResult,
+  BulkDecisionResponse,
   CertificateActions,
   CertificateDetails,
   CertificateListFilter,
@@ -16,19 +16,28 @@ import {
   EntityPolicy,
   IssuerInfo,
   RenewOutcome,
+  RequestListResponse,
   RequestState,
+  RequestWithAudit,
   RevocationReason,
   SortField,
   TimelineBucket,
+  TrustChange,
+  TrustOverview,
+  TrustTargetStatus,
   ValidationResult,
 } from '@kubecerts/backstage-plugin-certificates-common';
 
 export type {
+  ApprovalsListResponse,
   AuditListResponse,
+  BulkDecisionResponse,
   BulkDecisionResult,
   DecisionKind,
   EntityPolicy,
   RenewOutcome,
+  RequestListResponse,
+  RequestWithAudit,
 } from '@kubecerts/backstage-plugin-certificates-common';
 
 /** Paging and sorting of the certificate list; the backend pages with opaque cursors. */
@@ -58,16 +67,6 @@ export interface RequestListQuery {
   cursor?: string;
 }
 
-export interface RequestListResponse {
-  items: CertificateRequest[];
-  nextCursor?: string;
-}
-
-export interface RequestWithAudit {
-  request: CertificateRequest;
-  audit: AuditRecord[];
-}
-
 export interface DecisionInput {
   decision: DecisionKind;
   reason?: string;
@@ -75,10 +74,6 @@ export interface DecisionInput {
 
 export interface BulkDecisionInput extends DecisionInput {
   ids: string[];
-}
-
-export interface BulkDecisionResponse {
-  results: BulkDecisionResult[];
 }
 
 export interface ApprovalsQuery {
@@ -89,15 +84,6 @@ export interface ApprovalsQuery {
   limit?: number;
   /** `nextCursor` of the page before. */
   cursor?: string;
-}
-
-/** One page of the approvals queue, oldest first. */
-export interface ApprovalsListResponse {
-  items: CertificateRequest[];
-  /** Present when more requests wait after this page. */
-  nextCursor?: string;
-  /** Every request of the queue with these filters, on all pages. */
-  totalCount: number;
 }
 
 export interface AuditQuery {
@@ -169,7 +155,24 @@ export interface CertificatesApi {
 
   // Audit
   listAudit(query?: AuditQuery): Promise<AuditListResponse>;
+
+  // Root of trust
+  getTrust(): Promise<TrustOverview>;
+  requestTrustChange(input: TrustChangeInput): Promise<TrustChange>;
+  decideTrustChange(
+    id: string,
+    input: { decision: 'approve' | 'deny'; reason?: string },
+  ): Promise<TrustChange>;
+  /** Checks the distribution, and repairs drift unless `repair` is false. */
+  syncTrust(input?: {
+    repair?: boolean;
+  }): Promise<{ targets: TrustTargetStatus[] }>;
 }
+
+/** Body of POST /trust/changes. */
+export type TrustChangeInput =
+  | { action: 'add'; pem: string; reason: string }
+  | { action: 'remove'; fingerprint: string; reason: string };
 
 export const certificatesApiRef = createApiRef<CertificatesApi>({
   id: 'plugin.certificates.service',

@@ -9,6 +9,9 @@ import {
   CountsResponse,
   IssuerInfo,
   TimelineBucket,
+  TrustChange,
+  TrustOverview,
+  TrustTargetStatus,
   ValidationResult,
   Violation,
 } from '@kubecerts/backstage-plugin-certificates-common';
@@ -29,30 +32,21 @@ import {
   RequestWithAudit,
   RenewOutcome,
   RevokeInput,
+  TrustChangeInput,
 } from './CertificatesApi';
 import { PolicyViolationError } from './PolicyViolationError';
+import { SpecCall, SpecMethod, SpecPath, specInit, specUrl } from './specFetch';
 
-type QueryValue = string | number | boolean | undefined | null;
-type Query = Record<string, QueryValue | readonly QueryValue[]>;
+export { toQueryString } from './specFetch';
 
-/** Builds a query string; arrays become repeated parameters, empty values are left out. */
-export function toQueryString(query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) {
-      if (v === undefined || v === null || v === '' || v === false) continue;
-      params.append(key, String(v));
-    }
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function filterQuery(filter: CertificateListFilter = {}): Query {
+/** The filter's query parameters, named as the spec names them. */
+function filterQuery(
+  filter: CertificateListFilter = {},
+): SpecCall<'/counts', 'get'>['query'] {
   return {
     entityRef: filter.entityRef,
     owner: filter.owner,
+    location: filter.location,
     cluster: filter.cluster,
     namespace: filter.namespace,
     status: filter.status,
@@ -80,45 +74,40 @@ export class CertificatesClient implements CertificatesApi {
     query: CertificateListQuery = {},
   ): Promise<CertificateListResponse> {
     const { sort, order, limit, cursor, ...filter } = query;
-    return this.getJson(
-      `/certificates${toQueryString({
-        ...filterQuery(filter),
-        sort,
-        order,
-        limit,
-        cursor,
-      })}`,
-    );
+    return this.call('get', '/certificates', {
+      query: { ...filterQuery(filter), sort, order, limit, cursor },
+    });
   }
 
   async getCertificate(id: string): Promise<CertificateDetailsWithActions> {
-    return this.getJson(`/certificates/${encodeURIComponent(id)}`);
+    return this.call('get', '/certificates/{id}', { path: { id } });
   }
 
   async getCertificateChainPem(id: string): Promise<string> {
-    const response = await this.request(
-      `/certificates/${encodeURIComponent(id)}/chain.pem`,
-    );
-    return response.text();
+    return this.text('/certificates/{id}/chain.pem', { path: { id } });
   }
 
   async getCounts(filter?: CertificateListFilter): Promise<CountsResponse> {
-    return this.getJson(`/counts${toQueryString(filterQuery(filter))}`);
+    return this.call('get', '/counts', { query: filterQuery(filter) });
   }
 
   async getTimeline(
     filter: CertificateListFilter & { weeks?: number } = {},
   ): Promise<TimelineBucket[]> {
     const { weeks, ...rest } = filter;
-    const body = await this.getJson<{ buckets: TimelineBucket[] }>(
-      `/timeline${toQueryString({ weeks, ...filterQuery(rest) })}`,
+    const body: { buckets: TimelineBucket[] } = await this.call(
+      'get',
+      '/timeline',
+      { query: { weeks, ...filterQuery(rest) } },
     );
     return body.buckets;
   }
 
   async getExportCsvUrl(filter?: CertificateListFilter): Promise<string> {
     const baseUrl = await this.discoveryApi.getBaseUrl('certificates');
-    return `${baseUrl}/export.csv${toQueryString(filterQuery(filter))}`;
+    return `${baseUrl}${specUrl<'/export.csv', 'get'>('/export.csv', {
+      query: filterQuery(filter),
+    })}`;
   }
 
   async exportCsv(filter?: CertificateListFilter): Promise<Blob> {
@@ -131,47 +120,51 @@ export class CertificatesClient implements CertificatesApi {
   }
 
   async listClusters(): Promise<ClusterSyncStatus[]> {
-    const body = await this.getJson<{ items: ClusterSyncStatus[] }>(
+    const body: { items: ClusterSyncStatus[] } = await this.call(
+      'get',
       '/clusters',
+      {},
     );
     return body.items;
   }
 
   async listIssuers(): Promise<IssuerInfo[]> {
-    const body = await this.getJson<{ items: IssuerInfo[] }>('/issuers');
+    const body: { items: IssuerInfo[] } = await this.call(
+      'get',
+      '/issuers',
+      {},
+    );
     return body.items;
   }
 
   async renewCertificate(id: string): Promise<RenewOutcome> {
-    return this.sendJson(
-      'POST',
-      `/certificates/${encodeURIComponent(id)}/renew`,
-      {},
-    );
+    return this.call('post', '/certificates/{id}/renew', {
+      path: { id },
+      body: {},
+    });
   }
 
   async revokeCertificate(
     id: string,
     input: RevokeInput,
   ): Promise<{ request: CertificateRequest }> {
-    return this.sendJson(
-      'POST',
-      `/certificates/${encodeURIComponent(id)}/revoke`,
-      input,
-    );
+    return this.call('post', '/certificates/{id}/revoke', {
+      path: { id },
+      body: input,
+    });
   }
 
   // Requests
 
   async getPolicy(entityRef: string): Promise<EntityPolicy> {
-    return this.getJson(`/policy${toQueryString({ entityRef })}`);
+    return this.call('get', '/policy', { query: { entityRef } });
   }
 
   async validateRequest(
     input: CertificateRequestInput,
   ): Promise<ValidationResult> {
     try {
-      return await this.sendJson('POST', '/requests/validate', input);
+      return await this.call('post', '/requests/validate', { body: input });
     } catch (e) {
       if (e instanceof PolicyViolationError) {
         return { ok: false, violations: e.violations, ...e.details };
@@ -183,54 +176,49 @@ export class CertificatesClient implements CertificatesApi {
   async createRequest(
     input: CertificateRequestInput,
   ): Promise<CertificateRequest> {
-    return this.sendJson('POST', '/requests', input);
+    return this.call('post', '/requests', { body: input });
   }
 
   async listRequests(
     query: RequestListQuery = {},
   ): Promise<RequestListResponse> {
-    return this.getJson(`/requests${toQueryString({ ...query })}`);
+    return this.call('get', '/requests', { query: { ...query } });
   }
 
   async getRequest(id: string): Promise<RequestWithAudit> {
-    return this.getJson(`/requests/${encodeURIComponent(id)}`);
+    return this.call('get', '/requests/{id}', { path: { id } });
   }
 
   async getRequestChainPem(id: string): Promise<string> {
-    const response = await this.request(
-      `/requests/${encodeURIComponent(id)}/chain.pem`,
-    );
-    return response.text();
+    return this.text('/requests/{id}/chain.pem', { path: { id } });
   }
 
   async cancelRequest(id: string): Promise<CertificateRequest> {
-    return this.sendJson(
-      'POST',
-      `/requests/${encodeURIComponent(id)}/cancel`,
-      {},
-    );
+    return this.call('post', '/requests/{id}/cancel', {
+      path: { id },
+      body: {},
+    });
   }
 
   // Approvals
 
   async decide(id: string, input: DecisionInput): Promise<CertificateRequest> {
-    return this.sendJson(
-      'POST',
-      `/requests/${encodeURIComponent(id)}/decision`,
-      input,
-    );
+    return this.call('post', '/requests/{id}/decision', {
+      path: { id },
+      body: input,
+    });
   }
 
   async bulkDecide(input: BulkDecisionInput): Promise<BulkDecisionResponse> {
-    return this.sendJson('POST', '/approvals/bulk', input);
+    return this.call('post', '/approvals/bulk', { body: input });
   }
 
   async listApprovals(
     query: ApprovalsQuery = {},
   ): Promise<ApprovalsListResponse> {
-    const body = await this.getJson<
-      Omit<ApprovalsListResponse, 'totalCount'> & { totalCount?: number }
-    >(`/approvals${toQueryString({ ...query })}`);
+    const body: Omit<ApprovalsListResponse, 'totalCount'> & {
+      totalCount?: number;
+    } = await this.call('get', '/approvals', { query: { ...query } });
     return {
       items: body.items,
       ...(body.nextCursor ? { nextCursor: body.nextCursor } : {}),
@@ -239,13 +227,19 @@ export class CertificatesClient implements CertificatesApi {
   }
 
   async getApprovalsCount(): Promise<number> {
-    const body = await this.getJson<{ pending: number }>('/approvals/count');
+    const body: { pending: number } = await this.call(
+      'get',
+      '/approvals/count',
+      {},
+    );
     return body.pending;
   }
 
   async listApprovalsHistory(): Promise<CertificateRequest[]> {
-    const body = await this.getJson<{ items: CertificateRequest[] }>(
+    const body: { items: CertificateRequest[] } = await this.call(
+      'get',
       '/approvals/history',
+      {},
     );
     return body.items;
   }
@@ -253,7 +247,33 @@ export class CertificatesClient implements CertificatesApi {
   // Audit
 
   async listAudit(query: AuditQuery = {}): Promise<AuditListResponse> {
-    return this.getJson(`/audit${toQueryString({ ...query })}`);
+    return this.call('get', '/audit', { query: { ...query } });
+  }
+
+  // Root of trust
+
+  async getTrust(): Promise<TrustOverview> {
+    return this.call('get', '/trust', {});
+  }
+
+  async requestTrustChange(input: TrustChangeInput): Promise<TrustChange> {
+    return this.call('post', '/trust/changes', { body: input });
+  }
+
+  async decideTrustChange(
+    id: string,
+    input: { decision: 'approve' | 'deny'; reason?: string },
+  ): Promise<TrustChange> {
+    return this.call('post', '/trust/changes/{id}/decision', {
+      path: { id },
+      body: input,
+    });
+  }
+
+  async syncTrust(
+    input: { repair?: boolean } = {},
+  ): Promise<{ targets: TrustTargetStatus[] }> {
+    return this.call('post', '/trust/sync', { body: input });
   }
 
   // Plumbing
@@ -267,25 +287,29 @@ export class CertificatesClient implements CertificatesApi {
     return response;
   }
 
-  private async getJson<T>(path: string): Promise<T> {
-    const response = await this.request(path);
-    return (await response.json()) as T;
-  }
-
-  private async sendJson<T>(
-    method: 'POST' | 'PUT' | 'DELETE',
-    path: string,
-    body: unknown,
+  /** One call of the API as the OpenAPI document declares it; the JSON answer. */
+  private async call<P extends SpecPath, M extends SpecMethod, T>(
+    method: M,
+    path: P,
+    call: SpecCall<P, M>,
   ): Promise<T> {
-    const response = await this.request(path, {
-      method,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const response = await this.request(
+      specUrl<P, M>(path, call),
+      specInit<P, M>(method, call),
+    );
     if (response.status === 204) {
       return undefined as T;
     }
     return (await response.json()) as T;
+  }
+
+  /** A text answer (PEM) of a GET. */
+  private async text<P extends SpecPath>(
+    path: P,
+    call: SpecCall<P, 'get'>,
+  ): Promise<string> {
+    const response = await this.request(specUrl<P, 'get'>(path, call));
+    return response.text();
   }
 }
 

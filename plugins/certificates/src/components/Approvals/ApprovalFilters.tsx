@@ -1,8 +1,7 @@
 import Box from '@material-ui/core/Box';
-import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
 import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import { ApprovalsQuery } from '../../api';
+import { FormField } from '../common';
 
 const AGES: Array<{ label: string; hours?: number }> = [
   { label: 'Any age' },
@@ -24,59 +23,46 @@ export const ApprovalFilters = ({
   onChange,
   issuers,
   teams,
-}: ApprovalFiltersProps) => (
-  <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
-    <TextField
-      id="approvals-filter-issuer"
-      select
-      label="Issuer"
-      value={value.issuer ?? ''}
-      onChange={e =>
-        onChange({ ...value, issuer: e.target.value || undefined })
-      }
-      style={{ minWidth: 180 }}
-    >
-      <MenuItem value="">All issuers</MenuItem>
-      {issuers.map(i => (
-        <MenuItem key={i.id} value={i.id}>
-          {i.displayName}
-        </MenuItem>
+}: ApprovalFiltersProps) => {
+  const set = (patch: ApprovalsQuery) => onChange({ ...value, ...patch });
+  const issuerOptions = issuers.map(i => ({
+    value: i.id,
+    label: i.displayName,
+  }));
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
+      {(
+        [
+          ['issuer', 'Issuer', 'All issuers', issuerOptions],
+          ['owner', 'Owner team', 'All teams', teams],
+        ] as const
+      ).map(([key, label, all, options]) => (
+        <FormField
+          key={key}
+          id={`approvals-filter-${key === 'owner' ? 'team' : key}`}
+          label={label}
+          value={value[key] ?? ''}
+          onChange={e => set({ [key]: e.target.value || undefined })}
+          minWidth={180}
+          options={[{ value: '', label: all }, ...options]}
+        />
       ))}
-    </TextField>
-    <TextField
-      id="approvals-filter-team"
-      select
-      label="Owner team"
-      value={value.owner ?? ''}
-      onChange={e => onChange({ ...value, owner: e.target.value || undefined })}
-      style={{ minWidth: 180 }}
-    >
-      <MenuItem value="">All teams</MenuItem>
-      {teams.map(team => (
-        <MenuItem key={team} value={team}>
-          {team}
-        </MenuItem>
-      ))}
-    </TextField>
-    <TextField
-      id="approvals-filter-age"
-      select
-      label="Age"
-      value={value.minAgeHours ?? ''}
-      onChange={e =>
-        onChange({
-          ...value,
-          minAgeHours:
-            e.target.value === '' ? undefined : Number(e.target.value),
-        })
-      }
-      style={{ minWidth: 180 }}
-    >
-      {AGES.map(age => (
-        <MenuItem key={age.label} value={age.hours ?? ''}>
-          {age.label}
-        </MenuItem>
-      ))}
-    </TextField>
-  </Box>
-);
+      <FormField
+        id="approvals-filter-age"
+        label="Age"
+        value={value.minAgeHours ?? ''}
+        onChange={e =>
+          set({
+            minAgeHours:
+              e.target.value === '' ? undefined : Number(e.target.value),
+          })
+        }
+        minWidth={180}
+        options={AGES.map(age => ({
+          value: age.hours ?? '',
+          label: age.label,
+        }))}
+      />
+    </Box>
+  );
+};

@@ -12,9 +12,11 @@ import ApproveIcon from '@material-ui/icons/Check';
 import DenyIcon from '@material-ui/icons/Block';
 import {
   CertificateRequest,
+  requestApprovePermission,
   requestedCertificateOf,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { ageLabel, BreakableName, formatAbsolute } from '../common';
+import { usePermitted } from '../common/usePermitted';
 import { describeDelivery, requestTitle } from '../Requests';
 import { OtherNames, RequestedSummary } from './RequestedSummary';
 import { verdictOf } from './approvability';
@@ -81,13 +83,18 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
   const approvals = r.decisions.filter(d => d.decision === 'approve').length;
   const requested = requestedCertificateOf(r);
   const verdict = verdictOf(r);
+  // In-cluster requests are not resources the permission framework can load;
+  // the queue lists only those the backend lets this approver decide.
+  const permission = usePermitted(requestApprovePermission, id);
+  const mayDecide = r.inCluster ? true : !permission.denied;
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableRowElement>) => {
     if (e.target !== e.currentTarget || e.altKey || e.ctrlKey || e.metaKey)
       return;
+    const decide = (run: () => void) => (mayDecide ? run : () => {});
     const actions: Record<string, () => void> = {
-      a: onApprove,
-      d: onDeny,
+      a: decide(onApprove),
+      d: decide(onDeny),
       x: () => {
         onToggle();
         onMove(1);
@@ -129,10 +136,10 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
       </TableCell>
       <TableCell>
         <Typography variant="body2">
-          <BreakableName text={r.entityRef} />
+          <BreakableName text={r.entityRef} wholeWords />
         </Typography>
         <Typography variant="caption" color="textSecondary">
-          <BreakableName text={r.ownerRef ?? 'no owner'} />
+          <BreakableName text={r.ownerRef ?? 'no owner'} wholeWords />
         </Typography>
       </TableCell>
       <TableCell>
@@ -149,7 +156,7 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
       </TableCell>
       <TableCell>
         <Typography variant="body2">
-          <BreakableName text={r.requester} />
+          <BreakableName text={r.requester} wholeWords />
         </Typography>
         {!r.inCluster && r.requesterIsOwner === false && (
           <Box my={0.5}>
@@ -215,9 +222,14 @@ export const ApprovalRow = memo((props: ApprovalRowProps) => {
             Cannot be approved: {verdict.reason}
           </Typography>
         )}
+        {!mayDecide && (
+          <Typography variant="caption" display="block" color="textSecondary">
+            You may not decide this request.
+          </Typography>
+        )}
       </TableCell>
       <TableCell padding="none">
-        <Box display="flex">
+        <Box display="flex" visibility={mayDecide ? 'visible' : 'hidden'}>
           <Tooltip title={verdict.approvable ? '' : verdict.reason}>
             {/* A disabled button gets no hover events: the span shows the reason. */}
             <span>

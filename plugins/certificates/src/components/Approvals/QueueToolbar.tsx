@@ -13,6 +13,21 @@ export interface QueueToolbarProps {
   onDecide(decision: DecisionKind): void;
 }
 
+const BULK: ReadonlyArray<{
+  decision: DecisionKind;
+  label: string;
+  variant: 'contained' | 'outlined';
+  color?: 'primary';
+}> = [
+  {
+    decision: 'approve',
+    label: 'Approve selected',
+    variant: 'contained',
+    color: 'primary',
+  },
+  { decision: 'deny', label: 'Deny selected', variant: 'outlined' },
+];
+
 /** Counts, bulk decisions and the keys of the queue. */
 export const QueueToolbar = (props: QueueToolbarProps) => {
   const { total, shown, selected, busy, onDecide } = props;
@@ -33,23 +48,18 @@ export const QueueToolbar = (props: QueueToolbarProps) => {
         {shown < total ? `, ${shown} shown` : ''}
         {selected ? `, ${selected} selected` : ''}
       </Typography>
-      <Button
-        variant="contained"
-        color="primary"
-        disabled={!selected || busy}
-        onClick={() => onDecide('approve')}
-        style={{ whiteSpace: 'nowrap' }}
-      >
-        Approve selected
-      </Button>
-      <Button
-        variant="outlined"
-        disabled={!selected || busy}
-        onClick={() => onDecide('deny')}
-        style={{ whiteSpace: 'nowrap' }}
-      >
-        Deny selected
-      </Button>
+      {BULK.map(b => (
+        <Button
+          key={b.decision}
+          variant={b.variant}
+          color={b.color}
+          disabled={!selected || busy}
+          onClick={() => onDecide(b.decision)}
+          style={{ whiteSpace: 'nowrap' }}
+        >
+          {b.label}
+        </Button>
+      ))}
       <Typography variant="caption" color="textSecondary">
         Keys on a row: a approve · d deny · x select · enter details · ↑↓ move ·
         A / D approve / deny selected · X select all

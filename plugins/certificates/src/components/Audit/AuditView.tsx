@@ -3,8 +3,6 @@ import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   ResponseErrorPanel,
@@ -12,9 +10,12 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { AuditAction, AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
+import {
+  AuditAction,
+  AuditRecord,
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditQuery, certificatesApiRef } from '../../api';
-import { DateText } from '../Requests';
+import { DateText, FormField, FormFieldProps } from '../common';
 
 const ACTIONS: AuditAction[] = [
   'created',
@@ -28,6 +29,10 @@ const ACTIONS: AuditAction[] = [
   'revoked',
   'in-cluster-approved',
   'in-cluster-denied',
+  'trust-change-requested',
+  'trust-change-approved',
+  'trust-change-denied',
+  'trust-change-applied',
 ];
 
 export interface AuditViewProps {
@@ -44,6 +49,43 @@ interface Filters {
   from: string;
   to: string;
 }
+
+const DATE_FIELD: Partial<FormFieldProps> = {
+  type: 'datetime-local',
+  InputLabelProps: { shrink: true },
+};
+
+/** The filter fields, in the order shown. */
+const FILTER_FIELDS: Array<{
+  key: keyof Filters;
+  id: string;
+  label: string;
+  props?: Partial<FormFieldProps>;
+}> = [
+  {
+    key: 'entityRef',
+    id: 'entity',
+    label: 'Entity',
+    props: { placeholder: 'component:default/payments' },
+  },
+  {
+    key: 'actor',
+    id: 'actor',
+    label: 'Actor',
+    props: { placeholder: 'user:default/alice' },
+  },
+  {
+    key: 'action',
+    id: 'action',
+    label: 'Action',
+    props: {
+      minWidth: 160,
+      options: [{ value: '', label: 'All actions' }, ...ACTIONS],
+    },
+  },
+  { key: 'from', id: 'from', label: 'From', props: DATE_FIELD },
+  { key: 'to', id: 'to', label: 'To', props: DATE_FIELD },
+];
 
 /** `datetime-local` value → ISO instant (the browser's zone), or undefined. */
 const toIso = (local: string) =>
@@ -114,51 +156,16 @@ export const AuditView = ({
         role="search"
         aria-label="Audit filters"
       >
-        <TextField
-          id="audit-filter-entity"
-          label="Entity"
-          value={filters.entityRef}
-          onChange={set('entityRef')}
-          placeholder="component:default/payments"
-        />
-        <TextField
-          id="audit-filter-actor"
-          label="Actor"
-          value={filters.actor}
-          onChange={set('actor')}
-          placeholder="user:default/alice"
-        />
-        <TextField
-          id="audit-filter-action"
-          select
-          label="Action"
-          value={filters.action}
-          onChange={set('action')}
-          style={{ minWidth: 160 }}
-        >
-          <MenuItem value="">All actions</MenuItem>
-          {ACTIONS.map(a => (
-            <MenuItem key={a} value={a}>
-              {a}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          id="audit-filter-from"
-          label="From"
-          type="datetime-local"
-          value={filters.from}
-          onChange={set('from')}
-          InputLabelProps={{ shrink: true }}
-        />
-        <TextField
-          id="audit-filter-to"
-          label="To"
-          type="datetime-local"
-          value={filters.to}
-          onChange={set('to')}
-          InputLabelProps={{ shrink: true }}
-        />
+        {FILTER_FIELDS.map(f => (
+          <FormField
+            key={f.key}
+            id={`audit-filter-${f.id}`}
+            label={f.label}
+            value={filters[f.key]}
+            onChange={set(f.key)}
+            {...f.props}
+          />
+        ))}
       </Box>
       {page.error ? (
         <ResponseErrorPanel error={page.error} />

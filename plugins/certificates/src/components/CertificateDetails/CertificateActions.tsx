@@ -14,8 +14,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   CertificateActions as Actions,
   RevocationReason,
+  certificateRenewPermission,
+  certificateRevokePermission,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
+import { usePermitted } from '../common/usePermitted';
 
 /** The reasons offered, most common first. */
 const REASON_LABELS: Record<RevocationReason, string> = {
@@ -135,8 +138,9 @@ const RevokeDialog = (props: {
 };
 
 /**
- * Renew and revoke, as far as the caller may: the backend says per
- * certificate what is allowed and, when not, why (shown under the buttons).
+ * Renew and revoke, as far as the caller may: an action the permission
+ * policy refuses is not offered; otherwise the backend says per certificate
+ * what is allowed and, when not, why (shown under the buttons).
  */
 export const CertificateActions = (props: {
   id: string;
@@ -148,8 +152,13 @@ export const CertificateActions = (props: {
   const [notice, setNotice] = useState<Notice>();
   const [renewing, setRenewing] = useState(false);
   const [revokeOpen, setRevokeOpen] = useState(false);
+  const renewPermission = usePermitted(certificateRenewPermission, props.id);
+  const revokePermission = usePermitted(certificateRevokePermission, props.id);
   const { actions } = props;
   if (!actions) return null;
+  const offerRenew = !renewPermission.denied;
+  const offerRevoke = !revokePermission.denied;
+  if (!offerRenew && !offerRevoke && !notice) return null;
 
   const renew = async () => {
     setRenewing(true);
@@ -195,10 +204,10 @@ export const CertificateActions = (props: {
   };
 
   const why = [
-    !actions.renew.allowed && actions.renew.reason
+    offerRenew && !actions.renew.allowed && actions.renew.reason
       ? `Renew: ${actions.renew.reason}`
       : undefined,
-    !actions.revoke.allowed && actions.revoke.reason
+    offerRevoke && !actions.revoke.allowed && actions.revoke.reason
       ? `Revoke: ${actions.revoke.reason}`
       : undefined,
   ].filter(Boolean);
@@ -206,24 +215,34 @@ export const CertificateActions = (props: {
   return (
     <Box display="flex" flexDirection="column" alignItems="flex-end">
       <Box display="flex" style={{ gap: 8 }}>
-        <Button
-          variant="outlined"
-          color="primary"
-          disabled={!actions.renew.allowed || renewing}
-          onClick={renew}
-          aria-describedby={why.length ? `actions-why-${props.id}` : undefined}
-        >
-          {renewing ? 'Renewing…' : 'Renew'}
-        </Button>
-        <Button
-          variant="outlined"
-          color="secondary"
-          disabled={!actions.revoke.allowed}
-          onClick={() => setRevokeOpen(true)}
-          aria-describedby={why.length ? `actions-why-${props.id}` : undefined}
-        >
-          Revoke…
-        </Button>
+        {offerRenew && (
+          <Button
+            variant="outlined"
+            color="primary"
+            disabled={
+              !actions.renew.allowed || renewing || renewPermission.loading
+            }
+            onClick={renew}
+            aria-describedby={
+              why.length ? `actions-why-${props.id}` : undefined
+            }
+          >
+            {renewing ? 'Renewing…' : 'Renew'}
+          </Button>
+        )}
+        {offerRevoke && (
+          <Button
+            variant="outlined"
+            color="secondary"
+            disabled={!actions.revoke.allowed || revokePermission.loading}
+            onClick={() => setRevokeOpen(true)}
+            aria-describedby={
+              why.length ? `actions-why-${props.id}` : undefined
+            }
+          >
+            Revoke…
+          </Button>
+        )}
       </Box>
       {why.length > 0 && (
         <Typography

@@ -1,14 +1,13 @@
 import { screen } from '@testing-library/react';
 import {
-  FakeBackend,
+  installFakeBackend,
   makeDetails,
   renderWithBackend,
 } from '../common/__testUtils__/fakeBackend';
 import { CertificateDetailsPanel } from './CertificateDetailsPanel';
 import { elapsedFraction } from './ValidityBar';
 
-const backend = new FakeBackend();
-beforeEach(() => backend.install());
+installFakeBackend();
 
 const managed = makeDetails({
   certManager: {

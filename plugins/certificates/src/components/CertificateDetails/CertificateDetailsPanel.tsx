@@ -14,6 +14,7 @@ import { Field, Section } from './Section';
 import {
   HISTORY_EVENTS,
   OWNERSHIP_RULES,
+  describeAlgorithm,
   describeKey,
   formatFingerprint,
 } from './describe';
@@ -130,7 +131,9 @@ export const CertificateDetailsPanel = (props: {
         <Field label="Key">
           {leaf ? describeKey(leaf) : c.keyAlgorithm ?? '—'}
         </Field>
-        <Field label="Signature">{leaf?.signatureAlgorithm ?? '—'}</Field>
+        <Field label="Signature">
+          {leaf ? describeAlgorithm(leaf.signatureAlgorithm) : '—'}
+        </Field>
         <Field label="Serial">{leaf?.serialNumber ?? '—'}</Field>
         <Field label="SHA-256 fingerprint">
           {c.fingerprintSha256 ?? leaf?.fingerprintSha256

@@ -1,12 +1,24 @@
 import {
   CertificateHistoryEntry,
+  describeOid,
   OwnershipRule,
   ParsedCertificate,
 } from '@kubecerts/backstage-plugin-certificates-common';
 
+/** An algorithm the backend could only give as a dotted OID, named where known. */
+export function describeAlgorithm(name: string): string {
+  return /^\d+(\.\d+)+$/.test(name) ? describeOid(name) : name;
+}
+
 export function describeKey(
-  leaf: Pick<ParsedCertificate, 'keyAlgorithm' | 'keySize' | 'curve'>,
+  leaf: Pick<
+    ParsedCertificate,
+    'keyAlgorithm' | 'keySize' | 'curve' | 'keyAlgorithmName'
+  >,
 ): string {
+  if (leaf.keyAlgorithm === 'unknown' && leaf.keyAlgorithmName) {
+    return describeAlgorithm(leaf.keyAlgorithmName);
+  }
   if (leaf.curve) return `${leaf.keyAlgorithm} ${leaf.curve}`;
   if (leaf.keySize) return `${leaf.keyAlgorithm} ${leaf.keySize} bits`;
   return leaf.keyAlgorithm;

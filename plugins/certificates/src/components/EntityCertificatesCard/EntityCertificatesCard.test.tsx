@@ -3,26 +3,17 @@ import { http, HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
-  FakeBackend,
+  paymentsComponent,
+  installFakeBackend,
   base,
   makeSummary,
   renderWithBackend,
 } from '../common/__testUtils__/fakeBackend';
 import { EntityCertificatesCard } from './EntityCertificatesCard';
 
-const component: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'payments' },
-  },
-  spec: { owner: 'team-a', type: 'service', lifecycle: 'production' },
-};
+const component = paymentsComponent;
 
-const backend = new FakeBackend();
-beforeEach(() => backend.install());
+const backend = installFakeBackend();
 
 const renderCard = (entity: Entity = component) =>
   renderWithBackend(

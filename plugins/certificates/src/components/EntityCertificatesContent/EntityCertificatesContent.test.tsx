@@ -4,7 +4,8 @@ import { http, HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
-  FakeBackend,
+  paymentsComponent,
+  installFakeBackend,
   base,
   makeDetails,
   makeSummary,
@@ -12,19 +13,14 @@ import {
 } from '../common/__testUtils__/fakeBackend';
 import { EntityCertificatesContent } from './EntityCertificatesContent';
 
-const component: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'payments' },
-  },
-  spec: { owner: 'team-a', type: 'service', lifecycle: 'production' },
-};
+const component = paymentsComponent;
 
-const backend = new FakeBackend();
-beforeEach(() => backend.install());
+const backend = installFakeBackend();
+/** The table's list requests (the stored-and-served part asks by location). */
+const tableRequests = () =>
+  backend
+    .requests('/certificates')
+    .filter(u => !u.searchParams.has('location'));
 
 const renderTab = (
   entity: Entity = component,
@@ -63,12 +59,12 @@ describe('EntityCertificatesContent', () => {
       'data-entity-ref',
       'component:default/payments',
     );
-    const list = backend.requests('/certificates')[0].searchParams;
+    const list = tableRequests()[0].searchParams;
     expect(list.getAll('entityRef')).toEqual(['component:default/payments']);
     expect(list.get('limit')).toBe('25');
     expect(list.get('sort')).toBe('notAfter');
     // Only one page is fetched, whatever the size of the inventory.
-    expect(backend.requests('/certificates')).toHaveLength(1);
+    expect(tableRequests()).toHaveLength(1);
 
     // No counts until the filters are opened.
     expect(backend.requests('/counts')).toHaveLength(0);
@@ -78,9 +74,7 @@ describe('EntityCertificatesContent', () => {
       (await screen.findAllByText('svc-25.example.com'))[0],
     ).toBeInTheDocument();
     expect(screen.queryByText('svc-24.example.com')).not.toBeInTheDocument();
-    expect(
-      backend.requests('/certificates')[1].searchParams.get('cursor'),
-    ).toBe('25');
+    expect(tableRequests()[1].searchParams.get('cursor')).toBe('25');
 
     await userEvent.click(
       screen.getByRole('button', { name: /previous page/i }),
@@ -88,9 +82,7 @@ describe('EntityCertificatesContent', () => {
     expect(
       (await screen.findAllByText('svc-0.example.com'))[0],
     ).toBeInTheDocument();
-    expect(
-      backend.requests('/certificates')[2].searchParams.get('cursor'),
-    ).toBeNull();
+    expect(tableRequests()[2].searchParams.get('cursor')).toBeNull();
   });
 
   it('applies filters saved in the URL and writes new ones', async () => {
@@ -101,7 +93,7 @@ describe('EntityCertificatesContent', () => {
     await renderTab(component, ['/?status=expired&q=old']);
     expect(await screen.findByText('old.example.com')).toBeInTheDocument();
     expect(screen.queryByText('fine.example.com')).not.toBeInTheDocument();
-    const list = backend.requests('/certificates')[0].searchParams;
+    const list = tableRequests()[0].searchParams;
     expect(list.getAll('status')).toEqual(['expired']);
     expect(list.get('q')).toBe('old');
 
@@ -124,19 +116,15 @@ describe('EntityCertificatesContent', () => {
     expect(await screen.findByText('b.example.com')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Name' }));
-    await waitFor(() =>
-      expect(backend.requests('/certificates')).toHaveLength(2),
-    );
-    let list = backend.requests('/certificates')[1].searchParams;
+    await waitFor(() => expect(tableRequests()).toHaveLength(2));
+    let list = tableRequests()[1].searchParams;
     expect(list.get('sort')).toBe('commonName');
     expect(list.get('order')).toBe('asc');
     expect(list.get('cursor')).toBeNull();
 
     await userEvent.click(screen.getByRole('button', { name: 'Name' }));
-    await waitFor(() =>
-      expect(backend.requests('/certificates')).toHaveLength(3),
-    );
-    list = backend.requests('/certificates')[2].searchParams;
+    await waitFor(() => expect(tableRequests()).toHaveLength(3));
+    list = tableRequests()[2].searchParams;
     expect(list.get('sort')).toBe('commonName');
     expect(list.get('order')).toBe('desc');
     expect(screen.getByRole('columnheader', { name: /name/i })).toHaveAttribute(
@@ -180,7 +168,7 @@ describe('EntityCertificatesContent', () => {
       expect(screen.queryByText('one.example.com')).not.toBeInTheDocument(),
     );
     expect(screen.getByText('two.example.com')).toBeInTheDocument();
-    const last = backend.requests('/certificates').slice(-1)[0];
+    const last = tableRequests().slice(-1)[0];
     expect(last.searchParams.get('q')).toBe('two');
   });
 
@@ -200,9 +188,9 @@ describe('EntityCertificatesContent', () => {
     ).toBeInTheDocument();
     expect(screen.queryByText('svc-2.example.com')).not.toBeInTheDocument();
     expect(screen.getByText('Owner')).toBeInTheDocument();
-    expect(
-      backend.requests('/certificates')[0].searchParams.getAll('owner'),
-    ).toEqual(['group:default/team-a']);
+    expect(tableRequests()[0].searchParams.getAll('owner')).toEqual([
+      'group:default/team-a',
+    ]);
   });
 
   it('opens the details of a selected certificate', async () => {
@@ -248,13 +236,14 @@ describe('EntityCertificatesContent', () => {
   });
 
   it('shows progress while the list loads', async () => {
-    let release: () => void = () => {};
+    const waiting: Array<() => void> = [];
+    const release = () => waiting.forEach(r => r());
     const arrived = new Promise<void>(resolve => {
       backend.server.use(
         http.get(`${base}/certificates`, async () => {
           resolve();
           await new Promise<void>(r => {
-            release = r;
+            waiting.push(r);
           });
           return HttpResponse.json({
             items: [makeSummary(7)],

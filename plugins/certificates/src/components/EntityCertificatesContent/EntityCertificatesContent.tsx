@@ -2,6 +2,7 @@ import { ReactNode, useMemo } from 'react';
 import Typography from '@material-ui/core/Typography';
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { SELECTED_CERTIFICATE_PARAM } from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificatesTable } from '../common/CertificatesTable';
 import { NoCertificatesHelp } from '../common/NoCertificatesHelp';
 import { entityScope } from '../common/entityScope';
@@ -14,6 +15,7 @@ import {
 import { useLazyModule } from '../common/useLazyModule';
 import { TabFilters } from './TabFilters';
 import { TabToolbar } from './TabToolbar';
+import { StoredAndServed } from './StoredAndServed';
 
 // Details load when a certificate is first selected.
 const loadDetails = () =>
@@ -31,7 +33,7 @@ export const EntityCertificatesContent = (
   const { entity } = useEntity();
   const scope = useMemo(() => entityScope(entity), [entity]);
   const [userFilter, setUserFilter] = useFilterParams();
-  const [selected, setSelected] = useSearchParam('certificate');
+  const [selected, setSelected] = useSearchParam(SELECTED_CERTIFICATE_PARAM);
   // Once loaded, the drawer stays mounted so that it can animate closed.
   const details = useLazyModule(loadDetails, !!selected);
   const CertificateDetailsDrawer = details.value?.CertificateDetailsDrawer;
@@ -65,6 +67,7 @@ export const EntityCertificatesContent = (
           </div>
         }
       />
+      <StoredAndServed scope={scope} />
       {details.error && <ResponseErrorPanel error={details.error} />}
       {CertificateDetailsDrawer && (
         <CertificateDetailsDrawer

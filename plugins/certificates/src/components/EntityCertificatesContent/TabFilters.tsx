@@ -18,6 +18,7 @@ export function activeFilterCount(filter: UserFilter): number {
   return (
     filter.status.length +
     filter.finding.length +
+    filter.location.length +
     filter.cluster.length +
     filter.namespace.length +
     filter.issuer.length

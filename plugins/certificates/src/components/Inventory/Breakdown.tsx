@@ -42,48 +42,51 @@ const BreakdownList = (props: { title: string; rows: Row[] }) => {
   );
 };
 
+/** Filters the table to one row of a breakdown. */
+export type PickBreakdown = (
+  key: 'cluster' | 'issuer' | 'owner' | 'unowned',
+  value?: string,
+) => void;
+
 /** Counts by cluster, issuer and owner; a click filters the table to that row. */
 export const Breakdown = (props: {
   counts: CountsResponse;
-  onPick: (
-    key: 'cluster' | 'issuer' | 'owner' | 'unowned',
-    value?: string,
-  ) => void;
+  onPick: PickBreakdown;
 }) => {
   const { counts, onPick } = props;
+  const lists = [
+    {
+      title: 'By cluster',
+      rows: counts.byCluster.map(c => ({
+        label: c.cluster,
+        count: c.count,
+        onClick: () => onPick('cluster', c.cluster),
+      })),
+    },
+    {
+      title: 'By issuer',
+      rows: counts.byIssuer.map(c => ({
+        label: c.issuer,
+        count: c.count,
+        onClick: () => onPick('issuer', c.issuer),
+      })),
+    },
+    {
+      title: 'By owner',
+      rows: counts.byOwner.map(c => ({
+        label: c.owner ?? 'Unowned',
+        count: c.count,
+        onClick: () => (c.owner ? onPick('owner', c.owner) : onPick('unowned')),
+      })),
+    },
+  ];
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12} md={4}>
-        <BreakdownList
-          title="By cluster"
-          rows={counts.byCluster.map(c => ({
-            label: c.cluster,
-            count: c.count,
-            onClick: () => onPick('cluster', c.cluster),
-          }))}
-        />
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <BreakdownList
-          title="By issuer"
-          rows={counts.byIssuer.map(c => ({
-            label: c.issuer,
-            count: c.count,
-            onClick: () => onPick('issuer', c.issuer),
-          }))}
-        />
-      </Grid>
-      <Grid item xs={12} md={4}>
-        <BreakdownList
-          title="By owner"
-          rows={counts.byOwner.map(c => ({
-            label: c.owner ?? 'Unowned',
-            count: c.count,
-            onClick: () =>
-              c.owner ? onPick('owner', c.owner) : onPick('unowned'),
-          }))}
-        />
-      </Grid>
+      {lists.map(list => (
+        <Grid item xs={12} md={4} key={list.title}>
+          <BreakdownList title={list.title} rows={list.rows} />
+        </Grid>
+      ))}
     </Grid>
   );
 };

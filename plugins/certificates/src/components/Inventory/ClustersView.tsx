@@ -59,6 +59,11 @@ const columns: TableColumn<ClusterSyncStatus>[] = [
     render: c => <TimeText value={c.lastAttemptAt} />,
   },
   { title: 'Certificates', field: 'certificateCount', type: 'numeric' },
+  {
+    title: 'Watched by',
+    field: 'holder',
+    render: c => c.holder ?? 'no replica',
+  },
 ];
 
 /** Every configured cluster with its sync state; degraded clusters keep their rows. */

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -23,6 +24,19 @@ export function describeBucket(bucket: TimelineBucket): string {
     parts.length ? ` (${parts.join(', ')})` : ''
   }`;
 }
+
+/** A small centred label in the chart's text colour. */
+const Label = (props: { x: number; y: number; children: ReactNode }) => (
+  <text
+    x={props.x}
+    y={props.y}
+    textAnchor="middle"
+    fontSize={11}
+    fill="currentColor"
+  >
+    {props.children}
+  </text>
+);
 
 /** Expiries per week, stacked by status, drawn as plain SVG. */
 export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
@@ -65,25 +79,13 @@ export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
                 );
               })}
               {bucket.total > 0 && (
-                <text
-                  x={x + barWidth / 2}
-                  y={y - 4}
-                  textAnchor="middle"
-                  fontSize={11}
-                  fill="currentColor"
-                >
+                <Label x={x + barWidth / 2} y={y - 4}>
                   {bucket.total}
-                </text>
+                </Label>
               )}
-              <text
-                x={x + barWidth / 2}
-                y={HEIGHT - 6}
-                textAnchor="middle"
-                fontSize={11}
-                fill="currentColor"
-              >
+              <Label x={x + barWidth / 2} y={HEIGHT - 6}>
                 {formatUtcDay(bucket.weekStart)}
-              </text>
+              </Label>
             </g>
           );
         })}

@@ -7,6 +7,7 @@ import { useSearchParams } from 'react-router-dom';
 import {
   CertificateListFilter,
   FINDING_KINDS,
+  SELECTED_CERTIFICATE_PARAM,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateFilters,
@@ -64,7 +65,7 @@ export const InventoryPage = () => {
   const view = (VIEWS.find(v => v.id === params.get('view'))?.id ??
     'overview') as InventoryView;
   const [userFilter, setUserFilter] = useFilterParams();
-  const [selected, setSelected] = useSearchParam('certificate');
+  const [selected, setSelected] = useSearchParam(SELECTED_CERTIFICATE_PARAM);
   const filter = useMemo(
     () => mergeFilters(VIEW_SCOPES[view] ?? {}, toApiFilter(userFilter)),
     [view, userFilter],

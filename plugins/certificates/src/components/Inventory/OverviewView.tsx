@@ -10,7 +10,7 @@ import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-
 import { certificatesApiRef } from '../../api';
 import { HeadlineCounts } from './HeadlineCounts';
 import { ExpiryTimelineChart } from './ExpiryTimelineChart';
-import { Breakdown } from './Breakdown';
+import { Breakdown, PickBreakdown } from './Breakdown';
 import { IssuersView } from './IssuersView';
 import { NoClustersHelp } from './NoClustersHelp';
 
@@ -19,10 +19,7 @@ export const TIMELINE_WEEKS = 12;
 /** Headline counts, the expiry timeline and the breakdowns for the filter. */
 export const OverviewView = (props: {
   filter: CertificateListFilter;
-  onPick: (
-    key: 'cluster' | 'issuer' | 'owner' | 'unowned',
-    value?: string,
-  ) => void;
+  onPick: PickBreakdown;
 }) => {
   const { filter, onPick } = props;
   const api = useApi(certificatesApiRef);

@@ -5,13 +5,13 @@ import FormControl from '@material-ui/core/FormControl';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import FormLabel from '@material-ui/core/FormLabel';
-import MenuItem from '@material-ui/core/MenuItem';
 import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
-import TextField from '@material-ui/core/TextField';
 import { DeliveryKind } from '@kubecerts/backstage-plugin-certificates-common';
 import { PolicyChoices, RequestFormState } from './formState';
-import { FormField } from './violations';
+import { FormField as FormFieldName } from './violations';
+import { FormField } from '../common/FormField';
+import { requestFieldProps } from './requestField';
 
 const DELIVERY_LABELS: Record<DeliveryKind, string> = {
   csr: 'I provide a CSR and download the certificate',
@@ -23,7 +23,7 @@ export interface DeliveryFieldsProps {
   state: RequestFormState;
   deliveries: DeliveryKind[];
   choices: PolicyChoices;
-  errors: Partial<Record<FormField, string[]>>;
+  errors: Partial<Record<FormFieldName, string[]>>;
   onChange(patch: Partial<RequestFormState>): void;
 }
 
@@ -36,15 +36,17 @@ function readFile(file: File): Promise<string> {
   });
 }
 
-const help = (errors: string[] | undefined, fallback?: string) =>
-  errors?.length ? errors.join(' ') : fallback;
-
 /** How the certificate reaches its user: a CSR the requester keeps the key of, or a cluster. */
 export const DeliveryFields = (props: DeliveryFieldsProps) => {
   const { state, deliveries, choices, errors, onChange } = props;
-  const text =
-    (field: keyof RequestFormState) => (e: ChangeEvent<HTMLInputElement>) =>
-      onChange({ [field]: e.target.value });
+
+  const field = requestFieldProps({ state, errors, onChange });
+  /** A field of the delivery target in a cluster. */
+  const clusterField = (
+    name: 'cluster' | 'namespace' | 'secretName',
+    label: string,
+    id: string = name,
+  ) => field(name, label, { id, errorKey: `delivery.${name}`, minWidth: 180 });
 
   const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -82,21 +84,16 @@ export const DeliveryFields = (props: DeliveryFieldsProps) => {
 
       {state.deliveryKind === 'csr' ? (
         <Box>
-          <TextField
-            id="certificate-request-csr"
-            label="Certificate signing request (PEM)"
-            value={state.csr}
-            onChange={text('csr')}
+          <FormField
+            {...field('csr', 'Certificate signing request (PEM)', {
+              id: 'csr',
+              errorKey: 'delivery.csr',
+            })}
             multiline
             minRows={4}
             fullWidth
             variant="outlined"
-            margin="dense"
-            error={Boolean(errors['delivery.csr'])}
-            helperText={help(
-              errors['delivery.csr'],
-              'Paste the PKCS#10 CSR; the private key stays with you.',
-            )}
+            hint="Paste the PKCS#10 CSR; the private key stays with you."
             inputProps={{ style: { fontFamily: 'monospace' } }}
           />
           <Button component="label" size="small" variant="outlined">
@@ -112,67 +109,27 @@ export const DeliveryFields = (props: DeliveryFieldsProps) => {
         </Box>
       ) : (
         <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
-          <TextField
-            id="certificate-request-cluster"
-            select
-            label="Cluster"
-            value={state.cluster}
-            onChange={text('cluster')}
-            margin="dense"
-            style={{ minWidth: 180 }}
-            error={Boolean(errors['delivery.cluster'])}
-            helperText={help(errors['delivery.cluster'])}
-          >
-            {choices.clusters.map(cluster => (
-              <MenuItem key={cluster} value={cluster}>
-                {cluster}
-              </MenuItem>
-            ))}
-          </TextField>
+          <FormField
+            {...clusterField('cluster', 'Cluster')}
+            options={choices.clusters}
+          />
           {choices.namespaces.length > 0 ? (
-            <TextField
-              id="certificate-request-namespace"
-              select
-              label="Namespace"
-              value={state.namespace}
-              onChange={text('namespace')}
-              margin="dense"
-              style={{ minWidth: 180 }}
-              error={Boolean(errors['delivery.namespace'])}
-              helperText={help(errors['delivery.namespace'])}
-            >
-              {choices.namespaces.map(namespace => (
-                <MenuItem key={namespace} value={namespace}>
-                  {namespace}
-                </MenuItem>
-              ))}
-            </TextField>
+            <FormField
+              {...clusterField('namespace', 'Namespace')}
+              options={choices.namespaces}
+            />
           ) : (
-            <TextField
-              id="certificate-request-namespace"
-              label="Namespace"
-              value={state.namespace}
-              onChange={text('namespace')}
-              margin="dense"
-              style={{ minWidth: 180 }}
-              error={Boolean(errors['delivery.namespace'])}
-              helperText={help(
-                errors['delivery.namespace'],
+            <FormField
+              {...clusterField('namespace', 'Namespace')}
+              hint={
                 choices.namespacePatterns.length
                   ? `Allowed: ${choices.namespacePatterns.join(', ')}`
-                  : undefined,
-              )}
+                  : undefined
+              }
             />
           )}
-          <TextField
-            id="certificate-request-secret-name"
-            label="Secret name"
-            value={state.secretName}
-            onChange={text('secretName')}
-            margin="dense"
-            style={{ minWidth: 180 }}
-            error={Boolean(errors['delivery.secretName'])}
-            helperText={help(errors['delivery.secretName'])}
+          <FormField
+            {...clusterField('secretName', 'Secret name', 'secret-name')}
           />
         </Box>
       )}

@@ -8,17 +8,13 @@ import {
   Violation,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { EntityPolicy } from '../../api';
-import {
-  base,
-  makeRequest,
-  renderWithClient,
-  setupMswServer,
-} from '../Requests/__testUtils__';
+import * as fixtures from '../Requests/__testUtils__';
 import { RequestCertificateButton } from './RequestCertificateButton';
 
 // Typing through MUI inputs is slow on a busy 2-core runner.
 jest.setTimeout(60_000);
-const server = setupMswServer();
+const { base, makeRequest, renderWithClient } = fixtures;
+const server = fixtures.setupMswServer();
 const entityRef = 'component:default/payments';
 
 const policy: EntityPolicy = {

@@ -1,18 +1,15 @@
-import { ChangeEvent, FormEvent, useMemo, useState } from 'react';
+import { FormEvent, useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import DialogActions from '@material-ui/core/DialogActions';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   CertificateRequest,
   evaluateRequest,
-  KeyAlgorithmChoice,
   validateNames,
   Violation,
 } from '@kubecerts/backstage-plugin-certificates-common';
@@ -21,7 +18,9 @@ import {
   EntityPolicy,
   isPolicyViolationError,
 } from '../../api';
+import { FormField } from '../common/FormField';
 import { DeliveryFields } from './DeliveryFields';
+import { requestFieldProps } from './requestField';
 import { DnsNamesField } from './DnsNamesField';
 import {
   deliveriesFor,
@@ -114,11 +113,7 @@ export const RequestForm = (props: RequestFormProps) => {
       return next;
     });
   };
-  const text =
-    (field: keyof RequestFormState) => (e: ChangeEvent<HTMLInputElement>) =>
-      update({ [field]: e.target.value });
-  const help = (reasons: string[] | undefined, fallback?: string) =>
-    reasons?.length ? reasons.join(' ') : fallback;
+  const field = requestFieldProps({ state, errors, onChange: update });
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -149,72 +144,33 @@ export const RequestForm = (props: RequestFormProps) => {
         errors={errors.dnsNames}
         nameErrors={grouped.byDnsName}
       />
-      <TextField
-        id="certificate-request-common-name"
-        label="Common name"
-        value={state.commonName}
-        onChange={text('commonName')}
+      <FormField
+        {...field('commonName', 'Common name', { id: 'common-name' })}
         fullWidth
-        margin="dense"
-        error={Boolean(errors.commonName)}
-        helperText={help(
-          errors.commonName,
-          'Optional; usually the first DNS name.',
-        )}
+        hint="Optional; usually the first DNS name."
       />
       <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
-        <TextField
-          id="certificate-request-key-algorithm"
-          select
-          label="Key algorithm"
-          value={state.keyAlgorithm}
-          onChange={e =>
-            update({ keyAlgorithm: e.target.value as KeyAlgorithmChoice })
-          }
-          margin="dense"
-          style={{ minWidth: 160 }}
-          error={Boolean(errors.keyAlgorithm)}
-          helperText={help(errors.keyAlgorithm)}
-        >
-          {choices.keyAlgorithms.map(algorithm => (
-            <MenuItem key={algorithm} value={algorithm}>
-              {algorithm}
-            </MenuItem>
-          ))}
-        </TextField>
-        <TextField
-          id="certificate-request-validity"
-          label="Validity (days)"
-          type="number"
-          value={state.validityDays}
-          onChange={text('validityDays')}
-          margin="dense"
-          // A number field is as narrow as its digits: the label would wrap onto the value.
-          style={{ minWidth: 140 }}
-          inputProps={{ min: 1, max: choices.maxValidityDays }}
-          error={Boolean(errors.validityDays)}
-          helperText={help(
-            errors.validityDays,
-            `At most ${choices.maxValidityDays}.`,
-          )}
+        <FormField
+          {...field('keyAlgorithm', 'Key algorithm', { id: 'key-algorithm' })}
+          minWidth={160}
+          options={choices.keyAlgorithms}
         />
-        <TextField
-          id="certificate-request-issuer"
-          select
-          label="Issuer"
-          value={state.issuer}
-          onChange={text('issuer')}
-          margin="dense"
-          style={{ minWidth: 200 }}
-          error={Boolean(errors.issuer)}
-          helperText={help(errors.issuer)}
-        >
-          {choices.issuers.map(i => (
-            <MenuItem key={i.id} value={i.id}>
-              {i.displayName}
-            </MenuItem>
-          ))}
-        </TextField>
+        <FormField
+          {...field('validityDays', 'Validity (days)', { id: 'validity' })}
+          type="number"
+          // A number field is as narrow as its digits: the label would wrap onto the value.
+          minWidth={140}
+          inputProps={{ min: 1, max: choices.maxValidityDays }}
+          hint={`At most ${choices.maxValidityDays}.`}
+        />
+        <FormField
+          {...field('issuer', 'Issuer', { id: 'issuer' })}
+          minWidth={200}
+          options={choices.issuers.map(i => ({
+            value: i.id,
+            label: i.displayName,
+          }))}
+        />
       </Box>
       <DeliveryFields
         state={state}
@@ -235,21 +191,13 @@ export const RequestForm = (props: RequestFormProps) => {
       {errors.clientAuth && (
         <Alert severity="error">{errors.clientAuth.join(' ')}</Alert>
       )}
-      <TextField
-        id="certificate-request-justification"
-        label="Justification"
-        value={state.justification}
-        onChange={text('justification')}
+      <FormField
+        {...field('justification', 'Justification', { id: 'justification' })}
         multiline
         minRows={2}
         fullWidth
         variant="outlined"
-        margin="dense"
-        error={Boolean(errors.justification)}
-        helperText={help(
-          errors.justification,
-          'Why you need it; approvers read this.',
-        )}
+        hint="Why you need it; approvers read this."
       />
       <Box mt={1}>
         <VerdictBanner

@@ -3,7 +3,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { ApprovalDecision } from '@kubecerts/backstage-plugin-certificates-common';
-import { DateText } from './DateText';
+import { DateText } from '../common/DateText';
 
 /** Who decided, when, and why. */
 export const DecisionList = ({

@@ -1,16 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import {
-  base,
-  makeRequest,
-  renderWithClient,
-  setupMswServer,
-} from './__testUtils__';
+import * as fixtures from './__testUtils__';
 import { EntityRequestsList } from './EntityRequestsList';
 
 jest.setTimeout(60_000);
-const server = setupMswServer();
+const { base, makeRequest, renderWithClient } = fixtures;
+const server = fixtures.setupMswServer();
 
 describe('EntityRequestsList', () => {
   it('lists the entity requests, narrows to mine and opens a request', async () => {

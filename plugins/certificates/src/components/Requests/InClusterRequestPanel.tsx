@@ -1,12 +1,9 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { StructuredMetadataTable } from '@backstage/core-components';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
-import { DateText } from './DateText';
-import { requestTitle } from './describe';
+import { DateText } from '../common/DateText';
 import { RequestedCertificateTable } from './RequestedCertificateTable';
-import { RequestStateChip } from './RequestStateChip';
+import { RequestRegion } from './RequestRegion';
 
 export interface InClusterRequestPanelProps {
   /** A queue row for a cert-manager CertificateRequest (`inCluster` set). */
@@ -23,16 +20,7 @@ export const InClusterRequestPanel = ({
 }: InClusterRequestPanelProps) => {
   const where = request.inCluster!;
   return (
-    <Box
-      role="region"
-      aria-label={`Certificate request ${requestTitle(request)}`}
-    >
-      <Box display="flex" alignItems="center" justifyContent="space-between">
-        <Typography variant="h5" component="h2">
-          {requestTitle(request)}
-        </Typography>
-        <RequestStateChip state={request.state} />
-      </Box>
+    <RequestRegion request={request}>
       {request.pendingReason && (
         <Alert severity="info">{request.pendingReason}</Alert>
       )}
@@ -49,6 +37,6 @@ export const InClusterRequestPanel = ({
         }}
       />
       <RequestedCertificateTable request={request} />
-    </Box>
+    </RequestRegion>
   );
 };

@@ -13,12 +13,12 @@ import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { certificatesApiRef } from '../../api';
 import { DecisionList } from './DecisionList';
 import { RequestAuditList } from './RequestAuditList';
-import { RequestStateChip } from './RequestStateChip';
 import { RequestStepper } from './RequestStepper';
-import { DateText } from './DateText';
+import { DateText } from '../common/DateText';
 import { useRequest } from './useRequest';
-import { describeDelivery, requestTitle } from './describe';
+import { describeDelivery } from './describe';
 import { RequestedCertificateTable } from './RequestedCertificateTable';
+import { RequestRegion } from './RequestRegion';
 
 export interface RequestPanelProps {
   requestId: string;
@@ -85,16 +85,7 @@ export const RequestPanel = ({
     request.state === 'issued' && request.delivery.kind === 'csr';
 
   return (
-    <Box
-      role="region"
-      aria-label={`Certificate request ${requestTitle(request)}`}
-    >
-      <Box display="flex" alignItems="center" justifyContent="space-between">
-        <Typography variant="h5" component="h2">
-          {requestTitle(request)}
-        </Typography>
-        <RequestStateChip state={request.state} />
-      </Box>
+    <RequestRegion request={request}>
       <RequestStepper
         state={request.state}
         detail={
@@ -172,6 +163,6 @@ export const RequestPanel = ({
       </Typography>
       <DecisionList decisions={request.decisions} />
       <RequestAuditList records={audit} />
-    </Box>
+    </RequestRegion>
   );
 };

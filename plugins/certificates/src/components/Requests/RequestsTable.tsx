@@ -10,7 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { SearchField, SortableColumn, SortableHead } from '../common';
-import { DateText } from './DateText';
+import { DateText } from '../common/DateText';
 import { describeDelivery, requestTitle } from './describe';
 import { RequestStateChip } from './RequestStateChip';
 

@@ -6,7 +6,7 @@ export { RequestPanelDrawer } from './RequestPanelDrawer';
 export type { RequestPanelDrawerProps } from './RequestPanelDrawer';
 export { RequestStateChip } from './RequestStateChip';
 export { RequestStepper } from './RequestStepper';
-export { DateText } from './DateText';
+export { DateText } from '../common/DateText';
 export {
   describeDelivery,
   describeDuration,

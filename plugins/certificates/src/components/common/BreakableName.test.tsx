@@ -23,6 +23,25 @@ describe('BreakableName', () => {
     );
   });
 
+  it('keeps a piece with a hyphen whole, so a hyphen is no place to break', () => {
+    const { container } = render(
+      <BreakableName
+        text="group:default/team-payments, user:default/bo"
+        wholeWords
+      />,
+    );
+    const pieces = Array.from(container.querySelectorAll('span')).map(
+      s => s.textContent,
+    );
+    expect(pieces).toEqual(['team-payments, ']);
+    container
+      .querySelectorAll('span')
+      .forEach(s => expect(s).toHaveStyle({ whiteSpace: 'nowrap' }));
+    expect(container.textContent).toBe(
+      'group:default/team-payments, user:default/bo',
+    );
+  });
+
   it('leaves a name without separators alone', () => {
     const { container } = render(<BreakableName text="localhost" />);
     expect(container.innerHTML).toBe('localhost');

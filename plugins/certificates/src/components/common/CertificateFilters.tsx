@@ -10,8 +10,10 @@ import { EMPTY_FILTER, UserFilter } from './filterParams';
 import { STATUS_LABELS } from './status';
 import { FINDING_LABELS } from './findings';
 import { SearchField } from './SearchField';
+import { KNOWN_LOCATIONS, locationLabel } from './location';
 
 export interface FilterOptions {
+  location?: string[];
   cluster?: string[];
   namespace?: string[];
   issuer?: string[];
@@ -21,6 +23,7 @@ export interface FilterOptions {
 type ListKey =
   | 'status'
   | 'finding'
+  | 'location'
   | 'cluster'
   | 'namespace'
   | 'issuer'
@@ -29,6 +32,7 @@ type ListKey =
 const LABELS: Record<ListKey, string> = {
   status: 'Status',
   finding: 'Finding',
+  location: 'Location',
   cluster: 'Cluster',
   namespace: 'Namespace',
   issuer: 'Issuer',
@@ -40,6 +44,7 @@ function optionLabel(key: ListKey, value: string): string {
     return STATUS_LABELS[value as keyof typeof STATUS_LABELS] ?? value;
   if (key === 'finding')
     return FINDING_LABELS[value as keyof typeof FINDING_LABELS] ?? value;
+  if (key === 'location') return locationLabel(value);
   return value;
 }
 
@@ -58,6 +63,7 @@ export const CertificateFilters = (props: {
   const choices: Record<ListKey, string[]> = {
     status: [...CERTIFICATE_STATUSES],
     finding: [...FINDING_KINDS],
+    location: options.location ?? KNOWN_LOCATIONS,
     cluster: options.cluster ?? [],
     namespace: options.namespace ?? [],
     issuer: options.issuer ?? [],

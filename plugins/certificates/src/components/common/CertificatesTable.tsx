@@ -24,6 +24,7 @@ import { FindingChips } from './findings';
 import { TimeText } from './TimeText';
 import { BreakableName } from './BreakableName';
 import { SortableColumn, SortableHead } from './SortableHead';
+import { whereText } from './location';
 
 const MAX_SANS = 3;
 const PAGE_SIZES = [25, 50, 100];
@@ -94,7 +95,7 @@ const CertificateRow = memo(
           <BreakableName text={sansText(row.dnsNames)} />
         </TableCell>
         <TableCell className={classes.cell}>
-          {row.cluster}
+          {whereText(row)}
           <br />
           <Typography variant="caption" color="textSecondary">
             {row.namespace}/{row.secretName}

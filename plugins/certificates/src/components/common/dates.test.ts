@@ -1,4 +1,5 @@
 import {
+  ABSOLUTE_FORMAT,
   ageLabel,
   formatAbsolute,
   formatRelative,
@@ -32,14 +33,9 @@ describe('formatRelative', () => {
 describe('formatAbsolute', () => {
   it("formats in the browser's locale with the time zone", () => {
     const iso = '2026-12-10T14:00:00Z';
-    const expected = new Intl.DateTimeFormat(undefined, {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    }).format(new Date(iso));
+    const expected = new Intl.DateTimeFormat(undefined, ABSOLUTE_FORMAT).format(
+      new Date(iso),
+    );
     expect(formatAbsolute(iso)).toBe(expected);
     expect(formatAbsolute(iso)).toContain('2026');
   });

@@ -14,14 +14,17 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
-const absolute = new Intl.DateTimeFormat(undefined, {
+/** How absolute instants are written: date, time and zone, in the browser's locale. */
+export const ABSOLUTE_FORMAT: Intl.DateTimeFormatOptions = {
   year: 'numeric',
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
   timeZoneName: 'short',
-});
+};
+
+const absolute = new Intl.DateTimeFormat(undefined, ABSOLUTE_FORMAT);
 
 // Week buckets start at midnight UTC: read in another zone they would show the day before.
 const utcDay = new Intl.DateTimeFormat(undefined, {

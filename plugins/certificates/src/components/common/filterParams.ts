@@ -12,6 +12,7 @@ import {
 export interface UserFilter {
   status: CertificateStatus[];
   finding: FindingKind[];
+  location: string[];
   cluster: string[];
   namespace: string[];
   issuer: string[];
@@ -22,6 +23,7 @@ export interface UserFilter {
 export const EMPTY_FILTER: UserFilter = {
   status: [],
   finding: [],
+  location: [],
   cluster: [],
   namespace: [],
   issuer: [],
@@ -32,6 +34,7 @@ export const EMPTY_FILTER: UserFilter = {
 const LIST_KEYS = [
   'status',
   'finding',
+  'location',
   'cluster',
   'namespace',
   'issuer',
@@ -50,6 +53,7 @@ export function parseFilter(params: URLSearchParams): UserFilter {
       .filter((f): f is FindingKind =>
         FINDING_KINDS.includes(f as FindingKind),
       ),
+    location: params.getAll('location'),
     cluster: params.getAll('cluster'),
     namespace: params.getAll('namespace'),
     issuer: params.getAll('issuer'),

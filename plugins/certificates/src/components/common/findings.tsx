@@ -1,5 +1,9 @@
 import Chip from '@material-ui/core/Chip';
-import { Finding, FindingKind } from '@kubecerts/backstage-plugin-certificates-common';
+import {
+  ENDPOINT_FINDING_TEXTS,
+  Finding,
+  FindingKind,
+} from '@kubecerts/backstage-plugin-certificates-common';
 
 export const FINDING_LABELS: Record<FindingKind, string> = {
   'weak-key': 'Weak key',
@@ -12,6 +16,11 @@ export const FINDING_LABELS: Record<FindingKind, string> = {
   'key-mismatch': 'Key mismatch',
   unowned: 'Unowned',
   'is-ca': 'CA as server certificate',
+  'unsupported-algorithm': 'Unsupported algorithm',
+  'hostname-mismatch': 'Host name mismatch',
+  'chain-incomplete': 'Incomplete chain served',
+  'served-outdated': 'Outdated certificate served',
+  'endpoint-unreachable': 'Endpoint unreachable',
 };
 
 /**
@@ -29,7 +38,7 @@ export const FINDING_EXPLANATIONS: Record<
   },
   'weak-signature': {
     message:
-      'The certificate is signed with MD5 or SHA-1, which can be forged.',
+      'The certificate is signed with a broken hash (MD2, MD4, MD5 or SHA-1), so it can be forged.',
     remedy: 'Reissue it from a CA that signs with SHA-256 or better.',
   },
   'self-signed': {
@@ -39,7 +48,7 @@ export const FINDING_EXPLANATIONS: Record<
   },
   'untrusted-chain': {
     message:
-      'The chain does not lead to one of the approved root certificates.',
+      'The chain does not lead to one of the approved root certificates, or a certificate on the way breaks a rule (not a CA, expired, path length, name constraints, key usage, broken hash).',
     remedy:
       'Reissue it from an approved issuer or add the missing intermediates to tls.crt.',
   },
@@ -74,6 +83,13 @@ export const FINDING_EXPLANATIONS: Record<
     remedy:
       'Serve a leaf certificate issued by the CA instead of the CA itself.',
   },
+  'unsupported-algorithm': {
+    message:
+      'The certificate uses a key or signature algorithm TLS clients do not accept (e.g. Ed448, GOST, SM2, DSA); it was read, but it will not work.',
+    remedy:
+      'Reissue it with an ECDSA P-256/P-384 or RSA key, signed with SHA-256 or stronger.',
+  },
+  ...ENDPOINT_FINDING_TEXTS,
 };
 
 /** The backend's sentence when there is one, else the local explanation. */

@@ -1,5 +1,6 @@
 export * from './dates';
 export { TimeText } from './TimeText';
+export { DateText } from './DateText';
 export * from './status';
 export * from './findings';
 export * from './filterParams';
@@ -10,7 +11,11 @@ export type { CertificatesTableProps } from './CertificatesTable';
 export * from './entityScope';
 export { NoCertificatesHelp } from './NoCertificatesHelp';
 export { SearchField } from './SearchField';
+export { FormField } from './FormField';
+export type { FieldOption, FormFieldProps } from './FormField';
 export { useLazyModule } from './useLazyModule';
+export { usePermitted } from './usePermitted';
+export type { Permitted } from './usePermitted';
 export { BreakableName } from './BreakableName';
 export { SortableHead } from './SortableHead';
 export type { SortableColumn } from './SortableHead';

@@ -1,28 +1,15 @@
 import { ReactElement } from 'react';
-import { setupServer } from 'msw/node';
-import { identityApiRef } from '@backstage/core-plugin-api';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
+import { ApiRef, identityApiRef } from '@backstage/core-plugin-api';
+import { mockApis } from '@backstage/test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
+import { PermissionApi } from '@backstage/plugin-permission-react';
 import {
-  PermissionApi,
-  permissionApiRef,
-} from '@backstage/plugin-permission-react';
-import { certificatesApiRef, CertificatesClient } from '../../../api';
+  base,
+  renderWithBackend,
+  setupMswServer,
+} from '../../common/__testUtils__/fakeBackend';
 
-/** Where the real client sends its calls in tests. */
-export const base = 'http://localhost:7007/api/certificates';
-
-/** An msw server with Backstage's hooks (reset between tests, unhandled calls fail). */
-export function setupMswServer() {
-  const server = setupServer();
-  registerMswTestHooks(server);
-  return server;
-}
+export { base, setupMswServer };
 
 /**
  * Renders with the real CertificatesClient over msw, signed in as
@@ -32,22 +19,12 @@ export function renderWithClient(
   ui: ReactElement,
   userEntityRef = 'user:default/alice',
   permissionApi: PermissionApi = mockApis.permission(),
+  moreApis: ReadonlyArray<readonly [ApiRef<any>, any]> = [],
 ) {
-  const client = new CertificatesClient({
-    discoveryApi: { getBaseUrl: async () => base },
-    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  return renderWithBackend(ui, {
+    permissionApi,
+    apis: [[identityApiRef, mockApis.identity({ userEntityRef })], ...moreApis],
   });
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [certificatesApiRef, client],
-        [identityApiRef, mockApis.identity({ userEntityRef })],
-        [permissionApiRef, permissionApi],
-      ]}
-    >
-      {ui}
-    </TestApiProvider>,
-  );
 }
 
 let counter = 0;

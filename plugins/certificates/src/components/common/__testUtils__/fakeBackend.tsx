@@ -1,7 +1,10 @@
 import { ReactElement } from 'react';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
 import {
   mockApis,
   registerMswTestHooks,
@@ -9,7 +12,8 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { RouteRef } from '@backstage/core-plugin-api';
+import { ApiRef, RouteRef } from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import {
   CertificateDetails,
   CertificateRequest,
@@ -21,11 +25,15 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificatesClient, certificatesApiRef } from '../../../api';
 
-type Authorize = NonNullable<
-  NonNullable<Parameters<typeof mockApis.permission>[0]>['authorize']
->;
-
+/** Where the real client sends its calls in tests. */
 export const base = 'http://localhost:7007/api/certificates';
+
+/** An msw server with Backstage's hooks (reset between tests, unhandled calls fail). */
+export function setupMswServer() {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  return server;
+}
 const DAY = 24 * 3600e3;
 
 export function makeSummary(
@@ -129,6 +137,7 @@ function matches(c: CertificateSummary, params: URLSearchParams): boolean {
   return (
     any('entityRef', c.entityRef) &&
     any('owner', c.ownerRef) &&
+    any('location', c.location ?? 'cluster') &&
     any('cluster', c.cluster) &&
     any('namespace', c.namespace) &&
     any('status', c.status) &&
@@ -162,11 +171,7 @@ export class FakeBackend {
   /** The approvals queue, oldest first; paged by limit and an offset cursor. */
   approvals: CertificateRequest[] = [];
   readonly seen: URL[] = [];
-  readonly server = setupServer();
-
-  constructor() {
-    registerMswTestHooks(this.server);
-  }
+  readonly server = setupMswServer();
 
   /** Calls after registerMswTestHooks reset the handlers: install them in beforeEach. */
   install() {
@@ -308,12 +313,34 @@ export class FakeBackend {
   }
 }
 
+/** The fake backend of a test file, with fresh handlers before each test. */
+export function installFakeBackend(): FakeBackend {
+  const backend = new FakeBackend();
+  beforeEach(() => backend.install());
+  return backend;
+}
+
+/** A component that runs in Kubernetes (it has a kubernetes-id). */
+export const paymentsComponent: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'payments' },
+  },
+  spec: { owner: 'team-a', type: 'service', lifecycle: 'production' },
+};
+
 export function renderWithBackend(
   ui: ReactElement,
   options: {
     routeEntries?: string[];
-    renewAllowed?: boolean;
+    /** The permission policy's answer; everything is allowed unless given. */
+    permissionApi?: PermissionApi;
     mountedRoutes?: Record<string, RouteRef>;
+    /** More APIs, e.g. the identity of the signed-in user. */
+    apis?: ReadonlyArray<readonly [ApiRef<any>, any]>;
   } = {},
 ) {
   const client = new CertificatesClient({
@@ -324,15 +351,8 @@ export function renderWithBackend(
     <TestApiProvider
       apis={[
         [certificatesApiRef, client],
-        [
-          permissionApiRef,
-          mockApis.permission({
-            // The enum's values, without depending on permission-common here.
-            authorize: (options.renewAllowed === false
-              ? 'DENY'
-              : 'ALLOW') as unknown as Authorize,
-          }),
-        ],
+        [permissionApiRef, options.permissionApi ?? mockApis.permission()],
+        ...(options.apis ?? []),
       ]}
     >
       {ui}

@@ -1,5 +1,5 @@
 import Tooltip from '@material-ui/core/Tooltip';
-import { formatAbsolute, formatRelative } from '../common/dates';
+import { formatAbsolute, formatRelative } from './dates';
 
 /** A date shown relative, with the absolute time on hover and for screen readers. */
 export const DateText = ({ iso }: { iso: string }) => (

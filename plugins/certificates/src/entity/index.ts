@@ -1,0 +1,4 @@
+export {
+  CERTIFICATES_ANNOTATION_PREFIX,
+  isCertificatesAvailable,
+} from './isCertificatesAvailable';
