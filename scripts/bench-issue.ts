@@ -37,17 +37,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseAuditLog } from '../plugins/certificates-backend/src/audit';
 import { BuiltinCa, TrustBundle } from '../plugins/certificates-backend/src/ca';
+import { DatabaseTrustStore } from '../plugins/certificates-backend/src/trust';
 import {
   applyDatabaseMigrations,
   configureSqlite,
 } from '../plugins/certificates-backend/src/database';
 import { generateKeyAndCsr } from '../plugins/certificates-backend/src/delivery/keyAndCsr';
 import { DatabaseInventoryStore } from '../plugins/certificates-backend/src/inventory';
+import { readCertificatesSettings } from '../plugins/certificates-backend/src/config';
+import { IssuedCertificateRecorder } from '../plugins/certificates-backend/src/inventory/IssuedCertificateRecorder';
 import {
-  IssuedCertificateRecorder,
-  readHealthSettings,
-} from '../plugins/certificates-backend/src/inventory/IssuedCertificateRecorder';
-import { IssuanceService, IssuerRegistry } from '../plugins/certificates-backend/src/issuing';
+  IssuanceService,
+  IssuerRegistry,
+} from '../plugins/certificates-backend/src/issuing';
 import { RequestNotifier } from '../plugins/certificates-backend/src/notifications';
 import {
   DatabaseRequestStore,
@@ -85,7 +87,9 @@ function nodeSignRate(): number {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 interface Measurement {
@@ -105,20 +109,35 @@ async function measure(knex: Knex): Promise<Measurement> {
   const logger = mockServices.rootLogger({ level: 'warn' });
   const config = new ConfigReader({
     backend: { baseUrl: 'http://localhost:7007' },
-    certificates: { builtinCa: { encryptionKey: 'benchmark-encryption-key-32-characters!' } },
+    certificates: {
+      builtinCa: { encryptionKey: 'benchmark-encryption-key-32-characters!' },
+    },
   });
-  const builtinCa = await BuiltinCa.create({ knex, config, logger });
+  const settings = readCertificatesSettings(config);
+  const builtinCa = await BuiltinCa.create({
+    knex,
+    settings: settings.builtinCa,
+    logger,
+  });
   const issuers = IssuerRegistry.create({
     issuers: [builtinCa],
-    certManagerIssuers: IssuerRegistry.readCertManagerIssuers(config),
+    certManagerIssuers: settings.certManagerIssuers,
   });
-  const trustBundle = TrustBundle.fromConfig({ config, builtinRootPem: builtinCa.rootCertificatePem });
+  const trustBundle = await TrustBundle.create({
+    settings: settings.trust,
+    builtinRootPem: builtinCa.rootCertificatePem,
+    store: DatabaseTrustStore.create({ knex }),
+  });
   const inventoryStore = DatabaseInventoryStore.create({ knex });
   const audit = DatabaseAuditLog.create({ knex, logger });
   const requestStore = DatabaseRequestStore.create({ knex });
-  const notifications: NotificationService = { send: async () => {} } as NotificationService;
+  const notifications: NotificationService = {
+    send: async () => {},
+  } as NotificationService;
   const notifier = RequestNotifier.create({ knex, notifications, logger });
-  const catalog = { getEntityByRef: async () => entity } as unknown as CatalogService;
+  const catalog = {
+    getEntityByRef: async () => entity,
+  } as unknown as CatalogService;
   const validator = RequestValidator.create({
     issuers,
     catalog,
@@ -126,7 +145,10 @@ async function measure(knex: Knex): Promise<Measurement> {
     policies: [
       {
         name: 'services',
-        allowedDnsNames: ['{{entity.name}}.example.com', '*.{{entity.name}}.example.com'],
+        allowedDnsNames: [
+          '{{entity.name}}.example.com',
+          '*.{{entity.name}}.example.com',
+        ],
         autoApprove: true,
       },
     ],
@@ -137,7 +159,7 @@ async function measure(knex: Knex): Promise<Measurement> {
     getApprovedRoots: () => trustBundle.getApprovedRoots(),
     requests: requestStore,
     logger,
-    ...readHealthSettings(config),
+    ...settings.health,
   });
   const issuance = IssuanceService.create({
     store: requestStore,
@@ -155,7 +177,10 @@ async function measure(knex: Knex): Promise<Measurement> {
     issuance,
     audit,
     logger,
-    notifier: CORE_ONLY ? undefined : notifier,
+    // Auto-approved requests never wait, so nothing is announced either way.
+    notifier,
+    // Not asked: the caller brings its claims along.
+    userInfo: mockServices.userInfo(),
   });
 
   const csrs = await Promise.all(
@@ -190,7 +215,9 @@ async function measure(knex: Knex): Promise<Measurement> {
       caller,
     );
     if (request?.state !== 'issued' || !request.serialNumber) {
-      throw new Error(`request ${i} ended ${request?.state}: ${request?.failureReason}`);
+      throw new Error(
+        `request ${i} ended ${request?.state}: ${request?.failureReason}`,
+      );
     }
   };
 
@@ -220,14 +247,22 @@ async function measure(knex: Knex): Promise<Measurement> {
   const cpu = process.cpuUsage(cpuBefore);
 
   // Honesty check: every request issued once, with its audit trail.
-  const [{ n: issuedRows }] = await knex('certificates_ca_issued').count({ n: '*' });
+  const [{ n: issuedRows }] = await knex('certificates_ca_issued').count({
+    n: '*',
+  });
   if (Number(issuedRows) !== COUNT + WARMUP) {
-    throw new Error(`expected ${COUNT + WARMUP} issued certificates, found ${issuedRows}`);
+    throw new Error(
+      `expected ${COUNT + WARMUP} issued certificates, found ${issuedRows}`,
+    );
   }
   if (!CORE_ONLY) {
-    const [{ n: rows }] = await knex('certificates_inventory').count({ n: '*' });
+    const [{ n: rows }] = await knex('certificates_inventory').count({
+      n: '*',
+    });
     if (Number(rows) !== COUNT + WARMUP) {
-      throw new Error(`expected ${COUNT + WARMUP} inventory rows, found ${rows}`);
+      throw new Error(
+        `expected ${COUNT + WARMUP} inventory rows, found ${rows}`,
+      );
     }
   }
   latencies.sort((a, b) => a - b);
@@ -253,7 +288,9 @@ async function onSqlite(): Promise<Measurement> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-issue-'));
   const manager = DatabaseManager.fromConfig(
     new ConfigReader({
-      backend: { database: { client: 'better-sqlite3', connection: { directory: dir } } },
+      backend: {
+        database: { client: 'better-sqlite3', connection: { directory: dir } },
+      },
     }),
   );
   const knex = await manager
@@ -271,7 +308,11 @@ async function onPostgres(connection: string): Promise<Measurement> {
   const manager = DatabaseManager.fromConfig(
     new ConfigReader({
       backend: {
-        database: { client: 'pg', connection, prefix: `bench_issue_${process.pid}_` },
+        database: {
+          client: 'pg',
+          connection,
+          prefix: `bench_issue_${process.pid}_`,
+        },
       },
     }),
   );
@@ -284,7 +325,9 @@ async function onPostgres(connection: string): Promise<Measurement> {
   } finally {
     await knex.destroy();
     const admin = (await import('knex')).default({ client: 'pg', connection });
-    await admin.raw('DROP DATABASE IF EXISTS ??', [database]).catch(() => undefined);
+    await admin
+      .raw('DROP DATABASE IF EXISTS ??', [database])
+      .catch(() => undefined);
     await admin.destroy();
   }
 }
@@ -297,26 +340,52 @@ function round(n: number, digits = 0): number {
 async function main() {
   const sqlite = await onSqlite();
   const nodeSignPerSecond = nodeSignRate();
-  const pgUrl = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  const postgres = pgUrl ? await onPostgres(pgUrl).catch(e => ({ error: String(e) })) : undefined;
+  const pgUrl =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  const postgres = pgUrl
+    ? await onPostgres(pgUrl).catch(e => ({ error: String(e) }))
+    : undefined;
 
   console.log(
-    `SQLite (embedded default, WAL, synchronous NORMAL): ${COUNT} issued with ${CONCURRENCY} in flight in ${sqlite.seconds.toFixed(2)} s`,
+    `SQLite (embedded default, WAL, synchronous NORMAL): ${COUNT} issued with ${CONCURRENCY} in flight in ${sqlite.seconds.toFixed(
+      2,
+    )} s`,
   );
   console.log(
-    `issuance: ${sqlite.issuedPerSecond.toFixed(0)}/s (target 1000/s); latency p50 ${sqlite.p50Ms.toFixed(2)} ms, p99 ${sqlite.p99Ms.toFixed(2)} ms; CPU ${sqlite.cpuMsPerRequest.toFixed(3)} ms/request`,
+    `issuance: ${sqlite.issuedPerSecond.toFixed(
+      0,
+    )}/s (target 1000/s); latency p50 ${sqlite.p50Ms.toFixed(
+      2,
+    )} ms, p99 ${sqlite.p99Ms.toFixed(
+      2,
+    )} ms; CPU ${sqlite.cpuMsPerRequest.toFixed(3)} ms/request`,
   );
   if (!CORE_ONLY) {
     console.log(
-      `until every issued certificate's inventory row is written too: ${sqlite.withInventoryPerSecond.toFixed(0)}/s`,
+      `until every issued certificate's inventory row is written too: ${sqlite.withInventoryPerSecond.toFixed(
+        0,
+      )}/s`,
     );
   }
   console.log(
-    `node crypto ECDSA P-256 raw sign (one thread): ${nodeSignPerSecond.toFixed(0)}/s; issuance is ${((100 * sqlite.issuedPerSecond) / nodeSignPerSecond).toFixed(1)}% of it`,
+    `node crypto ECDSA P-256 raw sign (one thread): ${nodeSignPerSecond.toFixed(
+      0,
+    )}/s; issuance is ${(
+      (100 * sqlite.issuedPerSecond) /
+      nodeSignPerSecond
+    ).toFixed(1)}% of it`,
   );
   if (postgres && 'issuedPerSecond' in postgres) {
     console.log(
-      `PostgreSQL: ${postgres.issuedPerSecond.toFixed(0)}/s; latency p50 ${postgres.p50Ms.toFixed(2)} ms, p99 ${postgres.p99Ms.toFixed(2)} ms; CPU ${postgres.cpuMsPerRequest.toFixed(3)} ms/request (this process only)`,
+      `PostgreSQL: ${postgres.issuedPerSecond.toFixed(
+        0,
+      )}/s; latency p50 ${postgres.p50Ms.toFixed(
+        2,
+      )} ms, p99 ${postgres.p99Ms.toFixed(
+        2,
+      )} ms; CPU ${postgres.cpuMsPerRequest.toFixed(
+        3,
+      )} ms/request (this process only)`,
     );
   } else if (postgres) {
     console.log(`PostgreSQL: not measured (${postgres.error})`);
@@ -332,7 +401,8 @@ async function main() {
       cpuMsPerRequest: round(sqlite.cpuMsPerRequest, 3),
       count: COUNT,
       concurrency: CONCURRENCY,
-      database: 'sqlite-file (better-sqlite3, embedded default; WAL, synchronous NORMAL)',
+      database:
+        'sqlite-file (better-sqlite3, embedded default; WAL, synchronous NORMAL)',
       scope: CORE_ONLY
         ? 'core: submit → issued, without the inventory row and notification'
         : 'full: submit → issued, inventory row, notification claim',

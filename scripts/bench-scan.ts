@@ -86,9 +86,7 @@ const {
   ConfigClusterRegistry,
 } = require(`${backend}/clusters/ClusterRegistry`);
 const { DiscoveryService } = require(`${backend}/discovery/DiscoveryService`);
-const {
-  SqliteCheckpointer,
-} = require(`${backend}/database/SqliteCheckpointer`);
+const { SqliteCheckpointer } = require(`${backend}/database/sqlite`);
 const { createPageLister, SECRETS } = require(`${backend}/discovery/kinds`);
 
 function arg(name: string, fallback: number): number {

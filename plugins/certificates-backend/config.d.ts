@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the certificates plugin. */
   certificates?: {
@@ -37,16 +39,50 @@ export interface Config {
       approvedRoots?: string[];
       /** Whether the built-in CA's root is an approved root. Default true. */
       includeBuiltinRoot?: boolean;
+      /**
+       * Accept CA certificates that are not self-signed (intermediates) as
+       * approved roots in a root change. Default false.
+       */
+      allowIntermediates?: boolean;
+      /** Who approves adding or removing a root in the portal. */
+      approvals?: {
+        /** Distinct approvals a root change needs. Default 1. */
+        required?: number;
+        /** Groups (entity refs) whose members may approve root changes. */
+        approvers?: string[];
+      };
+      /**
+       * Where the bundle of approved roots is kept: a ConfigMap (keys
+       * `ca.crt` and `bundle.pem`) in each namespace, and a trust-manager
+       * `Bundle` where trust.cert-manager.io is installed.
+       */
+      distribution?: Array<{
+        /** Cluster name, as in `certificates.clusters`. */
+        cluster: string;
+        /** Namespaces that receive the ConfigMap. */
+        namespaces: string[];
+        /** Name of the ConfigMap (and Bundle). Default kubecerts-trust-bundle. */
+        configMapName?: string;
+      }>;
+      /**
+       * How often the distribution is checked and repaired. Default 5 minutes.
+       */
+      syncInterval?: HumanDuration | string;
     };
     /**
      * Kubernetes clusters to discover certificates in (and deliver to). Same
-     * shape as `kubernetes.clusterLocatorMethods[].clusters`. When empty, the
-     * contexts of the user's kubeconfig are used in development, else the
-     * simulated demo cluster.
+     * shape as `kubernetes.clusterLocatorMethods[].clusters`. When absent,
+     * the Kubernetes plugin's `kubernetes.clusterLocatorMethods` are read;
+     * else, in a pod, its own cluster (`in-cluster`) through the service
+     * account; else, in development, the contexts of the user's kubeconfig.
      */
     clusters?: Array<{
       /** Unique name of the cluster, shown in the inventory. */
       name: string;
+      /** Display title, as in the Kubernetes plugin's cluster entries. */
+      title?: string;
+      /** oidc: the auth provider whose token reads the cluster on a user's behalf. */
+      oidcTokenProvider?: string;
       /** URL of the API server; not needed with kubeconfigContext. */
       url?: string;
       /**
@@ -58,8 +94,33 @@ export interface Config {
       caFile?: string;
       /** Skip verification of the API server's certificate (never in production). */
       skipTLSVerify?: boolean;
-      /** How to authenticate: serviceAccount (default, with serviceAccountToken) or kubeconfig. */
-      authProvider?: 'serviceAccount' | 'kubeconfig';
+      /**
+       * How to authenticate, with the Kubernetes plugin's names:
+       * serviceAccount (default: serviceAccountToken, else the pod's mounted
+       * token), aws, google, googleServiceAccount, azure, localKubectlProxy;
+       * or kubeconfig (with kubeconfigContext).
+       */
+      authProvider?:
+        | 'serviceAccount'
+        | 'kubeconfig'
+        | 'aws'
+        | 'google'
+        | 'googleServiceAccount'
+        | 'azure'
+        | 'localKubectlProxy';
+      /** aws: role to assume before signing the token. */
+      assumeRole?: string;
+      /**
+       * aws: external id required by the role's trust policy.
+       * @visibility secret
+       */
+      externalId?: string;
+      /**
+       * Provider settings under the Kubernetes plugin's keys, e.g.
+       * `kubernetes.io/x-k8s-aws-id`.
+       * @visibility secret
+       */
+      authMetadata?: { [key: string]: string };
       /**
        * Bearer token of the service account discovery uses (read Secrets,
        * Ingresses, Gateways, cert-manager resources).
@@ -78,12 +139,23 @@ export interface Config {
         /** Never these namespaces. */
         exclude?: string[];
       };
-      /** Full relist of every cluster as a safety net, e.g. { minutes: 30 }. Default 30 minutes. */
-      resyncInterval?: { hours?: number; minutes?: number; seconds?: number };
-      /** How often owners are reloaded from the catalog, e.g. { minutes: 5 }. Default 5 minutes. */
-      catalogRefreshInterval?: { hours?: number; minutes?: number; seconds?: number };
+      /** Full relist of every cluster as a safety net, e.g. { minutes: 30 } or PT30M. Default 30 minutes. */
+      resyncInterval?: HumanDuration | string;
+      /** How often owners are reloaded from the catalog, e.g. { minutes: 5 } or PT5M. Default 5 minutes. */
+      catalogRefreshInterval?: HumanDuration | string;
       /** Items per list page (at most 500). Default 500. */
       pageSize?: number;
+      /**
+       * Replicas on one database share the clusters: each cluster is watched
+       * by the one replica holding its lease; another takes it over when the
+       * lease runs out (the holder died).
+       */
+      lease?: {
+        /** How long a lease lasts unless renewed. Default 15 seconds. */
+        duration?: HumanDuration | string;
+        /** How often a replica renews its leases and looks for free clusters. Default 5 seconds. */
+        renewInterval?: HumanDuration | string;
+      };
     };
     /** Health thresholds and compliance rules of discovered certificates. */
     health?: {
@@ -212,6 +284,18 @@ export interface Config {
        * none: such a request can only be denied.
        */
       caIssuers?: string[];
+      /**
+       * Service principals (e.g. a CI job with a backend.auth.externalAccess
+       * token) that may request certificates under this policy. Without it
+       * no service may; a service owns nothing, so its requests wait for
+       * approvers unless autoApprove below is true.
+       */
+      automation?: {
+        /** Service subjects, compared exactly, e.g. external:ci-bot. */
+        allowedServices: string[];
+        /** Apply the policy's autoApprove to these services' requests too. Default false. */
+        autoApprove?: boolean;
+      };
     }>;
     /** Limits on certificate requests. */
     requests?: {
@@ -243,15 +327,15 @@ export interface Config {
          */
         caIssuers?: string[];
       };
-      /** How often new pending requests are announced to approvers. Default 30 seconds. */
-      notifyFrequency?: { seconds?: number; minutes?: number };
+      /** How often new pending requests are announced to approvers, e.g. { seconds: 30 } or PT30S. Default 30 seconds. */
+      notifyFrequency?: HumanDuration | string;
     };
     /** How often approved and in-flight requests are resumed and followed. */
     issuance?: {
-      /** Interval of the issuance task, e.g. { seconds: 30 }. Default 30 seconds. */
-      frequency?: { seconds?: number; minutes?: number };
-      /** Longest one run may take, e.g. { minutes: 5 }. Default 5 minutes. */
-      timeout?: { seconds?: number; minutes?: number };
+      /** Interval of the issuance task, e.g. { seconds: 30 } or PT30S. Default 30 seconds. */
+      frequency?: HumanDuration | string;
+      /** Longest one run may take, e.g. { minutes: 5 } or PT5M. Default 5 minutes. */
+      timeout?: HumanDuration | string;
     };
     /**
      * Renewal of certificates issued through the portal. Owners can renew on
@@ -265,8 +349,35 @@ export interface Config {
        * 0 and 1. Default 0.6667 (two thirds).
        */
       fraction?: number;
-      /** Interval of the check, e.g. { hours: 1 }. Default every hour. */
-      frequency?: { hours?: number; minutes?: number; seconds?: number };
+      /** Interval of the check, e.g. { hours: 1 } or PT1H. Default every hour. */
+      frequency?: HumanDuration | string;
+    };
+    /**
+     * Scanning of TLS endpoints (Ingress and Gateway hosts, the
+     * `kubecerts.dev/tls-endpoints` annotation, API entities' https servers):
+     * each served chain becomes an inventory row of location `endpoint`.
+     */
+    endpoints?: {
+      /** Whether to scan. Default true. */
+      enabled?: boolean;
+      /** Interval between scan rounds, e.g. { minutes: 15 } or PT15M. Default 15 minutes. */
+      frequency?: HumanDuration | string;
+      /** Longest a round may run. Default 10 minutes. */
+      timeout?: HumanDuration | string;
+      /** Connect plus TLS handshake, per endpoint, in milliseconds. Default 5000. */
+      handshakeTimeoutMs?: number;
+      /** Handshakes in flight at once. Default 32. */
+      concurrency?: number;
+      /** Endpoints taken from one entity at most. Default 20. */
+      maxPerEntity?: number;
+      /**
+       * Whether hosts may resolve to private addresses (RFC 1918, 100.64/10,
+       * fc00::/7), where cluster services live. Default true. Link-local
+       * addresses (cloud metadata) are never scanned.
+       */
+      allowPrivateNetworks?: boolean;
+      /** Whether hosts may resolve to loopback addresses (local demos only). Default false. */
+      allowLoopback?: boolean;
     };
     /** Notifications to owners, through the Backstage notifications plugin. */
     notifications?: {
@@ -280,10 +391,10 @@ export interface Config {
         enabled?: boolean;
         /** Days before expiry to notify at, whole days > 0. Default [30, 14, 7, 1]. */
         thresholdsDays?: number[];
-        /** Interval of the check, e.g. { hours: 1 }. Default every hour. */
-        frequency?: { hours?: number; minutes?: number; seconds?: number };
-        /** Longest a check may run, e.g. { minutes: 15 }. Default 15 minutes. */
-        timeout?: { hours?: number; minutes?: number; seconds?: number };
+        /** Interval of the check, e.g. { hours: 1 } or PT1H. Default every hour. */
+        frequency?: HumanDuration | string;
+        /** Longest a check may run, e.g. { minutes: 15 } or PT15M. Default 15 minutes. */
+        timeout?: HumanDuration | string;
       };
     };
   };

@@ -24,11 +24,24 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// Software templates, with the certificates:request action (see examples/templates)
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(
+  import('@kubecerts/backstage-plugin-scaffolder-backend-module-certificates'),
+);
+
 backend.add(import('@kubecerts/backstage-plugin-certificates-backend'));
-backend.add(import('@kubecerts/backstage-plugin-certificates-backend-module-acme'));
+backend.add(
+  import('@kubecerts/backstage-plugin-certificates-backend-module-acme'),
+);
 // The simulated demo cluster, when no cluster is configured (see its README)
 backend.add(
-  import('@kubecerts/backstage-plugin-certificates-backend-module-demo-cluster'),
+  import(
+    '@kubecerts/backstage-plugin-certificates-backend-module-demo-cluster'
+  ),
 );
 
 backend.start();

@@ -3,35 +3,20 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   CertificateIssuer,
   CertificatesClusterSource,
   certificatesClusterSourceExtensionPoint,
   certificatesIssuersExtensionPoint,
 } from '@kubecerts/backstage-plugin-certificates-node';
-import { BuiltinCa, TrustBundle } from './ca';
+import { readCertificatesSettings } from './config';
+import { createServices } from './createServices';
 import { applyDatabaseMigrations, configureSqlite } from './database';
-import { IssuanceService, IssuerRegistry, scheduleIssuance } from './issuing';
-import {
-  DatabaseRequestStore,
-  readMaxOpenPerUser,
-  readPolicies,
-  RequestService,
-  RequestValidator,
-} from './requests';
-import { KubernetesDelivery } from './delivery';
-import { DatabaseAuditLog } from './audit';
-import { setupApprovals } from './approvals';
-import { setupInClusterApprovals } from './incluster';
 import { registerPermissions } from './permissions';
-import { RequestNotifier, scheduleExpiryNotifications } from './notifications';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { createRouter } from './service/router';
-import { LifecycleService } from './lifecycle/LifecycleService';
-import { scheduleRenewals } from './lifecycle/scheduleRenewals';
-import { setupDiscovery } from './discovery';
-import { DatabaseInventoryStore } from './inventory';
-import { setupIssuedCertificates } from './inventory/setupIssuedCertificates';
+import { createRouter } from './router';
+import { registerTasks } from './tasks';
 
 /**
  * The certificates backend plugin. This file only wires services together;
@@ -69,178 +54,86 @@ export const certificatesPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
+        // Before anything is written: a bad setting stops the start here.
+        const settings = readCertificatesSettings(deps.config);
         const knex = await deps.database.getClient();
         await applyDatabaseMigrations({ knex, database: deps.database });
         await configureSqlite(knex);
 
-        const builtinCa = await BuiltinCa.create({
+        const services = await createServices({
+          settings,
+          config: deps.config,
           knex,
-          config: deps.config,
           logger: deps.logger,
-        });
-        const issuers = IssuerRegistry.create({
-          issuers: [builtinCa, ...moduleIssuers],
-          certManagerIssuers: IssuerRegistry.readCertManagerIssuers(
-            deps.config,
-          ),
-        });
-        const trustBundle = TrustBundle.fromConfig({
-          config: deps.config,
-          builtinRootPem: builtinCa.rootCertificatePem,
-        });
-
-        const inventoryStore = DatabaseInventoryStore.create({ knex });
-        // Returns { clusters, discovery }: delivery writes Secrets and
-        // cert-manager Certificates through `clusters` (a ClusterRegistry).
-        const { clusters } = await setupDiscovery({
-          config: deps.config,
-          logger: deps.logger,
-          scheduler: deps.scheduler,
-          lifecycle: deps.lifecycle,
+          userInfo: deps.userInfo,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
           catalog: deps.catalog,
           auth: deps.auth,
-          store: inventoryStore,
-          getApprovedRoots: () => trustBundle.getApprovedRoots(),
+          notifications: deps.notifications,
+          signals: deps.signals,
+          moduleIssuers,
           clusterSources,
         });
-
-        const audit = DatabaseAuditLog.create({
-          knex,
-          auditor: deps.auditor,
-          logger: deps.logger,
+        registerPermissions(deps.permissionsRegistry, {
+          requests: services.requestStore,
         });
-        const requestStore = DatabaseRequestStore.create({ knex });
-        registerPermissions(deps.permissionsRegistry, { requests: requestStore });
-        const notifier = RequestNotifier.create({
-          knex,
-          notifications: deps.notifications,
-          logger: deps.logger,
-        });
-        await scheduleExpiryNotifications({
-          knex,
+        await registerTasks({
+          settings,
+          services,
           scheduler: deps.scheduler,
-          notifications: deps.notifications,
-          config: deps.config,
-          logger: deps.logger,
-        });
-        const delivery = KubernetesDelivery.create({
-          clusters,
-          requests: requestStore,
-        });
-        const validator = RequestValidator.create({
-          issuers,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          policies: readPolicies(deps.config),
-          clusterNames: () => clusters.list().map(c => c.name),
-          deliveryTarget: delivery.targets,
-        });
-        const issuedCertificates = await setupIssuedCertificates({
-          config: deps.config,
-          logger: deps.logger,
-          scheduler: deps.scheduler,
-          store: inventoryStore,
-          getApprovedRoots: () => trustBundle.getApprovedRoots(),
-          requests: requestStore,
-          clusterNames: clusters.list().map(c => c.name),
-        });
-        const issuance = IssuanceService.create({
-          store: requestStore,
-          issuers,
-          logger: deps.logger,
-          audit,
-          kubernetes: delivery,
-          recheck: validator.recheck,
-          onIssued: issuedCertificates.recordInBackground,
-          inventory: issuedCertificates,
-          notifier,
-        });
-        const requestService = RequestService.create({
-          store: requestStore,
-          validator,
-          issuance,
-          audit,
-          logger: deps.logger,
-          notifier,
-          userInfo: deps.userInfo,
-          maxOpenPerUser: readMaxOpenPerUser(deps.config),
-        });
-        const lifecycle = LifecycleService.create({
-          knex,
-          inventory: inventoryStore,
-          requests: requestStore,
-          issuers,
-          submitter: requestService,
-          clusters,
-          permissions: deps.permissions,
-          audit,
-          logger: deps.logger,
-        });
-        await scheduleRenewals({
-          scheduler: deps.scheduler,
-          config: deps.config,
+          lifecycle: deps.lifecycle,
           logger: deps.logger,
           auth: deps.auth,
-          lifecycle,
-        });
-        await scheduleIssuance({
-          scheduler: deps.scheduler,
-          issuance,
-          config: deps.config,
-          logger: deps.logger,
         });
 
-        const approvals = await setupApprovals({
-          knex,
-          config: deps.config,
-          logger: deps.logger,
-          scheduler: deps.scheduler,
-          httpAuth: deps.httpAuth,
-          userInfo: deps.userInfo,
-          permissions: deps.permissions,
-          notifications: deps.notifications,
-          audit,
-          requests: requestStore,
-          issuance,
-          policies: readPolicies(deps.config),
-          external: setupInClusterApprovals({
-            knex,
-            config: deps.config,
-            logger: deps.logger,
-            permissions: deps.permissions,
-            audit,
-            clusters,
-            catalog: deps.catalog,
-            auth: deps.auth,
-          }),
-          catalog: deps.catalog,
-          auth: deps.auth,
-          notifier,
-        });
-
+        const { httpAuth, userInfo, permissions } = deps;
         deps.httpRouter.use(
           await createRouter({
             logger: deps.logger,
-            httpAuth: deps.httpAuth,
-            ca: { httpAuth: deps.httpAuth, issuers, builtinCa, trustBundle },
-            requests: {
-              httpAuth: deps.httpAuth,
-              userInfo: deps.userInfo,
-              permissions: deps.permissions,
-              auditor: deps.auditor,
-              service: requestService,
-              store: requestStore,
-              audit,
+            httpAuth,
+            ca: {
+              httpAuth,
+              issuers: services.issuers,
+              builtinCa: services.builtinCa,
+              trustBundle: services.trustBundle,
             },
-            approvals: approvals.router,
+            requests: {
+              httpAuth,
+              userInfo,
+              permissions,
+              auditor: deps.auditor,
+              service: services.requestService,
+              store: services.requestStore,
+              audit: services.audit,
+            },
+            approvals: {
+              service: services.approvals,
+              audit: services.audit,
+              httpAuth,
+              userInfo,
+              permissions,
+              external: services.externalApprovals,
+              auditor: deps.auditor,
+            },
             inventory: {
-              store: inventoryStore,
-              httpAuth: deps.httpAuth,
-              userInfo: deps.userInfo,
-              permissions: deps.permissions,
-              lifecycle,
+              store: services.inventoryStore,
+              httpAuth,
+              userInfo,
+              permissions,
+              lifecycle: services.lifecycle,
+            },
+            trust: {
+              httpAuth,
+              userInfo,
+              permissions,
+              store: services.trustStore,
+              changes: services.trustChanges,
+              distributor: services.trustDistributor,
+              approvals: settings.trust.approvals,
             },
           }),
         );
@@ -254,6 +147,11 @@ export const certificatesPlugin = createBackendPlugin({
         });
         deps.httpRouter.addAuthPolicy({
           path: '/health',
+          allow: 'unauthenticated',
+        });
+        // The API's contract, as Backstage's own plugins publish theirs.
+        deps.httpRouter.addAuthPolicy({
+          path: '/openapi.json',
           allow: 'unauthenticated',
         });
       },

@@ -53,6 +53,18 @@ export const auditReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Asking for an approved root to be added or removed (the change still needs approvals). */
+export const trustManagePermission = createPermission({
+  name: 'certificates.trust.manage',
+  attributes: { action: 'create' },
+});
+
+/** Approving or denying a root change; the approver groups in config apply on top. */
+export const trustApprovePermission = createPermission({
+  name: 'certificates.trust.approve',
+  attributes: { action: 'update' },
+});
+
 export const certificatesPermissions = [
   certificateReadPermission,
   certificateRenewPermission,
@@ -61,4 +73,6 @@ export const certificatesPermissions = [
   requestReadPermission,
   requestApprovePermission,
   auditReadPermission,
+  trustManagePermission,
+  trustApprovePermission,
 ];

@@ -58,6 +58,16 @@ export interface CertificatePolicy {
    * a request cannot be approved, only denied.
    */
   caIssuers?: string[];
+  /**
+   * Service principals (automation: CI jobs with an external access token)
+   * that may request under this policy. Without it no service may.
+   */
+  automation?: {
+    /** Service subjects, e.g. external:ci-bot. */
+    allowedServices: string[];
+    /** Apply autoApprove to their requests too. Default false: people approve. */
+    autoApprove?: boolean;
+  };
 }
 
 /** Thresholds for health status. */

@@ -27,7 +27,12 @@ export interface IssuerInfo {
 
 export type DeliveryKind = 'csr' | 'secret' | 'cert-manager';
 
-export type KeyAlgorithmChoice = 'ECDSA-P256' | 'ECDSA-P384' | 'RSA-2048' | 'RSA-3072' | 'RSA-4096';
+export type KeyAlgorithmChoice =
+  | 'ECDSA-P256'
+  | 'ECDSA-P384'
+  | 'RSA-2048'
+  | 'RSA-3072'
+  | 'RSA-4096';
 
 export interface Delivery {
   kind: DeliveryKind;
@@ -76,7 +81,8 @@ export interface ApprovalDecision {
   at: string;
 }
 
-export interface CertificateRequest extends Omit<CertificateRequestInput, 'delivery'> {
+export interface CertificateRequest
+  extends Omit<CertificateRequestInput, 'delivery'> {
   id: string;
   delivery: Omit<Delivery, 'csr'> & { csrFingerprint?: string };
   state: RequestState;
@@ -200,7 +206,11 @@ export type AuditAction =
   | 'renewed'
   | 'revoked'
   | 'in-cluster-approved'
-  | 'in-cluster-denied';
+  | 'in-cluster-denied'
+  | 'trust-change-requested'
+  | 'trust-change-approved'
+  | 'trust-change-denied'
+  | 'trust-change-applied';
 
 export interface AuditRecord {
   id: string;

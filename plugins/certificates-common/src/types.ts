@@ -34,7 +34,12 @@ export type FindingKind =
   | 'no-san'
   | 'key-mismatch'
   | 'unowned'
-  | 'is-ca';
+  | 'is-ca'
+  | 'unsupported-algorithm'
+  | 'hostname-mismatch'
+  | 'chain-incomplete'
+  | 'served-outdated'
+  | 'endpoint-unreachable';
 
 export const FINDING_KINDS: readonly FindingKind[] = [
   'weak-key',
@@ -47,6 +52,11 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'key-mismatch',
   'unowned',
   'is-ca',
+  'unsupported-algorithm',
+  'hostname-mismatch',
+  'chain-incomplete',
+  'served-outdated',
+  'endpoint-unreachable',
 ];
 
 export interface Finding {
@@ -57,7 +67,13 @@ export interface Finding {
   remedy?: string;
 }
 
-export type KeyAlgorithm = 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
+export type KeyAlgorithm =
+  | 'RSA'
+  | 'EC'
+  | 'Ed25519'
+  | 'Ed448'
+  | 'DSA'
+  | 'unknown';
 
 /** The fields of one X.509 certificate that the product needs. */
 export interface ParsedCertificate {
@@ -83,6 +99,14 @@ export interface ParsedCertificate {
   isCA: boolean;
   /** Subject equals issuer and the signature verifies with its own key. */
   selfSigned: boolean;
+  /**
+   * How self-signed was decided: by the signature, or, when the signature
+   * cannot be verified (an algorithm node cannot use), by the names and the
+   * key identifiers alone.
+   */
+  selfSignedBy?: 'signature' | 'names-and-key-id';
+  /** The key algorithm's name (or OID) when keyAlgorithm is unknown. */
+  keyAlgorithmName?: string;
   subjectKeyId?: string;
   authorityKeyId?: string;
 }
@@ -134,11 +158,29 @@ export interface CertManagerInfo {
   notAfter?: string;
 }
 
-/** One row of the inventory: one (cluster, namespace, secret). */
+/**
+ * Where an inventory row's certificate is: `cluster`, a TLS Secret found in
+ * a cluster; `portal`, a certificate the portal issued to a CSR (it lives
+ * in no cluster); `endpoint`, the chain a TLS endpoint served when it was
+ * scanned. Open: show a value you do not know as it is.
+ */
+export type CertificateLocation =
+  | 'cluster'
+  | 'portal'
+  | 'endpoint'
+  | (string & {});
+
+/** The location of rows from servers that did not report one. */
+export const DEFAULT_CERTIFICATE_LOCATION: CertificateLocation = 'cluster';
+
+/** One row of the inventory: one (location, cluster, namespace, secret). */
 export interface CertificateSummary {
   /** Stable id: sha256 of cluster/namespace/name, hex. */
   id: string;
-  cluster: string;
+  /** Absent from servers before locations: read as `cluster`. */
+  location?: CertificateLocation;
+  /** The cluster of a `cluster` row; absent for the other locations. */
+  cluster?: string;
   namespace: string;
   secretName: string;
   commonName?: string;
@@ -201,6 +243,7 @@ export type SortField =
 export interface CertificateListFilter {
   entityRef?: string[];
   owner?: string[];
+  location?: CertificateLocation[];
   cluster?: string[];
   namespace?: string[];
   status?: CertificateStatus[];
@@ -224,7 +267,10 @@ export interface CountsResponse {
   total: number;
   byStatus: Partial<Record<CertificateStatus, number>>;
   byFinding: Partial<Record<FindingKind, number>>;
+  /** Rows of the `cluster` location only. */
   byCluster: Array<{ cluster: string; count: number }>;
+  /** Absent from servers before locations. */
+  byLocation?: Array<{ location: CertificateLocation; count: number }>;
   byIssuer: Array<{ issuer: string; count: number }>;
   byOwner: Array<{ owner: string | null; count: number }>;
   nearestExpiry?: CertificateSummary;
@@ -246,6 +292,8 @@ export interface ClusterSyncStatus {
   lastAttemptAt?: string;
   degradedReason?: string;
   certificateCount: number;
+  /** The backend replica watching the cluster now (none while no replica holds it). */
+  holder?: string;
 }
 
 export * from './requestTypes';

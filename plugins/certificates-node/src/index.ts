@@ -6,3 +6,4 @@
 export * from './extensions';
 export * from './clusters';
 export * from './pem';
+export * from './migrations';

@@ -1,11 +1,11 @@
 import {
-  ApiException,
   CoreV1Api,
   CustomObjectsApi,
   NetworkingV1Api,
   V1Secret,
 } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from './KubernetesApiSimulator';
+import { failure, paymentsPage } from './__testUtils__/calls';
 
 type SecretExtra = Pick<V1Secret, 'type' | 'data'> & {
   metadata?: { name: string; labels?: Record<string, string> };
@@ -18,16 +18,6 @@ const secret = (namespace: string, name: string, extra: SecretExtra = {}) => ({
   type: extra.type ?? 'Opaque',
   data: extra.data ?? { k: Buffer.from(name).toString('base64') },
 });
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as ApiException<string>;
-    return { code: e.code, status: e.body ? JSON.parse(e.body) : undefined };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('KubernetesApiSimulator (reads, access, lifecycle)', () => {
   let sim: KubernetesApiSimulator;
@@ -105,17 +95,10 @@ describe('KubernetesApiSimulator (reads, access, lifecycle)', () => {
 
   it('answers 410 Expired for a continue token after compaction', async () => {
     for (let i = 0; i < 4; i++) sim.apply(secret('payments', `s-${i}`));
-    const first = await core.listNamespacedSecret({
-      namespace: 'payments',
-      limit: 2,
-    });
+    const first = await paymentsPage(core);
     sim.compact();
     const { code, status } = await failure(
-      core.listNamespacedSecret({
-        namespace: 'payments',
-        limit: 2,
-        _continue: first.metadata?._continue,
-      }),
+      paymentsPage(core, first.metadata?._continue),
     );
     expect(code).toBe(410);
     expect(status).toMatchObject({
@@ -131,30 +114,16 @@ describe('KubernetesApiSimulator (reads, access, lifecycle)', () => {
     for (let i = 0; i < 4; i++) sim.apply(secret('payments', `s-${i}`));
     sim.expireContinueTokens(1);
     // A first page carries no token: not affected.
-    const first = await core.listNamespacedSecret({
-      namespace: 'payments',
-      limit: 2,
-    });
+    const first = await paymentsPage(core);
     expect(first.items).toHaveLength(2);
     const { code, status } = await failure(
-      core.listNamespacedSecret({
-        namespace: 'payments',
-        limit: 2,
-        _continue: first.metadata?._continue,
-      }),
+      paymentsPage(core, first.metadata?._continue),
     );
     expect(code).toBe(410);
     expect(status).toMatchObject({ reason: 'Expired', code: 410 });
     // Only once: a new paged list goes through.
-    const again = await core.listNamespacedSecret({
-      namespace: 'payments',
-      limit: 2,
-    });
-    const rest = await core.listNamespacedSecret({
-      namespace: 'payments',
-      limit: 2,
-      _continue: again.metadata?._continue,
-    });
+    const again = await paymentsPage(core);
+    const rest = await paymentsPage(core, again.metadata?._continue);
     expect(rest.items.map(s => s.metadata?.name)).toEqual(['s-2', 's-3']);
   });
 
@@ -163,18 +132,11 @@ describe('KubernetesApiSimulator (reads, access, lifecycle)', () => {
     try {
       const api = short.kubeConfig().makeApiClient(CoreV1Api);
       for (let i = 0; i < 4; i++) short.apply(secret('payments', `s-${i}`));
-      const first = await api.listNamespacedSecret({
-        namespace: 'payments',
-        limit: 2,
-      });
+      const first = await paymentsPage(api);
       short.apply(secret('payments', 'later'));
       await new Promise(r => setTimeout(r, 50));
       const { code, status } = await failure(
-        api.listNamespacedSecret({
-          namespace: 'payments',
-          limit: 2,
-          _continue: first.metadata?._continue,
-        }),
+        paymentsPage(api, first.metadata?._continue),
       );
       expect(code).toBe(410);
       expect(status.reason).toBe('Expired');

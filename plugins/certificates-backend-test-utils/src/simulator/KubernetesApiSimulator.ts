@@ -1,7 +1,12 @@
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AccessRule, FULL_ACCESS, TokenRegistry } from './access';
+import {
+  AccessRule,
+  FULL_ACCESS,
+  TokenAuthenticator,
+  TokenRegistry,
+} from './access';
 import { ApiHandler, SimulatorRequestRecord } from './apiHandler';
 import { Discovery } from './discovery';
 import { objectKey, prepareCreate, prepareUpdate } from './objects';
@@ -164,6 +169,11 @@ export class KubernetesApiSimulator {
     options: { user?: string } = {},
   ): void {
     this.tokens.set(token, rules, options.user);
+  }
+
+  /** Accepts tokens a callback recognises (a webhook token authenticator). */
+  addTokenAuthenticator(authenticator: TokenAuthenticator): void {
+    this.tokens.addAuthenticator(authenticator);
   }
 
   removeToken(token: string): void {

@@ -63,7 +63,8 @@ export class Discovery {
   }
 
   private group(name: string) {
-    const gv = { groupVersion: `${name}/v1`, version: 'v1' };
+    const version = this.served().find(r => r.group === name)?.version ?? 'v1';
+    const gv = { groupVersion: `${name}/${version}`, version };
     return { name, versions: [gv], preferredVersion: gv };
   }
 
@@ -84,8 +85,8 @@ export class Discovery {
 
   /** `GET /api/v1` or `GET /apis/{group}/{version}`, or undefined when not served. */
   resourceList(group: string, version: string) {
-    if (version !== 'v1') return undefined;
     if (group === AUTHORIZATION_GROUP) {
+      if (version !== 'v1') return undefined;
       return {
         kind: 'APIResourceList',
         apiVersion: 'v1',
@@ -101,7 +102,9 @@ export class Discovery {
         ],
       };
     }
-    const resources = this.served().filter(r => r.group === group);
+    const resources = this.served().filter(
+      r => r.group === group && r.version === version,
+    );
     if (!resources.length) return undefined;
     return {
       kind: 'APIResourceList',

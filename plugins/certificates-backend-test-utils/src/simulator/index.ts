@@ -4,7 +4,9 @@ export type {
   SimulatorDownMode,
 } from './KubernetesApiSimulator';
 export { FULL_ACCESS, READ_ONLY_ACCESS } from './access';
-export type { AccessRule, SimulatorVerb } from './access';
+export type { AccessRule, SimulatorVerb, TokenAuthenticator } from './access';
+export { awsIamTokenAuthenticator } from './awsIamToken';
+export type { AwsIamTokenAuthenticatorOptions } from './awsIamToken';
 export type { SimulatorRequestRecord } from './apiHandler';
 export type { OptionalApiGroup } from './resources';
 export type { KubernetesStatus } from './status';

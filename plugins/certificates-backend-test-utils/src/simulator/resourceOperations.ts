@@ -30,6 +30,12 @@ export interface ListQuery {
 }
 
 /** Reads and writes with API server semantics on top of the object store. */
+/** A write that may be a dry run, with a check that may refuse the change. */
+interface WriteOptions {
+  dryRun?: boolean;
+  check?: (before: KubernetesObject, after: KubernetesObject) => void;
+}
+
 export class ResourceOperations {
   constructor(private readonly store: ObjectStore) {}
 
@@ -153,10 +159,7 @@ export class ResourceOperations {
     name: string,
     body: unknown,
     target: 'main' | 'status',
-    options: {
-      dryRun?: boolean;
-      check?: (before: KubernetesObject, after: KubernetesObject) => void;
-    } = {},
+    options: WriteOptions = {},
   ): KubernetesObject {
     const existing = this.get(resource, namespace, name);
     const expected = (body as KubernetesObject | undefined)?.metadata
@@ -194,10 +197,7 @@ export class ResourceOperations {
     contentType: string,
     patch: unknown,
     target: 'main' | 'status',
-    options: {
-      dryRun?: boolean;
-      check?: (before: KubernetesObject, after: KubernetesObject) => void;
-    } = {},
+    options: WriteOptions = {},
   ): KubernetesObject {
     const existing = this.get(resource, namespace, name);
     let patched: unknown;

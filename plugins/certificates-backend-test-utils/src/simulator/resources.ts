@@ -22,8 +22,14 @@ export interface SimulatedResource {
   shortNames?: string[];
 }
 
-/** Groups that only exist when their CRDs are installed. */
-export type OptionalApiGroup = 'cert-manager.io' | 'gateway.networking.k8s.io';
+/**
+ * Groups that only exist when their CRDs are installed. trust-manager's
+ * group is not installed unless a test asks for it (`installedGroups`).
+ */
+export type OptionalApiGroup =
+  | 'cert-manager.io'
+  | 'gateway.networking.k8s.io'
+  | 'trust.cert-manager.io';
 
 export const OPTIONAL_API_GROUPS: readonly OptionalApiGroup[] = [
   'cert-manager.io',
@@ -117,6 +123,18 @@ export const SIMULATED_RESOURCES: readonly SimulatedResource[] = [
   custom('gateway.networking.k8s.io', 'gateways', 'gateway', 'Gateway', true, [
     'gtw',
   ]),
+  // trust-manager's Bundle: cluster-scoped, still v1alpha1.
+  {
+    ...custom(
+      'trust.cert-manager.io',
+      'bundles',
+      'bundle',
+      'Bundle',
+      false,
+      [],
+    ),
+    version: 'v1alpha1',
+  },
 ];
 
 export function groupVersionOf(resource: SimulatedResource): string {

@@ -40,29 +40,23 @@ type Ref = { group: string; plural: string; name?: string };
 const qualified = (ref: Ref) =>
   ref.group ? `${ref.plural}.${ref.group}` : ref.plural;
 
+/** The Status details that name the object a request was about. */
+const detailsOf = (ref: Ref) => ({
+  name: ref.name,
+  group: ref.group,
+  kind: ref.plural,
+});
+
 export const statusErrors = {
   unauthorized: () => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (message: string, ref?: Ref) =>
-    new StatusError(
-      403,
-      'Forbidden',
-      message,
-      ref && {
-        name: ref.name,
-        group: ref.group,
-        kind: ref.plural,
-      },
-    ),
+    new StatusError(403, 'Forbidden', message, ref && detailsOf(ref)),
   notFound: (ref: Ref) =>
     new StatusError(
       404,
       'NotFound',
       `${qualified(ref)} "${ref.name}" not found`,
-      {
-        name: ref.name,
-        group: ref.group,
-        kind: ref.plural,
-      },
+      detailsOf(ref),
     ),
   noRoute: () =>
     new StatusError(
@@ -76,11 +70,7 @@ export const statusErrors = {
       409,
       'AlreadyExists',
       `${qualified(ref)} "${ref.name}" already exists`,
-      {
-        name: ref.name,
-        group: ref.group,
-        kind: ref.plural,
-      },
+      detailsOf(ref),
     ),
   conflict: (ref: Ref) =>
     new StatusError(

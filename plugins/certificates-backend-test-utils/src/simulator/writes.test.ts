@@ -1,5 +1,4 @@
 import {
-  ApiException,
   CoreV1Api,
   CustomObjectsApi,
   PatchStrategy,
@@ -7,16 +6,7 @@ import {
   V1Secret,
 } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from './KubernetesApiSimulator';
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as ApiException<string>;
-    return { code: e.code, status: e.body ? JSON.parse(e.body) : undefined };
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure } from './__testUtils__/calls';
 
 const body = (name: string): V1Secret => ({
   apiVersion: 'v1',

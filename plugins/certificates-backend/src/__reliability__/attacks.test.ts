@@ -1,12 +1,12 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   createLeafCertificate,
   tlsSecret,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { Tally } from './counters';
+import { suiteTally } from './counters';
 import {
   eventually,
   ReliabilityBackend,
+  reliabilityDatabases,
   rowDelta,
   sumPositive,
 } from './__testUtils__/backend';
@@ -22,6 +22,8 @@ import {
   paymentsBody,
   requestIn,
   requesterCsr,
+  secretIn,
+  secretRequestBody,
 } from './__testUtils__/requests';
 import {
   CLUSTER,
@@ -38,10 +40,8 @@ import {
 
 jest.setTimeout(90_000);
 
-const tally = new Tally('attacks');
-afterAll(() => tally.flush());
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const tally = suiteTally('attacks');
+const databases = reliabilityDatabases();
 
 describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
   let b: ReliabilityBackend;
@@ -202,20 +202,11 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
   it(
     "a3: a '*' namespace annotation does not open kube-system to Secret delivery",
     attack(async () => {
-      const body = {
-        entityRef: ENTITIES.wildSvc,
-        commonName: 'wild-svc.internal.example.com',
-        dnsNames: ['wild-svc.internal.example.com'],
-        keyAlgorithm: 'ECDSA-P256',
-        validityDays: 30,
-        issuer: 'builtin',
-        delivery: {
-          kind: 'secret',
-          cluster: CLUSTER,
-          namespace: 'kube-system',
-          secretName: 'wild-svc-tls',
-        },
-      };
+      const body = secretRequestBody(
+        ENTITIES.wildSvc,
+        'wild-svc.internal.example.com',
+        secretIn('kube-system', 'wild-svc-tls'),
+      );
       const since = b.sim.requests().length;
       await nothingWritten(async () => {
         for (const path of ['/requests/validate', '/requests']) {
@@ -445,12 +436,7 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
         'sam',
         '/requests',
         checkoutBody({
-          delivery: {
-            kind: 'secret',
-            cluster: CLUSTER,
-            namespace: 'storefront',
-            secretName: 'sam-tls',
-          },
+          delivery: secretIn('storefront', 'sam-tls'),
         }),
       );
       expect(submitted.status).toBe(201);
@@ -499,12 +485,7 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
           'cody',
           '/requests',
           checkoutBody({
-            delivery: {
-              kind: 'secret',
-              cluster: CLUSTER,
-              namespace: 'storefront',
-              secretName: `cody-${i}`,
-            },
+            delivery: secretIn('storefront', `cody-${i}`),
           }),
         );
         expect(res.status).toBe(201);
@@ -514,12 +495,7 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
           'cody',
           '/requests',
           checkoutBody({
-            delivery: {
-              kind: 'secret',
-              cluster: CLUSTER,
-              namespace: 'storefront',
-              secretName: 'cody-over',
-            },
+            delivery: secretIn('storefront', 'cody-over'),
           }),
         );
         expect(res.status).toBe(429);

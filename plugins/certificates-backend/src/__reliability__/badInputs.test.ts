@@ -1,12 +1,12 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   createLeafCertificate,
   tlsSecret,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { Tally } from './counters';
+import { suiteTally } from './counters';
 import {
   Answer,
   ReliabilityBackend,
+  reliabilityDatabases,
   rowDelta,
   sumPositive,
 } from './__testUtils__/backend';
@@ -33,10 +33,8 @@ import { CLUSTER } from './__testUtils__/world';
 
 jest.setTimeout(120_000);
 
-const tally = new Tally('badInputs');
-afterAll(() => tally.flush());
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const tally = suiteTally('badInputs');
+const databases = reliabilityDatabases();
 
 function statusOk(expected: BadInput['status'], status: number) {
   if (expected === undefined) return status >= 400 && status < 500;

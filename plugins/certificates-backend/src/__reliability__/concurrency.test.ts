@@ -1,23 +1,15 @@
-import { ConfigReader } from '@backstage/config';
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import { ApprovalService } from '../approvals/ApprovalService';
-import { DatabaseApprovalQueue } from '../approvals/DatabaseApprovalQueue';
-import { DatabaseDecisionStore } from '../approvals/DecisionStore';
-import { MemoryDirectory } from '../approvals/__testUtils__/TableRequests';
-import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
-import { applyDatabaseMigrations } from '../database';
-import { generateKeyAndCsr } from '../delivery/keyAndCsr';
-import { IssuanceService, IssuerRegistry } from '../issuing';
-import { DatabaseRequestStore } from '../requests';
-import { CallerIdentity } from '../service/identity';
+import {
+  awaitingApproval,
+  component,
+  createHarness,
+  csrFor,
+  migratedDatabase,
+  testDatabases,
+  userCaller,
+  userEntity,
+} from '../__testUtils__';
 import { scale, Tally } from './counters';
 
 /*
@@ -35,20 +27,8 @@ const RUNS = scale(5, 100);
 const SECURITY = 'group:default/security';
 const REQUESTER = 'user:default/dev';
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
-
-function caller(userEntityRef: string): CallerIdentity {
-  return {
-    credentials: mockCredentials.user(userEntityRef),
-    userEntityRef,
-    ownershipEntityRefs: [userEntityRef, SECURITY],
-  };
-}
+const caller = (userEntityRef: string) =>
+  userCaller(userEntityRef.split('/')[1], [SECURITY]);
 
 /** One policy per N, so the request's snapshot and the policy agree. */
 const policies: CertificatePolicy[] = [1, 2, 3].map(n => ({
@@ -58,62 +38,55 @@ const policies: CertificatePolicy[] = [1, 2, 3].map(n => ({
 }));
 
 describe('concurrent approvals issue exactly once', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   const tally = new Tally('concurrency');
   let csrPem: string;
 
   beforeAll(async () => {
-    ({ csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'ECDSA-P256',
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-    }));
+    csrPem = await csrFor('payments.example.com');
   });
 
   afterAll(() => tally.flush());
 
+  /** Every approver is a catalog user in the security group. */
+  const entities = [
+    component('payments', 'group:default/team-payments'),
+    ...Array.from({ length: APPROVERS }, (_, i) =>
+      userEntity(`user:default/sec${i}`, [SECURITY]),
+    ),
+  ];
+
   /** One backend instance over `knex`: its own CA object, store and services. */
   async function instance(knex: Knex) {
-    const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
-    const caCalls = new Map<string, number>();
-    const issue = ca.issue.bind(ca);
-    jest.spyOn(ca, 'issue').mockImplementation(async (request, trx) => {
-      caCalls.set(request.requestId, (caCalls.get(request.requestId) ?? 0) + 1);
-      return issue(request, trx);
-    });
-    const store = DatabaseRequestStore.create({ knex });
-    const audit = DatabaseAuditLog.create({ knex });
-    const issuance = IssuanceService.create({
-      store,
-      issuers: IssuerRegistry.create({ issuers: [ca] }),
-      logger,
-      audit,
-    });
-    const permissions = mockServices.permissions.mock();
-    permissions.authorizeConditional.mockImplementation(async reqs =>
-      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
-    const approvals = ApprovalService.create({
+    const h = await createHarness(databases, 'SQLITE_3', {
       knex,
-      requests: store,
-      decisions: DatabaseDecisionStore.create({ knex }),
-      audit,
-      permissions,
-      issuance,
       policies,
-      queue: DatabaseApprovalQueue.create({ knex }),
-      directory: new MemoryDirectory([SECURITY]),
-      logger,
+      entities,
     });
-    return { store, audit, issuance, approvals, caCalls };
+    const caCalls = new Map<string, number>();
+    const issue = h.builtinCa.issue.bind(h.builtinCa);
+    jest
+      .spyOn(h.builtinCa, 'issue')
+      .mockImplementation(async (request, trx) => {
+        caCalls.set(
+          request.requestId,
+          (caCalls.get(request.requestId) ?? 0) + 1,
+        );
+        return issue(request, trx);
+      });
+    return {
+      store: h.requestStore,
+      audit: h.audit,
+      issuance: h.issuance,
+      approvals: h.approvals,
+      caCalls,
+    };
   }
 
   it.each(databases.eachSupportedId())(
     `${APPROVERS} concurrent approvals x ${RUNS} runs, N of 1-3 approvals, %p`,
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const first = await instance(knex);
       const second = await instance(knex);
       const problems: string[] = [];
@@ -121,26 +94,13 @@ describe('concurrent approvals issue exactly once', () => {
 
       for (let run = 0; run < RUNS; run++) {
         const required = 1 + (run % 3);
-        const request = await first.store.create({
-          entityRef: 'component:default/payments',
-          requester: REQUESTER,
-          ownerRef: 'group:default/team-payments',
-          policyName: `approvals-${required}`,
-          approvalsRequired: required,
-          approvers: [SECURITY],
-          commonName: 'payments.example.com',
-          dnsNames: ['payments.example.com'],
-          ipAddresses: [],
-          uris: [],
-          keyAlgorithm: 'ECDSA-P256',
-          validityDays: 30,
-          issuer: 'builtin',
-          clientAuth: false,
-          delivery: { kind: 'csr' },
-          csrPem,
-          state: 'pending',
-          pendingReason: `policy approvals-${required} requires approval`,
-        });
+        const request = await first.store.create(
+          awaitingApproval(`approvals-${required}`, {
+            requester: REQUESTER,
+            approvalsRequired: required,
+            csrPem,
+          }),
+        );
         // The requester alone, while the request is pending: refused, nothing written.
         const own = await first.approvals
           .decide({

@@ -131,3 +131,10 @@ export class Tally {
     for (const name of COUNTER_NAMES) this.counts[name] = 0;
   }
 }
+
+/** A suite's tally, written once after all of its cases. */
+export function suiteTally(suite: string): Tally {
+  const tally = new Tally(suite);
+  afterAll(() => tally.flush());
+  return tally;
+}

@@ -23,7 +23,7 @@ import {
   CrashControl,
   startInstance,
   submitRequest,
-} from './crashHarness';
+} from './__testUtils__/crashHarness';
 
 /*
  * The backend dies at a random point of approving and issuing a request
@@ -386,7 +386,7 @@ describe('crashes during approval and issuance', () => {
       [
         '-r',
         require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        path.join(__dirname, 'crashChild.ts'),
+        path.join(__dirname, '__testUtils__', 'crashChild.ts'),
       ],
       {
         env: {

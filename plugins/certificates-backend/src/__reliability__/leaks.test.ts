@@ -1,7 +1,10 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { createPrivateKey } from 'node:crypto';
-import { Tally } from './counters';
-import { eventually, ReliabilityBackend } from './__testUtils__/backend';
+import { suiteTally } from './counters';
+import {
+  eventually,
+  ReliabilityBackend,
+  reliabilityDatabases,
+} from './__testUtils__/backend';
 import {
   checkoutBody,
   inventoryRow,
@@ -20,10 +23,8 @@ import {
 
 jest.setTimeout(120_000);
 
-const tally = new Tally('leaks');
-afterAll(() => tally.flush());
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const tally = suiteTally('leaks');
+const databases = reliabilityDatabases();
 
 /** The forms a PEM private key could be found in. */
 function encodingsOf(keyPem: string): Record<string, string> {

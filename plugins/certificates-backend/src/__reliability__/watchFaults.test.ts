@@ -1,7 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigClusterRegistry } from '../clusters';
-import { applyDatabaseMigrations } from '../database';
 import { DiscoveryService } from '../discovery';
 import { certificateId, TrustStore } from '../inventory/parsing';
 import {
@@ -16,6 +14,7 @@ import {
   KubernetesApiSimulator,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 /*
  * Discovery across three simulated clusters, through the real Kubernetes
@@ -117,7 +116,7 @@ function capturingLogger(
 }
 
 describe('discovery under watch and API server faults', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   const tally = new Tally('watchFaults');
   const sims: KubernetesApiSimulator[] = [];
   let services: DiscoveryService[] = [];
@@ -163,8 +162,7 @@ describe('discovery under watch and API server faults', () => {
       const locked = clusters.get(LOCKED)!;
       locked.addToken(LOCKED_TOKEN, FULL_ACCESS, { user: 'gamma-discovery' });
 
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const store = DatabaseInventoryStore.create({ knex });
       const logs: Array<{ level: string; message: string }> = [];
       const service = DiscoveryService.create({

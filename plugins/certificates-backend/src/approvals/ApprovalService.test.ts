@@ -1,17 +1,22 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-common';
-import { CertificatePolicy, CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  CertificatePolicy,
+  CertificateRequest,
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
+import { migratedDatabase, testDatabases, userCaller } from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
-import { applyDatabaseMigrations } from '../database';
 import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
 import { DatabaseDecisionStore } from './DecisionStore';
-import { requestConditions, createRequestConditionalDecision } from '../permissions';
+import {
+  requestConditions,
+  createRequestConditionalDecision,
+} from '../permissions';
 import { QueueFilter } from './ApprovalService';
 import { QueuePosition } from './ports';
 import {
@@ -37,24 +42,17 @@ const policies: Record<string, CertificatePolicy> = {
   },
 };
 
-function caller(name: string, groups: string[] = [SECURITY]): CallerIdentity {
-  const userEntityRef = `user:default/${name}`;
-  return {
-    credentials: mockCredentials.user(userEntityRef),
-    userEntityRef,
-    ownershipEntityRefs: [userEntityRef, ...groups],
-  };
-}
+const caller = (name: string, groups: string[] = [SECURITY]) =>
+  userCaller(name, groups);
 
 describe('ApprovalService', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
     decision: PolicyDecision = { result: AuthorizeResult.ALLOW },
   ) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+    const knex: Knex = await migratedDatabase(databases, databaseId);
     const requests = await TableRequests.create(knex);
     const directory = new MemoryDirectory([SECURITY]);
     const issuance = new CountingIssuance(requests);
@@ -63,7 +61,11 @@ describe('ApprovalService', () => {
     permissions.authorizeConditional.mockImplementation(async reqs =>
       reqs.map(() => decision),
     );
-    const notifier = { requestDecided: jest.fn(), requestIssued: jest.fn(), requestFailed: jest.fn() };
+    const notifier = {
+      requestDecided: jest.fn(),
+      requestIssued: jest.fn(),
+      requestFailed: jest.fn(),
+    };
     const service = ApprovalService.create({
       knex,
       requests,
@@ -90,13 +92,24 @@ describe('ApprovalService', () => {
         after = [last.createdAt, last.id];
       }
     };
-    return { knex, requests, issuance, audit, service, notifier, directory, queue };
+    return {
+      knex,
+      requests,
+      issuance,
+      audit,
+      service,
+      notifier,
+      directory,
+      queue,
+    };
   }
 
   it.each(databases.eachSupportedId())(
     'approves, issues once, audits and notifies, %p',
     async databaseId => {
-      const { requests, issuance, audit, service, notifier } = await setup(databaseId);
+      const { requests, issuance, audit, service, notifier } = await setup(
+        databaseId,
+      );
       const request = pendingRequest();
       await requests.add(request);
       const result = await service.decide({
@@ -106,7 +119,10 @@ describe('ApprovalService', () => {
       });
       expect(result.state).toBe('issued');
       expect(result.decisions).toEqual([
-        expect.objectContaining({ actor: 'user:default/sec1', decision: 'approve' }),
+        expect.objectContaining({
+          actor: 'user:default/sec1',
+          decision: 'approve',
+        }),
       ]);
       expect(issuance.calls.get(request.id)).toBe(1);
       const trail = await audit.list({ requestId: request.id });
@@ -135,8 +151,15 @@ describe('ApprovalService', () => {
       const request = pendingRequest({ requester: 'user:default/sec1' });
       await requests.add(request);
       await expect(
-        service.decide({ caller: caller('sec1'), requestId: request.id, decision: 'approve' }),
-      ).rejects.toMatchObject({ name: 'NotAllowedError', message: /own request/ });
+        service.decide({
+          caller: caller('sec1'),
+          requestId: request.id,
+          decision: 'approve',
+        }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: /own request/,
+      });
       expect((await requests.get(request.id))?.state).toBe('pending');
       expect(issuance.calls.size).toBe(0);
       expect((await audit.list({})).items).toEqual([]);
@@ -150,7 +173,11 @@ describe('ApprovalService', () => {
       const r1 = pendingRequest();
       await denied.requests.add(r1);
       await expect(
-        denied.service.decide({ caller: caller('sec1'), requestId: r1.id, decision: 'approve' }),
+        denied.service.decide({
+          caller: caller('sec1'),
+          requestId: r1.id,
+          decision: 'approve',
+        }),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
       expect(await denied.queue(caller('sec1'))).toEqual([]);
       expect(await denied.service.count(caller('sec1'))).toBe(0);
@@ -164,7 +191,10 @@ describe('ApprovalService', () => {
           requestId: r2.id,
           decision: 'approve',
         }),
-      ).rejects.toMatchObject({ name: 'NotAllowedError', message: /group:default\/security/ });
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: /group:default\/security/,
+      });
       expect((await requests.get(r2.id))?.state).toBe('pending');
     },
   );
@@ -173,7 +203,10 @@ describe('ApprovalService', () => {
     'needs N distinct approvers; the same person twice counts once, %p',
     async databaseId => {
       const { requests, issuance, service, audit } = await setup(databaseId);
-      const request = pendingRequest({ policyName: 'two-person', approvalsRequired: 2 });
+      const request = pendingRequest({
+        policyName: 'two-person',
+        approvalsRequired: 2,
+      });
       await requests.add(request);
       const first = await service.decide({
         caller: caller('sec1'),
@@ -182,7 +215,11 @@ describe('ApprovalService', () => {
       });
       expect(first.state).toBe('pending');
       await expect(
-        service.decide({ caller: caller('SEC1'), requestId: request.id, decision: 'approve' }),
+        service.decide({
+          caller: caller('SEC1'),
+          requestId: request.id,
+          decision: 'approve',
+        }),
       ).rejects.toMatchObject({ name: 'ConflictError' });
       expect((await requests.get(request.id))?.state).toBe('pending');
       expect(issuance.calls.size).toBe(0);
@@ -194,7 +231,9 @@ describe('ApprovalService', () => {
       });
       expect(second.state).toBe('issued');
       expect(issuance.calls.get(request.id)).toBe(1);
-      expect((await audit.list({ requestId: request.id })).items.map(i => i.detail)).toEqual([
+      expect(
+        (await audit.list({ requestId: request.id })).items.map(i => i.detail),
+      ).toEqual([
         'Approval 2 of 2; request approved',
         'Approval 1 of 2; still pending',
       ]);
@@ -205,9 +244,16 @@ describe('ApprovalService', () => {
     'a deny ends it and later decisions conflict, %p',
     async databaseId => {
       const { requests, issuance, service, audit } = await setup(databaseId);
-      const request = pendingRequest({ policyName: 'two-person', approvalsRequired: 2 });
+      const request = pendingRequest({
+        policyName: 'two-person',
+        approvalsRequired: 2,
+      });
       await requests.add(request);
-      await service.decide({ caller: caller('sec1'), requestId: request.id, decision: 'approve' });
+      await service.decide({
+        caller: caller('sec1'),
+        requestId: request.id,
+        decision: 'approve',
+      });
       const denied = await service.decide({
         caller: caller('sec2'),
         requestId: request.id,
@@ -217,14 +263,24 @@ describe('ApprovalService', () => {
       expect(denied.state).toBe('denied');
       expect(denied.failureReason).toBe('names outside the team domain');
       await expect(
-        service.decide({ caller: caller('sec3'), requestId: request.id, decision: 'approve' }),
+        service.decide({
+          caller: caller('sec3'),
+          requestId: request.id,
+          decision: 'approve',
+        }),
       ).rejects.toMatchObject({ name: 'ConflictError' });
       await expect(
-        service.decide({ caller: caller('sec3'), requestId: request.id, decision: 'deny' }),
+        service.decide({
+          caller: caller('sec3'),
+          requestId: request.id,
+          decision: 'deny',
+        }),
       ).rejects.toMatchObject({ name: 'InputError' });
       expect((await requests.get(request.id))?.state).toBe('denied');
       expect(issuance.calls.size).toBe(0);
-      expect((await audit.list({ requestId: request.id })).items[0]).toMatchObject({
+      expect(
+        (await audit.list({ requestId: request.id })).items[0],
+      ).toMatchObject({
         action: 'denied',
         actor: 'user:default/sec2',
         detail: 'Denied: names outside the team domain',
@@ -250,13 +306,17 @@ describe('ApprovalService', () => {
         );
         const ok = results.filter(r => r.status === 'fulfilled');
         const conflicts = results.filter(
-          r => r.status === 'rejected' && (r.reason as Error).name === 'ConflictError',
+          r =>
+            r.status === 'rejected' &&
+            (r.reason as Error).name === 'ConflictError',
         );
         expect(ok).toHaveLength(1);
         expect(conflicts).toHaveLength(49);
         expect(issuance.calls.get(request.id)).toBe(1);
         expect(issuance.issued.get(request.id)).toBe(1);
-        expect((await audit.list({ requestId: request.id })).items).toHaveLength(1);
+        expect(
+          (await audit.list({ requestId: request.id })).items,
+        ).toHaveLength(1);
         expect((await requests.get(request.id))?.state).toBe('issued');
       }
     },
@@ -274,9 +334,13 @@ describe('ApprovalService', () => {
       const oldest = pendingRequest({ createdAt: '2026-11-27T09:00:00.000Z' });
       const acme = pendingRequest({ issuer: 'letsencrypt' });
       const own = pendingRequest({ requester: 'user:default/sec1' });
-      const otherTeam = pendingRequest({ approvers: ['group:default/pki'], policyName: 'gone' });
+      const otherTeam = pendingRequest({
+        approvers: ['group:default/pki'],
+        policyName: 'gone',
+      });
       const done = pendingRequest({ state: 'issued' });
-      for (const r of [newest, oldest, acme, own, otherTeam, done]) await requests.add(r);
+      for (const r of [newest, oldest, acme, own, otherTeam, done])
+        await requests.add(r);
 
       const listed = await queue(caller('sec1'));
       expect(listed.map(r => r.id)).toEqual([oldest.id, newest.id]);
@@ -287,16 +351,28 @@ describe('ApprovalService', () => {
         approvers: [SECURITY],
         approvalsRequired: 1,
       });
-      expect((await queue(caller('sec1'), { minAgeHours: 2 })).map(r => r.id)).toEqual([
+      expect(
+        (await queue(caller('sec1'), { minAgeHours: 2 })).map(r => r.id),
+      ).toEqual([oldest.id]);
+      expect(
+        await queue(caller('sec1'), { owner: ['group:default/other'] }),
+      ).toEqual([]);
+
+      await service.decide({
+        caller: caller('sec1'),
+        requestId: oldest.id,
+        decision: 'approve',
+      });
+      expect((await queue(caller('sec1'))).map(r => r.id)).toEqual([newest.id]);
+      expect((await service.history(caller('sec1'))).map(r => r.id)).toEqual([
         oldest.id,
       ]);
-      expect(await queue(caller('sec1'), { owner: ['group:default/other'] })).toEqual([]);
-
-      await service.decide({ caller: caller('sec1'), requestId: oldest.id, decision: 'approve' });
-      expect((await queue(caller('sec1'))).map(r => r.id)).toEqual([newest.id]);
-      expect((await service.history(caller('sec1'))).map(r => r.id)).toEqual([oldest.id]);
       await expect(
-        service.decide({ caller: caller('sec1'), requestId: acme.id, decision: 'approve' }),
+        service.decide({
+          caller: caller('sec1'),
+          requestId: acme.id,
+          decision: 'approve',
+        }),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
     },
   );
@@ -304,22 +380,41 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'counts an approval only while its approver still is one: A approves, leaves, B approves, C completes, %p',
     async databaseId => {
-      const { knex, requests, issuance, service, audit, directory } = await setup(databaseId);
-      const request = pendingRequest({ policyName: 'two-person', approvalsRequired: 2 });
+      const { knex, requests, issuance, service, audit, directory } =
+        await setup(databaseId);
+      const request = pendingRequest({
+        policyName: 'two-person',
+        approvalsRequired: 2,
+      });
       await requests.add(request);
-      const decisions = () => knex('certificates_approval_decisions').where({ request_id: request.id });
+      const decisions = () =>
+        knex('certificates_approval_decisions').where({
+          request_id: request.id,
+        });
 
       expect(
-        (await service.decide({ caller: caller('a'), requestId: request.id, decision: 'approve' })).state,
+        (
+          await service.decide({
+            caller: caller('a'),
+            requestId: request.id,
+            decision: 'approve',
+          })
+        ).state,
       ).toBe('pending');
       // A leaves the security group; the catalog says so from now on.
       directory.set('user:default/a', ['group:default/team-a']);
 
-      const second = await service.decide({ caller: caller('b'), requestId: request.id, decision: 'approve' });
+      const second = await service.decide({
+        caller: caller('b'),
+        requestId: request.id,
+        decision: 'approve',
+      });
       expect(second.state).toBe('pending');
       expect(directory.lookups).toContain('user:default/a');
       expect(issuance.calls.size).toBe(0);
-      expect((await audit.list({ requestId: request.id })).items[0].detail).toBe(
+      expect(
+        (await audit.list({ requestId: request.id })).items[0].detail,
+      ).toBe(
         'Approval 1 of 2 (not counted, no longer approvers: user:default/a); still pending',
       );
 
@@ -334,10 +429,16 @@ describe('ApprovalService', () => {
       ).rejects.toMatchObject({ name: 'ConflictError' });
       expect((await decisions()).length).toBe(before);
 
-      const third = await service.decide({ caller: caller('c'), requestId: request.id, decision: 'approve' });
+      const third = await service.decide({
+        caller: caller('c'),
+        requestId: request.id,
+        decision: 'approve',
+      });
       expect(third.state).toBe('issued');
       expect(issuance.calls.get(request.id)).toBe(1);
-      expect((await audit.list({ requestId: request.id })).items[0].detail).toBe(
+      expect(
+        (await audit.list({ requestId: request.id })).items[0].detail,
+      ).toBe(
         'Approval 2 of 2 (not counted, no longer approvers: user:default/a); request approved',
       );
     },
@@ -346,19 +447,42 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'decides nothing when the catalog cannot say who is an approver now, %p',
     async databaseId => {
-      const { knex, requests, service, directory, audit } = await setup(databaseId);
-      const request = pendingRequest({ policyName: 'two-person', approvalsRequired: 2 });
-      await requests.add(request);
-      await service.decide({ caller: caller('a'), requestId: request.id, decision: 'approve' });
-      jest.spyOn(directory, 'ownershipRefsOf').mockRejectedValue(
-        Object.assign(new Error('catalog down'), { name: 'ServiceUnavailableError' }),
+      const { knex, requests, service, directory, audit } = await setup(
+        databaseId,
       );
+      const request = pendingRequest({
+        policyName: 'two-person',
+        approvalsRequired: 2,
+      });
+      await requests.add(request);
+      await service.decide({
+        caller: caller('a'),
+        requestId: request.id,
+        decision: 'approve',
+      });
+      jest
+        .spyOn(directory, 'ownershipRefsOf')
+        .mockRejectedValue(
+          Object.assign(new Error('catalog down'), {
+            name: 'ServiceUnavailableError',
+          }),
+        );
       await expect(
-        service.decide({ caller: caller('b'), requestId: request.id, decision: 'approve' }),
+        service.decide({
+          caller: caller('b'),
+          requestId: request.id,
+          decision: 'approve',
+        }),
       ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
-      expect(await knex('certificates_approval_decisions').where({ request_id: request.id })).toHaveLength(1);
+      expect(
+        await knex('certificates_approval_decisions').where({
+          request_id: request.id,
+        }),
+      ).toHaveLength(1);
       expect((await requests.get(request.id))?.state).toBe('pending');
-      expect((await audit.list({ requestId: request.id })).items).toHaveLength(1);
+      expect((await audit.list({ requestId: request.id })).items).toHaveLength(
+        1,
+      );
     },
   );
 });

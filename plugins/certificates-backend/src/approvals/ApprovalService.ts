@@ -1,5 +1,13 @@
-import { LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   approvable,
   Approvability,
@@ -12,12 +20,13 @@ import {
   sameRef,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
+import { runInUnitOfWork } from '../database/unitOfWork';
 import { AuditLog } from '../audit';
-import { RequestNotifier } from '../notifications';
 import { CallerIdentity } from '../service/identity';
 import { DatabaseDecisionStore } from './DecisionStore';
 import { assertApprovable } from './assertApprovable';
 import {
+  ApprovalNotifier,
   ApprovalIssuancePort,
   ApprovalQueuePort,
   ApprovalRequestsPort,
@@ -59,7 +68,7 @@ export class ApprovalService {
     queue: ApprovalQueuePort;
     /** Group membership now of people who approved earlier. */
     directory: ApproverDirectory;
-    notifier?: RequestNotifier;
+    notifier: ApprovalNotifier;
     logger: LoggerService;
     now?: () => Date;
   }): ApprovalService {
@@ -78,14 +87,19 @@ export class ApprovalService {
    * The approvers, N and CA issuers for a request: the policy as configured
    * now, else the request's snapshot (which allows no CA issuer).
    */
-  policyFor(request: CertificateRequest): Pick<CertificatePolicy, 'name' | 'approvals' | 'caIssuers'> {
+  policyFor(
+    request: CertificateRequest,
+  ): Pick<CertificatePolicy, 'name' | 'approvals' | 'caIssuers'> {
     const current = this.o.policies.find(p => p.name === request.policyName);
     const approvals = current?.approvals;
     return {
       name: request.policyName,
       approvals: {
         approvers: approvals?.approvers ?? request.approvers,
-        required: Math.max(approvals?.required ?? 1, request.approvalsRequired ?? 1),
+        required: Math.max(
+          approvals?.required ?? 1,
+          request.approvalsRequired ?? 1,
+        ),
       },
       caIssuers: current?.caIssuers,
     };
@@ -118,11 +132,18 @@ export class ApprovalService {
     // Earlier approvals count only while their authors are approvers: look
     // their groups up before taking the lock (the catalog may be slow).
     const membership = new Map<string, string[]>();
-    const approversNow = async (decisions: Array<{ actor: string; decision: string }>) => {
+    const approversNow = async (
+      decisions: Array<{ actor: string; decision: string }>,
+    ) => {
       if (decision !== 'approve' || required <= 1) return;
       for (const d of decisions) {
         const key = d.actor.toLocaleLowerCase('en-US');
-        if (d.decision !== 'approve' || membership.has(key) || sameRef(d.actor, caller.userEntityRef)) continue;
+        if (
+          d.decision !== 'approve' ||
+          membership.has(key) ||
+          sameRef(d.actor, caller.userEntityRef)
+        )
+          continue;
         membership.set(key, await this.o.directory.ownershipRefsOf(d.actor));
       }
     };
@@ -130,10 +151,12 @@ export class ApprovalService {
     const isApproverNow = (actor: string) =>
       sameRef(actor, caller.userEntityRef) ||
       (policy.approvals?.approvers ?? []).some(group =>
-        (membership.get(actor.toLocaleLowerCase('en-US')) ?? []).some(ref => sameRef(ref, group)),
+        (membership.get(actor.toLocaleLowerCase('en-US')) ?? []).some(ref =>
+          sameRef(ref, group),
+        ),
       );
 
-    const result = await this.o.knex.transaction(async trx => {
+    const result = await runInUnitOfWork(this.o.knex, async trx => {
       await this.o.decisions.lock(requestId, trx);
       // Read again under the lock: what we check is what we change.
       const current = await this.o.requests.get(requestId, trx);
@@ -146,17 +169,28 @@ export class ApprovalService {
         policy,
       });
       if (!verdict.allowed) {
-        if (verdict.refusal === 'not-pending' || verdict.refusal === 'already-decided') {
+        if (
+          verdict.refusal === 'not-pending' ||
+          verdict.refusal === 'already-decided'
+        ) {
           throw new ConflictError(verdict.reason);
         }
         throw new NotAllowedError(verdict.reason);
       }
       if (!this.permitted(permission, current)) {
-        throw new NotAllowedError('You are not allowed to approve certificate requests.');
+        throw new NotAllowedError(
+          'You are not allowed to approve certificate requests.',
+        );
       }
 
-      await this.o.decisions.add({ requestId, actor: caller.userEntityRef, decision, reason, at }, trx);
-      const decisions = [...existing, { actor: caller.userEntityRef, decision, reason, at }];
+      await this.o.decisions.add(
+        { requestId, actor: caller.userEntityRef, decision, reason, at },
+        trx,
+      );
+      const decisions = [
+        ...existing,
+        { actor: caller.userEntityRef, decision, reason, at },
+      ];
       await approversNow(existing); // anyone who decided since the lookup above
       const outcome = approvalOutcome(decisions, required, { isApproverNow });
 
@@ -167,11 +201,15 @@ export class ApprovalService {
         requestId,
         ['pending'],
         outcome.state,
-        outcome.state === 'denied' ? { decisions, failureReason: reason } : { decisions },
+        outcome.state === 'denied'
+          ? { decisions, failureReason: reason }
+          : { decisions },
         trx,
       );
       if (!updated) {
-        throw new ConflictError('The request changed state meanwhile; nothing was decided.');
+        throw new ConflictError(
+          'The request changed state meanwhile; nothing was decided.',
+        );
       }
       await this.o.audit.record(
         {
@@ -186,11 +224,15 @@ export class ApprovalService {
               ? `Denied: ${reason}`
               : `Approval ${outcome.approvals} of ${required}${
                   outcome.notCounted.length
-                    ? ` (not counted, no longer approvers: ${outcome.notCounted.join(', ')})`
+                    ? ` (not counted, no longer approvers: ${outcome.notCounted.join(
+                        ', ',
+                      )})`
                     : ''
-                }${outcome.state === 'approved' ? '; request approved' : '; still pending'}${
-                  reason ? `: ${reason}` : ''
-                }`,
+                }${
+                  outcome.state === 'approved'
+                    ? '; request approved'
+                    : '; still pending'
+                }${reason ? `: ${reason}` : ''}`,
         },
         trx,
       );
@@ -198,19 +240,24 @@ export class ApprovalService {
     });
 
     if (result.state !== 'pending') {
-      await this.o.notifier?.requestDecided(result.request);
+      await this.o.notifier.requestDecided(result.request);
     }
     if (result.state === 'approved') {
       try {
         await this.o.issuance.issueApproved(requestId);
       } catch (error) {
         // The request is approved and persisted; the resume task retries issuance.
-        this.o.logger.error(`Issuance of approved request ${requestId} failed: ${error}`);
+        this.o.logger.error(
+          `Issuance of approved request ${requestId} failed: ${error}`,
+        );
       }
       const fresh = await this.o.requests.get(requestId);
-      if (fresh?.state === 'issued') await this.o.notifier?.requestIssued(fresh);
-      if (fresh?.state === 'failed') await this.o.notifier?.requestFailed(fresh);
-      return { ...(fresh ?? result.request), decisions: result.request.decisions };
+      if (fresh?.state === 'issued') await this.o.notifier.requestIssued(fresh);
+      if (fresh?.state === 'failed') await this.o.notifier.requestFailed(fresh);
+      return {
+        ...(fresh ?? result.request),
+        decisions: result.request.decisions,
+      };
     }
     return result.request;
   }
@@ -225,11 +272,16 @@ export class ApprovalService {
     caller: CallerIdentity,
     filter: QueueFilter,
     page: { limit: number; after?: QueuePosition },
-  ): Promise<{ rows: Array<{ request: CertificateRequest; visible: boolean }>; mayHaveMore: boolean }> {
+  ): Promise<{
+    rows: Array<{ request: CertificateRequest; visible: boolean }>;
+    mayHaveMore: boolean;
+  }> {
     const query = await this.queueFilter(caller, filter);
     if (!query) return { rows: [], mayHaveMore: false };
     const pending = await this.o.queue.page(query, page);
-    const decisions = await this.o.decisions.listForRequests(pending.map(r => r.id));
+    const decisions = await this.o.decisions.listForRequests(
+      pending.map(r => r.id),
+    );
     const rows = pending.map(stored => {
       const r = { ...stored, decisions: decisions.get(stored.id) ?? [] };
       const policy = this.policyFor(r);
@@ -251,7 +303,10 @@ export class ApprovalService {
   }
 
   /** How many requests wait for this caller: one COUNT, nothing loaded. */
-  async count(caller: CallerIdentity, filter: QueueFilter = {}): Promise<number> {
+  async count(
+    caller: CallerIdentity,
+    filter: QueueFilter = {},
+  ): Promise<number> {
     const query = await this.queueFilter(caller, filter);
     return query ? this.o.queue.count(query) : 0;
   }
@@ -261,39 +316,66 @@ export class ApprovalService {
    * filters, and the policies whose approvers include them now.
    * Undefined when the permission is denied.
    */
-  private async queueFilter(caller: CallerIdentity, filter: QueueFilter): Promise<ApproverQueueFilter | undefined> {
+  private async queueFilter(
+    caller: CallerIdentity,
+    filter: QueueFilter,
+  ): Promise<ApproverQueueFilter | undefined> {
     const permission = await this.approvePermission(caller);
     if (permission === false) return undefined;
-    const minAgeMs = filter.minAgeHours !== undefined ? filter.minAgeHours * 3_600_000 : undefined;
-    const configured = this.o.policies.filter(p => p.approvals?.approvers !== undefined);
+    const minAgeMs =
+      filter.minAgeHours !== undefined
+        ? filter.minAgeHours * 3_600_000
+        : undefined;
+    const configured = this.o.policies.filter(
+      p => p.approvals?.approvers !== undefined,
+    );
     return {
       permission: permission === true ? undefined : permission,
       issuers: filter.issuer?.length ? filter.issuer : undefined,
       owners: filter.owner?.length ? filter.owner : undefined,
       createdBefore:
-        minAgeMs !== undefined ? new Date(this.now().getTime() - minAgeMs).toISOString() : undefined,
+        minAgeMs !== undefined
+          ? new Date(this.now().getTime() - minAgeMs).toISOString()
+          : undefined,
       actor: caller.userEntityRef,
       actorRefs: caller.ownershipEntityRefs,
       approverPolicies: configured
-        .filter(p => p.approvals!.approvers!.some(g => caller.ownershipEntityRefs.some(ref => sameRef(ref, g))))
+        .filter(p =>
+          p.approvals!.approvers!.some(g =>
+            caller.ownershipEntityRefs.some(ref => sameRef(ref, g)),
+          ),
+        )
         .map(p => p.name),
       configuredPolicies: configured.map(p => p.name),
     };
   }
 
   /** Requests the caller decided, newest decision first. */
-  async history(caller: CallerIdentity, limit = 100): Promise<CertificateRequest[]> {
-    const mine = await this.o.decisions.listByActor(caller.userEntityRef, limit);
+  async history(
+    caller: CallerIdentity,
+    limit = 100,
+  ): Promise<CertificateRequest[]> {
+    const mine = await this.o.decisions.listByActor(
+      caller.userEntityRef,
+      limit,
+    );
     const ids = [...new Set(mine.map(d => d.requestId))];
     if (ids.length === 0) return [];
-    const requests = new Map((await this.o.requests.listByIds(ids)).map(r => [r.id, r]));
+    const requests = new Map(
+      (await this.o.requests.listByIds(ids)).map(r => [r.id, r]),
+    );
     const decisions = await this.o.decisions.listForRequests(ids);
     return ids
       .filter(id => requests.has(id))
-      .map(id => ({ ...requests.get(id)!, decisions: decisions.get(id) ?? [] }));
+      .map(id => ({
+        ...requests.get(id)!,
+        decisions: decisions.get(id) ?? [],
+      }));
   }
 
-  private approvePermission(caller: CallerIdentity): Promise<PermissionFilter<RequestQuery>> {
+  private approvePermission(
+    caller: CallerIdentity,
+  ): Promise<PermissionFilter<RequestQuery>> {
     return authorizeFilter(
       this.o.permissions,
       requestApprovePermission,
@@ -302,7 +384,12 @@ export class ApprovalService {
     );
   }
 
-  private permitted(filter: PermissionFilter<RequestQuery>, request: CertificateRequest): boolean {
-    return filterAllows(filter, criteria => matchesRequestCriteria(criteria, request));
+  private permitted(
+    filter: PermissionFilter<RequestQuery>,
+    request: CertificateRequest,
+  ): boolean {
+    return filterAllows(filter, criteria =>
+      matchesRequestCriteria(criteria, request),
+    );
   }
 }

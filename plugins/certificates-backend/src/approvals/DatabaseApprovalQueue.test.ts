@@ -1,4 +1,3 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   canDecide,
   CertificatePolicy,
@@ -6,22 +5,30 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
-import { applyDatabaseMigrations } from '../database';
 import { DatabaseRequestStore } from '../requests/DatabaseRequestStore';
 import { NewRequest } from '../requests/RequestStore';
 import { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
 import { ApproverQueueFilter, QueuePosition } from './ports';
 import { matchesRequestCriteria, RequestQuery } from '../permissions';
 import { pendingRequest } from './__testUtils__/TableRequests';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(180_000);
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const databases = testDatabases();
 
 const SECURITY = 'group:default/security';
 const policies: CertificatePolicy[] = [
-  { name: 'internal', allowedDnsNames: [], approvals: { approvers: [SECURITY] } },
-  { name: 'pki-only', allowedDnsNames: [], approvals: { approvers: ['group:default/pki'] } },
+  {
+    name: 'internal',
+    allowedDnsNames: [],
+    approvals: { approvers: [SECURITY] },
+  },
+  {
+    name: 'pki-only',
+    allowedDnsNames: [],
+    approvals: { approvers: ['group:default/pki'] },
+  },
   { name: 'nobody', allowedDnsNames: [], approvals: { approvers: [] } },
   // Configured without approvers: the ones recorded on the request decide.
   { name: 'recorded', allowedDnsNames: [] },
@@ -29,16 +36,26 @@ const policies: CertificatePolicy[] = [
 
 const me = {
   actor: 'user:default/Sec1',
-  actorRefs: ['user:default/Sec1', 'Group:Default/Security', 'group:default/team_a'],
+  actorRefs: [
+    'user:default/Sec1',
+    'Group:Default/Security',
+    'group:default/team_a',
+  ],
 };
 
 /** The filter ApprovalService builds for `me` from `policies`. */
-function filterFor(extra: Partial<ApproverQueueFilter> = {}): ApproverQueueFilter {
+function filterFor(
+  extra: Partial<ApproverQueueFilter> = {},
+): ApproverQueueFilter {
   const configured = policies.filter(p => p.approvals?.approvers !== undefined);
   return {
     ...me,
     approverPolicies: configured
-      .filter(p => p.approvals!.approvers!.some(g => me.actorRefs.some(r => r.toLowerCase() === g.toLowerCase())))
+      .filter(p =>
+        p.approvals!.approvers!.some(g =>
+          me.actorRefs.some(r => r.toLowerCase() === g.toLowerCase()),
+        ),
+      )
       .map(p => p.name),
     configuredPolicies: configured.map(p => p.name),
     ...extra,
@@ -46,18 +63,22 @@ function filterFor(extra: Partial<ApproverQueueFilter> = {}): ApproverQueueFilte
 }
 
 function newRequest(overrides: Partial<CertificateRequest>): NewRequest {
-  const { createdAt, updatedAt, decisions, ...request } = pendingRequest(overrides);
+  const { createdAt, updatedAt, decisions, ...request } =
+    pendingRequest(overrides);
   return request;
 }
 
 async function init(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex: Knex = await databases.init(databaseId);
-  await applyDatabaseMigrations({ knex });
+  const knex: Knex = await migratedDatabase(databases, databaseId);
   return { knex, queue: DatabaseApprovalQueue.create({ knex }) };
 }
 
 /** Every request of the queue, read in pages of `limit`. */
-async function walk(queue: DatabaseApprovalQueue, filter: ApproverQueueFilter, limit: number) {
+async function walk(
+  queue: DatabaseApprovalQueue,
+  filter: ApproverQueueFilter,
+  limit: number,
+) {
   const seen: CertificateRequest[] = [];
   let after: QueuePosition | undefined;
   for (let pages = 0; ; pages++) {
@@ -74,7 +95,10 @@ describe('DatabaseApprovalQueue', () => {
     'holds the rules canDecide applies, in SQL, %p',
     async databaseId => {
       const { knex, queue } = await init(databaseId);
-      const store = DatabaseRequestStore.create({ knex, now: () => new Date('2026-11-28T10:00:00.000Z') });
+      const store = DatabaseRequestStore.create({
+        knex,
+        now: () => new Date('2026-11-28T10:00:00.000Z'),
+      });
       const cases: Array<[string, Partial<CertificateRequest>]> = [
         ['internal', { policyName: 'internal' }],
         ['own, other case', { requester: 'USER:default/sec1' }],
@@ -82,27 +106,63 @@ describe('DatabaseApprovalQueue', () => {
         ['decided by someone else', {}],
         ['pki only', { policyName: 'pki-only' }],
         ['no approvers configured', { policyName: 'nobody' }],
-        ['recorded approvers, other case', { policyName: 'recorded', approvers: ['group:default/SECURITY'] }],
-        ['policy gone, recorded approver', { policyName: 'gone', approvers: ['group:default/pki', SECURITY] }],
-        ['policy gone, not my group', { policyName: 'gone', approvers: ['group:default/pki'] }],
+        [
+          'recorded approvers, other case',
+          { policyName: 'recorded', approvers: ['group:default/SECURITY'] },
+        ],
+        [
+          'policy gone, recorded approver',
+          { policyName: 'gone', approvers: ['group:default/pki', SECURITY] },
+        ],
+        [
+          'policy gone, not my group',
+          { policyName: 'gone', approvers: ['group:default/pki'] },
+        ],
         // '_' and '%' in a ref are literal: team_a matches team_a only.
-        ['underscore is literal', { policyName: 'gone', approvers: ['group:default/teamxa'] }],
-        ['underscore matches itself', { policyName: 'gone', approvers: ['group:default/team_a'] }],
-        ['whole refs only', { policyName: 'gone', approvers: ['group:default/security-admins'] }],
+        [
+          'underscore is literal',
+          { policyName: 'gone', approvers: ['group:default/teamxa'] },
+        ],
+        [
+          'underscore matches itself',
+          { policyName: 'gone', approvers: ['group:default/team_a'] },
+        ],
+        [
+          'whole refs only',
+          { policyName: 'gone', approvers: ['group:default/security-admins'] },
+        ],
         ['approved already', { state: 'approved' }],
       ];
       const created = await store.createMany(
         cases.map(([name, overrides], i) =>
-          newRequest({ id: `case-${String(i).padStart(2, '0')}`, justification: name, ...overrides }),
+          newRequest({
+            id: `case-${String(i).padStart(2, '0')}`,
+            justification: name,
+            ...overrides,
+          }),
         ),
       );
       const byName = new Map(created.map(r => [r.justification!, r]));
       await knex('certificates_approval_decisions').insert([
-        { request_id: byName.get('decided by me')!.id, actor: 'user:default/sec1', actor_key: 'user:default/sec1', decision: 'approve', at: '2026-11-28T11:00:00.000Z' },
-        { request_id: byName.get('decided by someone else')!.id, actor: 'user:default/sec2', actor_key: 'user:default/sec2', decision: 'approve', at: '2026-11-28T11:00:00.000Z' },
+        {
+          request_id: byName.get('decided by me')!.id,
+          actor: 'user:default/sec1',
+          actor_key: 'user:default/sec1',
+          decision: 'approve',
+          at: '2026-11-28T11:00:00.000Z',
+        },
+        {
+          request_id: byName.get('decided by someone else')!.id,
+          actor: 'user:default/sec2',
+          actor_key: 'user:default/sec2',
+          decision: 'approve',
+          at: '2026-11-28T11:00:00.000Z',
+        },
       ]);
 
-      const listed = (await queue.page(filterFor(), { limit: 100 })).map(r => r.justification);
+      const listed = (await queue.page(filterFor(), { limit: 100 })).map(
+        r => r.justification,
+      );
       expect(listed).toEqual([
         'internal',
         'decided by someone else',
@@ -124,7 +184,9 @@ describe('DatabaseApprovalQueue', () => {
             policy: {
               name: r.policyName,
               approvals: {
-                approvers: policies.find(p => p.name === r.policyName)?.approvals?.approvers ?? r.approvers,
+                approvers:
+                  policies.find(p => p.name === r.policyName)?.approvals
+                    ?.approvers ?? r.approvers,
               },
             },
           }).allowed,
@@ -153,7 +215,8 @@ describe('DatabaseApprovalQueue', () => {
       for (let t = 0; t < 4; t++) {
         const store = DatabaseRequestStore.create({
           knex,
-          now: () => new Date(Date.parse('2026-11-20T10:00:00.000Z') + t * 3_600_000),
+          now: () =>
+            new Date(Date.parse('2026-11-20T10:00:00.000Z') + t * 3_600_000),
         });
         for (let b = 0; b < 2; b++) {
           const batch = Array.from({ length: 375 }, (_, i) => {
@@ -176,9 +239,13 @@ describe('DatabaseApprovalQueue', () => {
       expect(pages).toBe(14);
       expect(seen).toHaveLength(mine.length);
       expect(new Set(seen.map(r => r.id)).size).toBe(mine.length);
-      expect(new Set(seen.map(r => r.id))).toEqual(new Set(mine.map(r => r.id)));
+      expect(new Set(seen.map(r => r.id))).toEqual(
+        new Set(mine.map(r => r.id)),
+      );
       // Oldest first.
-      expect(seen.map(r => r.createdAt)).toEqual([...seen.map(r => r.createdAt)].sort());
+      expect(seen.map(r => r.createdAt)).toEqual(
+        [...seen.map(r => r.createdAt)].sort(),
+      );
 
       const permission: PermissionCriteria<RequestQuery> = {
         anyOf: [
@@ -186,17 +253,25 @@ describe('DatabaseApprovalQueue', () => {
           { property: 'ownerRef', values: ['GROUP:default/team-1'] },
         ],
       };
-      const filtered = filterFor({ permission, owners: ['group:default/team-1', 'group:default/team-2'], createdBefore: '2026-11-20T12:00:00.000Z' });
+      const filtered = filterFor({
+        permission,
+        owners: ['group:default/team-1', 'group:default/team-2'],
+        createdBefore: '2026-11-20T12:00:00.000Z',
+      });
       const expected = mine.filter(
         r =>
           matchesRequestCriteria(permission, r) &&
-          ['group:default/team-1', 'group:default/team-2'].includes(r.ownerRef ?? '') &&
+          ['group:default/team-1', 'group:default/team-2'].includes(
+            r.ownerRef ?? '',
+          ) &&
           r.createdAt <= '2026-11-20T12:00:00.000Z',
       );
       expect(expected.length).toBeGreaterThan(100);
       expect(await queue.count(filtered)).toBe(expected.length);
       const walked = await walk(queue, filtered, 37);
-      expect(walked.seen.map(r => r.id).sort()).toEqual(expected.map(r => r.id).sort());
+      expect(walked.seen.map(r => r.id).sort()).toEqual(
+        expected.map(r => r.id).sort(),
+      );
     },
   );
 });

@@ -1,6 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { ApprovalDecision } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
+import { transactionOf, UnitOfWork } from '../database/unitOfWork';
 
 export interface StoredDecision extends ApprovalDecision {
   requestId: string;
@@ -29,18 +30,22 @@ export class DatabaseDecisionStore {
   private constructor(private readonly knex: Knex) {}
 
   /**
-   * Takes the per-request decision lock for the rest of `trx`: concurrent
+   * Takes the per-request decision lock for the rest of `uow`: concurrent
    * deciders of one request queue here, so each sees the others' decisions.
    */
-  async lock(requestId: string, trx: Knex.Transaction): Promise<void> {
-    await trx(LOCKS).insert({ request_id: requestId, decisions: 0 }).onConflict('request_id').ignore();
+  async lock(requestId: string, uow: UnitOfWork): Promise<void> {
+    const trx = transactionOf(uow);
+    await trx(LOCKS)
+      .insert({ request_id: requestId, decisions: 0 })
+      .onConflict('request_id')
+      .ignore();
     await trx(LOCKS).where({ request_id: requestId }).increment('decisions', 1);
   }
 
   /** Adds a decision; ConflictError when this person already decided. */
-  async add(decision: StoredDecision, trx: Knex.Transaction): Promise<void> {
+  async add(decision: StoredDecision, uow: UnitOfWork): Promise<void> {
     try {
-      await trx(DECISIONS).insert({
+      await transactionOf(uow)(DECISIONS).insert({
         request_id: decision.requestId,
         actor: decision.actor,
         actor_key: decision.actor.toLocaleLowerCase('en-US'),
@@ -56,14 +61,19 @@ export class DatabaseDecisionStore {
     }
   }
 
-  async listForRequest(requestId: string, trx?: Knex.Transaction): Promise<ApprovalDecision[]> {
-    const rows: Row[] = await (trx ?? this.knex)(DECISIONS)
+  async listForRequest(
+    requestId: string,
+    uow?: UnitOfWork,
+  ): Promise<ApprovalDecision[]> {
+    const rows: Row[] = await (transactionOf(uow) ?? this.knex)(DECISIONS)
       .where({ request_id: requestId })
       .orderBy('seq', 'asc');
     return rows.map(toDecision);
   }
 
-  async listForRequests(requestIds: string[]): Promise<Map<string, ApprovalDecision[]>> {
+  async listForRequests(
+    requestIds: string[],
+  ): Promise<Map<string, ApprovalDecision[]>> {
     const result = new Map<string, ApprovalDecision[]>();
     for (let i = 0; i < requestIds.length; i += 500) {
       const rows: Row[] = await this.knex(DECISIONS)

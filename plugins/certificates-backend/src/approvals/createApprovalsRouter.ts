@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
   UserInfoService,
@@ -16,12 +17,19 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditLog } from '../audit';
+import { reportToAuditor } from '../audit/auditorEvents';
 import { freeText } from '../service/freeText';
 import { CallerIdentity, getCaller } from '../service/identity';
 import { refuseControlCharactersInIds } from '../service/pathIds';
+import { assertMatchesSpec } from '../schema';
 import { ApprovalService } from './ApprovalService';
 import { DecideInput, ExternalApprovals, QueueFilter } from './ports';
-import { afterPosition, compareQueued, decodeQueueCursor, mergeQueuePage } from './queuePaging';
+import {
+  afterPosition,
+  compareQueued,
+  decodeQueueCursor,
+  mergeQueuePage,
+} from './queuePaging';
 
 const decisionBody = z
   .object({
@@ -54,15 +62,26 @@ const MAX_PAGE = 200;
 const BULK_CONCURRENCY = 4;
 
 const AUDIT_ACTIONS: AuditAction[] = [
-  'created', 'approved', 'denied', 'cancelled', 'issuing', 'issued', 'failed',
-  'renewed', 'revoked', 'in-cluster-approved', 'in-cluster-denied',
+  'created',
+  'approved',
+  'denied',
+  'cancelled',
+  'issuing',
+  'issued',
+  'failed',
+  'renewed',
+  'revoked',
+  'in-cluster-approved',
+  'in-cluster-denied',
 ];
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new InputError(
-      result.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; '),
     );
   }
   return result.data;
@@ -88,6 +107,7 @@ export function createApprovalsRouter(options: {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   external?: ExternalApprovals[];
+  auditor?: AuditorService;
 }): express.Router {
   const { service, audit, permissions } = options;
   const external = options.external ?? [];
@@ -103,16 +123,26 @@ export function createApprovalsRouter(options: {
   };
 
   const externalQueue = async (who: CallerIdentity, filter: QueueFilter) =>
-    (await Promise.all(external.map(e => e.queue(who, filter)))).flat().sort(compareQueued);
+    (await Promise.all(external.map(e => e.queue(who, filter))))
+      .flat()
+      .sort(compareQueued);
 
   /** The badge and the queue's total: a COUNT for portal requests, in memory for in-cluster ones. */
   const count = async (who: CallerIdentity, filter: QueueFilter) => {
-    const [portal, others] = await Promise.all([service.count(who, filter), externalQueue(who, filter)]);
+    const [portal, others] = await Promise.all([
+      service.count(who, filter),
+      externalQueue(who, filter),
+    ]);
     return portal + others.length;
   };
 
   /** One page of the queue, oldest first: portal and in-cluster requests merged. */
-  const queuePage = async (who: CallerIdentity, filter: QueueFilter, limit: number, cursorText?: string) => {
+  const queuePage = async (
+    who: CallerIdentity,
+    filter: QueueFilter,
+    limit: number,
+    cursorText?: string,
+  ) => {
     const cursor = cursorText ? decodeQueueCursor(cursorText) : {};
     const [portal, others] = await Promise.all([
       service.queuePage(who, filter, { limit, after: cursor.portal }),
@@ -121,7 +151,9 @@ export function createApprovalsRouter(options: {
     return mergeQueuePage({
       portal: portal.rows,
       portalMayHaveMore: portal.mayHaveMore,
-      external: others.filter(r => afterPosition(r, cursor.external)).slice(0, limit),
+      external: others
+        .filter(r => afterPosition(r, cursor.external))
+        .slice(0, limit),
       limit,
       cursor,
     });
@@ -130,21 +162,32 @@ export function createApprovalsRouter(options: {
   const queueFilter = (query: express.Request['query']): QueueFilter => {
     const minAge = one(query.minAgeHours);
     const minAgeHours = minAge === undefined ? undefined : Number(minAge);
-    if (minAgeHours !== undefined && !(Number.isFinite(minAgeHours) && minAgeHours >= 0)) {
+    if (
+      minAgeHours !== undefined &&
+      !(Number.isFinite(minAgeHours) && minAgeHours >= 0)
+    ) {
       throw new InputError('minAgeHours must be a non-negative number');
     }
-    return { issuer: many(query.issuer), owner: many(query.owner), minAgeHours };
+    return {
+      issuer: many(query.issuer),
+      owner: many(query.owner),
+      minAgeHours,
+    };
   };
 
   router.post('/requests/:id/decision', async (req, res) => {
     const who = await caller(req);
     const body = parse(decisionBody, req.body);
-    res.json(await decideOne({ caller: who, requestId: req.params.id, ...body }));
+    assertMatchesSpec(req);
+    res.json(
+      await decideOne({ caller: who, requestId: req.params.id, ...body }),
+    );
   });
 
   router.post('/approvals/bulk', async (req, res) => {
     const who = await caller(req);
     const body = parse(bulkBody, req.body);
+    assertMatchesSpec(req);
     const ids = [...new Set(body.ids)];
     const results: BulkDecisionResult[] = new Array(ids.length);
     // A few at a time: each decision is still its own transaction, audit
@@ -169,7 +212,9 @@ export function createApprovalsRouter(options: {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, ids.length) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(BULK_CONCURRENCY, ids.length) }, worker),
+    );
     res.json({ results });
   });
 
@@ -179,8 +224,11 @@ export function createApprovalsRouter(options: {
     const limitText = one(req.query.limit);
     const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText);
     if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE)) {
-      throw new InputError(`limit must be a whole number from 1 to ${MAX_PAGE}`);
+      throw new InputError(
+        `limit must be a whole number from 1 to ${MAX_PAGE}`,
+      );
     }
+    assertMatchesSpec(req);
     const [page, totalCount] = await Promise.all([
       queuePage(who, filter, limit, one(req.query.cursor)),
       count(who, filter),
@@ -202,17 +250,29 @@ export function createApprovalsRouter(options: {
     // Newest decision of this person first, across portal and in-cluster requests.
     const decidedAt = (r: CertificateRequest) =>
       r.decisions.find(d => sameRef(d.actor, who.userEntityRef))?.at ?? '';
-    const items = lists.flat().sort((a, b) => decidedAt(b).localeCompare(decidedAt(a)));
+    const items = lists
+      .flat()
+      .sort((a, b) => decidedAt(b).localeCompare(decidedAt(a)));
     res.json({ items: items.slice(0, 100) });
   });
 
   router.get('/audit', async (req, res) => {
     const who = await caller(req);
-    const [decision] = await permissions.authorize([{ permission: auditReadPermission }], {
-      credentials: who.credentials,
-    });
+    const [decision] = await permissions.authorize(
+      [{ permission: auditReadPermission }],
+      {
+        credentials: who.credentials,
+      },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You are not allowed to read the audit trail.');
+      const refused = new NotAllowedError(
+        'You are not allowed to read the audit trail.',
+      );
+      await reportToAuditor(options.auditor, 'audit-read', {
+        request: req,
+        failure: refused,
+      });
+      throw refused;
     }
     const actions = many(req.query.action);
     if (actions?.some(a => !AUDIT_ACTIONS.includes(a as AuditAction))) {
@@ -223,18 +283,22 @@ export function createApprovalsRouter(options: {
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
       throw new InputError('limit must be a positive integer');
     }
-    res.json(
-      await audit.list({
-        entityRef: one(req.query.entityRef),
-        actor: one(req.query.actor),
-        requestId: one(req.query.requestId),
-        action: actions as AuditAction[] | undefined,
-        from: one(req.query.from),
-        to: one(req.query.to),
-        limit,
-        cursor: one(req.query.cursor),
-      }),
-    );
+    assertMatchesSpec(req);
+    const page = await audit.list({
+      entityRef: one(req.query.entityRef),
+      actor: one(req.query.actor),
+      requestId: one(req.query.requestId),
+      action: actions as AuditAction[] | undefined,
+      from: one(req.query.from),
+      to: one(req.query.to),
+      limit,
+      cursor: one(req.query.cursor),
+    });
+    await reportToAuditor(options.auditor, 'audit-read', {
+      request: req,
+      meta: { query: JSON.stringify(req.query), returned: page.items.length },
+    });
+    res.json(page);
   });
 
   return router;

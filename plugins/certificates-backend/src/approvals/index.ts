@@ -2,6 +2,7 @@ export { ApprovalService } from './ApprovalService';
 export { DatabaseDecisionStore } from './DecisionStore';
 export { createApprovalsRouter } from './createApprovalsRouter';
 export type {
+  ApprovalNotifier,
   DecideInput,
   ExternalApprovals,
   QueueFilter,
@@ -15,5 +16,4 @@ export type {
 } from './ports';
 export { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
 export { CatalogApproverDirectory } from './ApproverDirectory';
-export { setupApprovals } from './setupApprovals';
 export { assertApprovable } from './assertApprovable';

@@ -4,14 +4,20 @@ import {
   DecisionKind,
   RequestState,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { PermissionCriteria } from '@backstage/plugin-permission-common';
-import { Knex } from 'knex';
-import type { RequestQuery } from '../permissions';
+import type { UnitOfWork } from '../database';
 import type { CallerIdentity } from '../service/identity';
+import type { PendingFilter } from '../requests/RequestStore';
 
 // Sources of requests outside the portal (e.g. in-cluster) depend on this
 // file only, so approvals can be wired to them without importing them.
 export { assertApprovable } from './assertApprovable';
+
+/** Who hears of decisions and their outcome; RequestNotifier satisfies it. */
+export interface ApprovalNotifier {
+  requestDecided(request: CertificateRequest): Promise<void>;
+  requestIssued(request: CertificateRequest): Promise<void>;
+  requestFailed(request: CertificateRequest): Promise<void>;
+}
 
 export interface DecideInput {
   caller: CallerIdentity;
@@ -31,34 +37,29 @@ export interface ExternalApprovals {
   /** Whether this id belongs to this source. */
   owns(id: string): boolean;
   /** Every row of the caller's queue held by this source (kept in memory, e.g. a cluster's list). */
-  queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]>;
+  queue(
+    caller: CallerIdentity,
+    filter: QueueFilter,
+  ): Promise<CertificateRequest[]>;
   decide(input: DecideInput): Promise<CertificateRequest>;
   /** Everything undecided, whoever may decide it (to announce it to approvers). */
   undecided?(): Promise<CertificateRequest[]>;
   /** What this person decided here, newest first. */
-  history?(caller: CallerIdentity, limit?: number): Promise<CertificateRequest[]>;
+  history?(
+    caller: CallerIdentity,
+    limit?: number,
+  ): Promise<CertificateRequest[]>;
 }
 
-/** Which pending requests the queue asks for; all of it is applied in the query. */
-export interface PendingFilter {
-  /** A conditional decision's criteria (certificates.request.approve). */
-  permission?: PermissionCriteria<RequestQuery>;
-  issuers?: string[];
-  /** Owner entity refs, compared case-insensitively. */
-  owners?: string[];
-  /** Only requests created at or before this time (ISO 8601). */
-  createdBefore?: string;
-}
+// The store's query filter: approvals build on the request store, not the reverse.
+export type { PendingFilter };
 
 /**
  * What approvals need from the request store. `RequestStore` satisfies it;
  * tests use small fakes.
  */
 export interface ApprovalRequestsPort {
-  get(
-    id: string,
-    trx?: Knex.Transaction,
-  ): Promise<CertificateRequest | undefined>;
+  get(id: string, trx?: UnitOfWork): Promise<CertificateRequest | undefined>;
   /** Every pending request that matches `filter`, oldest first, however many. */
   listPending(filter?: PendingFilter): Promise<CertificateRequest[]>;
   listByIds(ids: string[]): Promise<CertificateRequest[]>;
@@ -71,7 +72,7 @@ export interface ApprovalRequestsPort {
     from: RequestState[],
     to: RequestState,
     patch: Partial<CertificateRequest>,
-    trx?: Knex.Transaction,
+    trx?: UnitOfWork,
   ): Promise<CertificateRequest | undefined>;
 }
 

@@ -3,7 +3,7 @@ import {
   AuditListResponse,
   AuditRecord,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 
 /** What a caller records; `id` is assigned and `at` defaults to now. */
 export type AuditEntry = Omit<AuditRecord, 'id' | 'at'> & { at?: string };
@@ -33,14 +33,14 @@ export type AuditListResult = AuditListResponse;
  */
 export interface AuditLog {
   /**
-   * Appends a record. Pass the transaction that performs the state change so
+   * Appends a record. Pass the unit of work that performs the state change so
    * that the change and its record commit (or roll back) together.
    */
-  record(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditRecord>;
+  record(entry: AuditEntry, trx?: UnitOfWork): Promise<AuditRecord>;
   /**
    * Appends several records in one statement, in this order; with `trx`
    * they commit (or roll back) with it.
    */
-  recordMany?(entries: AuditEntry[], trx?: Knex.Transaction): Promise<void>;
+  recordMany?(entries: AuditEntry[], trx?: UnitOfWork): Promise<void>;
   list(filter: AuditListFilter): Promise<AuditListResult>;
 }

@@ -1,16 +1,16 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { applyDatabaseMigrations } from '../database';
+import { runInUnitOfWork } from '../database';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
 describe('DatabaseAuditLog', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+    const knex: Knex = await migratedDatabase(databases, databaseId);
     const auditor = mockServices.auditor.mock();
     const success = jest.fn();
     const fail = jest.fn();
@@ -96,9 +96,14 @@ describe('DatabaseAuditLog', () => {
     async databaseId => {
       const { knex, log, auditor, success } = await setup(databaseId);
       await expect(
-        knex.transaction(async trx => {
+        runInUnitOfWork(knex, async trx => {
           await log.record(
-            { actor: 'user:default/a', action: 'approved', requestId: 'x', outcome: 'success' },
+            {
+              actor: 'user:default/a',
+              action: 'approved',
+              requestId: 'x',
+              outcome: 'success',
+            },
             trx,
           );
           throw new Error('state change failed');
@@ -106,9 +111,14 @@ describe('DatabaseAuditLog', () => {
       ).rejects.toThrow('state change failed');
       expect((await log.list({})).items).toEqual([]);
 
-      await knex.transaction(async trx => {
+      await runInUnitOfWork(knex, async trx => {
         await log.record(
-          { actor: 'user:default/a', action: 'approved', requestId: 'y', outcome: 'success' },
+          {
+            actor: 'user:default/a',
+            action: 'approved',
+            requestId: 'y',
+            outcome: 'success',
+          },
           trx,
         );
       });
@@ -119,7 +129,10 @@ describe('DatabaseAuditLog', () => {
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({
           eventId: 'request-approved',
-          meta: expect.objectContaining({ requestId: 'y', actor: 'user:default/a' }),
+          meta: expect.objectContaining({
+            requestId: 'y',
+            actor: 'user:default/a',
+          }),
         }),
       );
       expect(success).toHaveBeenCalledTimes(1);
@@ -138,18 +151,27 @@ describe('DatabaseAuditLog', () => {
         detail:
           'CA said no; payload was -----BEGIN PRIVATE KEY-----\nMIIEv...\n-----END PRIVATE KEY----- end',
       });
-      expect(record.detail).toBe('CA said no; payload was [redacted private key] end');
+      expect(record.detail).toBe(
+        'CA said no; payload was [redacted private key] end',
+      );
       const [stored] = (await log.list({ requestId: 'r9' })).items;
       expect(stored.detail).not.toContain('MIIEv');
       expect(fail).toHaveBeenCalledTimes(1);
     },
   );
 
-  it.each(databases.eachSupportedId())('rejects bad filters, %p', async databaseId => {
-    const { log } = await setup(databaseId);
-    await expect(log.list({ cursor: 'nonsense' })).rejects.toThrow('Invalid cursor');
-    await expect(log.list({ from: 'yesterday' })).rejects.toThrow(/not a valid/);
-  });
+  it.each(databases.eachSupportedId())(
+    'rejects bad filters, %p',
+    async databaseId => {
+      const { log } = await setup(databaseId);
+      await expect(log.list({ cursor: 'nonsense' })).rejects.toThrow(
+        'Invalid cursor',
+      );
+      await expect(log.list({ from: 'yesterday' })).rejects.toThrow(
+        /not a valid/,
+      );
+    },
+  );
 
   it('offers no way to change or delete records', () => {
     const proto = Object.getOwnPropertyNames(DatabaseAuditLog.prototype);

@@ -2,8 +2,15 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import { insertRows } from '../database/insertRows';
-import { AuditEntry, AuditListFilter, AuditListResult, AuditLog } from './AuditLog';
+import { transactionOf, UnitOfWork } from '../database/unitOfWork';
+import { insertRows } from '../database/sqlite';
+import {
+  AuditEntry,
+  AuditListFilter,
+  AuditListResult,
+  AuditLog,
+} from './AuditLog';
+import { reportToAuditor } from './auditorEvents';
 
 const TABLE = 'certificates_audit';
 const DEFAULT_LIMIT = 100;
@@ -54,7 +61,8 @@ export class DatabaseAuditLog implements AuditLog {
     private readonly logger?: LoggerService,
   ) {}
 
-  async record(entry: AuditEntry, trx?: Knex.Transaction): Promise<AuditRecord> {
+  async record(entry: AuditEntry, uow?: UnitOfWork): Promise<AuditRecord> {
+    const trx = transactionOf(uow);
     const row = toRow(entry);
     const [inserted] = await (trx ?? this.knex)(TABLE).insert(row, ['seq']);
     const seq = typeof inserted === 'object' ? inserted.seq : inserted;
@@ -63,8 +71,9 @@ export class DatabaseAuditLog implements AuditLog {
     return record;
   }
 
-  async recordMany(entries: AuditEntry[], trx?: Knex.Transaction): Promise<void> {
+  async recordMany(entries: AuditEntry[], uow?: UnitOfWork): Promise<void> {
     if (entries.length === 0) return;
+    const trx = transactionOf(uow);
     const rows = entries.map(toRow);
     // One statement for all; `seq` follows the order of the rows.
     await insertRows(
@@ -81,7 +90,10 @@ export class DatabaseAuditLog implements AuditLog {
   }
 
   /** Forwards once committed: a rolled-back change never happened. */
-  private async forwardAfter(records: AuditRecord[], trx?: Knex.Transaction): Promise<void> {
+  private async forwardAfter(
+    records: AuditRecord[],
+    trx?: Knex.Transaction,
+  ): Promise<void> {
     if (!this.auditor) return;
     if (trx) {
       trx.executionPromise.then(
@@ -96,19 +108,24 @@ export class DatabaseAuditLog implements AuditLog {
   }
 
   async list(filter: AuditListFilter): Promise<AuditListResult> {
-    const limit = Math.min(Math.max(filter.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+    const limit = Math.min(
+      Math.max(filter.limit ?? DEFAULT_LIMIT, 1),
+      MAX_LIMIT,
+    );
     const query = this.knex<Row>(TABLE);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.actor) query.where('actor', filter.actor);
     if (filter.requestId) query.where('request_id', filter.requestId);
-    if (filter.certificateId) query.where('certificate_id', filter.certificateId);
+    if (filter.certificateId)
+      query.where('certificate_id', filter.certificateId);
     if (filter.action) {
       query.whereIn(
         'action',
         Array.isArray(filter.action) ? filter.action : [filter.action],
       );
     }
-    if (filter.from) query.where('at', '>=', normalizeInstant(filter.from, 'from'));
+    if (filter.from)
+      query.where('at', '>=', normalizeInstant(filter.from, 'from'));
     if (filter.to) query.where('at', '<', normalizeInstant(filter.to, 'to'));
     if (filter.cursor) query.where('seq', '<', decodeCursor(filter.cursor));
 
@@ -117,35 +134,37 @@ export class DatabaseAuditLog implements AuditLog {
     return {
       items: page.map(toRecord),
       nextCursor:
-        rows.length > limit ? encodeCursor(Number(page[page.length - 1].seq)) : undefined,
+        rows.length > limit
+          ? encodeCursor(Number(page[page.length - 1].seq))
+          : undefined,
     };
   }
 
   private async forward(record: AuditRecord): Promise<void> {
-    if (!this.auditor) return;
     try {
-      const event = await this.auditor.createEvent({
-        eventId: `request-${record.action}`,
-        severityLevel: 'medium',
+      await reportToAuditor(this.auditor, record.action, {
         meta: {
           actor: record.actor,
           action: record.action,
           at: record.at,
           outcome: record.outcome,
           ...(record.requestId ? { requestId: record.requestId } : {}),
-          ...(record.certificateId ? { certificateId: record.certificateId } : {}),
+          ...(record.certificateId
+            ? { certificateId: record.certificateId }
+            : {}),
           ...(record.entityRef ? { entityRef: record.entityRef } : {}),
           ...(record.detail ? { detail: record.detail } : {}),
         },
+        failure:
+          record.outcome === 'success'
+            ? undefined
+            : new Error(record.detail ?? record.action),
       });
-      if (record.outcome === 'success') {
-        await event.success();
-      } else {
-        await event.fail({ error: new Error(record.detail ?? record.action) });
-      }
     } catch (error) {
       // The database row is the record of truth; a failing sink must not undo it.
-      this.logger?.warn(`Could not forward audit record ${record.id}: ${error}`);
+      this.logger?.warn(
+        `Could not forward audit record ${record.id}: ${error}`,
+      );
     }
   }
 }
@@ -160,7 +179,9 @@ function toRow(entry: AuditEntry): Omit<Row, 'seq'> {
     entity_ref: entry.entityRef ?? null,
     outcome: entry.outcome,
     // Defence in depth: a key must never land in the trail, whatever the caller passed.
-    detail: entry.detail?.replace(PRIVATE_KEY_PATTERN, '[redacted private key]') ?? null,
+    detail:
+      entry.detail?.replace(PRIVATE_KEY_PATTERN, '[redacted private key]') ??
+      null,
   };
 }
 
@@ -193,7 +214,9 @@ function encodeCursor(seq: number): string {
 
 function decodeCursor(cursor: string): number {
   try {
-    const { seq } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const { seq } = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
     if (typeof seq === 'number' && Number.isInteger(seq)) return seq;
   } catch {
     // fall through

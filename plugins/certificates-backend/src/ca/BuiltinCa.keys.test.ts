@@ -1,4 +1,4 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
@@ -11,16 +11,25 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyDatabaseMigrations } from '../database';
-import { generateKeyAndCsr } from '../delivery/keyAndCsr';
+import {
+  DatabaseId,
+  issueTestLeaf,
+  migratedDatabase,
+  testDatabases,
+} from '../__testUtils__';
 import { BuiltinCa } from './BuiltinCa';
 import { KeyEncryption } from './keyEncryption';
 import { pemBlocks } from '../pki';
+import { readCertificatesSettings } from '../config';
 
 jest.setTimeout(60_000);
 
 const KEY_A = 'first-encryption-key-of-at-least-32-chars';
 const KEY_B = 'second-encryption-key-of-at-least-32-chars';
+
+/** The built-in CA's settings from `certificates.builtinCa`. */
+const caSettings = (builtinCa: JsonObject) =>
+  readCertificatesSettings(config(builtinCa)).builtinCa;
 
 function config(builtinCa: JsonObject) {
   return new ConfigReader({
@@ -42,19 +51,7 @@ function v1Encrypt(secret: string, plaintext: Buffer): string {
 }
 
 async function issuesAChainToItsRoot(ca: BuiltinCa, requestId: string) {
-  const { csrPem } = await generateKeyAndCsr({
-    keyAlgorithm: 'ECDSA-P256',
-    dnsNames: ['a.example.com'],
-  });
-  const issued = await ca.issue({
-    requestId,
-    dnsNames: ['a.example.com'],
-    ipAddresses: [],
-    uris: [],
-    validityDays: 7,
-    clientAuth: false,
-    csrPem,
-  });
+  const issued = await issueTestLeaf(ca, requestId);
   const [leaf, issuing] = pemBlocks(issued.chainPem).map(
     b => new X509Certificate(b.der),
   );
@@ -65,13 +62,9 @@ async function issuesAChainToItsRoot(ca: BuiltinCa, requestId: string) {
 }
 
 describe('BuiltinCa encryption keys', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
-    return knex;
-  }
+  const databases = testDatabases();
+  const setup = (databaseId: DatabaseId) =>
+    migratedDatabase(databases, databaseId);
 
   /** The stored CA row rewritten in the v1 format, as an existing database holds it. */
   async function storeAsV1(knex: Knex, secret: string) {
@@ -100,23 +93,23 @@ describe('BuiltinCa encryption keys', () => {
       );
       const logger = mockServices.logger.mock();
       const noKey = config({});
-      expect(await knex('certificates_ca')).toHaveLength(0);
-
-      await expect(
+      const productionStartWithoutKey = () =>
         BuiltinCa.create({
           knex,
-          config: noKey,
+          settings: readCertificatesSettings(noKey).builtinCa,
           logger,
           dataDir,
           production: true,
-        }),
-      ).rejects.toThrow(
+        });
+      expect(await knex('certificates_ca')).toHaveLength(0);
+
+      await expect(productionStartWithoutKey()).rejects.toThrow(
         /^certificates\.builtinCa\.encryptionKey is required with NODE_ENV=production: the built-in CA's private keys are stored encrypted with it/,
       );
       await expect(
         BuiltinCa.create({
           knex,
-          config: config({ requireEncryptionKey: true }),
+          settings: caSettings({ requireEncryptionKey: true }),
           logger,
           dataDir,
           production: false,
@@ -129,19 +122,13 @@ describe('BuiltinCa encryption keys', () => {
       // An existing CA is not read (nor changed) without the key either.
       const ca = await BuiltinCa.create({
         knex,
-        config: config({ encryptionKey: KEY_A }),
+        settings: caSettings({ encryptionKey: KEY_A }),
         logger,
       });
       const before = await knex('certificates_ca');
-      await expect(
-        BuiltinCa.create({
-          knex,
-          config: noKey,
-          logger,
-          dataDir,
-          production: true,
-        }),
-      ).rejects.toThrow(/encryptionKey is required/);
+      await expect(productionStartWithoutKey()).rejects.toThrow(
+        /encryptionKey is required/,
+      );
       expect(await knex('certificates_ca')).toEqual(before);
       expect(before[0].root_certificate_pem).toBe(ca.rootCertificatePem);
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -160,7 +147,7 @@ describe('BuiltinCa encryption keys', () => {
       const sqlite = databaseId === 'SQLITE_3';
       const outcome = await BuiltinCa.create({
         knex,
-        config: config({}),
+        settings: caSettings({}),
         logger: mockServices.logger.mock(),
         dataDir,
         production: false,
@@ -187,7 +174,7 @@ describe('BuiltinCa encryption keys', () => {
       const logger = mockServices.logger.mock();
       const first = await BuiltinCa.create({
         knex,
-        config: config({ encryptionKey: KEY_A }),
+        settings: caSettings({ encryptionKey: KEY_A }),
         logger,
         production: true,
       });
@@ -203,7 +190,7 @@ describe('BuiltinCa encryption keys', () => {
       await expect(
         BuiltinCa.create({
           knex,
-          config: config({ encryptionKey: KEY_B }),
+          settings: caSettings({ encryptionKey: KEY_B }),
           logger,
         }),
       ).rejects.toThrow(`it was stored with key ${idA}`);
@@ -211,7 +198,7 @@ describe('BuiltinCa encryption keys', () => {
 
       const rotated = await BuiltinCa.create({
         knex,
-        config: config({
+        settings: caSettings({
           encryptionKey: KEY_B,
           previousEncryptionKeys: [KEY_A],
         }),
@@ -236,14 +223,14 @@ describe('BuiltinCa encryption keys', () => {
       // The old key can go: the new one alone reads the CA; the old one no more.
       const newOnly = await BuiltinCa.create({
         knex,
-        config: config({ encryptionKey: KEY_B }),
+        settings: caSettings({ encryptionKey: KEY_B }),
         logger,
       });
       await issuesAChainToItsRoot(newOnly, 'new-key-only');
       await expect(
         BuiltinCa.create({
           knex,
-          config: config({ encryptionKey: KEY_A }),
+          settings: caSettings({ encryptionKey: KEY_A }),
           logger,
         }),
       ).rejects.toThrow(/Cannot decrypt the built-in CA key/);
@@ -256,7 +243,7 @@ describe('BuiltinCa encryption keys', () => {
       const knex = await setup(databaseId);
       const created = await BuiltinCa.create({
         knex,
-        config: config({ encryptionKey: KEY_A }),
+        settings: caSettings({ encryptionKey: KEY_A }),
         logger: mockServices.logger.mock(),
       });
       await storeAsV1(knex, KEY_A);
@@ -266,7 +253,7 @@ describe('BuiltinCa encryption keys', () => {
       // Same key: read and upgraded.
       const upgraded = await BuiltinCa.create({
         knex,
-        config: config({ encryptionKey: KEY_A }),
+        settings: caSettings({ encryptionKey: KEY_A }),
         logger: mockServices.logger.mock(),
       });
       expect(upgraded.rootCertificatePem).toBe(created.rootCertificatePem);
@@ -286,7 +273,11 @@ describe('BuiltinCa encryption keys', () => {
       });
       const instances = await Promise.all(
         loggers.map(logger =>
-          BuiltinCa.create({ knex, config: rotatedConfig, logger }),
+          BuiltinCa.create({
+            knex,
+            settings: readCertificatesSettings(rotatedConfig).builtinCa,
+            logger,
+          }),
         ),
       );
       expect(new Set(instances.map(i => i.rootCertificatePem))).toEqual(

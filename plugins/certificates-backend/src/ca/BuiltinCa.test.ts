@@ -1,15 +1,20 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError } from '@backstage/errors';
-import { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { applyDatabaseMigrations } from '../database';
+import {
+  createTestCa,
+  DatabaseId,
+  migratedDatabase,
+  testDatabases,
+} from '../__testUtils__';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks, x509 } from '../pki';
+import { readCertificatesSettings } from '../config';
 
 jest.setTimeout(60_000);
 
@@ -25,13 +30,9 @@ function certificates(chainPem: string): X509Certificate[] {
 }
 
 describe('BuiltinCa', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
-    return knex;
-  }
+  const databases = testDatabases();
+  const setup = (databaseId: DatabaseId) =>
+    migratedDatabase(databases, databaseId);
 
   it.each(databases.eachSupportedId())(
     'creates one CA under concurrent first start and keeps keys encrypted, %p',
@@ -39,8 +40,8 @@ describe('BuiltinCa', () => {
       const knex = await setup(databaseId);
       const logger = mockServices.logger.mock();
       const [a, b] = await Promise.all([
-        BuiltinCa.create({ knex, config, logger }),
-        BuiltinCa.create({ knex, config, logger }),
+        createTestCa(knex, { logger }),
+        createTestCa(knex, { logger }),
       ]);
       expect(a.rootCertificatePem).toBe(b.rootCertificatePem);
       const rows = await knex('certificates_ca');
@@ -60,12 +61,18 @@ describe('BuiltinCa', () => {
       const other = new ConfigReader({
         backend: { baseUrl: 'http://localhost:7007' },
         certificates: {
-          builtinCa: { encryptionKey: 'another-encryption-key-of-32-characters' },
+          builtinCa: {
+            encryptionKey: 'another-encryption-key-of-32-characters',
+          },
         },
       });
-      await expect(BuiltinCa.create({ knex, config: other, logger })).rejects.toThrow(
-        /Cannot decrypt/,
-      );
+      await expect(
+        BuiltinCa.create({
+          knex,
+          settings: readCertificatesSettings(other).builtinCa,
+          logger,
+        }),
+      ).rejects.toThrow(/Cannot decrypt/);
     },
   );
 
@@ -76,7 +83,7 @@ describe('BuiltinCa', () => {
       const now = new Date('2026-11-28T12:00:00Z');
       const ca = await BuiltinCa.create({
         knex,
-        config,
+        settings: readCertificatesSettings(config).builtinCa,
         logger: mockServices.logger.mock(),
         now: () => now,
       });
@@ -119,15 +126,19 @@ describe('BuiltinCa', () => {
       const usages = parsed.getExtension(x509.KeyUsagesExtension)!;
       expect(usages.usages).toBe(x509.KeyUsageFlags.digitalSignature);
       expect(usages.critical).toBe(true);
-      expect(parsed.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(false);
-      expect(parsed.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(
+      expect(parsed.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(
+        false,
+      );
+      expect(
+        parsed.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId,
+      ).toBe(
         new x509.X509Certificate(issuing.raw).getExtension(
           x509.SubjectKeyIdentifierExtension,
         )?.keyId,
       );
-      expect(parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId).toMatch(
-        /^[0-9a-f]{40}$/,
-      );
+      expect(
+        parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId,
+      ).toMatch(/^[0-9a-f]{40}$/);
       const crlDp = parsed.getExtension(x509.CRLDistributionPointsExtension)!;
       expect(JSON.stringify(crlDp.toTextObject())).toContain(
         'http://localhost:7007/api/certificates/crl/builtin',
@@ -143,15 +154,19 @@ describe('BuiltinCa', () => {
         keyAlgorithm: 'ECDSA-P256',
         dnsNames: ['payments.example.com'],
       });
-      await expect(ca.issue({ ...request, csrPem: other.csrPem })).rejects.toThrow(
-        ConflictError,
-      );
+      await expect(
+        ca.issue({ ...request, csrPem: other.csrPem }),
+      ).rejects.toThrow(ConflictError);
     },
   );
 
   it('adds keyEncipherment for RSA keys and supports IP SANs', async () => {
     const knex = await setup('SQLITE_3');
-    const ca = await BuiltinCa.create({ knex, config, logger: mockServices.logger.mock() });
+    const ca = await BuiltinCa.create({
+      knex,
+      settings: readCertificatesSettings(config).builtinCa,
+      logger: mockServices.logger.mock(),
+    });
     const { csrPem } = await generateKeyAndCsr({
       keyAlgorithm: 'RSA-2048',
       dnsNames: ['a.example.com'],
@@ -181,7 +196,11 @@ describe('BuiltinCa', () => {
 
   it('publishes revoked serials in a CRL signed by the issuing CA', async () => {
     const knex = await setup('SQLITE_3');
-    const ca = await BuiltinCa.create({ knex, config, logger: mockServices.logger.mock() });
+    const ca = await BuiltinCa.create({
+      knex,
+      settings: readCertificatesSettings(config).builtinCa,
+      logger: mockServices.logger.mock(),
+    });
     const { csrPem } = await generateKeyAndCsr({
       keyAlgorithm: 'ECDSA-P256',
       dnsNames: ['a.example.com'],
@@ -199,7 +218,10 @@ describe('BuiltinCa', () => {
     const empty = new x509.X509Crl(await ca.crl());
     expect(empty.entries).toHaveLength(0);
 
-    await ca.revoke({ serialNumber: first.serialNumber, reason: 'keyCompromise' });
+    await ca.revoke({
+      serialNumber: first.serialNumber,
+      reason: 'keyCompromise',
+    });
     const crl = new x509.X509Crl(await ca.crl());
     expect(crl.entries.map(e => e.serialNumber.toUpperCase())).toEqual([
       first.serialNumber,
@@ -207,24 +229,45 @@ describe('BuiltinCa', () => {
     expect(crl.entries[0].reason).toBe(x509.X509CrlReason.keyCompromise);
     const issuing = new x509.X509Certificate(ca.issuingCertificatePem);
     expect(await crl.verify({ publicKey: issuing.publicKey })).toBe(true);
-    await expect(ca.revoke({ serialNumber: 'ABCDEF' })).rejects.toThrow(/No certificate/);
+    await expect(ca.revoke({ serialNumber: 'ABCDEF' })).rejects.toThrow(
+      /No certificate/,
+    );
   });
 
   it('generates a development key in the data folder when none is configured', async () => {
     const knex = await setup('SQLITE_3');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certificates-ca-'));
     const logger = mockServices.logger.mock();
-    const devConfig = new ConfigReader({ backend: { baseUrl: 'http://localhost:7007' } });
+    const devConfig = new ConfigReader({
+      backend: { baseUrl: 'http://localhost:7007' },
+    });
     const [a, b] = await Promise.all([
-      BuiltinCa.create({ knex, config: devConfig, logger, dataDir }),
-      BuiltinCa.create({ knex, config: devConfig, logger, dataDir }),
+      BuiltinCa.create({
+        knex,
+        settings: readCertificatesSettings(devConfig).builtinCa,
+        logger,
+        dataDir,
+      }),
+      BuiltinCa.create({
+        knex,
+        settings: readCertificatesSettings(devConfig).builtinCa,
+        logger,
+        dataDir,
+      }),
     ]);
     expect(a.rootCertificatePem).toBe(b.rootCertificatePem);
     const keyFile = path.join(dataDir, 'certificates-ca-encryption.key');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('development key'));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('development key'),
+    );
     // A restart reads the same key and the same CA.
-    const restarted = await BuiltinCa.create({ knex, config: devConfig, logger, dataDir });
+    const restarted = await BuiltinCa.create({
+      knex,
+      settings: readCertificatesSettings(devConfig).builtinCa,
+      logger,
+      dataDir,
+    });
     expect(restarted.rootCertificatePem).toBe(a.rootCertificatePem);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

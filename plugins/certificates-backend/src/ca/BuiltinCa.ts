@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   IssuerInfo,
@@ -11,19 +10,19 @@ import {
   IssueRequest,
 } from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
+import { transactionOf, UnitOfWork } from '../database/unitOfWork';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { CA_SIGNING_ALGORITHM, importSigningKey } from './caCertificates';
+import { importSigningKey } from './caCertificates';
+import { BuiltinCrl, PublishedCrl } from './BuiltinCrl';
 import { CaRow, loadOrCreateCa, reencryptCaKeys } from './caRecord';
-import { resolveKeyEncryption } from './keyEncryption';
+import { KeyEncryptionSettings, resolveKeyEncryption } from './keyEncryption';
 import { describeIssuedLeaf, issuerName } from './issuedLeaf';
 import { LeafSigner, csrSubjectPublicKeyInfo, derToPem, x509 } from '../pki';
-import { insertRows } from '../database/insertRows';
+import { insertRows } from '../database';
 
 const ISSUED_TABLE = 'certificates_ca_issued';
 const DAY = 24 * 60 * 60 * 1000;
 const BACKDATE = 5 * 60 * 1000;
-const CRL_LIFETIME = DAY;
-const CRL_REFRESH = 60 * 60 * 1000;
 
 export const BUILTIN_ISSUER_ID = 'builtin';
 
@@ -63,9 +62,17 @@ export interface SignedCertificate extends IssuedCertificate {
   leaf?: ParsedCertificate;
 }
 
+/** `certificates.builtinCa`, and where the CRL is published. */
+export interface BuiltinCaSettings extends KeyEncryptionSettings {
+  /** Named in the subjects of the CA certificates. */
+  organization: string;
+  /** `backend.baseUrl` without a trailing slash. */
+  baseUrl: string;
+}
+
 export interface BuiltinCaOptions {
   knex: Knex;
-  config: Config;
+  settings: BuiltinCaSettings;
   logger: LoggerService;
   /** Where the development encryption key lives; default the data folder. */
   dataDir?: string;
@@ -95,7 +102,6 @@ function describe(pem: string): NonNullable<IssuerInfo['caCertificate']> {
  */
 export class BuiltinCa implements CertificateIssuer {
   readonly id = BUILTIN_ISSUER_ID;
-  private crlCache?: { der: Buffer; builtAt: number };
   private infoCache?: IssuerInfo;
   private readonly issuingNotAfter: number;
   /** The leaves' issuer name, as the inventory prints it. */
@@ -105,8 +111,7 @@ export class BuiltinCa implements CertificateIssuer {
     private readonly knex: Knex,
     private readonly row: CaRow,
     private readonly signer: LeafSigner,
-    private readonly crlSigningKey: CryptoKey,
-    private readonly issuingKeyId: string,
+    private readonly published: BuiltinCrl,
     private readonly now: () => Date,
   ) {
     this.issuingNotAfter = new Date(
@@ -123,7 +128,9 @@ export class BuiltinCa implements CertificateIssuer {
       logger: options.logger,
       encryption,
       row: await loadOrCreateCa({
-        ...options,
+        knex: options.knex,
+        logger: options.logger,
+        organization: options.settings.organization,
         id: BUILTIN_ISSUER_ID,
         encryption,
         now: now(),
@@ -131,11 +138,12 @@ export class BuiltinCa implements CertificateIssuer {
     });
     const issuingKeyDer = encryption.decrypt(row.issuing_key_encrypted);
     const issuing = new x509.X509Certificate(row.issuing_certificate_pem);
-    const keyId = issuing.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    const keyId = issuing.getExtension(
+      x509.SubjectKeyIdentifierExtension,
+    )?.keyId;
     if (!keyId) {
       throw new Error('The built-in issuing CA has no subject key identifier');
     }
-    const baseUrl = options.config.getString('backend.baseUrl').replace(/\/$/, '');
     const signer = LeafSigner.create({
       issuerCertificate: Buffer.from(issuing.rawData),
       issuerKeyId: Buffer.from(keyId, 'hex'),
@@ -144,11 +152,19 @@ export class BuiltinCa implements CertificateIssuer {
         format: 'der',
         type: 'pkcs8',
       }),
-      crlUrl: `${baseUrl}/api/certificates/crl/${BUILTIN_ISSUER_ID}`,
+      crlUrl: `${options.settings.baseUrl}/api/certificates/crl/${BUILTIN_ISSUER_ID}`,
     });
     const crlKey = await importSigningKey(issuingKeyDer);
     issuingKeyDer.fill(0);
-    return new BuiltinCa(options.knex, row, signer, crlKey, keyId, now);
+    const crl = BuiltinCrl.create({
+      knex: options.knex,
+      caId: BUILTIN_ISSUER_ID,
+      issuingCertificatePem: row.issuing_certificate_pem,
+      issuingKeyId: keyId,
+      signingKey: crlKey,
+      now,
+    });
+    return new BuiltinCa(options.knex, row, signer, crl, now);
   }
 
   get rootCertificatePem(): string {
@@ -184,7 +200,10 @@ export class BuiltinCa implements CertificateIssuer {
     const now = this.now();
     const notBefore = new Date(now.getTime() - BACKDATE);
     const notAfter = new Date(
-      Math.min(notBefore.getTime() + request.validityDays * DAY, this.issuingNotAfter),
+      Math.min(
+        notBefore.getTime() + request.validityDays * DAY,
+        this.issuingNotAfter,
+      ),
     );
     const signed = this.signer.sign({
       subjectPublicKeyInfo: spki,
@@ -224,9 +243,12 @@ export class BuiltinCa implements CertificateIssuer {
    * transaction when given. Fails (and the transaction with it) when a
    * request already has a certificate: at most one per request id.
    */
-  async recordIssued(certificates: SignedCertificate[], trx?: Knex.Transaction): Promise<void> {
+  async recordIssued(
+    certificates: SignedCertificate[],
+    uow?: UnitOfWork,
+  ): Promise<void> {
     await insertRows(
-      trx ?? this.knex,
+      transactionOf(uow) ?? this.knex,
       ISSUED_TABLE,
       ISSUED_COLUMNS,
       certificates.map(c => [
@@ -246,7 +268,10 @@ export class BuiltinCa implements CertificateIssuer {
    * Signs and records the certificate. With `trx` the record commits (or
    * rolls back) with the caller's transaction.
    */
-  async issue(request: IssueRequest, trx?: Knex.Transaction): Promise<IssuedCertificate> {
+  async issue(
+    request: IssueRequest,
+    trx?: UnitOfWork,
+  ): Promise<IssuedCertificate> {
     const signed = this.sign(request);
     try {
       await this.recordIssued([signed], trx);
@@ -289,7 +314,10 @@ export class BuiltinCa implements CertificateIssuer {
     reason?: string;
   }): Promise<void> {
     const updated = await this.knex(ISSUED_TABLE)
-      .where({ ca_id: this.id, serial_number: options.serialNumber.toUpperCase() })
+      .where({
+        ca_id: this.id,
+        serial_number: options.serialNumber.toUpperCase(),
+      })
       .whereNull('revoked_at')
       .update({
         revoked_at: this.now().toISOString(),
@@ -297,7 +325,10 @@ export class BuiltinCa implements CertificateIssuer {
       });
     if (!updated) {
       const exists = await this.knex(ISSUED_TABLE)
-        .where({ ca_id: this.id, serial_number: options.serialNumber.toUpperCase() })
+        .where({
+          ca_id: this.id,
+          serial_number: options.serialNumber.toUpperCase(),
+        })
         .first();
       if (!exists) {
         throw new NotFoundError(
@@ -305,39 +336,16 @@ export class BuiltinCa implements CertificateIssuer {
         );
       }
     }
-    this.crlCache = undefined;
   }
 
-  /** The current CRL, DER; rebuilt after a revocation or hourly. */
+  /** The current CRL, DER. */
   async crl(): Promise<Buffer> {
-    const now = this.now();
-    if (this.crlCache && now.getTime() - this.crlCache.builtAt < CRL_REFRESH) {
-      return this.crlCache.der;
-    }
-    const revoked = await this.knex<IssuedRow>(ISSUED_TABLE)
-      .where({ ca_id: this.id })
-      .whereNotNull('revoked_at')
-      .select('serial_number', 'revoked_at', 'revocation_reason');
-    const crlNumber = Math.floor(now.getTime() / 1000);
-    const crl = await x509.X509CrlGenerator.create({
-      issuer: new x509.X509Certificate(this.row.issuing_certificate_pem).subject,
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + CRL_LIFETIME),
-      signingAlgorithm: CA_SIGNING_ALGORITHM,
-      signingKey: this.crlSigningKey,
-      extensions: [
-        new x509.AuthorityKeyIdentifierExtension(this.issuingKeyId),
-        new x509.Extension('2.5.29.20', false, new Uint8Array(crlNumberValue(crlNumber))),
-      ],
-      entries: revoked.map(r => ({
-        serialNumber: r.serial_number,
-        revocationDate: new Date(r.revoked_at!),
-        reason: crlReason(r.revocation_reason),
-      })),
-    });
-    const der = Buffer.from(crl.rawData);
-    this.crlCache = { der, builtAt: now.getTime() };
-    return der;
+    return (await this.published.current()).der;
+  }
+
+  /** The current CRL with its ETag (see BuiltinCrl). */
+  publishedCrl(): Promise<PublishedCrl> {
+    return this.published.current();
   }
 }
 
@@ -348,23 +356,4 @@ function toIssued(c: IssuedCertificate): IssuedCertificate {
     notBefore: c.notBefore,
     notAfter: c.notAfter,
   };
-}
-
-function crlNumberValue(n: number): Buffer {
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) {
-    bytes.unshift(v % 256);
-  }
-  if (bytes[0] & 0x80) {
-    bytes.unshift(0);
-  }
-  return Buffer.from([0x02, bytes.length, ...bytes]);
-}
-
-function crlReason(reason: string | null): x509.X509CrlReason | undefined {
-  if (!reason) {
-    return undefined;
-  }
-  const value = (x509.X509CrlReason as unknown as Record<string, number>)[reason];
-  return typeof value === 'number' ? value : undefined;
 }

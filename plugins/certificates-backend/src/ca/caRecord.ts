@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import { generateCa } from './caCertificates';
 import { KeyEncryption } from './keyEncryption';
@@ -20,7 +19,8 @@ export interface CaRow {
 export async function loadOrCreateCa(options: {
   id: string;
   knex: Knex;
-  config: Config;
+  /** Named in the subjects of the CA certificates. */
+  organization: string;
   logger: LoggerService;
   encryption: KeyEncryption;
   now: Date;
@@ -31,9 +31,7 @@ export async function loadOrCreateCa(options: {
     return existing;
   }
   const generated = await generateCa({
-    organization:
-      options.config.getOptionalString('certificates.builtinCa.organization') ??
-      'Certificates Portal',
+    organization: options.organization,
     now,
   });
   await knex<CaRow>(CA_TABLE)

@@ -32,12 +32,21 @@ export function createCaRouter(options: CaRouterOptions): express.Router {
 
   router.get('/crl/:issuerId', async (req, res) => {
     if (req.params.issuerId !== options.builtinCa.id) {
-      throw new NotFoundError(`No CRL is published for issuer '${req.params.issuerId}'`);
+      throw new NotFoundError(
+        `No CRL is published for issuer '${req.params.issuerId}'`,
+      );
     }
+    const { der, etag } = await options.builtinCa.publishedCrl();
     res
       .type('application/pkix-crl')
-      .setHeader('Cache-Control', 'public, max-age=300');
-    res.send(await options.builtinCa.crl());
+      .setHeader('Cache-Control', 'public, max-age=300')
+      .setHeader('ETag', etag);
+    // Clients polling every replica get 304 until a revocation anywhere.
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.send(der);
   });
 
   return router;

@@ -1,5 +1,4 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { KeyAlgorithmChoice } from '@kubecerts/backstage-plugin-certificates-common';
 import { X509Certificate } from 'node:crypto';
 import { applyDatabaseMigrations } from '../database';
@@ -7,15 +6,9 @@ import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { describeCertificate } from '../inventory/parsing';
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks } from '../pki';
+import { createTestCa } from '../__testUtils__';
 
 jest.setTimeout(60_000);
-
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
 
 describe('the leaf fields the built-in CA reports', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -24,11 +17,7 @@ describe('the leaf fields the built-in CA reports', () => {
   beforeAll(async () => {
     const knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations({ knex });
-    ca = await BuiltinCa.create({
-      knex,
-      config,
-      logger: mockServices.logger.mock(),
-    });
+    ca = await createTestCa(knex);
   });
 
   async function sign(
@@ -69,22 +58,41 @@ describe('the leaf fields the built-in CA reports', () => {
         dnsNames: ['payments.example.com', '*.api.payments.example.com'],
       },
     ],
-    ['ECDSA P-384', 'ECDSA-P384', { commonName: 'a.example.com', dnsNames: ['a.example.com'] }],
-    ['RSA 2048', 'RSA-2048', { commonName: 'rsa.example.com', dnsNames: ['rsa.example.com'] }],
+    [
+      'ECDSA P-384',
+      'ECDSA-P384',
+      { commonName: 'a.example.com', dnsNames: ['a.example.com'] },
+    ],
+    [
+      'RSA 2048',
+      'RSA-2048',
+      { commonName: 'rsa.example.com', dnsNames: ['rsa.example.com'] },
+    ],
     [
       'IP addresses (v4, v6, v4-mapped) and URIs',
       'ECDSA-P256',
       {
         commonName: 'svc.example.com',
         dnsNames: ['svc.example.com'],
-        ipAddresses: ['10.1.2.3', '2001:db8::1', '::ffff:192.0.2.7', 'fe80::1:2:3:4'],
-        uris: ['spiffe://cluster.local/ns/pay/sa/api', 'https://x.example.com/a?b=c&d=%20'],
+        ipAddresses: [
+          '10.1.2.3',
+          '2001:db8::1',
+          '::ffff:192.0.2.7',
+          'fe80::1:2:3:4',
+        ],
+        uris: [
+          'spiffe://cluster.local/ns/pay/sa/api',
+          'https://x.example.com/a?b=c&d=%20',
+        ],
       },
     ],
-  ])('%s: the same fields as a parse of the certificate', async (_label, key, names) => {
-    const { signed, parsed } = await sign(key, names);
-    expect(signed.leaf).toEqual(parsed);
-  });
+  ])(
+    '%s: the same fields as a parse of the certificate',
+    async (_label, key, names) => {
+      const { signed, parsed } = await sign(key, names);
+      expect(signed.leaf).toEqual(parsed);
+    },
+  );
 
   it('leaves names a parse would escape or quote to a parse', async () => {
     const { signed } = await sign('ECDSA-P256', {

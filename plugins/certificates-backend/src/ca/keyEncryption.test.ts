@@ -1,10 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { createCipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KeyEncryption, resolveKeyEncryption } from './keyEncryption';
+import {
+  KeyEncryption,
+  KeyEncryptionSettings,
+  resolveKeyEncryption,
+} from './keyEncryption';
 
 const KEY_A = 'first-encryption-key-of-at-least-32-chars';
 const KEY_B = 'second-encryption-key-of-at-least-32-chars';
@@ -122,6 +125,11 @@ describe('KeyEncryption', () => {
 
 describe('resolveKeyEncryption', () => {
   const logger = mockServices.logger.mock();
+  const keySettings = (builtinCa: Partial<KeyEncryptionSettings>) => ({
+    previousEncryptionKeys: [],
+    requireEncryptionKey: false,
+    ...builtinCa,
+  });
 
   it.each([
     [
@@ -142,7 +150,7 @@ describe('resolveKeyEncryption', () => {
       const dataDir = tempDir();
       await expect(
         resolveKeyEncryption({
-          config: new ConfigReader({ certificates: { builtinCa } }),
+          settings: keySettings(builtinCa),
           logger,
           dataDir,
           ...options,
@@ -159,7 +167,7 @@ describe('resolveKeyEncryption', () => {
     process.env.NODE_ENV = 'production';
     try {
       await expect(
-        resolveKeyEncryption({ config: new ConfigReader({}), logger, dataDir }),
+        resolveKeyEncryption({ settings: keySettings({}), logger, dataDir }),
       ).rejects.toThrow(
         /certificates\.builtinCa\.encryptionKey is required with NODE_ENV=production/,
       );
@@ -186,7 +194,7 @@ describe('resolveKeyEncryption', () => {
   ])('refuses the settings %p', async (builtinCa, error) => {
     await expect(
       resolveKeyEncryption({
-        config: new ConfigReader({ certificates: { builtinCa } }),
+        settings: keySettings(builtinCa),
         logger,
         dataDir: tempDir(),
         production: false,
@@ -196,10 +204,9 @@ describe('resolveKeyEncryption', () => {
 
   it('uses the configured keys in production', async () => {
     const encryption = await resolveKeyEncryption({
-      config: new ConfigReader({
-        certificates: {
-          builtinCa: { encryptionKey: KEY_B, previousEncryptionKeys: [KEY_A] },
-        },
+      settings: keySettings({
+        encryptionKey: KEY_B,
+        previousEncryptionKeys: [KEY_A],
       }),
       logger,
       production: true,

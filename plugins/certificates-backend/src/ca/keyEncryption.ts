@@ -1,4 +1,3 @@
-import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import {
@@ -10,7 +9,7 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { isSqlite } from '../database/sqliteSettings';
+import { isSqlite } from '../database';
 
 const DEV_KEY_FILE = 'certificates-ca-encryption.key';
 const KEY_CONFIG = 'certificates.builtinCa.encryptionKey';
@@ -177,7 +176,7 @@ export function dataDirectory(): string {
  * SQLite, where a generated key beside the database file is acceptable).
  */
 function keyRequiredBecause(options: {
-  config: Config;
+  settings: KeyEncryptionSettings;
   knex?: Knex;
   production?: boolean;
 }): string | undefined {
@@ -190,18 +189,25 @@ function keyRequiredBecause(options: {
       options.knex.client.config?.client,
     )})`;
   }
-  if (options.config.getOptionalBoolean(REQUIRE_CONFIG)) {
+  if (options.settings.requireEncryptionKey) {
     return `as ${REQUIRE_CONFIG} is true`;
   }
   return undefined;
 }
 
-function readSecrets(config: Config): {
+/** `certificates.builtinCa` as far as the key encryption goes. */
+export interface KeyEncryptionSettings {
+  encryptionKey?: string;
+  previousEncryptionKeys: string[];
+  requireEncryptionKey: boolean;
+}
+
+function checkSecrets(settings: KeyEncryptionSettings): {
   current?: string;
   previous: string[];
 } {
-  const current = config.getOptionalString(KEY_CONFIG);
-  const previous = config.getOptionalStringArray(PREVIOUS_KEYS_CONFIG) ?? [];
+  const current = settings.encryptionKey;
+  const previous = settings.previousEncryptionKeys;
   if (current !== undefined && current.length < MIN_SECRET_LENGTH) {
     throw new Error(
       `${KEY_CONFIG} must be at least ${MIN_SECRET_LENGTH} characters long`,
@@ -230,7 +236,7 @@ function readSecrets(config: Config): {
  * starting at once end up with the same key.
  */
 export async function resolveKeyEncryption(options: {
-  config: Config;
+  settings: KeyEncryptionSettings;
   logger: LoggerService;
   /** The plugin database; a key is required unless it is SQLite. */
   knex?: Knex;
@@ -238,7 +244,7 @@ export async function resolveKeyEncryption(options: {
   /** Default: NODE_ENV is 'production'. */
   production?: boolean;
 }): Promise<KeyEncryption> {
-  const { current, previous } = readSecrets(options.config);
+  const { current, previous } = checkSecrets(options.settings);
   if (current) {
     return KeyEncryption.fromSecrets({ current, previous });
   }

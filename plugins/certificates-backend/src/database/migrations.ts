@@ -1,4 +1,8 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { migrateToLatest } from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
@@ -14,7 +18,9 @@ export async function applyDatabaseMigrations(options: {
   if (options.database?.migrations?.skip) {
     return;
   }
-  await options.knex.migrate.latest({
+  // Replicas starting together wait for the first one's migrations.
+  await migrateToLatest({
+    knex: options.knex,
     directory: migrationsDir,
     tableName: 'certificates_knex_migrations',
   });

@@ -7,13 +7,10 @@ import {
   TargetCertificate,
   Violation,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CertManagerClient } from '../certmanager';
 import { kubeErrorMessage, statusCode } from './kubeErrors';
-import { CERT_MANAGER_CERTIFICATES, REQUEST_ID_LABEL } from './labels';
+import { readOwnName, REQUEST_ID_LABEL } from './labels';
 
 /** The cluster lookup delivery needs (the ClusterRegistry satisfies it). */
 export interface ClusterLookup {
@@ -139,7 +136,7 @@ export class DeliveryTargetCheck {
       timeoutMs,
     );
     const labelOf = (o: ObjectMeta | undefined) =>
-      o?.metadata?.labels?.[REQUEST_ID_LABEL] || undefined;
+      readOwnName(o?.metadata?.labels, REQUEST_ID_LABEL);
     const ids = [secret, ...certificates]
       .map(labelOf)
       .filter((id): id is string => !!id);
@@ -199,26 +196,15 @@ export class DeliveryTargetCheck {
     namespace: string,
     name: string,
   ): Promise<CertificateObject[]> {
-    const api = kubeConfig.makeApiClient(CustomObjectsApi);
+    const client = CertManagerClient.forCluster(kubeConfig);
     const found: CertificateObject[] = [];
     let token: string | undefined;
     do {
-      let page: {
-        items?: CertificateObject[];
-        metadata?: { continue?: string };
-      };
-      try {
-        page = (await api.listNamespacedCustomObject({
-          ...CERT_MANAGER_CERTIFICATES,
-          namespace,
-          limit: PAGE,
-          _continue: token,
-        })) as typeof page;
-      } catch (error) {
-        if (statusCode(error) === 404) return [];
-        throw error;
-      }
-      for (const item of page.items ?? []) {
+      const page = await client.listCertificates(namespace, {
+        limit: PAGE,
+        continue: token,
+      });
+      for (const item of page.items) {
         if (item.spec?.secretName === name || item.metadata?.name === name) {
           found.push({
             metadata: item.metadata,
@@ -226,7 +212,7 @@ export class DeliveryTargetCheck {
           });
         }
       }
-      token = page.metadata?.continue || undefined;
+      token = page.continue;
     } while (token);
     return found;
   }

@@ -1,12 +1,24 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  X509Certificate,
+} from 'node:crypto';
 import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
-import { applyDatabaseMigrations } from '../database';
 import { IssuanceService, IssuerRegistry } from '../issuing';
+import {
+  createTestCa,
+  migratedDatabase,
+  newRequest,
+  testDatabases,
+} from '../__testUtils__';
+import {
+  attemptUnderLease,
+  certificateOf,
+} from './__testUtils__/deliverySetup';
+import type { Issued } from '../issuing/issuanceTypes';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { generateKeyAndCsr } from './keyAndCsr';
@@ -19,11 +31,6 @@ import {
 
 jest.setTimeout(60_000);
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: { builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' } },
-});
-
 /** What a process dying at that point looks like to the code that was running. */
 class Crash extends Error {}
 
@@ -34,16 +41,27 @@ class Crash extends Error {}
  * key is the one in the Secret; no key ever reaches the database.
  */
 describe('Secret delivery resumed after a restart', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   let simulator: KubernetesApiSimulator;
 
   beforeAll(async () => {
     simulator = await KubernetesApiSimulator.start();
-    simulator.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } });
+    simulator.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'payments' },
+    });
     // Everything but delete on Secrets: the pending key cannot be removed.
-    simulator.addToken('no-delete', [
-      { verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'], resources: ['*'] },
-    ], { user: 'no-delete' });
+    simulator.addToken(
+      'no-delete',
+      [
+        {
+          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
+          resources: ['*'],
+        },
+      ],
+      { user: 'no-delete' },
+    );
   });
   afterAll(async () => {
     await simulator.stop();
@@ -55,12 +73,14 @@ describe('Secret delivery resumed after a restart', () => {
     options: { token?: string; minutesLater?: number; leaseMs?: number } = {},
   ) {
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const store = DatabaseRequestStore.create({ knex });
     const kubernetes = KubernetesDelivery.create({
       clusters: {
         get: name =>
-          name === 'sim' ? { name, kubeConfig: simulator.kubeConfig(options.token) } : undefined,
+          name === 'sim'
+            ? { name, kubeConfig: simulator.kubeConfig(options.token) }
+            : undefined,
       },
       requests: store,
     });
@@ -69,33 +89,40 @@ describe('Secret delivery resumed after a restart', () => {
       issuers: IssuerRegistry.create({ issuers: [ca] }),
       logger,
       audit: DatabaseAuditLog.create({ knex }),
-      kubernetes,
+      deliveries: kubernetes.strategies,
       // Resumed later than the stuck threshold (one minute) and the lease.
       now: () => new Date(Date.now() + (options.minutesLater ?? 0) * 60_000),
       leaseMs: options.leaseMs,
     });
-    return { ca, store, kubernetes, issuance };
+    const deps = {
+      store,
+      issuers: IssuerRegistry.create({ issuers: [ca] }),
+      strategy: kubernetes.strategies.secret,
+    };
+    const deliverSecret = (
+      request: CertificateRequest,
+      sign: (csrPem: string) => Promise<Issued>,
+    ) => attemptUnderLease(deps, request, { sign }).then(certificateOf);
+    return { ca, store, kubernetes, issuance, deliverSecret };
   }
 
-  async function submit(knex: Knex, target: string, renewalOf?: string): Promise<CertificateRequest> {
-    return DatabaseRequestStore.create({ knex }).create({
-      entityRef: 'component:default/payments',
-      requester: 'user:default/alice',
-      policyName: 'services',
-      approvalsRequired: 1,
-      approvers: [],
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-      ipAddresses: [],
-      uris: [],
-      keyAlgorithm: 'ECDSA-P256',
-      validityDays: 30,
-      issuer: 'builtin',
-      clientAuth: false,
-      delivery: { kind: 'secret', cluster: 'sim', namespace: 'payments', secretName: target },
-      renewalOf,
-      state: 'issuing',
-    });
+  async function submit(
+    knex: Knex,
+    target: string,
+    renewalOf?: string,
+  ): Promise<CertificateRequest> {
+    return DatabaseRequestStore.create({ knex }).create(
+      newRequest({
+        delivery: {
+          kind: 'secret',
+          cluster: 'sim',
+          namespace: 'payments',
+          secretName: target,
+        },
+        renewalOf,
+        state: 'issuing',
+      }),
+    );
   }
 
   function issueRequest(request: CertificateRequest, csrPem: string) {
@@ -116,36 +143,56 @@ describe('Secret delivery resumed after a restart', () => {
     `${base}-${databaseId.toLowerCase().replace(/_/g, '')}`;
 
   const pendingKey = (request: CertificateRequest) =>
-    simulator.get<any>('v1', 'Secret', 'payments', pendingKeySecretName(request));
+    simulator.get<any>(
+      'v1',
+      'Secret',
+      'payments',
+      pendingKeySecretName(request),
+    );
 
   /** Resumes in a new process and checks the single, matching outcome. */
-  async function resumeAndCheck(knex: Knex, request: CertificateRequest, target: string) {
+  async function resumeAndCheck(
+    knex: Knex,
+    request: CertificateRequest,
+    target: string,
+  ) {
     const later = await startProcess(knex, { minutesLater: 2 });
     expect(await later.issuance.resume()).toBe(1);
     const done = (await later.store.get(request.id))!;
     expect(done.failureReason).toBeUndefined();
     expect(done.state).toBe('issued');
 
-    const issued = await knex('certificates_ca_issued').where({ request_id: request.id });
+    const issued = await knex('certificates_ca_issued').where({
+      request_id: request.id,
+    });
     expect(issued).toHaveLength(1);
     expect(issued[0].serial_number).toBe(done.serialNumber);
-    const trail = await knex('certificates_audit').where({ request_id: request.id }).orderBy('seq');
+    const trail = await knex('certificates_audit')
+      .where({ request_id: request.id })
+      .orderBy('seq');
     expect(trail.map(r => r.action)).toEqual(['issued']);
 
     const secret = simulator.get<any>('v1', 'Secret', 'payments', target)!;
     expect(secret.metadata.labels[REQUEST_ID_LABEL]).toBe(request.id);
-    const leaf = new X509Certificate(Buffer.from(secret.data['tls.crt'], 'base64').toString());
-    expect(leaf.serialNumber).toBe(done.serialNumber);
-    const key = createPrivateKey(Buffer.from(secret.data['tls.key'], 'base64').toString());
-    expect(createPublicKey(key).export({ type: 'spki', format: 'der' })).toEqual(
-      leaf.publicKey.export({ type: 'spki', format: 'der' }),
+    const leaf = new X509Certificate(
+      Buffer.from(secret.data['tls.crt'], 'base64').toString(),
     );
+    expect(leaf.serialNumber).toBe(done.serialNumber);
+    const key = createPrivateKey(
+      Buffer.from(secret.data['tls.key'], 'base64').toString(),
+    );
+    expect(
+      createPublicKey(key).export({ type: 'spki', format: 'der' }),
+    ).toEqual(leaf.publicKey.export({ type: 'spki', format: 'der' }));
     expect(pendingKey(request)).toBeUndefined();
 
     // A second resume finds nothing to do and changes nothing.
     expect(await later.issuance.resume()).toBe(0);
-    expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
-    const dump = JSON.stringify(await knex('certificates_requests')) +
+    expect(
+      await knex('certificates_ca_issued').where({ request_id: request.id }),
+    ).toHaveLength(1);
+    const dump =
+      JSON.stringify(await knex('certificates_requests')) +
       JSON.stringify(await knex('certificates_ca_issued')) +
       JSON.stringify(await knex('certificates_audit'));
     expect(dump).not.toContain('PRIVATE KEY');
@@ -154,12 +201,14 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'dies after the key is written, before signing; the resumed attempt signs that key, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
-      const request = await submit(knex, secretName('after-key-tls', databaseId));
+      const knex = await migratedDatabase(databases, databaseId);
+      const request = await submit(
+        knex,
+        secretName('after-key-tls', databaseId),
+      );
       const first = await startProcess(knex);
       await expect(
-        first.kubernetes.deliverSecret(request, async () => {
+        first.deliverSecret(request, async () => {
           throw new Crash('process died');
         }),
       ).rejects.toThrow(Crash);
@@ -167,11 +216,24 @@ describe('Secret delivery resumed after a restart', () => {
       expect(waiting.type).toBe('Opaque');
       expect(waiting.metadata.labels[PENDING_KEY_LABEL]).toBe(request.id);
       expect(await knex('certificates_ca_issued')).toHaveLength(0);
-      const stored = createPrivateKey(Buffer.from(waiting.data['tls.key'], 'base64').toString());
+      const stored = createPrivateKey(
+        Buffer.from(waiting.data['tls.key'], 'base64').toString(),
+      );
 
-      await resumeAndCheck(knex, request, secretName('after-key-tls', databaseId));
-      const secret = simulator.get<any>('v1', 'Secret', 'payments', secretName('after-key-tls', databaseId))!;
-      const delivered = createPrivateKey(Buffer.from(secret.data['tls.key'], 'base64').toString());
+      await resumeAndCheck(
+        knex,
+        request,
+        secretName('after-key-tls', databaseId),
+      );
+      const secret = simulator.get<any>(
+        'v1',
+        'Secret',
+        'payments',
+        secretName('after-key-tls', databaseId),
+      )!;
+      const delivered = createPrivateKey(
+        Buffer.from(secret.data['tls.key'], 'base64').toString(),
+      );
       expect(delivered.export({ type: 'pkcs8', format: 'der' })).toEqual(
         stored.export({ type: 'pkcs8', format: 'der' }),
       );
@@ -181,77 +243,132 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'dies after the CA signed, before the Secret is written; the CA answers the same certificate, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
-      const request = await submit(knex, secretName('after-sign-tls', databaseId));
+      const knex = await migratedDatabase(databases, databaseId);
+      const request = await submit(
+        knex,
+        secretName('after-sign-tls', databaseId),
+      );
       const first = await startProcess(knex);
       let signedSerial: string | undefined;
       await expect(
-        first.kubernetes.deliverSecret(request, async csrPem => {
-          signedSerial = (await first.ca.issue(issueRequest(request, csrPem))).serialNumber;
+        first.deliverSecret(request, async csrPem => {
+          signedSerial = (await first.ca.issue(issueRequest(request, csrPem)))
+            .serialNumber;
           throw new Crash('process died');
         }),
       ).rejects.toThrow(Crash);
-      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
-      expect(simulator.get('v1', 'Secret', 'payments', secretName('after-sign-tls', databaseId))).toBeUndefined();
+      expect(
+        await knex('certificates_ca_issued').where({ request_id: request.id }),
+      ).toHaveLength(1);
+      expect(
+        simulator.get(
+          'v1',
+          'Secret',
+          'payments',
+          secretName('after-sign-tls', databaseId),
+        ),
+      ).toBeUndefined();
       expect(pendingKey(request)).toBeDefined();
 
-      await resumeAndCheck(knex, request, secretName('after-sign-tls', databaseId));
-      expect((await DatabaseRequestStore.create({ knex }).get(request.id))!.serialNumber).toBe(
-        signedSerial,
+      await resumeAndCheck(
+        knex,
+        request,
+        secretName('after-sign-tls', databaseId),
       );
+      expect(
+        (await DatabaseRequestStore.create({ knex }).get(request.id))!
+          .serialNumber,
+      ).toBe(signedSerial);
     },
   );
 
   it.each(databases.eachSupportedId())(
     'dies after the Secret is written, before the request is updated and the pending key removed, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
-      const request = await submit(knex, secretName('after-write-tls', databaseId));
+      const knex = await migratedDatabase(databases, databaseId);
+      const request = await submit(
+        knex,
+        secretName('after-write-tls', databaseId),
+      );
       // This process may not delete Secrets: the pending key stays, as after a crash.
       const first = await startProcess(knex, { token: 'no-delete' });
-      const issued = await first.kubernetes.deliverSecret(request, csrPem =>
+      const issued = await first.deliverSecret(request, csrPem =>
         first.ca.issue(issueRequest(request, csrPem)),
       );
-      expect(simulator.get<any>('v1', 'Secret', 'payments', secretName('after-write-tls', databaseId))).toBeDefined();
+      expect(
+        simulator.get<any>(
+          'v1',
+          'Secret',
+          'payments',
+          secretName('after-write-tls', databaseId),
+        ),
+      ).toBeDefined();
       expect(pendingKey(request)).toBeDefined();
       expect((await first.store.get(request.id))!.state).toBe('issuing');
 
-      await resumeAndCheck(knex, request, secretName('after-write-tls', databaseId));
-      expect((await DatabaseRequestStore.create({ knex }).get(request.id))!.serialNumber).toBe(
-        issued.serialNumber,
+      await resumeAndCheck(
+        knex,
+        request,
+        secretName('after-write-tls', databaseId),
       );
+      expect(
+        (await DatabaseRequestStore.create({ knex }).get(request.id))!
+          .serialNumber,
+      ).toBe(issued.serialNumber);
     },
   );
 
   it.each(databases.eachSupportedId())(
     'a renewal that dies mid-way leaves the running Secret intact until its new pair is ready, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
-      const original = await submit(knex, secretName('renewed-tls', databaseId));
+      const knex = await migratedDatabase(databases, databaseId);
+      const original = await submit(
+        knex,
+        secretName('renewed-tls', databaseId),
+      );
       const first = await startProcess(knex);
-      expect((await first.issuance.issue(original, { policyJustChecked: true })).state).toBe('issued');
-      const before = simulator.get<any>('v1', 'Secret', 'payments', secretName('renewed-tls', databaseId))!;
+      expect(
+        (await first.issuance.issue(original, { policyJustChecked: true }))
+          .state,
+      ).toBe('issued');
+      const before = simulator.get<any>(
+        'v1',
+        'Secret',
+        'payments',
+        secretName('renewed-tls', databaseId),
+      )!;
 
-      const renewal = await submit(knex, secretName('renewed-tls', databaseId), original.id);
+      const renewal = await submit(
+        knex,
+        secretName('renewed-tls', databaseId),
+        original.id,
+      );
       await expect(
-        first.kubernetes.deliverSecret(renewal, async csrPem => {
+        first.deliverSecret(renewal, async csrPem => {
           await first.ca.issue(issueRequest(renewal, csrPem));
           throw new Crash('process died');
         }),
       ).rejects.toThrow(Crash);
       // The workload still has a matching pair: the old one.
-      expect(simulator.get<any>('v1', 'Secret', 'payments', secretName('renewed-tls', databaseId))!.data).toEqual(before.data);
+      expect(
+        simulator.get<any>(
+          'v1',
+          'Secret',
+          'payments',
+          secretName('renewed-tls', databaseId),
+        )!.data,
+      ).toEqual(before.data);
 
-      await resumeAndCheck(knex, renewal, secretName('renewed-tls', databaseId));
+      await resumeAndCheck(
+        knex,
+        renewal,
+        secretName('renewed-tls', databaseId),
+      );
     },
   );
 
   it('a request that fails after its key was written removes the pending key', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
     const first = await startProcess(knex);
     const refused = await submit(knex, 'refused-tls');
     jest.spyOn(first.ca, 'issue').mockImplementationOnce(async () => {
@@ -259,10 +376,17 @@ describe('Secret delivery resumed after a restart', () => {
       expect(pendingKey(refused)).toBeDefined();
       throw new Error('CA refuses');
     });
-    const result = await first.issuance.issue(refused, { policyJustChecked: true });
-    expect(result).toMatchObject({ state: 'failed', failureReason: 'CA refuses' });
+    const result = await first.issuance.issue(refused, {
+      policyJustChecked: true,
+    });
+    expect(result).toMatchObject({
+      state: 'failed',
+      failureReason: 'CA refuses',
+    });
     expect(pendingKey(refused)).toBeUndefined();
-    expect(simulator.get('v1', 'Secret', 'payments', 'refused-tls')).toBeUndefined();
+    expect(
+      simulator.get('v1', 'Secret', 'payments', 'refused-tls'),
+    ).toBeUndefined();
   });
 
   /** Never settles: the process froze (or died) at this call. */
@@ -288,12 +412,17 @@ describe('Secret delivery resumed after a restart', () => {
     jest
       .spyOn(first.store, 'transaction')
       .mockImplementation(fn =>
-        dead ? never() : transaction(fn).catch(e => (dead ? never() : Promise.reject(e))),
+        dead
+          ? never()
+          : transaction(fn).catch(e => (dead ? never() : Promise.reject(e))),
       );
     // Dead: it renews its lease no more.
     jest.spyOn(first.store, 'renewLease').mockResolvedValue(true);
     void first.issuance.issue(request, { policyJustChecked: true });
-    while (!simulator.get('v1', 'Secret', 'payments', target) || pendingKey(request)) {
+    while (
+      !simulator.get('v1', 'Secret', 'payments', target) ||
+      pendingKey(request)
+    ) {
       await new Promise(resolve => setTimeout(resolve, 20));
     }
     return { request, first };
@@ -302,8 +431,7 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'a slow Secret delivery is not issued again by the sweep of another instance, and ends issued, not failed, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const target = secretName('slow-tls', databaseId);
       const request = await submit(knex, target);
       const first = await startProcess(knex, { leaseMs: 600 });
@@ -314,7 +442,9 @@ describe('Secret delivery resumed after a restart', () => {
       });
       const other = await startProcess(knex, { leaseMs: 600 });
       const otherIssue = jest.spyOn(other.ca, 'issue');
-      const issuing = first.issuance.issue(request, { policyJustChecked: true });
+      const issuing = first.issuance.issue(request, {
+        policyJustChecked: true,
+      });
 
       let handled = 0;
       const until = Date.now() + 2_500;
@@ -327,12 +457,18 @@ describe('Secret delivery resumed after a restart', () => {
       expect(otherIssue).not.toHaveBeenCalled();
       expect(done).toMatchObject({ state: 'issued' });
       expect(done.failureReason).toBeUndefined();
-      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+      expect(
+        await knex('certificates_ca_issued').where({ request_id: request.id }),
+      ).toHaveLength(1);
       const secret = simulator.get<any>('v1', 'Secret', 'payments', target)!;
-      expect(new X509Certificate(Buffer.from(secret.data['tls.crt'], 'base64').toString()).serialNumber).toBe(
-        done.serialNumber,
-      );
-      const trail = await knex('certificates_audit').where({ request_id: request.id }).orderBy('seq');
+      expect(
+        new X509Certificate(
+          Buffer.from(secret.data['tls.crt'], 'base64').toString(),
+        ).serialNumber,
+      ).toBe(done.serialNumber);
+      const trail = await knex('certificates_audit')
+        .where({ request_id: request.id })
+        .orderBy('seq');
       expect(trail.map(r => r.action)).toEqual(['issued']);
     },
   );
@@ -340,12 +476,13 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'dies after the Secret is written and its pending key removed: the instance taking the expired lease over finds its own Secret and marks it issued, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const target = secretName('written-tls', databaseId);
       const { request } = await diedAfterWriting(knex, target);
       const written = simulator.get<any>('v1', 'Secret', 'payments', target)!;
-      expect((await DatabaseRequestStore.create({ knex }).get(request.id))!.state).toBe('issuing');
+      expect(
+        (await DatabaseRequestStore.create({ knex }).get(request.id))!.state,
+      ).toBe('issuing');
 
       const later = await startProcess(knex, { minutesLater: 2 });
       const log = simulator.requests().length;
@@ -353,15 +490,27 @@ describe('Secret delivery resumed after a restart', () => {
       const done = (await later.store.get(request.id))!;
       expect(done).toMatchObject({ state: 'issued' });
       expect(done.failureReason).toBeUndefined();
-      const leaf = new X509Certificate(Buffer.from(written.data['tls.crt'], 'base64').toString());
+      const leaf = new X509Certificate(
+        Buffer.from(written.data['tls.crt'], 'base64').toString(),
+      );
       expect(done.serialNumber).toBe(leaf.serialNumber);
       // Recognised, not written again; signed once.
-      expect(simulator.requests().slice(log).filter(r => r.method !== 'GET')).toEqual([]);
-      expect(simulator.get<any>('v1', 'Secret', 'payments', target)!.metadata.resourceVersion).toBe(
-        written.metadata.resourceVersion,
-      );
-      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
-      const trail = await knex('certificates_audit').where({ request_id: request.id }).orderBy('seq');
+      expect(
+        simulator
+          .requests()
+          .slice(log)
+          .filter(r => r.method !== 'GET'),
+      ).toEqual([]);
+      expect(
+        simulator.get<any>('v1', 'Secret', 'payments', target)!.metadata
+          .resourceVersion,
+      ).toBe(written.metadata.resourceVersion);
+      expect(
+        await knex('certificates_ca_issued').where({ request_id: request.id }),
+      ).toHaveLength(1);
+      const trail = await knex('certificates_audit')
+        .where({ request_id: request.id })
+        .orderBy('seq');
       expect(trail.map(r => r.action)).toEqual(['issued']);
     },
   );
@@ -369,18 +518,23 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     "a Secret with this request's label but not the certificate the CA signed for it is not taken as delivered, %p",
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const target = secretName('swapped-tls', databaseId);
       const { request, first } = await diedAfterWriting(knex, target);
       // Someone swaps in another certificate of the same CA and keeps the labels.
       const other = await submit(knex, secretName('other-tls', databaseId));
-      const { csrPem } = await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', dnsNames: ['payments.example.com'] });
+      const { csrPem } = await generateKeyAndCsr({
+        keyAlgorithm: 'ECDSA-P256',
+        dnsNames: ['payments.example.com'],
+      });
       const swapped = await first.ca.issue(issueRequest(other, csrPem));
       const written = simulator.get<any>('v1', 'Secret', 'payments', target)!;
       simulator.apply({
         ...written,
-        data: { ...written.data, 'tls.crt': Buffer.from(swapped.chainPem).toString('base64') },
+        data: {
+          ...written.data,
+          'tls.crt': Buffer.from(swapped.chainPem).toString('base64'),
+        },
       });
 
       const later = await startProcess(knex, { minutesLater: 2 });
@@ -388,7 +542,9 @@ describe('Secret delivery resumed after a restart', () => {
       const after = (await later.store.get(request.id))!;
       expect(after.state).toBe('failed');
       expect(after.serialNumber).toBeUndefined();
-      expect(await knex('certificates_ca_issued').where({ request_id: request.id })).toHaveLength(1);
+      expect(
+        await knex('certificates_ca_issued').where({ request_id: request.id }),
+      ).toHaveLength(1);
     },
   );
 });

@@ -2,14 +2,12 @@ import {
   mockCredentials,
   mockErrorHandler,
   mockServices,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import {
   BackstageUserPrincipal,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -20,7 +18,6 @@ import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
 import { applyDatabaseMigrations } from '../database';
 import { IssuanceService, IssuerRegistry } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
@@ -30,12 +27,14 @@ import {
   RequestValidator,
 } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
-import { createRouter } from '../service/router';
+import { createRouter } from '../router';
 import {
   KubernetesDelivery,
   pendingKeySecretName,
   REQUEST_ID_LABEL,
 } from './KubernetesDelivery';
+import { silentNotifier } from '../__testUtils__/noops';
+import { createTestCa, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
@@ -71,13 +70,6 @@ const policy = (name: string, owner: string): CertificatePolicy => ({
   allowedNamespaces: ['payments'],
 });
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
-
 function body(
   kind: DeliveryKind,
   overrides: { entity?: string; secretName?: string } = {},
@@ -108,7 +100,7 @@ const secret = (name: string, labels?: Record<string, string>) => ({
 });
 
 describe('delivery never takes over a Secret the portal did not create', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   let simulator: KubernetesApiSimulator;
 
   beforeEach(async () => {
@@ -135,7 +127,7 @@ describe('delivery never takes over a Secret the portal did not create', () => {
     const knex = options.knex ?? (await databases.init(databaseId));
     await applyDatabaseMigrations({ knex });
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const issuers = IssuerRegistry.create({
       issuers: [ca],
       certManagerIssuers: [
@@ -175,7 +167,7 @@ describe('delivery never takes over a Secret the portal did not create', () => {
       issuers,
       logger,
       audit,
-      kubernetes,
+      deliveries: kubernetes.strategies,
       recheck: validator.recheck,
     });
     const service = RequestService.create({
@@ -185,6 +177,7 @@ describe('delivery never takes over a Secret the portal did not create', () => {
       audit,
       logger,
       userInfo,
+      notifier: silentNotifier(),
     });
     const httpAuth = mockServices.httpAuth({
       defaultCredentials: mockCredentials.user(options.user ?? ALICE),
@@ -467,6 +460,65 @@ describe('delivery never takes over a Secret the portal did not create', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "a target that becomes someone else's Secret between the check at submission and the write answers 409; the request is stored failed and audited, nothing written, %p",
+    async databaseId => {
+      const { knex, app, kubernetes, rows } = await setup(databaseId);
+      const cluster = simulator;
+      const check = kubernetes.targets.violations.bind(kubernetes.targets);
+      /** The Secret appears right after the check at submission passed. */
+      const appearsAfterCheck = (target: string) =>
+        jest
+          .spyOn(kubernetes.targets, 'violations')
+          .mockImplementationOnce(async r => {
+            const verdict = await check(r);
+            cluster.apply(secret(target));
+            return verdict;
+          });
+      for (const kind of ['cert-manager', 'secret'] as const) {
+        const target = `${kind}-raced-tls`;
+        appearsAfterCheck(target);
+        const before = await rows();
+        const log = simulator.requests().length;
+        const res = await request(app)
+          .post('/requests')
+          .send(body(kind, { secretName: target }));
+        expect(res.status).toBe(409);
+        expect(res.body.error).toMatchObject({
+          name: 'ConflictError',
+          message: expect.stringMatching(
+            new RegExp(
+              `Secret payments/${target} in cluster sim already exists and was not created by the portal`,
+            ),
+          ),
+        });
+        const stored = await knex('certificates_requests').where({
+          delivery_secret_name: target,
+        });
+        expect(stored.map(r => r.state)).toEqual(['failed']);
+        const trail = await knex('certificates_audit')
+          .where({ request_id: stored[0].id })
+          .orderBy('seq');
+        expect(trail.map(r => [r.action, r.outcome])).toEqual([
+          ['created', 'success'],
+          ['issuing', 'success'],
+          ['failed', 'failure'],
+        ]);
+        expect(await rows()).toEqual({
+          ...before,
+          requests: before.requests + 1,
+          audit: before.audit + 3,
+        });
+        expect(writesSince(log)).toEqual([]);
+        expect(
+          simulator.get<any>('v1', 'Secret', 'payments', target)!.data[
+            'tls.crt'
+          ],
+        ).toBe('AA==');
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'a Secret that appears after submission is refused just before writing: the request fails with the reason, audited, nothing written, %p',
     async databaseId => {
       const { knex, store, issuance, kubernetes } = await setup(databaseId);
@@ -550,11 +602,17 @@ describe('delivery never takes over a Secret the portal did not create', () => {
         ).id,
       ]);
       await expect(
-        kubernetes.applyCertManagerCertificate(request1, {
-          id: 'cm',
-          cluster: 'sim',
-          name: 'corp-ca',
-          kind: 'ClusterIssuer',
+        kubernetes.strategies['cert-manager'].deliver(request1, {
+          certManagerIssuer: {
+            id: 'cm',
+            cluster: 'sim',
+            name: 'corp-ca',
+            kind: 'ClusterIssuer',
+          },
+          sign: async () => {
+            throw new Error('cert-manager signs in the cluster');
+          },
+          recordPendingKey: async () => undefined,
         }),
       ).rejects.toMatchObject({
         name: 'ConflictError',

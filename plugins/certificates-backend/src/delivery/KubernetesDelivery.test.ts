@@ -1,12 +1,14 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { BuiltinCa } from '../ca';
-import { applyDatabaseMigrations } from '../database';
+import {
+  X509Certificate,
+  createPrivateKey,
+  createPublicKey,
+} from 'node:crypto';
 import { IssuanceService, IssuerRegistry } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
+import { createTestCa, migratedDatabase, newRequest } from '../__testUtils__';
 import { generateKeyAndCsr } from './keyAndCsr';
 import {
   KubernetesDelivery,
@@ -17,98 +19,122 @@ import {
 
 jest.setTimeout(60_000);
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: { builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' } },
-});
-
 describe('KubernetesDelivery against the API simulator', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let simulator: KubernetesApiSimulator;
 
   beforeAll(async () => {
     simulator = await KubernetesApiSimulator.start();
-    simulator.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } });
+    simulator.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'payments' },
+    });
   });
   afterAll(async () => {
     await simulator.stop();
   });
 
   async function setup() {
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const issuers = IssuerRegistry.create({
       issuers: [ca],
-      certManagerIssuers: [{ id: 'cm', cluster: 'sim', name: 'corp-ca', kind: 'ClusterIssuer' }],
+      certManagerIssuers: [
+        { id: 'cm', cluster: 'sim', name: 'corp-ca', kind: 'ClusterIssuer' },
+      ],
     });
     const store = DatabaseRequestStore.create({ knex });
     const kubernetes = KubernetesDelivery.create({
-      clusters: { get: name => (name === 'sim' ? { name, kubeConfig: simulator.kubeConfig() } : undefined) },
+      clusters: {
+        get: name =>
+          name === 'sim'
+            ? { name, kubeConfig: simulator.kubeConfig() }
+            : undefined,
+      },
       requests: store,
     });
-    const issuance = IssuanceService.create({ store, issuers, logger, kubernetes });
-    const create = (overrides: Partial<NewRequest> & { delivery: NewRequest['delivery'] }) =>
-      store.create({
-        entityRef: 'component:default/payments',
-        requester: 'user:default/alice',
-        policyName: 'services',
-        approvalsRequired: 1,
-        approvers: [],
-        commonName: 'payments.example.com',
-        dnsNames: ['payments.example.com'],
-        ipAddresses: [],
-        uris: [],
-        keyAlgorithm: 'ECDSA-P256',
-        validityDays: 30,
-        issuer: 'builtin',
-        clientAuth: false,
-        state: 'issuing',
-        ...overrides,
-      });
+    const issuance = IssuanceService.create({
+      store,
+      issuers,
+      logger,
+      deliveries: kubernetes.strategies,
+    });
+    const create = (
+      overrides: Partial<NewRequest> & { delivery: NewRequest['delivery'] },
+    ) => store.create(newRequest({ state: 'issuing', ...overrides }));
     return { knex, ca, store, issuance, create };
   }
 
   it('writes a labelled kubernetes.io/tls Secret whose key matches, and keeps no key', async () => {
     const { issuance, create, knex } = await setup();
     const request = await create({
-      delivery: { kind: 'secret', cluster: 'sim', namespace: 'payments', secretName: 'payments-tls' },
+      delivery: {
+        kind: 'secret',
+        cluster: 'sim',
+        namespace: 'payments',
+        secretName: 'payments-tls',
+      },
     });
     const issued = await issuance.issue(request, { policyJustChecked: true });
     expect(issued.failureReason).toBeUndefined();
     expect(issued.state).toBe('issued');
-    const secret = simulator.get<any>('v1', 'Secret', 'payments', 'payments-tls')!;
+    const secret = simulator.get<any>(
+      'v1',
+      'Secret',
+      'payments',
+      'payments-tls',
+    )!;
     expect(secret.type).toBe('kubernetes.io/tls');
     expect(secret.metadata.labels).toMatchObject({
       'backstage.io/kubernetes-id': 'payments',
       [REQUEST_ID_LABEL]: request.id,
       [LINEAGE_LABEL]: request.id,
     });
+    // Only the project's current names are written.
+    expect(
+      Object.keys({
+        ...secret.metadata.labels,
+        ...secret.metadata.annotations,
+      }).filter(k => k.startsWith('certificates.backstage.io/')),
+    ).toEqual([]);
     const crt = Buffer.from(secret.data['tls.crt'], 'base64').toString();
     const key = Buffer.from(secret.data['tls.key'], 'base64').toString();
     const leaf = new X509Certificate(crt);
     expect(leaf.serialNumber).toBe(issued.serialNumber);
     expect(
-      createPublicKey(createPrivateKey(key)).export({ type: 'spki', format: 'der' }),
+      createPublicKey(createPrivateKey(key)).export({
+        type: 'spki',
+        format: 'der',
+      }),
     ).toEqual(leaf.publicKey.export({ type: 'spki', format: 'der' }));
-    const dump = JSON.stringify(await knex('certificates_requests')) +
+    const dump =
+      JSON.stringify(await knex('certificates_requests')) +
       JSON.stringify(await knex('certificates_ca_issued'));
     expect(dump).not.toContain('PRIVATE KEY');
 
     // A renewal in the same lineage may replace it.
     const renewal = await create({
       renewalOf: request.id,
-      delivery: { kind: 'secret', cluster: 'sim', namespace: 'payments', secretName: 'payments-tls' },
+      delivery: {
+        kind: 'secret',
+        cluster: 'sim',
+        namespace: 'payments',
+        secretName: 'payments-tls',
+      },
     });
-    expect((await issuance.issue(renewal, { policyJustChecked: true })).state).toBe('issued');
     expect(
-      simulator.get<any>('v1', 'Secret', 'payments', 'payments-tls')!.metadata.labels[REQUEST_ID_LABEL],
+      (await issuance.issue(renewal, { policyJustChecked: true })).state,
+    ).toBe('issued');
+    expect(
+      simulator.get<any>('v1', 'Secret', 'payments', 'payments-tls')!.metadata
+        .labels[REQUEST_ID_LABEL],
     ).toBe(renewal.id);
   });
 
   it('never overwrites a foreign Secret', async () => {
-    const { issuance, create, knex } = await setup();
+    const { issuance, create, knex, store } = await setup();
     simulator.apply({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -117,14 +143,35 @@ describe('KubernetesDelivery against the API simulator', () => {
       data: { 'tls.crt': 'AA==', 'tls.key': 'AA==' },
     });
     const request = await create({
-      delivery: { kind: 'secret', cluster: 'sim', namespace: 'payments', secretName: 'foreign-tls' },
+      delivery: {
+        kind: 'secret',
+        cluster: 'sim',
+        namespace: 'payments',
+        secretName: 'foreign-tls',
+      },
     });
-    const failed = await issuance.issue(request, { policyJustChecked: true });
+    await expect(
+      issuance.issue(request, { policyJustChecked: true }),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(
+        /already exists and was not created by the portal/,
+      ),
+    });
+    const failed = (await store.get(request.id))!;
     expect(failed.state).toBe('failed');
-    expect(failed.failureReason).toMatch(/already exists and was not created by the portal/);
-    expect(simulator.get<any>('v1', 'Secret', 'payments', 'foreign-tls')!.data['tls.crt']).toBe('AA==');
+    expect(failed.failureReason).toMatch(
+      /already exists and was not created by the portal/,
+    );
+    expect(
+      simulator.get<any>('v1', 'Secret', 'payments', 'foreign-tls')!.data[
+        'tls.crt'
+      ],
+    ).toBe('AA==');
     // Refused before anything was written, not even the pending key.
-    expect(simulator.get('v1', 'Secret', 'payments', pendingKeySecretName(request))).toBeUndefined();
+    expect(
+      simulator.get('v1', 'Secret', 'payments', pendingKeySecretName(request)),
+    ).toBeUndefined();
     expect(await knex('certificates_ca_issued')).toHaveLength(0);
   });
 
@@ -132,42 +179,70 @@ describe('KubernetesDelivery against the API simulator', () => {
     const { issuance, create, store, ca } = await setup();
     const request = await create({
       issuer: 'cm',
-      delivery: { kind: 'cert-manager', cluster: 'sim', namespace: 'payments', secretName: 'cm-tls' },
+      delivery: {
+        kind: 'cert-manager',
+        cluster: 'sim',
+        namespace: 'payments',
+        secretName: 'cm-tls',
+      },
     });
     const pending = await issuance.issue(request, { policyJustChecked: true });
     expect(pending.state).toBe('issuing');
-    const certificate = simulator.get<any>('cert-manager.io/v1', 'Certificate', 'payments', 'cm-tls')!;
+    const certificate = simulator.get<any>(
+      'cert-manager.io/v1',
+      'Certificate',
+      'payments',
+      'cm-tls',
+    )!;
     expect(certificate.spec).toMatchObject({
       secretName: 'cm-tls',
       dnsNames: ['payments.example.com'],
-      issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
-      secretTemplate: { labels: { 'backstage.io/kubernetes-id': 'payments', [REQUEST_ID_LABEL]: request.id } },
+      issuerRef: {
+        name: 'corp-ca',
+        kind: 'ClusterIssuer',
+        group: 'cert-manager.io',
+      },
+      secretTemplate: {
+        labels: {
+          'backstage.io/kubernetes-id': 'payments',
+          [REQUEST_ID_LABEL]: request.id,
+        },
+      },
     });
     expect(certificate.metadata.labels[REQUEST_ID_LABEL]).toBe(request.id);
     expect(await issuance.resume()).toBe(1);
     expect((await store.get(request.id))!.state).toBe('issuing');
 
     // cert-manager signs: the Secret appears and Ready turns True.
+    const inCluster = await generateKeyAndCsr({
+      keyAlgorithm: 'ECDSA-P256',
+      dnsNames: ['payments.example.com'],
+    });
     const { chainPem } = await ca.issue({
       requestId: 'in-cluster',
+      commonName: 'payments.example.com',
       dnsNames: ['payments.example.com'],
       ipAddresses: [],
       uris: [],
       validityDays: 30,
       clientAuth: false,
-      csrPem: (await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', dnsNames: ['payments.example.com'] }))
-        .csrPem,
+      csrPem: inCluster.csrPem,
     });
     simulator.apply({
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'cm-tls', namespace: 'payments' },
       type: 'kubernetes.io/tls',
-      data: { 'tls.crt': Buffer.from(chainPem).toString('base64'), 'tls.key': 'AA==' },
+      data: {
+        'tls.crt': Buffer.from(chainPem).toString('base64'),
+        'tls.key': Buffer.from(inCluster.privateKeyPem).toString('base64'),
+      },
     });
     simulator.apply({
       ...certificate,
-      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }] },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }],
+      },
     });
     await issuance.resume();
     const done = (await store.get(request.id))!;
@@ -177,22 +252,39 @@ describe('KubernetesDelivery against the API simulator', () => {
     // A failure is reported with cert-manager's message.
     const second = await create({
       issuer: 'cm',
-      delivery: { kind: 'cert-manager', cluster: 'sim', namespace: 'payments', secretName: 'cm2-tls' },
+      delivery: {
+        kind: 'cert-manager',
+        cluster: 'sim',
+        namespace: 'payments',
+        secretName: 'cm2-tls',
+      },
     });
     await issuance.issue(second, { policyJustChecked: true });
-    const cm2 = simulator.get<any>('cert-manager.io/v1', 'Certificate', 'payments', 'cm2-tls')!;
+    const cm2 = simulator.get<any>(
+      'cert-manager.io/v1',
+      'Certificate',
+      'payments',
+      'cm2-tls',
+    )!;
     simulator.apply({
       ...cm2,
       status: {
         conditions: [
           { type: 'Ready', status: 'False', reason: 'DoesNotExist' },
-          { type: 'Issuing', status: 'False', reason: 'Failed', message: 'issuer corp-ca is not ready' },
+          {
+            type: 'Issuing',
+            status: 'False',
+            reason: 'Failed',
+            message: 'issuer corp-ca is not ready',
+          },
         ],
       },
     });
     await issuance.resume();
     const failed = (await store.get(second.id))!;
     expect(failed.state).toBe('failed');
-    expect(failed.failureReason).toBe('cert-manager: issuer corp-ca is not ready');
+    expect(failed.failureReason).toBe(
+      'cert-manager: issuer corp-ca is not ready',
+    );
   });
 });

@@ -1,4 +1,15 @@
-export { KubernetesDelivery, KUBERNETES_ID_LABEL, REQUEST_ID_LABEL, LINEAGE_LABEL } from './KubernetesDelivery';
-export type { ClusterLookup, CertManagerStatus, KubernetesDeliveryOptions, RequestLookup } from './KubernetesDelivery';
+export {
+  KubernetesDelivery,
+  KUBERNETES_ID_LABEL,
+  REQUEST_ID_LABEL,
+  LINEAGE_LABEL,
+} from './KubernetesDelivery';
+export type {
+  ClusterLookup,
+  KubernetesDeliveryOptions,
+  RequestLookup,
+} from './KubernetesDelivery';
 export { DeliveryTargetCheck } from './DeliveryTargetCheck';
+export { SecretDelivery } from './SecretDelivery';
+export { CertManagerDelivery } from './CertManagerDelivery';
 export { generateKeyAndCsr } from './keyAndCsr';

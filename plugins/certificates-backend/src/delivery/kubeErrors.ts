@@ -1,22 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 
-/** The HTTP status of a failed Kubernetes API call, if it got that far. */
-export function statusCode(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
-}
-
-export async function orUndefinedOn404<T>(
-  call: () => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (statusCode(error) === 404) {
-      return undefined;
-    }
-    throw error;
-  }
-}
+export { orUndefinedOn404, statusCode } from '../certmanager/apiErrors';
 
 /** A short reason for a failed call: the API's status and message, not its whole body. */
 export function kubeErrorMessage(error: unknown): string {

@@ -9,24 +9,9 @@ import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DiscoveryService } from './DiscoveryService';
+import { eventually } from '../__testUtils__/fixtures';
 
 jest.setTimeout(30_000);
-
-async function eventually(
-  assertion: () => Promise<void> | void,
-  timeoutMs = 10_000,
-) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise(r => setTimeout(r, 25));
-    }
-  }
-}
 
 /**
  * A pass-through to the simulator that answers 503 to every request for

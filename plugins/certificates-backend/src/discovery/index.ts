@@ -5,5 +5,3 @@ export {
   toOwnershipEntity,
   ownerRefOf,
 } from './catalogEntities';
-export { setupDiscovery } from './setupDiscovery';
-export type { SetupDiscoveryOptions } from './setupDiscovery';

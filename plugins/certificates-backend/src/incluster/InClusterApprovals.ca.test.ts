@@ -1,35 +1,48 @@
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { mockCredentials, mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import express from 'express';
 import { webcrypto } from 'node:crypto';
 import request from 'supertest';
-import { DatabaseAuditLog } from '../audit';
-import { applyDatabaseMigrations } from '../database';
-import { ApprovalService, createApprovalsRouter, DatabaseDecisionStore } from '../approvals';
-import { CountingIssuance, MemoryDirectory, TableRequests } from '../approvals/__testUtils__/TableRequests';
+import {
+  createHarness,
+  SECURITY_GROUP as SECURITY,
+  testDatabases,
+} from '../__testUtils__';
+import { approvalsApp } from '../approvals/__testUtils__/approvalsApp';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { InClusterApprovals } from './InClusterApprovals';
 
 jest.setTimeout(60_000);
 
-const SECURITY = 'group:default/security';
-const as = (name: string) => mockCredentials.user.header(`user:default/${name}`);
+const as = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
 const crypto = webcrypto as Crypto;
 /** NameConstraints permitting dNSName example.com. */
-const NAME_CONSTRAINTS = Buffer.from('3011a00f300d820b6578616d706c652e636f6d', 'hex');
+const NAME_CONSTRAINTS = Buffer.from(
+  '3011a00f300d820b6578616d706c652e636f6d',
+  'hex',
+);
 
-async function csr(name: string, extensions: x509.Extension[] = []): Promise<string> {
+async function csr(
+  name: string,
+  extensions: x509.Extension[] = [],
+): Promise<string> {
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await crypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await crypto.subtle.generateKey(alg, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const generated = await x509.Pkcs10CertificateRequestGenerator.create(
     {
       name: `CN=${name}`,
       keys,
       signingAlgorithm: alg,
-      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: name }]), ...extensions],
+      extensions: [
+        new x509.SubjectAlternativeNameExtension([
+          { type: 'dns', value: name },
+        ]),
+        ...extensions,
+      ],
     },
     crypto,
   );
@@ -37,7 +50,7 @@ async function csr(name: string, extensions: x509.Extension[] = []): Promise<str
 }
 
 describe('InClusterApprovals and CA certificates', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const databases = testDatabases();
   let sim: KubernetesApiSimulator;
 
   beforeAll(async () => {
@@ -49,25 +62,29 @@ describe('InClusterApprovals and CA certificates', () => {
     sim.apply({
       apiVersion: 'cert-manager.io/v1',
       kind: 'CertificateRequest',
-      metadata: { name, namespace: 'shop', labels: { 'backstage.io/kubernetes-id': 'shop-api' } },
+      metadata: {
+        name,
+        namespace: 'shop',
+        labels: { 'backstage.io/kubernetes-id': 'shop-api' },
+      },
       spec: {
         username: 'system:serviceaccount:shop:deployer',
-        issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        issuerRef: {
+          name: 'corp-ca',
+          kind: 'ClusterIssuer',
+          group: 'cert-manager.io',
+        },
         ...spec,
       },
     } as any);
   }
   const conditions = (name: string) =>
-    sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', name)?.status?.conditions ?? [];
+    sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', name)
+      ?.status?.conditions ?? [];
 
   async function setup(caIssuers?: string[]) {
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
-    const permissions = mockServices.permissions.mock();
-    permissions.authorizeConditional.mockImplementation(async reqs =>
-      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
-    const audit = DatabaseAuditLog.create({ knex });
+    const h = await createHarness(databases, 'SQLITE_3', { policies: [] });
+    const { knex, audit, permissions } = h;
     const inCluster = InClusterApprovals.create({
       clusters: { list: () => [{ name: 'sim', kubeConfig: sim.kubeConfig() }] },
       approvers: [SECURITY],
@@ -77,40 +94,14 @@ describe('InClusterApprovals and CA certificates', () => {
       logger: mockServices.logger.mock(),
       listCacheMs: 0,
     });
-    const requests = await TableRequests.create(knex);
-    const service = ApprovalService.create({
-      knex,
-      requests,
-      decisions: DatabaseDecisionStore.create({ knex }),
+    const app = approvalsApp({
+      service: h.approvals,
       audit,
       permissions,
-      issuance: new CountingIssuance(requests),
-      policies: [],
-      queue: requests,
-      directory: new MemoryDirectory([SECURITY]),
-      logger: mockServices.logger.mock(),
+      external: [inCluster],
     });
-    const userInfo = mockServices.userInfo.mock({
-      async getUserInfo(credentials: any) {
-        const ref = credentials.principal.userEntityRef as string;
-        return { userEntityRef: ref, ownershipEntityRefs: [ref, SECURITY] };
-      },
-    });
-    const app = express();
-    app.use(
-      createApprovalsRouter({
-        service,
-        audit,
-        permissions,
-        httpAuth: mockServices.httpAuth(),
-        userInfo,
-        external: [inCluster],
-      }),
-    );
-    app.use(
-      MiddlewareFactory.create({ config: mockServices.rootConfig(), logger: mockServices.rootLogger() }).error(),
-    );
-    const auditRows = async () => Number((await knex('certificates_audit').count({ n: '*' }))[0].n);
+    const auditRows = async () =>
+      Number((await knex('certificates_audit').count({ n: '*' }))[0].n);
     return { app, inCluster, auditRows };
   }
 
@@ -122,9 +113,13 @@ describe('InClusterApprovals and CA certificates', () => {
       duration: '87600h',
     });
     const { app, auditRows } = await setup();
-    const queue = await request(app).get('/approvals').set('Authorization', as('sec1'));
+    const queue = await request(app)
+      .get('/approvals')
+      .set('Authorization', as('sec1'));
     expect(queue.status).toBe(200);
-    const item = queue.body.items.find((i: any) => i.inCluster?.name === 'shop-root-ca');
+    const item = queue.body.items.find(
+      (i: any) => i.inCluster?.name === 'shop-root-ca',
+    );
     expect(item).toMatchObject({
       dnsNames: ['api.shop.example.com'],
       validityDays: 3650,
@@ -140,7 +135,9 @@ describe('InClusterApprovals and CA certificates', () => {
       approvability: {
         approvable: false,
         refusal: 'ca-certificate',
-        reason: expect.stringContaining('allows no CA certificates from ClusterIssuer/corp-ca'),
+        reason: expect.stringContaining(
+          'allows no CA certificates from ClusterIssuer/corp-ca',
+        ),
       },
     });
 
@@ -150,13 +147,20 @@ describe('InClusterApprovals and CA certificates', () => {
       .set('Authorization', as('sec1'))
       .send({ decision: 'approve', reason: 'looks fine' });
     expect(single.status).toBe(403);
-    expect(single.body.error).toMatchObject({ name: 'NotAllowedError', message: expect.stringMatching(/CA certificate/) });
+    expect(single.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/CA certificate/),
+    });
     const bulk = await request(app)
       .post('/approvals/bulk')
       .set('Authorization', as('sec1'))
       .send({ ids: [item.id], decision: 'approve' });
     expect(bulk.body.results).toEqual([
-      { id: item.id, ok: false, error: expect.objectContaining({ name: 'NotAllowedError' }) },
+      {
+        id: item.id,
+        ok: false,
+        error: expect.objectContaining({ name: 'NotAllowedError' }),
+      },
     ]);
     expect(conditions('shop-root-ca')).toEqual([]);
     expect(await auditRows()).toBe(before);
@@ -167,16 +171,26 @@ describe('InClusterApprovals and CA certificates', () => {
       .set('Authorization', as('sec1'))
       .send({ decision: 'deny', reason: 'no CA certificates from corp-ca' });
     expect(denied.status).toBe(200);
-    expect(conditions('shop-root-ca')).toEqual([expect.objectContaining({ type: 'Denied', status: 'True' })]);
+    expect(conditions('shop-root-ca')).toEqual([
+      expect.objectContaining({ type: 'Denied', status: 'True' }),
+    ]);
   });
 
   it('refuses a CSR that asks for CA:TRUE, cert sign or name constraints when the spec says nothing', async () => {
-    addCr('csr-ca-true', { request: await csr('a.shop.example.com', [new x509.BasicConstraintsExtension(true)]) });
+    addCr('csr-ca-true', {
+      request: await csr('a.shop.example.com', [
+        new x509.BasicConstraintsExtension(true),
+      ]),
+    });
     addCr('csr-cert-sign', {
-      request: await csr('b.shop.example.com', [new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign)]),
+      request: await csr('b.shop.example.com', [
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign),
+      ]),
     });
     addCr('csr-name-constraints', {
-      request: await csr('c.shop.example.com', [new x509.Extension('2.5.29.30', true, NAME_CONSTRAINTS)]),
+      request: await csr('c.shop.example.com', [
+        new x509.Extension('2.5.29.30', true, NAME_CONSTRAINTS),
+      ]),
     });
     const { inCluster } = await setup();
     const caller = {
@@ -190,8 +204,15 @@ describe('InClusterApprovals and CA certificates', () => {
       ['csr-name-constraints', 'its CSR asks for name constraints'],
     ]) {
       await expect(
-        inCluster.decide({ caller, requestId: InClusterApprovals.idOf('sim', 'shop', name), decision: 'approve' }),
-      ).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringContaining(why) });
+        inCluster.decide({
+          caller,
+          requestId: InClusterApprovals.idOf('sim', 'shop', name),
+          decision: 'approve',
+        }),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining(why),
+      });
       expect(conditions(name)).toEqual([]);
     }
   });
@@ -200,7 +221,9 @@ describe('InClusterApprovals and CA certificates', () => {
     addCr('unreadable', { request: Buffer.from('garbage').toString('base64') });
     const { app } = await setup(['ClusterIssuer/corp-ca']);
     const id = InClusterApprovals.idOf('sim', 'shop', 'unreadable');
-    const queue = await request(app).get('/approvals').set('Authorization', as('sec1'));
+    const queue = await request(app)
+      .get('/approvals')
+      .set('Authorization', as('sec1'));
     expect(queue.body.items.find((i: any) => i.id === id)).toMatchObject({
       requested: { csrError: 'not a valid PKCS#10 certificate request' },
       approvability: { approvable: false, refusal: 'unreadable-csr' },
@@ -232,6 +255,8 @@ describe('InClusterApprovals and CA certificates', () => {
       .set('Authorization', as('sec1'))
       .send({ decision: 'approve', reason: 'the shop intermediate' });
     expect(res.status).toBe(200);
-    expect(conditions('allowed-ca')).toEqual([expect.objectContaining({ type: 'Approved', status: 'True' })]);
+    expect(conditions('allowed-ca')).toEqual([
+      expect.objectContaining({ type: 'Approved', status: 'True' }),
+    ]);
   });
 });

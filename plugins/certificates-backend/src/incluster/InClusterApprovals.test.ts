@@ -1,18 +1,19 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { AuditRecord, OwnershipEntity } from '@kubecerts/backstage-plugin-certificates-common';
+import {
+  AuditRecord,
+  OwnershipEntity,
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditLog } from '../audit';
 import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { CallerIdentity } from '../service/identity';
 import { CertManagerCertificateRequest } from './certificateRequests';
 import { InClusterApprovals } from './InClusterApprovals';
 import { InClusterOwnership } from './InClusterOwnership';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { certManagerCsr, userCaller } from '../__testUtils__';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database';
 import { ServiceUnavailableError } from '@backstage/errors';
@@ -21,19 +22,17 @@ jest.setTimeout(30_000);
 
 const SECURITY = 'group:default/security';
 
-function caller(name: string, groups: string[] = [SECURITY]): CallerIdentity {
-  const userEntityRef = `user:default/${name}`;
-  return {
-    credentials: mockCredentials.user(userEntityRef),
-    userEntityRef,
-    ownershipEntityRefs: [userEntityRef, ...groups],
-  };
-}
+const caller = (name: string, groups: string[] = [SECURITY]) =>
+  userCaller(name, groups);
 
 class MemoryAudit implements AuditLog {
   readonly records: AuditRecord[] = [];
   async record(entry: Omit<AuditRecord, 'id' | 'at'> & { at?: string }) {
-    const record = { ...entry, id: String(this.records.length + 1), at: entry.at ?? '' };
+    const record = {
+      ...entry,
+      id: String(this.records.length + 1),
+      at: entry.at ?? '',
+    };
     this.records.push(record);
     return record;
   }
@@ -48,32 +47,30 @@ describe('InClusterApprovals', () => {
 
   beforeAll(async () => {
     sim = await KubernetesApiSimulator.start();
-    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-    const keys = (await webcrypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const request = await x509.Pkcs10CertificateRequestGenerator.create(
-      {
-        name: 'CN=api.shop.example.com',
-        keys,
-        signingAlgorithm: alg,
-        extensions: [
-          new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'api.shop.example.com' }]),
-        ],
-      },
-      webcrypto as Crypto,
-    );
-    csr = Buffer.from(request.toString('pem')).toString('base64');
+    csr = await certManagerCsr('api.shop.example.com');
   });
   afterAll(() => sim.stop());
 
-  function addCr(name: string, extra: Partial<CertManagerCertificateRequest> = {}) {
+  function addCr(
+    name: string,
+    extra: Partial<CertManagerCertificateRequest> = {},
+  ) {
     sim.apply({
       apiVersion: 'cert-manager.io/v1',
       kind: 'CertificateRequest',
-      metadata: { name, namespace: 'shop', labels: { 'backstage.io/kubernetes-id': 'shop-api' } },
+      metadata: {
+        name,
+        namespace: 'shop',
+        labels: { 'backstage.io/kubernetes-id': 'shop-api' },
+      },
       spec: {
         request: csr,
         username: 'system:serviceaccount:cert-manager:cert-manager',
-        issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+        issuerRef: {
+          name: 'corp-ca',
+          kind: 'ClusterIssuer',
+          group: 'cert-manager.io',
+        },
       },
       ...(extra as object),
     } as any);
@@ -86,7 +83,9 @@ describe('InClusterApprovals', () => {
     );
     const audit = new MemoryAudit();
     const approvals = InClusterApprovals.create({
-      clusters: { list: () => [{ name: 'sim', kubeConfig: sim.kubeConfig(token) }] },
+      clusters: {
+        list: () => [{ name: 'sim', kubeConfig: sim.kubeConfig(token) }],
+      },
       approvers: [SECURITY],
       permissions,
       audit,
@@ -99,7 +98,11 @@ describe('InClusterApprovals', () => {
   it('lists undecided requests and approves one through the status subresource', async () => {
     addCr('shop-api-1');
     addCr('shop-api-decided', {
-      status: { conditions: [{ type: 'Approved', status: 'True', reason: 'cert-manager.io' }] },
+      status: {
+        conditions: [
+          { type: 'Approved', status: 'True', reason: 'cert-manager.io' },
+        ],
+      },
     });
     const { approvals, audit } = setup();
 
@@ -118,8 +121,12 @@ describe('InClusterApprovals', () => {
         username: 'system:serviceaccount:cert-manager:cert-manager',
       },
     });
-    expect(queue.some(r => r.inCluster?.name === 'shop-api-decided')).toBe(false);
-    expect(await approvals.queue(caller('dev', ['group:default/team-a']), {})).toEqual([]);
+    expect(queue.some(r => r.inCluster?.name === 'shop-api-decided')).toBe(
+      false,
+    );
+    expect(
+      await approvals.queue(caller('dev', ['group:default/team-a']), {}),
+    ).toEqual([]);
     // What approvers are told about: every undecided request, whoever asks.
     const undecided = (await approvals.undecided()).map(r => r.inCluster?.name);
     expect(undecided).toContain('shop-api-1');
@@ -132,7 +139,12 @@ describe('InClusterApprovals', () => {
       reason: 'matches the shop domain',
     });
     expect(decided.state).toBe('approved');
-    const stored = sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'shop-api-1');
+    const stored = sim.get<any>(
+      'cert-manager.io/v1',
+      'CertificateRequest',
+      'shop',
+      'shop-api-1',
+    );
     expect(stored.status.conditions).toEqual([
       expect.objectContaining({
         type: 'Approved',
@@ -149,7 +161,9 @@ describe('InClusterApprovals', () => {
         entityRef: 'component:default/shop-api',
       }),
     ]);
-    expect((await approvals.queue(caller('sec1'), {})).some(r => r.id === row!.id)).toBe(false);
+    expect(
+      (await approvals.queue(caller('sec1'), {})).some(r => r.id === row!.id),
+    ).toBe(false);
   });
 
   it('denies with the reason as message, and a decision made meanwhile is no error', async () => {
@@ -165,18 +179,45 @@ describe('InClusterApprovals', () => {
     });
     expect(denied.state).toBe('denied');
     expect(
-      sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'shop-api-2').status.conditions[0],
-    ).toMatchObject({ type: 'Denied', reason: 'backstage:user:default/sec1', message: 'not our domain' });
+      sim.get<any>(
+        'cert-manager.io/v1',
+        'CertificateRequest',
+        'shop',
+        'shop-api-2',
+      ).status.conditions[0],
+    ).toMatchObject({
+      type: 'Denied',
+      reason: 'backstage:user:default/sec1',
+      message: 'not our domain',
+    });
 
     // Someone else approves shop-api-3 through the cluster first.
     addCr('shop-api-3', {
-      status: { conditions: [{ type: 'Approved', status: 'True', reason: 'policy.cert-manager.io' }] },
+      status: {
+        conditions: [
+          {
+            type: 'Approved',
+            status: 'True',
+            reason: 'policy.cert-manager.io',
+          },
+        ],
+      },
     });
     const id3 = InClusterApprovals.idOf('sim', 'shop', 'shop-api-3');
-    const result = await approvals.decide({ caller: caller('sec2'), requestId: id3, decision: 'deny', reason: 'late' });
+    const result = await approvals.decide({
+      caller: caller('sec2'),
+      requestId: id3,
+      decision: 'deny',
+      reason: 'late',
+    });
     expect(result.state).toBe('approved');
     expect(
-      sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'shop-api-3').status.conditions,
+      sim.get<any>(
+        'cert-manager.io/v1',
+        'CertificateRequest',
+        'shop',
+        'shop-api-3',
+      ).status.conditions,
     ).toHaveLength(1);
     expect(audit.records.map(r => r.action)).toEqual(['in-cluster-denied']);
   });
@@ -185,19 +226,39 @@ describe('InClusterApprovals', () => {
     addCr('shop-api-4');
     sim.addToken(
       'no-signer',
-      [{ verbs: ['get', 'list', 'update', 'patch'], resources: ['certificaterequests', 'certificaterequests/status'] }],
+      [
+        {
+          verbs: ['get', 'list', 'update', 'patch'],
+          resources: ['certificaterequests', 'certificaterequests/status'],
+        },
+      ],
       { user: 'backstage' },
     );
     const { approvals, audit } = setup('no-signer');
     const id = InClusterApprovals.idOf('sim', 'shop', 'shop-api-4');
     await expect(
-      approvals.decide({ caller: caller('sec1'), requestId: id, decision: 'approve' }),
+      approvals.decide({
+        caller: caller('sec1'),
+        requestId: id,
+        decision: 'approve',
+      }),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
-      message: expect.stringMatching(/Cluster sim refused.*does not have permissions.*'approve' verb on cert-manager signers/),
+      message: expect.stringMatching(
+        /Cluster sim refused.*does not have permissions.*'approve' verb on cert-manager signers/,
+      ),
     });
-    expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'shop-api-4').status).toBeUndefined();
-    expect(audit.records).toEqual([expect.objectContaining({ outcome: 'failure' })]);
+    expect(
+      sim.get<any>(
+        'cert-manager.io/v1',
+        'CertificateRequest',
+        'shop',
+        'shop-api-4',
+      ).status,
+    ).toBeUndefined();
+    expect(audit.records).toEqual([
+      expect.objectContaining({ outcome: 'failure' }),
+    ]);
   });
 
   it('refuses non-approvers and unknown ids before touching the cluster', async () => {
@@ -205,10 +266,18 @@ describe('InClusterApprovals', () => {
     const { approvals } = setup();
     const id = InClusterApprovals.idOf('sim', 'shop', 'shop-api-5');
     await expect(
-      approvals.decide({ caller: caller('dev', ['group:default/team-a']), requestId: id, decision: 'approve' }),
+      approvals.decide({
+        caller: caller('dev', ['group:default/team-a']),
+        requestId: id,
+        decision: 'approve',
+      }),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
     await expect(
-      approvals.decide({ caller: caller('sec1'), requestId: 'incluster:garbage', decision: 'approve' }),
+      approvals.decide({
+        caller: caller('sec1'),
+        requestId: 'incluster:garbage',
+        decision: 'approve',
+      }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
     await expect(
       approvals.decide({
@@ -217,7 +286,14 @@ describe('InClusterApprovals', () => {
         decision: 'approve',
       }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
-    expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'shop-api-5').status).toBeUndefined();
+    expect(
+      sim.get<any>(
+        'cert-manager.io/v1',
+        'CertificateRequest',
+        'shop',
+        'shop-api-5',
+      ).status,
+    ).toBeUndefined();
   });
 });
 
@@ -227,13 +303,7 @@ describe('InClusterApprovals ownership and identities', () => {
 
   beforeAll(async () => {
     sim = await KubernetesApiSimulator.start();
-    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-    const keys = (await webcrypto.subtle.generateKey(alg, false, ['sign', 'verify'])) as CryptoKeyPair;
-    const request = await x509.Pkcs10CertificateRequestGenerator.create(
-      { name: 'CN=orders.shop.example.com', keys, signingAlgorithm: alg },
-      webcrypto as Crypto,
-    );
-    csr = Buffer.from(request.toString('pem')).toString('base64');
+    csr = await certManagerCsr('orders.shop.example.com', []);
   });
   afterAll(() => sim.stop());
 
@@ -247,7 +317,8 @@ describe('InClusterApprovals ownership and identities', () => {
       entityRef: 'component:default/orders-worker',
       ownerRef: 'group:default/team-orders',
       annotations: {
-        'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/part-of=orders',
+        'backstage.io/kubernetes-label-selector':
+          'app.kubernetes.io/part-of=orders',
         'backstage.io/kubernetes-namespace': 'orders',
       },
     },
@@ -263,7 +334,11 @@ describe('InClusterApprovals ownership and identities', () => {
       apiVersion: 'cert-manager.io/v1',
       kind: 'CertificateRequest',
       metadata: { name, namespace, ...metadata },
-      spec: { request: csr, username, issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer' } },
+      spec: {
+        request: csr,
+        username,
+        issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer' },
+      },
     } as any);
   }
 
@@ -289,7 +364,9 @@ describe('InClusterApprovals ownership and identities', () => {
       logger,
       ownership: InClusterOwnership.create({
         loadEntities,
-        namespaceMappings: [{ namespace: 'legacy-*', owner: 'group:default/team-legacy' }],
+        namespaceMappings: [
+          { namespace: 'legacy-*', owner: 'group:default/team-legacy' },
+        ],
         logger,
       }),
       identities,
@@ -299,41 +376,70 @@ describe('InClusterApprovals ownership and identities', () => {
   }
 
   it('resolves entity and owner team like the inventory, and filters the queue by team', async () => {
-    addCr('shop', 'by-id', { labels: { 'backstage.io/kubernetes-id': 'shop-api' } });
-    addCr('orders', 'by-selector', { labels: { 'app.kubernetes.io/part-of': 'orders' } });
+    addCr('shop', 'by-id', {
+      labels: { 'backstage.io/kubernetes-id': 'shop-api' },
+    });
+    addCr('orders', 'by-selector', {
+      labels: { 'app.kubernetes.io/part-of': 'orders' },
+    });
     // The selector is restricted to namespace orders: the same labels elsewhere do not match.
-    addCr('elsewhere', 'selector-wrong-namespace', { labels: { 'app.kubernetes.io/part-of': 'orders' } });
+    addCr('elsewhere', 'selector-wrong-namespace', {
+      labels: { 'app.kubernetes.io/part-of': 'orders' },
+    });
     sim.apply({
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
-      metadata: { name: 'shop-web', namespace: 'shop', labels: { 'backstage.io/kubernetes-id': 'shop-api' } },
-      spec: { secretName: 'shop-web-tls', issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer' } },
+      metadata: {
+        name: 'shop-web',
+        namespace: 'shop',
+        labels: { 'backstage.io/kubernetes-id': 'shop-api' },
+      },
+      spec: {
+        secretName: 'shop-web-tls',
+        issuerRef: { name: 'corp-ca', kind: 'ClusterIssuer' },
+      },
     } as any);
-    addCr('shop', 'by-certificate', { annotations: { 'cert-manager.io/certificate-name': 'shop-web' } });
+    addCr('shop', 'by-certificate', {
+      annotations: { 'cert-manager.io/certificate-name': 'shop-web' },
+    });
     addCr('legacy-billing', 'by-namespace');
     addCr('nowhere', 'unowned');
 
     const { approvals, loadEntities } = setup();
-    const lists = jest.spyOn(CustomObjectsApi.prototype, 'listClusterCustomObject');
+    const lists = jest.spyOn(
+      CustomObjectsApi.prototype,
+      'listClusterCustomObject',
+    );
     const queue = await approvals.queue(caller('sec1'), {});
     const owner = (name: string) => {
       const row = queue.find(r => r.inCluster?.name === name);
       return row && { entityRef: row.entityRef, ownerRef: row.ownerRef };
     };
-    expect(owner('by-id')).toEqual({ entityRef: 'component:default/shop-api', ownerRef: 'group:default/team-shop' });
+    expect(owner('by-id')).toEqual({
+      entityRef: 'component:default/shop-api',
+      ownerRef: 'group:default/team-shop',
+    });
     expect(owner('by-selector')).toEqual({
       entityRef: 'component:default/orders-worker',
       ownerRef: 'group:default/team-orders',
     });
-    expect(owner('selector-wrong-namespace')).toEqual({ entityRef: '', ownerRef: undefined });
+    expect(owner('selector-wrong-namespace')).toEqual({
+      entityRef: '',
+      ownerRef: undefined,
+    });
     expect(owner('by-certificate')).toEqual({
       entityRef: 'component:default/shop-api',
       ownerRef: 'group:default/team-shop',
     });
-    expect(owner('by-namespace')).toEqual({ entityRef: '', ownerRef: 'group:default/team-legacy' });
+    expect(owner('by-namespace')).toEqual({
+      entityRef: '',
+      ownerRef: 'group:default/team-legacy',
+    });
     expect(owner('unowned')).toEqual({ entityRef: '', ownerRef: undefined });
 
-    const orders = await approvals.queue(caller('sec1'), { owner: ['group:default/team-orders'] });
+    const orders = await approvals.queue(caller('sec1'), {
+      owner: ['group:default/team-orders'],
+    });
     expect(orders.map(r => r.inCluster?.name)).toEqual(['by-selector']);
     // The catalog and the cluster are read once for both queue loads.
     expect(loadEntities).toHaveBeenCalledTimes(1);
@@ -341,23 +447,55 @@ describe('InClusterApprovals ownership and identities', () => {
     lists.mockRestore();
   });
 
-  it("refuses an approver their own in-cluster request, recognised by their Kubernetes username", async () => {
-    addCr('shop', 'sams-own', { labels: { 'backstage.io/kubernetes-id': 'shop-api' } }, 'sam@example.com');
+  it('refuses an approver their own in-cluster request, recognised by their Kubernetes username', async () => {
+    addCr(
+      'shop',
+      'sams-own',
+      { labels: { 'backstage.io/kubernetes-id': 'shop-api' } },
+      'sam@example.com',
+    );
     const identities = {
       of: async (ref: string) =>
-        ref === 'user:default/sam' ? ['sam@example.com', 'sam'] : ['kim@example.com', 'kim'],
+        ref === 'user:default/sam'
+          ? ['sam@example.com', 'sam']
+          : ['kim@example.com', 'kim'],
     };
     const { approvals } = setup(identities);
     const id = InClusterApprovals.idOf('sim', 'shop', 'sams-own');
-    expect((await approvals.queue(caller('sam'), {})).some(r => r.id === id)).toBe(false);
+    expect(
+      (await approvals.queue(caller('sam'), {})).some(r => r.id === id),
+    ).toBe(false);
     await expect(
-      approvals.decide({ caller: caller('sam'), requestId: id, decision: 'approve' }),
-    ).rejects.toMatchObject({ name: 'NotAllowedError', message: 'You cannot decide on your own request.' });
-    expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'sams-own').status).toBeUndefined();
+      approvals.decide({
+        caller: caller('sam'),
+        requestId: id,
+        decision: 'approve',
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: 'You cannot decide on your own request.',
+    });
+    expect(
+      sim.get<any>(
+        'cert-manager.io/v1',
+        'CertificateRequest',
+        'shop',
+        'sams-own',
+      ).status,
+    ).toBeUndefined();
 
-    expect((await approvals.queue(caller('kim'), {})).some(r => r.id === id)).toBe(true);
-    const decided = await approvals.decide({ caller: caller('kim'), requestId: id, decision: 'approve' });
-    expect(decided).toMatchObject({ state: 'approved', requester: 'sam@example.com' });
+    expect(
+      (await approvals.queue(caller('kim'), {})).some(r => r.id === id),
+    ).toBe(true);
+    const decided = await approvals.decide({
+      caller: caller('kim'),
+      requestId: id,
+      decision: 'approve',
+    });
+    expect(decided).toMatchObject({
+      state: 'approved',
+      requester: 'sam@example.com',
+    });
     // Kept for "decided by me", with what kim saw.
     const [mine] = await approvals.history(caller('kim'));
     expect(mine).toMatchObject({
@@ -366,13 +504,20 @@ describe('InClusterApprovals ownership and identities', () => {
       entityRef: 'component:default/shop-api',
       ownerRef: 'group:default/team-shop',
       commonName: 'orders.shop.example.com',
-      decisions: [expect.objectContaining({ actor: 'user:default/kim', decision: 'approve' })],
+      decisions: [
+        expect.objectContaining({
+          actor: 'user:default/kim',
+          decision: 'approve',
+        }),
+      ],
     });
     expect(await approvals.history(caller('sam'))).toEqual([]);
   });
 
   it('decides nothing and lists nothing in-cluster when the approver identities cannot be looked up', async () => {
-    addCr('shop', 'catalog-down', { labels: { 'backstage.io/kubernetes-id': 'shop-api' } });
+    addCr('shop', 'catalog-down', {
+      labels: { 'backstage.io/kubernetes-id': 'shop-api' },
+    });
     const { approvals } = setup({
       of: async () => {
         throw new ServiceUnavailableError('catalog down');
@@ -386,6 +531,13 @@ describe('InClusterApprovals ownership and identities', () => {
         decision: 'approve',
       }),
     ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
-    expect(sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', 'catalog-down').status).toBeUndefined();
+    expect(
+      sim.get<any>(
+        'cert-manager.io/v1',
+        'CertificateRequest',
+        'shop',
+        'catalog-down',
+      ).status,
+    ).toBeUndefined();
   });
 });

@@ -1,18 +1,26 @@
-import { LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
-  CustomObjectsApi,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { KubeConfig } from '@kubernetes/client-node';
 import {
   canDecide,
   CertificateRequest,
   requestApprovePermission,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditLog } from '../audit';
-import type { DecideInput, ExternalApprovals, QueueFilter } from '../approvals/ports';
+import type {
+  DecideInput,
+  ExternalApprovals,
+  QueueFilter,
+} from '../approvals/ports';
 import { assertApprovable } from '../approvals/ports';
 import { CallerIdentity } from '../service/identity';
 import {
@@ -23,22 +31,35 @@ import {
   RequestQuery,
   transformRequestConditions,
 } from '../permissions';
-import { describeCertificateRequest, decisionOf, CertManagerCertificateRequest } from './certificateRequests';
+import {
+  describeCertificateRequest,
+  decisionOf,
+  CertManagerCertificateRequest,
+} from './certificateRequests';
 import { readRequestedCertificate } from './requestedCertificate';
-import { addConditionOp, describeError, ID_PREFIX, messageOf, parseId, statusOf } from './clusterErrors';
+import { CertManagerClient, conditionTime } from '../certmanager';
+import {
+  describeError,
+  ID_PREFIX,
+  messageOf,
+  parseId,
+  statusOf,
+} from './clusterErrors';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { InClusterOwnership } from './InClusterOwnership';
 import { kubernetesIdentitiesOf } from './KubernetesIdentities';
 
-const GROUP = 'cert-manager.io';
-const VERSION = 'v1';
-const PLURAL = 'certificaterequests';
 const CERTIFICATE_NAME_ANNOTATION = 'cert-manager.io/certificate-name';
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 export const IN_CLUSTER_POLICY = 'in-cluster';
 
-function permits(filter: PermissionFilter<RequestQuery>, request: CertificateRequest): boolean {
-  return filterAllows(filter, criteria => matchesRequestCriteria(criteria, request));
+function permits(
+  filter: PermissionFilter<RequestQuery>,
+  request: CertificateRequest,
+): boolean {
+  return filterAllows(filter, criteria =>
+    matchesRequestCriteria(criteria, request),
+  );
 }
 
 /** The clusters to look in; `ClusterRegistry` satisfies it. */
@@ -84,13 +105,22 @@ export class InClusterApprovals implements ExternalApprovals {
     return new InClusterApprovals(options);
   }
 
-  private constructor(private readonly o: Parameters<typeof InClusterApprovals.create>[0]) {}
+  private constructor(
+    private readonly o: Parameters<typeof InClusterApprovals.create>[0],
+  ) {}
 
   static idOf(cluster: string, namespace: string, name: string): string {
-    return ID_PREFIX + Buffer.from(JSON.stringify([cluster, namespace, name])).toString('base64url');
+    return (
+      ID_PREFIX +
+      Buffer.from(JSON.stringify([cluster, namespace, name])).toString(
+        'base64url',
+      )
+    );
   }
 
-  private approveFilter(caller: CallerIdentity): Promise<PermissionFilter<RequestQuery>> {
+  private approveFilter(
+    caller: CallerIdentity,
+  ): Promise<PermissionFilter<RequestQuery>> {
     return authorizeFilter(
       this.o.permissions,
       requestApprovePermission,
@@ -103,13 +133,18 @@ export class InClusterApprovals implements ExternalApprovals {
     return id.startsWith(ID_PREFIX);
   }
 
-  async queue(caller: CallerIdentity, filter: QueueFilter): Promise<CertificateRequest[]> {
+  async queue(
+    caller: CallerIdentity,
+    filter: QueueFilter,
+  ): Promise<CertificateRequest[]> {
     if (this.o.approvers.length === 0) return [];
     const permission = await this.approveFilter(caller);
     if (permission === false) return [];
     const undecided = await this.undecided();
     const cutoff =
-      filter.minAgeHours !== undefined ? this.now().getTime() - filter.minAgeHours * 3_600_000 : undefined;
+      filter.minAgeHours !== undefined
+        ? this.now().getTime() - filter.minAgeHours * 3_600_000
+        : undefined;
     const aliases = await this.aliasesOf(caller).catch(error => {
       // Without the caller's identities their own requests cannot be told
       // apart: show no in-cluster rows rather than ones they must not decide.
@@ -121,7 +156,11 @@ export class InClusterApprovals implements ExternalApprovals {
       .filter(r => this.mayDecide(caller, aliases, r))
       .filter(r => permits(permission, r))
       .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
-      .filter(r => !filter.owner?.length || (!!r.ownerRef && filter.owner.includes(r.ownerRef)))
+      .filter(
+        r =>
+          !filter.owner?.length ||
+          (!!r.ownerRef && filter.owner.includes(r.ownerRef)),
+      )
       .filter(r => cutoff === undefined || Date.parse(r.createdAt) <= cutoff);
   }
 
@@ -141,15 +180,20 @@ export class InClusterApprovals implements ExternalApprovals {
     const perCluster = await Promise.all(
       this.o.clusters.list().map(async cluster => {
         try {
-          const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-          const list = (await api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })) as {
-            items?: CertManagerCertificateRequest[];
-          };
-          const open = (list.items ?? []).filter(cr => decisionOf(cr) === undefined);
-          return await Promise.all(open.map(cr => this.toRequest(cluster.name, cr, api)));
+          const api = CertManagerClient.forCluster(cluster.kubeConfig);
+          const open = (await api.listCertificateRequests()).filter(
+            cr => decisionOf(cr) === undefined,
+          );
+          return await Promise.all(
+            open.map(cr => this.toRequest(cluster.name, cr, api)),
+          );
         } catch (error) {
           // A cluster that cannot be read adds nothing; the others still show.
-          this.o.logger.warn(`Cannot list CertificateRequests in cluster ${cluster.name}: ${describeError(error)}`);
+          this.o.logger.warn(
+            `Cannot list CertificateRequests in cluster ${
+              cluster.name
+            }: ${describeError(error)}`,
+          );
           return [];
         }
       }),
@@ -158,8 +202,13 @@ export class InClusterApprovals implements ExternalApprovals {
   }
 
   /** In-cluster requests this person decided here, newest first. */
-  async history(caller: CallerIdentity, limit = 100): Promise<CertificateRequest[]> {
-    return this.o.decisionLog ? this.o.decisionLog.listByActor(caller.userEntityRef, limit) : [];
+  async history(
+    caller: CallerIdentity,
+    limit = 100,
+  ): Promise<CertificateRequest[]> {
+    return this.o.decisionLog
+      ? this.o.decisionLog.listByActor(caller.userEntityRef, limit)
+      : [];
   }
 
   async decide(input: DecideInput): Promise<CertificateRequest> {
@@ -171,7 +220,7 @@ export class InClusterApprovals implements ExternalApprovals {
     const [clusterName, namespace, name] = parseId(input.requestId);
     const cluster = this.o.clusters.list().find(c => c.name === clusterName);
     if (!cluster) throw new NotFoundError(`No cluster ${clusterName}`);
-    const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    const api = CertManagerClient.forCluster(cluster.kubeConfig);
     const where = `CertificateRequest ${namespace}/${name} in cluster ${clusterName}`;
 
     const aliases = await this.aliasesOf(caller);
@@ -189,11 +238,17 @@ export class InClusterApprovals implements ExternalApprovals {
         actor: caller.userEntityRef,
         actorGroups: caller.ownershipEntityRefs,
         actorAliases: aliases,
-        policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
+        policy: {
+          name: IN_CLUSTER_POLICY,
+          approvals: { approvers: this.o.approvers },
+        },
       });
       if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
       const permission = await this.approveFilter(caller);
-      if (!permits(permission, request)) throw new NotAllowedError('You are not allowed to approve certificate requests.');
+      if (!permits(permission, request))
+        throw new NotAllowedError(
+          'You are not allowed to approve certificate requests.',
+        );
       // What the certificate would be decides too: nothing reaches the cluster otherwise.
       if (decision === 'approve') assertApprovable(request.approvability);
 
@@ -203,34 +258,43 @@ export class InClusterApprovals implements ExternalApprovals {
         status: 'True',
         reason: `backstage:${caller.userEntityRef}`,
         message:
-          reason ?? `${decision === 'approve' ? 'Approved' : 'Denied'} in Backstage by ${caller.userEntityRef}`,
-        lastTransitionTime: at.replace(/\.\d{3}Z$/, 'Z'),
+          reason ??
+          `${decision === 'approve' ? 'Approved' : 'Denied'} in Backstage by ${
+            caller.userEntityRef
+          }`,
+        lastTransitionTime: conditionTime(new Date(at)),
       };
-      const patch = [
-        // Optimistic concurrency: fails if anything changed since we read it.
-        { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
-        addConditionOp(current, condition),
-      ];
       try {
-        const updated = (await api.patchNamespacedCustomObjectStatus(
-          { group: GROUP, version: VERSION, plural: PLURAL, namespace, name, body: patch },
-          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-        )) as CertManagerCertificateRequest;
+        // Optimistic concurrency: fails if anything changed since we read it.
+        const updated = await api.addRequestCondition(current, condition);
         this.listed = undefined;
         await this.o.audit.record({
           actor: caller.userEntityRef,
-          action: decision === 'approve' ? 'in-cluster-approved' : 'in-cluster-denied',
+          action:
+            decision === 'approve'
+              ? 'in-cluster-approved'
+              : 'in-cluster-denied',
           entityRef: request.entityRef,
           outcome: 'success',
           at,
           detail: `${where}${reason ? `: ${reason}` : ''}`,
         });
-        const decided = { ...request, state: decisionOf(updated) ?? request.state };
+        const decided = {
+          ...request,
+          state: decisionOf(updated) ?? request.state,
+        };
         await this.o.decisionLog
-          ?.record(decided, { actor: caller.userEntityRef, decision, reason, at })
+          ?.record(decided, {
+            actor: caller.userEntityRef,
+            decision,
+            reason,
+            at,
+          })
           .catch(error =>
             // The cluster holds the decision; only the approver's list misses it.
-            this.o.logger.warn(`Could not keep the decision on ${where} for its approver: ${error}`),
+            this.o.logger.warn(
+              `Could not keep the decision on ${where} for its approver: ${error}`,
+            ),
           );
         return decided;
       } catch (error) {
@@ -239,7 +303,10 @@ export class InClusterApprovals implements ExternalApprovals {
         if (status === 403) {
           await this.o.audit.record({
             actor: caller.userEntityRef,
-            action: decision === 'approve' ? 'in-cluster-approved' : 'in-cluster-denied',
+            action:
+              decision === 'approve'
+                ? 'in-cluster-approved'
+                : 'in-cluster-denied',
             entityRef: request.entityRef,
             outcome: 'failure',
             at,
@@ -251,36 +318,55 @@ export class InClusterApprovals implements ExternalApprovals {
             }. The backend's service account needs the 'approve' verb on cert-manager signers for this issuer (see "Approval model" in the certificates backend README).`,
           );
         }
-        throw new ServiceUnavailableError(`Cluster ${clusterName} could not update ${namespace}/${name}: ${describeError(error)}`);
+        throw new ServiceUnavailableError(
+          `Cluster ${clusterName} could not update ${namespace}/${name}: ${describeError(
+            error,
+          )}`,
+        );
       }
     }
     throw new ConflictError(`${where} kept changing; try again.`);
   }
 
-  private async read(api: CustomObjectsApi, namespace: string, name: string, where: string) {
+  private async read(
+    api: CertManagerClient,
+    namespace: string,
+    name: string,
+    where: string,
+  ) {
+    let found: CertManagerCertificateRequest | undefined;
     try {
-      return (await api.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        plural: PLURAL,
-        namespace,
-        name,
-      })) as CertManagerCertificateRequest;
+      found = await api.getCertificateRequest(namespace, name);
     } catch (error) {
       const status = statusOf(error);
-      if (status === 404) throw new NotFoundError(`${where} does not exist`);
-      if (status === 403) throw new NotAllowedError(`Cluster refused to read ${where}: ${messageOf(error) ?? 'forbidden'}`);
-      throw new ServiceUnavailableError(`Cannot read ${where}: ${describeError(error)}`);
+      if (status === 403)
+        throw new NotAllowedError(
+          `Cluster refused to read ${where}: ${
+            messageOf(error) ?? 'forbidden'
+          }`,
+        );
+      throw new ServiceUnavailableError(
+        `Cannot read ${where}: ${describeError(error)}`,
+      );
     }
+    if (!found) throw new NotFoundError(`${where} does not exist`);
+    return found;
   }
 
-  private mayDecide(caller: CallerIdentity, aliases: string[], request: CertificateRequest): boolean {
+  private mayDecide(
+    caller: CallerIdentity,
+    aliases: string[],
+    request: CertificateRequest,
+  ): boolean {
     return canDecide({
       request,
       actor: caller.userEntityRef,
       actorGroups: caller.ownershipEntityRefs,
       actorAliases: aliases,
-      policy: { name: IN_CLUSTER_POLICY, approvals: { approvers: this.o.approvers } },
+      policy: {
+        name: IN_CLUSTER_POLICY,
+        approvals: { approvers: this.o.approvers },
+      },
     }).allowed;
   }
 
@@ -297,7 +383,7 @@ export class InClusterApprovals implements ExternalApprovals {
   private async toRequest(
     cluster: string,
     cr: CertManagerCertificateRequest,
-    api: CustomObjectsApi,
+    api: CertManagerClient,
   ): Promise<ReturnType<typeof describeCertificateRequest>> {
     const namespace = cr.metadata.namespace ?? 'default';
     const labels = cr.metadata.labels;
@@ -311,20 +397,28 @@ export class InClusterApprovals implements ExternalApprovals {
             ? undefined
             : await this.certificateLabels(api, namespace, cr),
         })
-      : { entityRef: kubernetesId ? `component:default/${kubernetesId}` : undefined };
+      : {
+          entityRef: kubernetesId
+            ? `component:default/${kubernetesId}`
+            : undefined,
+        };
     return describeCertificateRequest({
       id: InClusterApprovals.idOf(cluster, namespace, cr.metadata.name),
       cluster,
       cr,
       ownership,
       requested: await readRequestedCertificate(cr.spec),
-      policy: { name: IN_CLUSTER_POLICY, approvers: this.o.approvers, caIssuers: this.o.caIssuers },
+      policy: {
+        name: IN_CLUSTER_POLICY,
+        approvers: this.o.approvers,
+        caIssuers: this.o.caIssuers,
+      },
     });
   }
 
   /** Labels of the Certificate that made this request; undefined when there is none or it cannot be read. */
   private async certificateLabels(
-    api: CustomObjectsApi,
+    api: CertManagerClient,
     namespace: string,
     cr: CertManagerCertificateRequest,
   ): Promise<Record<string, string> | undefined> {
@@ -333,14 +427,7 @@ export class InClusterApprovals implements ExternalApprovals {
       cr.metadata.ownerReferences?.find(o => o.kind === 'Certificate')?.name;
     if (!name) return undefined;
     try {
-      const certificate = (await api.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        plural: 'certificates',
-        namespace,
-        name,
-      })) as { metadata?: { labels?: Record<string, string> } };
-      return certificate.metadata?.labels;
+      return (await api.getCertificate(namespace, name))?.metadata.labels;
     } catch {
       // Gone or not readable: the request's own labels and the mappings still apply.
       return undefined;

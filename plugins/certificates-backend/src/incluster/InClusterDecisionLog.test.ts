@@ -1,55 +1,79 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { applyDatabaseMigrations } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
 describe('InClusterDecisionLog', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   it.each(databases.eachSupportedId())(
     'keeps each decision with what the approver saw, listed per person newest first, %p',
     async databaseId => {
-      const knex: Knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex: Knex = await migratedDatabase(databases, databaseId);
       const log = InClusterDecisionLog.create({ knex });
       const row = (name: string) =>
         pendingRequest({
           id: `incluster:${name}`,
           commonName: `${name}.shop.example.com`,
           requester: 'system:serviceaccount:cert-manager:cert-manager',
-          inCluster: { cluster: 'prod', namespace: 'shop', name: `x`.repeat(200) + name },
+          inCluster: {
+            cluster: 'prod',
+            namespace: 'shop',
+            name: `x`.repeat(200) + name,
+          },
         });
-      await log.record({ ...row('one'), state: 'approved' }, {
-        actor: 'user:default/Sam',
-        decision: 'approve',
-        at: '2026-11-28T10:00:00.000Z',
-      });
-      await log.record({ ...row('two'), state: 'denied' }, {
-        actor: 'user:default/sam',
-        decision: 'deny',
-        reason: 'not ours',
-        at: '2026-11-28T11:00:00.000Z',
-      });
-      await log.record({ ...row('three'), state: 'approved' }, {
-        actor: 'user:default/kim',
-        decision: 'approve',
-        at: '2026-11-28T12:00:00.000Z',
-      });
+      await log.record(
+        { ...row('one'), state: 'approved' },
+        {
+          actor: 'user:default/Sam',
+          decision: 'approve',
+          at: '2026-11-28T10:00:00.000Z',
+        },
+      );
+      await log.record(
+        { ...row('two'), state: 'denied' },
+        {
+          actor: 'user:default/sam',
+          decision: 'deny',
+          reason: 'not ours',
+          at: '2026-11-28T11:00:00.000Z',
+        },
+      );
+      await log.record(
+        { ...row('three'), state: 'approved' },
+        {
+          actor: 'user:default/kim',
+          decision: 'approve',
+          at: '2026-11-28T12:00:00.000Z',
+        },
+      );
 
       const sams = await log.listByActor('USER:default/sam');
       expect(sams.map(r => [r.commonName, r.state, r.decisions])).toEqual([
         [
           'two.shop.example.com',
           'denied',
-          [{ actor: 'user:default/sam', decision: 'deny', reason: 'not ours', at: '2026-11-28T11:00:00.000Z' }],
+          [
+            {
+              actor: 'user:default/sam',
+              decision: 'deny',
+              reason: 'not ours',
+              at: '2026-11-28T11:00:00.000Z',
+            },
+          ],
         ],
         [
           'one.shop.example.com',
           'approved',
-          [{ actor: 'user:default/Sam', decision: 'approve', at: '2026-11-28T10:00:00.000Z' }],
+          [
+            {
+              actor: 'user:default/Sam',
+              decision: 'approve',
+              at: '2026-11-28T10:00:00.000Z',
+            },
+          ],
         ],
       ]);
       expect(sams[0].inCluster?.name).toMatch(/two$/);

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import {
   buildEntityOwnershipIndex,
   EntityOwnershipIndex,
@@ -37,18 +36,6 @@ export class InClusterOwnership {
     return new InClusterOwnership(options);
   }
 
-  /** `certificates.ownership.namespaceMappings`, as discovery reads it. */
-  static readNamespaceMappings(config: Config): NamespaceMapping[] {
-    return (
-      config.getOptionalConfigArray('certificates.ownership.namespaceMappings') ?? []
-    ).map(m => ({
-      namespace: m.getString('namespace'),
-      cluster: m.getOptionalString('cluster'),
-      owner: m.getString('owner'),
-      entityRef: m.getOptionalString('entityRef'),
-    }));
-  }
-
   private index?: { entities: EntityOwnershipIndex; loadedAt: number };
   private loading?: Promise<EntityOwnershipIndex>;
 
@@ -73,7 +60,8 @@ export class InClusterOwnership {
 
   private async entities(): Promise<EntityOwnershipIndex> {
     const fresh =
-      this.index && this.now() - this.index.loadedAt < (this.o.refreshMs ?? 60_000);
+      this.index &&
+      this.now() - this.index.loadedAt < (this.o.refreshMs ?? 60_000);
     if (fresh) return this.index!.entities;
     // One catalog read at a time; concurrent queue loads share it.
     this.loading ??= this.o
@@ -85,7 +73,9 @@ export class InClusterOwnership {
       })
       .catch(error => {
         // Keep what we had: namespace mappings and a stale index beat nothing.
-        this.o.logger.warn(`Loading catalog entities for in-cluster ownership failed: ${error}`);
+        this.o.logger.warn(
+          `Loading catalog entities for in-cluster ownership failed: ${error}`,
+        );
         return this.index?.entities ?? buildEntityOwnershipIndex([]);
       })
       .finally(() => {

@@ -11,7 +11,10 @@ const sam = {
   kind: 'User',
   metadata: {
     name: 'sam',
-    annotations: { [KUBERNETES_USERNAMES_ANNOTATION]: 'oidc:sam, sam.smith@corp.example\nsystem:serviceaccount:ci:sam-bot' },
+    annotations: {
+      [KUBERNETES_USERNAMES_ANNOTATION]:
+        'oidc:sam, sam.smith@corp.example\nsystem:serviceaccount:ci:sam-bot',
+    },
   },
   spec: { profile: { email: 'sam@example.com' } },
 };
@@ -28,6 +31,30 @@ describe('KubernetesIdentities', () => {
     expect(kubernetesIdentitiesOf('user:default/kim')).toEqual(['kim']);
   });
 
+  it('reads the annotation under its earlier name too; the current name wins', () => {
+    const legacy = 'certificates.backstage.io/kubernetes-usernames';
+    const withOld = {
+      ...sam,
+      metadata: { name: 'sam', annotations: { [legacy]: 'oidc:old-sam' } },
+    };
+    expect(kubernetesIdentitiesOf('user:default/sam', withOld)).toContain(
+      'oidc:old-sam',
+    );
+    const withBoth = {
+      ...sam,
+      metadata: {
+        name: 'sam',
+        annotations: {
+          [legacy]: 'oidc:old-sam',
+          [KUBERNETES_USERNAMES_ANNOTATION]: 'oidc:sam',
+        },
+      },
+    };
+    const both = kubernetesIdentitiesOf('user:default/sam', withBoth);
+    expect(both).toContain('oidc:sam');
+    expect(both).not.toContain('oidc:old-sam');
+  });
+
   it('reads the user from the catalog once per ttl, and fails closed when the catalog fails', async () => {
     const catalog = catalogServiceMock({ entities: [sam] });
     const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
@@ -39,13 +66,17 @@ describe('KubernetesIdentities', () => {
       now: () => now,
     });
     expect(await identities.of('user:default/sam')).toContain('oidc:sam');
-    expect(await identities.of('user:default/sam')).toContain('sam@example.com');
+    expect(await identities.of('user:default/sam')).toContain(
+      'sam@example.com',
+    );
     expect(getEntityByRef).toHaveBeenCalledTimes(1);
     // A user missing from the catalog still has their name.
     expect(await identities.of('user:default/nobody')).toEqual(['nobody']);
 
     now = 5000;
     getEntityByRef.mockRejectedValueOnce(new Error('catalog down'));
-    await expect(identities.of('user:default/sam')).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    await expect(identities.of('user:default/sam')).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+    });
   });
 });

@@ -2,13 +2,15 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  KUBERNETES_USERNAMES_ANNOTATION,
+  readOwnName,
+} from '@kubecerts/backstage-plugin-certificates-common';
 
-/**
- * User entity annotation listing the Kubernetes usernames a person acts
- * under (comma or whitespace separated), e.g. `alice@example.com, oidc:alice`.
- * Set it from the identity provider's sync, not by hand.
- */
-export const KUBERNETES_USERNAMES_ANNOTATION = 'certificates.backstage.io/kubernetes-usernames';
+// KUBERNETES_USERNAMES_ANNOTATION lists them comma or whitespace separated,
+// e.g. `alice@example.com, oidc:alice`; set it from the identity provider's
+// sync, not by hand.
+export { KUBERNETES_USERNAMES_ANNOTATION };
 
 /**
  * The Kubernetes usernames a user may appear under in a CertificateRequest's
@@ -16,10 +18,18 @@ export const KUBERNETES_USERNAMES_ANNOTATION = 'certificates.backstage.io/kubern
  * name (the usual OIDC username claims). Matching any of them makes an
  * in-cluster request the user's own.
  */
-export function kubernetesIdentitiesOf(userEntityRef: string, entity?: Entity): string[] {
+export function kubernetesIdentitiesOf(
+  userEntityRef: string,
+  entity?: Entity,
+): string[] {
   const name = parseEntityRef(userEntityRef).name;
-  const annotation = entity?.metadata.annotations?.[KUBERNETES_USERNAMES_ANNOTATION] ?? '';
-  const email = (entity?.spec?.profile as { email?: unknown } | undefined)?.email;
+  const annotation =
+    readOwnName(
+      entity?.metadata.annotations,
+      KUBERNETES_USERNAMES_ANNOTATION,
+    ) ?? '';
+  const email = (entity?.spec?.profile as { email?: unknown } | undefined)
+    ?.email;
   return [
     ...annotation.split(/[\s,]+/),
     ...(typeof email === 'string' ? [email] : []),
@@ -38,9 +48,14 @@ export class KubernetesIdentities {
     return new KubernetesIdentities(options);
   }
 
-  private readonly cache = new Map<string, { identities: string[]; at: number }>();
+  private readonly cache = new Map<
+    string,
+    { identities: string[]; at: number }
+  >();
 
-  private constructor(private readonly o: Parameters<typeof KubernetesIdentities.create>[0]) {}
+  private constructor(
+    private readonly o: Parameters<typeof KubernetesIdentities.create>[0],
+  ) {}
 
   /**
    * Throws ServiceUnavailableError when the catalog cannot answer: without
@@ -49,7 +64,8 @@ export class KubernetesIdentities {
   async of(userEntityRef: string): Promise<string[]> {
     const now = this.o.now ? this.o.now() : Date.now();
     const cached = this.cache.get(userEntityRef);
-    if (cached && now - cached.at < (this.o.ttlMs ?? 60_000)) return cached.identities;
+    if (cached && now - cached.at < (this.o.ttlMs ?? 60_000))
+      return cached.identities;
     let entity: Entity | undefined;
     try {
       entity = await this.o.catalog.getEntityByRef(userEntityRef, {

@@ -7,37 +7,19 @@ import {
   RequestedCertificate,
 } from '@kubecerts/backstage-plugin-certificates-common';
 
-/** The fields of a cert-manager CertificateRequest this plugin reads. */
-export interface CertManagerCertificateRequest {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    resourceVersion?: string;
-    creationTimestamp?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: Array<{ kind: string; name: string }>;
-  };
-  spec: {
-    request?: string;
-    issuerRef?: { name: string; kind?: string; group?: string };
-    username?: string;
-    duration?: string;
-    isCA?: boolean;
-    usages?: string[];
-  };
-  status?: {
-    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
-  };
-}
+import type { CertManagerCertificateRequest } from '../certmanager';
+
+export type { CertManagerCertificateRequest };
 
 /** Approved / Denied once either condition is True, else undefined (undecided). */
-export function decisionOf(cr: CertManagerCertificateRequest): 'approved' | 'denied' | undefined {
+export function decisionOf(
+  cr: CertManagerCertificateRequest,
+): 'approved' | 'denied' | undefined {
   const conditions = cr.status?.conditions ?? [];
-  if (conditions.some(c => c.type === 'Denied' && c.status === 'True')) return 'denied';
-  if (conditions.some(c => c.type === 'Approved' && c.status === 'True')) return 'approved';
+  if (conditions.some(c => c.type === 'Denied' && c.status === 'True'))
+    return 'denied';
+  if (conditions.some(c => c.type === 'Approved' && c.status === 'True'))
+    return 'approved';
   return undefined;
 }
 
@@ -46,7 +28,9 @@ export function issuerLabel(cr: CertManagerCertificateRequest): string {
   const ref = cr.spec.issuerRef;
   if (!ref) return 'unknown';
   const kind = ref.kind ?? 'Issuer';
-  return kind === 'ClusterIssuer' ? `ClusterIssuer/${ref.name}` : `${kind}/${cr.metadata.namespace}.${ref.name}`;
+  return kind === 'ClusterIssuer'
+    ? `ClusterIssuer/${ref.name}`
+    : `${kind}/${cr.metadata.namespace}.${ref.name}`;
 }
 
 /** A queue row for an in-cluster request, shaped like a portal request. */
@@ -59,8 +43,11 @@ export function describeCertificateRequest(options: {
   /** What the certificate would contain (readRequestedCertificate). */
   requested: RequestedCertificate;
   /** The in-cluster pseudo-policy: its name, approvers and CA issuers. */
-  policy: Pick<CertificatePolicy, 'name' | 'caIssuers'> & { approvers: string[] };
-}): CertificateRequest & Required<Pick<CertificateRequest, 'requested' | 'approvability'>> {
+  policy: Pick<CertificatePolicy, 'name' | 'caIssuers'> & {
+    approvers: string[];
+  };
+}): CertificateRequest &
+  Required<Pick<CertificateRequest, 'requested' | 'approvability'>> {
   const { cr, cluster, requested, policy } = options;
   const namespace = cr.metadata.namespace ?? 'default';
   const decided = decisionOf(cr);
@@ -69,13 +56,17 @@ export function describeCertificateRequest(options: {
   return {
     id: options.id,
     entityRef: options.ownership.entityRef ?? '',
-    ...(options.ownership.ownerRef ? { ownerRef: options.ownership.ownerRef } : {}),
+    ...(options.ownership.ownerRef
+      ? { ownerRef: options.ownership.ownerRef }
+      : {}),
     commonName: requested.commonName,
     dnsNames: requested.dnsNames,
     ipAddresses: requested.ipAddresses,
     uris: requested.uris,
     keyAlgorithm: keyAlgorithmLabel(requested.key),
-    validityDays: requested.durationHours ? Math.round(requested.durationHours / 24) : 0,
+    validityDays: requested.durationHours
+      ? Math.round(requested.durationHours / 24)
+      : 0,
     clientAuth: requested.extendedKeyUsages.includes('client auth'),
     issuer,
     delivery: { kind: 'cert-manager', cluster, namespace },
@@ -86,11 +77,17 @@ export function describeCertificateRequest(options: {
     createdAt: created,
     updatedAt: created,
     policyName: policy.name,
-    pendingReason: 'cert-manager CertificateRequest with neither an Approved nor a Denied condition',
+    pendingReason:
+      'cert-manager CertificateRequest with neither an Approved nor a Denied condition',
     approvalsRequired: 1,
     approvers: policy.approvers,
     decisions: [],
-    inCluster: { cluster, namespace, name: cr.metadata.name, username: cr.spec.username },
+    inCluster: {
+      cluster,
+      namespace,
+      name: cr.metadata.name,
+      username: cr.spec.username,
+    },
     requested,
     approvability: approvable({ requested, issuer, policy }),
   };
@@ -100,9 +97,14 @@ export function describeCertificateRequest(options: {
  * The key as a portal key choice where it is one; otherwise its own name
  * (e.g. RSA-1024, Ed25519), so nothing claims a key the CSR does not hold.
  */
-function keyAlgorithmLabel(key: RequestedCertificate['key']): KeyAlgorithmChoice {
+function keyAlgorithmLabel(
+  key: RequestedCertificate['key'],
+): KeyAlgorithmChoice {
   if (!key) return 'unknown' as KeyAlgorithmChoice;
-  if (key.algorithm === 'EC' && (key.curve === 'P-256' || key.curve === 'P-384')) {
+  if (
+    key.algorithm === 'EC' &&
+    (key.curve === 'P-256' || key.curve === 'P-384')
+  ) {
     return `ECDSA-${key.curve.replace('-', '')}` as KeyAlgorithmChoice;
   }
   const size = key.size ?? key.curve;

@@ -1,24 +1,18 @@
 import { NotFoundError } from '@backstage/errors';
 import { ApiException } from '@kubernetes/client-node';
-import type { CertManagerCertificateRequest } from './certificateRequests';
 
 export const ID_PREFIX = 'incluster:';
 
-/** JSON Patch op that appends a condition, creating status or the list when absent. */
-export function addConditionOp(current: CertManagerCertificateRequest, condition: object) {
-  if (!current.status) {
-    return { op: 'add', path: '/status', value: { conditions: [condition] } };
-  }
-  if (!current.status.conditions) {
-    return { op: 'add', path: '/status/conditions', value: [condition] };
-  }
-  return { op: 'add', path: '/status/conditions/-', value: condition };
-}
-
 export function parseId(id: string): [string, string, string] {
   try {
-    const parsed = JSON.parse(Buffer.from(id.slice(ID_PREFIX.length), 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every(p => typeof p === 'string' && p)) {
+    const parsed = JSON.parse(
+      Buffer.from(id.slice(ID_PREFIX.length), 'base64url').toString('utf8'),
+    );
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      parsed.every(p => typeof p === 'string' && p)
+    ) {
       return parsed as [string, string, string];
     }
   } catch {
@@ -28,7 +22,9 @@ export function parseId(id: string): [string, string, string] {
 }
 
 export function statusOf(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : (error as { code?: number })?.code;
+  return error instanceof ApiException
+    ? error.code
+    : (error as { code?: number })?.code;
 }
 
 /** ApiException.body is the raw response text; the Status message is inside. */
@@ -45,5 +41,7 @@ export function messageOf(error: unknown): string | undefined {
 
 export function describeError(error: unknown): string {
   const status = statusOf(error);
-  return status ? `HTTP ${status}${messageOf(error) ? `: ${messageOf(error)}` : ''}` : String(error);
+  return status
+    ? `HTTP ${status}${messageOf(error) ? `: ${messageOf(error)}` : ''}`
+    : String(error);
 }

@@ -5,10 +5,11 @@ import { AuditLog } from '../audit';
 import { InClusterApprovals } from './InClusterApprovals';
 import { setupInClusterApprovals } from './setupInClusterApprovals';
 
-function setup(data: object) {
+function setup(inCluster: object) {
   return setupInClusterApprovals({
     knex: {} as Knex,
-    config: mockServices.rootConfig({ data }),
+    settings: { enabled: false, approvers: [], caIssuers: [], ...inCluster },
+    namespaceMappings: [],
     logger: mockServices.logger.mock(),
     permissions: mockServices.permissions.mock(),
     audit: {} as AuditLog,
@@ -21,17 +22,17 @@ function setup(data: object) {
 describe('setupInClusterApprovals', () => {
   it('adds no source unless in-cluster approvals are enabled', () => {
     expect(setup({})).toEqual([]);
-    expect(
-      setup({ certificates: { approvals: { inCluster: { enabled: false, approvers: ['group:default/sec'] } } } }),
-    ).toEqual([]);
+    expect(setup({ enabled: false, approvers: ['group:default/sec'] })).toEqual(
+      [],
+    );
   });
 
   it('adds the in-cluster source, which owns only in-cluster ids', () => {
-    const sources = setup({
-      certificates: { approvals: { inCluster: { enabled: true, approvers: ['group:default/sec'] } } },
-    });
+    const sources = setup({ enabled: true, approvers: ['group:default/sec'] });
     expect(sources).toHaveLength(1);
-    expect(sources[0].owns(InClusterApprovals.idOf('c1', 'ns', 'cr'))).toBe(true);
+    expect(sources[0].owns(InClusterApprovals.idOf('c1', 'ns', 'cr'))).toBe(
+      true,
+    );
     expect(sources[0].owns('portal-request-id')).toBe(false);
   });
 });

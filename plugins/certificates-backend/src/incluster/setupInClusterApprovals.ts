@@ -1,6 +1,10 @@
-import { AuthService, LoggerService, PermissionsService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import {
+  AuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NamespaceMapping } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import type { ExternalApprovals } from '../approvals/ports';
 import { AuditLog } from '../audit';
@@ -17,7 +21,10 @@ import { KubernetesIdentities } from './KubernetesIdentities';
  */
 export function setupInClusterApprovals(options: {
   knex: Knex;
-  config: Config;
+  /** `certificates.approvals.inCluster`. */
+  settings: { enabled: boolean; approvers: string[]; caIssuers: string[] };
+  /** `certificates.ownership.namespaceMappings`, as discovery uses them. */
+  namespaceMappings: NamespaceMapping[];
   logger: LoggerService;
   permissions: PermissionsService;
   audit: AuditLog;
@@ -25,20 +32,19 @@ export function setupInClusterApprovals(options: {
   catalog: CatalogService;
   auth: AuthService;
 }): ExternalApprovals[] {
-  const { config, logger, catalog, auth } = options;
-  const inCluster = config.getOptionalConfig('certificates.approvals.inCluster');
-  if (!inCluster?.getOptionalBoolean('enabled')) return [];
+  const { settings, logger, catalog, auth } = options;
+  if (!settings.enabled) return [];
   return [
     InClusterApprovals.create({
       clusters: options.clusters,
-      approvers: inCluster.getOptionalStringArray('approvers') ?? [],
-      caIssuers: inCluster.getOptionalStringArray('caIssuers') ?? [],
+      approvers: settings.approvers,
+      caIssuers: settings.caIssuers,
       permissions: options.permissions,
       audit: options.audit,
       logger,
       ownership: InClusterOwnership.create({
         loadEntities: () => loadOwnershipEntities({ catalog, auth }),
-        namespaceMappings: InClusterOwnership.readNamespaceMappings(config),
+        namespaceMappings: options.namespaceMappings,
         logger,
       }),
       decisionLog: InClusterDecisionLog.create({ knex: options.knex }),

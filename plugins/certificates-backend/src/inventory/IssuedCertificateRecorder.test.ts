@@ -1,18 +1,9 @@
-import { ConfigReader } from '@backstage/config';
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { BuiltinCa } from '../ca';
 import { ConfigClusterRegistry } from '../clusters';
-import { applyDatabaseMigrations } from '../database';
-import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { DiscoveryService } from '../discovery/DiscoveryService';
 import { IssuanceService, IssuerRegistry } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
@@ -24,38 +15,35 @@ import {
 import { TrustStore } from './parsing';
 import { createInventoryRouter } from './router';
 import { DatabaseInventoryStore } from './store';
+import {
+  createTestCa,
+  csrFor,
+  errorHandler,
+  migratedDatabase,
+  newRequest,
+  testDatabases,
+} from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
 const ENTITY = 'component:team-pay/payments';
 const OWNER = 'group:team-pay/payments-team';
 
 describe('IssuedCertificateRecorder', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   let csrPem: string;
 
   beforeAll(async () => {
-    ({ csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'ECDSA-P256',
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-    }));
+    csrPem = await csrFor('payments.example.com');
   });
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
     now: () => Date = () => new Date(),
   ) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+    const knex: Knex = await migratedDatabase(databases, databaseId);
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const requests = DatabaseRequestStore.create({ knex });
     const inventory = DatabaseInventoryStore.create({ knex });
     const recorder = IssuedCertificateRecorder.create({
@@ -71,25 +59,17 @@ describe('IssuedCertificateRecorder', () => {
       onIssued: recorder.record,
     });
     const issue = async (validityDays = 90) => {
-      const created = await requests.create({
-        entityRef: ENTITY,
-        requester: 'user:default/dev',
-        ownerRef: OWNER,
-        policyName: 'internal',
-        approvalsRequired: 0,
-        approvers: [],
-        commonName: 'payments.example.com',
-        dnsNames: ['payments.example.com'],
-        ipAddresses: [],
-        uris: [],
-        keyAlgorithm: 'ECDSA-P256',
-        validityDays,
-        issuer: 'builtin',
-        clientAuth: false,
-        delivery: { kind: 'csr' },
-        csrPem,
-        state: 'approved',
-      });
+      const created = await requests.create(
+        newRequest({
+          entityRef: ENTITY,
+          requester: 'user:default/dev',
+          ownerRef: OWNER,
+          policyName: 'internal',
+          approvalsRequired: 0,
+          validityDays,
+          csrPem,
+        }),
+      );
       return issuance.issueApproved(created.id);
     };
     const permissions = mockServices.permissions.mock();
@@ -108,12 +88,7 @@ describe('IssuedCertificateRecorder', () => {
         now,
       }),
     );
-    app.use(
-      MiddlewareFactory.create({
-        config: mockServices.rootConfig(),
-        logger: mockServices.rootLogger(),
-      }).error(),
-    );
+    app.use(errorHandler());
     return { ca, requests, inventory, recorder, issue, app, knex };
   }
 
@@ -133,7 +108,7 @@ describe('IssuedCertificateRecorder', () => {
       expect(list.body.totalCount).toBe(1);
       const [item] = list.body.items;
       expect(item).toMatchObject({
-        cluster: PORTAL_LOCATION,
+        location: PORTAL_LOCATION,
         namespace: 'team-pay',
         secretName: `request-${issued.id}`,
         requestId: issued.id,
@@ -143,6 +118,8 @@ describe('IssuedCertificateRecorder', () => {
         findings: [],
         commonName: 'payments.example.com',
       });
+      // In no cluster: not one named after the location.
+      expect(item.cluster).toBeUndefined();
 
       const details = await request(app)
         .get(`/certificates/${item.id}`)

@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 import {
   computeHealth,
   DEFAULT_HEALTH_THRESHOLDS,
@@ -13,6 +12,7 @@ import type { RequestStore } from '../requests/RequestStore';
 import {
   ApprovedRootsSource,
   certificateId,
+  chainTrustThrough,
   ParsedTlsData,
   parseTlsData,
   TrustStore,
@@ -46,33 +46,6 @@ export interface IssuedCertificateRecorderOptions {
   now?: () => Date;
 }
 
-/** The health settings discovery reads, from the same config keys. */
-export function readHealthSettings(config: Config): {
-  thresholds: Partial<HealthThresholds>;
-  approvedIssuers: string[];
-} {
-  const thresholds: Partial<HealthThresholds> = {};
-  const warningDays = config.getOptionalNumber(
-    'certificates.health.warningDays',
-  );
-  const criticalDays = config.getOptionalNumber(
-    'certificates.health.criticalDays',
-  );
-  const maxValidityDays = config.getOptionalNumber(
-    'certificates.health.maxValidityDays',
-  );
-  if (warningDays !== undefined) thresholds.warningDays = warningDays;
-  if (criticalDays !== undefined) thresholds.criticalDays = criticalDays;
-  if (maxValidityDays !== undefined)
-    thresholds.maxValidityDays = maxValidityDays;
-  return {
-    thresholds,
-    approvedIssuers:
-      config.getOptionalStringArray('certificates.health.approvedIssuers') ??
-      [],
-  };
-}
-
 /**
  * Adds certificates issued to a CSR to the inventory, owned by the request's
  * entity and linked to the request. Secret and cert-manager deliveries are
@@ -100,8 +73,10 @@ export class IssuedCertificateRecorder {
   }
 
   /**
-   * Fails when a configured cluster uses the reserved location name: its
-   * relist would otherwise mark the portal's rows gone.
+   * Fails when a configured cluster uses the name of the portal's location:
+   * clients before locations ask for the portal's rows as that cluster
+   * (see the README's API section), and a cluster of that name would share
+   * their filter.
    */
   static assertLocationFree(clusterNames: string[]): void {
     if (clusterNames.includes(PORTAL_LOCATION)) {
@@ -133,12 +108,14 @@ export class IssuedCertificateRecorder {
    * The hook for IssuanceService's onIssued. Certificates issued at the same
    * time are written together: one inventory upsert and one transaction of
    * request links per batch, instead of two commits per certificate.
-   * Resolves once this certificate's row and link have committed.
+   * Resolves once this certificate's row and link have committed. For a
+   * Secret or cert-manager delivery, links the Secret's row if it was
+   * written before the request was recorded as issued.
    */
   readonly record = (record: IssuedRecord): Promise<void> =>
     record.request.delivery.kind === 'csr'
       ? this.batches.add(record)
-      : Promise.resolve();
+      : this.o.store.linkIssued([record.request.id]).then(() => undefined);
 
   /**
    * The same, off the request path: the issued request is already committed
@@ -168,7 +145,7 @@ export class IssuedCertificateRecorder {
    */
   readonly recordInTransaction = async (
     records: IssuedRecord[],
-    trx: Knex.Transaction,
+    trx: UnitOfWork,
   ): Promise<void> => {
     const csr = records.filter(r => r.request.delivery.kind === 'csr');
     if (csr.length === 0) return;
@@ -176,7 +153,7 @@ export class IssuedCertificateRecorder {
     await this.o.store.upsertCertificates(
       csr.map(record => this.toRow(record)),
       this.now().toISOString(),
-      { transaction: trx },
+      { unitOfWork: trx },
     );
   };
 
@@ -187,10 +164,11 @@ export class IssuedCertificateRecorder {
 
   /**
    * Writes the rows of issued CSR requests that have none yet (issued just
-   * before a crash, or while the database refused the row). Returns how many
-   * it wrote.
+   * before a crash, or while the database refused the row), and links the
+   * rows a crash or a race left unlinked. Returns how many rows it wrote.
    */
   async catchUp(): Promise<number> {
+    await this.o.store.linkIssued();
     const requests = this.o.requests;
     if (!requests?.listIssuedWithoutCertificate || !requests.getChainPem) {
       return 0;
@@ -271,7 +249,8 @@ export class IssuedCertificateRecorder {
       );
     return this.judge({
       id: IssuedCertificateRecorder.rowId(request),
-      cluster: PORTAL_LOCATION,
+      location: PORTAL_LOCATION,
+      cluster: '',
       namespace,
       secretName: `request-${request.id}`,
       requestId: request.id,
@@ -285,6 +264,7 @@ export class IssuedCertificateRecorder {
         findingDetails: [],
         parseError: parsed.parseError,
         chainTrusted: parsed.chainTrusted,
+        chainTrust: parsed.chainTrust,
       },
     });
   }
@@ -334,6 +314,7 @@ export class IssuedCertificateRecorder {
         tail.chainPem
       }`,
       chainTrusted: this.trust.hasRoots ? trusted : undefined,
+      chainTrust: chainTrustThrough(signer, tail.chainTrust),
     };
   }
 
@@ -343,7 +324,7 @@ export class IssuedCertificateRecorder {
    */
   async reevaluate(): Promise<number> {
     let changed = 0;
-    await this.o.store.forEachRow(PORTAL_LOCATION, async rows => {
+    await this.o.store.forEachRow({ location: PORTAL_LOCATION }, async rows => {
       const updates: InventoryRow[] = [];
       for (const row of rows) {
         const next = this.judge(row);
@@ -370,6 +351,7 @@ export class IssuedCertificateRecorder {
       now: this.now(),
       thresholds: this.thresholds,
       chainTrusted: row.details.chainTrusted,
+      chainTrust: row.details.chainTrust,
       approvedIssuers: this.o.approvedIssuers ?? [],
       owned: Boolean(row.entityRef || row.ownerRef),
     });

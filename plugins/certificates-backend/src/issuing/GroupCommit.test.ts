@@ -1,10 +1,10 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { GroupCommit } from './GroupCommit';
+import { testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
 describe('GroupCommit', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   async function setup(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
@@ -59,4 +59,28 @@ describe('GroupCommit', () => {
       expect(rows.map(r => r.id).sort()).toEqual(['a', 'b', 'taken']);
     },
   );
+  it('writes an item added while a finished drain is still winding down', async () => {
+    // Whatever the number of microtasks between the end of the drain loop
+    // and its clean-up, an item added in that window is written.
+    for (let depth = 0; depth < 12; depth++) {
+      const written: string[] = [];
+      const commit = GroupCommit.create<string>({
+        write: async items => {
+          written.push(...items);
+        },
+      });
+      await commit.add('first');
+      for (let i = 0; i < depth; i++) await Promise.resolve();
+      const second = commit.add('second');
+      const outcome = await Promise.race([
+        second.then(() => 'written'),
+        new Promise(resolve => setTimeout(() => resolve('stuck'), 1000)),
+      ]);
+      expect({ depth, outcome, written }).toEqual({
+        depth,
+        outcome: 'written',
+        written: ['first', 'second'],
+      });
+    }
+  });
 });

@@ -39,15 +39,20 @@ export class GroupCommit<T> {
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.draining) {
-        // Let the work already queued on the event loop join this batch.
-        this.draining = new Promise<void>(next => setImmediate(next))
-          .then(() => this.drain())
-          .finally(() => {
-            this.draining = undefined;
-          });
-      }
+      if (!this.draining) this.startDrain();
     });
+  }
+
+  private startDrain(): void {
+    // Let the work already queued on the event loop join this batch.
+    this.draining = new Promise<void>(next => setImmediate(next))
+      .then(() => this.drain())
+      .finally(() => {
+        this.draining = undefined;
+        // An item added after the loop saw an empty queue but before this
+        // ran found a drain still set and did not start one: start it here.
+        if (this.queue.length > 0) this.startDrain();
+      });
   }
 
   /** Resolves once every item added so far has committed or failed. */

@@ -13,6 +13,11 @@ export interface HeldLease {
   readonly requestId: string;
   /** What the CA signed for the request in an earlier attempt, if recorded. */
   readonly signedFingerprint?: string;
+  /**
+   * The public key fingerprint of the pending key generated for the
+   * request, if recorded (updated when this attempt records one).
+   */
+  pendingKeyFingerprint?: string;
   /** Set once a transition settled the request and released the lease with it. */
   settled: boolean;
   /** Set once a renewal found the lease taken over by another owner. */
@@ -70,6 +75,7 @@ export class IssuanceLeases {
         owner: this.owner,
         requestId,
         signedFingerprint: taken.signedFingerprint,
+        pendingKeyFingerprint: taken.pendingKeyFingerprint,
         settled: false,
         lost: false,
       },

@@ -1,17 +1,19 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { AuditAction } from '@kubecerts/backstage-plugin-certificates-common';
-import {
-  CertificateIssuer,
-  IssueRequest,
-} from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
+import {
+  DatabaseId,
+  fakeSigner,
+  migratedDatabase,
+  newRequest as requestRow,
+  testDatabases,
+} from '../__testUtils__';
 import { AuditEntry, AuditLog, DatabaseAuditLog } from '../audit';
-import { applyDatabaseMigrations } from '../database';
 import { DatabaseRequestStore } from '../requests';
-import { NewRequest } from '../requests/RequestStore';
 import { IssuanceService } from './IssuanceService';
 import { IssuerRegistry } from './IssuerRegistry';
 import { TransactionalSigner } from './issuanceTypes';
+import { transactionOf, UnitOfWork } from '../database';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +25,7 @@ jest.setTimeout(60_000);
  * not.
  */
 describe('IssuanceService: each state change commits with its audit record', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   /** The records a request of this suite (stored approved or issuing) has in each state. */
   const TRAIL: Record<string, AuditAction[]> = {
@@ -33,38 +35,16 @@ describe('IssuanceService: each state change commits with its audit record', () 
     failed: ['issuing', 'failed'],
   };
 
-  function newRequest(
-    state: 'approved' | 'issuing',
-    issuer = 'signer',
-  ): NewRequest {
-    return {
-      entityRef: 'component:default/payments',
-      requester: 'user:default/alice',
-      requesterIsOwner: true,
-      policyName: 'services',
-      approvalsRequired: 1,
-      approvers: [],
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-      ipAddresses: [],
-      uris: [],
-      keyAlgorithm: 'ECDSA-P256',
-      validityDays: 30,
-      issuer,
-      clientAuth: false,
-      delivery: { kind: 'csr' },
-      csrPem: 'a CSR',
-      state,
-    };
-  }
+  const newRequest = (state: 'approved' | 'issuing', issuer = 'signer') =>
+    requestRow({ requesterIsOwner: true, issuer, csrPem: 'a CSR', state });
 
   /** An audit log that dies at the first record of `action`: from then on every write throws. */
   function dyingAudit(knex: Knex, action?: AuditAction) {
     const log = DatabaseAuditLog.create({ knex });
     let dead = false;
-    const trxs: Array<Knex.Transaction | undefined> = [];
+    const trxs: Array<UnitOfWork | undefined> = [];
     const audit: AuditLog = {
-      async record(entry: AuditEntry, trx?: Knex.Transaction) {
+      async record(entry: AuditEntry, trx?: UnitOfWork) {
         trxs.push(trx);
         if (dead || entry.action === action) {
           dead = true;
@@ -77,25 +57,9 @@ describe('IssuanceService: each state change commits with its audit record', () 
     return { audit, trxs };
   }
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
-    const signer: CertificateIssuer & { issue: jest.Mock } = {
-      id: 'signer',
-      info: async () => ({
-        id: 'signer',
-        type: 'test',
-        displayName: 'Test',
-        supportsRevocation: false,
-        deliveries: ['csr'],
-      }),
-      issue: jest.fn(async (r: IssueRequest) => ({
-        chainPem: `chain of ${r.requestId}`,
-        serialNumber: `serial-${r.requestId}`,
-        notBefore: '2026-12-01T00:00:00.000Z',
-        notAfter: '2026-12-31T00:00:00.000Z',
-      })),
-    };
+  async function setup(databaseId: DatabaseId) {
+    const knex = await migratedDatabase(databases, databaseId);
+    const signer = fakeSigner();
     // Signs in memory and keeps its record in the database, but refuses.
     const refusing: TransactionalSigner = {
       id: 'refusing',
@@ -229,22 +193,21 @@ describe('IssuanceService: each state change commits with its audit record', () 
         csrPem: 'a CSR',
       };
       // As RequestService stores a request and its records.
-      const persistWith =
-        (audit: AuditLog) => async (trx?: Knex.Transaction) => {
-          const stored = await store.create(submission.request, trx);
-          const about = { requestId: stored.id, entityRef: stored.entityRef };
-          await audit.record({ ...submission.created, ...about }, trx);
-          await audit.record(
-            {
-              actor: 'plugin:certificates',
-              action: 'issuing',
-              outcome: 'success',
-              ...about,
-            },
-            trx,
-          );
-          return stored;
-        };
+      const persistWith = (audit: AuditLog) => async (trx?: UnitOfWork) => {
+        const stored = await store.create(submission.request, trx);
+        const about = { requestId: stored.id, entityRef: stored.entityRef };
+        await audit.record({ ...submission.created, ...about }, trx);
+        await audit.record(
+          {
+            actor: 'plugin:certificates',
+            action: 'issuing',
+            outcome: 'success',
+            ...about,
+          },
+          trx,
+        );
+        return stored;
+      };
       const count = async (table: string) =>
         Number((await knex(table).count({ n: '*' }))[0].n);
 
@@ -282,7 +245,8 @@ describe('IssuanceService: each state change commits with its audit record', () 
       await issuance.issueApproved(issued.id);
       await issuance.issueApproved(failed.id);
       expect(trxs).toHaveLength(4);
-      for (const trx of trxs) expect(trx?.isTransaction).toBe(true);
+      for (const trx of trxs)
+        expect(transactionOf(trx)?.isTransaction).toBe(true);
       expectWholeTrail(await persisted(issued.id));
       expectWholeTrail(await persisted(failed.id));
       expect((await persisted(issued.id)).state).toBe('issued');

@@ -1,55 +1,37 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssueRequest,
 } from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
+import {
+  createTestCa,
+  csrFor,
+  DatabaseId,
+  deferred,
+  migratedDatabase,
+  newRequest,
+  sleep,
+  testDatabases,
+} from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
-import { applyDatabaseMigrations } from '../database';
-import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { DatabaseRequestStore } from '../requests';
-import { NewRequest } from '../requests/RequestStore';
 import { IssuanceService } from './IssuanceService';
 import { IssuerRegistry } from './IssuerRegistry';
 
 jest.setTimeout(60_000);
-
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /**
  * Several backend instances on one database: each its own store, issuance
  * service, lease owner, and CA object over the shared CA tables.
  */
 describe('IssuanceService: one lease per issuance', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   let csrPem: string;
 
   beforeAll(async () => {
-    ({ csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'ECDSA-P256',
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-    }));
+    csrPem = await csrFor('payments.example.com');
   });
 
   /**
@@ -62,7 +44,7 @@ describe('IssuanceService: one lease per issuance', () => {
     options: { leaseMs?: number; before?: () => Promise<void> } = {},
   ) {
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const signer: CertificateIssuer & { issue: jest.Mock } = {
       id: 'builtin',
       info: () => ca.info(),
@@ -82,33 +64,11 @@ describe('IssuanceService: one lease per issuance', () => {
     return { store, issuance, signer, ca };
   }
 
-  async function database(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
-    return knex;
-  }
+  const database = (databaseId: DatabaseId) =>
+    migratedDatabase(databases, databaseId);
 
-  function newRequest(state: 'issuing' | 'approved'): NewRequest {
-    return {
-      entityRef: 'component:default/payments',
-      requester: 'user:default/alice',
-      requesterIsOwner: true,
-      policyName: 'services',
-      approvalsRequired: 1,
-      approvers: [],
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-      ipAddresses: [],
-      uris: [],
-      keyAlgorithm: 'ECDSA-P256',
-      validityDays: 30,
-      issuer: 'builtin',
-      clientAuth: false,
-      delivery: { kind: 'csr' },
-      csrPem,
-      state,
-    };
-  }
+  const leasable = (state: 'issuing' | 'approved') =>
+    newRequest({ requesterIsOwner: true, csrPem, state });
 
   /** What the database says happened to a request. */
   async function outcome(knex: Knex, request: CertificateRequest) {
@@ -138,7 +98,7 @@ describe('IssuanceService: one lease per issuance', () => {
       const b = await instance(knex);
       // Stored in issuing at submission, as RequestService does for an
       // auto-approved request it does not issue in one transaction.
-      const request = await a.store.create(newRequest('issuing'));
+      const request = await a.store.create(leasable('issuing'));
       const issuing = a.issuance.issue(request, {
         policyJustChecked: true,
         csrPem,
@@ -184,7 +144,7 @@ describe('IssuanceService: one lease per issuance', () => {
       // A died: it renews nothing any more.
       jest.spyOn(a.store, 'renewLease').mockResolvedValue(true);
       const b = await instance(knex, { leaseMs: 500 });
-      const request = await a.store.create(newRequest('issuing'));
+      const request = await a.store.create(leasable('issuing'));
       const dead = a.issuance.issue(request, {
         policyJustChecked: true,
         csrPem,
@@ -228,7 +188,7 @@ describe('IssuanceService: one lease per issuance', () => {
       const slow = deferred();
       const a = await instance(knex, { before: () => slow.promise });
       const b = await instance(knex, { before: () => slow.promise });
-      const request = await a.store.create(newRequest('approved'));
+      const request = await a.store.create(leasable('approved'));
       const runs = [
         a.issuance.issueApproved(request.id),
         b.issuance.issueApproved(request.id),
@@ -255,7 +215,7 @@ describe('IssuanceService: one lease per issuance', () => {
     async databaseId => {
       const knex = await database(databaseId);
       const logger = mockServices.logger.mock();
-      const ca = await BuiltinCa.create({ knex, config, logger });
+      const ca = await createTestCa(knex, { logger });
       const store = DatabaseRequestStore.create({ knex });
       const issuance = IssuanceService.create({
         store,
@@ -271,7 +231,7 @@ describe('IssuanceService: one lease per issuance', () => {
         Array.from({ length: 16 }, () =>
           issuance.storeAndIssue(
             {
-              request: newRequest('issuing'),
+              request: leasable('issuing'),
               created: {
                 actor: 'user:default/alice',
                 action: 'created',

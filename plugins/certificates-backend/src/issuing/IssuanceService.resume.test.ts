@@ -1,14 +1,13 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
-  CertificateIssuer,
-  IssueRequest,
-} from '@kubecerts/backstage-plugin-certificates-node';
-import { applyDatabaseMigrations } from '../database';
-import type {
-  CertManagerStatus,
-  KubernetesDelivery,
-} from '../delivery/KubernetesDelivery';
+  DatabaseId,
+  fakeSigner,
+  migratedDatabase,
+  newRequest,
+  testDatabases,
+} from '../__testUtils__';
+import type { DeliveryOutcome, DeliveryStrategies } from './deliveryPorts';
 import { DatabaseRequestStore } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
 import { IssuanceService } from './IssuanceService';
@@ -24,25 +23,14 @@ function request(
   delivery: NewRequest['delivery'],
   n: number,
 ): NewRequest {
-  return {
+  return newRequest({
     id: `${state}-${delivery.kind}-${String(n).padStart(5, '0')}`,
-    entityRef: 'component:default/payments',
     requester: 'user:default/dev',
-    policyName: 'services',
-    approvalsRequired: 1,
-    approvers: [],
-    commonName: 'payments.example.com',
-    dnsNames: ['payments.example.com'],
-    ipAddresses: [],
-    uris: [],
-    keyAlgorithm: 'ECDSA-P256',
-    validityDays: 30,
     issuer: delivery.kind === 'cert-manager' ? 'cm' : 'signer',
-    clientAuth: false,
     delivery,
     csrPem: delivery.kind === 'csr' ? 'a CSR' : undefined,
     state,
-  };
+  });
 }
 
 const inCluster = (secretName: string): NewRequest['delivery'] => ({
@@ -53,29 +41,17 @@ const inCluster = (secretName: string): NewRequest['delivery'] => ({
 });
 
 describe('IssuanceService.resume with more than one page of requests', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+  async function setup(databaseId: DatabaseId) {
+    const knex = await migratedDatabase(databases, databaseId);
     let clock = minutes(0);
     const store = DatabaseRequestStore.create({ knex, now: () => clock });
-    const signer: CertificateIssuer & { issue: jest.Mock } = {
-      id: 'signer',
-      info: async () => ({
-        id: 'signer',
-        type: 'test',
-        displayName: 'Test',
-        supportsRevocation: false,
-        deliveries: ['csr', 'secret'],
-      }),
-      issue: jest.fn(async (r: IssueRequest) => ({
-        chainPem: `chain of ${r.requestId}`,
-        serialNumber: `serial-${r.requestId}`,
-        notBefore: minutes(0).toISOString(),
-        notAfter: minutes(60 * 24 * 30).toISOString(),
-      })),
-    };
+    const signer = fakeSigner({
+      deliveries: ['csr', 'secret'],
+      notBefore: minutes(0).toISOString(),
+      notAfter: minutes(60 * 24 * 30).toISOString(),
+    });
     const issuers = IssuerRegistry.create({
       issuers: [signer],
       certManagerIssuers: [
@@ -83,25 +59,39 @@ describe('IssuanceService.resume with more than one page of requests', () => {
       ],
     });
     // cert-manager's verdicts, by request id; pending when not given.
-    const verdicts = new Map<string, CertManagerStatus>();
+    const verdicts = new Map<string, DeliveryOutcome>();
     const kubernetes = {
       certManagerStatus: jest.fn(
-        async (r: CertificateRequest): Promise<CertManagerStatus> =>
+        async (r: CertificateRequest): Promise<DeliveryOutcome> =>
           verdicts.get(r.id) ?? { state: 'pending' },
       ),
       applyCertManagerCertificate: jest.fn(
         async (_r: CertificateRequest): Promise<void> => undefined,
       ),
-      deliverSecret: jest.fn(async () => {
+      deliverSecret: jest.fn(async (): Promise<DeliveryOutcome> => {
         throw new Error('no secret is due');
       }),
-      discardPendingKey: jest.fn(async () => undefined),
+    };
+    const deliveries: DeliveryStrategies = {
+      'cert-manager': {
+        kind: 'cert-manager',
+        deliver: async r => {
+          await kubernetes.applyCertManagerCertificate(r);
+          return kubernetes.certManagerStatus(r);
+        },
+        follow: r => kubernetes.certManagerStatus(r),
+      },
+      secret: {
+        kind: 'secret',
+        deliver: kubernetes.deliverSecret,
+        follow: kubernetes.deliverSecret,
+      },
     };
     const issuance = IssuanceService.create({
       store,
       issuers,
       logger: mockServices.logger.mock(),
-      kubernetes: kubernetes as unknown as KubernetesDelivery,
+      deliveries,
       now: () => clock,
     });
     const createAt = async (at: Date, requests: NewRequest[]) => {

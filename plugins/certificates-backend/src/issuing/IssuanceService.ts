@@ -1,10 +1,20 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
-import { CertificateIssuer, IssuedCertificate } from '@kubecerts/backstage-plugin-certificates-node';
-import { Knex } from 'knex';
-import { leafFingerprintOf } from '../pki';
+import type { UnitOfWork } from '../database';
 import { newRequestId } from '../requests/requestId';
-import { auditedTransition, IssuerAuditEntry, StateMove } from './auditedTransition';
+import {
+  auditedTransition,
+  IssuerAuditEntry,
+  StateMove,
+} from './auditedTransition';
+import { CsrDelivery } from './CsrDelivery';
+import { deliveryContext, unavailableDelivery } from './deliveryContext';
+import type {
+  DeliveryOutcome,
+  DeliveryStrategies,
+  DeliveryStrategy,
+  Prepared,
+} from './deliveryPorts';
 import { HeldLease, IssuanceLeases } from './IssuanceLeases';
 import { recoverySweep } from './recoverySweep';
 import { IssuedBatch } from './IssuedBatch';
@@ -45,12 +55,14 @@ export class IssuanceService {
   private readonly inFlight = new Map<string, Promise<CertificateRequest>>();
   private readonly batch: IssuedBatch;
   private readonly leases: IssuanceLeases;
+  private readonly deliveries: DeliveryStrategies;
 
   static create(options: IssuanceServiceOptions): IssuanceService {
     return new IssuanceService(options);
   }
 
   private constructor(private readonly o: IssuanceServiceOptions) {
+    this.deliveries = { csr: CsrDelivery.create(), ...o.deliveries };
     this.leases = IssuanceLeases.create({
       store: o.store,
       logger: o.logger,
@@ -71,7 +83,10 @@ export class IssuanceService {
   }
 
   /** One run per request at a time in this instance. */
-  private once(requestId: string, run: () => Promise<CertificateRequest>): Promise<CertificateRequest> {
+  private once(
+    requestId: string,
+    run: () => Promise<CertificateRequest>,
+  ): Promise<CertificateRequest> {
     const running = this.inFlight.get(requestId);
     if (running) {
       return running;
@@ -114,25 +129,43 @@ export class IssuanceService {
    * Issues a request already persisted in state issuing (auto-approved at
    * submission), once its lease is taken. `policyJustChecked` skips the
    * re-evaluation when the policy passed a moment ago; `csrPem` saves
-   * reading back the CSR just stored.
+   * reading back the CSR just stored. A delivery target found taken at the
+   * last moment is stored as failed (and audited) and thrown as a
+   * ConflictError, so that the submitter is answered 409.
    */
-  issue(
+  async issue(
     request: CertificateRequest,
     options: { policyJustChecked?: boolean; csrPem?: string } = {},
   ): Promise<CertificateRequest> {
-    return this.once(request.id, async () => {
+    let conflict: ConflictError | undefined;
+    const done = await this.once(request.id, async () => {
       const taken = await this.leases.take(request.id, ['issuing']);
       if (!taken) {
         return (await this.o.store.get(request.id)) ?? request;
       }
-      return this.leases.hold(taken.lease, () => this.issueUnder(taken.lease, taken.request, options));
+      return this.leases.hold(taken.lease, () =>
+        this.issueUnder(taken.lease, taken.request, {
+          ...options,
+          onConflict: error => {
+            conflict = error;
+          },
+        }),
+      );
     });
+    if (conflict && done.state === 'failed') {
+      throw new ConflictError(`Request ${done.id} failed: ${conflict.message}`);
+    }
+    return done;
   }
 
   private async issueUnder(
     lease: HeldLease,
     request: CertificateRequest,
-    options: { policyJustChecked?: boolean; csrPem?: string } = {},
+    options: {
+      policyJustChecked?: boolean;
+      csrPem?: string;
+      onConflict?: (error: ConflictError) => void;
+    } = {},
   ): Promise<CertificateRequest> {
     try {
       const csrPem =
@@ -143,68 +176,51 @@ export class IssuanceService {
         ? undefined
         : await this.o.recheck?.(request, csrPem);
       if (reason) {
-        return this.fail(request, `No longer allowed by policy: ${reason}`, lease);
+        return this.fail(
+          request,
+          `No longer allowed by policy: ${reason}`,
+          lease,
+        );
       }
-      switch (request.delivery.kind) {
-        case 'csr': {
-          const signer = this.o.issuers.getSigner(request.issuer);
-          if (!signer || !csrPem) {
-            return this.fail(request, `Issuer ${request.issuer} is not available`, lease);
-          }
-          const issued = await signer.issue(toIssueRequest(request, csrPem));
-          return this.complete(request, issued, lease);
-        }
-        case 'secret': {
-          const signer = this.o.issuers.getSigner(request.issuer);
-          if (!signer || !this.o.kubernetes) {
-            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`, lease);
-          }
-          const issued = await this.o.kubernetes.deliverSecret(
-            request,
-            csr => this.signAndRecord(signer, request, csr, lease),
-            { signedFingerprint: lease.signedFingerprint },
-          );
-          return this.complete(request, issued, lease);
-        }
-        case 'cert-manager': {
-          const issuer = this.o.issuers.getCertManagerIssuer(request.issuer);
-          if (!issuer || !this.o.kubernetes) {
-            return this.fail(request, `Issuer ${request.issuer} or the cluster is not available`, lease);
-          }
-          await this.o.kubernetes.applyCertManagerCertificate(request, issuer);
-          // cert-manager signs in the cluster; follow() picks up its verdict.
-          return this.follow(request, lease);
-        }
-        default:
-          return this.fail(request, `Unknown delivery ${String(request.delivery.kind)}`, lease);
+      const strategy = this.strategyFor(request);
+      if (!strategy) {
+        return this.fail(request, unavailableDelivery(request), lease);
       }
+      const context = deliveryContext(this.o, { request, lease, csrPem });
+      const outcome = await strategy.deliver(request, context);
+      return this.settle(request, outcome, lease);
     } catch (error) {
       this.o.logger.warn(`Issuing request ${request.id} failed: ${error}`);
+      if (error instanceof ConflictError) options.onConflict?.(error);
       return this.fail(request, messageOf(error), lease);
     }
   }
 
-  /**
-   * Signs for a Secret delivery and records what was signed before the
-   * Secret is written, so that a retry recognises that Secret as its own.
-   * Refuses to go on once the lease was taken over.
-   */
-  private async signAndRecord(
-    signer: CertificateIssuer,
+  private strategyFor(
     request: CertificateRequest,
-    csrPem: string,
-    lease: HeldLease,
-  ): Promise<IssuedCertificate> {
-    const issued = await signer.issue(toIssueRequest(request, csrPem));
-    const fingerprint = leafFingerprintOf(issued.chainPem);
-    if (!fingerprint) {
-      throw new Error(`Issuer ${request.issuer} answered request ${request.id} with no certificate`);
+  ): DeliveryStrategy | undefined {
+    return this.deliveries[request.delivery.kind];
+  }
+
+  /** Settles a request as its strategy reports; pending leaves it issuing. */
+  private settle(
+    request: CertificateRequest,
+    outcome: DeliveryOutcome,
+    lease?: HeldLease,
+  ): Promise<CertificateRequest> {
+    switch (outcome.state) {
+      case 'issued':
+        return this.complete(request, outcome.certificate, lease);
+      case 'failed':
+        return this.fail(request, outcome.reason, lease);
+      case 'undelivered':
+        // Under a lease this attempt just delivered: not finding it is a failure.
+        return lease
+          ? this.fail(request, outcome.reason, lease)
+          : this.issueApproved(request.id);
+      default:
+        return Promise.resolve(request);
     }
-    const recorded = await this.o.store.recordSigned(request.id, lease.owner, fingerprint);
-    if (!recorded) {
-      throw new ConflictError(`Request ${request.id} is being issued elsewhere: its issuance lease was taken over`);
-    }
-    return issued;
   }
 
   /**
@@ -222,22 +238,32 @@ export class IssuanceService {
    */
   async storeAndIssue(
     submission: Submission,
-    persist: (trx?: Knex.Transaction) => Promise<CertificateRequest>,
+    persist: (trx?: UnitOfWork) => Promise<CertificateRequest>,
   ): Promise<CertificateRequest | undefined> {
     const signer = this.o.issuers.getSigner(submission.request.issuer);
-    if (!joinsTransactions(signer) || submission.request.delivery.kind !== 'csr') {
+    if (
+      !joinsTransactions(signer) ||
+      submission.request.delivery.kind !== 'csr'
+    ) {
       return undefined;
     }
     const id = submission.request.id ?? newRequestId();
     let signed: SignedCertificate;
     try {
-      signed = signer.sign(toIssueRequest({ ...submission.request, id }, submission.csrPem));
+      signed = signer.sign(
+        toIssueRequest({ ...submission.request, id }, submission.csrPem),
+      );
     } catch (error) {
       const reason = messageOf(error);
       const failed = await this.o.store.transaction(async trx => {
         const request = await persist(trx);
         const moved = await this.move(
-          { id: request.id, from: ['issuing'], to: 'failed', patch: { failureReason: reason } },
+          {
+            id: request.id,
+            from: ['issuing'],
+            to: 'failed',
+            patch: { failureReason: reason },
+          },
           { action: 'failed', outcome: 'failure', detail: reason },
           trx,
         );
@@ -255,7 +281,9 @@ export class IssuanceService {
     try {
       await this.batch.add(write);
     } catch (error) {
-      this.o.logger.debug(`Issuing in one transaction did not complete, issuing step by step: ${error}`);
+      this.o.logger.debug(
+        `Issuing in one transaction did not complete, issuing step by step: ${error}`,
+      );
       return undefined;
     }
     const done = write.stored!;
@@ -267,21 +295,20 @@ export class IssuanceService {
   }
 
   /**
-   * Checks a cert-manager request's Certificate and settles it when
-   * cert-manager has; under `lease` when the issuing run holds one.
+   * Reads back what was delivered for a request in issuing (a cert-manager
+   * Certificate, while cert-manager works) and settles it when its strategy
+   * can tell; one that was never delivered (an attempt stopped before) is
+   * delivered again, under its lease.
    */
-  async follow(request: CertificateRequest, lease?: HeldLease): Promise<CertificateRequest> {
-    if (!this.o.kubernetes || request.state !== 'issuing') {
+  async follow(request: CertificateRequest): Promise<CertificateRequest> {
+    const strategy = this.strategyFor(request);
+    if (!strategy || request.state !== 'issuing') {
       return request;
     }
-    const status = await this.o.kubernetes.certManagerStatus(request);
-    if (status.state === 'issued') {
-      return this.complete(request, status.certificate, lease);
-    }
-    if (status.state === 'failed') {
-      return this.fail(request, status.reason, lease);
-    }
-    return request;
+    const outcome = await strategy.follow(request, {
+      certManagerIssuer: this.o.issuers.getCertManagerIssuer(request.issuer),
+    });
+    return this.settle(request, outcome);
   }
 
   /**
@@ -316,7 +343,11 @@ export class IssuanceService {
           releaseLeaseOf: lease?.owner,
         },
       },
-      { action: 'issued', outcome: 'success', detail: `serial ${issued.serialNumber}` },
+      {
+        action: 'issued',
+        outcome: 'success',
+        detail: `serial ${issued.serialNumber}`,
+      },
     );
     if (!done) {
       return (await this.o.store.get(request.id))!;
@@ -338,7 +369,11 @@ export class IssuanceService {
     if (this.o.onIssued && !options.recorded) {
       await this.o
         .onIssued(issuedRecordOf(done, issued))
-        .catch(e => this.o.logger.warn(`Recording issued request ${done.id} failed: ${e}`));
+        .catch(e =>
+          this.o.logger.warn(
+            `Recording issued request ${done.id} failed: ${e}`,
+          ),
+        );
     }
     await this.notify(
       () => this.o.notifier?.requestIssued(done, { claimed: options.claimed }),
@@ -365,27 +400,42 @@ export class IssuanceService {
       return (await this.o.store.get(request.id))!;
     }
     if (lease) lease.settled = true;
-    return this.failed(failed);
+    return this.failed(failed, {
+      pendingKeyFingerprint: lease?.pendingKeyFingerprint,
+    });
   }
 
   /** After the failed state committed: the pending key goes, the requester is told. */
-  private async failed(failed: CertificateRequest): Promise<CertificateRequest> {
-    if (failed.delivery.kind === 'secret' && this.o.kubernetes) {
-      // No certificate will ever use the key generated for it.
-      await this.o.kubernetes
-        .discardPendingKey(failed)
-        .catch(e => this.o.logger.warn(`Removing the pending key of request ${failed.id} failed: ${e}`));
+  private async failed(
+    failed: CertificateRequest,
+    prepared: Prepared = {},
+  ): Promise<CertificateRequest> {
+    const strategy = this.strategyFor(failed);
+    if (strategy?.discard) {
+      // No certificate will ever use what was prepared for it (a pending key).
+      await strategy
+        .discard(failed, prepared)
+        .catch(e =>
+          this.o.logger.warn(
+            `Removing what was prepared for request ${failed.id} failed: ${e}`,
+          ),
+        );
     }
     await this.notify(() => this.o.notifier?.requestFailed(failed), failed);
     return failed;
   }
 
   /** A notification is a courtesy: its failure never changes the outcome. */
-  private async notify(send: () => Promise<void> | undefined, request: CertificateRequest) {
+  private async notify(
+    send: () => Promise<void> | undefined,
+    request: CertificateRequest,
+  ) {
     try {
       await send();
     } catch (error) {
-      this.o.logger.warn(`Notifying about request ${request.id} failed: ${error}`);
+      this.o.logger.warn(
+        `Notifying about request ${request.id} failed: ${error}`,
+      );
     }
   }
 
@@ -393,7 +443,7 @@ export class IssuanceService {
   private move(
     move: StateMove,
     entry: IssuerAuditEntry,
-    trx?: Knex.Transaction,
+    trx?: UnitOfWork,
   ): Promise<CertificateRequest | undefined> {
     return auditedTransition(this.o, move, entry, trx);
   }

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 import type { AuditLog } from '../audit';
 import type { RequestStore } from '../requests/RequestStore';
 import { ISSUER_ACTOR } from './auditedTransition';
@@ -100,10 +100,7 @@ export class IssuedBatch {
     return this.writes.add(item);
   }
 
-  private async write(
-    items: IssueWrite[],
-    trx: Knex.Transaction,
-  ): Promise<void> {
+  private async write(items: IssueWrite[], trx: UnitOfWork): Promise<void> {
     const { inventory } = this.o;
     const stored = await this.o.store.createMany(
       items.map(i =>

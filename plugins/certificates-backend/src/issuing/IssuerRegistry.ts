@@ -1,4 +1,3 @@
-import { Config } from '@backstage/config';
 import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
 
@@ -41,26 +40,9 @@ export class IssuerRegistry {
     issuers: CertificateIssuer[];
     certManagerIssuers?: CertManagerIssuerConfig[];
   }): IssuerRegistry {
-    return new IssuerRegistry(options.issuers, options.certManagerIssuers ?? []);
-  }
-
-  static readCertManagerIssuers(config: Config): CertManagerIssuerConfig[] {
-    return (config.getOptionalConfigArray('certificates.certManagerIssuers') ?? []).map(
-      c => {
-        const kind = c.getOptionalString('kind') ?? 'ClusterIssuer';
-        if (kind !== 'Issuer' && kind !== 'ClusterIssuer') {
-          throw new Error(
-            `certificates.certManagerIssuers: kind must be Issuer or ClusterIssuer, got '${kind}'`,
-          );
-        }
-        return {
-          id: c.getString('id'),
-          cluster: c.getString('cluster'),
-          name: c.getString('name'),
-          kind,
-          displayName: c.getOptionalString('displayName'),
-        };
-      },
+    return new IssuerRegistry(
+      options.issuers,
+      options.certManagerIssuers ?? [],
     );
   }
 
@@ -74,7 +56,9 @@ export class IssuerRegistry {
   }
 
   async list(): Promise<IssuerInfo[]> {
-    const signers = await Promise.all([...this.signers.values()].map(i => i.info()));
+    const signers = await Promise.all(
+      [...this.signers.values()].map(i => i.info()),
+    );
     const certManager = [...this.certManager.values()].map(
       (i): IssuerInfo => ({
         id: i.id,

@@ -3,7 +3,7 @@ import {
   CertificateRequest,
   RequestState,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 import type { AuditLog } from '../audit';
 import type { RequestPatch, RequestStore } from '../requests/RequestStore';
 
@@ -38,10 +38,10 @@ export async function auditedTransition(
   deps: { store: RequestStore; audit?: AuditLog },
   move: StateMove,
   entry: IssuerAuditEntry,
-  trx?: Knex.Transaction,
+  trx?: UnitOfWork,
 ): Promise<CertificateRequest | undefined> {
   const { store, audit } = deps;
-  const run = async (t?: Knex.Transaction) => {
+  const run = async (t?: UnitOfWork) => {
     const moved = await store.transition(
       move.id,
       move.from,

@@ -7,4 +7,3 @@ export type {
   IssuedRecord,
   PolicyRecheck,
 } from './IssuanceService';
-export { scheduleIssuance } from './scheduleIssuance';

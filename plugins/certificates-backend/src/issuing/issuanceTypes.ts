@@ -8,10 +8,10 @@ import {
   IssuedCertificate,
   IssueRequest,
 } from '@kubecerts/backstage-plugin-certificates-node';
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 import type { AuditEntry, AuditLog } from '../audit';
-import type { KubernetesDelivery } from '../delivery/KubernetesDelivery';
 import type { NewRequest, RequestStore } from '../requests/RequestStore';
+import type { DeliveryStrategies } from './deliveryPorts';
 import type { IssuerRegistry } from './IssuerRegistry';
 
 /** What the inventory needs to link an issued certificate to its request. */
@@ -49,10 +49,7 @@ export interface IssuedInventory {
     request: Pick<CertificateRequest, 'id' | 'entityRef'>,
   ): string;
   /** Writes the rows of `records` in `trx` (non-CSR deliveries are skipped). */
-  recordInTransaction(
-    records: IssuedRecord[],
-    trx: Knex.Transaction,
-  ): Promise<void>;
+  recordInTransaction(records: IssuedRecord[], trx: UnitOfWork): Promise<void>;
 }
 
 /** Tells the requester how issuance ended (the approvals' RequestNotifier fits). */
@@ -67,10 +64,7 @@ export interface IssuanceNotifier {
    * records them issued, so the issuing batch commits once, not once more
    * per request for the claim.
    */
-  claimIssued?(
-    requests: CertificateRequest[],
-    trx: Knex.Transaction,
-  ): Promise<void>;
+  claimIssued?(requests: CertificateRequest[], trx: UnitOfWork): Promise<void>;
   requestFailed(request: CertificateRequest): Promise<void>;
 }
 
@@ -81,8 +75,12 @@ export interface IssuanceServiceOptions {
   audit?: AuditLog;
   /** Policy evaluated again at issuance time. */
   recheck?: PolicyRecheck;
-  /** Secret and cert-manager delivery; without it those requests fail. */
-  kubernetes?: KubernetesDelivery;
+  /**
+   * How each delivery kind is delivered and followed (KubernetesDelivery's
+   * `strategies` for secret and cert-manager); csr delivery is built in. A
+   * request of a kind without a strategy fails.
+   */
+  deliveries?: DeliveryStrategies;
   /** Called once a certificate is issued, e.g. to add it to the inventory. */
   onIssued?: (record: IssuedRecord) => Promise<void>;
   /**
@@ -117,7 +115,7 @@ export interface TransactionalSigner extends CertificateIssuer {
   sign(request: IssueRequest): SignedCertificate;
   recordIssued(
     certificates: SignedCertificate[],
-    trx: Knex.Transaction,
+    trx: UnitOfWork,
   ): Promise<void>;
 }
 

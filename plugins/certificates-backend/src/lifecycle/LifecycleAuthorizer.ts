@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
+  authorizingOwnership,
   CertificateDetails,
   CertificateRequest,
   certificateReadPermission,
@@ -26,7 +27,7 @@ type CertificatePermission = typeof certificateReadPermission;
  * it revokes what the request was issued. So the decision is about the
  * request's entity and owner, never the row's, which come from what the
  * cluster says (labels) and grant nothing. A certificate without a proven
- * request (one cert-manager writes) is decided on its row.
+ * request is decided on its row (and reissued only on `reissueSubjectOf`).
  */
 export function subjectOf(
   row: Pick<CertificateDetails, 'entityRef' | 'ownerRef' | 'issuer'>,
@@ -36,6 +37,23 @@ export function subjectOf(
     entity_ref: request ? request.entityRef : row.entityRef,
     owner_ref: request ? request.ownerRef : row.ownerRef,
     // The row's leaf is the request's certificate (the link is proven).
+    issuer: row.issuer,
+  };
+}
+
+/**
+ * What asking a cert-manager Certificate the portal did not create to issue
+ * again is decided on: its owner only where configuration named it (a
+ * namespace mapping); an owner read from labels counts as none, so only a
+ * permission that does not depend on the owner allows it.
+ */
+export function reissueSubjectOf(
+  row: Pick<CertificateDetails, 'ownership' | 'issuer'>,
+): PermissionSubject {
+  const owner = authorizingOwnership(row.ownership);
+  return {
+    entity_ref: owner.entityRef,
+    owner_ref: owner.ownerRef,
     issuer: row.issuer,
   };
 }

@@ -1,70 +1,47 @@
 import 'reflect-metadata';
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CertificateDetails,
-  CertificatePolicy,
   CertificateRequest,
 } from '@kubecerts/backstage-plugin-certificates-common';
+import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import * as x509 from '@peculiar/x509';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
+import {
+  createHarness,
+  csrFor,
+  errorHandler,
+  paymentsInput,
+  paymentsOwner,
+  testDatabases,
+  userHeader,
+} from '../__testUtils__';
 import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
-import { applyDatabaseMigrations } from '../database';
-import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
 import { createInventoryRouter } from '../inventory/router';
+import { testRow } from '../inventory/store/testRows';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
 } from '../permissions';
-import { DatabaseInventoryStore } from '../inventory/store';
-import { testRow } from '../inventory/store/testRows';
-import { IssuanceService } from '../issuing/IssuanceService';
-import { IssuerRegistry } from '../issuing/IssuerRegistry';
-import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import {
-  DatabaseRequestStore,
-  RequestService,
-  RequestValidator,
-} from '../requests';
 import { LifecycleService } from './LifecycleService';
 
 jest.setTimeout(90_000);
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
-
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments', namespace: 'team-pay' },
-  spec: { type: 'service', owner: 'group:team-pay/payments-team' },
-};
-
-const as = (name: string) =>
-  mockCredentials.user.header(`user:default/${name}`);
+const as = userHeader;
+const revoke = (app: express.Express, rowId: string, who: string) =>
+  request(app)
+    .post(`/certificates/${rowId}/revoke`)
+    .set('Authorization', as(who));
+const renew = (app: express.Express, rowId: string, who: string) =>
+  request(app)
+    .post(`/certificates/${rowId}/renew`)
+    .set('Authorization', as(who));
 // Everyone here is in the owner team: only owners are approved automatically.
-const callerOf = (name: string) => ({
-  credentials: mockCredentials.user(`user:default/${name}`),
-  userEntityRef: `user:default/${name}`,
-  ownershipEntityRefs: [`user:default/${name}`, 'group:team-pay/payments-team'],
-});
+const callerOf = paymentsOwner;
 
 const permission = (name: string) => ({
   name,
@@ -104,82 +81,26 @@ function permissionsMock() {
 }
 
 describe('LifecycleService: renew and revoke', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   let csrPem: string;
 
   beforeAll(async () => {
-    ({ csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'ECDSA-P256',
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com'],
-    }));
+    csrPem = await csrFor('payments.example.com');
   });
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
     options: { now?: () => Date } = {},
   ) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
-    const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({
-      knex,
-      config,
-      logger,
+    const h = await createHarness(databases, databaseId, {
       now: options.now,
-    });
-    const issuers = IssuerRegistry.create({ issuers: [ca] });
-    const requests = DatabaseRequestStore.create({ knex });
-    const inventory = DatabaseInventoryStore.create({ knex });
-    const recorder = IssuedCertificateRecorder.create({
-      store: inventory,
-      getApprovedRoots: async () => [ca.rootCertificatePem],
-      requests,
-      logger,
-    });
-    const policies: CertificatePolicy[] = [
-      {
-        name: 'services',
-        allowedDnsNames: ['{{entity.name}}.example.com'],
-        autoApprove: true,
-      },
-    ];
-    const validator = RequestValidator.create({
-      issuers,
-      catalog: catalogServiceMock({ entities: [entity] }),
-      auth: mockServices.auth(),
-      policies,
-      clusterNames: () => [],
-    });
-    const audit = DatabaseAuditLog.create({ knex });
-    const issuance = IssuanceService.create({
-      store: requests,
-      issuers,
-      logger,
-      audit,
-      recheck: validator.recheck,
-      onIssued: recorder.recordInBackground,
-      inventory: recorder,
-    });
-    const service = RequestService.create({
-      store: requests,
-      validator,
-      issuance,
-      audit,
-      logger,
-    });
-    const lifecycle = LifecycleService.create({
-      knex,
-      inventory,
-      requests,
-      issuers,
-      submitter: service,
-      clusters: ConfigClusterRegistry.fromClusters([]),
       permissions: permissionsMock(),
-      audit,
-      logger,
-      now: options.now,
     });
+    const { knex, lifecycle, audit, policies } = h;
+    const ca = h.builtinCa;
+    const requests = h.requestStore;
+    const inventory = h.inventoryStore;
+    const service = h.requestService;
     const app = express();
     app.use(express.json());
     app.use(
@@ -195,22 +116,9 @@ describe('LifecycleService: renew and revoke', () => {
         lifecycle,
       }),
     );
-    app.use(
-      MiddlewareFactory.create({
-        config: mockServices.rootConfig(),
-        logger: mockServices.rootLogger(),
-      }).error(),
-    );
+    app.use(errorHandler());
     const { request: issued } = await service.submit(
-      {
-        entityRef: 'component:team-pay/payments',
-        commonName: 'payments.example.com',
-        dnsNames: ['payments.example.com'],
-        keyAlgorithm: 'ECDSA-P256',
-        validityDays: 30,
-        issuer: 'builtin',
-        delivery: { kind: 'csr', csr: csrPem },
-      },
+      paymentsInput(csrPem),
       callerOf('dev'),
     );
     expect(issued?.state).toBe('issued');
@@ -249,46 +157,30 @@ describe('LifecycleService: renew and revoke', () => {
         { reason: 'superseded', comment: 'x'.repeat(501) },
         { reason: 'superseded', comment: 7 },
       ]) {
-        const bad = await request(app)
-          .post(`/certificates/${rowId}/revoke`)
-          .set('Authorization', as('dev'))
-          .send(body);
+        const bad = await revoke(app, rowId, 'dev').send(body);
         expect(bad.status).toBe(400);
         expect(bad.body.error.message).toMatch(
           /^Invalid body: (reason|comment): /,
         );
       }
-      expect(
-        (
-          await request(app)
-            .post(`/certificates/${rowId}/revoke`)
-            .set('Authorization', as('eve'))
-            .send({ reason: 'superseded' })
-        ).status,
-      ).toBe(403);
-      expect(
-        (
-          await request(app)
-            .post(`/certificates/${rowId}/revoke`)
-            .set('Authorization', as('olga'))
-            .send({ reason: 'superseded' })
-        ).status,
-      ).toBe(403);
-      expect(
-        (
-          await request(app)
-            .post(`/certificates/${rowId}/revoke`)
-            .set('Authorization', as('mallory'))
-            .send({ reason: 'superseded' })
-        ).status,
-      ).toBe(404);
+      const refusals = [
+        ['eve', 403],
+        ['olga', 403],
+        ['mallory', 404],
+      ] as const;
+      for (const [who, status] of refusals) {
+        const refused = await revoke(app, rowId, who).send({
+          reason: 'superseded',
+        });
+        expect({ who, status: refused.status }).toEqual({ who, status });
+      }
       expect((await requests.get(issued.id))?.revokedAt).toBeUndefined();
       expect(new x509.X509Crl(await ca.crl()).entries).toHaveLength(0);
 
-      const revoked = await request(app)
-        .post(`/certificates/${rowId}/revoke`)
-        .set('Authorization', as('dev'))
-        .send({ reason: 'keyCompromise', comment: 'key in a public repo' });
+      const revoked = await revoke(app, rowId, 'dev').send({
+        reason: 'keyCompromise',
+        comment: 'key in a public repo',
+      });
       expect(revoked.status).toBe(200);
       expect(revoked.body.request).toMatchObject({
         id: issued.id,
@@ -315,17 +207,14 @@ describe('LifecycleService: renew and revoke', () => {
       });
       expect(record.detail).toContain('keyCompromise: key in a public repo');
 
-      const again = await request(app)
-        .post(`/certificates/${rowId}/revoke`)
-        .set('Authorization', as('dev'))
-        .send({ reason: 'superseded' });
+      const again = await revoke(app, rowId, 'dev').send({
+        reason: 'superseded',
+      });
       expect(again.status).toBe(409);
       expect(again.body.error.message).toMatch(/already revoked/);
-      const renew = await request(app)
-        .post(`/certificates/${rowId}/renew`)
-        .set('Authorization', as('dev'));
-      expect(renew.status).toBe(409);
-      expect(renew.body.error.message).toBe('It was revoked.');
+      const renewal = await renew(app, rowId, 'dev');
+      expect(renewal.status).toBe(409);
+      expect(renewal.body.error.message).toBe('It was revoked.');
       const after = await request(app)
         .get(`/certificates/${rowId}`)
         .set('Authorization', as('dev'));
@@ -342,10 +231,9 @@ describe('LifecycleService: renew and revoke', () => {
       const spy = jest
         .spyOn(ca, 'revoke')
         .mockRejectedValueOnce(new Error('CA database unavailable'));
-      const failed = await request(app)
-        .post(`/certificates/${rowId}/revoke`)
-        .set('Authorization', as('dev'))
-        .send({ reason: 'superseded' });
+      const failed = await revoke(app, rowId, 'dev').send({
+        reason: 'superseded',
+      });
       expect(failed.status).toBe(503);
       expect(failed.body.error.message).toMatch(
         /could not revoke the certificate, nothing was recorded: CA database unavailable/,
@@ -365,10 +253,9 @@ describe('LifecycleService: renew and revoke', () => {
       ).toEqual(['failure']);
 
       spy.mockRestore();
-      const retried = await request(app)
-        .post(`/certificates/${rowId}/revoke`)
-        .set('Authorization', as('dev'))
-        .send({ reason: 'superseded' });
+      const retried = await revoke(app, rowId, 'dev').send({
+        reason: 'superseded',
+      });
       expect(retried.status).toBe(200);
       expect(retried.body.request.revocationReason).toBe('superseded');
       expect(
@@ -389,16 +276,8 @@ describe('LifecycleService: renew and revoke', () => {
       // same names still passes it, so it needs none.
       policies[0].autoApprove = false;
       policies[0].approvals = { approvers: ['group:default/security'] };
-      expect(
-        (
-          await request(app)
-            .post(`/certificates/${rowId}/renew`)
-            .set('Authorization', as('eve'))
-        ).status,
-      ).toBe(403);
-      const renewed = await request(app)
-        .post(`/certificates/${rowId}/renew`)
-        .set('Authorization', as('dev'));
+      expect((await renew(app, rowId, 'eve')).status).toBe(403);
+      const renewed = await renew(app, rowId, 'dev');
       expect(renewed.status).toBe(201);
       expect(renewed.body.outcome).toBe('renewal-requested');
       const renewal = renewed.body.request as CertificateRequest;
@@ -426,16 +305,12 @@ describe('LifecycleService: renew and revoke', () => {
 
       // A renewal of the renewal keeps the lineage's first request.
       const renewalRow = IssuedCertificateRecorder.rowId(renewal);
-      const second = await request(app)
-        .post(`/certificates/${renewalRow}/renew`)
-        .set('Authorization', as('dev'));
+      const second = await renew(app, renewalRow, 'dev');
       expect(second.status).toBe(201);
       expect(second.body.request.renewalOf).toBe(issued.id);
 
       // The superseded certificate points at the newest one.
-      const superseded = await request(app)
-        .post(`/certificates/${rowId}/renew`)
-        .set('Authorization', as('dev'));
+      const superseded = await renew(app, rowId, 'dev');
       expect(superseded.status).toBe(409);
       expect(superseded.body.error.message).toBe(
         `It was renewed since: request ${second.body.request.id} is newer; renew that one.`,
@@ -445,9 +320,7 @@ describe('LifecycleService: renew and revoke', () => {
       policies[0].allowedDnsNames = ['other.example.com'];
       const before = (await requests.list({ limit: 200 } as any)).items.length;
       const newest = IssuedCertificateRecorder.rowId(second.body.request);
-      const refused = await request(app)
-        .post(`/certificates/${newest}/renew`)
-        .set('Authorization', as('dev'));
+      const refused = await renew(app, newest, 'dev');
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toMatch(/policy no longer allows/);
       expect((await requests.list({ limit: 200 } as any)).items).toHaveLength(
@@ -461,11 +334,7 @@ describe('LifecycleService: renew and revoke', () => {
     async databaseId => {
       const { app, requests, issued, rowId } = await setup(databaseId);
       const [a, b] = await Promise.all(
-        [1, 2].map(() =>
-          request(app)
-            .post(`/certificates/${rowId}/renew`)
-            .set('Authorization', as('dev')),
-        ),
+        [1, 2].map(() => renew(app, rowId, 'dev')),
       );
       expect([a.status, b.status].sort()).toEqual([201, 409]);
       const renewals = (
@@ -532,12 +401,8 @@ describe('LifecycleService: renew and revoke', () => {
       // and the original stays superseded by it.
       const renewalRow = IssuedCertificateRecorder.rowId(renewal);
       expect(
-        (
-          await request(app)
-            .post(`/certificates/${renewalRow}/revoke`)
-            .set('Authorization', as('dev'))
-            .send({ reason: 'keyCompromise' })
-        ).status,
+        (await revoke(app, renewalRow, 'dev').send({ reason: 'keyCompromise' }))
+          .status,
       ).toBe(200);
       clock = Date.parse(renewal.notAfter!) - 24 * 3600e3;
       expect(await lifecycle.renewDue({ credentials })).toEqual({
@@ -567,11 +432,10 @@ describe('LifecycleService: renew and revoke', () => {
           'It was not issued through the portal: revoke it with the CA that issued it.',
       });
       expect(details.body.actions.renew.allowed).toBe(false);
-      const revoke = await request(app)
-        .post(`/certificates/${row.id}/revoke`)
-        .set('Authorization', as('dev'))
-        .send({ reason: 'superseded' });
-      expect(revoke.status).toBe(409);
+      const revoked = await revoke(app, row.id, 'dev').send({
+        reason: 'superseded',
+      });
+      expect(revoked.status).toBe(409);
       expect(
         (
           await request(app)

@@ -19,9 +19,14 @@ import {
   requestLinkVerdict,
   revocationCheck,
 } from '@kubecerts/backstage-plugin-certificates-common';
+import { runInUnitOfWork } from '../database/unitOfWork';
 import { leafFingerprintOf } from '../pki';
 import { reissueWithCertManager } from './certManagerReissue';
-import { LifecycleAuthorizer, subjectOf } from './LifecycleAuthorizer';
+import {
+  LifecycleAuthorizer,
+  reissueSubjectOf,
+  subjectOf,
+} from './LifecycleAuthorizer';
 import { LineageLocks } from './LineageLocks';
 import { submitRenewal } from './renewalRequest';
 import {
@@ -134,11 +139,20 @@ export class LifecycleService {
     // Most discovered certificates allow neither: no permission to check.
     if (!possible.renew.allowed && !possible.revoke.allowed) return possible;
     const subject = subjectOf(row, facts.request);
-    const [renew, revoke] = await Promise.all(
-      [certificateRenewPermission, certificateRevokePermission].map(p =>
-        this.auth.allows(p, caller.credentials, subject),
+    const reissue =
+      !facts.request && possible.renew.allowed && !!facts.certManager;
+    const [renew, revoke] = await Promise.all([
+      this.auth.allows(
+        certificateRenewPermission,
+        caller.credentials,
+        reissue ? reissueSubjectOf(row) : subject,
       ),
-    );
+      this.auth.allows(
+        certificateRevokePermission,
+        caller.credentials,
+        subject,
+      ),
+    ]);
     const refuse = (verb: string) => ({
       allowed: false,
       reason: `You may not ${verb} this certificate.`,
@@ -204,7 +218,7 @@ export class LifecycleService {
     // The issuer has revoked it (revoking again is harmless there): the
     // request's record and the audit commit together.
     const at = this.now().toISOString();
-    const revoked = await this.o.knex.transaction(async trx => {
+    const revoked = await runInUnitOfWork(this.o.knex, async trx => {
       const updated = await this.o.requests.recordRevocation(
         request.id,
         { at, reason: reason as RevocationReason },
@@ -262,6 +276,15 @@ export class LifecycleService {
         if ('reason' in decided) throw new ConflictError(decided.reason);
         const route = decided.route;
         if (route.via === 'cert-manager') {
+          if (
+            !(await this.auth.allows(
+              certificateRenewPermission,
+              caller.credentials,
+              reissueSubjectOf(row),
+            ))
+          ) {
+            throw new NotAllowedError('You may not renew this certificate.');
+          }
           await reissueWithCertManager(
             {
               clusters: this.o.clusters,

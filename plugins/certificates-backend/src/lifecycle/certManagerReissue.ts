@@ -4,21 +4,16 @@ import {
   NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import {
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
 import { AuditLog } from '../audit';
 import { ClusterRegistry } from '../clusters/ClusterRegistry';
+import {
+  CertManagerCertificate,
+  CertManagerClient,
+  conditionOf,
+  conditionTime,
+} from '../certmanager';
 import { describeFailure } from '../discovery/errors';
 import type { LifecycleCaller } from './LifecycleService';
-
-const CERT_MANAGER = {
-  group: 'cert-manager.io',
-  version: 'v1',
-  plural: 'certificates',
-};
 
 /** What asking cert-manager to issue again needs. */
 export interface CertManagerReissueDeps {
@@ -38,29 +33,22 @@ export async function reissueWithCertManager(
   target: { namespace: string; name: string },
   caller: LifecycleCaller,
 ): Promise<void> {
-  const cluster = deps.clusters.get(row.cluster);
+  const cluster = deps.clusters.get(row.cluster ?? '');
   const where = `Certificate ${target.namespace}/${target.name} in cluster ${row.cluster}`;
   if (!cluster)
     throw new ConflictError(`Cluster ${row.cluster} is not configured.`);
-  const api = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  const api = CertManagerClient.forCluster(cluster.kubeConfig);
   for (let attempt = 0; attempt < 3; attempt++) {
-    let current: any;
+    let current: CertManagerCertificate | undefined;
     try {
-      current = await api.getNamespacedCustomObject({
-        ...CERT_MANAGER,
-        namespace: target.namespace,
-        name: target.name,
-      });
+      current = await api.getCertificate(target.namespace, target.name);
     } catch (error) {
-      const failure = describeFailure(error);
-      if (failure.code === 404)
-        throw new ConflictError(`${where} no longer exists.`);
       throw new ServiceUnavailableError(
-        `Could not read ${where}: ${failure.reason}`,
+        `Could not read ${where}: ${describeFailure(error).reason}`,
       );
     }
-    const conditions: any[] = current.status?.conditions ?? [];
-    if (conditions.some(c => c.type === 'Issuing' && c.status === 'True')) {
+    if (!current) throw new ConflictError(`${where} no longer exists.`);
+    if (conditionOf(current, 'Issuing')?.status === 'True') {
       throw new ConflictError(`cert-manager is already issuing ${where}.`);
     }
     const condition = {
@@ -68,36 +56,10 @@ export async function reissueWithCertManager(
       status: 'True',
       reason: 'ManuallyTriggered',
       message: `Certificate re-issuance manually triggered by ${caller.userEntityRef} in Backstage`,
-      lastTransitionTime: deps
-        .now()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z'),
+      lastTransitionTime: conditionTime(deps.now()),
     };
-    const others = conditions.filter(c => c.type !== 'Issuing');
-    const patch = [
-      {
-        op: 'test',
-        path: '/metadata/resourceVersion',
-        value: current.metadata.resourceVersion,
-      },
-      current.status
-        ? {
-            op: current.status.conditions ? 'replace' : 'add',
-            path: '/status/conditions',
-            value: [...others, condition],
-          }
-        : { op: 'add', path: '/status', value: { conditions: [condition] } },
-    ];
     try {
-      await api.patchNamespacedCustomObjectStatus(
-        {
-          ...CERT_MANAGER,
-          namespace: target.namespace,
-          name: target.name,
-          body: patch,
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-      );
+      await api.setCertificateCondition(current, condition);
     } catch (error) {
       const failure = describeFailure(error);
       if (failure.code === 409 || failure.code === 422) continue;

@@ -1,16 +1,10 @@
 import 'reflect-metadata';
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import {
   BackstageCredentials,
   BackstageUserPrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CertificateRequest,
@@ -21,10 +15,16 @@ import * as x509 from '@peculiar/x509';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
+import {
+  createTestCa,
+  errorHandler,
+  eventually,
+  migratedDatabase,
+  newRequest,
+  testDatabases,
+} from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
 import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
-import { applyDatabaseMigrations } from '../database';
 import { KubernetesDelivery } from '../delivery/KubernetesDelivery';
 import { DiscoveryService } from '../discovery/DiscoveryService';
 import { certificateId, TrustStore } from '../inventory/parsing';
@@ -45,13 +45,6 @@ import { DatabaseRequestStore } from '../requests';
 import { LifecycleService, RenewalSubmitter } from './LifecycleService';
 
 jest.setTimeout(120_000);
-
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
 
 /** Alice is in payments (owner of payments-api), Carol in storefront (owner of checkout-web). */
 const GROUPS: Record<string, string[]> = {
@@ -111,21 +104,8 @@ function permissionsFor(mode: 'owners' | 'all'): PermissionsService {
   return permissions;
 }
 
-async function eventually(assertion: () => Promise<void>, timeoutMs = 15_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise(r => setTimeout(r, 50));
-    }
-  }
-}
-
 describe('a discovered certificate is a portal request’s only when it proves it', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
@@ -140,10 +120,9 @@ describe('a discovered certificate is a portal request’s only when it proves i
     for (const name of ['payments', 'storefront']) {
       sim.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+    const knex: Knex = await migratedDatabase(databases, databaseId);
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const issuers = IssuerRegistry.create({ issuers: [ca] });
     const requests = DatabaseRequestStore.create({ knex });
     const inventory = DatabaseInventoryStore.create({ knex });
@@ -156,29 +135,20 @@ describe('a discovered certificate is a portal request’s only when it proves i
       issuers,
       logger,
       audit,
-      kubernetes: KubernetesDelivery.create({ clusters, requests }),
+      deliveries: KubernetesDelivery.create({ clusters, requests }).strategies,
     });
 
     // Alice's payments-api certificate, delivered by the portal.
-    const approved = await requests.create({
-      entityRef: 'component:default/payments-api',
-      ownerRef: 'group:default/payments',
-      requester: 'user:default/alice',
-      requesterIsOwner: true,
-      policyName: 'services',
-      approvalsRequired: 1,
-      approvers: [],
-      commonName: 'payments-api.shop.example.com',
-      dnsNames: ['payments-api.shop.example.com'],
-      ipAddresses: [],
-      uris: [],
-      keyAlgorithm: 'ECDSA-P256',
-      validityDays: 30,
-      issuer: 'builtin',
-      clientAuth: false,
-      delivery: TARGET,
-      state: 'approved',
-    });
+    const approved = await requests.create(
+      newRequest({
+        entityRef: 'component:default/payments-api',
+        ownerRef: 'group:default/payments',
+        requesterIsOwner: true,
+        commonName: 'payments-api.shop.example.com',
+        dnsNames: ['payments-api.shop.example.com'],
+        delivery: TARGET,
+      }),
+    );
     const alices = await issuance.issueApproved(approved.id);
     expect(alices.state).toBe('issued');
     const delivered = sim.get(
@@ -277,12 +247,7 @@ describe('a discovered certificate is a portal request’s only when it proves i
           lifecycle,
         }),
       );
-      app.use(
-        MiddlewareFactory.create({
-          config: mockServices.rootConfig(),
-          logger: mockServices.rootLogger(),
-        }).error(),
-      );
+      app.use(errorHandler());
       return app;
     };
     const as = (name: string) =>

@@ -29,10 +29,14 @@ describe('InventoryMetrics', () => {
     expect(read('certificates.inventory.count')).toEqual([]);
     metrics.update({
       byClusterAndStatus: [
-        { cluster: 'a', status: 'valid', count: 5 },
+        { location: 'cluster', cluster: 'a', status: 'valid', count: 5 },
         { cluster: 'a', status: 'expired', count: 1 },
+        { location: 'portal', status: 'valid', count: 2 },
       ],
-      earliestExpiry: [{ cluster: 'a', notAfter: '2026-11-29T00:00:00Z' }],
+      earliestExpiry: [
+        { location: 'cluster', cluster: 'a', notAfter: '2026-11-29T00:00:00Z' },
+        { location: 'portal', notAfter: '2026-11-30T00:00:00Z' },
+      ],
       clusters: [
         { name: 'a', simulated: false, state: 'ok', certificateCount: 6 },
         {
@@ -45,11 +49,14 @@ describe('InventoryMetrics', () => {
       ],
     });
     expect(read('certificates.inventory.count')).toEqual([
-      [5, { cluster: 'a', status: 'valid' }],
-      [1, { cluster: 'a', status: 'expired' }],
+      [5, { location: 'cluster', cluster: 'a', status: 'valid' }],
+      [1, { location: 'cluster', cluster: 'a', status: 'expired' }],
+      // the portal's rows are no cluster's
+      [2, { location: 'portal', status: 'valid' }],
     ]);
     expect(read('certificates.inventory.earliest_expiry')).toEqual([
-      [86400, { cluster: 'a' }],
+      [86400, { location: 'cluster', cluster: 'a' }],
+      [172800, { location: 'portal' }],
     ]);
     expect(read('certificates.cluster.sync_errors')).toEqual([
       [0, { cluster: 'a' }],

@@ -1,19 +1,37 @@
 import { metrics, Meter, ObservableResult } from '@opentelemetry/api';
 import {
+  CertificateLocation,
   CertificateStatus,
   ClusterSyncStatus,
+  DEFAULT_CERTIFICATE_LOCATION,
 } from '@kubecerts/backstage-plugin-certificates-common';
+
+/** Where certificates are: a cluster, or another location (no cluster). */
+interface Where {
+  /** Default `cluster`. */
+  location?: CertificateLocation;
+  cluster?: string;
+}
 
 /** Aggregates the gauges read; refreshed periodically, never per request. */
 export interface InventorySnapshot {
-  byClusterAndStatus: Array<{
-    cluster: string;
-    status: CertificateStatus;
-    count: number;
-  }>;
-  /** Earliest notAfter of a live certificate per cluster. */
-  earliestExpiry: Array<{ cluster: string; notAfter: string }>;
+  byClusterAndStatus: Array<
+    Where & {
+      status: CertificateStatus;
+      count: number;
+    }
+  >;
+  /** Earliest notAfter of a live certificate per cluster (and location). */
+  earliestExpiry: Array<Where & { notAfter: string }>;
   clusters: ClusterSyncStatus[];
+}
+
+/** The series' attributes: a portal row is in no cluster, not in one named 'portal'. */
+function attributesOf(where: Where): Record<string, string> {
+  const location = where.location ?? DEFAULT_CERTIFICATE_LOCATION;
+  return where.cluster === undefined
+    ? { location }
+    : { location, cluster: where.cluster };
 }
 
 /**
@@ -31,12 +49,13 @@ export class InventoryMetrics {
   private constructor(meter: Meter, private readonly now: () => Date) {
     meter
       .createObservableGauge('certificates.inventory.count', {
-        description: 'Discovered certificates by cluster and health status',
+        description:
+          'Certificates in the inventory by location, cluster and health status',
         unit: '{certificate}',
       })
       .addCallback((result: ObservableResult) => {
         for (const r of this.snapshot.byClusterAndStatus) {
-          result.observe(r.count, { cluster: r.cluster, status: r.status });
+          result.observe(r.count, { ...attributesOf(r), status: r.status });
         }
       });
     meter
@@ -48,9 +67,10 @@ export class InventoryMetrics {
       .addCallback((result: ObservableResult) => {
         const nowMs = this.now().getTime();
         for (const e of this.snapshot.earliestExpiry) {
-          result.observe(Math.round((Date.parse(e.notAfter) - nowMs) / 1000), {
-            cluster: e.cluster,
-          });
+          result.observe(
+            Math.round((Date.parse(e.notAfter) - nowMs) / 1000),
+            attributesOf(e),
+          );
         }
       });
     meter
@@ -76,5 +96,14 @@ export class InventoryMetrics {
 
   update(snapshot: InventorySnapshot): void {
     this.snapshot = snapshot;
+  }
+
+  /** Another replica reports the gauges: this one observes nothing. */
+  clear(): void {
+    this.snapshot = {
+      byClusterAndStatus: [],
+      earliestExpiry: [],
+      clusters: [],
+    };
   }
 }

@@ -1,11 +1,11 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { computeStatus } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import { applyDatabaseMigrations } from '../database';
 import { DatabaseInventoryStore } from '../inventory';
 import { testRow } from '../inventory/store/testRows';
 import { ExpiryNotifier } from './ExpiryNotifier';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(120_000);
 
@@ -65,11 +65,10 @@ function row(
 }
 
 describe('ExpiryNotifier', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   async function setup(databaseId: any) {
-    const knex: Knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+    const knex: Knex = await migratedDatabase(databases, databaseId);
     const store = DatabaseInventoryStore.create({ knex });
     const notifications = recordingNotifications();
     let now = T0;
@@ -240,6 +239,42 @@ describe('ExpiryNotifier', () => {
 
       expect(await notifierFor().run()).toEqual({ sent: 0, failed: 0 });
       expect(notifications.sent.length + other.sent.length).toBe(1200);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'names a certificate the portal issued to a CSR by its location, not as a Secret in a cluster, %p',
+    async databaseId => {
+      const { store, notifications, notifier } = await setup(databaseId);
+      const portal = row('request-r1', 5);
+      await store.upsertCertificates(
+        [
+          {
+            ...portal,
+            ...testRow({
+              cluster: '',
+              namespace: 'default',
+              name: 'request-r1',
+            }),
+            id: 'portal-r1',
+            location: 'portal',
+            status: portal.status,
+            entityRef: portal.entityRef,
+            ownerRef: portal.ownerRef,
+            details: portal.details,
+          },
+        ],
+        inDays(-1),
+      );
+      expect(await notifier.run()).toEqual({ sent: 1, failed: 0 });
+      const [sent] = notifications.sent;
+      expect(sent.payload.title).toBe(
+        'Certificate expires within 7 days: request-r1.example.com (portal request-r1)',
+      );
+      expect(sent.payload.description).toContain(
+        'install the new certificate where this one is used.',
+      );
+      expect(sent.payload.description).not.toContain('Secret');
     },
   );
 

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   describeExpiryStep,
@@ -15,6 +14,7 @@ import {
   ExpiryNotifierStore,
   noticeKey,
 } from './ExpiryNotifierStore';
+import { NotificationLinks } from './links';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Consecutive failed sends after which a run gives up (the service is down). */
@@ -45,6 +45,8 @@ export class ExpiryNotifier {
     thresholdsDays?: number[];
     now?: () => Date;
     pageSize?: number;
+    /** Default: links relative to the app. */
+    links?: NotificationLinks;
   }): ExpiryNotifier {
     return new ExpiryNotifier({
       store: ExpiryNotifierStore.create({ knex: options.knex }),
@@ -53,6 +55,7 @@ export class ExpiryNotifier {
       thresholdsDays: normalizeExpiryThresholds(options.thresholdsDays),
       now: options.now ?? (() => new Date()),
       pageSize: options.pageSize,
+      links: options.links ?? NotificationLinks.create(),
     });
   }
 
@@ -64,6 +67,7 @@ export class ExpiryNotifier {
       thresholdsDays: number[];
       now: () => Date;
       pageSize?: number;
+      links: NotificationLinks;
     },
   ) {}
 
@@ -111,7 +115,7 @@ export class ExpiryNotifier {
                   type: 'entity',
                   entityRef: recipients(certificate),
                 },
-                payload: payload(certificate, step),
+                payload: payload(certificate, step, this.o.links),
               });
               result.sent += 1;
               consecutiveFailures = 0;
@@ -157,46 +161,38 @@ function recipients(certificate: DueCertificate): string[] {
   );
 }
 
-function payload(certificate: DueCertificate, step: ExpiryStep) {
+function payload(
+  certificate: DueCertificate,
+  step: ExpiryStep,
+  links: NotificationLinks,
+) {
   const name =
     certificate.commonName ?? certificate.dnsNames[0] ?? certificate.secretName;
-  const location = `${certificate.cluster}/${certificate.namespace}/${certificate.secretName}`;
+  const inCluster = (certificate.location ?? 'cluster') === 'cluster';
+  // A certificate the portal issued to a CSR is in no Secret: its holder
+  // installs the renewal wherever it put the first one.
+  const location = inCluster
+    ? `${certificate.cluster}/${certificate.namespace}/${certificate.secretName}`
+    : `${certificate.location} ${certificate.secretName}`;
+  const install = inCluster
+    ? `make sure the Secret ${location} holds the new certificate.`
+    : `install the new certificate where this one is used.`;
   const when = formatDate(certificate.notAfter);
   const description = step.expired
-    ? `Expired on ${when}; clients now reject it. Renew it and make sure the Secret ` +
-      `${location} holds the new certificate.`
+    ? `Expired on ${when}; clients now reject it. Renew it and ${install}`
     : `Valid until ${when} (${remaining(
         step.remainingMs,
       )} left). Renew it before then ` +
-      `(from the Certificates tab, or through its issuer, e.g. cert-manager) and make sure ` +
-      `the Secret ${location} holds the new certificate.`;
+      `(from the Certificates tab, or through its issuer, e.g. cert-manager) and ${install}`;
   return {
     title: `Certificate ${describeExpiryStep(step)}: ${name} (${location})`,
     description,
-    link: link(certificate),
+    link: links.certificate(certificate),
     severity: expirySeverity(step),
     topic: EXPIRY_NOTIFICATION_TOPIC,
     // One notification per leaf, updated (and marked unread) at each step.
     scope: `certificates:expiry:${certificate.id}:${certificate.fingerprintSha256}`,
   };
-}
-
-/** The entity's Certificates tab, else the inventory, with the certificate open. */
-function link(certificate: DueCertificate): string {
-  const selected = `?certificate=${encodeURIComponent(certificate.id)}`;
-  if (certificate.entityRef) {
-    try {
-      const ref = parseEntityRef(certificate.entityRef);
-      return `/catalog/${encodeURIComponent(
-        ref.namespace.toLocaleLowerCase('en-US'),
-      )}/${encodeURIComponent(
-        ref.kind.toLocaleLowerCase('en-US'),
-      )}/${encodeURIComponent(ref.name)}/certificates${selected}`;
-    } catch {
-      // Not an entity ref: fall back to the inventory.
-    }
-  }
-  return `/certificates${selected}&view=all`;
 }
 
 function formatDate(iso: string): string {

@@ -8,6 +8,7 @@ const NOTICES = 'certificates_expiry_notices';
 export type DueCertificate = Pick<
   CertificateSummary,
   | 'id'
+  | 'location'
   | 'cluster'
   | 'namespace'
   | 'secretName'
@@ -55,6 +56,7 @@ export class ExpiryNotifierStore {
       const q = this.db(INVENTORY)
         .select(
           'id',
+          'location',
           'cluster',
           'namespace',
           'secret_name',
@@ -158,7 +160,8 @@ export class ExpiryNotifierStore {
 function toDue(r: any): DueCertificate {
   return {
     id: r.id,
-    cluster: r.cluster,
+    location: r.location ?? 'cluster',
+    cluster: r.location && r.location !== 'cluster' ? undefined : r.cluster,
     namespace: r.namespace,
     secretName: r.secret_name,
     commonName: r.common_name || undefined,

@@ -1,18 +1,18 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations } from '../database';
+import { mockServices } from '@backstage/backend-test-utils';
+import { applyDatabaseMigrations, runInUnitOfWork } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { RequestNotifier } from './RequestNotifier';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
 describe('RequestNotifier', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
   it.each(databases.eachSupportedId())(
     'notifies approvers once when queued and the requester once per outcome, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const notifications = { send: jest.fn().mockResolvedValue(undefined) };
       const notifier = RequestNotifier.create({
         knex,
@@ -21,7 +21,10 @@ describe('RequestNotifier', () => {
       });
       const request = pendingRequest();
 
-      await Promise.all([notifier.requestQueued(request), notifier.requestQueued(request)]);
+      await Promise.all([
+        notifier.requestQueued(request),
+        notifier.requestQueued(request),
+      ]);
       await notifier.requestQueued(request);
       expect(notifications.send).toHaveBeenCalledTimes(1);
       expect(notifications.send).toHaveBeenLastCalledWith({
@@ -42,10 +45,11 @@ describe('RequestNotifier', () => {
       await notifier.requestIssued({ ...request, state: 'issued' });
       await notifier.requestIssued({ ...request, state: 'issued' });
       expect(notifications.send).toHaveBeenCalledTimes(3);
-      expect(notifications.send.mock.calls.slice(1).map(c => c[0].recipients.entityRef)).toEqual([
-        ['user:default/dev'],
-        ['user:default/dev'],
-      ]);
+      expect(
+        notifications.send.mock.calls
+          .slice(1)
+          .map(c => c[0].recipients.entityRef),
+      ).toEqual([['user:default/dev'], ['user:default/dev']]);
       // Still pending: nothing to tell the requester yet.
       await notifier.requestDecided(request);
       expect(notifications.send).toHaveBeenCalledTimes(3);
@@ -55,13 +59,18 @@ describe('RequestNotifier', () => {
   it.each(databases.eachSupportedId())(
     'announces an in-cluster CertificateRequest once, however long its id, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const notifications = { send: jest.fn().mockResolvedValue(undefined) };
-      const notifier = RequestNotifier.create({ knex, notifications, logger: mockServices.logger.mock() });
+      const notifier = RequestNotifier.create({
+        knex,
+        notifications,
+        logger: mockServices.logger.mock(),
+      });
       const name = `very-long-certificate-request-name-${'x'.repeat(200)}`;
       const request = pendingRequest({
-        id: `incluster:${Buffer.from(JSON.stringify(['prod-eu-west', 'payments', name])).toString('base64url')}`,
+        id: `incluster:${Buffer.from(
+          JSON.stringify(['prod-eu-west', 'payments', name]),
+        ).toString('base64url')}`,
         requester: 'system:serviceaccount:cert-manager:cert-manager',
         approvers: ['group:default/security'],
         createdAt: '2026-11-28T10:00:00Z',
@@ -69,7 +78,10 @@ describe('RequestNotifier', () => {
       });
       expect(request.id.length).toBeGreaterThan(128);
 
-      await Promise.all([notifier.requestQueued(request), notifier.requestQueued(request)]);
+      await Promise.all([
+        notifier.requestQueued(request),
+        notifier.requestQueued(request),
+      ]);
       expect(notifications.send).toHaveBeenCalledTimes(1);
       // A Kubernetes username is no entity ref: nobody is excluded.
       expect(notifications.send.mock.calls[0][0].recipients).toEqual({
@@ -77,7 +89,10 @@ describe('RequestNotifier', () => {
         entityRef: ['group:default/security'],
       });
       // Recreated under the same name later: a new request, announced again.
-      await notifier.requestQueued({ ...request, createdAt: '2026-11-28T11:00:00Z' });
+      await notifier.requestQueued({
+        ...request,
+        createdAt: '2026-11-28T11:00:00Z',
+      });
       expect(notifications.send).toHaveBeenCalledTimes(2);
     },
   );
@@ -85,24 +100,29 @@ describe('RequestNotifier', () => {
   it.each(databases.eachSupportedId())(
     'claims issued notifications in the transaction that records the requests issued, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const notifications = { send: jest.fn().mockResolvedValue(undefined) };
-      const notifier = RequestNotifier.create({ knex, notifications, logger: mockServices.logger.mock() });
+      const notifier = RequestNotifier.create({
+        knex,
+        notifications,
+        logger: mockServices.logger.mock(),
+      });
       const first = pendingRequest({ state: 'issued' });
       const second = pendingRequest({ id: `${first.id}-2`, state: 'issued' });
 
       // Rolled back with the state it belonged to: no claim is left behind.
-      await knex
-        .transaction(async trx => {
-          await notifier.claimIssued([first, second], trx);
-          throw new Error('issuing batch failed');
-        })
-        .catch(() => undefined);
-      const [{ n }] = await knex('certificates_notifications_sent').count({ n: '*' });
+      await runInUnitOfWork(knex, async trx => {
+        await notifier.claimIssued([first, second], trx);
+        throw new Error('issuing batch failed');
+      }).catch(() => undefined);
+      const [{ n }] = await knex('certificates_notifications_sent').count({
+        n: '*',
+      });
       expect(Number(n)).toBe(0);
 
-      await knex.transaction(trx => notifier.claimIssued([first, second], trx));
+      await runInUnitOfWork(knex, trx =>
+        notifier.claimIssued([first, second], trx),
+      );
       await notifier.requestIssued(first, { claimed: true });
       await notifier.requestIssued(second, { claimed: true });
       expect(notifications.send).toHaveBeenCalledTimes(2);
@@ -110,7 +130,9 @@ describe('RequestNotifier', () => {
       await notifier.requestIssued(first);
       await notifier.requestIssued(second);
       expect(notifications.send).toHaveBeenCalledTimes(2);
-      expect(notifications.send.mock.calls.map(c => c[0].payload.scope)).toEqual([
+      expect(
+        notifications.send.mock.calls.map(c => c[0].payload.scope),
+      ).toEqual([
         `certificates:request:${first.id}:issued`,
         `certificates:request:${second.id}:issued`,
       ]);
@@ -121,12 +143,24 @@ describe('RequestNotifier', () => {
     const knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations({ knex });
     const logger = mockServices.logger.mock();
-    await RequestNotifier.create({ knex, logger }).requestQueued(pendingRequest());
-    const failing = { send: jest.fn().mockRejectedValue(new Error('notifications backend down')) };
-    await RequestNotifier.create({ knex, notifications: failing, logger }).requestFailed(
+    await RequestNotifier.create({ knex, logger }).requestQueued(
+      pendingRequest(),
+    );
+    const failing = {
+      send: jest
+        .fn()
+        .mockRejectedValue(new Error('notifications backend down')),
+    };
+    await RequestNotifier.create({
+      knex,
+      notifications: failing,
+      logger,
+    }).requestFailed(
       pendingRequest({ state: 'failed', failureReason: 'CA unreachable' }),
     );
     expect(failing.send).toHaveBeenCalledTimes(1);
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('notifications backend down'));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('notifications backend down'),
+    );
   });
 });

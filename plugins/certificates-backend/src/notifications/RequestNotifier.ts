@@ -3,11 +3,18 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { NotificationPayload } from '@backstage/plugin-notifications-common';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
+import { transactionOf, UnitOfWork } from '../database/unitOfWork';
 import { createHash } from 'node:crypto';
+import { NotificationLinks } from './links';
 
 const SENT = 'certificates_notifications_sent';
 
-export type RequestEvent = 'queued' | 'approved' | 'denied' | 'issued' | 'failed';
+export type RequestEvent =
+  | 'queued'
+  | 'approved'
+  | 'denied'
+  | 'issued'
+  | 'failed';
 
 /**
  * Tells people about request events through the notifications plugin, once
@@ -20,11 +27,20 @@ export class RequestNotifier {
     notifications?: NotificationService;
     logger: LoggerService;
     now?: () => Date;
+    /** Default: links relative to the app. */
+    links?: NotificationLinks;
   }): RequestNotifier {
-    return new RequestNotifier(options);
+    return new RequestNotifier({
+      ...options,
+      links: options.links ?? NotificationLinks.create(),
+    });
   }
 
-  private constructor(private readonly o: Parameters<typeof RequestNotifier.create>[0]) {}
+  private constructor(
+    private readonly o: Parameters<typeof RequestNotifier.create>[0] & {
+      links: NotificationLinks;
+    },
+  ) {}
 
   /** A request entered the approvers' queue. */
   async requestQueued(request: CertificateRequest): Promise<void> {
@@ -35,10 +51,10 @@ export class RequestNotifier {
       exclude: request.inCluster ? undefined : request.requester,
       payload: {
         title: `Certificate request awaits approval: ${describe(request)}`,
-        description: `${request.requester} asks for ${names(request)} from ${request.issuer}${
-          request.pendingReason ? ` (${request.pendingReason})` : ''
-        }.`,
-        link: '/certificates/approvals',
+        description: `${request.requester} asks for ${names(request)} from ${
+          request.issuer
+        }${request.pendingReason ? ` (${request.pendingReason})` : ''}.`,
+        link: this.o.links.approvals(),
         severity: 'normal',
       },
     });
@@ -51,18 +67,23 @@ export class RequestNotifier {
         recipients: [request.requester],
         payload: {
           title: `Certificate request denied: ${describe(request)}`,
-          description: request.failureReason ?? 'An approver denied the request.',
-          link: requestLink(request),
+          description:
+            request.failureReason ?? 'An approver denied the request.',
+          link: this.o.links.request(request),
           severity: 'high',
         },
       });
-    } else if (request.state === 'approved' || request.state === 'issuing' || request.state === 'issued') {
+    } else if (
+      request.state === 'approved' ||
+      request.state === 'issuing' ||
+      request.state === 'issued'
+    ) {
       await this.send(request, 'approved', {
         recipients: [request.requester],
         payload: {
           title: `Certificate request approved: ${describe(request)}`,
           description: `Approved; issuing from ${request.issuer}.`,
-          link: requestLink(request),
+          link: this.o.links.request(request),
           severity: 'normal',
         },
       });
@@ -84,9 +105,12 @@ export class RequestNotifier {
    * (or not at all), and `requestIssued(request, { claimed: true })` sends
    * after that commit without a claim of its own.
    */
-  async claimIssued(requests: CertificateRequest[], trx: Knex.Transaction): Promise<void> {
+  async claimIssued(
+    requests: CertificateRequest[],
+    uow: UnitOfWork,
+  ): Promise<void> {
     if (!this.o.notifications || requests.length === 0) return;
-    await trx(SENT)
+    await transactionOf(uow)(SENT)
       .insert(requests.map(request => this.claimRecord(request, 'issued')))
       .onConflict(['request_id', 'event'])
       .ignore();
@@ -101,8 +125,10 @@ export class RequestNotifier {
       recipients: [request.requester],
       payload: {
         title: `Certificate issued: ${describe(request)}`,
-        description: request.notAfter ? `Valid until ${request.notAfter}.` : undefined,
-        link: requestLink(request),
+        description: request.notAfter
+          ? `Valid until ${request.notAfter}.`
+          : undefined,
+        link: this.o.links.request(request),
         severity: 'normal',
       },
     });
@@ -114,7 +140,7 @@ export class RequestNotifier {
       payload: {
         title: `Certificate request failed: ${describe(request)}`,
         description: request.failureReason,
-        link: requestLink(request),
+        link: this.o.links.request(request),
         severity: 'high',
       },
     });
@@ -157,7 +183,9 @@ export class RequestNotifier {
       });
     } catch (error) {
       // A notification is a courtesy; the workflow must not fail because of it.
-      logger.warn(`Could not send ${event} notification for request ${request.id}: ${error}`);
+      logger.warn(
+        `Could not send ${event} notification for request ${request.id}: ${error}`,
+      );
     }
   }
 }
@@ -176,15 +204,13 @@ function claimKey(request: CertificateRequest): string {
 }
 
 function describe(request: CertificateRequest): string {
-  return `${request.commonName ?? request.dnsNames[0] ?? request.id} for ${request.entityRef}`;
+  return `${request.commonName ?? request.dnsNames[0] ?? request.id} for ${
+    request.entityRef
+  }`;
 }
 
 function names(request: CertificateRequest): string {
   return [request.commonName, ...request.dnsNames]
     .filter((n, i, all): n is string => !!n && all.indexOf(n) === i)
     .join(', ');
-}
-
-function requestLink(request: CertificateRequest): string {
-  return `/certificates/requests/${encodeURIComponent(request.id)}`;
 }

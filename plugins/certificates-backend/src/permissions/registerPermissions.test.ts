@@ -1,6 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   auditReadPermission,
+  trustApprovePermission,
+  trustManagePermission,
   CERTIFICATE_RESOURCE_TYPE,
   CertificateRequest,
   certificateReadPermission,
@@ -13,12 +15,18 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { registerPermissions } from './registerPermissions';
 
-const pending = { id: 'r1', state: 'pending', requester: 'user:default/dev' } as CertificateRequest;
+const pending = {
+  id: 'r1',
+  state: 'pending',
+  requester: 'user:default/dev',
+} as CertificateRequest;
 
 describe('registerPermissions', () => {
   function setup() {
     const registry = mockServices.permissionsRegistry.mock();
-    const listByIds = jest.fn(async (ids: string[]) => (ids.includes('r1') ? [pending] : []));
+    const listByIds = jest.fn(async (ids: string[]) =>
+      ids.includes('r1') ? [pending] : [],
+    );
     registerPermissions(registry, { requests: { listByIds } });
     const resourceType = (type: string) =>
       registry.addResourceType.mock.calls
@@ -36,7 +44,10 @@ describe('registerPermissions', () => {
       certificateRenewPermission.name,
       certificateRevokePermission.name,
     ]);
-    expect(certificates.rules.map(r => r.name).sort()).toEqual(['hasIssuer', 'isEntityOwner']);
+    expect(certificates.rules.map(r => r.name).sort()).toEqual([
+      'hasIssuer',
+      'isEntityOwner',
+    ]);
   });
 
   it('registers the request resource type, loading requests by id for conditional decisions', async () => {
@@ -47,14 +58,26 @@ describe('registerPermissions', () => {
       requestReadPermission.name,
       requestApprovePermission.name,
     ]);
-    expect(requests.rules.map(r => r.name).sort()).toEqual(['hasIssuer', 'isEntityOwner', 'isRequester']);
-    await expect(requests.getResources!(['r1', 'gone'])).resolves.toEqual([pending, undefined]);
+    expect(requests.rules.map(r => r.name).sort()).toEqual([
+      'hasIssuer',
+      'isEntityOwner',
+      'isRequester',
+    ]);
+    await expect(requests.getResources!(['r1', 'gone'])).resolves.toEqual([
+      pending,
+      undefined,
+    ]);
     expect(listByIds).toHaveBeenCalledWith(['r1', 'gone']);
   });
 
   it('lists the audit and create permissions, which have no resource type of ours', () => {
     const { registry } = setup();
     expect(registry.addResourceType).toHaveBeenCalledTimes(2);
-    expect(registry.addPermissions).toHaveBeenCalledWith([auditReadPermission, requestCreatePermission]);
+    expect(registry.addPermissions).toHaveBeenCalledWith([
+      auditReadPermission,
+      requestCreatePermission,
+      trustManagePermission,
+      trustApprovePermission,
+    ]);
   });
 });

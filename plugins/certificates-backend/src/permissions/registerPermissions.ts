@@ -8,8 +8,13 @@ import {
   requestApprovePermission,
   requestCreatePermission,
   requestReadPermission,
+  trustApprovePermission,
+  trustManagePermission,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { certificatePermissionRules, certificateResourceRef } from './certificateRules';
+import {
+  certificatePermissionRules,
+  certificateResourceRef,
+} from './certificateRules';
 import { requestPermissionRules, requestResourceRef } from './requestRules';
 
 /**
@@ -45,5 +50,10 @@ export function registerPermissions(
       return refs.map(ref => found.get(ref));
     },
   });
-  registry.addPermissions([auditReadPermission, requestCreatePermission]);
+  registry.addPermissions([
+    auditReadPermission,
+    requestCreatePermission,
+    trustManagePermission,
+    trustApprovePermission,
+  ]);
 }

@@ -1,5 +1,9 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations } from '../database';
+import {
+  DatabaseId,
+  migratedDatabase,
+  newRequest as request,
+  testDatabases,
+} from '../__testUtils__';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest } from './RequestStore';
 
@@ -12,21 +16,10 @@ function newRequest(
   id: string,
   state: NewRequest['state'] = 'issuing',
 ): NewRequest {
-  return {
+  return request({
     id,
-    entityRef: 'component:default/payments',
-    requester: 'user:default/alice',
     requesterIsOwner: true,
-    policyName: 'services',
-    approvalsRequired: 1,
-    approvers: [],
-    dnsNames: ['payments.example.com'],
-    ipAddresses: [],
-    uris: [],
-    keyAlgorithm: 'ECDSA-P256',
-    validityDays: 30,
-    issuer: 'builtin',
-    clientAuth: false,
+    commonName: undefined,
     delivery: {
       kind: 'secret',
       cluster: 'prod',
@@ -34,15 +27,14 @@ function newRequest(
       secretName: 'payments-tls',
     },
     state,
-  };
+  });
 }
 
 describe('DatabaseRequestStore issuance leases', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+  async function setup(databaseId: DatabaseId) {
+    const knex = await migratedDatabase(databases, databaseId);
     const store = DatabaseRequestStore.create({
       knex,
       now: () => new Date(at(0)),
@@ -153,7 +145,7 @@ describe('DatabaseRequestStore issuance leases', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'records what was signed for the lease owner only and hands it to the next owner, %p',
+    'records what was signed, and the pending key, for the lease owner only and hands them to the next owner, %p',
     async databaseId => {
       const { store } = await setup(databaseId);
       await store.create(newRequest('r1'));
@@ -165,12 +157,20 @@ describe('DatabaseRequestStore issuance leases', () => {
       expect(first?.signedFingerprint).toBeUndefined();
       expect(await store.recordSigned('r1', 'b', 'f'.repeat(64))).toBe(false);
       expect(await store.recordSigned('r1', 'a', 'a'.repeat(64))).toBe(true);
+      // The pending key's fingerprint likewise.
+      expect(await store.recordPendingKey('r1', 'b', 'e'.repeat(64))).toBe(
+        false,
+      );
+      expect(await store.recordPendingKey('r1', 'a', 'c'.repeat(64))).toBe(
+        true,
+      );
       const next = await store.acquireLease(
         'r1',
         { owner: 'b', expiresAt: at(3) },
         { states: ['issuing'], now: at(2) },
       );
       expect(next?.signedFingerprint).toBe('a'.repeat(64));
+      expect(next?.pendingKeyFingerprint).toBe('c'.repeat(64));
     },
   );
 

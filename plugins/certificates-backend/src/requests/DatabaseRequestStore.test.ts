@@ -1,23 +1,18 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
-import { applyDatabaseMigrations } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
-import {
-  matchesRequestCriteria,
-  RequestQuery,
-} from '../permissions';
+import { matchesRequestCriteria, RequestQuery } from '../permissions';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest } from './RequestStore';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(120_000);
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const databases = testDatabases();
 
 /** 1,203 pending requests over three creation times (more than one page), and some decided. */
 async function seed(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  await applyDatabaseMigrations({ knex });
+  const knex = await migratedDatabase(databases, databaseId);
   const times = [
     '2026-11-20T10:00:00.000Z',
     '2026-11-21T10:00:00.000Z',
@@ -124,8 +119,7 @@ const KINDS = ['csr', 'secret', 'cert-manager'] as const;
  * earlier time's; every fifth changed later; and some in other states.
  */
 async function seedStates(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  await applyDatabaseMigrations({ knex });
+  const knex = await migratedDatabase(databases, databaseId);
   let clock = new Date('2026-11-20T10:00:00.000Z');
   const store = DatabaseRequestStore.create({ knex, now: () => clock });
   const times = [
@@ -314,8 +308,7 @@ describe.each(databases.eachSupportedId())(
   'DatabaseRequestStore: requesterIsOwner and countOpen on %s',
   databaseId => {
     it("stores whether the requester is an owner (false unless said), and counts one requester's open requests in SQL", async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+      const knex = await migratedDatabase(databases, databaseId);
       const store = DatabaseRequestStore.create({ knex });
       const make = (
         id: string,
@@ -323,25 +316,46 @@ describe.each(databases.eachSupportedId())(
         state: CertificateRequest['state'],
         requesterIsOwner?: boolean,
       ): NewRequest => {
-        const { createdAt, updatedAt, decisions, ...request } = pendingRequest({ id, requester, state });
+        const { createdAt, updatedAt, decisions, ...request } = pendingRequest({
+          id,
+          requester,
+          state,
+        });
         const { requesterIsOwner: _, ...rest } = request;
-        return requesterIsOwner === undefined ? rest : { ...rest, requesterIsOwner };
+        return requesterIsOwner === undefined
+          ? rest
+          : { ...rest, requesterIsOwner };
       };
-      const owner = await store.create(make('own', 'user:default/alice', 'pending', true));
+      const owner = await store.create(
+        make('own', 'user:default/alice', 'pending', true),
+      );
       const [unsaid, notOwner] = await store.createMany([
         make('unsaid', 'user:default/alice', 'approved'),
         make('not-owner', 'user:default/alice', 'issuing', false),
       ]);
-      expect([owner.requesterIsOwner, unsaid.requesterIsOwner, notOwner.requesterIsOwner]).toEqual([true, false, false]);
+      expect([
+        owner.requesterIsOwner,
+        unsaid.requesterIsOwner,
+        notOwner.requesterIsOwner,
+      ]).toEqual([true, false, false]);
       expect((await store.get('own'))?.requesterIsOwner).toBe(true);
       expect((await store.get('unsaid'))?.requesterIsOwner).toBe(false);
-      expect((await store.listByIds(['own', 'not-owner'])).map(r => [r.id, r.requesterIsOwner]).sort()).toEqual([
+      expect(
+        (await store.listByIds(['own', 'not-owner']))
+          .map(r => [r.id, r.requesterIsOwner])
+          .sort(),
+      ).toEqual([
         ['not-owner', false],
         ['own', true],
       ]);
-      expect((await store.transition('own', ['pending'], 'approved', {}))?.requesterIsOwner).toBe(true);
+      expect(
+        (await store.transition('own', ['pending'], 'approved', {}))
+          ?.requesterIsOwner,
+      ).toBe(true);
       // A request stored before the portal recorded it is unknown, not a non-owner's.
-      await knex('certificates_requests').where({ id: 'unsaid' }).update({ requester_is_owner: null });
+      await knex('certificates_requests')
+        .where({ id: 'unsaid' })
+        .update({ requester_is_owner: null });
       expect((await store.get('unsaid'))?.requesterIsOwner).toBeUndefined();
 
       await store.createMany(

@@ -1,23 +1,21 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   REQUEST_TRANSITIONS,
   RequestState,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { applyDatabaseMigrations } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
+import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const databases = testDatabases();
 
 const ALLOWED = (
   Object.entries(REQUEST_TRANSITIONS) as Array<[RequestState, RequestState[]]>
 ).flatMap(([from, tos]) => tos.map(to => [from, to] as const));
 
 async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await databases.init(databaseId);
-  await applyDatabaseMigrations({ knex });
+  const knex = await migratedDatabase(databases, databaseId);
   const store = DatabaseRequestStore.create({
     knex,
     now: () => new Date('2026-12-06T10:00:00.000Z'),

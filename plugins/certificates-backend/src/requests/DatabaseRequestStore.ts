@@ -4,9 +4,12 @@ import {
   refusedTransitions,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import type { PendingFilter } from '../approvals/ports';
-import { insertRows } from '../database/insertRows';
-import { SqliteCheckpointer } from '../database/SqliteCheckpointer';
+import {
+  runInUnitOfWork,
+  transactionOf,
+  UnitOfWork,
+} from '../database/unitOfWork';
+import { insertRows, SqliteCheckpointer } from '../database/sqlite';
 import { requestLeases } from './requestLeases';
 import { listPage, requestPages } from './requestPages';
 import { applyRequestPermission } from './requestPermissionSql';
@@ -27,6 +30,7 @@ import {
   RequestPatch,
   RequestStore,
   StateFilter,
+  PendingFilter,
 } from './RequestStore';
 
 /**
@@ -52,21 +56,21 @@ export class DatabaseRequestStore implements RequestStore {
 
   async create(
     request: NewRequest,
-    trx?: Knex.Transaction,
+    uow?: UnitOfWork,
   ): Promise<CertificateRequest> {
     const row = requestToRow(request, this.now().toISOString());
-    await (trx ?? this.knex)(TABLE).insert(row);
+    await (transactionOf(uow) ?? this.knex)(TABLE).insert(row);
     return toRequest(row);
   }
 
   async createMany(
     requests: NewRequest[],
-    trx?: Knex.Transaction,
+    uow?: UnitOfWork,
   ): Promise<CertificateRequest[]> {
     const at = this.now().toISOString();
     const rows = requests.map(r => requestToRow(r, at));
     await insertRows(
-      trx ?? this.knex,
+      transactionOf(uow) ?? this.knex,
       TABLE,
       ALL_REQUEST_COLUMNS,
       rows.map(row => ALL_REQUEST_COLUMNS.map(c => row[c])),
@@ -74,19 +78,21 @@ export class DatabaseRequestStore implements RequestStore {
     return rows.map(toRequest);
   }
 
-  async transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     // An issuing batch is a large write: past the log's limit it waits, as
     // the inventory's writes do, for the log to be copied whole.
     const pause = SqliteCheckpointer.pauseFor(this.knex);
     if (pause) await pause;
-    return this.knex.transaction(fn);
+    return runInUnitOfWork(this.knex, fn);
   }
 
   async get(
     id: string,
-    trx?: Knex.Transaction,
+    uow?: UnitOfWork,
   ): Promise<CertificateRequest | undefined> {
-    const row = await (trx ?? this.knex)(TABLE).where({ id }).first(COLUMNS);
+    const row = await (transactionOf(uow) ?? this.knex)(TABLE)
+      .where({ id })
+      .first(COLUMNS);
     return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
@@ -100,9 +106,9 @@ export class DatabaseRequestStore implements RequestStore {
   async recordRevocation(
     id: string,
     revocation: { at: string; reason: string },
-    trx?: Knex.Transaction,
+    uow?: UnitOfWork,
   ): Promise<CertificateRequest | undefined> {
-    const db = trx ?? this.knex;
+    const db = transactionOf(uow) ?? this.knex;
     const updated = await db(TABLE)
       .where({ id, state: 'issued' })
       .whereNull('revoked_at')
@@ -111,7 +117,7 @@ export class DatabaseRequestStore implements RequestStore {
         revocation_reason: revocation.reason,
         updated_at: revocation.at,
       });
-    return updated ? this.get(id, trx) : undefined;
+    return updated ? this.get(id, uow) : undefined;
   }
 
   async countOpen(requester: string): Promise<number> {
@@ -258,7 +264,7 @@ export class DatabaseRequestStore implements RequestStore {
     from: RequestState[],
     to: RequestState,
     patch: RequestPatch,
-    trx?: Knex.Transaction,
+    uow?: UnitOfWork,
   ): Promise<CertificateRequest | undefined> {
     const refused = refusedTransitions(from, to);
     if (refused.length) {
@@ -268,7 +274,7 @@ export class DatabaseRequestStore implements RequestStore {
         `Request ${id}: no transition from ${refused.join(', ')} to ${to}`,
       );
     }
-    const db = trx ?? this.knex;
+    const db = transactionOf(uow) ?? this.knex;
     const update = transitionToRow(to, patch, this.now().toISOString());
     const query = db(TABLE).where({ id }).whereIn('state', from);
     const released =
@@ -290,13 +296,15 @@ export class DatabaseRequestStore implements RequestStore {
   ): Promise<LeasedRequest | undefined> {
     const row = await requestLeases.acquire(this.knex, id, lease, {
       ...options,
-      columns: [...COLUMNS, 'signed_fingerprint'],
+      columns: [...COLUMNS, 'signed_fingerprint', 'pending_key_fingerprint'],
     });
     return row
       ? {
           request: toRequest(row as unknown as RequestRow),
           signedFingerprint:
             (row.signed_fingerprint as string | null) ?? undefined,
+          pendingKeyFingerprint:
+            (row.pending_key_fingerprint as string | null) ?? undefined,
         }
       : undefined;
   }
@@ -315,5 +323,13 @@ export class DatabaseRequestStore implements RequestStore {
     fingerprint: string,
   ): Promise<boolean> {
     return requestLeases.recordSigned(this.knex, id, owner, fingerprint);
+  }
+
+  recordPendingKey(
+    id: string,
+    owner: string,
+    fingerprint: string,
+  ): Promise<boolean> {
+    return requestLeases.recordPendingKey(this.knex, id, owner, fingerprint);
   }
 }

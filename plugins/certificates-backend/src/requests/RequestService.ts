@@ -4,7 +4,6 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
 import {
   ConflictError,
   NotAllowedError,
@@ -18,15 +17,23 @@ import {
   renewalSubmissionVerdict,
   ValidationResult,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 import type { AuditLog } from '../audit';
-import type { IssuanceService } from '../issuing/IssuanceService';
 import { TooManyRequestsError } from './errors';
+import type { RequestIssuancePort } from './ports';
 import { NewRequest, RequestStore } from './RequestStore';
-import type { EntityPolicy, RequestValidator, Validation } from './RequestValidator';
+import type {
+  EntityPolicy,
+  RequestValidator,
+  Validation,
+} from './RequestValidator';
 
-export { RequestValidator, readPolicies } from './RequestValidator';
-export type { EntityPolicy, RequestValidatorOptions, Validation } from './RequestValidator';
+export { RequestValidator } from './RequestValidator';
+export type {
+  EntityPolicy,
+  RequestValidatorOptions,
+  Validation,
+} from './RequestValidator';
 
 /** Announces a request that waits for approvers (the approvals' RequestNotifier fits). */
 export interface QueuedRequestNotifier {
@@ -39,16 +46,13 @@ export const DEFAULT_MAX_OPEN_PER_USER = 20;
 export interface RequestServiceOptions {
   store: RequestStore;
   validator: RequestValidator;
-  issuance: IssuanceService;
-  audit?: AuditLog;
+  issuance: RequestIssuancePort;
+  audit: AuditLog;
   logger: LoggerService;
   /** Told at once when a submitted request stays pending. */
-  notifier?: QueuedRequestNotifier;
-  /**
-   * Ownership claims of a signed-in caller that does not bring them along.
-   * Without it such a caller counts as no owner.
-   */
-  userInfo?: UserInfoService;
+  notifier: QueuedRequestNotifier;
+  /** Ownership claims of a signed-in caller that does not bring them along. */
+  userInfo: UserInfoService;
   /** Open (pending, approved, issuing) requests one user may have. Default 20. */
   maxOpenPerUser?: number;
 }
@@ -62,20 +66,33 @@ export interface Submitter {
   ownershipEntityRefs?: string[];
 }
 
-/** Reads `certificates.requests.maxOpenPerUser` (default 20). */
-export function readMaxOpenPerUser(config: Config): number {
-  const key = 'certificates.requests.maxOpenPerUser';
-  const value = config.getOptionalNumber(key) ?? DEFAULT_MAX_OPEN_PER_USER;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${key} must be a whole number of at least 1, got ${value}`);
-  }
-  return value;
-}
-
 /** The plugin's own credentials, which only its automatic renewals submit with. */
 function isPluginItself(credentials: BackstageCredentials): boolean {
-  const principal = credentials.principal as { type?: string; subject?: string };
-  return principal.type === 'service' && principal.subject === 'plugin:certificates';
+  const principal = credentials.principal as {
+    type?: string;
+    subject?: string;
+  };
+  return (
+    principal.type === 'service' && principal.subject === 'plugin:certificates'
+  );
+}
+
+/**
+ * The subject of a service principal asking on its own account (a CI job
+ * with an external access token, another plugin without a user), which a
+ * policy must name in `automation`. The plugin itself is exempt: its
+ * automatic renewals repeat what people approved before.
+ */
+function automationSubject(
+  credentials: BackstageCredentials,
+): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    subject?: string;
+  };
+  if (principal.type !== 'service' || isPluginItself(credentials))
+    return undefined;
+  return principal.subject ?? 'unknown service';
 }
 
 /** What the audit trail says of a request when it is created. */
@@ -112,12 +129,19 @@ export class RequestService {
     return this.o.validator.validate(
       input,
       caller.credentials,
-      { userEntityRef: caller.userEntityRef, ownershipEntityRefs: await this.claimsOf(caller) },
+      {
+        userEntityRef: caller.userEntityRef,
+        ownershipEntityRefs: await this.claimsOf(caller),
+        service: automationSubject(caller.credentials),
+      },
       { renewalOf: options.renewalOf },
     );
   }
 
-  describePolicy(entityRef: string, credentials: BackstageCredentials): Promise<EntityPolicy> {
+  describePolicy(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityPolicy> {
     return this.o.validator.describePolicy(entityRef, credentials);
   }
 
@@ -140,7 +164,9 @@ export class RequestService {
     } = {},
   ): Promise<{ request?: CertificateRequest; result: ValidationResult }> {
     const automatic = !!options.renewalOf && isPluginItself(caller.credentials);
-    const validated = await this.validate(input, caller, { renewalOf: options.renewalOf });
+    const validated = await this.validate(input, caller, {
+      renewalOf: options.renewalOf,
+    });
     const { entity, policy, csrFingerprint } = validated;
     let { result } = validated;
     if (!result.ok || !entity || !policy) {
@@ -148,14 +174,18 @@ export class RequestService {
     }
     const requesterIsOwner = !!result.requesterIsOwner;
     if (options.renewalOf) {
-      result = renewalSubmissionVerdict(result, { requesterIsOwner, automatic });
+      result = renewalSubmissionVerdict(result, {
+        requesterIsOwner,
+        automatic,
+      });
     }
     // The cap bounds what waits (the approvers' queue, deliveries under
     // way). An auto-approved CSR is issued within this call and never stays
     // open, so it is not counted: the count would be one more round trip,
     // queued behind the issuing batch on SQLite, for every certificate.
     const issuedAtOnce = result.autoApprove && input.delivery.kind === 'csr';
-    if (!automatic && !issuedAtOnce) await this.checkOpenLimit(caller.userEntityRef);
+    if (!automatic && !issuedAtOnce)
+      await this.checkOpenLimit(caller.userEntityRef);
     const newRequest: NewRequest = {
       entityRef: stringifyEntityRef(entity),
       requester: caller.userEntityRef,
@@ -192,19 +222,28 @@ export class RequestService {
       detail: createdDetail(result, policy.name, options.renewalOf),
     };
     // The request and its audit records; with `trx` they commit with it.
-    const persist = async (trx?: Knex.Transaction) => {
+    const persist = async (trx?: UnitOfWork) => {
       const stored = await this.o.store.create(newRequest, trx);
       const about = { requestId: stored.id, entityRef: stored.entityRef };
-      await this.o.audit?.record({ ...created, ...about }, trx);
+      await this.o.audit.record({ ...created, ...about }, trx);
       if (result.autoApprove) {
-        await this.o.audit?.record(
-          { actor: 'plugin:certificates', action: 'issuing', outcome: 'success', ...about },
+        await this.o.audit.record(
+          {
+            actor: 'plugin:certificates',
+            action: 'issuing',
+            outcome: 'success',
+            ...about,
+          },
           trx,
         );
       }
       return stored;
     };
-    if (result.autoApprove && input.delivery.kind === 'csr' && input.delivery.csr) {
+    if (
+      result.autoApprove &&
+      input.delivery.kind === 'csr' &&
+      input.delivery.csr
+    ) {
       const issued = await this.o.issuance.storeAndIssue(
         { request: newRequest, created, csrPem: input.delivery.csr },
         persist,
@@ -218,7 +257,7 @@ export class RequestService {
     const request = await this.o.store.transaction(trx => persist(trx));
     if (!result.autoApprove) {
       try {
-        await this.o.notifier?.requestQueued(request);
+        await this.o.notifier.requestQueued(request);
       } catch (error) {
         // The approvals sweep announces it later; submission succeeded.
         this.o.logger.warn(`Announcing request ${request.id} failed: ${error}`);
@@ -247,14 +286,23 @@ export class RequestService {
     if (!request) {
       throw new NotFoundError(`No request ${id}`);
     }
-    if (request.requester.toLowerCase() !== caller.userEntityRef.toLowerCase()) {
+    if (
+      request.requester.toLowerCase() !== caller.userEntityRef.toLowerCase()
+    ) {
       throw new NotAllowedError('Only the requester can cancel a request');
     }
-    const cancelled = await this.o.store.transition(id, ['pending'], 'cancelled', {});
+    const cancelled = await this.o.store.transition(
+      id,
+      ['pending'],
+      'cancelled',
+      {},
+    );
     if (!cancelled) {
-      throw new ConflictError(`Request ${id} is ${request.state}; only pending requests can be cancelled`);
+      throw new ConflictError(
+        `Request ${id} is ${request.state}; only pending requests can be cancelled`,
+      );
     }
-    await this.o.audit?.record({
+    await this.o.audit.record({
       actor: caller.userEntityRef,
       action: 'cancelled',
       requestId: id,
@@ -269,10 +317,11 @@ export class RequestService {
    * principal, the plugin itself) owns nothing.
    */
   private async claimsOf(caller: Submitter): Promise<readonly string[]> {
-    if ((caller.credentials.principal as { type?: string }).type !== 'user') return [];
+    if ((caller.credentials.principal as { type?: string }).type !== 'user')
+      return [];
     if (caller.ownershipEntityRefs) return caller.ownershipEntityRefs;
-    if (!this.o.userInfo) return [];
-    return (await this.o.userInfo.getUserInfo(caller.credentials)).ownershipEntityRefs;
+    return (await this.o.userInfo.getUserInfo(caller.credentials))
+      .ownershipEntityRefs;
   }
 
   /** Refuses a new request from someone with `maxOpenPerUser` open ones already. */

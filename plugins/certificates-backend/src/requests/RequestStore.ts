@@ -4,9 +4,19 @@ import {
   RequestState,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../database';
 import type { RequestQuery } from '../permissions';
-import type { PendingFilter } from '../approvals/ports';
+
+/** Which pending requests the queue asks for; all of it is applied in the query. */
+export interface PendingFilter {
+  /** A conditional decision's criteria (certificates.request.approve). */
+  permission?: PermissionCriteria<RequestQuery>;
+  issuers?: string[];
+  /** Owner entity refs, compared case-insensitively. */
+  owners?: string[];
+  /** Only requests created at or before this time (ISO 8601). */
+  createdBefore?: string;
+}
 
 /**
  * A request as submitted. `id` is assigned unless given (a request signed
@@ -91,6 +101,11 @@ export interface LeasedRequest {
    * delivery that did not settle.
    */
   signedFingerprint?: string;
+  /**
+   * SHA-256 (hex) of the public key of the pending key generated for it,
+   * when recorded (Secret delivery).
+   */
+  pendingKeyFingerprint?: string;
 }
 
 export interface RequestStore {
@@ -113,22 +128,29 @@ export interface RequestStore {
    * Records the fingerprint of the leaf signed for request `id` while
    * `owner` holds its lease; false when it does not.
    */
-  recordSigned(id: string, owner: string, fingerprint: string): Promise<boolean>;
-  create(
-    request: NewRequest,
-    trx?: Knex.Transaction,
-  ): Promise<CertificateRequest>;
+  recordSigned(
+    id: string,
+    owner: string,
+    fingerprint: string,
+  ): Promise<boolean>;
+  /**
+   * Records the public key fingerprint of the key generated for request
+   * `id` while `owner` holds its lease; false when it does not.
+   */
+  recordPendingKey(
+    id: string,
+    owner: string,
+    fingerprint: string,
+  ): Promise<boolean>;
+  create(request: NewRequest, trx?: UnitOfWork): Promise<CertificateRequest>;
   /** Inserts several requests in one statement (in `trx` when given). */
   createMany(
     requests: NewRequest[],
-    trx?: Knex.Transaction,
+    trx?: UnitOfWork,
   ): Promise<CertificateRequest[]>;
   /** Runs `fn` in one database transaction: all of its writes commit or none. */
-  transaction<T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
-  get(
-    id: string,
-    trx?: Knex.Transaction,
-  ): Promise<CertificateRequest | undefined>;
+  transaction<T>(fn: (trx: UnitOfWork) => Promise<T>): Promise<T>;
+  get(id: string, trx?: UnitOfWork): Promise<CertificateRequest | undefined>;
   /** The issued chain (PEM), once issued. */
   getChainPem(id: string): Promise<string | undefined>;
   /** The submitted CSR, for csr delivery. */
@@ -140,7 +162,7 @@ export interface RequestStore {
   recordRevocation(
     id: string,
     revocation: { at: string; reason: string },
-    trx?: Knex.Transaction,
+    trx?: UnitOfWork,
   ): Promise<CertificateRequest | undefined>;
   /** How many of `requester`'s requests are open (pending, approved or issuing). */
   countOpen(requester: string): Promise<number>;
@@ -192,6 +214,6 @@ export interface RequestStore {
     from: RequestState[],
     to: RequestState,
     patch: RequestPatch,
-    trx?: Knex.Transaction,
+    trx?: UnitOfWork,
   ): Promise<CertificateRequest | undefined>;
 }

@@ -8,7 +8,6 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -25,11 +24,11 @@ import {
   ValidationResult,
   Violation,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { IssuerRegistry } from '../issuing/IssuerRegistry';
 import { checkCsr } from './csrChecks';
+import type { IssuerCatalog } from './ports';
 
 export interface RequestValidatorOptions {
-  issuers: IssuerRegistry;
+  issuers: IssuerCatalog;
   catalog: CatalogService;
   auth: AuthService;
   policies: CertificatePolicy[];
@@ -61,19 +60,14 @@ export interface Requester {
    * empty for anyone who is not a signed-in user.
    */
   ownershipEntityRefs: readonly string[];
+  /**
+   * The subject of a service principal asking on its own account, which a
+   * policy must name in `automation`; unset for users and the plugin itself.
+   */
+  service?: string;
 }
 
 export type { EntityPolicy };
-
-/** Reads `certificates.policies` as written in config. */
-export function readPolicies(config: Config): CertificatePolicy[] {
-  return (
-    config.getOptional<CertificatePolicy[]>('certificates.policies') ?? []
-  ).map(p => ({
-    ...p,
-    allowedDnsNames: p.allowedDnsNames ?? [],
-  }));
-}
 
 /** The full verdict on a request: names, policy, CSR, owner rule. Stores nothing. */
 export class RequestValidator {
@@ -119,6 +113,7 @@ export class RequestValidator {
       clusters: this.o.clusterNames(),
       requesterIsOwner: isEntityOwnedBy(requester.ownershipEntityRefs, entity),
       requester: requester.userEntityRef,
+      service: requester.service,
     });
     let csrFingerprint: string | undefined;
     if (policy && input.delivery.kind === 'csr' && input.delivery.csr) {

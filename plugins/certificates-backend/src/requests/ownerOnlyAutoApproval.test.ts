@@ -6,7 +6,6 @@ import {
   mockCredentials,
   mockErrorHandler,
   mockServices,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import {
   Entity,
@@ -39,13 +38,16 @@ import {
   csrInput,
   GROUPS,
   paymentsApi,
+  paymentsPolicy,
   requestsApp,
+  storefrontPolicy,
   userInfo,
 } from './__testUtils__/requestsApp';
+import { testDatabases } from '../__testUtils__';
 
 jest.setTimeout(90_000);
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const databases = testDatabases();
 
 const CAROLS_REASON =
   'requested by user:default/carol, who is not an owner of component:default/payments-api (owner group:default/payments)';
@@ -351,7 +353,17 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
     'a service principal is never an owner: its request waits for approval, and so does its renewal, %p',
     async databaseId => {
       const knex: Knex = await databases.init(databaseId);
-      const alice = await requestsApp(knex, { user: ALICE });
+      // The policy admits the service (automation); it still owns nothing.
+      const alice = await requestsApp(knex, {
+        user: ALICE,
+        policies: [
+          {
+            ...paymentsPolicy,
+            automation: { allowedServices: ['plugin:scaffolder'] },
+          },
+          storefrontPolicy,
+        ],
+      });
       const scaffolder = {
         credentials: mockCredentials.service('plugin:scaffolder'),
         userEntityRef: 'plugin:scaffolder',
@@ -367,7 +379,7 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
         requesterIsOwner: false,
       });
       expect(submitted.request?.pendingReason).toMatch(
-        /requested by plugin:scaffolder, who is not an owner/,
+        /requested by service plugin:scaffolder; policy payments has automated requests approved by people/,
       );
 
       const first = (

@@ -10,27 +10,23 @@ import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node
 import express from 'express';
 import request from 'supertest';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { createRouter } from '../service/router';
+import { createRouter } from '../router';
 import { RequestService, RequestValidator } from './RequestService';
 import { RequestStore } from './RequestStore';
+import { silentNotifier } from '../__testUtils__/noops';
+import { component } from '../__testUtils__/fixtures';
+import type { AuditLog } from '../audit';
 
-const payments: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-a' },
-};
-const stray: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'stray', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-z' },
-};
+const payments: Entity = component('payments', 'team-a');
+const stray: Entity = component('stray', 'team-z');
 
 const policy: CertificatePolicy = {
   name: 'services',
   selector: { owner: ['group:default/team-a'] },
-  allowedDnsNames: ['{{entity.name}}.example.com', '*.{{entity.name}}.example.com'],
+  allowedDnsNames: [
+    '{{entity.name}}.example.com',
+    '*.{{entity.name}}.example.com',
+  ],
   allowedIssuers: ['builtin', 'cm-prod'],
   allowedClusters: ['prod'],
 };
@@ -55,7 +51,12 @@ describe('GET /policy', () => {
     const issuers = IssuerRegistry.create({
       issuers: [issuer('builtin'), issuer('acme')],
       certManagerIssuers: [
-        { id: 'cm-prod', cluster: 'prod', name: 'letsencrypt', kind: 'ClusterIssuer' },
+        {
+          id: 'cm-prod',
+          cluster: 'prod',
+          name: 'letsencrypt',
+          kind: 'ClusterIssuer',
+        },
       ],
     });
     const catalog = catalogServiceMock({ entities: [payments, stray] });
@@ -73,7 +74,10 @@ describe('GET /policy', () => {
       store,
       validator,
       issuance: IssuanceService.create({ store, issuers, logger }),
+      audit: {} as AuditLog,
       logger,
+      notifier: silentNotifier(),
+      userInfo: mockServices.userInfo(),
     });
     const httpAuth = mockServices.httpAuth({
       defaultCredentials: mockCredentials.user('user:default/alice'),
@@ -98,13 +102,22 @@ describe('GET /policy', () => {
 
   it('returns the applying policy, the issuers and clusters it allows and suggested names', async () => {
     const { app, getEntityByRef } = await setup();
-    const res = await request(app).get('/policy').query({ entityRef: 'component:default/payments' });
+    const res = await request(app)
+      .get('/policy')
+      .query({ entityRef: 'component:default/payments' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       policy,
       issuers: [
-        expect.objectContaining({ id: 'builtin', displayName: 'Issuer builtin' }),
-        expect.objectContaining({ id: 'cm-prod', type: 'cert-manager', cluster: 'prod' }),
+        expect.objectContaining({
+          id: 'builtin',
+          displayName: 'Issuer builtin',
+        }),
+        expect.objectContaining({
+          id: 'cm-prod',
+          type: 'cert-manager',
+          cluster: 'prod',
+        }),
       ],
       clusters: ['prod'],
       suggestedDnsNames: ['payments.example.com'],
@@ -118,7 +131,9 @@ describe('GET /policy', () => {
 
   it('says why when no policy applies', async () => {
     const { app } = await setup();
-    const res = await request(app).get('/policy?entityRef=component:default/stray');
+    const res = await request(app).get(
+      '/policy?entityRef=component:default/stray',
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       policy: null,
@@ -131,18 +146,23 @@ describe('GET /policy', () => {
 
   it('answers 404 for an entity that does not exist', async () => {
     const { app } = await setup();
-    const res = await request(app).get('/policy?entityRef=component:default/ghost');
+    const res = await request(app).get(
+      '/policy?entityRef=component:default/ghost',
+    );
     expect(res.status).toBe(404);
     expect(res.body.error.name).toBe('NotFoundError');
   });
 
-  it.each([['payments'], ['component:'], ['']])('answers 400 for the malformed ref %p', async ref => {
-    const { app, getEntityByRef } = await setup();
-    const res = await request(app).get('/policy').query({ entityRef: ref });
-    expect(res.status).toBe(400);
-    expect(res.body.error.name).toBe('InputError');
-    expect(getEntityByRef).not.toHaveBeenCalled();
-  });
+  it.each([['payments'], ['component:'], ['']])(
+    'answers 400 for the malformed ref %p',
+    async ref => {
+      const { app, getEntityByRef } = await setup();
+      const res = await request(app).get('/policy').query({ entityRef: ref });
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(getEntityByRef).not.toHaveBeenCalled();
+    },
+  );
 
   it('answers 400 without an entityRef', async () => {
     const { app } = await setup();

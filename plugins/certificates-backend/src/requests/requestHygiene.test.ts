@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   AuthorizeResult,
@@ -22,11 +22,12 @@ import {
 } from './__testUtils__/requestsApp';
 import { NewRequest } from './RequestStore';
 import { TooManyRequestsError } from './errors';
-import { readMaxOpenPerUser } from './RequestService';
+import { readCertificatesSettings } from '../config';
+import { testDatabases } from '../__testUtils__';
 
 jest.setTimeout(90_000);
 
-const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const databases = testDatabases();
 
 /** A request Carol makes for checkout-web (her team's): pending, as 60 days exceeds what storefront approves by itself. */
 const carolsOwn = (csrPem: string) =>
@@ -148,13 +149,16 @@ describe('request hygiene', () => {
 
   describe('open requests per user', () => {
     it('reads certificates.requests.maxOpenPerUser, 20 by default, and refuses nonsense', () => {
-      expect(readMaxOpenPerUser(new ConfigReader({}))).toBe(20);
-      const read = (value: number) =>
-        readMaxOpenPerUser(
+      const readMaxOpenPerUser = (certificates: object) =>
+        readCertificatesSettings(
           new ConfigReader({
-            certificates: { requests: { maxOpenPerUser: value } },
+            backend: { baseUrl: 'http://localhost' },
+            certificates,
           }),
-        );
+        ).requests.maxOpenPerUser;
+      expect(readMaxOpenPerUser({})).toBe(20);
+      const read = (value: number) =>
+        readMaxOpenPerUser({ requests: { maxOpenPerUser: value } });
       expect(read(5)).toBe(5);
       expect(() => read(0)).toThrow(/at least 1/);
       expect(() => read(2.5)).toThrow(/whole number/);
@@ -277,7 +281,10 @@ describe('request hygiene', () => {
           { credentials: mockCredentials.user(ALICE), userEntityRef: ALICE },
           { renewalOf: issued.id },
         );
-        expect(byAlice.request).toMatchObject({ state: 'issued', renewalOf: issued.id });
+        expect(byAlice.request).toMatchObject({
+          state: 'issued',
+          renewalOf: issued.id,
+        });
 
         const automatic = await alice.service.submit(
           csrInput(payments),

@@ -4,6 +4,19 @@ import type { IssuanceLease } from './RequestStore';
 
 const TABLE = 'certificates_requests';
 
+/** Writes `values` to a request in issuing while `owner` holds its lease. */
+async function recordUnderLease(
+  knex: Knex,
+  id: string,
+  owner: string,
+  values: Record<string, string>,
+): Promise<boolean> {
+  const updated = await knex(TABLE)
+    .where({ id, lease_owner: owner, state: 'issuing' })
+    .update(values);
+  return updated > 0;
+}
+
 /**
  * The issuance lease's statements on the requests table, each one
  * compare-and-set on the owner so that two instances never both believe
@@ -47,16 +60,26 @@ export const requestLeases = {
       .update({ lease_owner: null, lease_expires_at: null });
   },
 
-  async recordSigned(
+  recordSigned(
     knex: Knex,
     id: string,
     owner: string,
     fingerprint: string,
   ): Promise<boolean> {
-    const updated = await knex(TABLE)
-      .where({ id, lease_owner: owner, state: 'issuing' })
-      .update({ signed_fingerprint: fingerprint });
-    return updated > 0;
+    return recordUnderLease(knex, id, owner, {
+      signed_fingerprint: fingerprint,
+    });
+  },
+
+  recordPendingKey(
+    knex: Knex,
+    id: string,
+    owner: string,
+    fingerprint: string,
+  ): Promise<boolean> {
+    return recordUnderLease(knex, id, owner, {
+      pending_key_fingerprint: fingerprint,
+    });
   },
 
   /** Narrows a query to requests whose lease is free at `at`. */

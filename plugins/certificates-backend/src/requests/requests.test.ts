@@ -2,10 +2,11 @@ import {
   mockCredentials,
   mockErrorHandler,
   mockServices,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
-import { BackstageUserPrincipal, UserInfoService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
+import {
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -18,15 +19,20 @@ import { Knex } from 'knex';
 import { X509Certificate } from 'node:crypto';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
 import { pemBlocks, x509 } from '../pki';
 import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { requestConditions } from '../permissions';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { createRouter } from '../service/router';
+import { createRouter } from '../router';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { RequestService, RequestValidator } from './RequestService';
+import {
+  component,
+  createTestCa,
+  recordingNotifier,
+  testDatabases,
+} from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
@@ -42,34 +48,22 @@ const userInfo: UserInfoService = {
   },
 };
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-a' },
-};
-const otherEntity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'stray', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-z' },
-};
+const entity: Entity = component('payments', 'team-a');
+const otherEntity: Entity = component('stray', 'team-z');
 
 const autoPolicy: CertificatePolicy = {
   name: 'services',
   selector: { owner: ['group:default/team-a'] },
-  allowedDnsNames: ['{{entity.name}}.example.com', '*.{{entity.name}}.example.com'],
+  allowedDnsNames: [
+    '{{entity.name}}.example.com',
+    '*.{{entity.name}}.example.com',
+  ],
   autoApprove: { maxValidityDays: 30 },
   approvals: { required: 2, approvers: ['group:default/security'] },
 };
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: { builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' } },
-});
-
 describe('requests API', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
   let csrPem: string;
 
   beforeAll(async () => {
@@ -107,7 +101,7 @@ describe('requests API', () => {
     const knex: Knex = options.knex ?? (await databases.init(databaseId));
     await applyDatabaseMigrations({ knex });
     const logger = mockServices.logger.mock();
-    const ca = await BuiltinCa.create({ knex, config, logger });
+    const ca = await createTestCa(knex, { logger });
     const issueSpy = jest.spyOn(ca, 'issue');
     // Signing in memory, for auto-approved CSR requests issued at submission.
     const signSpy = jest.spyOn(ca, 'sign');
@@ -117,12 +111,7 @@ describe('requests API', () => {
     const audit = DatabaseAuditLog.create({ knex });
     const catalog = catalogServiceMock({ entities: [entity, otherEntity] });
     const onIssued = jest.fn().mockResolvedValue(undefined);
-    const notifier = {
-      requestQueued: jest.fn().mockResolvedValue(undefined),
-      requestIssued: jest.fn().mockResolvedValue(undefined),
-      requestFailed: jest.fn().mockResolvedValue(undefined),
-      claimIssued: jest.fn().mockResolvedValue(undefined),
-    };
+    const notifier = recordingNotifier();
     const validator = RequestValidator.create({
       issuers,
       catalog,
@@ -146,6 +135,8 @@ describe('requests API', () => {
       audit,
       logger,
       notifier,
+      // Callers bring their claims along; anyone else owns nothing.
+      userInfo: mockServices.userInfo({ ownershipEntityRefs: [] }),
     });
     const httpAuth = mockServices.httpAuth({
       defaultCredentials: mockCredentials.user(options.user ?? ALICE),
@@ -172,10 +163,28 @@ describe('requests API', () => {
     );
     app.use(mockErrorHandler());
     const stored = async () => ({
-      requests: await knex('certificates_requests').count({ n: '*' }).then(r => Number(r[0].n)),
-      audit: await knex('certificates_audit').count({ n: '*' }).then(r => Number(r[0].n)),
+      requests: await knex('certificates_requests')
+        .count({ n: '*' })
+        .then(r => Number(r[0].n)),
+      audit: await knex('certificates_audit')
+        .count({ n: '*' })
+        .then(r => Number(r[0].n)),
     });
-    return { knex, app, ca, issueSpy, signSpy, recordSpy, store, issuance, service, validator, onIssued, stored, notifier };
+    return {
+      knex,
+      app,
+      ca,
+      issueSpy,
+      signSpy,
+      recordSpy,
+      store,
+      issuance,
+      service,
+      validator,
+      onIssued,
+      stored,
+      notifier,
+    };
   }
 
   it.each(databases.eachSupportedId())(
@@ -191,17 +200,26 @@ describe('requests API', () => {
         ownerRef: 'group:default/team-a',
         policyName: 'services',
         justification: '<b>needed</b> for the API',
-        delivery: { kind: 'csr', csrFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        delivery: {
+          kind: 'csr',
+          csrFingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
       });
       expect(JSON.stringify(res.body)).not.toContain('BEGIN');
 
-      const chain = await request(app).get(`/requests/${res.body.id}/chain.pem`);
+      const chain = await request(app).get(
+        `/requests/${res.body.id}/chain.pem`,
+      );
       expect(chain.status).toBe(200);
-      const [leaf, issuing] = pemBlocks(chain.text).map(b => new X509Certificate(b.der));
+      const [leaf, issuing] = pemBlocks(chain.text).map(
+        b => new X509Certificate(b.der),
+      );
       const root = new X509Certificate(ca.rootCertificatePem);
       expect(leaf.verify(issuing.publicKey)).toBe(true);
       expect(issuing.verify(root.publicKey)).toBe(true);
-      expect(leaf.subjectAltName).toBe('DNS:payments.example.com, DNS:api.payments.example.com');
+      expect(leaf.subjectAltName).toBe(
+        'DNS:payments.example.com, DNS:api.payments.example.com',
+      );
       expect(leaf.serialNumber).toBe(res.body.serialNumber);
       expect(
         new Date(leaf.validTo).getTime() - new Date(leaf.validFrom).getTime(),
@@ -212,14 +230,14 @@ describe('requests API', () => {
 
       const detail = await request(app).get(`/requests/${res.body.id}`);
       expect(detail.body.request.state).toBe('issued');
-      expect(detail.body.audit.map((a: { action: string }) => a.action).sort()).toEqual([
-        'created',
-        'issued',
-        'issuing',
-      ]);
+      expect(
+        detail.body.audit.map((a: { action: string }) => a.action).sort(),
+      ).toEqual(['created', 'issued', 'issuing']);
 
       const mine = await request(app).get('/requests?mine=true&state=issued');
-      expect(mine.body.items.map((r: { id: string }) => r.id)).toEqual([res.body.id]);
+      expect(mine.body.items.map((r: { id: string }) => r.id)).toEqual([
+        res.body.id,
+      ]);
     },
   );
 
@@ -227,7 +245,9 @@ describe('requests API', () => {
     'queues a request the policy does not auto-approve; only the requester cancels, only while pending, %p',
     async databaseId => {
       const { app, issueSpy, signSpy, knex } = await setup(databaseId);
-      const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
+      const res = await request(app)
+        .post('/requests')
+        .send(body({ validityDays: 60 }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         state: 'pending',
@@ -239,10 +259,14 @@ describe('requests API', () => {
       expect(signSpy).not.toHaveBeenCalled();
 
       const bob = await setup(databaseId, { user: BOB, knex });
-      const notMine = await request(bob.app).post(`/requests/${res.body.id}/cancel`);
+      const notMine = await request(bob.app).post(
+        `/requests/${res.body.id}/cancel`,
+      );
       expect(notMine.status).toBe(403);
 
-      const cancelled = await request(app).post(`/requests/${res.body.id}/cancel`);
+      const cancelled = await request(app).post(
+        `/requests/${res.body.id}/cancel`,
+      );
       expect(cancelled.status).toBe(200);
       expect(cancelled.body.state).toBe('cancelled');
       const again = await request(app).post(`/requests/${res.body.id}/cancel`);
@@ -268,7 +292,9 @@ describe('requests API', () => {
     expect(notifier.requestQueued).not.toHaveBeenCalled();
     expect(notifier.requestFailed).not.toHaveBeenCalled();
 
-    const pending = await request(app).post('/requests').send(body({ validityDays: 60 }));
+    const pending = await request(app)
+      .post('/requests')
+      .send(body({ validityDays: 60 }));
     expect(notifier.requestQueued).toHaveBeenCalledTimes(1);
     expect(notifier.requestQueued).toHaveBeenCalledWith(
       expect.objectContaining({ id: pending.body.id, state: 'pending' }),
@@ -279,8 +305,13 @@ describe('requests API', () => {
       throw new Error('CA unavailable');
     });
     const failing = await request(app).post('/requests').send(body());
-    expect(failing.body).toMatchObject({ state: 'failed', failureReason: 'CA unavailable' });
-    expect(await issuance.issueApproved(failing.body.id)).toMatchObject({ state: 'failed' });
+    expect(failing.body).toMatchObject({
+      state: 'failed',
+      failureReason: 'CA unavailable',
+    });
+    expect(await issuance.issueApproved(failing.body.id)).toMatchObject({
+      state: 'failed',
+    });
     expect(notifier.requestFailed).toHaveBeenCalledTimes(1);
     expect(notifier.requestFailed).toHaveBeenCalledWith(
       expect.objectContaining({ id: failing.body.id, state: 'failed' }),
@@ -292,15 +323,25 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'an auto-approved request, its audit and the CA record commit together; a rollback leaves nothing, %p',
     async databaseId => {
-      const { app, knex, issueSpy, signSpy, recordSpy, stored } = await setup(databaseId);
+      const { app, knex, issueSpy, signSpy, recordSpy, stored } = await setup(
+        databaseId,
+      );
       const issued = await request(app).post('/requests').send(body());
       expect(issued.body.state).toBe('issued');
       expect(await stored()).toEqual({ requests: 1, audit: 3 });
-      expect(await knex('certificates_ca_issued').where({ request_id: issued.body.id })).toHaveLength(1);
+      expect(
+        await knex('certificates_ca_issued').where({
+          request_id: issued.body.id,
+        }),
+      ).toHaveLength(1);
       const trail = await knex('certificates_audit')
         .where({ request_id: issued.body.id })
         .orderBy('seq');
-      expect(trail.map(r => r.action)).toEqual(['created', 'issuing', 'issued']);
+      expect(trail.map(r => r.action)).toEqual([
+        'created',
+        'issuing',
+        'issued',
+      ]);
       expect(signSpy).toHaveBeenCalledTimes(1);
       expect(issueSpy).not.toHaveBeenCalled();
 
@@ -315,10 +356,12 @@ describe('requests API', () => {
       expect(await stored()).toEqual({ requests: 2, audit: 6 });
       const rows = await knex('certificates_ca_issued');
       expect(rows).toHaveLength(2);
-      expect(rows.map(r => r.request_id).sort()).toEqual([issued.body.id, retried.body.id].sort());
-      expect(rows.find(r => r.request_id === retried.body.id).serial_number).toBe(
-        retried.body.serialNumber,
+      expect(rows.map(r => r.request_id).sort()).toEqual(
+        [issued.body.id, retried.body.id].sort(),
       );
+      expect(
+        rows.find(r => r.request_id === retried.body.id).serial_number,
+      ).toBe(retried.body.serialNumber);
     },
   );
 
@@ -327,19 +370,32 @@ describe('requests API', () => {
     async databaseId => {
       const { app, knex, stored, onIssued, notifier } = await setup(databaseId);
       const responses = await Promise.all(
-        Array.from({ length: 12 }, () => request(app).post('/requests').send(body())),
+        Array.from({ length: 12 }, () =>
+          request(app).post('/requests').send(body()),
+        ),
       );
-      expect(responses.map(r => r.body.state)).toEqual(Array(12).fill('issued'));
+      expect(responses.map(r => r.body.state)).toEqual(
+        Array(12).fill('issued'),
+      );
       const ids = responses.map(r => r.body.id);
       expect(new Set(ids).size).toBe(12);
       expect(await stored()).toEqual({ requests: 12, audit: 36 });
-      const issued = await knex('certificates_ca_issued').whereIn('request_id', ids);
+      const issued = await knex('certificates_ca_issued').whereIn(
+        'request_id',
+        ids,
+      );
       expect(issued).toHaveLength(12);
       for (const res of responses) {
         const row = issued.find(r => r.request_id === res.body.id);
         expect(row.serial_number).toBe(res.body.serialNumber);
-        const trail = await knex('certificates_audit').where({ request_id: res.body.id }).orderBy('seq');
-        expect(trail.map(r => r.action)).toEqual(['created', 'issuing', 'issued']);
+        const trail = await knex('certificates_audit')
+          .where({ request_id: res.body.id })
+          .orderBy('seq');
+        expect(trail.map(r => r.action)).toEqual([
+          'created',
+          'issuing',
+          'issued',
+        ]);
       }
       expect(onIssued).toHaveBeenCalledTimes(12);
       expect(notifier.requestIssued).toHaveBeenCalledTimes(12);
@@ -350,8 +406,12 @@ describe('requests API', () => {
     const { app, notifier } = await setup('SQLITE_3');
     notifier.requestIssued.mockRejectedValue(new Error('notifications down'));
     notifier.requestQueued.mockRejectedValue(new Error('notifications down'));
-    expect((await request(app).post('/requests').send(body())).body.state).toBe('issued');
-    const pending = await request(app).post('/requests').send(body({ validityDays: 60 }));
+    expect((await request(app).post('/requests').send(body())).body.state).toBe(
+      'issued',
+    );
+    const pending = await request(app)
+      .post('/requests')
+      .send(body({ validityDays: 60 }));
     expect(pending.status).toBe(201);
     expect(pending.body.state).toBe('pending');
   });
@@ -361,10 +421,19 @@ describe('requests API', () => {
     async databaseId => {
       const alice = await setup(databaseId);
       const bob = await setup(databaseId, { user: BOB, knex: alice.knex });
-      const mine = (await request(alice.app).post('/requests').send(body())).body;
-      const pending = (await request(alice.app).post('/requests').send(body({ validityDays: 60 }))).body;
+      const mine = (await request(alice.app).post('/requests').send(body()))
+        .body;
+      const pending = (
+        await request(alice.app)
+          .post('/requests')
+          .send(body({ validityDays: 60 }))
+      ).body;
       const bobs = (await request(bob.app).post('/requests').send(body())).body;
-      expect([mine.state, pending.state, bobs.state]).toEqual(['issued', 'pending', 'issued']);
+      expect([mine.state, pending.state, bobs.state]).toEqual([
+        'issued',
+        'pending',
+        'issued',
+      ]);
 
       const conditional = (conditions: unknown): PolicyDecision => ({
         result: AuthorizeResult.CONDITIONAL,
@@ -372,23 +441,41 @@ describe('requests API', () => {
         resourceType: 'certificate-request',
         conditions: conditions as never,
       });
-      const ids = (res: request.Response) => res.body.items.map((r: { id: string }) => r.id).sort();
+      const ids = (res: request.Response) =>
+        res.body.items.map((r: { id: string }) => r.id).sort();
 
       // Only requests Bob made (refs compare case-insensitively).
       const onlyBob = await setup(databaseId, {
         user: 'user:default/carol',
         knex: alice.knex,
-        read: conditional(requestConditions.isRequester({ userRefs: ['User:default/BOB'] })),
+        read: conditional(
+          requestConditions.isRequester({ userRefs: ['User:default/BOB'] }),
+        ),
       });
-      expect(ids(await request(onlyBob.app).get('/requests'))).toEqual([bobs.id]);
-      expect((await request(onlyBob.app).get(`/requests/${bobs.id}`)).status).toBe(200);
-      expect((await request(onlyBob.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(200);
+      expect(ids(await request(onlyBob.app).get('/requests'))).toEqual([
+        bobs.id,
+      ]);
+      expect(
+        (await request(onlyBob.app).get(`/requests/${bobs.id}`)).status,
+      ).toBe(200);
+      expect(
+        (await request(onlyBob.app).get(`/requests/${bobs.id}/chain.pem`))
+          .status,
+      ).toBe(200);
       // Hidden requests are answered as missing ones are.
       const hidden = await request(onlyBob.app).get(`/requests/${mine.id}`);
       expect(hidden.status).toBe(404);
-      expect(hidden.body.error).toMatchObject({ name: 'NotFoundError', message: `No request ${mine.id}` });
-      expect((await request(onlyBob.app).get(`/requests/${mine.id}/chain.pem`)).status).toBe(404);
-      expect((await request(onlyBob.app).get('/requests/no-such-id')).status).toBe(404);
+      expect(hidden.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `No request ${mine.id}`,
+      });
+      expect(
+        (await request(onlyBob.app).get(`/requests/${mine.id}/chain.pem`))
+          .status,
+      ).toBe(404);
+      expect(
+        (await request(onlyBob.app).get('/requests/no-such-id')).status,
+      ).toBe(404);
 
       // Nested criteria: owned by team-a and not (Alice's and still pending).
       const nested = await setup(databaseId, {
@@ -396,7 +483,9 @@ describe('requests API', () => {
         knex: alice.knex,
         read: conditional({
           allOf: [
-            requestConditions.isEntityOwner({ claims: ['group:default/team-a'] }),
+            requestConditions.isEntityOwner({
+              claims: ['group:default/team-a'],
+            }),
             {
               not: {
                 anyOf: [
@@ -408,10 +497,17 @@ describe('requests API', () => {
           ],
         }),
       });
-      expect(ids(await request(nested.app).get('/requests'))).toEqual([bobs.id]);
-      expect((await request(nested.app).get(`/requests/${pending.id}`)).status).toBe(404);
+      expect(ids(await request(nested.app).get('/requests'))).toEqual([
+        bobs.id,
+      ]);
+      expect(
+        (await request(nested.app).get(`/requests/${pending.id}`)).status,
+      ).toBe(404);
 
-      const everything = await setup(databaseId, { user: 'user:default/carol', knex: alice.knex });
+      const everything = await setup(databaseId, {
+        user: 'user:default/carol',
+        knex: alice.knex,
+      });
       expect(ids(await request(everything.app).get('/requests'))).toEqual(
         [mine.id, pending.id, bobs.id].sort(),
       );
@@ -421,43 +517,192 @@ describe('requests API', () => {
         knex: alice.knex,
         read: { result: AuthorizeResult.DENY },
       });
-      expect((await request(nobody.app).get('/requests')).body).toEqual({ items: [] });
-      expect((await request(nobody.app).get(`/requests/${bobs.id}`)).status).toBe(404);
-      expect((await request(nobody.app).get(`/requests/${bobs.id}/chain.pem`)).status).toBe(404);
+      expect((await request(nobody.app).get('/requests')).body).toEqual({
+        items: [],
+      });
+      expect(
+        (await request(nobody.app).get(`/requests/${bobs.id}`)).status,
+      ).toBe(404);
+      expect(
+        (await request(nobody.app).get(`/requests/${bobs.id}/chain.pem`))
+          .status,
+      ).toBe(404);
     },
   );
 
   describe('rejects bad input with 400, stores nothing and calls no issuer', () => {
-    const cases: Array<[string, () => Promise<Record<string, unknown>> | Record<string, unknown>, string, RegExp]> = [
-      ['body schema', () => ({ ...body(), validityDays: 'ten' }), 'validityDays', /number/],
+    const cases: Array<
+      [
+        string,
+        () => Promise<Record<string, unknown>> | Record<string, unknown>,
+        string,
+        RegExp,
+      ]
+    > = [
+      [
+        'body schema',
+        () => ({ ...body(), validityDays: 'ten' }),
+        'validityDays',
+        /number/,
+      ],
       ['unknown field', () => ({ ...body(), extra: 1 }), 'body', /extra/i],
-      ['bad DNS name', () => body({ dnsNames: ['payments.example.com', 'a..example.com'] }), 'dnsNames[1]', /empty label/],
-      ['name outside policy', () => body({ dnsNames: ['payments.example.com', 'evil.example.org'] }), 'dnsNames[1]', /not allowed by policy/],
-      ['validity over max', () => body({ validityDays: 91 }), 'validityDays', /maximum of 90/],
-      ['unknown issuer', () => body({ issuer: 'http://evil.example.org' }), 'issuer', /unknown issuer/],
-      ['unknown cluster', () => body({ delivery: { kind: 'secret', cluster: 'nope', namespace: 'default', secretName: 's' } }), 'delivery.cluster', /unknown cluster/],
-      ['no policy', () => body({ entityRef: 'component:default/stray', dnsNames: ['stray.example.com'], commonName: 'stray.example.com' }), 'entityRef', /No certificate policy applies/],
-      ['unknown entity', () => body({ entityRef: 'component:default/ghost' }), 'entityRef', /not found/],
-      ['CSR too large', () => body({ delivery: { kind: 'csr', csr: 'x'.repeat(9000) } }), 'delivery.csr', /larger than 8192/],
-      ['two PEM blocks', () => body({ delivery: { kind: 'csr', csr: csrPem + csrPem } }), 'delivery.csr', /exactly one PEM block/],
-      ['private key', async () => {
-        const k = await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', commonName: 'payments.example.com', dnsNames: ['payments.example.com', 'api.payments.example.com'] });
-        return body({ delivery: { kind: 'csr', csr: k.csrPem + k.privateKeyPem } });
-      }, 'delivery.csr', /private key/],
-      ['not a CSR', () => body({ delivery: { kind: 'csr', csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n' } }), 'delivery.csr', /not a valid PKCS#10/],
-      ['CSR names differ', async () => {
-        const k = await generateKeyAndCsr({ keyAlgorithm: 'ECDSA-P256', commonName: 'payments.example.com', dnsNames: ['payments.example.com'] });
-        return body({ delivery: { kind: 'csr', csr: k.csrPem } });
-      }, 'delivery.csr', /DNS names .* differ/],
-      ['CSR key differs from the request', () => body({ keyAlgorithm: 'ECDSA-P384' }), 'delivery.csr', /key is ECDSA-P256 but the request says ECDSA-P384/],
-      ['bad CSR signature', () => body({ delivery: { kind: 'csr', csr: tamper(csrPem) } }), 'delivery.csr', /signature does not verify|not a valid/],
+      [
+        'bad DNS name',
+        () => body({ dnsNames: ['payments.example.com', 'a..example.com'] }),
+        'dnsNames[1]',
+        /empty label/,
+      ],
+      [
+        'name outside policy',
+        () => body({ dnsNames: ['payments.example.com', 'evil.example.org'] }),
+        'dnsNames[1]',
+        /not allowed by policy/,
+      ],
+      [
+        'validity over max',
+        () => body({ validityDays: 91 }),
+        'validityDays',
+        /maximum of 90/,
+      ],
+      [
+        'unknown issuer',
+        () => body({ issuer: 'http://evil.example.org' }),
+        'issuer',
+        /unknown issuer/,
+      ],
+      [
+        'unknown cluster',
+        () =>
+          body({
+            delivery: {
+              kind: 'secret',
+              cluster: 'nope',
+              namespace: 'default',
+              secretName: 's',
+            },
+          }),
+        'delivery.cluster',
+        /unknown cluster/,
+      ],
+      [
+        'no policy',
+        () =>
+          body({
+            entityRef: 'component:default/stray',
+            dnsNames: ['stray.example.com'],
+            commonName: 'stray.example.com',
+          }),
+        'entityRef',
+        /No certificate policy applies/,
+      ],
+      [
+        'unknown entity',
+        () => body({ entityRef: 'component:default/ghost' }),
+        'entityRef',
+        /not found/,
+      ],
+      [
+        'CSR too large',
+        () => body({ delivery: { kind: 'csr', csr: 'x'.repeat(9000) } }),
+        'delivery.csr',
+        /larger than 8192/,
+      ],
+      [
+        'two PEM blocks',
+        () => body({ delivery: { kind: 'csr', csr: csrPem + csrPem } }),
+        'delivery.csr',
+        /exactly one PEM block/,
+      ],
+      [
+        'private key',
+        async () => {
+          const k = await generateKeyAndCsr({
+            keyAlgorithm: 'ECDSA-P256',
+            commonName: 'payments.example.com',
+            dnsNames: ['payments.example.com', 'api.payments.example.com'],
+          });
+          return body({
+            delivery: { kind: 'csr', csr: k.csrPem + k.privateKeyPem },
+          });
+        },
+        'delivery.csr',
+        /private key/,
+      ],
+      [
+        'not a CSR',
+        () =>
+          body({
+            delivery: {
+              kind: 'csr',
+              csr: '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n',
+            },
+          }),
+        'delivery.csr',
+        /not a valid PKCS#10/,
+      ],
+      [
+        'CSR names differ',
+        async () => {
+          const k = await generateKeyAndCsr({
+            keyAlgorithm: 'ECDSA-P256',
+            commonName: 'payments.example.com',
+            dnsNames: ['payments.example.com'],
+          });
+          return body({ delivery: { kind: 'csr', csr: k.csrPem } });
+        },
+        'delivery.csr',
+        /DNS names .* differ/,
+      ],
+      [
+        'CSR key differs from the request',
+        () => body({ keyAlgorithm: 'ECDSA-P384' }),
+        'delivery.csr',
+        /key is ECDSA-P256 but the request says ECDSA-P384/,
+      ],
+      [
+        'bad CSR signature',
+        () => body({ delivery: { kind: 'csr', csr: tamper(csrPem) } }),
+        'delivery.csr',
+        /signature does not verify|not a valid/,
+      ],
       ['CSR asks for a CA', () => caCsr(), 'delivery.csr', /CA certificate/],
       ['SHA-1 signature', () => sha1Csr(), 'delivery.csr', /not accepted/],
-      ['small RSA key', () => rsa1024Csr(), 'delivery.csr', /2048, 3072 or 4096/],
-      ['csr with a cluster', () => body({ delivery: { kind: 'csr', csr: csrPem, cluster: 'prod' } }), 'delivery.cluster', /csr delivery is downloaded, not written to a cluster: leave out cluster/],
-      ['csr with a namespace', () => body({ delivery: { kind: 'csr', csr: csrPem, namespace: 'kube-system' } }), 'delivery.namespace', /leave out namespace/],
-      ['csr with a Secret name', () => body({ delivery: { kind: 'csr', csr: csrPem, secretName: 'payments-tls' } }), 'delivery.secretName', /leave out secretName/],
-      ['malformed entity ref', () => body({ entityRef: 'payments' }), 'entityRef', /not an entity ref/],
+      [
+        'small RSA key',
+        () => rsa1024Csr(),
+        'delivery.csr',
+        /2048, 3072 or 4096/,
+      ],
+      [
+        'csr with a cluster',
+        () => body({ delivery: { kind: 'csr', csr: csrPem, cluster: 'prod' } }),
+        'delivery.cluster',
+        /csr delivery is downloaded, not written to a cluster: leave out cluster/,
+      ],
+      [
+        'csr with a namespace',
+        () =>
+          body({
+            delivery: { kind: 'csr', csr: csrPem, namespace: 'kube-system' },
+          }),
+        'delivery.namespace',
+        /leave out namespace/,
+      ],
+      [
+        'csr with a Secret name',
+        () =>
+          body({
+            delivery: { kind: 'csr', csr: csrPem, secretName: 'payments-tls' },
+          }),
+        'delivery.secretName',
+        /leave out secretName/,
+      ],
+      [
+        'malformed entity ref',
+        () => body({ entityRef: 'payments' }),
+        'entityRef',
+        /not an entity ref/,
+      ],
     ];
 
     it.each(cases)('%s', async (_label, make, field, reason) => {
@@ -467,7 +712,9 @@ describe('requests API', () => {
         const res = await request(app).post(path).send(payload);
         expect(res.status).toBe(400);
         expect(res.body.error.name).toBe('InputError');
-        const violation = res.body.violations.find((v: { field: string }) => v.field === field);
+        const violation = res.body.violations.find(
+          (v: { field: string }) => v.field === field,
+        );
         expect(violation?.reason).toMatch(reason);
       }
       expect(await stored()).toEqual({ requests: 0, audit: 0 });
@@ -483,14 +730,19 @@ describe('requests API', () => {
       .send(body({ justification: 'x'.repeat(70 * 1024) }));
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual(
-      expect.objectContaining({ name: expect.any(String), message: expect.stringMatching(/too large/i) }),
+      expect.objectContaining({
+        name: expect.any(String),
+        message: expect.stringMatching(/too large/i),
+      }),
     );
     expect(await stored()).toEqual({ requests: 0, audit: 0 });
     expect(issueSpy).not.toHaveBeenCalled();
   });
 
   it('refuses callers without certificates.request.create', async () => {
-    const { app, stored } = await setup('SQLITE_3', { permission: AuthorizeResult.DENY });
+    const { app, stored } = await setup('SQLITE_3', {
+      permission: AuthorizeResult.DENY,
+    });
     const res = await request(app).post('/requests').send(body());
     expect(res.status).toBe(403);
     expect(await stored()).toEqual({ requests: 0, audit: 0 });
@@ -500,18 +752,29 @@ describe('requests API', () => {
     'issues once per request: repeated and concurrent issuance, restart resume, %p',
     async databaseId => {
       const { app, issuance, store, ca, knex } = await setup(databaseId);
-      const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
+      const res = await request(app)
+        .post('/requests')
+        .send(body({ validityDays: 60 }));
       const id = res.body.id;
       // Approvals moved it to approved; the process "crashed" before issuing.
       await store.transition(id, ['pending'], 'approved', {});
-      const [a, b] = await Promise.all([issuance.issueApproved(id), issuance.issueApproved(id)]);
+      const [a, b] = await Promise.all([
+        issuance.issueApproved(id),
+        issuance.issueApproved(id),
+      ]);
       expect(a.state).toBe('issued');
       expect(b.serialNumber).toBe(a.serialNumber);
-      expect((await issuance.issueApproved(id)).serialNumber).toBe(a.serialNumber);
-      expect(await knex('certificates_ca_issued').where({ request_id: id })).toHaveLength(1);
+      expect((await issuance.issueApproved(id)).serialNumber).toBe(
+        a.serialNumber,
+      );
+      expect(
+        await knex('certificates_ca_issued').where({ request_id: id }),
+      ).toHaveLength(1);
 
       // Stuck in issuing after a crash: the scheduler resumes it, same certificate.
-      const second = await request(app).post('/requests').send(body({ validityDays: 45 }));
+      const second = await request(app)
+        .post('/requests')
+        .send(body({ validityDays: 45 }));
       await store.transition(second.body.id, ['pending'], 'approved', {});
       await store.transition(second.body.id, ['approved'], 'issuing', {});
       const signedBefore = await ca.issue({
@@ -532,16 +795,22 @@ describe('requests API', () => {
   );
 
   it('evaluates the policy again at issuance time', async () => {
-    const { app, store, issuance, validator, issueSpy } = await setup('SQLITE_3');
-    const res = await request(app).post('/requests').send(body({ validityDays: 60 }));
+    const { app, store, issuance, validator, issueSpy } = await setup(
+      'SQLITE_3',
+    );
+    const res = await request(app)
+      .post('/requests')
+      .send(body({ validityDays: 60 }));
     await store.transition(res.body.id, ['pending'], 'approved', {});
     // The policy changed since: 60 days is now too long.
-    (validator as unknown as { o: { policies: CertificatePolicy[] } }).o.policies = [
-      { ...autoPolicy, maxValidityDays: 30 },
-    ];
+    (
+      validator as unknown as { o: { policies: CertificatePolicy[] } }
+    ).o.policies = [{ ...autoPolicy, maxValidityDays: 30 }];
     const failed = await issuance.issueApproved(res.body.id);
     expect(failed.state).toBe('failed');
-    expect(failed.failureReason).toMatch(/No longer allowed by policy: validityDays: 60 days exceeds/);
+    expect(failed.failureReason).toMatch(
+      /No longer allowed by policy: validityDays: 60 days exceeds/,
+    );
     expect(issueSpy).not.toHaveBeenCalled();
   });
 });
@@ -550,7 +819,9 @@ function tamper(pem: string): string {
   const der = pemBlocks(pem)[0].der;
   // Flip a bit in the last byte of the signature.
   der[der.length - 1] ^= 0x01;
-  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString(
+    'base64',
+  )}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
 async function csrWith(
@@ -558,7 +829,10 @@ async function csrWith(
   signing: Algorithm,
   extensions: InstanceType<typeof x509.Extension>[] = [],
 ): Promise<Record<string, unknown>> {
-  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await crypto.subtle.generateKey(algorithm, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: 'CN=payments.example.com',
     keys,
@@ -572,7 +846,9 @@ async function csrWith(
     ],
   });
   const keyAlgorithm =
-    algorithm.name === 'ECDSA' ? 'ECDSA-P256' : `RSA-${(algorithm as RsaHashedKeyGenParams).modulusLength}`;
+    algorithm.name === 'ECDSA'
+      ? 'ECDSA-P256'
+      : `RSA-${(algorithm as RsaHashedKeyGenParams).modulusLength}`;
   return {
     entityRef: 'component:default/payments',
     commonName: 'payments.example.com',

@@ -8,3 +8,5 @@ export type {
   TargetRequest,
 } from './deliveryTarget';
 export { deliveryOf } from './deliveryOf';
+export { deliveredLeafVerdict } from './deliveredLeaf';
+export type { DeliveredLeafFacts, DeliveredLeafVerdict } from './deliveredLeaf';

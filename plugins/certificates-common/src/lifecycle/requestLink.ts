@@ -1,14 +1,9 @@
 import { DeliveryKind } from '../types';
 
-/**
- * The label the portal puts on the Secrets it delivers. Anyone who can write
- * a Secret can write it too, so it is a hint for people, never a link.
- */
-export const REQUEST_ID_LABEL = 'certificates.backstage.io/request-id';
-
 /** A certificate as found: where, and which one (its leaf's fingerprint). */
 export interface FoundCertificate {
-  cluster: string;
+  /** Absent where the certificate is in no cluster (issued to a CSR). */
+  cluster?: string;
   namespace: string;
   secretName: string;
   /** SHA-256 of the leaf's DER, hex. */

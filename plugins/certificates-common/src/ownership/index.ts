@@ -14,3 +14,4 @@ export type {
 } from './resolveOwnership';
 export { parseLabelSelector, matchesLabelSelector } from './labelSelector';
 export type { LabelRequirement } from './labelSelector';
+export { authorizingOwnership } from './ownershipAuthority';

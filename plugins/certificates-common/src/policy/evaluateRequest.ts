@@ -1,6 +1,14 @@
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { renewalVerdict } from '../lifecycle/certificateActions';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../names/kubernetesNames';
+import { automationVerdict } from './automation';
+import {
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+} from '../names/kubernetesNames';
 import { normalizeDnsNames, validateNames } from '../names/dnsNames';
 import { CertificatePolicy } from '../policyTypes';
 import {
@@ -27,8 +35,14 @@ export const DEFAULT_KEY_ALGORITHMS: readonly KeyAlgorithmChoice[] = [
   'RSA-4096',
 ];
 export const DEFAULT_MAX_VALIDITY_DAYS = 90;
-export const DEFAULT_ALLOWED_NAMESPACES: readonly string[] = ['{{kubernetes.namespace}}'];
-const ALL_DELIVERIES: readonly DeliveryKind[] = ['csr', 'secret', 'cert-manager'];
+export const DEFAULT_ALLOWED_NAMESPACES: readonly string[] = [
+  '{{kubernetes.namespace}}',
+];
+const ALL_DELIVERIES: readonly DeliveryKind[] = [
+  'csr',
+  'secret',
+  'cert-manager',
+];
 
 export interface EvaluationContext {
   /** The policy that applies (from selectPolicy); undefined → denied. */
@@ -45,6 +59,12 @@ export interface EvaluationContext {
   requesterIsOwner: boolean;
   /** Who asks (e.g. user:default/carol), named in the reason a non-owner waits. */
   requester?: string;
+  /**
+   * The subject of the service principal that asks (e.g. external:ci-bot),
+   * when a service asks; not set for the plugin's own renewals. Only a
+   * policy's `automation` admits a service (see `automationVerdict`).
+   */
+  service?: string;
   now?: Date;
 }
 
@@ -81,7 +101,9 @@ export function isEntityOwnedBy(
   // Entity refs are ASCII: plain lower-casing compares them (the locale-aware
   // one cost more than the rest of the owner check).
   const owner = entityOwnerRef(entity)?.toLowerCase();
-  return !!owner && ownershipEntityRefs.some(ref => ref.toLowerCase() === owner);
+  return (
+    !!owner && ownershipEntityRefs.some(ref => ref.toLowerCase() === owner)
+  );
 }
 
 /**
@@ -97,7 +119,8 @@ export function renewalSubmissionVerdict(
   return by.requesterIsOwner || by.automatic ? renewalVerdict(result) : result;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV4 =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function isIpAddress(value: string): boolean {
   if (IPV4.test(value)) {
@@ -122,7 +145,10 @@ function isUri(value: string): boolean {
 }
 
 /** The DNS names a policy would suggest for an entity (its patterns without wildcards). */
-export function suggestDnsNames(policy: CertificatePolicy, entity: Entity): string[] {
+export function suggestDnsNames(
+  policy: CertificatePolicy,
+  entity: Entity,
+): string[] {
   const context = templateContext(entity);
   return normalizeDnsNames(
     policy.allowedDnsNames
@@ -147,7 +173,9 @@ export function evaluateRequest(
       violations: [
         {
           field: 'entityRef',
-          reason: `No certificate policy applies to ${stringifyEntityRef(entity)}${
+          reason: `No certificate policy applies to ${stringifyEntityRef(
+            entity,
+          )}${
             input.delivery.kind !== 'csr' && input.delivery.namespace
               ? ` in namespace ${input.delivery.namespace}`
               : ''
@@ -157,16 +185,22 @@ export function evaluateRequest(
     };
   }
   const violations: Violation[] = [];
-  const add = (field: string, reason: string) => violations.push({ field, reason });
+  const add = (field: string, reason: string) =>
+    violations.push({ field, reason });
   const templates = templateContext(entity);
   // Catalog values fill templates only as literal labels: a pattern whose
   // value is not one allows nothing, and a refusal it causes says why.
-  const expand = (patterns: readonly string[]) => expandPatterns(patterns, templates);
+  const expand = (patterns: readonly string[]) =>
+    expandPatterns(patterns, templates);
 
   // Names: syntax first, then the policy's patterns.
-  const nameViolations = validateNames(input, { allowWildcard: !!policy.allowWildcards });
+  const nameViolations = validateNames(input, {
+    allowWildcard: !!policy.allowWildcards,
+  });
   violations.push(...nameViolations);
-  const { patterns, problems: nameTemplateProblems } = expand(policy.allowedDnsNames);
+  const { patterns, problems: nameTemplateProblems } = expand(
+    policy.allowedDnsNames,
+  );
   input.dnsNames.forEach((raw, index) => {
     const field = `dnsNames[${index}]`;
     const name = raw.toLowerCase();
@@ -187,10 +221,14 @@ export function evaluateRequest(
   const sanTypes = policy.allowedSanTypes ?? ['dns'];
   const ips = input.ipAddresses ?? [];
   if (ips.length && !sanTypes.includes('ip')) {
-    add('ipAddresses', `IP address SANs are not allowed by policy ${policy.name}`);
+    add(
+      'ipAddresses',
+      `IP address SANs are not allowed by policy ${policy.name}`,
+    );
   } else {
     ips.forEach((ip, i) => {
-      if (!isIpAddress(ip)) add(`ipAddresses[${i}]`, `"${ip}" is not an IP address`);
+      if (!isIpAddress(ip))
+        add(`ipAddresses[${i}]`, `"${ip}" is not an IP address`);
     });
   }
   const uris = input.uris ?? [];
@@ -206,13 +244,18 @@ export function evaluateRequest(
   if (!keyAlgorithms.includes(input.keyAlgorithm)) {
     add(
       'keyAlgorithm',
-      `${input.keyAlgorithm} is not allowed by policy ${policy.name} (allowed: ${keyAlgorithms.join(', ')})`,
+      `${input.keyAlgorithm} is not allowed by policy ${
+        policy.name
+      } (allowed: ${keyAlgorithms.join(', ')})`,
     );
   }
 
   const maxValidity = policy.maxValidityDays ?? DEFAULT_MAX_VALIDITY_DAYS;
   if (!Number.isInteger(input.validityDays) || input.validityDays < 1) {
-    add('validityDays', 'the validity must be a whole number of days, at least 1');
+    add(
+      'validityDays',
+      'the validity must be a whole number of days, at least 1',
+    );
   } else if (input.validityDays > maxValidity) {
     add(
       'validityDays',
@@ -224,18 +267,29 @@ export function evaluateRequest(
   const delivery = input.delivery;
   if (!issuer) {
     add('issuer', `unknown issuer "${input.issuer}"`);
-  } else if (policy.allowedIssuers && !policy.allowedIssuers.includes(issuer.id)) {
-    add('issuer', `issuer ${issuer.id} is not allowed by policy ${policy.name}`);
+  } else if (
+    policy.allowedIssuers &&
+    !policy.allowedIssuers.includes(issuer.id)
+  ) {
+    add(
+      'issuer',
+      `issuer ${issuer.id} is not allowed by policy ${policy.name}`,
+    );
   } else if (!issuer.deliveries.includes(delivery.kind)) {
     add(
       'delivery.kind',
-      `issuer ${issuer.id} cannot deliver as ${delivery.kind} (it supports ${issuer.deliveries.join(', ')})`,
+      `issuer ${issuer.id} cannot deliver as ${
+        delivery.kind
+      } (it supports ${issuer.deliveries.join(', ')})`,
     );
   }
 
   const deliveries = policy.deliveries ?? ALL_DELIVERIES;
   if (!deliveries.includes(delivery.kind)) {
-    add('delivery.kind', `delivery ${delivery.kind} is not allowed by policy ${policy.name}`);
+    add(
+      'delivery.kind',
+      `delivery ${delivery.kind} is not allowed by policy ${policy.name}`,
+    );
   }
   if (delivery.kind === 'csr') {
     if (!delivery.csr || !delivery.csr.trim()) {
@@ -256,10 +310,19 @@ export function evaluateRequest(
       add('delivery.cluster', 'a cluster is required');
     } else if (!context.clusters.includes(delivery.cluster)) {
       add('delivery.cluster', `unknown cluster "${delivery.cluster}"`);
-    } else if (policy.allowedClusters && !policy.allowedClusters.includes(delivery.cluster)) {
-      add('delivery.cluster', `cluster ${delivery.cluster} is not allowed by policy ${policy.name}`);
+    } else if (
+      policy.allowedClusters &&
+      !policy.allowedClusters.includes(delivery.cluster)
+    ) {
+      add(
+        'delivery.cluster',
+        `cluster ${delivery.cluster} is not allowed by policy ${policy.name}`,
+      );
     } else if (issuer?.cluster && issuer.cluster !== delivery.cluster) {
-      add('delivery.cluster', `issuer ${issuer.id} serves cluster ${issuer.cluster} only`);
+      add(
+        'delivery.cluster',
+        `issuer ${issuer.id} serves cluster ${issuer.cluster} only`,
+      );
     }
     const namespaceProblem = delivery.namespace
       ? dns1123LabelProblem(delivery.namespace)
@@ -273,7 +336,9 @@ export function evaluateRequest(
       if (!allowed.some(p => matchesPattern(delivery.namespace!, p))) {
         add(
           'delivery.namespace',
-          `namespace ${delivery.namespace} is not allowed by policy ${policy.name} (allowed: ${
+          `namespace ${delivery.namespace} is not allowed by policy ${
+            policy.name
+          } (allowed: ${
             allowed.join(', ') || 'none'
           })${unexpandedPatternsReason(problems)}`,
         );
@@ -287,14 +352,24 @@ export function evaluateRequest(
     }
   }
 
+  const automation =
+    context.service === undefined
+      ? undefined
+      : automationVerdict(policy, context.service);
+  if (automation && !automation.allowed) {
+    add('entityRef', automation.reason);
+  }
   if (violations.length) {
     return { ok: false, violations, policyName: policy.name };
   }
-  const byPolicy = autoApproval(input, policy);
-  const { autoApprove, pendingReason } =
-    byPolicy.autoApprove && !context.requesterIsOwner
-      ? { autoApprove: false, pendingReason: notOwnerReason(entity, context.requester) }
-      : byPolicy;
+  const { autoApprove, pendingReason } = approvalVerdict(
+    autoApproval(input, policy),
+    automation?.allowed ? automation : undefined,
+    () =>
+      context.requesterIsOwner
+        ? undefined
+        : notOwnerReason(entity, context.requester),
+  );
   return {
     ok: true,
     violations,
@@ -305,11 +380,28 @@ export function evaluateRequest(
   };
 }
 
+/**
+ * The policy's conditions first; then a service goes by the policy's
+ * automation rule, and anyone else must be an owner (invariant 9).
+ */
+function approvalVerdict(
+  byPolicy: { autoApprove: boolean; pendingReason?: string },
+  automation: { autoApprove: boolean; pendingReason?: string } | undefined,
+  notOwner: () => string | undefined,
+): { autoApprove: boolean; pendingReason?: string } {
+  if (!byPolicy.autoApprove) return byPolicy;
+  if (automation) return automation;
+  const reason = notOwner();
+  return reason ? { autoApprove: false, pendingReason: reason } : byPolicy;
+}
+
 function notOwnerReason(entity: Entity, requester: string | undefined): string {
   const owner = entityOwnerRef(entity);
-  return `requested by ${requester ?? 'someone'}, who is not an owner of ${stringifyEntityRef(
-    entity,
-  )} (${owner ? `owner ${owner}` : 'it has no owner'})`;
+  return `requested by ${
+    requester ?? 'someone'
+  }, who is not an owner of ${stringifyEntityRef(entity)} (${
+    owner ? `owner ${owner}` : 'it has no owner'
+  })`;
 }
 
 /** What the policy's own conditions say; the owner rule comes on top. */
@@ -327,7 +419,10 @@ function autoApproval(
       pendingReason: `Policy ${policy.name} requires approval`,
     };
   }
-  if (rule.maxValidityDays !== undefined && input.validityDays > rule.maxValidityDays) {
+  if (
+    rule.maxValidityDays !== undefined &&
+    input.validityDays > rule.maxValidityDays
+  ) {
     return {
       autoApprove: false,
       pendingReason: `${input.validityDays} days exceeds the ${rule.maxValidityDays} days that policy ${policy.name} approves automatically`,

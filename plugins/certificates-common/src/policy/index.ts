@@ -1,4 +1,6 @@
 export { selectPolicy, selectorMatches } from './selectPolicy';
+export { automationVerdict } from './automation';
+export type { AutomationRule, AutomationVerdict } from './automation';
 export {
   evaluateRequest,
   entityOwnerRef,
@@ -24,3 +26,9 @@ export type {
   TemplateContext,
   TemplateValue,
 } from './templates';
+export {
+  certificatePolicySchema,
+  certificatePoliciesSchema,
+  policySelectorSchema,
+} from './policySchema';
+export type { CertificatePolicyInput } from './policySchema';

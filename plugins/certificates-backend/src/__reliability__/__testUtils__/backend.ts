@@ -1,8 +1,8 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
-  mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { Entity } from '@backstage/catalog-model';
@@ -13,6 +13,8 @@ import request from 'supertest';
 import { BuiltinCa } from '../../ca/BuiltinCa';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { certificatesPlugin } from '../../plugin';
+import { eventually as retryUntil } from '../../__testUtils__/fixtures';
+import { pluginStorageAndConfig } from '../../__testUtils__/testBackend';
 import {
   AllowAllPermissions,
   CapturingLogger,
@@ -30,6 +32,10 @@ import {
 
 const BASE = '/api/certificates';
 
+/** The databases the HTTP suites run on, SQLite first. */
+export const reliabilityDatabases = () =>
+  TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
 /** Answers kept for the leak scan: method, path, status and body text. */
 export interface CapturedResponse {
   method: string;
@@ -45,19 +51,11 @@ export interface Answer {
   headers: Record<string, string>;
 }
 
-export async function eventually<T>(
+export function eventually<T>(
   assertion: () => Promise<T> | T,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise(r => setTimeout(r, 50));
-    }
-  }
+  return retryUntil(assertion, timeoutMs);
 }
 
 type Who = string | 'service' | 'none';
@@ -134,39 +132,33 @@ export class ReliabilityBackend {
         membershipUserInfo(membership),
         permissions.factory(),
         logger.factory(),
-        mockServices.database.factory({ knex: options.knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            certificates: {
-              builtinCa: { encryptionKey: CA_KEY },
-              clusters: [
-                {
-                  name: CLUSTER,
-                  url: sim.url,
-                  serviceAccountToken: sim.adminToken,
-                  skipTLSVerify: true,
-                },
-              ],
-              certManagerIssuers: [
-                {
-                  id: CERT_MANAGER_ISSUER,
-                  cluster: CLUSTER,
-                  name: CERT_MANAGER_ISSUER,
-                  kind: 'ClusterIssuer',
-                },
-              ],
-              policies: policies(),
-              requests: { maxOpenPerUser: OPEN_REQUEST_CAP },
-              approvals: {
-                inCluster: {
-                  enabled: true,
-                  approvers: ['group:default/security'],
-                },
-              },
-              ...options.config,
+        ...pluginStorageAndConfig(options.knex, {
+          builtinCa: { encryptionKey: CA_KEY },
+          clusters: [
+            {
+              name: CLUSTER,
+              url: sim.url,
+              serviceAccountToken: sim.adminToken,
+              skipTLSVerify: true,
+            },
+          ],
+          certManagerIssuers: [
+            {
+              id: CERT_MANAGER_ISSUER,
+              cluster: CLUSTER,
+              name: CERT_MANAGER_ISSUER,
+              kind: 'ClusterIssuer',
+            },
+          ],
+          policies: policies(),
+          requests: { maxOpenPerUser: OPEN_REQUEST_CAP },
+          approvals: {
+            inCluster: {
+              enabled: true,
+              approvers: ['group:default/security'],
             },
           },
+          ...options.config,
         }),
       ],
     });

@@ -28,12 +28,14 @@ import {
   ApprovalService,
   DatabaseApprovalQueue,
   DatabaseDecisionStore,
-} from '../approvals';
-import { DatabaseAuditLog } from '../audit';
-import { BuiltinCa } from '../ca';
-import { KubernetesDelivery } from '../delivery';
-import { IssuanceService, IssuerRegistry } from '../issuing';
-import { DatabaseRequestStore } from '../requests';
+} from '../../approvals';
+import { DatabaseAuditLog } from '../../audit';
+import { BuiltinCa } from '../../ca';
+import { KubernetesDelivery } from '../../delivery';
+import { IssuanceService, IssuerRegistry } from '../../issuing';
+import { DatabaseRequestStore } from '../../requests';
+import { readCertificatesSettings } from '../../config';
+import { silentNotifier } from '../../__testUtils__/noops';
 
 export const SECURITY = 'group:default/security';
 export const APPROVER = 'user:default/sam';
@@ -216,26 +218,27 @@ export async function startInstance(options: InstanceOptions) {
     ? crashableKubeConfig(clusterKubeConfig(options.cluster), control)
     : clusterKubeConfig(options.cluster);
   const ca = wrap(
-    await BuiltinCa.create({ knex, config, logger: silent }),
+    await BuiltinCa.create({
+      knex,
+      settings: readCertificatesSettings(config).builtinCa,
+      logger: silent,
+    }),
     'ca',
   );
   const store = wrap(DatabaseRequestStore.create({ knex }), 'store');
   const audit = wrap(DatabaseAuditLog.create({ knex }), 'audit');
-  const kubernetes = wrap(
-    KubernetesDelivery.create({
-      clusters: {
-        get: name => (name === CLUSTER ? { name, kubeConfig } : undefined),
-      },
-      requests: store,
-    }),
-    'delivery',
-  );
+  const { strategies } = KubernetesDelivery.create({
+    clusters: {
+      get: name => (name === CLUSTER ? { name, kubeConfig } : undefined),
+    },
+    requests: store,
+  });
   const issuance = IssuanceService.create({
     store,
     issuers: IssuerRegistry.create({ issuers: [ca] }),
     logger: silent,
     audit,
-    kubernetes,
+    deliveries: { secret: wrap(strategies.secret, 'delivery') },
     now,
   });
   const approvals = ApprovalService.create({
@@ -249,6 +252,7 @@ export async function startInstance(options: InstanceOptions) {
     queue: DatabaseApprovalQueue.create({ knex }),
     directory: { ownershipRefsOf: async ref => [ref, SECURITY] },
     logger: silent,
+    notifier: silentNotifier(),
     now,
   });
   return { store, issuance, approvals };

@@ -6,42 +6,46 @@ import { CERT_MANAGER_ISSUER, CLUSTER, ENTITIES } from './world';
 export const PAYMENTS_NAME = 'payments-api.shop.example.com';
 export const CHECKOUT_NAME = 'checkout-web.shop.example.com';
 
-/** A request body for payments-api; `delivery` and fields may be replaced. */
-export function paymentsBody(overrides: Record<string, unknown> = {}) {
+/** A Secret delivery into the simulated cluster. */
+export function secretIn(namespace: string, secretName: string) {
+  return { kind: 'secret', cluster: CLUSTER, namespace, secretName };
+}
+
+/** A request body for `name` of `entityRef`, delivered as a Secret; fields may be replaced. */
+export function secretRequestBody(
+  entityRef: string,
+  name: string,
+  delivery: ReturnType<typeof secretIn>,
+  overrides: Record<string, unknown> = {},
+) {
   return {
-    entityRef: ENTITIES.paymentsApi,
-    commonName: PAYMENTS_NAME,
-    dnsNames: [PAYMENTS_NAME],
+    entityRef,
+    commonName: name,
+    dnsNames: [name],
     keyAlgorithm: 'ECDSA-P256',
     validityDays: 30,
     issuer: 'builtin',
-    delivery: {
-      kind: 'secret',
-      cluster: CLUSTER,
-      namespace: 'payments',
-      secretName: 'payments-api-tls',
-    },
+    delivery,
     ...overrides,
   };
 }
 
-export function checkoutBody(overrides: Record<string, unknown> = {}) {
-  return {
-    entityRef: ENTITIES.checkoutWeb,
-    commonName: CHECKOUT_NAME,
-    dnsNames: [CHECKOUT_NAME],
-    keyAlgorithm: 'ECDSA-P256',
-    validityDays: 30,
-    issuer: 'builtin',
-    delivery: {
-      kind: 'secret',
-      cluster: CLUSTER,
-      namespace: 'storefront',
-      secretName: 'checkout-web-tls',
-    },
-    ...overrides,
-  };
-}
+/** A request body for payments-api; `delivery` and fields may be replaced. */
+export const paymentsBody = (overrides: Record<string, unknown> = {}) =>
+  secretRequestBody(
+    ENTITIES.paymentsApi,
+    PAYMENTS_NAME,
+    secretIn('payments', 'payments-api-tls'),
+    overrides,
+  );
+
+export const checkoutBody = (overrides: Record<string, unknown> = {}) =>
+  secretRequestBody(
+    ENTITIES.checkoutWeb,
+    CHECKOUT_NAME,
+    secretIn('storefront', 'checkout-web-tls'),
+    overrides,
+  );
 
 export const certManagerDelivery = (secretName: string) => ({
   issuer: CERT_MANAGER_ISSUER,

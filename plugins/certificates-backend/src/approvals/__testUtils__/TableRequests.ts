@@ -14,6 +14,7 @@ import {
   QueuePosition,
 } from '../ports';
 import { matchesRequestCriteria } from '../../permissions';
+import { transactionOf, UnitOfWork } from '../../database';
 
 const TABLE = 'test_approval_requests';
 
@@ -43,8 +44,10 @@ export class TableRequests implements ApprovalRequestsPort, ApprovalQueuePort {
     });
   }
 
-  async get(id: string, trx?: Knex.Transaction) {
-    const row = await (trx ?? this.knex)(TABLE).where({ id }).first();
+  async get(id: string, uow?: UnitOfWork) {
+    const row = await (transactionOf(uow) ?? this.knex)(TABLE)
+      .where({ id })
+      .first();
     return row ? toRequest(row) : undefined;
   }
 
@@ -70,10 +73,18 @@ export class TableRequests implements ApprovalRequestsPort, ApprovalQueuePort {
   }
 
   /** The queue's rules as `DatabaseApprovalQueue` applies them, in memory. */
-  async page(filter: ApproverQueueFilter, options: { limit: number; after?: QueuePosition }) {
+  async page(
+    filter: ApproverQueueFilter,
+    options: { limit: number; after?: QueuePosition },
+  ) {
     const after = options.after;
     return (await this.queued(filter))
-      .filter(r => !after || r.createdAt > after[0] || (r.createdAt === after[0] && r.id > after[1]))
+      .filter(
+        r =>
+          !after ||
+          r.createdAt > after[0] ||
+          (r.createdAt === after[0] && r.id > after[1]),
+      )
       .slice(0, options.limit);
   }
 
@@ -89,13 +100,15 @@ export class TableRequests implements ApprovalRequestsPort, ApprovalQueuePort {
           .select('request_id')
       ).map(row => row.request_id as string),
     );
-    const member = (groups: string[]) => groups.some(g => filter.actorRefs.some(ref => sameRef(ref, g)));
+    const member = (groups: string[]) =>
+      groups.some(g => filter.actorRefs.some(ref => sameRef(ref, g)));
     return (await this.listPending(filter)).filter(
       r =>
         !sameRef(r.requester, filter.actor) &&
         !decided.has(r.id) &&
         (filter.approverPolicies.includes(r.policyName) ||
-          (!filter.configuredPolicies.includes(r.policyName) && member(r.approvers))),
+          (!filter.configuredPolicies.includes(r.policyName) &&
+            member(r.approvers))),
     );
   }
 
@@ -108,9 +121,9 @@ export class TableRequests implements ApprovalRequestsPort, ApprovalQueuePort {
     from: RequestState[],
     to: RequestState,
     patch: Partial<CertificateRequest>,
-    trx?: Knex.Transaction,
+    uow?: UnitOfWork,
   ) {
-    const db = trx ?? this.knex;
+    const db = transactionOf(uow) ?? this.knex;
     const current = await db(TABLE).where({ id }).first();
     if (!current) return undefined;
     const body = { ...toRequest(current), ...patch, state: to };
@@ -193,7 +206,9 @@ export class MemoryDirectory implements ApproverDirectory {
 
   async ownershipRefsOf(userEntityRef: string): Promise<string[]> {
     this.lookups.push(userEntityRef);
-    const groups = this.groups.get(userEntityRef.toLocaleLowerCase('en-US')) ?? this.defaultGroups;
+    const groups =
+      this.groups.get(userEntityRef.toLocaleLowerCase('en-US')) ??
+      this.defaultGroups;
     return [userEntityRef, ...groups];
   }
 }

@@ -178,6 +178,9 @@ describe('createInventoryRouter', () => {
       ['includeGone=yes', 'includeGone'],
       ['unknown=1', 'unknown'],
       ['cursor=zzz', 'Invalid cursor'],
+      ['location=Portal', 'location.0: must be a location name'],
+      ['location=', 'location.0'],
+      [`location=${'x'.repeat(33)}`, 'location.0'],
     ]) {
       const res = await request(app)
         .get(`/certificates?${query}`)
@@ -193,6 +196,12 @@ describe('createInventoryRouter', () => {
           .set('Authorization', as('sec'))
       ).status,
     ).toBe(400);
+    // A location this release does not know is a filter that matches nothing.
+    const unknown = await request(app)
+      .get('/certificates?location=endpoint')
+      .set('Authorization', as('sec'));
+    expect(unknown.status).toBe(200);
+    expect(unknown.body.items).toEqual([]);
   });
 
   it('needs a signed-in user and applies permission decisions as filters', async () => {

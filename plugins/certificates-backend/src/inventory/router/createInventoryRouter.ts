@@ -7,9 +7,9 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { certificateReadPermission } from '@kubecerts/backstage-plugin-certificates-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { getCaller } from '../../service/identity';
+import { getActor, getCaller, isUser } from '../../service/identity';
 import { refuseControlCharactersInIds } from '../../service/pathIds';
-import type { LifecycleService } from '../../lifecycle/LifecycleService';
+import { assertMatchesSpec } from '../../schema';
 import { CertificatePermissionFilter, InventoryStore } from '../store';
 import {
   authorizeFilter,
@@ -17,6 +17,7 @@ import {
   transformCertificateConditions,
 } from '../../permissions';
 import { csvHeader, csvRow } from './csv';
+import type { InventoryLifecyclePort } from './ports';
 import {
   exportQuery,
   filterQuery,
@@ -33,7 +34,7 @@ export interface InventoryRouterOptions {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   /** Renew and revoke (and the actions a certificate's details list). */
-  lifecycle?: LifecycleService;
+  lifecycle?: InventoryLifecyclePort;
   now?: () => Date;
 }
 
@@ -50,7 +51,8 @@ export function createInventoryRouter(
   async function readFilter(
     req: Request,
   ): Promise<CertificatePermissionFilter | undefined> {
-    const caller = await getCaller(req, options);
+    // Automation (service principals) reads like anyone the policy admits.
+    const caller = await getActor(req, options);
     const filter = await authorizeFilter(
       options.permissions,
       certificateReadPermission,
@@ -65,6 +67,7 @@ export function createInventoryRouter(
 
   router.get('/certificates', async (req, res) => {
     const q = parseQuery(listQuery, req.query);
+    assertMatchesSpec(req);
     const permissionFilter = await readFilter(req);
     res.json(
       await store.listCertificates({
@@ -99,15 +102,11 @@ export function createInventoryRouter(
       throw new NotFoundError(`No certificate ${req.params.id}`);
     }
     const lifecycle = options.lifecycle;
+    const caller = await getActor(req, options);
+    // Renew and revoke are for signed-in users: a service is offered neither.
     res.json(
-      lifecycle
-        ? {
-            ...details,
-            actions: await lifecycle.actionsFor(
-              details,
-              await getCaller(req, options),
-            ),
-          }
+      lifecycle && isUser(caller)
+        ? { ...details, actions: await lifecycle.actionsFor(details, caller) }
         : details,
     );
   });
@@ -127,6 +126,7 @@ export function createInventoryRouter(
     if (!options.lifecycle)
       throw new NotFoundError('Revocation is not available');
     const body = parseQuery(revokeBody, req.body ?? {}, 'body');
+    assertMatchesSpec(req);
     const request = await options.lifecycle.revoke(
       req.params.id,
       body,
@@ -137,6 +137,7 @@ export function createInventoryRouter(
 
   router.get('/counts', async (req, res) => {
     const q = parseQuery(filterQuery, req.query);
+    assertMatchesSpec(req);
     const permissionFilter = await readFilter(req);
     res.json(
       await store.counts(toFilter(q), now().toISOString(), permissionFilter),
@@ -145,6 +146,7 @@ export function createInventoryRouter(
 
   router.get('/timeline', async (req, res) => {
     const q = parseQuery(timelineQuery, req.query);
+    assertMatchesSpec(req);
     const permissionFilter = await readFilter(req);
     const buckets = await store.timeline(
       toFilter(q),
@@ -157,6 +159,7 @@ export function createInventoryRouter(
 
   router.get('/export.csv', async (req, res) => {
     const q = parseQuery(exportQuery, req.query);
+    assertMatchesSpec(req);
     const permissionFilter = await readFilter(req);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader(

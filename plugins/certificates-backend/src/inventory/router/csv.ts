@@ -32,6 +32,8 @@ export const CSV_COLUMNS: Array<[string, (c: CertificateSummary) => unknown]> =
     ['goneAt', c => c.goneAt],
     ['firstSeenAt', c => c.firstSeenAt],
     ['lastSeenAt', c => c.lastSeenAt],
+    // Last, so that readers of the columns before it read them as before.
+    ['location', c => c.location],
   ];
 
 export function csvHeader(): string {

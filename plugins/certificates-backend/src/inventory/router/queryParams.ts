@@ -22,6 +22,16 @@ const text = z.string().min(1).max(512);
 const filterShape = {
   entityRef: many(text),
   owner: many(text),
+  // Open: locations a later release adds are names of the same shape.
+  location: many(
+    z
+      .string()
+      .max(32)
+      .regex(
+        /^[a-z][a-z-]*$/,
+        'must be a location name, e.g. cluster or portal',
+      ),
+  ),
   cluster: many(text),
   namespace: many(text),
   status: many(
@@ -98,6 +108,7 @@ export function toFilter(
   return {
     entityRef: q.entityRef,
     owner: q.owner,
+    location: q.location,
     cluster: q.cluster,
     namespace: q.namespace,
     status: q.status,

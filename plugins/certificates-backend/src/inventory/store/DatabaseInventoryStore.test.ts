@@ -483,15 +483,23 @@ describe('DatabaseInventoryStore', () => {
       const aggregates = await store.aggregates();
       expect(aggregates.byClusterAndStatus).toEqual(
         expect.arrayContaining([
-          { cluster: 'c1', status: 'expiring', count: 2 },
-          { cluster: 'c1', status: 'expired', count: 1 },
-          { cluster: 'c2', status: 'valid', count: 1 },
+          { location: 'cluster', cluster: 'c1', status: 'expiring', count: 2 },
+          { location: 'cluster', cluster: 'c1', status: 'expired', count: 1 },
+          { location: 'cluster', cluster: 'c2', status: 'valid', count: 1 },
         ]),
       );
       expect(aggregates.earliestExpiry).toEqual(
         expect.arrayContaining([
-          { cluster: 'c1', notAfter: '2026-11-01T00:00:00.000Z' },
-          { cluster: 'c2', notAfter: '2026-12-20T00:00:00.000Z' },
+          {
+            location: 'cluster',
+            cluster: 'c1',
+            notAfter: '2026-11-01T00:00:00.000Z',
+          },
+          {
+            location: 'cluster',
+            cluster: 'c2',
+            notAfter: '2026-12-20T00:00:00.000Z',
+          },
         ]),
       );
 

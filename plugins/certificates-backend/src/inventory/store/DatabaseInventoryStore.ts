@@ -2,14 +2,21 @@ import { Knex } from 'knex';
 import {
   CertificateDetails,
   CertificateListFilter,
+  CertificateLocation,
   CertificateListResponse,
   CertificateSummary,
   ClusterSyncStatus,
   CountsResponse,
+  readOwnName,
   REQUEST_ID_LABEL,
   TimelineBucket,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { isSqlite, SqliteCheckpointer } from '../../database';
+import { transactionOf, UnitOfWork } from '../../database/unitOfWork';
+import {
+  isSqlite,
+  SqliteCheckpointer,
+  SqliteRowWriter,
+} from '../../database/sqlite';
 import { applyListFilter, applyPermissionFilter, TABLE } from './queryFilters';
 import {
   CertificatePermissionFilter,
@@ -21,23 +28,18 @@ import {
   ListQuery,
   RowVersion,
 } from './types';
-import { SqliteRowWriter, WriteOps } from './SqliteRowWriter';
 import {
   BATCH,
   chunks,
   DbRow,
   EXISTING_COLUMNS,
   HISTORY,
-  historyFor,
   INDEXED_COLUMNS,
   orUndefined,
-  ROW_BATCH,
   SUMMARY_COLUMNS,
-  toDb,
   toRow,
   toSummary,
   UPSERT_COLUMNS,
-  upsertSql,
 } from './rowMapping';
 import { KubernetesObjectsTable } from './KubernetesObjectsTable';
 import {
@@ -50,7 +52,14 @@ import {
   expiryTimeline,
   inventoryAggregates,
 } from './inventoryAggregates';
-import { rawRunner, RequestLinks } from './requestLinks';
+import { CLUSTER_LOCATION } from './requestLinks';
+import { linkIssuedRequests } from './linkIssued';
+import {
+  portableMarkGone,
+  portableUpsert,
+  sqliteMarkGone,
+  sqliteUpsert,
+} from './inventoryWrites';
 
 /** The inventory in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseInventoryStore implements InventoryStore {
@@ -63,7 +72,6 @@ export class DatabaseInventoryStore implements InventoryStore {
    */
   private readonly summaryColumns: Knex.Raw;
   private readonly objects: KubernetesObjectsTable;
-  private readonly links: RequestLinks;
   private readonly readContext: InventoryReadContext;
 
   private constructor(private readonly db: Knex) {
@@ -90,9 +98,6 @@ export class DatabaseInventoryStore implements InventoryStore {
       ? (q: Knex.QueryBuilder) => sqlite.all(q)
       : async (q: Knex.QueryBuilder): Promise<DbRow[]> => q;
     this.objects = new KubernetesObjectsTable(db);
-    this.links = new RequestLinks(
-      sqlite ? (sql, bindings) => sqlite.allSql(sql, bindings) : rawRunner(db),
-    );
     this.readContext = {
       db,
       all,
@@ -100,7 +105,7 @@ export class DatabaseInventoryStore implements InventoryStore {
         this.filtered(filter, permissionFilter),
       summaryColumns: this.summaryColumns,
       isSqlite: this.isSqlite,
-      summaries: rows => this.summaries(rows),
+      summaries: rows => rows.map(toSummary),
     };
   }
 
@@ -111,94 +116,32 @@ export class DatabaseInventoryStore implements InventoryStore {
   async upsertCertificates(
     rows: InventoryRow[],
     now: string,
-    options: { transaction?: Knex.Transaction } = {},
+    options: { unitOfWork?: UnitOfWork } = {},
   ): Promise<void> {
     if (rows.length === 0) return;
-    const trx = options.transaction;
+    const trx = transactionOf(options.unitOfWork);
     // The last write for an id wins within one call.
     const unique =
       rows.length === 1
         ? rows
         : [...new Map(rows.map(r => [r.id, r])).values()];
     if (this.sqlite) {
-      const write = (ops: WriteOps) => {
-        for (const row of unique) {
-          const existing = ops.existing(row.id);
-          const record = toDb(row, now, existing) as DbRow;
-          ops.upsert(
-            UPSERT_COLUMNS.map(c => record[c]),
-            existing,
-          );
-          for (const h of historyFor(row, existing, now)) ops.history(h);
-        }
-      };
+      const write = sqliteUpsert(unique, now);
       await (trx ? this.sqlite.writeIn(trx, write) : this.sqlite.write(write));
       return;
     }
-    const upsert = async (tx: Knex.Transaction) => {
-      for (const batch of chunks(unique, ROW_BATCH)) {
-        const existing = new Map<string, DbRow>(
-          (
-            await tx(TABLE)
-              .select(EXISTING_COLUMNS)
-              .whereIn(
-                'id',
-                batch.map(r => r.id),
-              )
-          ).map((r: DbRow) => [r.id, r]),
-        );
-        const records = batch.map(r => toDb(r, now, existing.get(r.id)));
-        const history = batch.flatMap(r =>
-          historyFor(r, existing.get(r.id), now),
-        );
-        await tx.raw(
-          upsertSql(records.length),
-          records.flatMap(r => UPSERT_COLUMNS.map(c => (r as DbRow)[c])),
-        );
-        for (const h of chunks(history, BATCH)) {
-          await tx(HISTORY).insert(h);
-        }
-      }
-    };
-    await (trx ? upsert(trx) : this.db.transaction(upsert));
+    await (trx
+      ? portableUpsert(trx, unique, now)
+      : this.db.transaction(tx => portableUpsert(tx, unique, now)));
   }
 
   async markGone(ids: string[], now: string): Promise<void> {
     if (ids.length === 0) return;
     if (this.sqlite) {
-      await this.sqlite.write(ops => {
-        for (const id of new Set(ids)) {
-          if (ops.gone(id, now)) {
-            ops.history({
-              certificate_id: id,
-              at: now,
-              event: 'gone',
-              detail: null,
-            });
-          }
-        }
-      });
+      await this.sqlite.write(sqliteMarkGone(ids, now));
       return;
     }
-    await this.db.transaction(async tx => {
-      for (const batch of chunks(ids, BATCH)) {
-        const live: string[] = (
-          await tx(TABLE).select('id').whereIn('id', batch).whereNull('gone_at')
-        ).map((r: DbRow) => r.id);
-        if (live.length === 0) continue;
-        await tx(TABLE)
-          .whereIn('id', live)
-          .update({ gone_at: now, changed_at: now });
-        await tx(HISTORY).insert(
-          live.map(id => ({
-            certificate_id: id,
-            at: now,
-            event: 'gone',
-            detail: null,
-          })),
-        );
-      }
-    });
+    await this.db.transaction(tx => portableMarkGone(tx, ids, now));
   }
 
   async listLiveVersions(cluster: string): Promise<RowVersion[]> {
@@ -223,14 +166,20 @@ export class DatabaseInventoryStore implements InventoryStore {
   }
 
   async forEachRow(
-    cluster: string,
+    scope: string | { location: CertificateLocation },
     fn: (rows: InventoryRow[]) => Promise<void>,
     batchSize = 500,
   ): Promise<void> {
+    // Rows of other locations have no cluster (''), which keeps them on the
+    // cluster's index.
+    const where =
+      typeof scope === 'string'
+        ? { cluster: scope, location: CLUSTER_LOCATION }
+        : { cluster: '', location: scope.location };
     let after = '';
     for (;;) {
       const rows = await this.db(TABLE)
-        .where({ cluster })
+        .where(where)
         .whereNull('gone_at')
         .where('id', '>', after)
         .orderBy('id')
@@ -274,12 +223,6 @@ export class DatabaseInventoryStore implements InventoryStore {
     return this.objects.listObjects(cluster, kind);
   }
 
-  /** Rows as summaries, each with the request its certificate proves. */
-  private async summaries(rows: DbRow[]): Promise<CertificateSummary[]> {
-    const links = await this.links.prove(rows);
-    return rows.map(r => toSummary(r, links));
-  }
-
   private filtered(
     filter: CertificateListFilter,
     permissionFilter?: CertificatePermissionFilter,
@@ -310,18 +253,17 @@ export class DatabaseInventoryStore implements InventoryStore {
     const row: DbRow | undefined = await q.first();
     if (!row) return undefined;
     const details: InventoryRowDetails = JSON.parse(row.details);
-    const [history, usage, links] = await Promise.all([
+    const [history, usage] = await Promise.all([
       this.db(HISTORY).where({ certificate_id: id }).orderBy('seq', 'asc'),
       this.objects.usageOf({
         cluster: row.cluster,
         namespace: row.namespace,
         secretName: row.secret_name,
       }),
-      this.links.prove([row]),
     ]);
-    const summary = toSummary(row, links);
+    const summary = toSummary(row);
     const claimed: string | undefined = row.labels
-      ? JSON.parse(row.labels)[REQUEST_ID_LABEL]
+      ? readOwnName(JSON.parse(row.labels), REQUEST_ID_LABEL)
       : undefined;
     return {
       ...summary,
@@ -377,6 +319,10 @@ export class DatabaseInventoryStore implements InventoryStore {
       now,
       permissionFilter,
     );
+  }
+
+  linkIssued(requestIds?: string[]): Promise<number> {
+    return linkIssuedRequests(this.db, requestIds);
   }
 
   aggregates() {

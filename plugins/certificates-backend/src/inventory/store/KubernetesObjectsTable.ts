@@ -186,14 +186,23 @@ export class KubernetesObjectsTable {
   }
 
   async listClusters(): Promise<ClusterSyncStatus[]> {
-    const [clusters, counts] = await Promise.all([
+    const now = new Date().toISOString();
+    const [clusters, counts, leases] = await Promise.all([
       this.db(CLUSTERS).orderBy('name'),
       this.db(TABLE)
         .whereNull('gone_at')
         .select('cluster')
         .count({ count: '*' })
         .groupBy('cluster'),
+      // Only a live lease names a holder: an expired one's replica is gone.
+      this.db('certificates_leases')
+        .where({ kind: 'cluster' })
+        .andWhere('expires_at', '>=', now)
+        .select('name', 'owner'),
     ]);
+    const holders = new Map(
+      (leases as DbRow[]).map(l => [l.name as string, l.owner as string]),
+    );
     const byCluster = new Map(
       (counts as DbRow[]).map(c => [c.cluster, Number(c.count)]),
     );
@@ -205,6 +214,7 @@ export class KubernetesObjectsTable {
       lastAttemptAt: orUndefined(c.last_attempt_at),
       degradedReason: orUndefined(c.degraded_reason),
       certificateCount: byCluster.get(c.name) ?? 0,
+      ...(holders.has(c.name) && { holder: holders.get(c.name) }),
     }));
   }
 }

@@ -3,6 +3,7 @@ export type {
   InventoryStore,
   InventoryRow,
   InventoryRowDetails,
+  EndpointRowDetails,
   KubernetesObjectRecord,
   ClusterStatusUpdate,
   CertificateQueryFilter,

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import {
   CertificateListFilter,
+  CertificateLocation,
   CertificateStatus,
   CountsResponse,
   TimelineBucket,
@@ -9,6 +10,7 @@ import { applyListOrder, TABLE } from './queryFilters';
 import { InventoryReadContext } from './inventoryLists';
 import { DbRow, parseFindings } from './rowMapping';
 import { CertificatePermissionFilter } from './types';
+import { CLUSTER_LOCATION } from './requestLinks';
 
 export async function countCertificates(
   ctx: InventoryReadContext,
@@ -25,11 +27,15 @@ export async function countCertificates(
   const [combos, byIssuer, nearest] = await Promise.all([
     ctx
       .filtered(filter, permissionFilter)
-      .select('status', 'cluster', 'owner_ref', 'findings')
+      .select('status', 'cluster', 'owner_ref', 'findings', 'location')
       .count({ count: '*' })
-      .groupBy('findings', 'owner_ref', 'cluster', 'status') as Promise<
-      DbRow[]
-    >,
+      .groupBy(
+        'findings',
+        'owner_ref',
+        'cluster',
+        'status',
+        'location',
+      ) as Promise<DbRow[]>,
     ctx
       .filtered(filter, permissionFilter)
       .select('issuer')
@@ -51,9 +57,9 @@ export async function countCertificates(
       },
     ).first(),
   ]);
-  const sum = (key: (r: DbRow) => string | null) => {
+  const sum = (key: (r: DbRow) => string | null, rows: DbRow[] = combos) => {
     const totals = new Map<string | null, number>();
-    for (const r of combos) {
+    for (const r of rows) {
       totals.set(key(r), (totals.get(key(r)) ?? 0) + Number(r.count));
     }
     return [...totals]
@@ -64,8 +70,12 @@ export async function countCertificates(
     total: 0,
     byStatus: {},
     byFinding: {},
-    byCluster: sum(r => r.cluster).map(g => ({
-      cluster: g.value as string,
+    byCluster: sum(
+      r => r.cluster,
+      combos.filter(r => r.location === CLUSTER_LOCATION),
+    ).map(g => ({ cluster: g.value as string, count: g.count })),
+    byLocation: sum(r => r.location).map(g => ({
+      location: g.value as string,
       count: g.count,
     })),
     byIssuer: byIssuer
@@ -74,7 +84,7 @@ export async function countCertificates(
     byOwner: sum(r => r.owner_ref ?? null)
       .slice(0, 50)
       .map(g => ({ owner: g.value, count: g.count })),
-    nearestExpiry: nearest ? (await ctx.summaries([nearest]))[0] : undefined,
+    nearestExpiry: nearest ? ctx.summaries([nearest])[0] : undefined,
   };
   for (const g of sum(r => r.status)) {
     out.byStatus[g.value as CertificateStatus] = g.count;
@@ -135,24 +145,29 @@ export async function inventoryAggregates(db: Knex) {
   const [byStatus, earliest] = await Promise.all([
     db(TABLE)
       .whereNull('gone_at')
-      .select('cluster', 'status')
+      .select('location', 'cluster', 'status')
       .count({ count: '*' })
-      .groupBy('cluster', 'status') as Promise<DbRow[]>,
+      .groupBy('location', 'cluster', 'status') as Promise<DbRow[]>,
     db(TABLE)
       .whereNull('gone_at')
       .where('not_after', '>', '')
-      .select('cluster')
+      .select('location', 'cluster')
       .min({ notAfter: 'not_after' })
-      .groupBy('cluster') as Promise<DbRow[]>,
+      .groupBy('location', 'cluster') as Promise<DbRow[]>,
   ]);
+  // A row of another location has no cluster.
+  const cluster = (r: DbRow) =>
+    r.location === CLUSTER_LOCATION ? r.cluster : undefined;
   return {
     byClusterAndStatus: byStatus.map(r => ({
-      cluster: r.cluster,
+      location: r.location as CertificateLocation,
+      cluster: cluster(r),
       status: r.status as CertificateStatus,
       count: Number(r.count),
     })),
     earliestExpiry: earliest.map(r => ({
-      cluster: r.cluster,
+      location: r.location as CertificateLocation,
+      cluster: cluster(r),
       notAfter: r.notAfter,
     })),
   };

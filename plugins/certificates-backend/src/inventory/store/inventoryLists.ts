@@ -26,8 +26,8 @@ export interface InventoryReadContext {
   ): Knex.QueryBuilder;
   summaryColumns: Knex.Raw;
   isSqlite: boolean;
-  /** Rows as summaries, with their proven request links. */
-  summaries(rows: DbRow[]): Promise<CertificateSummary[]>;
+  /** Rows as summaries. */
+  summaries(rows: DbRow[]): CertificateSummary[];
 }
 
 export async function listCertificates(
@@ -59,7 +59,7 @@ export async function listCertificates(
     const [counted] = await ctx.all(countQuery);
     count = Number(counted.count);
   }
-  const items = await ctx.summaries(rows.slice(0, query.limit));
+  const items = ctx.summaries(rows.slice(0, query.limit));
   const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
   return {
     items,
@@ -91,7 +91,7 @@ export async function exportCertificates(
       sqlite: ctx.isSqlite,
     }).limit(1000);
     if (rows.length === 0) return;
-    await fn(await ctx.summaries(rows));
+    await fn(ctx.summaries(rows));
     const last = rows[rows.length - 1];
     cursor = { value: String(last[column] ?? ''), id: last.id };
     if (rows.length < 1000) return;

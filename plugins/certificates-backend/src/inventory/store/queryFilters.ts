@@ -10,6 +10,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { InputError } from '@backstage/errors';
 import { CertificatePermissionFilter } from './types';
+import { CLUSTER_LOCATION, PORTAL_LOCATION } from './requestLinks';
 
 export const TABLE = 'certificates_inventory';
 
@@ -36,7 +37,8 @@ export function applyListFilter(
   };
   inList('entity_ref', filter.entityRef);
   inList('owner_ref', filter.owner);
-  inList('cluster', filter.cluster);
+  inList('location', filter.location);
+  applyClusterFilter(qb, filter.cluster);
   inList('namespace', filter.namespace);
   inList('status', filter.status);
   inList('issuer', filter.issuer);
@@ -64,6 +66,29 @@ export function applyListFilter(
     );
   }
   return qb;
+}
+
+/**
+ * Clients from before locations ask for the portal's rows as the cluster
+ * named 'portal' (a name no configured cluster may take): they still get
+ * them. Rows of other locations have no cluster, so a cluster name alone
+ * selects rows found in clusters.
+ */
+function applyClusterFilter(qb: Knex.QueryBuilder, clusters?: string[]) {
+  if (!clusters || clusters.length === 0) return;
+  const named = clusters.filter(c => c !== PORTAL_LOCATION);
+  if (named.length === clusters.length) {
+    qb.whereIn('cluster', named);
+    return;
+  }
+  qb.where(inner => {
+    if (named.length > 0) {
+      inner.where(x =>
+        x.whereIn('cluster', named).where('location', CLUSTER_LOCATION),
+      );
+    }
+    inner.orWhere('location', PORTAL_LOCATION);
+  });
 }
 
 /** Translates a conditional permission decision into SQL (never load-and-filter). */

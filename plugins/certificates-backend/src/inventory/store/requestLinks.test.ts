@@ -2,12 +2,14 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   CertificateRequest,
+  LEGACY_REQUEST_ID_LABEL,
   REQUEST_ID_LABEL,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { X509Certificate } from 'node:crypto';
 import { pendingRequest } from '../../approvals/__testUtils__/TableRequests';
 import { applyDatabaseMigrations } from '../../database';
 import { DatabaseRequestStore } from '../../requests';
+import { requestToRow } from '../../requests/requestRows';
 import {
   certificateId,
   leafFingerprintOf,
@@ -21,8 +23,10 @@ import {
   TestIssuer,
   TestLeaf,
 } from '../parsing/testPki';
+import { IssuedCertificateRecorder } from '../IssuedCertificateRecorder';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { PORTAL_LOCATION } from './requestLinks';
+import { toDb } from './rowMapping';
 import { InventoryRow } from './types';
 
 jest.setTimeout(60_000);
@@ -65,9 +69,11 @@ describe('links from discovered certificates to portal requests', () => {
   ): InventoryRow {
     const cluster = where.cluster ?? 'prod';
     const parsed = parseTlsData(secretData(chainPem), trust);
+    const portal = cluster === PORTAL_LOCATION;
     return {
       id: certificateId(cluster, where.namespace, where.name),
-      cluster,
+      location: portal ? PORTAL_LOCATION : 'cluster',
+      cluster: portal ? '' : cluster,
       namespace: where.namespace,
       secretName: where.name,
       labels,
@@ -82,6 +88,10 @@ describe('links from discovered certificates to portal requests', () => {
       },
     };
   }
+
+  /** A row of cluster `prod` holding `leaf`. */
+  const secretRow = (namespace: string, name: string, leaf = alices) =>
+    rowOf({ namespace, name }, chainOf(leaf));
 
   async function setup(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
@@ -212,7 +222,7 @@ describe('links from discovered certificates to portal requests', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'links whichever comes first, the Secret or the issued request, without rewriting the row, %p',
+    'links whichever comes first, the Secret or the issued request, changing nothing else of the row, %p',
     async databaseId => {
       const { knex, inventory, issued, details } = await setup(databaseId);
       const row = rowOf(
@@ -231,10 +241,26 @@ describe('links from discovered certificates to portal requests', () => {
         namespace: 'payments',
         secretName: 'payments-tls',
       });
+      // The issuance's hook, once the request is recorded issued.
+      const recorder = IssuedCertificateRecorder.create({
+        store: inventory,
+        getApprovedRoots: async () => [],
+      });
+      await recorder.record({
+        request,
+        chainPem: chainOf(alices),
+        serialNumber: request.serialNumber!,
+      });
       expect((await details(row))?.requestId).toBe(request.id);
       expect(
         await knex('certificates_inventory').where({ id: row.id }).first(),
-      ).toEqual(before);
+      ).toEqual({ ...before, request_id: request.id });
+      // Linked once: again, and the sweep, find nothing left to link.
+      expect(await inventory.linkIssued([request.id])).toBe(0);
+      expect(await inventory.linkIssued()).toBe(0);
+      // A rewrite of the same certificate keeps the link without a lookup.
+      await inventory.upsertCertificates([row], NOW);
+      expect((await details(row))?.requestId).toBe(request.id);
 
       // And the other way round: the Secret written after the request.
       const later = rowOf(
@@ -249,6 +275,45 @@ describe('links from discovered certificates to portal requests', () => {
       });
       await inventory.upsertCertificates([later], NOW);
       expect((await details(later))?.requestId).toBe(second.id);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "the issuance's hook and the sweep link nothing that does not prove it: a forged label at the target, a copy elsewhere, %p",
+    async databaseId => {
+      const { knex, inventory, issued, details, count } = await setup(
+        databaseId,
+      );
+      // Another certificate at the request's target, labelled with its id.
+      const forged = secretRow('payments', 'payments-tls', other);
+      const copy = secretRow('storefront', 'payments-tls');
+      await inventory.upsertCertificates([forged, copy], NOW);
+      const request = await issued(alices, {
+        kind: 'secret',
+        cluster: 'prod',
+        namespace: 'payments',
+        secretName: 'payments-tls',
+      });
+      await knex('certificates_inventory')
+        .where({ id: forged.id })
+        .update({ labels: JSON.stringify({ [REQUEST_ID_LABEL]: request.id }) });
+      // The copy claims it under the name earlier versions wrote.
+      await knex('certificates_inventory')
+        .where({ id: copy.id })
+        .update({ labels: JSON.stringify({ [LEGACY_REQUEST_ID_LABEL]: request.id }) });
+      const snapshot = async () => ({
+        rows: await knex('certificates_inventory').orderBy('id'),
+        history: await count('certificates_inventory_history'),
+      });
+      const before = await snapshot();
+
+      expect(await inventory.linkIssued([request.id])).toBe(0);
+      expect(await inventory.linkIssued()).toBe(0);
+      expect(await snapshot()).toEqual(before);
+      expect((await details(forged))?.requestId).toBeUndefined();
+      expect((await details(forged))?.claimedRequestId).toBe(request.id);
+      expect((await details(copy))?.requestId).toBeUndefined();
+      expect((await details(copy))?.claimedRequestId).toBe(request.id);
     },
   );
 
@@ -279,7 +344,7 @@ describe('links from discovered certificates to portal requests', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'the migration clears the links stored from labels and keeps the portal rows, %p',
+    'the migrations clear the links stored from labels, move the portal rows to their location and link the stored rows by proof, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const migrations = {
@@ -291,37 +356,85 @@ describe('links from discovered certificates to portal requests', () => {
       };
       const next = async () =>
         ((await knex.migrate.list(migrations))[1][0] as { file: string })?.file;
-      while ((await next()) !== '20261206020000_request_links.js') {
-        await knex.migrate.up(migrations);
-      }
-      const inventory = DatabaseInventoryStore.create({ knex });
+      const upTo = async (file: string) => {
+        while ((await next()) !== file) await knex.migrate.up(migrations);
+      };
+      /** A row as the store of that release wrote it: no location yet. */
+      const insertRow = async (row: InventoryRow, requestId?: string) => {
+        const { location, ...record } = toDb(row, NOW);
+        await knex('certificates_inventory').insert({
+          ...record,
+          cluster: location === PORTAL_LOCATION ? PORTAL_LOCATION : row.cluster,
+          request_id: requestId ?? null,
+        });
+      };
+      await upTo('20261206020000_request_links.js');
       const discovered = rowOf(
         { namespace: 'storefront', name: 'x' },
         chainOf(other),
       );
-      const portal = {
-        ...rowOf(
-          {
-            cluster: PORTAL_LOCATION,
-            namespace: 'default',
-            name: 'request-r1',
-          },
-          chainOf(alices),
-        ),
-        requestId: 'r1',
-      };
-      await inventory.upsertCertificates([discovered, portal], NOW);
-      // as the label-reading discovery stored it
-      await knex('certificates_inventory')
-        .where({ id: discovered.id })
-        .update({ request_id: 'from-a-label' });
-      await knex.migrate.latest(migrations);
-      const links = Object.fromEntries(
-        (await knex('certificates_inventory').select('id', 'request_id')).map(
-          r => [r.id, r.request_id],
-        ),
+      const portal = rowOf(
+        { cluster: PORTAL_LOCATION, namespace: 'default', name: 'request-r1' },
+        chainOf(alices),
       );
-      expect(links).toEqual({ [discovered.id]: null, [portal.id]: 'r1' });
+      const genuine = secretRow('payments', 'payments-tls');
+      const copy = secretRow('storefront', 'stolen-tls');
+      // as the label-reading discovery stored it
+      await insertRow(discovered, 'from-a-label');
+      await insertRow(portal, 'r1');
+      await insertRow(genuine);
+      await insertRow(copy);
+
+      await upTo('20261207010100_inventory_proven_links.js');
+      // A request issued to the genuine row's Secret, stored before.
+      const columns = Object.keys(
+        await knex('certificates_requests').columnInfo(),
+      );
+      const { createdAt, updatedAt, decisions, ...request } = pendingRequest({
+        id: 'r2',
+        state: 'issued',
+        delivery: {
+          kind: 'secret',
+          cluster: 'prod',
+          namespace: 'payments',
+          secretName: 'payments-tls',
+        },
+        serialNumber: serialOf(alices),
+      });
+      const requestRow = requestToRow(
+        { ...request, chainPem: chainOf(alices) },
+        NOW,
+      ) as unknown as Record<string, unknown>;
+      await knex('certificates_requests').insert(
+        Object.fromEntries(columns.map(c => [c, requestRow[c] ?? null])),
+      );
+      await knex.migrate.latest(migrations);
+
+      const stored = Object.fromEntries(
+        (
+          await knex('certificates_inventory').select(
+            'id',
+            'location',
+            'cluster',
+            'request_id',
+          )
+        ).map(r => [r.id, [r.location, r.cluster, r.request_id]]),
+      );
+      expect(stored).toEqual({
+        [discovered.id]: ['cluster', 'prod', null],
+        [portal.id]: [PORTAL_LOCATION, '', 'r1'],
+        [genuine.id]: ['cluster', 'prod', 'r2'],
+        [copy.id]: ['cluster', 'prod', null],
+      });
+      const inventory = DatabaseInventoryStore.create({ knex });
+      const [summary] = (
+        await inventory.listCertificates({
+          filter: { location: [PORTAL_LOCATION] },
+          limit: 10,
+        })
+      ).items;
+      expect(summary).toMatchObject({ id: portal.id, location: 'portal' });
+      expect(summary.cluster).toBeUndefined();
     },
   );
 
@@ -341,7 +454,7 @@ describe('links from discovered certificates to portal requests', () => {
   });
 
   it.each(databases.eachSupportedId())(
-    'finds the requests of a large page in a few lookups, %p',
+    'proves a large page in a few lookups when it is written, and lists read the links only, %p',
     async databaseId => {
       const { knex, inventory, requests } = await setup(databaseId);
       const leaves = await Promise.all(
@@ -372,11 +485,13 @@ describe('links from discovered certificates to portal requests', () => {
             return { ...request, chainPem: chainOf(leaf) };
           }),
       );
-      await inventory.upsertCertificates(rows, NOW);
       const queries: string[] = [];
       const onQuery = (q: { sql: string }) => queries.push(q.sql);
       knex.on('query', onQuery);
+      await inventory.upsertCertificates(rows, NOW);
+      const written = queries.splice(0);
       const list = await inventory.listCertificates({ filter: {}, limit: 50 });
+      await inventory.getCertificate(rows[0].id);
       knex.off('query', onQuery);
       expect(
         list.items
@@ -384,10 +499,15 @@ describe('links from discovered certificates to portal requests', () => {
           .map(i => i.requestId)
           .sort(),
       ).toEqual(Array.from({ length: 15 }, (_, k) => `req-${k * 2}`).sort());
-      // One lookup for the page. (On SQLite the store runs its reads as
-      // prepared statements, unseen by knex's query event.)
-      const lookups = queries.filter(q => q.includes('certificates_requests'));
-      expect(lookups.length).toBe(databaseId.startsWith('SQLITE') ? 0 : 1);
+      // One lookup for the page when it is written. (On SQLite the store
+      // writes with prepared statements, unseen by knex's query event.)
+      const lookups = (sql: string[]) =>
+        sql.filter(q => q.includes('certificates_requests'));
+      expect(lookups(written).length).toBe(
+        databaseId.startsWith('SQLITE') ? 0 : 1,
+      );
+      // None when it is read.
+      expect(lookups(queries)).toEqual([]);
       expect(leafFingerprintOf(chainOf(leaves[0]))).toBe(
         rows[0].details.leaf?.fingerprintSha256,
       );

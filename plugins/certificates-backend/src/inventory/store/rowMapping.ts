@@ -7,7 +7,7 @@ import {
   OwnershipRule,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { TABLE } from './queryFilters';
-import { PORTAL_LOCATION } from './requestLinks';
+import { CLUSTER_LOCATION, PORTAL_LOCATION } from './requestLinks';
 import { InventoryRow } from './types';
 
 /*
@@ -27,6 +27,7 @@ export const ROW_BATCH = 250;
 
 export const SUMMARY_COLUMNS = [
   'id',
+  'location',
   'cluster',
   'namespace',
   'secret_name',
@@ -41,7 +42,6 @@ export const SUMMARY_COLUMNS = [
   'key_size',
   'curve',
   'fingerprint_sha256',
-  // with the fingerprint, what finds and proves the row's portal request
   'serial_number',
   'entity_ref',
   'owner_ref',
@@ -81,6 +81,9 @@ export const EXISTING_COLUMNS = [
   'gone_at',
   'first_seen_at',
   'changed_at',
+  // a proven link is kept while the certificate stays the same
+  'location',
+  'request_id',
 ];
 
 /**
@@ -91,6 +94,7 @@ export const EXISTING_COLUMNS = [
  */
 export const INDEXED_COLUMNS = [
   'id',
+  'location',
   'cluster',
   'namespace',
   'secret_name',
@@ -147,23 +151,20 @@ export function parseFindings(value: string | null): FindingKind[] {
 export const orUndefined = <T>(v: T | null | undefined | ''): T | undefined =>
   v === null || v === undefined || v === '' ? undefined : (v as T);
 
-/**
- * The request id stored with a row: only the portal's rows of certificates
- * issued to a CSR have one, written from the issuer's answer. Any other row
- * is linked only by proof, when it is read (RequestLinks).
- */
-export function storedRequestId(r: DbRow): string | undefined {
-  return r.cluster === PORTAL_LOCATION ? orUndefined(r.request_id) : undefined;
-}
+/** A row's cluster: only rows found in a cluster have one. */
+const clusterOf = (r: DbRow): string | undefined =>
+  r.location === CLUSTER_LOCATION ? r.cluster : undefined;
 
-/** `links`: the requests proven for rows (RequestLinks.prove). */
-export function toSummary(
-  r: DbRow,
-  links?: ReadonlyMap<string, string>,
-): CertificateSummary {
+/**
+ * The request stored with a row: for the portal's own rows, the one the
+ * issuer answered; for any other row, the one its certificate proved when
+ * the row was written (requestLinks.ts), never one taken from a label.
+ */
+export function toSummary(r: DbRow): CertificateSummary {
   return {
     id: r.id,
-    cluster: r.cluster,
+    location: r.location,
+    cluster: clusterOf(r),
     namespace: r.namespace,
     secretName: r.secret_name,
     commonName: orUndefined(r.common_name),
@@ -179,7 +180,7 @@ export function toSummary(
     fingerprintSha256: orUndefined(r.fingerprint_sha256),
     entityRef: orUndefined(r.entity_ref),
     ownerRef: orUndefined(r.owner_ref),
-    requestId: links?.get(r.id) ?? storedRequestId(r),
+    requestId: orUndefined(r.request_id),
     goneAt: orUndefined(r.gone_at),
     firstSeenAt: r.first_seen_at,
     lastSeenAt: r.last_seen_at,
@@ -189,6 +190,7 @@ export function toSummary(
 export function toRow(r: DbRow): InventoryRow {
   return {
     id: r.id,
+    location: r.location,
     cluster: r.cluster,
     namespace: r.namespace,
     secretName: r.secret_name,
@@ -199,10 +201,31 @@ export function toRow(r: DbRow): InventoryRow {
     entityRef: orUndefined(r.entity_ref),
     ownerRef: orUndefined(r.owner_ref),
     ownershipRule: orUndefined<OwnershipRule>(r.ownership_rule),
-    requestId: storedRequestId(r),
+    requestId: orUndefined(r.request_id),
     details: JSON.parse(r.details),
     chainPem: orUndefined(r.chain_pem),
     goneAt: orUndefined(r.gone_at),
+  };
+}
+
+/**
+ * The columns of toDb that decide a row's request link (requestLinks.ts).
+ * A write proves links from these alone before it maps each whole row, so
+ * that a batch's full records (details JSON) never live all at once.
+ */
+export function linkColumns(row: InventoryRow): DbRow {
+  const leaf = row.details.leaf;
+  return {
+    id: row.id,
+    location: row.location ?? CLUSTER_LOCATION,
+    cluster: row.cluster,
+    namespace: row.namespace,
+    secret_name: row.secretName,
+    fingerprint_sha256: leaf?.fingerprintSha256 ?? null,
+    serial_number: leaf?.serialNumber ?? null,
+    // The portal's own rows carry the request they were written for; the
+    // others only what their certificate proves (requestLinks.ts).
+    request_id: row.location === PORTAL_LOCATION ? row.requestId ?? null : null,
   };
 }
 
@@ -226,10 +249,7 @@ export function toDb(row: InventoryRow, now: string, existing?: DbRow) {
     existing.owner_ref !== (row.ownerRef ?? null) ||
     existing.gone_at !== null;
   return {
-    id: row.id,
-    cluster: row.cluster,
-    namespace: row.namespace,
-    secret_name: row.secretName,
+    ...linkColumns(row),
     resource_version: row.resourceVersion ?? null,
     labels: row.labels ? JSON.stringify(row.labels) : null,
     common_name: leaf?.commonName ?? '',
@@ -243,13 +263,9 @@ export function toDb(row: InventoryRow, now: string, existing?: DbRow) {
     key_algorithm: leaf?.keyAlgorithm ?? null,
     key_size: leaf?.keySize ?? null,
     curve: leaf?.curve ?? null,
-    fingerprint_sha256: leaf?.fingerprintSha256 ?? null,
-    serial_number: leaf?.serialNumber ?? null,
     entity_ref: row.entityRef ?? null,
     owner_ref: row.ownerRef ?? null,
     ownership_rule: row.ownershipRule ?? null,
-    // Only the portal's own rows carry a stored link (see requestLinks.ts).
-    request_id: row.cluster === PORTAL_LOCATION ? row.requestId ?? null : null,
     details: JSON.stringify(row.details),
     chain_pem: row.chainPem ?? null,
     first_seen_at: existing?.first_seen_at ?? now,

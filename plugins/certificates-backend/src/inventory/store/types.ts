@@ -1,10 +1,12 @@
-import { Knex } from 'knex';
+import type { UnitOfWork } from '../../database';
 import {
   CertificateDetails,
   CertificateListFilter,
   CertificateListResponse,
+  CertificateLocation,
   CertificateStatus,
   ChainEntry,
+  ChainTrust,
   ClusterSyncStatus,
   CountsResponse,
   Finding,
@@ -25,12 +27,35 @@ export interface InventoryRowDetails {
   findingDetails: Finding[];
   parseError?: string;
   chainTrusted?: boolean;
+  /** Paths to an approved root, judged again at each evaluation's `now`. */
+  chainTrust?: ChainTrust;
   keyMatches?: boolean;
+  /** Rows of location `endpoint`: what was scanned and how it went. */
+  endpoint?: EndpointRowDetails;
+}
+
+/** The endpoint behind a row of location `endpoint` (see endpoints/). */
+export interface EndpointRowDetails {
+  host: string;
+  port: number;
+  /** The address the host resolved to and was connected to. */
+  address?: string;
+  /** Where it was declared: annotation, api, ingress or gateway. */
+  source: string;
+  /** The declaring entity ref, or cluster/kind/namespace/name. */
+  origin: string;
+  /** Inventory id of the Secret behind it (an Ingress or Gateway's TLS Secret). */
+  secretId?: string;
+  /** Why the last scan failed; the chain shown is then the last one served. */
+  error?: string;
 }
 
 /** One inventory row as discovery writes it. */
 export interface InventoryRow {
   id: string;
+  /** Default `cluster`: a TLS Secret that discovery found. */
+  location?: CertificateLocation;
+  /** The Secret's cluster; empty for rows of other locations. */
   cluster: string;
   namespace: string;
   secretName: string;
@@ -42,9 +67,10 @@ export interface InventoryRow {
   ownerRef?: string;
   ownershipRule?: OwnershipRule;
   /**
-   * The request of a certificate issued to a CSR, on the portal's own row
-   * (cluster `portal`), from the issuer's answer. Stored for no other row:
-   * discovered rows are linked by proof when read (see requestLinks.ts).
+   * Written: the request of a certificate issued to a CSR, on the portal's
+   * own row (location `portal`), from the issuer's answer; ignored on any
+   * other row. Read: the request stored with the row, which for the other
+   * rows is the one their certificate proved (see requestLinks.ts).
    */
   requestId?: string;
   details: InventoryRowDetails;
@@ -97,13 +123,14 @@ export interface RowVersion {
 export interface InventoryStore {
   /**
    * Inserts or updates rows; records first-seen / changed / returned /
-   * owner-changed. With `transaction`, the writes join the caller's
-   * database transaction (they commit or roll back with it).
+   * owner-changed; links each row to the request its certificate proves.
+   * With `unitOfWork`, the writes join the caller's (they commit or roll
+   * back with it).
    */
   upsertCertificates(
     rows: InventoryRow[],
     now: string,
-    options?: { transaction?: Knex.Transaction },
+    options?: { unitOfWork?: UnitOfWork },
   ): Promise<void>;
   /** Marks rows gone (kept, with the time); records gone. */
   markGone(ids: string[], now: string): Promise<void>;
@@ -119,13 +146,19 @@ export interface InventoryStore {
     now: string,
     seenBefore?: string,
   ): Promise<void>;
-  /** Pages through live rows of a cluster, for re-evaluation. */
+  /** Pages through live rows of a cluster (or of a location), for re-evaluation. */
   forEachRow(
-    cluster: string,
+    scope: string | { location: CertificateLocation },
     fn: (rows: InventoryRow[]) => Promise<void>,
     batchSize?: number,
   ): Promise<void>;
   getRows(ids: string[]): Promise<InventoryRow[]>;
+  /**
+   * Links the rows that prove these issued requests (all issued requests
+   * when none are given), for Secrets written before their request was
+   * recorded as issued. Returns how many rows it linked.
+   */
+  linkIssued(requestIds?: string[]): Promise<number>;
 
   upsertObjects(
     cluster: string,
@@ -169,11 +202,17 @@ export interface InventoryStore {
   /** Aggregates for metrics: counts by cluster and status, earliest expiry per cluster. */
   aggregates(): Promise<{
     byClusterAndStatus: Array<{
-      cluster: string;
+      location: CertificateLocation;
+      /** Absent for rows of other locations than `cluster`. */
+      cluster?: string;
       status: CertificateStatus;
       count: number;
     }>;
-    earliestExpiry: Array<{ cluster: string; notAfter: string }>;
+    earliestExpiry: Array<{
+      location: CertificateLocation;
+      cluster?: string;
+      notAfter: string;
+    }>;
   }>;
 
   setClusterStatus(update: ClusterStatusUpdate): Promise<void>;

@@ -9,7 +9,6 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
@@ -21,11 +20,15 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
+import {
+  paymentsInput,
+  createTestCa,
+  recordingNotifier,
+} from '../../__testUtils__/fixtures';
 import { DatabaseAuditLog } from '../../audit';
-import { BuiltinCa } from '../../ca';
 import { applyDatabaseMigrations } from '../../database';
 import { IssuanceService, IssuerRegistry } from '../../issuing';
-import { createRouter } from '../../service/router';
+import { createRouter } from '../../router';
 import { DatabaseRequestStore } from '../DatabaseRequestStore';
 import { RequestService } from '../RequestService';
 import { RequestValidator } from '../RequestValidator';
@@ -83,27 +86,16 @@ export const userInfo: UserInfoService = {
   },
 };
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
-
 export function csrInput(
   csrPem: string,
   overrides: Partial<CertificateRequestInput> = {},
 ): CertificateRequestInput {
-  return {
+  return paymentsInput(csrPem, {
     entityRef: 'component:default/payments-api',
     commonName: 'payments-api.shop.example.com',
     dnsNames: ['payments-api.shop.example.com'],
-    keyAlgorithm: 'ECDSA-P256',
-    validityDays: 30,
-    issuer: 'builtin',
-    delivery: { kind: 'csr', csr: csrPem },
     ...overrides,
-  };
+  });
 }
 
 /**
@@ -124,18 +116,13 @@ export async function requestsApp(
 ) {
   await applyDatabaseMigrations({ knex });
   const logger = mockServices.logger.mock();
-  const ca = await BuiltinCa.create({ knex, config, logger });
+  const ca = await createTestCa(knex, { logger });
   const signSpy = jest.spyOn(ca, 'sign');
   const issueSpy = jest.spyOn(ca, 'issue');
   const issuers = IssuerRegistry.create({ issuers: [ca] });
   const store = DatabaseRequestStore.create({ knex });
   const audit = DatabaseAuditLog.create({ knex });
-  const notifier = {
-    requestQueued: jest.fn().mockResolvedValue(undefined),
-    requestIssued: jest.fn().mockResolvedValue(undefined),
-    requestFailed: jest.fn().mockResolvedValue(undefined),
-    claimIssued: jest.fn().mockResolvedValue(undefined),
-  };
+  const notifier = recordingNotifier();
   const validator = RequestValidator.create({
     issuers,
     catalog: catalogServiceMock({ entities: [paymentsApi, checkoutWeb] }),

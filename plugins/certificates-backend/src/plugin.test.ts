@@ -6,22 +6,10 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import certificatesModuleDemoCluster from '@kubecerts/backstage-plugin-certificates-backend-module-demo-cluster';
-import { certificatesPlugin } from '../plugin';
+import { eventually } from './__testUtils__/fixtures';
+import { certificatesPlugin } from './plugin';
 
 jest.setTimeout(60_000);
-
-async function eventually(assertion: () => Promise<void>, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('the plugin with the simulated demo cluster', () => {
   const previous = process.env.KUBECONFIG;
@@ -73,7 +61,7 @@ describe('the plugin with the simulated demo cluster', () => {
       expect(clusters.body.items).toEqual([
         expect.objectContaining({ name: 'demo', simulated: true, state: 'ok' }),
       ]);
-    });
+    }, 20_000);
     const list = await request(server)
       .get('/api/certificates/certificates?limit=500')
       .set('Authorization', as);
@@ -93,5 +81,28 @@ describe('the plugin with the simulated demo cluster', () => {
     );
     expect(trusted.length).toBeGreaterThan(0);
     await server.close?.();
+  });
+
+  it('does not start with a bad setting, and names it', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          certificatesPlugin,
+          catalogServiceMock.factory({ entities: [] }),
+          mockServices.rootConfig.factory({
+            data: {
+              backend: { baseUrl: 'http://localhost:7007' },
+              certificates: {
+                builtinCa: { encryptionKey: 'x'.repeat(40) },
+                policies: [
+                  { name: 'a', allowedDnsNames: ['a.example.com'] },
+                  { name: 'b', allowedDnsNames: [], maxValidityDays: '30' },
+                ],
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/certificates\.policies\[1\]\.maxValidityDays: /);
   });
 });

@@ -2,9 +2,9 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseInventoryStore } from '../inventory/store/DatabaseInventoryStore';
-import { testRow } from '../inventory/store/testRows';
-import { applyDatabaseMigrations } from './migrations';
+import { DatabaseInventoryStore } from '../../inventory/store/DatabaseInventoryStore';
+import { testRow } from '../../inventory/store/testRows';
+import { applyDatabaseMigrations } from '../migrations';
 import { SqliteCheckpointer } from './SqliteCheckpointer';
 
 describe('SqliteCheckpointer', () => {

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
-import { SqliteCheckpointer } from '../../database/SqliteCheckpointer';
-import { cacheStatements } from '../../database/sqliteStatementCache';
+import { SqliteCheckpointer } from './SqliteCheckpointer';
+import { cacheStatements } from './sqliteStatementCache';
 
 /** The parts of a better-sqlite3 connection used here. */
 interface SqliteStatement {
@@ -63,6 +63,8 @@ export interface WriteOps {
   history(record: HistoryRecord): void;
   /** Marks a live row gone; false when it was already gone or absent. */
   gone(id: string, now: string): boolean;
+  /** Runs a select in the transaction (e.g. what a row proves, see requestLinks.ts). */
+  select(sql: string, bindings: readonly unknown[]): DbRow[];
 }
 
 export interface SqliteRowWriterOptions {
@@ -235,6 +237,10 @@ export class SqliteRowWriter {
           s.history.run(h.certificate_id, h.at, h.event, h.detail);
         },
         gone: (id, now) => s.gone.run(now, now, id).changes > 0,
+        select: (sql, bindings) =>
+          SqliteRowWriter.prepare(conn, sql).all(
+            bindings.map(sqliteValue),
+          ) as DbRow[],
       }),
     );
   }

@@ -1,9 +1,11 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
-import { CaRouterOptions, createCaRouter } from '../ca';
-import { createInventoryRouter, InventoryRouterOptions } from '../inventory';
-import { createRequestsRouter, RequestsRouterOptions } from '../requests';
+import { createApprovalsRouter } from './approvals';
+import { CaRouterOptions, createCaRouter } from './ca';
+import { createInventoryRouter, InventoryRouterOptions } from './inventory';
+import { createRequestsRouter, RequestsRouterOptions } from './requests';
+import { createTrustRouter, TrustRouterOptions } from './trust';
+import { createSpecRouter } from './schema';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -14,16 +16,19 @@ export interface RouterOptions {
   inventory?: InventoryRouterOptions;
   /** Certificate requests: validate, submit, list, read, cancel. */
   requests?: RequestsRouterOptions;
-  /** Decisions, the approvers' queue, history and audit (from `setupApprovals`). */
-  approvals?: express.Router;
+  /** Decisions, the approvers' queue, history and audit. */
+  approvals?: Parameters<typeof createApprovalsRouter>[0];
+  /** Approved roots, root changes and the bundle's distribution. */
+  trust?: TrustRouterOptions;
 }
 
 /** Composes the plugin's HTTP API; each area contributes its own sub-router. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  // Requests are checked against the OpenAPI document (src/schema/openapi.yaml)
+  // before any route runs; the document is served at /openapi.json.
+  const router = createSpecRouter();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -34,10 +39,13 @@ export async function createRouter(
     router.use(createRequestsRouter(options.requests));
   }
   if (options.approvals) {
-    router.use(options.approvals);
+    router.use(createApprovalsRouter(options.approvals));
   }
   if (options.inventory) {
     router.use(createInventoryRouter(options.inventory));
+  }
+  if (options.trust) {
+    router.use(createTrustRouter(options.trust));
   }
   return router;
 }

@@ -1,0 +1,4 @@
+export * from './fixtures';
+export * from './harness';
+export * from './noops';
+export * from './testBackend';
