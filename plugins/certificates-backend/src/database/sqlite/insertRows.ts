@@ -19,14 +19,16 @@ export async function insertRows(
   const bindings: unknown[] = [];
   for (const row of rows) {
     if (row.length !== columns.length) {
-      throw new Error(`insertRows: ${row.length} values for ${columns.length} columns of ${table}`);
+      throw new Error(
+        `insertRows: ${row.length} values for ${columns.length} columns of ${table}`,
+      );
     }
     for (const value of row) {
       bindings.push(value === undefined ? null : value);
     }
   }
-  const sql = `insert into "${table}" (${columns.map(c => `"${c}"`).join(', ')}) values ${rows
-    .map(() => placeholders)
-    .join(', ')}`;
+  const sql = `insert into "${table}" (${columns
+    .map(c => `"${c}"`)
+    .join(', ')}) values ${rows.map(() => placeholders).join(', ')}`;
   await db.raw(sql, bindings as Knex.RawBinding[]);
 }

@@ -28,7 +28,9 @@ describe('configureSqlite', () => {
     let created = 0;
     knex.client.pool.on('createSuccess', () => created++);
     await configureSqlite(knex);
-    expect(await knex.raw('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await knex.raw('PRAGMA journal_mode')).toEqual([
+      { journal_mode: 'wal' },
+    ]);
     expect(await knex.raw('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
     expect(created).toBe(1);
 
@@ -44,6 +46,8 @@ describe('configureSqlite', () => {
       useNullAsDefault: true,
     });
     await configureSqlite(knex);
-    expect(await knex.raw('PRAGMA journal_mode')).toEqual([{ journal_mode: 'memory' }]);
+    expect(await knex.raw('PRAGMA journal_mode')).toEqual([
+      { journal_mode: 'memory' },
+    ]);
   });
 });

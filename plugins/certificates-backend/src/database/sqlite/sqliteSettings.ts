@@ -8,7 +8,10 @@ interface SqliteConnection {
 }
 
 interface Pool {
-  on(event: 'createSuccess', fn: (id: unknown, conn: SqliteConnection) => void): void;
+  on(
+    event: 'createSuccess',
+    fn: (id: unknown, conn: SqliteConnection) => void,
+  ): void;
   free?: Array<{ resource: SqliteConnection }>;
   used?: Array<{ resource: SqliteConnection }>;
 }
@@ -45,14 +48,18 @@ export async function configureSqlite(knex: Knex): Promise<void> {
       cacheStatements(resource);
     }
   }
-  const filename = (knex.client.config?.connection as { filename?: string } | undefined)
-    ?.filename;
+  const filename = (
+    knex.client.config?.connection as { filename?: string } | undefined
+  )?.filename;
   if (!filename || filename === ':memory:') {
     return;
   }
-  knex.client.pool.on('createSuccess', (_id: unknown, conn: SqliteConnection) => {
-    if (typeof conn?.pragma === 'function') apply(conn);
-  });
+  knex.client.pool.on(
+    'createSuccess',
+    (_id: unknown, conn: SqliteConnection) => {
+      if (typeof conn?.pragma === 'function') apply(conn);
+    },
+  );
   await knex.raw('PRAGMA journal_mode = WAL');
   await knex.raw('PRAGMA synchronous = NORMAL');
 }

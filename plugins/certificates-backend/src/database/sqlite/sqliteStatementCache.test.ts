@@ -18,13 +18,17 @@ describe('cacheStatements', () => {
     await configureSqlite(knex);
     const conn = await knex.client.acquireConnection();
     try {
-      expect(conn.prepare('select 1 as one')).toBe(conn.prepare('select 1 as one'));
+      expect(conn.prepare('select 1 as one')).toBe(
+        conn.prepare('select 1 as one'),
+      );
       expect(conn.prepare('PRAGMA user_version')).not.toBe(
         conn.prepare('PRAGMA user_version'),
       );
       // Wrapping again keeps the one cache.
       cacheStatements(conn);
-      expect(conn.prepare('select 2 as two')).toBe(conn.prepare('select 2 as two'));
+      expect(conn.prepare('select 2 as two')).toBe(
+        conn.prepare('select 2 as two'),
+      );
     } finally {
       await knex.client.releaseConnection(conn);
     }
@@ -46,7 +50,10 @@ describe('cacheStatements', () => {
     }
     await knex.transaction(async trx => {
       await trx('t').where({ id: 'a1' }).update({ n: 10 });
-      expect(await trx('t').where({ id: 'a1' }).first()).toEqual({ id: 'a1', n: 10 });
+      expect(await trx('t').where({ id: 'a1' }).first()).toEqual({
+        id: 'a1',
+        n: 10,
+      });
     });
     await expect(
       knex.transaction(async trx => {
@@ -54,7 +61,10 @@ describe('cacheStatements', () => {
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
-    expect(await knex('t').where({ id: 'a2' }).first()).toEqual({ id: 'a2', n: 2 });
+    expect(await knex('t').where({ id: 'a2' }).first()).toEqual({
+      id: 'a2',
+      n: 2,
+    });
 
     await knex.schema.alterTable('t', table => table.string('label'));
     await knex('t').where({ id: 'a0' }).update({ label: 'x' });

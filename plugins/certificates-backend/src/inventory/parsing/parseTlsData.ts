@@ -5,7 +5,7 @@ import {
   chainTrustAt,
   ParsedCertificate,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { splitPem } from '../../pki';
+import { readCertificateFacts, splitPem } from '../../pki';
 import { PathNode, pathNode } from '../../pki/path';
 import { describeCertificate, dn, hex } from './describeCertificate';
 import { TrustStore } from './TrustStore';
@@ -70,7 +70,9 @@ export function parseTlsData(
   let leaf: ParsedCertificate;
   let leafNode: PathNode;
   try {
-    leafNode = pathNode(certs[0]);
+    // Read unmemoised: a leaf is rarely seen twice, and the memo is for
+    // the intermediates every Secret of a CA repeats (leaves flushed them).
+    leafNode = pathNode(certs[0], readCertificateFacts(certs[0].raw));
     leaf = describeCertificate(certs[0], leafNode.facts);
   } catch (e) {
     return {

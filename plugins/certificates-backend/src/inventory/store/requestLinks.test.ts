@@ -300,7 +300,9 @@ describe('links from discovered certificates to portal requests', () => {
       // The copy claims it under the name earlier versions wrote.
       await knex('certificates_inventory')
         .where({ id: copy.id })
-        .update({ labels: JSON.stringify({ [LEGACY_REQUEST_ID_LABEL]: request.id }) });
+        .update({
+          labels: JSON.stringify({ [LEGACY_REQUEST_ID_LABEL]: request.id }),
+        });
       const snapshot = async () => ({
         rows: await knex('certificates_inventory').orderBy('id'),
         history: await count('certificates_inventory_history'),

@@ -213,7 +213,7 @@ export function toRow(r: DbRow): InventoryRow {
  * A write proves links from these alone before it maps each whole row, so
  * that a batch's full records (details JSON) never live all at once.
  */
-export function linkColumns(row: InventoryRow): DbRow {
+export function linkColumns(row: InventoryRow) {
   const leaf = row.details.leaf;
   return {
     id: row.id,
