@@ -12,7 +12,11 @@ import {
 
 /** Labels (shrunk above their field) whose box intersects their field's box. */
 function overlappingLabels(form) {
-  return form.evaluate(root => {
+  return form.evaluate(async root => {
+    // A label shrinks with a transition: measure where it comes to rest.
+    await Promise.all(
+      document.getAnimations().map(a => a.finished.catch(() => undefined)),
+    );
     const out = [];
     for (const label of root.querySelectorAll(
       'label[for][data-shrink="true"]',
