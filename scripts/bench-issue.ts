@@ -16,13 +16,21 @@
  * catalog lookup is a stub answering the entity.
  *
  * In the same run it measures node crypto's raw ECDSA P-256 sign rate on one
- * thread as the floor to compare with. With a PostgreSQL reachable through
- * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING it also measures
- * PostgreSQL (a scratch database, dropped afterwards).
+ * thread as the floor to compare with.
  *
- * Run: yarn bench:issue   (BENCH_ISSUE_COUNT, BENCH_ISSUE_CONCURRENCY to tune;
- * BENCH_ISSUE_CORE_ONLY=1 leaves out the inventory row and notification).
- * The last line of output is one JSON object.
+ * `--db postgres` measures the same on PostgreSQL instead: a throwaway server
+ * with PostgreSQL's default durability (fsync, synchronous_commit on) started
+ * and removed by the run, or an existing one named by `--pg-url URL` /
+ * BENCH_POSTGRES_URL; the plugin's database is a scratch database created as
+ * Backstage's DatabaseManager creates it, dropped afterwards (see
+ * scripts/bench/postgres.ts). cpuMsPerRequest is this process only: the
+ * server's own CPU is not in it.
+ *
+ * Run: yarn bench:issue [--db sqlite|postgres] [--pg-url URL]
+ * (BENCH_ISSUE_COUNT, BENCH_ISSUE_CONCURRENCY to tune; BENCH_ISSUE_CORE_ONLY=1
+ * leaves out the inventory row and notification; BENCH_ISSUE_SQL_STATS=1
+ * prints the statements per request).
+ * The last line of output is one JSON object; `database` says which.
  */
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -52,6 +60,12 @@ import {
 } from '../plugins/certificates-backend/src/issuing';
 import { RequestNotifier } from '../plugins/certificates-backend/src/notifications';
 import {
+  benchPostgres,
+  dropDatabase,
+  durability,
+  selectedDatabase,
+} from './bench/postgres';
+import {
   DatabaseRequestStore,
   RequestService,
   RequestValidator,
@@ -65,6 +79,31 @@ const WARMUP = 300;
  * (the inventory row and the notification); the JSON then says so in `scope`.
  */
 const CORE_ONLY = process.env.BENCH_ISSUE_CORE_ONLY === '1';
+/**
+ * Diagnostic: statements through knex per request, by kind (SQLite's
+ * prepared-statement writers bypass knex, so compare databases with care).
+ */
+const SQL_STATS = process.env.BENCH_ISSUE_SQL_STATS === '1';
+
+function countStatements(knex: Knex) {
+  const counts = new Map<string, number>();
+  const onQuery = (q: { sql: string }) => {
+    const k = String(q.sql).slice(0, 70);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  };
+  knex.on('query', onQuery);
+  return {
+    print(requests: number) {
+      knex.removeListener('query', onQuery);
+      const total = [...counts.values()].reduce((a, b) => a + b, 0);
+      console.log(
+        `statements per request: ${(total / requests).toFixed(1)}, by kind:`,
+      );
+      for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 20))
+        console.log(`${(n / requests).toFixed(2).padStart(6)}× ${k}`);
+    },
+  };
+}
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -224,6 +263,7 @@ async function measure(knex: Knex): Promise<Measurement> {
   // Warm up the JIT and the database.
   for (let i = 0; i < WARMUP; i++) await submit(i);
 
+  const stats = SQL_STATS ? countStatements(knex) : undefined;
   const latencies: number[] = [];
   let next = 0;
   const cpuBefore = process.cpuUsage();
@@ -245,6 +285,7 @@ async function measure(knex: Knex): Promise<Measurement> {
   await recorder.idle();
   const recordedSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
+  stats?.print(COUNT);
 
   // Honesty check: every request issued once, with its audit trail.
   const [{ n: issuedRows }] = await knex('certificates_ca_issued').count({
@@ -304,31 +345,33 @@ async function onSqlite(): Promise<Measurement> {
   }
 }
 
-async function onPostgres(connection: string): Promise<Measurement> {
-  const manager = DatabaseManager.fromConfig(
-    new ConfigReader({
-      backend: {
-        database: {
-          client: 'pg',
-          connection,
-          prefix: `bench_issue_${process.pid}_`,
-        },
-      },
-    }),
-  );
-  const knex = await manager
-    .forPlugin('certificates', pluginDeps())
-    .getClient();
-  const database = `bench_issue_${process.pid}_certificates`;
+/** The plugin's database as Backstage creates it on PostgreSQL: a database per plugin, here under a scratch prefix. */
+async function onPostgres(): Promise<
+  Measurement & { server: string; durability: string }
+> {
+  const server = await benchPostgres();
   try {
-    return await measure(knex);
+    const prefix = `bench_issue_${process.pid}_`;
+    const manager = DatabaseManager.fromConfig(
+      new ConfigReader({
+        backend: { database: { client: 'pg', connection: server.url, prefix } },
+      }),
+    );
+    const knex = await manager
+      .forPlugin('certificates', pluginDeps())
+      .getClient();
+    try {
+      return {
+        ...(await measure(knex)),
+        server: server.server,
+        durability: await durability(knex),
+      };
+    } finally {
+      await knex.destroy();
+      await dropDatabase(server.url, `${prefix}certificates`);
+    }
   } finally {
-    await knex.destroy();
-    const admin = (await import('knex')).default({ client: 'pg', connection });
-    await admin
-      .raw('DROP DATABASE IF EXISTS ??', [database])
-      .catch(() => undefined);
-    await admin.destroy();
+    server.stop();
   }
 }
 
@@ -338,31 +381,32 @@ function round(n: number, digits = 0): number {
 }
 
 async function main() {
-  const sqlite = await onSqlite();
+  const database = selectedDatabase();
+  const m: Measurement & { server?: string; durability?: string } =
+    database === 'postgres' ? await onPostgres() : await onSqlite();
   const nodeSignPerSecond = nodeSignRate();
-  const pgUrl =
-    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  const postgres = pgUrl
-    ? await onPostgres(pgUrl).catch(e => ({ error: String(e) }))
-    : undefined;
+  const settings = m.server
+    ? `${m.server} server; ${m.durability}`
+    : 'better-sqlite3, embedded default; WAL, synchronous NORMAL';
+  const name = database === 'postgres' ? 'PostgreSQL' : 'SQLite';
 
   console.log(
-    `SQLite (embedded default, WAL, synchronous NORMAL): ${COUNT} issued with ${CONCURRENCY} in flight in ${sqlite.seconds.toFixed(
+    `${name} (${settings}): ${COUNT} issued with ${CONCURRENCY} in flight in ${m.seconds.toFixed(
       2,
     )} s`,
   );
   console.log(
-    `issuance: ${sqlite.issuedPerSecond.toFixed(
-      0,
-    )}/s (target 1000/s); latency p50 ${sqlite.p50Ms.toFixed(
+    `issuance: ${m.issuedPerSecond.toFixed(0)}/s (target ${
+      database === 'postgres' ? 500 : 1000
+    }/s); latency p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(
       2,
-    )} ms, p99 ${sqlite.p99Ms.toFixed(
-      2,
-    )} ms; CPU ${sqlite.cpuMsPerRequest.toFixed(3)} ms/request`,
+    )} ms; CPU ${m.cpuMsPerRequest.toFixed(3)} ms/request${
+      database === 'postgres' ? ' (this process only)' : ''
+    }`,
   );
   if (!CORE_ONLY) {
     console.log(
-      `until every issued certificate's inventory row is written too: ${sqlite.withInventoryPerSecond.toFixed(
+      `until every issued certificate's inventory row is written too: ${m.withInventoryPerSecond.toFixed(
         0,
       )}/s`,
     );
@@ -370,52 +414,26 @@ async function main() {
   console.log(
     `node crypto ECDSA P-256 raw sign (one thread): ${nodeSignPerSecond.toFixed(
       0,
-    )}/s; issuance is ${(
-      (100 * sqlite.issuedPerSecond) /
-      nodeSignPerSecond
-    ).toFixed(1)}% of it`,
+    )}/s; issuance is ${((100 * m.issuedPerSecond) / nodeSignPerSecond).toFixed(
+      1,
+    )}% of it`,
   );
-  if (postgres && 'issuedPerSecond' in postgres) {
-    console.log(
-      `PostgreSQL: ${postgres.issuedPerSecond.toFixed(
-        0,
-      )}/s; latency p50 ${postgres.p50Ms.toFixed(
-        2,
-      )} ms, p99 ${postgres.p99Ms.toFixed(
-        2,
-      )} ms; CPU ${postgres.cpuMsPerRequest.toFixed(
-        3,
-      )} ms/request (this process only)`,
-    );
-  } else if (postgres) {
-    console.log(`PostgreSQL: not measured (${postgres.error})`);
-  }
   console.log(
     JSON.stringify({
-      issuedPerSecond: round(sqlite.issuedPerSecond),
-      withInventoryPerSecond: round(sqlite.withInventoryPerSecond),
+      issuedPerSecond: round(m.issuedPerSecond),
+      withInventoryPerSecond: round(m.withInventoryPerSecond),
       nodeSignPerSecond: round(nodeSignPerSecond),
-      ratio: round(sqlite.issuedPerSecond / nodeSignPerSecond, 4),
-      p50Ms: round(sqlite.p50Ms, 3),
-      p99Ms: round(sqlite.p99Ms, 3),
-      cpuMsPerRequest: round(sqlite.cpuMsPerRequest, 3),
+      ratio: round(m.issuedPerSecond / nodeSignPerSecond, 4),
+      p50Ms: round(m.p50Ms, 3),
+      p99Ms: round(m.p99Ms, 3),
+      cpuMsPerRequest: round(m.cpuMsPerRequest, 3),
       count: COUNT,
       concurrency: CONCURRENCY,
-      database:
-        'sqlite-file (better-sqlite3, embedded default; WAL, synchronous NORMAL)',
+      database,
+      databaseSettings: settings,
       scope: CORE_ONLY
         ? 'core: submit → issued, without the inventory row and notification'
         : 'full: submit → issued, inventory row, notification claim',
-      ...(postgres && 'issuedPerSecond' in postgres
-        ? {
-            postgres: {
-              issuedPerSecond: round(postgres.issuedPerSecond),
-              p50Ms: round(postgres.p50Ms, 3),
-              p99Ms: round(postgres.p99Ms, 3),
-              cpuMsPerRequest: round(postgres.cpuMsPerRequest, 3),
-            },
-          }
-        : {}),
     }),
   );
 }

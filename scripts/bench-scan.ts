@@ -6,6 +6,26 @@
  *
  *   yarn bench:scan --n 10000 [--pool 500] [--events 2000] [--parse-cache 2000]
  *                   [--profile DIR] [--sql-stats] [--keep-db] [--scan-only]
+ *                   [--db sqlite|postgres] [--pg-url URL]
+ *
+ * --db postgres: the same measurement with the inventory on PostgreSQL, as
+ * production writes it there (DatabaseInventoryStore's portable knex path on
+ * a `pg` knex configured as Backstage's connector configures one), in a
+ * scratch database dropped at the end (--keep-db keeps it on an existing
+ * server). The server is a throwaway one the run starts and removes, with
+ * PostgreSQL's default durability (fsync, synchronous_commit on), or an
+ * existing one named by --pg-url / BENCH_POSTGRES_URL (scripts/bench/postgres.ts).
+ * What differs from SQLite:
+ * - walPeakMB and walDrains are SQLite's (the -wal file and its checkpoints)
+ *   and left out; walWrittenMB is PostgreSQL's nearest figure, the WAL the
+ *   server wrote during the scan (pg_current_wal_lsn; the whole server's, so
+ *   only meaningful on a server nobody else writes to).
+ * - eventBaselineP50us/P99us: the same bare one-row transaction through knex
+ *   on the pool (there are no prepared statements to hold across commits).
+ * - peakRssMB is this process only on either database; the PostgreSQL
+ *   server's memory is not in it, as the simulated cluster's is not.
+ * - the JSON's `database` is "postgres" ("sqlite" by default) and
+ *   `databaseSettings` names the server and its durability.
  *
  * What is measured:
  * - The test server runs in a child process: peakRssMB is this process only
@@ -64,6 +84,14 @@ import express from 'express';
 import knexFactory from 'knex';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  benchPostgres,
+  durability,
+  scratchDatabase,
+  selectedDatabase,
+  walBytesSince,
+  walPosition,
+} from './bench/postgres';
 
 const backend = path.resolve(__dirname, '../plugins/certificates-backend/src');
 /* eslint-disable @typescript-eslint/no-var-requires */
@@ -161,6 +189,8 @@ async function serve() {
     intermediate: pki.intermediate.certPem,
     leaves: pool.map(p => p.certPem),
   });
+  // The benchmark ended without stopping this server (an error, a signal).
+  process.once('disconnect', () => process.exit(0));
   process.on('message', async (msg: any) => {
     if (msg.cmd === 'events') {
       for (let k = 0; k < msg.count; k++) {
@@ -358,6 +388,35 @@ async function bareCommits(knex: any, count: number): Promise<number[]> {
   }
 }
 
+/** bareCommits() on PostgreSQL: each commit a knex transaction on the pool. */
+async function bareCommitsPortable(knex: any, count: number) {
+  const ids: string[] = (
+    await knex('certificates_inventory')
+      .select('id')
+      .orderByRaw('random()')
+      .limit(count)
+  ).map((r: { id: string }) => r.id);
+  const times: number[] = [];
+  for (const id of ids) {
+    await new Promise(r => setTimeout(r, 2));
+    const t0 = process.hrtime.bigint();
+    const at = new Date().toISOString();
+    await knex.transaction(async (tx: any) => {
+      await tx('certificates_inventory')
+        .where({ id })
+        .update({ last_seen_at: at });
+      await tx('certificates_inventory_history').insert({
+        certificate_id: id,
+        at,
+        event: 'baseline',
+        detail: null,
+      });
+    });
+    times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return times.sort((a, b) => a - b);
+}
+
 /**
  * The API load of apiLoad() from a client process of its own, as a browser
  * would be: its requests do not share this event loop, nor its heap.
@@ -515,20 +574,57 @@ async function main() {
     currentContext: 'bench',
   });
 
+  const database = selectedDatabase();
+  const keepDb = process.argv.includes('--keep-db');
+  const pgServer = database === 'postgres' ? await benchPostgres() : undefined;
+  const pg = pgServer
+    ? await scratchDatabase(pgServer.url, `bench_scan_${process.pid}`)
+    : undefined;
   const dbFile = path.join(
     fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scan-')),
     'inventory.sqlite',
   );
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: dbFile },
-    useNullAsDefault: true,
-  });
-  // The plugin's settings for its embedded SQLite file.
+  const knex =
+    pg?.knex ??
+    knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: dbFile },
+      useNullAsDefault: true,
+    });
+  // The plugin's settings for its embedded SQLite file (none on PostgreSQL).
   await configureSqlite(knex);
   await applyDatabaseMigrations({ knex });
-  // --sql-stats: time spent per statement kind, printed after the scan.
+  const databaseSettings = pg
+    ? `${pgServer!.server} server; ${await durability(knex)}`
+    : 'embedded file; WAL, synchronous NORMAL';
+  // Closes the database: the file, or the scratch database and the
+  // throwaway server.
+  const pgKept = `bench_scan_${process.pid} on ${pgServer?.url}`;
+  const closeDatabase = async () => {
+    if (pg) {
+      await pg.drop({ keep: keepDb && pgServer!.server === 'existing' });
+      pgServer!.stop();
+    } else {
+      await knex.destroy();
+    }
+    if (keepDb) console.log(`database kept: ${pg ? pgKept : dbFile}`);
+    else fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+  };
+  // --sql-stats: time spent per statement kind, printed after the scan and
+  // after the watch events.
   const sqlStats = new Map<string, { count: number; ms: number }>();
+  const printSqlStats = (phase: string) => {
+    if (sqlStats.size > 0) console.log(`statements of the ${phase}:`);
+    for (const [k, v] of [...sqlStats]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 12))
+      console.log(
+        `${v.ms.toFixed(0).padStart(7)} ms ${String(v.count).padStart(
+          6,
+        )}× ${k}`,
+      );
+    sqlStats.clear();
+  };
   if (process.argv.includes('--sql-stats')) {
     const started = new Map<string, bigint>();
     knex.on('query', (q: any) =>
@@ -592,9 +688,10 @@ async function main() {
       peakRss = rss;
       peakDetail = process.memoryUsage();
     }
-    walPeak = Math.max(walPeak, walSize());
+    if (!pg) walPeak = Math.max(walPeak, walSize());
   }, 20);
   const scanProfiler = await startProfiler('scan');
+  const walStart = pg ? await walPosition(knex) : undefined;
   let t = process.hrtime.bigint();
   const scanCpuStart = process.cpuUsage();
   await service.start();
@@ -611,6 +708,7 @@ async function main() {
   }
   await service.idle();
   const scanTotalSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const walWritten = walStart ? await walBytesSince(knex, walStart) : 0;
   // CPU time of this process: steadier than wall time on a busy machine.
   const scanCpu = process.cpuUsage(scanCpuStart);
   const scanCpuSeconds = (scanCpu.user + scanCpu.system) / 1e6;
@@ -624,6 +722,9 @@ async function main() {
   const scanLiveHeap = process.memoryUsage().heapUsed;
   const walDrains = SqliteCheckpointer.forKnex(knex)?.drains ?? 0;
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  const walFigures = pg
+    ? { walWrittenMB: mb(walWritten) }
+    : { walPeakMB: mb(walPeak), walDrains };
   // Where the scan's peak is: the heap in use and reserved at the sampled
   // peak, memory outside the heap, and what is still alive after the scan.
   const memoryFigures = {
@@ -640,27 +741,21 @@ async function main() {
     clearInterval(sampler);
     send({ cmd: 'stop' });
     await service.stop();
-    await knex.destroy();
-    fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+    await closeDatabase();
     console.log(
       JSON.stringify({
         n: N,
+        database,
+        databaseSettings,
         scanTotalSeconds: +scanTotalSeconds.toFixed(2),
         scanCpuSeconds: +scanCpuSeconds.toFixed(2),
         ...memoryFigures,
-        walPeakMB: mb(walPeak),
-        walDrains,
+        ...walFigures,
       }),
     );
     return;
   }
-  for (const [k, v] of [...sqlStats]
-    .sort((a, b) => b[1].ms - a[1].ms)
-    .slice(0, 12))
-    console.log(
-      `${v.ms.toFixed(0).padStart(7)} ms ${String(v.count).padStart(6)}× ${k}`,
-    );
-  sqlStats.clear();
+  printSqlStats('scan');
 
   // Transfer only: the same paged list discovery does, through the same client
   // (after the scan, so its garbage does not count in the scan's peak RSS).
@@ -701,7 +796,10 @@ async function main() {
   const eventCpu = process.cpuUsage(eventCpuStart);
   await profiler?.stop();
   latencies.sort((a, b) => a - b);
-  const commitBaseline = await bareCommits(knex, EVENTS);
+  printSqlStats('events');
+  const commitBaseline = pg
+    ? await bareCommitsPortable(knex, EVENTS)
+    : await bareCommits(knex, EVENTS);
 
   // Entity certificate list API, served as Backstage serves it (an Express
   // app), then the same router on an Express app whose requests are built
@@ -756,16 +854,15 @@ async function main() {
     send({ cmd: 'rss' });
   });
   await service.stop();
-  await knex.destroy();
   send({ cmd: 'stop' });
-  // --keep-db: the database is left for inspection (its path is printed).
-  if (process.argv.includes('--keep-db'))
-    console.log(`database kept: ${dbFile}`);
-  else fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+  // --keep-db: the database is left for inspection (a file's path is printed).
+  await closeDatabase();
 
   const scanSeconds = Math.max(0, scanTotalSeconds - transferSeconds);
   const result = {
     n: N,
+    database,
+    databaseSettings,
     pool: POOL,
     setupSeconds: +setupSeconds.toFixed(2),
     listedSecrets: listed,
@@ -774,8 +871,7 @@ async function main() {
     scanSeconds: +scanSeconds.toFixed(2),
     scanCpuSeconds: +scanCpuSeconds.toFixed(2),
     ...memoryFigures,
-    walPeakMB: mb(walPeak),
-    walDrains,
+    ...walFigures,
     serverRssMB: Math.round(serverRss / 1024 / 1024),
     nativeParseSeconds: +nativeParseSeconds.toFixed(2),
     scanToNativeParseRatio: +(scanSeconds / nativeParseSeconds).toFixed(2),
@@ -816,7 +912,7 @@ async function main() {
     ),
   };
   console.log(
-    `n=${N}: scan ${result.scanSeconds}s (+${result.transferSeconds}s transfer), peak RSS ${result.peakRssMB} MB, ` +
+    `${database} n=${N}: scan ${result.scanSeconds}s (+${result.transferSeconds}s transfer), peak RSS ${result.peakRssMB} MB, ` +
       `native parse ${result.nativeParseSeconds}s (ratio ${result.scanToNativeParseRatio}), ` +
       `event p50 ${result.eventP50us}µs p99 ${result.eventP99us}µs, API p99 ${result.apiP99ms}ms, ${result.apiRps16} req/s at 16`,
   );
