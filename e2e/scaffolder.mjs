@@ -52,7 +52,13 @@ export const scaffolderTests = [
         `${baseUrl}/catalog/default/component/payments-api/certificates`,
       );
       await page.getByText(name).first().waitFor({ timeout: 60_000 });
-      const row = page.getByRole('row').filter({ hasText: name }).first();
+      // The requests table loads after the certificates: wait for its row.
+      const row = page
+        .getByRole('table', { name: 'Certificate requests' })
+        .getByRole('row')
+        .filter({ hasText: name })
+        .first();
+      await row.waitFor({ timeout: 60_000 });
       expect(
         /user:default\/alice/.test((await row.textContent()) ?? ''),
         'the request is not recorded as the user who ran the template',

@@ -4,7 +4,7 @@ import {
   awaitingApproval,
   component,
   createHarness,
-  csrFor,
+  paymentsCsrOnce,
   migratedDatabase,
   testDatabases,
   userCaller,
@@ -40,11 +40,7 @@ const policies: CertificatePolicy[] = [1, 2, 3].map(n => ({
 describe('concurrent approvals issue exactly once', () => {
   const databases = testDatabases();
   const tally = new Tally('concurrency');
-  let csrPem: string;
-
-  beforeAll(async () => {
-    csrPem = await csrFor('payments.example.com');
-  });
+  const csr = paymentsCsrOnce();
 
   afterAll(() => tally.flush());
 
@@ -98,7 +94,7 @@ describe('concurrent approvals issue exactly once', () => {
           awaitingApproval(`approvals-${required}`, {
             requester: REQUESTER,
             approvalsRequired: required,
-            csrPem,
+            csrPem: csr.pem,
           }),
         );
         // The requester alone, while the request is pending: refused, nothing written.

@@ -133,6 +133,15 @@ export function paymentsInput(
   };
 }
 
+/** A CSR for payments.example.com, made once before the suite's tests: read `pem` inside a test. */
+export function paymentsCsrOnce(): { readonly pem: string } {
+  const csr = { pem: '' };
+  beforeAll(async () => {
+    csr.pem = await csrFor('payments.example.com');
+  });
+  return csr;
+}
+
 /** Rows in each of `tables`, to show that a refused action wrote nothing. */
 export async function countRows(
   knex: Knex,

@@ -4,9 +4,13 @@ import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
+import {
+  CertificatePolicy,
+  CertificateRequest,
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
+import type { DecideInput } from '../approvals';
 import { readCertificatesSettings } from '../config';
 import { createServices } from '../createServices';
 import { CallerIdentity } from '../service/identity';
@@ -23,6 +27,18 @@ import {
 /** An approver: a user in the security group. */
 export const approver = (name: string): CallerIdentity =>
   userCaller(name, [SECURITY_GROUP]);
+
+/** One decision on a request; a name stands for an approver. */
+export function decideAs(
+  decider: { decide(input: DecideInput): Promise<CertificateRequest> },
+  who: string | CallerIdentity,
+  requestId: string,
+  decision: DecideInput['decision'],
+  reason?: string,
+): Promise<CertificateRequest> {
+  const caller = typeof who === 'string' ? approver(who) : who;
+  return decider.decide({ caller, requestId, decision, reason });
+}
 
 /** A user in the payments team, owner of the payments service. */
 export const paymentsOwner = (name: string): CallerIdentity =>

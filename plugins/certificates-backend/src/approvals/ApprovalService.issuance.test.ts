@@ -4,7 +4,7 @@ import {
   awaitingApproval,
   component,
   createHarness,
-  csrFor,
+  paymentsCsrOnce,
   SECURITY_GROUP,
   servicesPolicy,
   testDatabases,
@@ -16,11 +16,7 @@ const caller = approver;
 
 describe('ApprovalService with the real request store and issuance', () => {
   const databases = testDatabases();
-  let csrPem: string;
-
-  beforeAll(async () => {
-    csrPem = await csrFor('payments.example.com');
-  });
+  const csr = paymentsCsrOnce();
 
   /** One backend instance; pass the knex of an earlier one to start "again" on its database. */
   async function setup(
@@ -42,7 +38,7 @@ describe('ApprovalService with the real request store and issuance', () => {
     const issuance = h.issuance;
     const issueApproved = jest.spyOn(issuance, 'issueApproved');
     const submit = () =>
-      h.requestStore.create(awaitingApproval('internal', { csrPem }));
+      h.requestStore.create(awaitingApproval('internal', { csrPem: csr.pem }));
     return {
       knex: h.knex,
       store: h.requestStore,

@@ -8,7 +8,12 @@ import {
   CertificateRequest,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import { migratedDatabase, testDatabases, userCaller } from '../__testUtils__';
+import {
+  decideAs,
+  migratedDatabase,
+  testDatabases,
+  userCaller,
+} from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
 import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
@@ -41,6 +46,8 @@ const policies: Record<string, CertificatePolicy> = {
     approvals: { required: 2, approvers: [SECURITY] },
   },
 };
+
+const TWO_PERSON = { policyName: 'two-person', approvalsRequired: 2 };
 
 const caller = (name: string, groups: string[] = [SECURITY]) =>
   userCaller(name, groups);
@@ -92,9 +99,15 @@ describe('ApprovalService', () => {
         after = [last.createdAt, last.id];
       }
     };
+    const addPending = async (overrides?: Partial<CertificateRequest>) => {
+      const request = pendingRequest(overrides);
+      await requests.add(request);
+      return request;
+    };
     return {
       knex,
       requests,
+      addPending,
       issuance,
       audit,
       service,
@@ -107,16 +120,11 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'approves, issues once, audits and notifies, %p',
     async databaseId => {
-      const { requests, issuance, audit, service, notifier } = await setup(
+      const { issuance, audit, service, notifier, addPending } = await setup(
         databaseId,
       );
-      const request = pendingRequest();
-      await requests.add(request);
-      const result = await service.decide({
-        caller: caller('sec1'),
-        requestId: request.id,
-        decision: 'approve',
-      });
+      const request = await addPending();
+      const result = await decideAs(service, 'sec1', request.id, 'approve');
       expect(result.state).toBe('issued');
       expect(result.decisions).toEqual([
         expect.objectContaining({
@@ -147,15 +155,12 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'refuses self-approval even when the permission policy allows everything, %p',
     async databaseId => {
-      const { requests, issuance, service, audit } = await setup(databaseId);
-      const request = pendingRequest({ requester: 'user:default/sec1' });
-      await requests.add(request);
+      const { requests, issuance, service, audit, addPending } = await setup(
+        databaseId,
+      );
+      const request = await addPending({ requester: 'user:default/sec1' });
       await expect(
-        service.decide({
-          caller: caller('sec1'),
-          requestId: request.id,
-          decision: 'approve',
-        }),
+        decideAs(service, 'sec1', request.id, 'approve'),
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
         message: /own request/,
@@ -170,27 +175,22 @@ describe('ApprovalService', () => {
     'refuses someone outside the approver groups, and an approver without the permission, %p',
     async databaseId => {
       const denied = await setup(databaseId, { result: AuthorizeResult.DENY });
-      const r1 = pendingRequest();
-      await denied.requests.add(r1);
+      const r1 = await denied.addPending();
       await expect(
-        denied.service.decide({
-          caller: caller('sec1'),
-          requestId: r1.id,
-          decision: 'approve',
-        }),
+        decideAs(denied.service, 'sec1', r1.id, 'approve'),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
       expect(await denied.queue(caller('sec1'))).toEqual([]);
       expect(await denied.service.count(caller('sec1'))).toBe(0);
 
-      const { requests, service } = await setup(databaseId);
-      const r2 = pendingRequest();
-      await requests.add(r2);
+      const { requests, service, addPending } = await setup(databaseId);
+      const r2 = await addPending();
       await expect(
-        service.decide({
-          caller: caller('dev2', ['group:default/team-a']),
-          requestId: r2.id,
-          decision: 'approve',
-        }),
+        decideAs(
+          service,
+          caller('dev2', ['group:default/team-a']),
+          r2.id,
+          'approve',
+        ),
       ).rejects.toMatchObject({
         name: 'NotAllowedError',
         message: /group:default\/security/,
@@ -202,33 +202,19 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'needs N distinct approvers; the same person twice counts once, %p',
     async databaseId => {
-      const { requests, issuance, service, audit } = await setup(databaseId);
-      const request = pendingRequest({
-        policyName: 'two-person',
-        approvalsRequired: 2,
-      });
-      await requests.add(request);
-      const first = await service.decide({
-        caller: caller('sec1'),
-        requestId: request.id,
-        decision: 'approve',
-      });
+      const { requests, issuance, service, audit, addPending } = await setup(
+        databaseId,
+      );
+      const request = await addPending(TWO_PERSON);
+      const first = await decideAs(service, 'sec1', request.id, 'approve');
       expect(first.state).toBe('pending');
       await expect(
-        service.decide({
-          caller: caller('SEC1'),
-          requestId: request.id,
-          decision: 'approve',
-        }),
+        decideAs(service, 'SEC1', request.id, 'approve'),
       ).rejects.toMatchObject({ name: 'ConflictError' });
       expect((await requests.get(request.id))?.state).toBe('pending');
       expect(issuance.calls.size).toBe(0);
 
-      const second = await service.decide({
-        caller: caller('sec2'),
-        requestId: request.id,
-        decision: 'approve',
-      });
+      const second = await decideAs(service, 'sec2', request.id, 'approve');
       expect(second.state).toBe('issued');
       expect(issuance.calls.get(request.id)).toBe(1);
       expect(
@@ -243,38 +229,25 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'a deny ends it and later decisions conflict, %p',
     async databaseId => {
-      const { requests, issuance, service, audit } = await setup(databaseId);
-      const request = pendingRequest({
-        policyName: 'two-person',
-        approvalsRequired: 2,
-      });
-      await requests.add(request);
-      await service.decide({
-        caller: caller('sec1'),
-        requestId: request.id,
-        decision: 'approve',
-      });
-      const denied = await service.decide({
-        caller: caller('sec2'),
-        requestId: request.id,
-        decision: 'deny',
-        reason: 'names outside the team domain',
-      });
+      const { requests, issuance, service, audit, addPending } = await setup(
+        databaseId,
+      );
+      const request = await addPending(TWO_PERSON);
+      await decideAs(service, 'sec1', request.id, 'approve');
+      const denied = await decideAs(
+        service,
+        'sec2',
+        request.id,
+        'deny',
+        'names outside the team domain',
+      );
       expect(denied.state).toBe('denied');
       expect(denied.failureReason).toBe('names outside the team domain');
       await expect(
-        service.decide({
-          caller: caller('sec3'),
-          requestId: request.id,
-          decision: 'approve',
-        }),
+        decideAs(service, 'sec3', request.id, 'approve'),
       ).rejects.toMatchObject({ name: 'ConflictError' });
       await expect(
-        service.decide({
-          caller: caller('sec3'),
-          requestId: request.id,
-          decision: 'deny',
-        }),
+        decideAs(service, 'sec3', request.id, 'deny'),
       ).rejects.toMatchObject({ name: 'InputError' });
       expect((await requests.get(request.id))?.state).toBe('denied');
       expect(issuance.calls.size).toBe(0);
@@ -291,17 +264,14 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     '50 concurrent approvals, 20 times: one issuance and one transition record each, %p',
     async databaseId => {
-      const { requests, issuance, service, audit } = await setup(databaseId);
+      const { requests, issuance, service, audit, addPending } = await setup(
+        databaseId,
+      );
       for (let round = 0; round < 20; round++) {
-        const request = pendingRequest();
-        await requests.add(request);
+        const request = await addPending();
         const results = await Promise.allSettled(
           Array.from({ length: 50 }, (_, i) =>
-            service.decide({
-              caller: caller(`sec${i}`),
-              requestId: request.id,
-              decision: 'approve',
-            }),
+            decideAs(service, `sec${i}`, request.id, 'approve'),
           ),
         );
         const ok = results.filter(r => r.status === 'fulfilled');
@@ -358,21 +328,13 @@ describe('ApprovalService', () => {
         await queue(caller('sec1'), { owner: ['group:default/other'] }),
       ).toEqual([]);
 
-      await service.decide({
-        caller: caller('sec1'),
-        requestId: oldest.id,
-        decision: 'approve',
-      });
+      await decideAs(service, 'sec1', oldest.id, 'approve');
       expect((await queue(caller('sec1'))).map(r => r.id)).toEqual([newest.id]);
       expect((await service.history(caller('sec1'))).map(r => r.id)).toEqual([
         oldest.id,
       ]);
       await expect(
-        service.decide({
-          caller: caller('sec1'),
-          requestId: acme.id,
-          decision: 'approve',
-        }),
+        decideAs(service, 'sec1', acme.id, 'approve'),
       ).rejects.toMatchObject({ name: 'NotAllowedError' });
     },
   );
@@ -380,35 +342,21 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'counts an approval only while its approver still is one: A approves, leaves, B approves, C completes, %p',
     async databaseId => {
-      const { knex, requests, issuance, service, audit, directory } =
+      const { knex, issuance, service, audit, directory, addPending } =
         await setup(databaseId);
-      const request = pendingRequest({
-        policyName: 'two-person',
-        approvalsRequired: 2,
-      });
-      await requests.add(request);
+      const request = await addPending(TWO_PERSON);
       const decisions = () =>
         knex('certificates_approval_decisions').where({
           request_id: request.id,
         });
 
-      expect(
-        (
-          await service.decide({
-            caller: caller('a'),
-            requestId: request.id,
-            decision: 'approve',
-          })
-        ).state,
-      ).toBe('pending');
+      expect((await decideAs(service, 'a', request.id, 'approve')).state).toBe(
+        'pending',
+      );
       // A leaves the security group; the catalog says so from now on.
       directory.set('user:default/a', ['group:default/team-a']);
 
-      const second = await service.decide({
-        caller: caller('b'),
-        requestId: request.id,
-        decision: 'approve',
-      });
+      const second = await decideAs(service, 'b', request.id, 'approve');
       expect(second.state).toBe('pending');
       expect(directory.lookups).toContain('user:default/a');
       expect(issuance.calls.size).toBe(0);
@@ -421,19 +369,16 @@ describe('ApprovalService', () => {
       // A, no longer an approver, cannot add anything; nothing changes.
       const before = (await decisions()).length;
       await expect(
-        service.decide({
-          caller: caller('a', ['group:default/team-a']),
-          requestId: request.id,
-          decision: 'approve',
-        }),
+        decideAs(
+          service,
+          caller('a', ['group:default/team-a']),
+          request.id,
+          'approve',
+        ),
       ).rejects.toMatchObject({ name: 'ConflictError' });
       expect((await decisions()).length).toBe(before);
 
-      const third = await service.decide({
-        caller: caller('c'),
-        requestId: request.id,
-        decision: 'approve',
-      });
+      const third = await decideAs(service, 'c', request.id, 'approve');
       expect(third.state).toBe('issued');
       expect(issuance.calls.get(request.id)).toBe(1);
       expect(
@@ -447,32 +392,17 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'decides nothing when the catalog cannot say who is an approver now, %p',
     async databaseId => {
-      const { knex, requests, service, directory, audit } = await setup(
-        databaseId,
-      );
-      const request = pendingRequest({
-        policyName: 'two-person',
-        approvalsRequired: 2,
-      });
-      await requests.add(request);
-      await service.decide({
-        caller: caller('a'),
-        requestId: request.id,
-        decision: 'approve',
-      });
-      jest
-        .spyOn(directory, 'ownershipRefsOf')
-        .mockRejectedValue(
-          Object.assign(new Error('catalog down'), {
-            name: 'ServiceUnavailableError',
-          }),
-        );
-      await expect(
-        service.decide({
-          caller: caller('b'),
-          requestId: request.id,
-          decision: 'approve',
+      const { knex, requests, service, directory, audit, addPending } =
+        await setup(databaseId);
+      const request = await addPending(TWO_PERSON);
+      await decideAs(service, 'a', request.id, 'approve');
+      jest.spyOn(directory, 'ownershipRefsOf').mockRejectedValue(
+        Object.assign(new Error('catalog down'), {
+          name: 'ServiceUnavailableError',
         }),
+      );
+      await expect(
+        decideAs(service, 'b', request.id, 'approve'),
       ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
       expect(
         await knex('certificates_approval_decisions').where({

@@ -31,28 +31,30 @@ import {
   mergeQueuePage,
 } from './queuePaging';
 
+const decisionFields = {
+  decision: z.enum(['approve', 'deny']),
+  reason: freeText(2000, { trim: true }).optional(),
+};
+/** Denying takes a reason. */
+const reasonToDeny = (b: { decision: string; reason?: string }) =>
+  b.decision !== 'deny' || !!b.reason;
+const reasonMissing = {
+  message: 'A reason is required to deny a request',
+  path: ['reason'],
+};
+
 const decisionBody = z
-  .object({
-    decision: z.enum(['approve', 'deny']),
-    reason: freeText(2000, { trim: true }).optional(),
-  })
+  .object(decisionFields)
   .strict()
-  .refine(b => b.decision !== 'deny' || !!b.reason, {
-    message: 'A reason is required to deny a request',
-    path: ['reason'],
-  });
+  .refine(reasonToDeny, reasonMissing);
 
 const bulkBody = z
   .object({
     ids: z.array(z.string().min(1).max(512)).min(1).max(200),
-    decision: z.enum(['approve', 'deny']),
-    reason: freeText(2000, { trim: true }).optional(),
+    ...decisionFields,
   })
   .strict()
-  .refine(b => b.decision !== 'deny' || !!b.reason, {
-    message: 'A reason is required to deny a request',
-    path: ['reason'],
-  });
+  .refine(reasonToDeny, reasonMissing);
 
 /** Queue page sizes: default (a working day's queue on one page) and largest. */
 const DEFAULT_PAGE = 100;

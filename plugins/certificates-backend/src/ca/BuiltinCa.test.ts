@@ -18,13 +18,6 @@ import { readCertificatesSettings } from '../config';
 
 jest.setTimeout(60_000);
 
-const config = new ConfigReader({
-  backend: { baseUrl: 'http://localhost:7007' },
-  certificates: {
-    builtinCa: { encryptionKey: 'test-encryption-key-of-at-least-32-chars' },
-  },
-});
-
 function certificates(chainPem: string): X509Certificate[] {
   return pemBlocks(chainPem).map(b => new X509Certificate(b.der));
 }
@@ -81,12 +74,7 @@ describe('BuiltinCa', () => {
     async databaseId => {
       const knex = await setup(databaseId);
       const now = new Date('2026-11-28T12:00:00Z');
-      const ca = await BuiltinCa.create({
-        knex,
-        settings: readCertificatesSettings(config).builtinCa,
-        logger: mockServices.logger.mock(),
-        now: () => now,
-      });
+      const ca = await createTestCa(knex, { now: () => now });
       const { csrPem } = await generateKeyAndCsr({
         keyAlgorithm: 'ECDSA-P256',
         commonName: 'payments.example.com',
@@ -162,11 +150,7 @@ describe('BuiltinCa', () => {
 
   it('adds keyEncipherment for RSA keys and supports IP SANs', async () => {
     const knex = await setup('SQLITE_3');
-    const ca = await BuiltinCa.create({
-      knex,
-      settings: readCertificatesSettings(config).builtinCa,
-      logger: mockServices.logger.mock(),
-    });
+    const ca = await createTestCa(knex);
     const { csrPem } = await generateKeyAndCsr({
       keyAlgorithm: 'RSA-2048',
       dnsNames: ['a.example.com'],
@@ -196,11 +180,7 @@ describe('BuiltinCa', () => {
 
   it('publishes revoked serials in a CRL signed by the issuing CA', async () => {
     const knex = await setup('SQLITE_3');
-    const ca = await BuiltinCa.create({
-      knex,
-      settings: readCertificatesSettings(config).builtinCa,
-      logger: mockServices.logger.mock(),
-    });
+    const ca = await createTestCa(knex);
     const { csrPem } = await generateKeyAndCsr({
       keyAlgorithm: 'ECDSA-P256',
       dnsNames: ['a.example.com'],

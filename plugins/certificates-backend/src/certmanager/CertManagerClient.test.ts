@@ -1,3 +1,4 @@
+import { simulatorWithNamespaces } from '../__testUtils__/simulator';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { CertManagerClient, statusCode } from './CertManagerClient';
 import { CertManagerCertificate } from './types';
@@ -32,12 +33,7 @@ describe('CertManagerClient against the Kubernetes API simulator', () => {
   let client: CertManagerClient;
 
   beforeAll(async () => {
-    sim = await KubernetesApiSimulator.start();
-    sim.apply({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'payments' },
-    });
+    sim = await simulatorWithNamespaces();
     sim.addToken('read-only', [
       { verbs: ['get', 'list', 'watch'], resources: ['*'] },
     ]);

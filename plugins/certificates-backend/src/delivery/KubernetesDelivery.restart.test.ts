@@ -1,3 +1,4 @@
+import { simulatorWithNamespaces } from '../__testUtils__/simulator';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
@@ -17,6 +18,7 @@ import {
 import {
   attemptUnderLease,
   certificateOf,
+  simulatedClusters,
 } from './__testUtils__/deliverySetup';
 import type { Issued } from '../issuing/issuanceTypes';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
@@ -45,12 +47,7 @@ describe('Secret delivery resumed after a restart', () => {
   let simulator: KubernetesApiSimulator;
 
   beforeAll(async () => {
-    simulator = await KubernetesApiSimulator.start();
-    simulator.apply({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'payments' },
-    });
+    simulator = await simulatorWithNamespaces();
     // Everything but delete on Secrets: the pending key cannot be removed.
     simulator.addToken(
       'no-delete',
@@ -76,12 +73,7 @@ describe('Secret delivery resumed after a restart', () => {
     const ca = await createTestCa(knex, { logger });
     const store = DatabaseRequestStore.create({ knex });
     const kubernetes = KubernetesDelivery.create({
-      clusters: {
-        get: name =>
-          name === 'sim'
-            ? { name, kubeConfig: simulator.kubeConfig(options.token) }
-            : undefined,
-      },
+      clusters: simulatedClusters(simulator, options.token),
       requests: store,
     });
     const issuance = IssuanceService.create({

@@ -1,8 +1,7 @@
-import {
-  mockCredentials,
-  mockErrorHandler,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { simulatedClusters, withCorpCa } from './__testUtils__/deliverySetup';
+import { mountRequestsRouter } from '../requests/__testUtils__/requestsApp';
+import { simulatorWithNamespaces } from '../__testUtils__/simulator';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   BackstageUserPrincipal,
   UserInfoService,
@@ -19,7 +18,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import { DatabaseAuditLog } from '../audit';
 import { applyDatabaseMigrations } from '../database';
-import { IssuanceService, IssuerRegistry } from '../issuing';
+import { IssuanceService } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import {
   DatabaseRequestStore,
@@ -27,7 +26,6 @@ import {
   RequestValidator,
 } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
-import { createRouter } from '../router';
 import {
   KubernetesDelivery,
   pendingKeySecretName,
@@ -104,12 +102,7 @@ describe('delivery never takes over a Secret the portal did not create', () => {
   let simulator: KubernetesApiSimulator;
 
   beforeEach(async () => {
-    simulator = await KubernetesApiSimulator.start();
-    simulator.apply({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'payments' },
-    });
+    simulator = await simulatorWithNamespaces();
   });
   afterEach(async () => {
     await simulator.stop();
@@ -128,21 +121,11 @@ describe('delivery never takes over a Secret the portal did not create', () => {
     await applyDatabaseMigrations({ knex });
     const logger = mockServices.logger.mock();
     const ca = await createTestCa(knex, { logger });
-    const issuers = IssuerRegistry.create({
-      issuers: [ca],
-      certManagerIssuers: [
-        { id: 'cm', cluster: 'sim', name: 'corp-ca', kind: 'ClusterIssuer' },
-      ],
-    });
+    const issuers = withCorpCa(ca);
     const store = DatabaseRequestStore.create({ knex });
     const audit = DatabaseAuditLog.create({ knex });
     const kubernetes = KubernetesDelivery.create({
-      clusters: {
-        get: name =>
-          name === 'sim'
-            ? { name, kubeConfig: simulator.kubeConfig(options.token) }
-            : undefined,
-      },
+      clusters: simulatedClusters(simulator, options.token),
       requests: store,
       validationTimeoutMs: options.validationTimeoutMs,
     });
@@ -179,27 +162,19 @@ describe('delivery never takes over a Secret the portal did not create', () => {
       userInfo,
       notifier: silentNotifier(),
     });
-    const httpAuth = mockServices.httpAuth({
-      defaultCredentials: mockCredentials.user(options.user ?? ALICE),
+    const app = await mountRequestsRouter({
+      user: options.user ?? ALICE,
+      logger,
+      requests: {
+        userInfo,
+        permissions: mockServices.permissions({
+          result: AuthorizeResult.ALLOW,
+        }),
+        service,
+        store,
+        audit,
+      },
     });
-    const app = express();
-    app.use(
-      await createRouter({
-        logger,
-        httpAuth,
-        requests: {
-          httpAuth,
-          userInfo,
-          permissions: mockServices.permissions({
-            result: AuthorizeResult.ALLOW,
-          }),
-          service,
-          store,
-          audit,
-        },
-      }),
-    );
-    app.use(mockErrorHandler());
     const count = async (table: string) =>
       Number((await knex(table).count({ n: '*' }))[0].n);
     const rows = async () => ({

@@ -1,10 +1,12 @@
+import { simulatedClusters, withCorpCa } from './__testUtils__/deliverySetup';
+import { simulatorWithNamespaces } from '../__testUtils__/simulator';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   X509Certificate,
   createPrivateKey,
   createPublicKey,
 } from 'node:crypto';
-import { IssuanceService, IssuerRegistry } from '../issuing';
+import { IssuanceService } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
@@ -24,12 +26,7 @@ describe('KubernetesDelivery against the API simulator', () => {
   let simulator: KubernetesApiSimulator;
 
   beforeAll(async () => {
-    simulator = await KubernetesApiSimulator.start();
-    simulator.apply({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: 'payments' },
-    });
+    simulator = await simulatorWithNamespaces();
   });
   afterAll(async () => {
     await simulator.stop();
@@ -39,20 +36,10 @@ describe('KubernetesDelivery against the API simulator', () => {
     const knex = await migratedDatabase(databases, 'SQLITE_3');
     const logger = mockServices.logger.mock();
     const ca = await createTestCa(knex, { logger });
-    const issuers = IssuerRegistry.create({
-      issuers: [ca],
-      certManagerIssuers: [
-        { id: 'cm', cluster: 'sim', name: 'corp-ca', kind: 'ClusterIssuer' },
-      ],
-    });
+    const issuers = withCorpCa(ca);
     const store = DatabaseRequestStore.create({ knex });
     const kubernetes = KubernetesDelivery.create({
-      clusters: {
-        get: name =>
-          name === 'sim'
-            ? { name, kubeConfig: simulator.kubeConfig() }
-            : undefined,
-      },
+      clusters: simulatedClusters(simulator),
       requests: store,
     });
     const issuance = IssuanceService.create({

@@ -11,6 +11,7 @@ import {
 import { approvalsApp } from '../approvals/__testUtils__/approvalsApp';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { InClusterApprovals } from './InClusterApprovals';
+import { shopCertificateRequest } from './__testUtils__/shopRequests';
 
 jest.setTimeout(60_000);
 
@@ -59,24 +60,12 @@ describe('InClusterApprovals and CA certificates', () => {
   afterAll(() => sim.stop());
 
   function addCr(name: string, spec: Record<string, unknown>) {
-    sim.apply({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'CertificateRequest',
-      metadata: {
-        name,
-        namespace: 'shop',
-        labels: { 'backstage.io/kubernetes-id': 'shop-api' },
-      },
-      spec: {
+    sim.apply(
+      shopCertificateRequest(name, {
         username: 'system:serviceaccount:shop:deployer',
-        issuerRef: {
-          name: 'corp-ca',
-          kind: 'ClusterIssuer',
-          group: 'cert-manager.io',
-        },
         ...spec,
-      },
-    } as any);
+      }),
+    );
   }
   const conditions = (name: string) =>
     sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', name)

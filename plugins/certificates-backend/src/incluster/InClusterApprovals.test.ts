@@ -10,10 +10,11 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { CertManagerCertificateRequest } from './certificateRequests';
 import { InClusterApprovals } from './InClusterApprovals';
+import { shopCertificateRequest } from './__testUtils__/shopRequests';
 import { InClusterOwnership } from './InClusterOwnership';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { certManagerCsr, userCaller } from '../__testUtils__';
+import { certManagerCsr, decideAs, userCaller } from '../__testUtils__';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database';
 import { ServiceUnavailableError } from '@backstage/errors';
@@ -24,6 +25,8 @@ const SECURITY = 'group:default/security';
 
 const caller = (name: string, groups: string[] = [SECURITY]) =>
   userCaller(name, groups);
+
+const shopId = (name: string) => InClusterApprovals.idOf('sim', 'shop', name);
 
 class MemoryAudit implements AuditLog {
   readonly records: AuditRecord[] = [];
@@ -50,28 +53,18 @@ describe('InClusterApprovals', () => {
     csr = await certManagerCsr('api.shop.example.com');
   });
   afterAll(() => sim.stop());
+  const shopRequest = (name: string) =>
+    sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', name);
 
   function addCr(
     name: string,
     extra: Partial<CertManagerCertificateRequest> = {},
   ) {
     sim.apply({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'CertificateRequest',
-      metadata: {
-        name,
-        namespace: 'shop',
-        labels: { 'backstage.io/kubernetes-id': 'shop-api' },
-      },
-      spec: {
+      ...shopCertificateRequest(name, {
         request: csr,
         username: 'system:serviceaccount:cert-manager:cert-manager',
-        issuerRef: {
-          name: 'corp-ca',
-          kind: 'ClusterIssuer',
-          group: 'cert-manager.io',
-        },
-      },
+      }),
       ...(extra as object),
     } as any);
   }
@@ -132,19 +125,15 @@ describe('InClusterApprovals', () => {
     expect(undecided).toContain('shop-api-1');
     expect(undecided).not.toContain('shop-api-decided');
 
-    const decided = await approvals.decide({
-      caller: caller('sec1'),
-      requestId: row!.id,
-      decision: 'approve',
-      reason: 'matches the shop domain',
-    });
-    expect(decided.state).toBe('approved');
-    const stored = sim.get<any>(
-      'cert-manager.io/v1',
-      'CertificateRequest',
-      'shop',
-      'shop-api-1',
+    const decided = await decideAs(
+      approvals,
+      'sec1',
+      row!.id,
+      'approve',
+      'matches the shop domain',
     );
+    expect(decided.state).toBe('approved');
+    const stored = shopRequest('shop-api-1');
     expect(stored.status.conditions).toEqual([
       expect.objectContaining({
         type: 'Approved',
@@ -170,22 +159,16 @@ describe('InClusterApprovals', () => {
     addCr('shop-api-2');
     addCr('shop-api-3');
     const { approvals, audit } = setup();
-    const id2 = InClusterApprovals.idOf('sim', 'shop', 'shop-api-2');
-    const denied = await approvals.decide({
-      caller: caller('sec1'),
-      requestId: id2,
-      decision: 'deny',
-      reason: 'not our domain',
-    });
+    const id2 = shopId('shop-api-2');
+    const denied = await decideAs(
+      approvals,
+      'sec1',
+      id2,
+      'deny',
+      'not our domain',
+    );
     expect(denied.state).toBe('denied');
-    expect(
-      sim.get<any>(
-        'cert-manager.io/v1',
-        'CertificateRequest',
-        'shop',
-        'shop-api-2',
-      ).status.conditions[0],
-    ).toMatchObject({
+    expect(shopRequest('shop-api-2').status.conditions[0]).toMatchObject({
       type: 'Denied',
       reason: 'backstage:user:default/sec1',
       message: 'not our domain',
@@ -203,22 +186,10 @@ describe('InClusterApprovals', () => {
         ],
       },
     });
-    const id3 = InClusterApprovals.idOf('sim', 'shop', 'shop-api-3');
-    const result = await approvals.decide({
-      caller: caller('sec2'),
-      requestId: id3,
-      decision: 'deny',
-      reason: 'late',
-    });
+    const id3 = shopId('shop-api-3');
+    const result = await decideAs(approvals, 'sec2', id3, 'deny', 'late');
     expect(result.state).toBe('approved');
-    expect(
-      sim.get<any>(
-        'cert-manager.io/v1',
-        'CertificateRequest',
-        'shop',
-        'shop-api-3',
-      ).status.conditions,
-    ).toHaveLength(1);
+    expect(shopRequest('shop-api-3').status.conditions).toHaveLength(1);
     expect(audit.records.map(r => r.action)).toEqual(['in-cluster-denied']);
   });
 
@@ -235,27 +206,16 @@ describe('InClusterApprovals', () => {
       { user: 'backstage' },
     );
     const { approvals, audit } = setup('no-signer');
-    const id = InClusterApprovals.idOf('sim', 'shop', 'shop-api-4');
+    const id = shopId('shop-api-4');
     await expect(
-      approvals.decide({
-        caller: caller('sec1'),
-        requestId: id,
-        decision: 'approve',
-      }),
+      decideAs(approvals, 'sec1', id, 'approve'),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringMatching(
         /Cluster sim refused.*does not have permissions.*'approve' verb on cert-manager signers/,
       ),
     });
-    expect(
-      sim.get<any>(
-        'cert-manager.io/v1',
-        'CertificateRequest',
-        'shop',
-        'shop-api-4',
-      ).status,
-    ).toBeUndefined();
+    expect(shopRequest('shop-api-4').status).toBeUndefined();
     expect(audit.records).toEqual([
       expect.objectContaining({ outcome: 'failure' }),
     ]);
@@ -264,36 +224,22 @@ describe('InClusterApprovals', () => {
   it('refuses non-approvers and unknown ids before touching the cluster', async () => {
     addCr('shop-api-5');
     const { approvals } = setup();
-    const id = InClusterApprovals.idOf('sim', 'shop', 'shop-api-5');
+    const id = shopId('shop-api-5');
     await expect(
-      approvals.decide({
-        caller: caller('dev', ['group:default/team-a']),
-        requestId: id,
-        decision: 'approve',
-      }),
+      decideAs(
+        approvals,
+        caller('dev', ['group:default/team-a']),
+        id,
+        'approve',
+      ),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
     await expect(
-      approvals.decide({
-        caller: caller('sec1'),
-        requestId: 'incluster:garbage',
-        decision: 'approve',
-      }),
+      decideAs(approvals, 'sec1', 'incluster:garbage', 'approve'),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
     await expect(
-      approvals.decide({
-        caller: caller('sec1'),
-        requestId: InClusterApprovals.idOf('sim', 'shop', 'missing'),
-        decision: 'approve',
-      }),
+      decideAs(approvals, 'sec1', shopId('missing'), 'approve'),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
-    expect(
-      sim.get<any>(
-        'cert-manager.io/v1',
-        'CertificateRequest',
-        'shop',
-        'shop-api-5',
-      ).status,
-    ).toBeUndefined();
+    expect(shopRequest('shop-api-5').status).toBeUndefined();
   });
 });
 
@@ -306,6 +252,8 @@ describe('InClusterApprovals ownership and identities', () => {
     csr = await certManagerCsr('orders.shop.example.com', []);
   });
   afterAll(() => sim.stop());
+  const shopRequest = (name: string) =>
+    sim.get<any>('cert-manager.io/v1', 'CertificateRequest', 'shop', name);
 
   const entities: OwnershipEntity[] = [
     {
@@ -415,27 +363,22 @@ describe('InClusterApprovals ownership and identities', () => {
       const row = queue.find(r => r.inCluster?.name === name);
       return row && { entityRef: row.entityRef, ownerRef: row.ownerRef };
     };
-    expect(owner('by-id')).toEqual({
-      entityRef: 'component:default/shop-api',
-      ownerRef: 'group:default/team-shop',
-    });
-    expect(owner('by-selector')).toEqual({
-      entityRef: 'component:default/orders-worker',
-      ownerRef: 'group:default/team-orders',
-    });
-    expect(owner('selector-wrong-namespace')).toEqual({
-      entityRef: '',
-      ownerRef: undefined,
-    });
-    expect(owner('by-certificate')).toEqual({
-      entityRef: 'component:default/shop-api',
-      ownerRef: 'group:default/team-shop',
-    });
-    expect(owner('by-namespace')).toEqual({
-      entityRef: '',
-      ownerRef: 'group:default/team-legacy',
-    });
-    expect(owner('unowned')).toEqual({ entityRef: '', ownerRef: undefined });
+    const shop = 'component:default/shop-api';
+    const expected: Array<[string, string, string | undefined]> = [
+      ['by-id', shop, 'group:default/team-shop'],
+      [
+        'by-selector',
+        'component:default/orders-worker',
+        'group:default/team-orders',
+      ],
+      ['selector-wrong-namespace', '', undefined],
+      ['by-certificate', shop, 'group:default/team-shop'],
+      ['by-namespace', '', 'group:default/team-legacy'],
+      ['unowned', '', undefined],
+    ];
+    for (const [name, entityRef, ownerRef] of expected) {
+      expect(owner(name)).toEqual({ entityRef, ownerRef });
+    }
 
     const orders = await approvals.queue(caller('sec1'), {
       owner: ['group:default/team-orders'],
@@ -461,37 +404,22 @@ describe('InClusterApprovals ownership and identities', () => {
           : ['kim@example.com', 'kim'],
     };
     const { approvals } = setup(identities);
-    const id = InClusterApprovals.idOf('sim', 'shop', 'sams-own');
+    const id = shopId('sams-own');
     expect(
       (await approvals.queue(caller('sam'), {})).some(r => r.id === id),
     ).toBe(false);
     await expect(
-      approvals.decide({
-        caller: caller('sam'),
-        requestId: id,
-        decision: 'approve',
-      }),
+      decideAs(approvals, 'sam', id, 'approve'),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: 'You cannot decide on your own request.',
     });
-    expect(
-      sim.get<any>(
-        'cert-manager.io/v1',
-        'CertificateRequest',
-        'shop',
-        'sams-own',
-      ).status,
-    ).toBeUndefined();
+    expect(shopRequest('sams-own').status).toBeUndefined();
 
     expect(
       (await approvals.queue(caller('kim'), {})).some(r => r.id === id),
     ).toBe(true);
-    const decided = await approvals.decide({
-      caller: caller('kim'),
-      requestId: id,
-      decision: 'approve',
-    });
+    const decided = await decideAs(approvals, 'kim', id, 'approve');
     expect(decided).toMatchObject({
       state: 'approved',
       requester: 'sam@example.com',
@@ -525,19 +453,8 @@ describe('InClusterApprovals ownership and identities', () => {
     });
     expect(await approvals.queue(caller('sec1'), {})).toEqual([]);
     await expect(
-      approvals.decide({
-        caller: caller('sec1'),
-        requestId: InClusterApprovals.idOf('sim', 'shop', 'catalog-down'),
-        decision: 'approve',
-      }),
+      decideAs(approvals, 'sec1', shopId('catalog-down'), 'approve'),
     ).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
-    expect(
-      sim.get<any>(
-        'cert-manager.io/v1',
-        'CertificateRequest',
-        'shop',
-        'catalog-down',
-      ).status,
-    ).toBeUndefined();
+    expect(shopRequest('catalog-down').status).toBeUndefined();
   });
 });

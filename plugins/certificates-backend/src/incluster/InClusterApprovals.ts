@@ -153,7 +153,7 @@ export class InClusterApprovals implements ExternalApprovals {
     });
     if (!aliases) return [];
     return undecided
-      .filter(r => this.mayDecide(caller, aliases, r))
+      .filter(r => this.verdictFor(caller, aliases, r).allowed)
       .filter(r => permits(permission, r))
       .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
       .filter(
@@ -233,16 +233,7 @@ export class InClusterApprovals implements ExternalApprovals {
         // approver): it leaves the queue, there is nothing left to do.
         return request;
       }
-      const verdict = canDecide({
-        request,
-        actor: caller.userEntityRef,
-        actorGroups: caller.ownershipEntityRefs,
-        actorAliases: aliases,
-        policy: {
-          name: IN_CLUSTER_POLICY,
-          approvals: { approvers: this.o.approvers },
-        },
-      });
+      const verdict = this.verdictFor(caller, aliases, request);
       if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
       const permission = await this.approveFilter(caller);
       if (!permits(permission, request))
@@ -264,21 +255,23 @@ export class InClusterApprovals implements ExternalApprovals {
           }`,
         lastTransitionTime: conditionTime(new Date(at)),
       };
-      try {
-        // Optimistic concurrency: fails if anything changed since we read it.
-        const updated = await api.addRequestCondition(current, condition);
-        this.listed = undefined;
-        await this.o.audit.record({
+      const audited = (outcome: 'success' | 'failure', detail: string) =>
+        this.o.audit.record({
           actor: caller.userEntityRef,
           action:
             decision === 'approve'
               ? 'in-cluster-approved'
               : 'in-cluster-denied',
           entityRef: request.entityRef,
-          outcome: 'success',
+          outcome,
           at,
-          detail: `${where}${reason ? `: ${reason}` : ''}`,
+          detail,
         });
+      try {
+        // Optimistic concurrency: fails if anything changed since we read it.
+        const updated = await api.addRequestCondition(current, condition);
+        this.listed = undefined;
+        await audited('success', `${where}${reason ? `: ${reason}` : ''}`);
         const decided = {
           ...request,
           state: decisionOf(updated) ?? request.state,
@@ -301,17 +294,7 @@ export class InClusterApprovals implements ExternalApprovals {
         const status = statusOf(error);
         if (status === 409 || status === 422) continue; // changed meanwhile: read again
         if (status === 403) {
-          await this.o.audit.record({
-            actor: caller.userEntityRef,
-            action:
-              decision === 'approve'
-                ? 'in-cluster-approved'
-                : 'in-cluster-denied',
-            entityRef: request.entityRef,
-            outcome: 'failure',
-            at,
-            detail: `${where}: refused by the cluster`,
-          });
+          await audited('failure', `${where}: refused by the cluster`);
           throw new NotAllowedError(
             `Cluster ${clusterName} refused to record the decision on ${namespace}/${name}: ${
               messageOf(error) ?? 'forbidden'
@@ -353,11 +336,11 @@ export class InClusterApprovals implements ExternalApprovals {
     return found;
   }
 
-  private mayDecide(
+  private verdictFor(
     caller: CallerIdentity,
     aliases: string[],
     request: CertificateRequest,
-  ): boolean {
+  ) {
     return canDecide({
       request,
       actor: caller.userEntityRef,
@@ -367,7 +350,7 @@ export class InClusterApprovals implements ExternalApprovals {
         name: IN_CLUSTER_POLICY,
         approvals: { approvers: this.o.approvers },
       },
-    }).allowed;
+    });
   }
 
   /**

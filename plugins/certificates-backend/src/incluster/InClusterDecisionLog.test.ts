@@ -1,9 +1,12 @@
+import { ApprovalDecision } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
+
+const DAY = '2026-11-28';
 
 describe('InClusterDecisionLog', () => {
   const databases = testDatabases();
@@ -24,31 +27,37 @@ describe('InClusterDecisionLog', () => {
             name: `x`.repeat(200) + name,
           },
         });
-      await log.record(
-        { ...row('one'), state: 'approved' },
-        {
-          actor: 'user:default/Sam',
-          decision: 'approve',
-          at: '2026-11-28T10:00:00.000Z',
-        },
-      );
-      await log.record(
-        { ...row('two'), state: 'denied' },
-        {
-          actor: 'user:default/sam',
-          decision: 'deny',
-          reason: 'not ours',
-          at: '2026-11-28T11:00:00.000Z',
-        },
-      );
-      await log.record(
-        { ...row('three'), state: 'approved' },
-        {
-          actor: 'user:default/kim',
-          decision: 'approve',
-          at: '2026-11-28T12:00:00.000Z',
-        },
-      );
+      const decided: Array<[string, ApprovalDecision]> = [
+        [
+          'one',
+          {
+            actor: 'user:default/Sam',
+            decision: 'approve',
+            at: `${DAY}T10:00:00.000Z`,
+          },
+        ],
+        [
+          'two',
+          {
+            actor: 'user:default/sam',
+            decision: 'deny',
+            reason: 'not ours',
+            at: `${DAY}T11:00:00.000Z`,
+          },
+        ],
+        [
+          'three',
+          {
+            actor: 'user:default/kim',
+            decision: 'approve',
+            at: `${DAY}T12:00:00.000Z`,
+          },
+        ],
+      ];
+      for (const [name, decision] of decided) {
+        const state = decision.decision === 'approve' ? 'approved' : 'denied';
+        await log.record({ ...row(name), state }, decision);
+      }
 
       const sams = await log.listByActor('USER:default/sam');
       expect(sams.map(r => [r.commonName, r.state, r.decisions])).toEqual([

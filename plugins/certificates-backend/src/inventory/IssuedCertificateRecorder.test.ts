@@ -17,7 +17,7 @@ import { createInventoryRouter } from './router';
 import { DatabaseInventoryStore } from './store';
 import {
   createTestCa,
-  csrFor,
+  paymentsCsrOnce,
   errorHandler,
   migratedDatabase,
   newRequest,
@@ -31,11 +31,7 @@ const OWNER = 'group:team-pay/payments-team';
 
 describe('IssuedCertificateRecorder', () => {
   const databases = testDatabases();
-  let csrPem: string;
-
-  beforeAll(async () => {
-    csrPem = await csrFor('payments.example.com');
-  });
+  const csr = paymentsCsrOnce();
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
@@ -67,7 +63,7 @@ describe('IssuedCertificateRecorder', () => {
           policyName: 'internal',
           approvalsRequired: 0,
           validityDays,
-          csrPem,
+          csrPem: csr.pem,
         }),
       );
       return issuance.issueApproved(created.id);

@@ -7,7 +7,7 @@ import {
 import { Knex } from 'knex';
 import {
   createTestCa,
-  csrFor,
+  paymentsCsrOnce,
   DatabaseId,
   deferred,
   migratedDatabase,
@@ -28,11 +28,7 @@ jest.setTimeout(60_000);
  */
 describe('IssuanceService: one lease per issuance', () => {
   const databases = testDatabases();
-  let csrPem: string;
-
-  beforeAll(async () => {
-    csrPem = await csrFor('payments.example.com');
-  });
+  const csr = paymentsCsrOnce();
 
   /**
    * One instance. Its issuer signs through the built-in CA after `before`
@@ -68,7 +64,7 @@ describe('IssuanceService: one lease per issuance', () => {
     migratedDatabase(databases, databaseId);
 
   const leasable = (state: 'issuing' | 'approved') =>
-    newRequest({ requesterIsOwner: true, csrPem, state });
+    newRequest({ requesterIsOwner: true, csrPem: csr.pem, state });
 
   /** What the database says happened to a request. */
   async function outcome(knex: Knex, request: CertificateRequest) {
@@ -101,7 +97,7 @@ describe('IssuanceService: one lease per issuance', () => {
       const request = await a.store.create(leasable('issuing'));
       const issuing = a.issuance.issue(request, {
         policyJustChecked: true,
-        csrPem,
+        csrPem: csr.pem,
       });
 
       // Three lease lengths and more: A renews its lease, B's sweeps (which
@@ -147,7 +143,7 @@ describe('IssuanceService: one lease per issuance', () => {
       const request = await a.store.create(leasable('issuing'));
       const dead = a.issuance.issue(request, {
         policyJustChecked: true,
-        csrPem,
+        csrPem: csr.pem,
       });
       while (a.signer.issue.mock.calls.length === 0) await sleep(10);
 
@@ -237,7 +233,7 @@ describe('IssuanceService: one lease per issuance', () => {
                 action: 'created',
                 outcome: 'success',
               },
-              csrPem,
+              csrPem: csr.pem,
             },
             persist,
           ),

@@ -12,16 +12,15 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import {
   createHarness,
-  csrFor,
-  errorHandler,
+  paymentsCsrOnce,
   paymentsInput,
   paymentsOwner,
   testDatabases,
   userHeader,
+  inventoryApp,
 } from '../__testUtils__';
 import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
 import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
-import { createInventoryRouter } from '../inventory/router';
 import { testRow } from '../inventory/store/testRows';
 import {
   certificateConditions,
@@ -82,11 +81,7 @@ function permissionsMock() {
 
 describe('LifecycleService: renew and revoke', () => {
   const databases = testDatabases();
-  let csrPem: string;
-
-  beforeAll(async () => {
-    csrPem = await csrFor('payments.example.com');
-  });
+  const csr = paymentsCsrOnce();
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
@@ -101,24 +96,16 @@ describe('LifecycleService: renew and revoke', () => {
     const requests = h.requestStore;
     const inventory = h.inventoryStore;
     const service = h.requestService;
-    const app = express();
-    app.use(express.json());
-    app.use(
-      createInventoryRouter({
-        store: inventory,
-        httpAuth: mockServices.httpAuth({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        userInfo: mockServices.userInfo({
-          ownershipEntityRefs: ['group:team-pay/payments-team'],
-        }),
-        permissions: permissionsMock(),
-        lifecycle,
+    const app = inventoryApp({
+      store: inventory,
+      userInfo: mockServices.userInfo({
+        ownershipEntityRefs: ['group:team-pay/payments-team'],
       }),
-    );
-    app.use(errorHandler());
+      permissions: permissionsMock(),
+      lifecycle,
+    });
     const { request: issued } = await service.submit(
-      paymentsInput(csrPem),
+      paymentsInput(csr.pem),
       callerOf('dev'),
     );
     expect(issued?.state).toBe('issued');
@@ -449,6 +436,8 @@ describe('LifecycleService: renew and revoke', () => {
 
 describe('LifecycleService: cert-manager renewal through the cluster', () => {
   let sim: KubernetesApiSimulator;
+  const webCertificate = (namespace: string) =>
+    sim.get('cert-manager.io/v1', 'Certificate', namespace, 'web')!;
   afterEach(async () => sim?.stop());
 
   function managedRow(): CertificateDetails {
@@ -522,12 +511,7 @@ describe('LifecycleService: cert-manager renewal through the cluster', () => {
     expect(await lifecycle.renew(row.id, callerOf('dev'))).toEqual({
       outcome: 'cert-manager-reissuing',
     });
-    const cert = sim.get(
-      'cert-manager.io/v1',
-      'Certificate',
-      row.namespace,
-      'web',
-    )!;
+    const cert = webCertificate(row.namespace);
     expect((cert as any).status.conditions).toEqual([
       { type: 'Ready', status: 'True', reason: 'Ready' },
       expect.objectContaining({
@@ -556,12 +540,7 @@ describe('LifecycleService: cert-manager renewal through the cluster', () => {
     await expect(lifecycle.renew(row.id, callerOf('dev'))).rejects.toThrow(
       /needs 'patch' on certificates\/status/,
     );
-    const cert = sim.get(
-      'cert-manager.io/v1',
-      'Certificate',
-      row.namespace,
-      'web',
-    )!;
+    const cert = webCertificate(row.namespace);
     expect((cert as any).status.conditions).toHaveLength(1);
   });
 });

@@ -12,16 +12,15 @@ import {
   REQUEST_ID_LABEL,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import * as x509 from '@peculiar/x509';
-import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
   createTestCa,
-  errorHandler,
   eventually,
   migratedDatabase,
   newRequest,
   testDatabases,
+  inventoryApp,
 } from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
 import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
@@ -29,7 +28,6 @@ import { KubernetesDelivery } from '../delivery/KubernetesDelivery';
 import { DiscoveryService } from '../discovery/DiscoveryService';
 import { certificateId, TrustStore } from '../inventory/parsing';
 import { makeLeaf } from '../inventory/parsing/testPki';
-import { createInventoryRouter } from '../inventory/router';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
@@ -226,29 +224,20 @@ describe('a discovered certificate is a portal request’s only when it proves i
         audit,
         logger,
       });
-      const app = express();
-      app.use(express.json());
-      app.use(
-        createInventoryRouter({
-          store: inventory,
-          httpAuth: mockServices.httpAuth({
-            defaultCredentials: mockCredentials.none(),
-          }),
-          userInfo: {
-            async getUserInfo(credentials) {
-              const user = userOf(credentials);
-              return {
-                userEntityRef: user,
-                ownershipEntityRefs: claimsOf(user),
-              };
-            },
+      return inventoryApp({
+        store: inventory,
+        userInfo: {
+          async getUserInfo(credentials) {
+            const user = userOf(credentials);
+            return {
+              userEntityRef: user,
+              ownershipEntityRefs: claimsOf(user),
+            };
           },
-          permissions,
-          lifecycle,
-        }),
-      );
-      app.use(errorHandler());
-      return app;
+        },
+        permissions,
+        lifecycle,
+      });
     };
     const as = (name: string) =>
       mockCredentials.user.header(`user:default/${name}`);

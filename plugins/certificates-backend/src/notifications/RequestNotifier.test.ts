@@ -2,23 +2,28 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { applyDatabaseMigrations, runInUnitOfWork } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { RequestNotifier } from './RequestNotifier';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
 
 jest.setTimeout(60_000);
 
 describe('RequestNotifier', () => {
   const databases = testDatabases();
 
+  async function setup(databaseId: DatabaseId) {
+    const knex = await migratedDatabase(databases, databaseId);
+    const notifications = { send: jest.fn().mockResolvedValue(undefined) };
+    const notifier = RequestNotifier.create({
+      knex,
+      notifications,
+      logger: mockServices.logger.mock(),
+    });
+    return { knex, notifications, notifier };
+  }
+
   it.each(databases.eachSupportedId())(
     'notifies approvers once when queued and the requester once per outcome, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const notifications = { send: jest.fn().mockResolvedValue(undefined) };
-      const notifier = RequestNotifier.create({
-        knex,
-        notifications,
-        logger: mockServices.logger.mock(),
-      });
+      const { notifications, notifier } = await setup(databaseId);
       const request = pendingRequest();
 
       await Promise.all([
@@ -59,13 +64,7 @@ describe('RequestNotifier', () => {
   it.each(databases.eachSupportedId())(
     'announces an in-cluster CertificateRequest once, however long its id, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const notifications = { send: jest.fn().mockResolvedValue(undefined) };
-      const notifier = RequestNotifier.create({
-        knex,
-        notifications,
-        logger: mockServices.logger.mock(),
-      });
+      const { notifications, notifier } = await setup(databaseId);
       const name = `very-long-certificate-request-name-${'x'.repeat(200)}`;
       const request = pendingRequest({
         id: `incluster:${Buffer.from(
@@ -100,13 +99,7 @@ describe('RequestNotifier', () => {
   it.each(databases.eachSupportedId())(
     'claims issued notifications in the transaction that records the requests issued, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const notifications = { send: jest.fn().mockResolvedValue(undefined) };
-      const notifier = RequestNotifier.create({
-        knex,
-        notifications,
-        logger: mockServices.logger.mock(),
-      });
+      const { knex, notifications, notifier } = await setup(databaseId);
       const first = pendingRequest({ state: 'issued' });
       const second = pendingRequest({ id: `${first.id}-2`, state: 'issued' });
 

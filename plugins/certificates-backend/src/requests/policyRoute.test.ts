@@ -1,16 +1,11 @@
-import {
-  mockCredentials,
-  mockErrorHandler,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mountRequestsRouter } from './__testUtils__/requestsApp';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
-import express from 'express';
 import request from 'supertest';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { createRouter } from '../router';
 import { RequestService, RequestValidator } from './RequestService';
 import { RequestStore } from './RequestStore';
 import { silentNotifier } from '../__testUtils__/noops';
@@ -79,24 +74,16 @@ describe('GET /policy', () => {
       notifier: silentNotifier(),
       userInfo: mockServices.userInfo(),
     });
-    const httpAuth = mockServices.httpAuth({
-      defaultCredentials: mockCredentials.user('user:default/alice'),
+    const app = await mountRequestsRouter({
+      user: 'user:default/alice',
+      logger,
+      requests: {
+        userInfo: mockServices.userInfo(),
+        permissions: mockServices.permissions(),
+        service,
+        store,
+      },
     });
-    const app = express();
-    app.use(
-      await createRouter({
-        logger,
-        httpAuth,
-        requests: {
-          httpAuth,
-          userInfo: mockServices.userInfo(),
-          permissions: mockServices.permissions(),
-          service,
-          store,
-        },
-      }),
-    );
-    app.use(mockErrorHandler());
     return { app, getEntityByRef };
   }
 

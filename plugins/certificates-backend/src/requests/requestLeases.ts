@@ -17,6 +17,17 @@ async function recordUnderLease(
   return updated > 0;
 }
 
+/** Records a fingerprint in `column` while the caller holds the lease. */
+function recordFingerprint(column: string) {
+  return (
+    knex: Knex,
+    id: string,
+    owner: string,
+    fingerprint: string,
+  ): Promise<boolean> =>
+    recordUnderLease(knex, id, owner, { [column]: fingerprint });
+}
+
 /**
  * The issuance lease's statements on the requests table, each one
  * compare-and-set on the owner so that two instances never both believe
@@ -60,27 +71,9 @@ export const requestLeases = {
       .update({ lease_owner: null, lease_expires_at: null });
   },
 
-  recordSigned(
-    knex: Knex,
-    id: string,
-    owner: string,
-    fingerprint: string,
-  ): Promise<boolean> {
-    return recordUnderLease(knex, id, owner, {
-      signed_fingerprint: fingerprint,
-    });
-  },
+  recordSigned: recordFingerprint('signed_fingerprint'),
 
-  recordPendingKey(
-    knex: Knex,
-    id: string,
-    owner: string,
-    fingerprint: string,
-  ): Promise<boolean> {
-    return recordUnderLease(knex, id, owner, {
-      pending_key_fingerprint: fingerprint,
-    });
-  },
+  recordPendingKey: recordFingerprint('pending_key_fingerprint'),
 
   /** Narrows a query to requests whose lease is free at `at`. */
   whereFree(query: Knex.QueryBuilder, at: string): void {

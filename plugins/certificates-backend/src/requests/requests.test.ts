@@ -1,8 +1,5 @@
-import {
-  mockCredentials,
-  mockErrorHandler,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mountRequestsRouter } from './__testUtils__/requestsApp';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   BackstageUserPrincipal,
   UserInfoService,
@@ -14,7 +11,6 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
-import express from 'express';
 import { Knex } from 'knex';
 import { X509Certificate } from 'node:crypto';
 import request from 'supertest';
@@ -24,7 +20,6 @@ import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { requestConditions } from '../permissions';
 import { IssuanceService, IssuerRegistry } from '../issuing';
-import { createRouter } from '../router';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { RequestService, RequestValidator } from './RequestService';
 import {
@@ -138,30 +133,22 @@ describe('requests API', () => {
       // Callers bring their claims along; anyone else owns nothing.
       userInfo: mockServices.userInfo({ ownershipEntityRefs: [] }),
     });
-    const httpAuth = mockServices.httpAuth({
-      defaultCredentials: mockCredentials.user(options.user ?? ALICE),
+    const app = await mountRequestsRouter({
+      user: options.user ?? ALICE,
+      logger,
+      requests: {
+        userInfo,
+        permissions: withReadDecision(
+          mockServices.permissions({
+            result: options.permission ?? AuthorizeResult.ALLOW,
+          }),
+          options.read,
+        ),
+        service,
+        store,
+        audit,
+      },
     });
-    const app = express();
-    app.use(
-      await createRouter({
-        logger,
-        httpAuth,
-        requests: {
-          httpAuth,
-          userInfo,
-          permissions: withReadDecision(
-            mockServices.permissions({
-              result: options.permission ?? AuthorizeResult.ALLOW,
-            }),
-            options.read,
-          ),
-          service,
-          store,
-          audit,
-        },
-      }),
-    );
-    app.use(mockErrorHandler());
     const stored = async () => ({
       requests: await knex('certificates_requests')
         .count({ n: '*' })

@@ -108,16 +108,24 @@ export function renewalRoute(
       },
     };
   }
+  return notFromPortal(
+    facts,
+    'It was not issued through the portal and no cert-manager Certificate manages it: renew it where it was issued.',
+  );
+}
+
+/** Why a certificate without a proven request is out of the portal's hands. */
+function notFromPortal(
+  facts: LifecycleFacts,
+  otherwise: string,
+): { reason: string } {
   if (facts.unknownRequestId) {
     return {
       reason: `Its request ${facts.unknownRequestId} is not known to this portal.`,
     };
   }
   if (facts.claimedRequestId) return { reason: unprovenClaim(facts) };
-  return {
-    reason:
-      'It was not issued through the portal and no cert-manager Certificate manages it: renew it where it was issued.',
-  };
+  return { reason: otherwise };
 }
 
 /** Whether a certificate can be revoked from the portal, or why not. */
@@ -126,16 +134,10 @@ export function revocationCheck(
 ): { request: CertificateRequest } | { reason: string } {
   const r = facts.request;
   if (!r) {
-    if (facts.unknownRequestId) {
-      return {
-        reason: `Its request ${facts.unknownRequestId} is not known to this portal.`,
-      };
-    }
-    if (facts.claimedRequestId) return { reason: unprovenClaim(facts) };
-    return {
-      reason:
-        'It was not issued through the portal: revoke it with the CA that issued it.',
-    };
+    return notFromPortal(
+      facts,
+      'It was not issued through the portal: revoke it with the CA that issued it.',
+    );
   }
   if (r.revokedAt) {
     return { reason: `It was already revoked (${r.revokedAt}).` };

@@ -44,6 +44,22 @@ const submit = (body: unknown) => (ctx: BadInputContext) =>
 const validate = (body: unknown) => (ctx: BadInputContext) =>
   ctx.b.post('alice', '/requests/validate', body);
 
+/** Payments' request for a Secret, delivered where `where` says (else x-tls in payments). */
+const paymentsSecretBody = (where: {
+  cluster?: string;
+  namespace?: string;
+  secretName?: string;
+}) =>
+  paymentsBody({
+    delivery: {
+      kind: 'secret',
+      cluster: CLUSTER,
+      namespace: 'payments',
+      secretName: 'x-tls',
+      ...where,
+    },
+  });
+
 function csrBody(pem: string, overrides: Record<string, unknown> = {}) {
   return paymentsBody({ delivery: { kind: 'csr', csr: pem }, ...overrides });
 }
@@ -332,58 +348,22 @@ export const FIELD_CASES: BadInput[] = [
   {
     name: "namespace '../x'",
     reason: /namespace/i,
-    send: submit(
-      paymentsBody({
-        delivery: {
-          kind: 'secret',
-          cluster: CLUSTER,
-          namespace: '../x',
-          secretName: 'x-tls',
-        },
-      }),
-    ),
+    send: submit(paymentsSecretBody({ namespace: '../x' })),
   },
   {
     name: 'a 300-character namespace',
     reason: /namespace/i,
-    send: submit(
-      paymentsBody({
-        delivery: {
-          kind: 'secret',
-          cluster: CLUSTER,
-          namespace: 'n'.repeat(300),
-          secretName: 'x-tls',
-        },
-      }),
-    ),
+    send: submit(paymentsSecretBody({ namespace: 'n'.repeat(300) })),
   },
   {
     name: "Secret name '../x'",
     reason: /secretName|secret name/i,
-    send: submit(
-      paymentsBody({
-        delivery: {
-          kind: 'secret',
-          cluster: CLUSTER,
-          namespace: 'payments',
-          secretName: '../x',
-        },
-      }),
-    ),
+    send: submit(paymentsSecretBody({ secretName: '../x' })),
   },
   {
     name: 'a 300-character Secret name',
     reason: /secretName|secret name/i,
-    send: submit(
-      paymentsBody({
-        delivery: {
-          kind: 'secret',
-          cluster: CLUSTER,
-          namespace: 'payments',
-          secretName: 's'.repeat(300),
-        },
-      }),
-    ),
+    send: submit(paymentsSecretBody({ secretName: 's'.repeat(300) })),
   },
   {
     name: 'an unknown issuer id',
@@ -393,16 +373,7 @@ export const FIELD_CASES: BadInput[] = [
   {
     name: 'an unknown cluster id',
     reason: /cluster/i,
-    send: submit(
-      paymentsBody({
-        delivery: {
-          kind: 'secret',
-          cluster: 'no-such-cluster',
-          namespace: 'payments',
-          secretName: 'x-tls',
-        },
-      }),
-    ),
+    send: submit(paymentsSecretBody({ cluster: 'no-such-cluster' })),
   },
   {
     name: 'a negative validity',
@@ -481,16 +452,7 @@ export const VALIDATE_CASES: BadInput[] = [
   {
     name: 'validate: an unknown cluster',
     reason: /cluster/i,
-    send: validate(
-      paymentsBody({
-        delivery: {
-          kind: 'secret',
-          cluster: 'nope',
-          namespace: 'payments',
-          secretName: 'x-tls',
-        },
-      }),
-    ),
+    send: validate(paymentsSecretBody({ cluster: 'nope' })),
   },
   {
     name: 'validate: a 1 MB body',

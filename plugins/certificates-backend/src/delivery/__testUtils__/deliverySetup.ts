@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
+import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
 import { Knex } from 'knex';
 import {
   createTestCa,
@@ -19,7 +20,7 @@ import type {
 import type { Issued } from '../../issuing/issuanceTypes';
 import type { RequestStore } from '../../requests/RequestStore';
 import { DatabaseRequestStore } from '../../requests';
-import { KubernetesDelivery } from '../KubernetesDelivery';
+import { ClusterLookup, KubernetesDelivery } from '../KubernetesDelivery';
 
 /**
  * One attempt of `strategy` under a fresh lease of process `owner`, as
@@ -65,6 +66,29 @@ export function certificateOf(outcome: DeliveryOutcome): Issued {
 /** The cluster every delivery test delivers to. */
 export const CLUSTER = 'sim';
 
+/** `ca`, and cert-manager issuer `cm`: ClusterIssuer corp-ca in CLUSTER. */
+export function withCorpCa(ca: CertificateIssuer): IssuerRegistry {
+  return IssuerRegistry.create({
+    issuers: [ca],
+    certManagerIssuers: [
+      { id: 'cm', cluster: CLUSTER, name: 'corp-ca', kind: 'ClusterIssuer' },
+    ],
+  });
+}
+
+/** The clusters a delivery test knows: only CLUSTER, served by `simulator`. */
+export function simulatedClusters(
+  simulator: KubernetesApiSimulator,
+  token?: string,
+): ClusterLookup {
+  return {
+    get: name =>
+      name === CLUSTER
+        ? { name, kubeConfig: simulator.kubeConfig(token) }
+        : undefined,
+  };
+}
+
 /**
  * Issuance with both cluster strategies over `knex` and the simulator: the
  * built-in CA, and cert-manager issuer `cm` (ClusterIssuer corp-ca).
@@ -76,19 +100,9 @@ export async function deliverySetup(
 ) {
   const store = DatabaseRequestStore.create({ knex });
   const ca = await createTestCa(knex);
-  const issuers = IssuerRegistry.create({
-    issuers: [ca],
-    certManagerIssuers: [
-      { id: 'cm', cluster: CLUSTER, name: 'corp-ca', kind: 'ClusterIssuer' },
-    ],
-  });
+  const issuers = withCorpCa(ca);
   const kubernetes = KubernetesDelivery.create({
-    clusters: {
-      get: name =>
-        name === CLUSTER
-          ? { name, kubeConfig: simulator.kubeConfig(options.token) }
-          : undefined,
-    },
+    clusters: simulatedClusters(simulator, options.token),
     requests: store,
   });
   const issuance = IssuanceService.create({

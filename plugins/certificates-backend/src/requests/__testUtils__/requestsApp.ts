@@ -1,5 +1,6 @@
 import {
   BackstageUserPrincipal,
+  LoggerService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
@@ -30,6 +31,7 @@ import { applyDatabaseMigrations } from '../../database';
 import { IssuanceService, IssuerRegistry } from '../../issuing';
 import { createRouter } from '../../router';
 import { DatabaseRequestStore } from '../DatabaseRequestStore';
+import { RequestsRouterOptions } from '../createRequestsRouter';
 import { RequestService } from '../RequestService';
 import { RequestValidator } from '../RequestValidator';
 
@@ -98,6 +100,27 @@ export function csrInput(
   });
 }
 
+/** The requests router as plugin.ts mounts it, signed in as `user`, errors rendered. */
+export async function mountRequestsRouter(options: {
+  user: string;
+  logger: LoggerService;
+  requests: Omit<RequestsRouterOptions, 'httpAuth'>;
+}): Promise<express.Express> {
+  const httpAuth = mockServices.httpAuth({
+    defaultCredentials: mockCredentials.user(options.user),
+  });
+  const app = express();
+  app.use(
+    await createRouter({
+      logger: options.logger,
+      httpAuth,
+      requests: { httpAuth, ...options.requests },
+    }),
+  );
+  app.use(mockErrorHandler());
+  return app;
+}
+
 /**
  * The requests API as plugin.ts wires it, on `knex`, signed in as `user`.
  * Several apps on one database stand for several users of one backend.
@@ -156,18 +179,11 @@ export async function requestsApp(
     permissions.authorizeConditional = (async (queries: unknown[]) =>
       queries.map(() => read)) as PermissionsService['authorizeConditional'];
   }
-  const httpAuth = mockServices.httpAuth({
-    defaultCredentials: mockCredentials.user(options.user),
+  const app = await mountRequestsRouter({
+    user: options.user,
+    logger,
+    requests: { userInfo, permissions, service, store, audit },
   });
-  const app = express();
-  app.use(
-    await createRouter({
-      logger,
-      httpAuth,
-      requests: { httpAuth, userInfo, permissions, service, store, audit },
-    }),
-  );
-  app.use(mockErrorHandler());
   /** Rows written: requests, audit records and certificates the CA issued. */
   const counts = async () => {
     const count = async (table: string) =>

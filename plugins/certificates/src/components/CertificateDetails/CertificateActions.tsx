@@ -19,6 +19,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { usePermitted } from '../common/usePermitted';
+import { useBusyAction } from '../common/useBusyAction';
 
 /** The reasons offered, most common first. */
 const REASON_LABELS: Record<RevocationReason, string> = {
@@ -53,20 +54,10 @@ const RevokeDialog = (props: {
 }) => {
   const [reason, setReason] = useState<RevocationReason>('superseded');
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useBusyAction(actionErrorMessage);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onRevoke(reason, comment.trim() || undefined);
-    } catch (e) {
-      setError(actionErrorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = () =>
+    run(() => props.onRevoke(reason, comment.trim() || undefined));
 
   return (
     <Dialog

@@ -7,12 +7,12 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ClusterSyncStatus } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
+import { DenseTable } from '../common/DenseTable';
 import { TimeText } from '../common';
 import { NoClustersHelp } from './NoClustersHelp';
 
@@ -74,11 +74,10 @@ export const ClustersView = () => {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value || value.length === 0) return <NoClustersHelp />;
   return (
-    <Table<ClusterSyncStatus>
+    <DenseTable<ClusterSyncStatus>
       title="Clusters"
       columns={columns}
       data={value}
-      options={{ paging: false, search: false, padding: 'dense' }}
     />
   );
 };

@@ -1,21 +1,18 @@
-import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { useApi } from '@backstage/core-plugin-api';
 import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
+import { useBusyAction } from '../common/useBusyAction';
 
 /** Downloads the filtered list as CSV, with the user's credentials. */
 export const ExportCsvButton = (props: { filter: CertificateListFilter }) => {
   const api = useApi(certificatesApiRef);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useBusyAction(e => (e as Error).message);
 
-  const exportCsv = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const exportCsv = () =>
+    run(async () => {
       const blob = await api.exportCsv(props.filter);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
@@ -23,12 +20,7 @@ export const ExportCsvButton = (props: { filter: CertificateListFilter }) => {
       a.download = 'certificates.csv';
       a.click();
       URL.revokeObjectURL(url);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>

@@ -4,12 +4,12 @@ import {
   EmptyState,
   Progress,
   ResponseErrorPanel,
-  Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
+import { DenseTable } from '../common/DenseTable';
 import { TimeText } from '../common';
 import { formatFingerprint } from '../CertificateDetails/describe';
 
@@ -80,11 +80,6 @@ export const IssuersView = () => {
     );
   }
   return (
-    <Table<IssuerInfo>
-      title="Issuers"
-      columns={columns}
-      data={value}
-      options={{ paging: false, search: false, padding: 'dense' }}
-    />
+    <DenseTable<IssuerInfo> title="Issuers" columns={columns} data={value} />
   );
 };

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -15,6 +14,7 @@ import { DecisionList } from './DecisionList';
 import { RequestAuditList } from './RequestAuditList';
 import { RequestStepper } from './RequestStepper';
 import { DateText } from '../common/DateText';
+import { useBusyAction } from '../common/useBusyAction';
 import { useRequest } from './useRequest';
 import { describeDelivery } from './describe';
 import { RequestedCertificateTable } from './RequestedCertificateTable';
@@ -48,25 +48,13 @@ export const RequestPanel = ({
     [identityApi],
   );
   const { value, error, loading, set } = useRequest(requestId, pollIntervalMs);
-  const [actionError, setActionError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, run } = useBusyAction(e => e as Error);
 
   if (loading && !value) return <Progress />;
   if (error && !value) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   const { request, audit } = value;
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setActionError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
   const cancel = () =>
     run(async () =>
       set({ request: await api.cancelRequest(request.id), audit }),

@@ -3,6 +3,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { InfoCard } from '@backstage/core-components';
 import { FormField } from '../common';
+import { useBusyAction } from '../common/useBusyAction';
 
 export interface AddRootFormProps {
   onSubmit: (input: { pem: string; reason: string }) => Promise<void>;
@@ -12,23 +13,17 @@ export interface AddRootFormProps {
 export const AddRootForm = ({ onSubmit }: AddRootFormProps) => {
   const [pem, setPem] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useBusyAction(e => {
+    // The backend's reason, not the HTTP status line around it.
+    const body = (e as { body?: { error?: { message?: string } } }).body;
+    return body?.error?.message ?? (e as Error).message;
+  });
+  const submit = () =>
+    run(async () => {
       await onSubmit({ pem, reason });
       setPem('');
       setReason('');
-    } catch (e) {
-      // The backend's reason, not the HTTP status line around it.
-      const body = (e as { body?: { error?: { message?: string } } }).body;
-      setError(body?.error?.message ?? (e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <InfoCard title="Request a new root">
       <Box display="flex" flexDirection="column" style={{ gap: 8 }}>

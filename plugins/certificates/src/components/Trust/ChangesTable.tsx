@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
-import { Table, TableColumn } from '@backstage/core-components';
+import { TableColumn } from '@backstage/core-components';
 import {
   canDecideTrustChange,
   TrustApprovalSettings,
@@ -9,6 +9,7 @@ import {
   trustChangeOutcome,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { DateText } from '../common';
+import { DenseTable } from '../common/DenseTable';
 
 export interface ChangesTableProps {
   changes: TrustChange[];
@@ -88,11 +89,10 @@ export const ChangesTable = ({
     },
   ];
   return (
-    <Table<TrustChange>
+    <DenseTable<TrustChange>
       title="Root changes"
       columns={columns}
       data={changes}
-      options={{ paging: false, search: false, padding: 'dense' }}
       emptyContent={<Box p={2}>No root changes yet.</Box>}
     />
   );

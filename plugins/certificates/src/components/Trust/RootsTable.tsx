@@ -1,11 +1,12 @@
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import { Table, TableColumn } from '@backstage/core-components';
+import { TableColumn } from '@backstage/core-components';
 import {
   TrustChange,
   TrustRoot,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { DateText } from '../common';
+import { DenseTable } from '../common/DenseTable';
 
 const SOURCES: Record<TrustRoot['source'], string> = {
   config: 'configuration',
@@ -65,11 +66,10 @@ export const RootsTable = ({
     },
   ];
   return (
-    <Table<TrustRoot>
+    <DenseTable<TrustRoot>
       title="Approved roots"
       columns={columns}
       data={roots}
-      options={{ paging: false, search: false, padding: 'dense' }}
     />
   );
 };
