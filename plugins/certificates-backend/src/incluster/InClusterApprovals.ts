@@ -31,12 +31,7 @@ import {
   RequestQuery,
   transformRequestConditions,
 } from '../permissions';
-import {
-  describeCertificateRequest,
-  decisionOf,
-  CertManagerCertificateRequest,
-} from './certificateRequests';
-import { readRequestedCertificate } from './requestedCertificate';
+import { decisionOf } from './certificateRequests';
 import { CertManagerClient, conditionTime } from '../certmanager';
 import {
   describeError,
@@ -45,13 +40,17 @@ import {
   parseId,
   statusOf,
 } from './clusterErrors';
+import {
+  IN_CLUSTER_POLICY,
+  inClusterIdOf,
+  readClusterRequest,
+  toInClusterRequest,
+} from './inClusterRequests';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { InClusterOwnership } from './InClusterOwnership';
 import { kubernetesIdentitiesOf } from './KubernetesIdentities';
 
-const CERTIFICATE_NAME_ANNOTATION = 'cert-manager.io/certificate-name';
-const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
-export const IN_CLUSTER_POLICY = 'in-cluster';
+export { IN_CLUSTER_POLICY };
 
 function permits(
   filter: PermissionFilter<RequestQuery>,
@@ -110,12 +109,7 @@ export class InClusterApprovals implements ExternalApprovals {
   ) {}
 
   static idOf(cluster: string, namespace: string, name: string): string {
-    return (
-      ID_PREFIX +
-      Buffer.from(JSON.stringify([cluster, namespace, name])).toString(
-        'base64url',
-      )
-    );
+    return inClusterIdOf(cluster, namespace, name);
   }
 
   private approveFilter(
@@ -185,7 +179,7 @@ export class InClusterApprovals implements ExternalApprovals {
             cr => decisionOf(cr) === undefined,
           );
           return await Promise.all(
-            open.map(cr => this.toRequest(cluster.name, cr, api)),
+            open.map(cr => toInClusterRequest(this.o, cluster.name, cr, api)),
           );
         } catch (error) {
           // A cluster that cannot be read adds nothing; the others still show.
@@ -225,8 +219,13 @@ export class InClusterApprovals implements ExternalApprovals {
 
     const aliases = await this.aliasesOf(caller);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await this.read(api, namespace, name, where);
-      const request = await this.toRequest(clusterName, current, api);
+      const current = await readClusterRequest(api, namespace, name, where);
+      const request = await toInClusterRequest(
+        this.o,
+        clusterName,
+        current,
+        api,
+      );
       if (decisionOf(current) !== undefined) {
         this.listed = undefined;
         // Someone decided meanwhile (cert-manager's approver, kubectl, another
@@ -311,31 +310,6 @@ export class InClusterApprovals implements ExternalApprovals {
     throw new ConflictError(`${where} kept changing; try again.`);
   }
 
-  private async read(
-    api: CertManagerClient,
-    namespace: string,
-    name: string,
-    where: string,
-  ) {
-    let found: CertManagerCertificateRequest | undefined;
-    try {
-      found = await api.getCertificateRequest(namespace, name);
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 403)
-        throw new NotAllowedError(
-          `Cluster refused to read ${where}: ${
-            messageOf(error) ?? 'forbidden'
-          }`,
-        );
-      throw new ServiceUnavailableError(
-        `Cannot read ${where}: ${describeError(error)}`,
-      );
-    }
-    if (!found) throw new NotFoundError(`${where} does not exist`);
-    return found;
-  }
-
   private verdictFor(
     caller: CallerIdentity,
     aliases: string[],
@@ -361,60 +335,6 @@ export class InClusterApprovals implements ExternalApprovals {
     return this.o.identities
       ? this.o.identities.of(caller.userEntityRef)
       : Promise.resolve(kubernetesIdentitiesOf(caller.userEntityRef));
-  }
-
-  private async toRequest(
-    cluster: string,
-    cr: CertManagerCertificateRequest,
-    api: CertManagerClient,
-  ): Promise<ReturnType<typeof describeCertificateRequest>> {
-    const namespace = cr.metadata.namespace ?? 'default';
-    const labels = cr.metadata.labels;
-    const kubernetesId = labels?.[KUBERNETES_ID_LABEL];
-    const ownership = this.o.ownership
-      ? await this.o.ownership.resolve({
-          cluster,
-          namespace,
-          labels,
-          certificateLabels: kubernetesId
-            ? undefined
-            : await this.certificateLabels(api, namespace, cr),
-        })
-      : {
-          entityRef: kubernetesId
-            ? `component:default/${kubernetesId}`
-            : undefined,
-        };
-    return describeCertificateRequest({
-      id: InClusterApprovals.idOf(cluster, namespace, cr.metadata.name),
-      cluster,
-      cr,
-      ownership,
-      requested: await readRequestedCertificate(cr.spec),
-      policy: {
-        name: IN_CLUSTER_POLICY,
-        approvers: this.o.approvers,
-        caIssuers: this.o.caIssuers,
-      },
-    });
-  }
-
-  /** Labels of the Certificate that made this request; undefined when there is none or it cannot be read. */
-  private async certificateLabels(
-    api: CertManagerClient,
-    namespace: string,
-    cr: CertManagerCertificateRequest,
-  ): Promise<Record<string, string> | undefined> {
-    const name =
-      cr.metadata.annotations?.[CERTIFICATE_NAME_ANNOTATION] ??
-      cr.metadata.ownerReferences?.find(o => o.kind === 'Certificate')?.name;
-    if (!name) return undefined;
-    try {
-      return (await api.getCertificate(namespace, name))?.metadata.labels;
-    } catch {
-      // Gone or not readable: the request's own labels and the mappings still apply.
-      return undefined;
-    }
   }
 
   private now(): Date {

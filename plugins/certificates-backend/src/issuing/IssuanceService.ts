@@ -2,24 +2,18 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import type { UnitOfWork } from '../database';
 import { newRequestId } from '../requests/requestId';
-import {
-  auditedTransition,
-  IssuerAuditEntry,
-  StateMove,
-} from './auditedTransition';
 import { CsrDelivery } from './CsrDelivery';
 import { deliveryContext, unavailableDelivery } from './deliveryContext';
 import type {
   DeliveryOutcome,
   DeliveryStrategies,
   DeliveryStrategy,
-  Prepared,
 } from './deliveryPorts';
 import { HeldLease, IssuanceLeases } from './IssuanceLeases';
+import { IssuanceSettlement } from './IssuanceSettlement';
 import { recoverySweep } from './recoverySweep';
 import { IssuedBatch } from './IssuedBatch';
 import {
-  Issued,
   IssuanceServiceOptions,
   issuedRecordOf,
   joinsTransactions,
@@ -56,6 +50,7 @@ export class IssuanceService {
   private readonly batch: IssuedBatch;
   private readonly leases: IssuanceLeases;
   private readonly deliveries: DeliveryStrategies;
+  private readonly settlement: IssuanceSettlement;
 
   static create(options: IssuanceServiceOptions): IssuanceService {
     return new IssuanceService(options);
@@ -75,6 +70,10 @@ export class IssuanceService {
       inventory: o.inventory,
       notifier: o.notifier,
       issuedRecord: w => issuedRecordOf(w.stored!, w.signed),
+    });
+    this.settlement = IssuanceSettlement.create({
+      service: o,
+      strategyFor: request => this.strategyFor(request),
     });
   }
 
@@ -111,7 +110,7 @@ export class IssuanceService {
       return this.leases.hold(taken.lease, async () => {
         let request = taken.request;
         if (request.state === 'approved') {
-          const moved = await this.move(
+          const moved = await this.settlement.move(
             { id: requestId, from: ['approved'], to: 'issuing', patch: {} },
             { action: 'issuing', outcome: 'success' },
           );
@@ -176,7 +175,7 @@ export class IssuanceService {
         ? undefined
         : await this.o.recheck?.(request, csrPem);
       if (reason) {
-        return this.fail(
+        return this.settlement.fail(
           request,
           `No longer allowed by policy: ${reason}`,
           lease,
@@ -184,7 +183,11 @@ export class IssuanceService {
       }
       const strategy = this.strategyFor(request);
       if (!strategy) {
-        return this.fail(request, unavailableDelivery(request), lease);
+        return this.settlement.fail(
+          request,
+          unavailableDelivery(request),
+          lease,
+        );
       }
       const context = deliveryContext(this.o, { request, lease, csrPem });
       const outcome = await strategy.deliver(request, context);
@@ -192,7 +195,7 @@ export class IssuanceService {
     } catch (error) {
       this.o.logger.warn(`Issuing request ${request.id} failed: ${error}`);
       if (error instanceof ConflictError) options.onConflict?.(error);
-      return this.fail(request, messageOf(error), lease);
+      return this.settlement.fail(request, messageOf(error), lease);
     }
   }
 
@@ -210,13 +213,13 @@ export class IssuanceService {
   ): Promise<CertificateRequest> {
     switch (outcome.state) {
       case 'issued':
-        return this.complete(request, outcome.certificate, lease);
+        return this.settlement.complete(request, outcome.certificate, lease);
       case 'failed':
-        return this.fail(request, outcome.reason, lease);
+        return this.settlement.fail(request, outcome.reason, lease);
       case 'undelivered':
         // Under a lease this attempt just delivered: not finding it is a failure.
         return lease
-          ? this.fail(request, outcome.reason, lease)
+          ? this.settlement.fail(request, outcome.reason, lease)
           : this.issueApproved(request.id);
       default:
         return Promise.resolve(request);
@@ -257,7 +260,7 @@ export class IssuanceService {
       const reason = messageOf(error);
       const failed = await this.o.store.transaction(async trx => {
         const request = await persist(trx);
-        const moved = await this.move(
+        const moved = await this.settlement.move(
           {
             id: request.id,
             from: ['issuing'],
@@ -270,7 +273,7 @@ export class IssuanceService {
         return moved ?? request;
       });
       this.o.logger.warn(`Issuing request ${failed.id} failed: ${reason}`);
-      return this.failed(failed);
+      return this.settlement.failed(failed);
     }
     const write = this.batch.issuedAtSubmission(submission, {
       id,
@@ -287,7 +290,7 @@ export class IssuanceService {
       return undefined;
     }
     const done = write.stored!;
-    await this.issued(done, signed, {
+    await this.settlement.issued(done, signed, {
       recorded: !!this.o.inventory,
       claimed: !!this.o.notifier?.claimIssued,
     });
@@ -324,127 +327,5 @@ export class IssuanceService {
       now: this.now(),
       stuckAfterMs: options.stuckAfterMs ?? 60_000,
     });
-  }
-
-  private async complete(
-    request: CertificateRequest,
-    issued: Issued,
-    lease?: HeldLease,
-  ): Promise<CertificateRequest> {
-    const done = await this.move(
-      {
-        id: request.id,
-        from: ['issuing'],
-        to: 'issued',
-        patch: {
-          chainPem: issued.chainPem,
-          serialNumber: issued.serialNumber,
-          notAfter: issued.notAfter,
-          releaseLeaseOf: lease?.owner,
-        },
-      },
-      {
-        action: 'issued',
-        outcome: 'success',
-        detail: `serial ${issued.serialNumber}`,
-      },
-    );
-    if (!done) {
-      return (await this.o.store.get(request.id))!;
-    }
-    if (lease) lease.settled = true;
-    await this.issued(done, issued);
-    return done;
-  }
-
-  /**
-   * After the issued state committed: inventory link (unless `recorded` in
-   * that commit) and notification (`claimed` in that commit or not).
-   */
-  private async issued(
-    done: CertificateRequest,
-    issued: Issued,
-    options: { recorded?: boolean; claimed?: boolean } = {},
-  ): Promise<void> {
-    if (this.o.onIssued && !options.recorded) {
-      await this.o
-        .onIssued(issuedRecordOf(done, issued))
-        .catch(e =>
-          this.o.logger.warn(
-            `Recording issued request ${done.id} failed: ${e}`,
-          ),
-        );
-    }
-    await this.notify(
-      () => this.o.notifier?.requestIssued(done, { claimed: options.claimed }),
-      done,
-    );
-  }
-
-  /** Records the failure, unless `lease` was taken over meanwhile (its new owner settles it). */
-  private async fail(
-    request: CertificateRequest,
-    reason: string,
-    lease?: HeldLease,
-  ): Promise<CertificateRequest> {
-    const failed = await this.move(
-      {
-        id: request.id,
-        from: ['issuing', 'approved'],
-        to: 'failed',
-        patch: { failureReason: reason, releaseLeaseOf: lease?.owner },
-      },
-      { action: 'failed', outcome: 'failure', detail: reason },
-    );
-    if (!failed) {
-      return (await this.o.store.get(request.id))!;
-    }
-    if (lease) lease.settled = true;
-    return this.failed(failed, {
-      pendingKeyFingerprint: lease?.pendingKeyFingerprint,
-    });
-  }
-
-  /** After the failed state committed: the pending key goes, the requester is told. */
-  private async failed(
-    failed: CertificateRequest,
-    prepared: Prepared = {},
-  ): Promise<CertificateRequest> {
-    const strategy = this.strategyFor(failed);
-    if (strategy?.discard) {
-      // No certificate will ever use what was prepared for it (a pending key).
-      await strategy
-        .discard(failed, prepared)
-        .catch(e =>
-          this.o.logger.warn(
-            `Removing what was prepared for request ${failed.id} failed: ${e}`,
-          ),
-        );
-    }
-    await this.notify(() => this.o.notifier?.requestFailed(failed), failed);
-    return failed;
-  }
-
-  /** A notification is a courtesy: its failure never changes the outcome. */
-  private async notify(
-    send: () => Promise<void> | undefined,
-    request: CertificateRequest,
-  ) {
-    try {
-      await send();
-    } catch (error) {
-      this.o.logger.warn(
-        `Notifying about request ${request.id} failed: ${error}`,
-      );
-    }
-  }
-
-  /** A state change and its audit record, committed together (auditedTransition). */
-  private move(
-    move: StateMove,
-    entry: IssuerAuditEntry,
-    trx?: UnitOfWork,
-  ): Promise<CertificateRequest | undefined> {
-    return auditedTransition(this.o, move, entry, trx);
   }
 }

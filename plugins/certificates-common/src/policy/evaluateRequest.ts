@@ -1,48 +1,29 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { renewalVerdict } from '../lifecycle/certificateActions';
 import { automationVerdict } from './automation';
-import {
-  dns1123LabelProblem,
-  dns1123SubdomainProblem,
-} from '../names/kubernetesNames';
-import { normalizeDnsNames, validateNames } from '../names/dnsNames';
+import { normalizeDnsNames } from '../names/dnsNames';
 import { CertificatePolicy } from '../policyTypes';
 import {
   CertificateRequestInput,
-  DeliveryKind,
   IssuerInfo,
-  KeyAlgorithmChoice,
   ValidationResult,
   Violation,
 } from '../types';
+import { approvalVerdict, autoApproval, notOwnerReason } from './approval';
+import { deliveryViolations } from './deliveryChecks';
+import { nameViolations } from './nameChecks';
 import {
-  expandPatterns,
-  expandTemplate,
-  matchesPattern,
-  templateContext,
-  unexpandedPatternsReason,
-} from './templates';
+  DEFAULT_KEY_ALGORITHMS,
+  DEFAULT_MAX_VALIDITY_DAYS,
+} from './policyDefaults';
+import { expandTemplate, templateContext } from './templates';
 
-export const DEFAULT_KEY_ALGORITHMS: readonly KeyAlgorithmChoice[] = [
-  'ECDSA-P256',
-  'ECDSA-P384',
-  'RSA-2048',
-  'RSA-3072',
-  'RSA-4096',
-];
-export const DEFAULT_MAX_VALIDITY_DAYS = 90;
-export const DEFAULT_ALLOWED_NAMESPACES: readonly string[] = [
-  '{{kubernetes.namespace}}',
-];
-const ALL_DELIVERIES: readonly DeliveryKind[] = [
-  'csr',
-  'secret',
-  'cert-manager',
-];
+export {
+  DEFAULT_ALLOWED_NAMESPACES,
+  DEFAULT_KEY_ALGORITHMS,
+  DEFAULT_MAX_VALIDITY_DAYS,
+} from './policyDefaults';
+export { entityOwnerRef, isEntityOwnedBy } from './entityOwner';
 
 export interface EvaluationContext {
   /** The policy that applies (from selectPolicy); undefined → denied. */
@@ -69,44 +50,6 @@ export interface EvaluationContext {
 }
 
 /**
- * The entity's owner as a full ref: `spec.owner` read with the default kind
- * group and the entity's own namespace; undefined when it has no valid
- * owner.
- */
-export function entityOwnerRef(entity: Entity): string | undefined {
-  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-  if (typeof owner !== 'string' || !owner.trim()) return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether someone with these ownership claims (user info
- * `ownershipEntityRefs`: the user and their groups, full refs) belongs to the
- * entity's owner. Full refs are compared, so a group of the same name in
- * another namespace is not the owner.
- */
-export function isEntityOwnedBy(
-  ownershipEntityRefs: readonly string[],
-  entity: Entity,
-): boolean {
-  // Entity refs are ASCII: plain lower-casing compares them (the locale-aware
-  // one cost more than the rest of the owner check).
-  const owner = entityOwnerRef(entity)?.toLowerCase();
-  return (
-    !!owner && ownershipEntityRefs.some(ref => ref.toLowerCase() === owner)
-  );
-}
-
-/**
  * The verdict on a renewal of an issued lineage. The lineage was approved
  * once, so the plugin's own automatic renewal and a renewal asked by an owner
  * need no new approval while the policy allows the names (`renewalVerdict`);
@@ -117,31 +60,6 @@ export function renewalSubmissionVerdict(
   by: { requesterIsOwner: boolean; automatic: boolean },
 ): ValidationResult {
   return by.requesterIsOwner || by.automatic ? renewalVerdict(result) : result;
-}
-
-const IPV4 =
-  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-function isIpAddress(value: string): boolean {
-  if (IPV4.test(value)) {
-    return true;
-  }
-  if (!value.includes(':') || /[^0-9a-fA-F:.]/.test(value)) {
-    return false;
-  }
-  try {
-    return new URL(`http://[${value}]/`).hostname.length > 2;
-  } catch {
-    return false;
-  }
-}
-
-function isUri(value: string): boolean {
-  try {
-    return new URL(value).protocol.length > 1 && !/\s/.test(value);
-  } catch {
-    return false;
-  }
 }
 
 /** The DNS names a policy would suggest for an entity (its patterns without wildcards). */
@@ -188,57 +106,9 @@ export function evaluateRequest(
   const add = (field: string, reason: string) =>
     violations.push({ field, reason });
   const templates = templateContext(entity);
-  // Catalog values fill templates only as literal labels: a pattern whose
-  // value is not one allows nothing, and a refusal it causes says why.
-  const expand = (patterns: readonly string[]) =>
-    expandPatterns(patterns, templates);
 
-  // Names: syntax first, then the policy's patterns.
-  const nameViolations = validateNames(input, {
-    allowWildcard: !!policy.allowWildcards,
-  });
-  violations.push(...nameViolations);
-  const { patterns, problems: nameTemplateProblems } = expand(
-    policy.allowedDnsNames,
-  );
-  input.dnsNames.forEach((raw, index) => {
-    const field = `dnsNames[${index}]`;
-    const name = raw.toLowerCase();
-    if (nameViolations.some(v => v.field === field)) {
-      return;
-    }
-    if (!patterns.some(p => matchesPattern(name, p))) {
-      add(
-        field,
-        `"${name}" is not allowed by policy ${policy.name} (allowed: ${
-          patterns.join(', ') || 'none'
-        })${unexpandedPatternsReason(nameTemplateProblems)}`,
-      );
-    }
-  });
-
-  // Other SAN types only where the policy allows them.
-  const sanTypes = policy.allowedSanTypes ?? ['dns'];
-  const ips = input.ipAddresses ?? [];
-  if (ips.length && !sanTypes.includes('ip')) {
-    add(
-      'ipAddresses',
-      `IP address SANs are not allowed by policy ${policy.name}`,
-    );
-  } else {
-    ips.forEach((ip, i) => {
-      if (!isIpAddress(ip))
-        add(`ipAddresses[${i}]`, `"${ip}" is not an IP address`);
-    });
-  }
-  const uris = input.uris ?? [];
-  if (uris.length && !sanTypes.includes('uri')) {
-    add('uris', `URI SANs are not allowed by policy ${policy.name}`);
-  } else {
-    uris.forEach((uri, i) => {
-      if (!isUri(uri)) add(`uris[${i}]`, `"${uri}" is not a URI`);
-    });
-  }
+  // Names (DNS, then the other SAN types) by the policy's patterns.
+  violations.push(...nameViolations(input, policy, templates));
 
   const keyAlgorithms = policy.keyAlgorithms ?? DEFAULT_KEY_ALGORITHMS;
   if (!keyAlgorithms.includes(input.keyAlgorithm)) {
@@ -263,94 +133,14 @@ export function evaluateRequest(
     );
   }
 
-  const issuer = context.issuers.find(i => i.id === input.issuer);
-  const delivery = input.delivery;
-  if (!issuer) {
-    add('issuer', `unknown issuer "${input.issuer}"`);
-  } else if (
-    policy.allowedIssuers &&
-    !policy.allowedIssuers.includes(issuer.id)
-  ) {
-    add(
-      'issuer',
-      `issuer ${issuer.id} is not allowed by policy ${policy.name}`,
-    );
-  } else if (!issuer.deliveries.includes(delivery.kind)) {
-    add(
-      'delivery.kind',
-      `issuer ${issuer.id} cannot deliver as ${
-        delivery.kind
-      } (it supports ${issuer.deliveries.join(', ')})`,
-    );
-  }
-
-  const deliveries = policy.deliveries ?? ALL_DELIVERIES;
-  if (!deliveries.includes(delivery.kind)) {
-    add(
-      'delivery.kind',
-      `delivery ${delivery.kind} is not allowed by policy ${policy.name}`,
-    );
-  }
-  if (delivery.kind === 'csr') {
-    if (!delivery.csr || !delivery.csr.trim()) {
-      add('delivery.csr', 'a PKCS#10 CSR is required for csr delivery');
-    }
-    // The certificate is downloaded, never written anywhere: a location
-    // would only be stored and shown as if it meant something.
-    for (const field of ['cluster', 'namespace', 'secretName'] as const) {
-      if (delivery[field] !== undefined) {
-        add(
-          `delivery.${field}`,
-          `csr delivery is downloaded, not written to a cluster: leave out ${field}`,
-        );
-      }
-    }
-  } else {
-    if (!delivery.cluster) {
-      add('delivery.cluster', 'a cluster is required');
-    } else if (!context.clusters.includes(delivery.cluster)) {
-      add('delivery.cluster', `unknown cluster "${delivery.cluster}"`);
-    } else if (
-      policy.allowedClusters &&
-      !policy.allowedClusters.includes(delivery.cluster)
-    ) {
-      add(
-        'delivery.cluster',
-        `cluster ${delivery.cluster} is not allowed by policy ${policy.name}`,
-      );
-    } else if (issuer?.cluster && issuer.cluster !== delivery.cluster) {
-      add(
-        'delivery.cluster',
-        `issuer ${issuer.id} serves cluster ${issuer.cluster} only`,
-      );
-    }
-    const namespaceProblem = delivery.namespace
-      ? dns1123LabelProblem(delivery.namespace)
-      : 'is required';
-    if (namespaceProblem) {
-      add('delivery.namespace', `the namespace ${namespaceProblem}`);
-    } else {
-      const { patterns: allowed, problems } = expand(
-        policy.allowedNamespaces ?? DEFAULT_ALLOWED_NAMESPACES,
-      );
-      if (!allowed.some(p => matchesPattern(delivery.namespace!, p))) {
-        add(
-          'delivery.namespace',
-          `namespace ${delivery.namespace} is not allowed by policy ${
-            policy.name
-          } (allowed: ${
-            allowed.join(', ') || 'none'
-          })${unexpandedPatternsReason(problems)}`,
-        );
-      }
-    }
-    const secretProblem = delivery.secretName
-      ? dns1123SubdomainProblem(delivery.secretName)
-      : 'is required';
-    if (secretProblem) {
-      add('delivery.secretName', `the Secret name ${secretProblem}`);
-    }
-  }
+  // Issuer and delivery target (cluster, namespace, Secret).
+  violations.push(
+    ...deliveryViolations(input, policy, {
+      issuers: context.issuers,
+      clusters: context.clusters,
+      templates,
+    }),
+  );
 
   const automation =
     context.service === undefined
@@ -378,67 +168,4 @@ export function evaluateRequest(
     pendingReason,
     requesterIsOwner: context.requesterIsOwner,
   };
-}
-
-/**
- * The policy's conditions first; then a service goes by the policy's
- * automation rule, and anyone else must be an owner (invariant 9).
- */
-function approvalVerdict(
-  byPolicy: { autoApprove: boolean; pendingReason?: string },
-  automation: { autoApprove: boolean; pendingReason?: string } | undefined,
-  notOwner: () => string | undefined,
-): { autoApprove: boolean; pendingReason?: string } {
-  if (!byPolicy.autoApprove) return byPolicy;
-  if (automation) return automation;
-  const reason = notOwner();
-  return reason ? { autoApprove: false, pendingReason: reason } : byPolicy;
-}
-
-function notOwnerReason(entity: Entity, requester: string | undefined): string {
-  const owner = entityOwnerRef(entity);
-  return `requested by ${
-    requester ?? 'someone'
-  }, who is not an owner of ${stringifyEntityRef(entity)} (${
-    owner ? `owner ${owner}` : 'it has no owner'
-  })`;
-}
-
-/** What the policy's own conditions say; the owner rule comes on top. */
-function autoApproval(
-  input: CertificateRequestInput,
-  policy: CertificatePolicy,
-): { autoApprove: boolean; pendingReason?: string } {
-  const rule = policy.autoApprove;
-  if (rule === true) {
-    return { autoApprove: true };
-  }
-  if (!rule) {
-    return {
-      autoApprove: false,
-      pendingReason: `Policy ${policy.name} requires approval`,
-    };
-  }
-  if (
-    rule.maxValidityDays !== undefined &&
-    input.validityDays > rule.maxValidityDays
-  ) {
-    return {
-      autoApprove: false,
-      pendingReason: `${input.validityDays} days exceeds the ${rule.maxValidityDays} days that policy ${policy.name} approves automatically`,
-    };
-  }
-  if (rule.issuers && !rule.issuers.includes(input.issuer)) {
-    return {
-      autoApprove: false,
-      pendingReason: `Policy ${policy.name} approves issuer ${input.issuer} only after review`,
-    };
-  }
-  if (rule.deliveries && !rule.deliveries.includes(input.delivery.kind)) {
-    return {
-      autoApprove: false,
-      pendingReason: `Policy ${policy.name} approves ${input.delivery.kind} delivery only after review`,
-    };
-  }
-  return { autoApprove: true };
 }
