@@ -195,22 +195,26 @@ export interface ValidationResult {
   requesterIsOwner?: boolean;
 }
 
-export type AuditAction =
-  | 'created'
-  | 'approved'
-  | 'denied'
-  | 'cancelled'
-  | 'issuing'
-  | 'issued'
-  | 'failed'
-  | 'renewed'
-  | 'revoked'
-  | 'in-cluster-approved'
-  | 'in-cluster-denied'
-  | 'trust-change-requested'
-  | 'trust-change-approved'
-  | 'trust-change-denied'
-  | 'trust-change-applied';
+/** Every action the audit trail records; the audit route filters by these. */
+export const AUDIT_ACTIONS = [
+  'created',
+  'approved',
+  'denied',
+  'cancelled',
+  'issuing',
+  'issued',
+  'failed',
+  'renewed',
+  'revoked',
+  'in-cluster-approved',
+  'in-cluster-denied',
+  'trust-change-requested',
+  'trust-change-approved',
+  'trust-change-denied',
+  'trust-change-applied',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditRecord {
   id: string;

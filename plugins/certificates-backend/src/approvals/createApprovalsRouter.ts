@@ -8,6 +8,7 @@ import { InputError, NotAllowedError, serializeError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   auditReadPermission,
+  AUDIT_ACTIONS,
   AuditAction,
   BulkDecisionResult,
   CertificateRequest,
@@ -62,20 +63,6 @@ const MAX_PAGE = 200;
 
 /** Decisions of one bulk request in flight at once. */
 const BULK_CONCURRENCY = 4;
-
-const AUDIT_ACTIONS: AuditAction[] = [
-  'created',
-  'approved',
-  'denied',
-  'cancelled',
-  'issuing',
-  'issued',
-  'failed',
-  'renewed',
-  'revoked',
-  'in-cluster-approved',
-  'in-cluster-denied',
-];
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -277,7 +264,7 @@ export function createApprovalsRouter(options: {
       throw refused;
     }
     const actions = many(req.query.action);
-    if (actions?.some(a => !AUDIT_ACTIONS.includes(a as AuditAction))) {
+    if (actions?.some(a => !(AUDIT_ACTIONS as readonly string[]).includes(a))) {
       throw new InputError(`action must be one of ${AUDIT_ACTIONS.join(', ')}`);
     }
     const limitText = one(req.query.limit);

@@ -111,6 +111,20 @@ describe('auditor events', () => {
       expect(success).toHaveBeenCalledTimes(1);
     });
 
+    it('filters by every action the trail records, trust changes included, and refuses others', async () => {
+      const { server, audit } = app(AuthorizeResult.ALLOW);
+      const ok = await request(server)
+        .get('/audit')
+        .query({ action: 'trust-change-approved' });
+      expect(ok.status).toBe(200);
+      expect(audit.list).toHaveBeenCalledWith(
+        expect.objectContaining({ action: ['trust-change-approved'] }),
+      );
+      const bad = await request(server).get('/audit').query({ action: 'x' });
+      expect(bad.status).toBe(400);
+      expect(audit.list).toHaveBeenCalledTimes(1);
+    });
+
     it('reports a refused read as a failed event, and reads nothing', async () => {
       const { server, auditor, fail, audit } = app(AuthorizeResult.DENY);
       const response = await request(server).get('/audit');

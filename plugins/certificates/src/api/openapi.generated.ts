@@ -540,7 +540,11 @@ export interface components {
       | 'renewed'
       | 'revoked'
       | 'in-cluster-approved'
-      | 'in-cluster-denied';
+      | 'in-cluster-denied'
+      | 'trust-change-requested'
+      | 'trust-change-approved'
+      | 'trust-change-denied'
+      | 'trust-change-applied';
     /** @enum {string} */
     RevocationReason:
       | 'unspecified'

@@ -11,29 +11,12 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
+  AUDIT_ACTIONS,
   AuditAction,
   AuditRecord,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditQuery, certificatesApiRef } from '../../api';
 import { DateText, FormField, FormFieldProps } from '../common';
-
-const ACTIONS: AuditAction[] = [
-  'created',
-  'approved',
-  'denied',
-  'cancelled',
-  'issuing',
-  'issued',
-  'failed',
-  'renewed',
-  'revoked',
-  'in-cluster-approved',
-  'in-cluster-denied',
-  'trust-change-requested',
-  'trust-change-approved',
-  'trust-change-denied',
-  'trust-change-applied',
-];
 
 export interface AuditViewProps {
   /** Records per page (default 50). */
@@ -80,7 +63,7 @@ const FILTER_FIELDS: Array<{
     label: 'Action',
     props: {
       minWidth: 160,
-      options: [{ value: '', label: 'All actions' }, ...ACTIONS],
+      options: [{ value: '', label: 'All actions' }, ...AUDIT_ACTIONS],
     },
   },
   { key: 'from', id: 'from', label: 'From', props: DATE_FIELD },
