@@ -6,7 +6,10 @@
  * sent once while both sweep every 2 s; that one replica reports the
  * gauges; and that after SIGKILL of a replica the other takes its clusters
  * over within 30 s with the inventory equal to the API servers' Secrets
- * (none missed, none phantom). Writes { passed, failed, tests } to --report.
+ * (none missed, none phantom). Then two fresh replicas and a real ACME
+ * server (pebble): the replica that placed an ACME order is killed in the
+ * middle of its challenge, and the other finishes the same order. Writes
+ * { passed, failed, tests } to --report.
  *
  * Needs BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
  */
@@ -28,6 +31,12 @@ import {
   makeLeaf,
   secretData,
 } from '../../plugins/certificates-backend/src/inventory/parsing/testPki';
+import {
+  ACME_ISSUER,
+  AcmeFixture,
+  acmeOrderHandedOver,
+  startAcme,
+} from './acme';
 
 const root = join(__dirname, '..', '..');
 const args = Object.fromEntries(
@@ -248,7 +257,9 @@ async function main() {
   let db: Knex | undefined;
   const sims = new Map<string, KubernetesApiSimulator>();
   const replicas: Replica[] = [];
+  let acme: AcmeFixture | undefined;
   try {
+    acme = await startAcme();
     const ca = await makeCa('Replicas Root');
     const leaf = await makeLeaf({ issuer: ca, dnsNames: ['r.example.com'] });
     const secret = (name: string) => ({
@@ -300,7 +311,9 @@ async function main() {
             discovery: { lease: { duration: '15s', renewInterval: '5s' } },
             // Both replicas sweep often, so a double issuance or a double
             // announcement would show within the test.
-            issuance: { frequency: '2s' },
+            // A killed replica's request is resumed by the other after 10 s.
+            issuance: { frequency: '2s', lease: '10s' },
+            acme: { ...acme!.config, dataDir: join(dir, `acme-${name}`) },
             approvals: { notifyFrequency: '2s' },
             policies: [
               {
@@ -571,6 +584,69 @@ async function main() {
       left.length === 0,
       `${left.length} left`,
     );
+
+    // ACME across replicas, on two fresh ones.
+    const c = await startReplica('c');
+    let fresh = await until(() => healthy(c), 120_000);
+    const d = await startReplica('d');
+    fresh = fresh && (await until(() => healthy(d), 120_000));
+    check('two fresh replicas start for the ACME hand-over', Boolean(fresh));
+    if (!fresh) return;
+    const alice = await until(() => signIn(c, 'alice'), 60_000);
+    const bob = await until(() => signIn(d, 'bob'), 60_000);
+    const asScenario = (r: Replica) => ({
+      name: r.name,
+      pid: r.process.pid!,
+      logs: r.logs,
+      kill: async () => {
+        process.kill(-r.process.pid!, 'SIGKILL');
+        await r.exited;
+      },
+    });
+    await acmeOrderHandedOver({
+      acme,
+      replicas: [asScenario(c), asScenario(d)],
+      submit: async names => {
+        const { csrPem } = await generateKeyAndCsr({
+          keyAlgorithm: 'ECDSA-P256',
+          dnsNames: names,
+        });
+        const res = await api(c, alice!, '/requests', {
+          entityRef: 'component:default/shop',
+          dnsNames: names,
+          keyAlgorithm: 'ECDSA-P256',
+          validityDays: 30,
+          issuer: ACME_ISSUER,
+          delivery: { kind: 'csr', csr: csrPem },
+        });
+        if (!res.body?.id)
+          console.log(
+            `replicas: ACME request ${res.status} ${JSON.stringify(res.body)}`,
+          );
+        return res.body?.id;
+      },
+      approve: async id =>
+        (
+          await api(d, bob!, `/requests/${id}/decision`, {
+            decision: 'approve',
+          })
+        ).status,
+      stateOf: async id => {
+        const alive = [c, d].find(r => !r.gone)!;
+        return (await api(alive, alice!, `/requests/${id}`)).body?.request
+          ?.state;
+      },
+      leaseOwner: async id =>
+        (
+          await db!('certificates_requests').where({ id }).first()
+        )?.lease_owner ?? undefined,
+      orders: async id =>
+        (
+          await db!('certificates_acme_orders').where({ request_id: id })
+        ).map(o => o.order_url as string),
+      check,
+      until,
+    });
   } catch (e) {
     check('run', false, String((e as Error).stack ?? e));
   } finally {
@@ -604,6 +680,7 @@ async function main() {
     }
     await admin.destroy();
     await Promise.all([...sims.values()].map(s => s.stop()));
+    await acme?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -336,6 +336,12 @@ export interface Config {
       frequency?: HumanDuration | string;
       /** Longest one run may take, e.g. { minutes: 5 } or PT5M. Default 5 minutes. */
       timeout?: HumanDuration | string;
+      /**
+       * How long a replica holds a request it is issuing without renewing it
+       * (it renews at a third of this while it works). When a replica dies
+       * mid-issuance, another resumes the request after this. Default 1 minute.
+       */
+      lease?: HumanDuration | string;
     };
     /**
      * Renewal of certificates issued through the portal. Owners can renew on

@@ -50,7 +50,11 @@ describe('readCertificatesSettings', () => {
         inCluster: { enabled: false, approvers: [], caIssuers: [] },
         notifyFrequency: { seconds: 30 },
       },
-      issuance: { frequency: { seconds: 30 }, timeout: { minutes: 5 } },
+      issuance: {
+        frequency: { seconds: 30 },
+        timeout: { minutes: 5 },
+        lease: { minutes: 1 },
+      },
       renewal: { automatic: true, fraction: 2 / 3, frequency: { hours: 1 } },
       notifications: {
         expiry: {
@@ -191,7 +195,7 @@ describe('readCertificatesSettings', () => {
     const settings = read({
       discovery: { resyncInterval: value, catalogRefreshInterval: value },
       approvals: { notifyFrequency: value },
-      issuance: { frequency: value, timeout: value },
+      issuance: { frequency: value, timeout: value, lease: value },
       renewal: { frequency: value },
       notifications: { expiry: { frequency: value, timeout: value } },
     });
@@ -201,10 +205,11 @@ describe('readCertificatesSettings', () => {
       settings.approvals.notifyFrequency,
       settings.issuance.frequency,
       settings.issuance.timeout,
+      settings.issuance.lease,
       settings.renewal.frequency,
       settings.notifications.expiry.frequency,
       settings.notifications.expiry.timeout,
-    ]).toEqual(Array(8).fill(expected));
+    ]).toEqual(Array(9).fill(expected));
   });
 
   it.each<[string, JsonObject, RegExp]>([

@@ -187,6 +187,9 @@ const certificatesSchema = z.looseObject({
     .strictObject({
       frequency: duration.default({ seconds: 30 }),
       timeout: duration.default({ minutes: 5 }),
+      // How long a replica that stopped answering keeps a request it was
+      // issuing before another replica resumes it (renewed while it works).
+      lease: duration.default({ minutes: 1 }),
     })
     .prefault({}),
   renewal: z

@@ -274,6 +274,7 @@ export async function createServices(
     onIssued: issuedCertificates.recordInBackground,
     inventory: issuedCertificates,
     notifier,
+    leaseMs: durationToMilliseconds(settings.issuance.lease),
   });
   const requestService = RequestService.create({
     store: requestStore,
