@@ -329,6 +329,13 @@ export interface Config {
       };
       /** How often new pending requests are announced to approvers, e.g. { seconds: 30 } or PT30S. Default 30 seconds. */
       notifyFrequency?: HumanDuration | string;
+      /**
+       * How long the approval that completes a request waits for its
+       * certificate before answering (the request is then still issuing,
+       * and the requester is notified when it is issued). An ACME order can
+       * take minutes; a built-in CA signs at once. Default 10 seconds.
+       */
+      issuanceWait?: HumanDuration | string;
     };
     /** How often approved and in-flight requests are resumed and followed. */
     issuance?: {

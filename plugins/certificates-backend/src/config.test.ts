@@ -49,6 +49,7 @@ describe('readCertificatesSettings', () => {
       approvals: {
         inCluster: { enabled: false, approvers: [], caIssuers: [] },
         notifyFrequency: { seconds: 30 },
+        issuanceWait: { seconds: 10 },
       },
       issuance: {
         frequency: { seconds: 30 },

@@ -181,6 +181,9 @@ const certificatesSchema = z.looseObject({
         })
         .prefault({}),
       notifyFrequency: duration.default({ seconds: 30 }),
+      // How long the approval that completes a request waits for the
+      // certificate before answering; issuance goes on after that.
+      issuanceWait: duration.default({ seconds: 10 }),
     })
     .prefault({}),
   issuance: z

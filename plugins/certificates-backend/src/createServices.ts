@@ -322,6 +322,7 @@ export async function createServices(
     directory: CatalogApproverDirectory.create({ catalog, auth }),
     notifier,
     logger,
+    issuanceWaitMs: durationToMilliseconds(settings.approvals.issuanceWait),
   });
 
   const endpointScanner = EndpointScanService.create({

@@ -22,9 +22,11 @@ describe('ApprovalService with the real request store and issuance', () => {
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
     existing?: Knex,
+    certificates?: Record<string, unknown>,
   ) {
     const h = await createHarness(databases, databaseId, {
       knex: existing,
+      certificates,
       entities: [component('payments', 'group:default/team-payments')],
       policies: [
         servicesPolicy({
@@ -48,6 +50,7 @@ describe('ApprovalService with the real request store and issuance', () => {
       caIssue,
       issueApproved,
       submit,
+      h,
     };
   }
 
@@ -152,6 +155,48 @@ describe('ApprovalService with the real request store and issuance', () => {
       ).items.map(i => i.action);
       expect(actions.filter(a => a === 'approved')).toHaveLength(1);
       expect(actions.filter(a => a === 'issued')).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'an issuer slower than the approval wait: the approver is answered "issuing" at once, the certificate and its notice follow once, %p',
+    async databaseId => {
+      const { h, submit, caIssue } = await setup(databaseId, undefined, {
+        approvals: { issuanceWait: { milliseconds: 50 } },
+      });
+      // The CA answers only when the test lets it, like an ACME order.
+      let release!: () => void;
+      const gate = new Promise<void>(resolve => (release = resolve));
+      const sign = Object.getPrototypeOf(h.builtinCa).issue;
+      caIssue.mockImplementation(async (...args) => {
+        await gate;
+        return sign.apply(h.builtinCa, args);
+      });
+      const request = await submit();
+      const issuedNotices = () =>
+        h.notifications.send.mock.calls.filter(([n]: any[]) =>
+          n.payload.title.startsWith('Certificate issued'),
+        ).length;
+
+      const answered = await h.approvals.decide({
+        caller: caller('sec1'),
+        requestId: request.id,
+        decision: 'approve',
+      });
+      expect(answered.state).toBe('issuing');
+      expect(answered.decisions).toHaveLength(1);
+      expect(issuedNotices()).toBe(0);
+
+      release();
+      for (let i = 0; i < 200 && issuedNotices() === 0; i++) {
+        await new Promise(resolve => setTimeout(resolve, 25));
+      }
+      expect((await h.requestStore.get(request.id))?.state).toBe('issued');
+      expect(caIssue).toHaveBeenCalledTimes(1);
+      expect(issuedNotices()).toBe(1);
+      // The sweep finds nothing left to do.
+      await h.issuance.resume();
+      expect(caIssue).toHaveBeenCalledTimes(1);
     },
   );
 });

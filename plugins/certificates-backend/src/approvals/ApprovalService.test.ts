@@ -85,6 +85,7 @@ describe('ApprovalService', () => {
       directory,
       notifier: notifier as any,
       logger: mockServices.logger.mock(),
+      issuanceWaitMs: 60_000,
       now: () => new Date('2026-11-28T12:00:00.000Z'),
     });
     /** The caller's whole queue, read in pages of two. */

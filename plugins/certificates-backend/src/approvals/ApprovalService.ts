@@ -25,6 +25,7 @@ import { AuditLog } from '../audit';
 import { CallerIdentity } from '../service/identity';
 import { DatabaseDecisionStore } from './DecisionStore';
 import { assertApprovable } from './assertApprovable';
+import { issueAfterApproval } from './issueAfterApproval';
 import {
   ApprovalNotifier,
   ApprovalIssuancePort,
@@ -70,6 +71,8 @@ export class ApprovalService {
     directory: ApproverDirectory;
     notifier: ApprovalNotifier;
     logger: LoggerService;
+    /** How long the completing approval waits for the certificate. */
+    issuanceWaitMs: number;
     now?: () => Date;
   }): ApprovalService {
     return new ApprovalService(options);
@@ -243,17 +246,11 @@ export class ApprovalService {
       await this.o.notifier.requestDecided(result.request);
     }
     if (result.state === 'approved') {
-      try {
-        await this.o.issuance.issueApproved(requestId);
-      } catch (error) {
-        // The request is approved and persisted; the resume task retries issuance.
-        this.o.logger.error(
-          `Issuance of approved request ${requestId} failed: ${error}`,
-        );
-      }
-      const fresh = await this.o.requests.get(requestId);
-      if (fresh?.state === 'issued') await this.o.notifier.requestIssued(fresh);
-      if (fresh?.state === 'failed') await this.o.notifier.requestFailed(fresh);
+      const fresh = await issueAfterApproval(
+        this.o,
+        requestId,
+        this.o.issuanceWaitMs,
+      );
       return {
         ...(fresh ?? result.request),
         decisions: result.request.decisions,

@@ -36,8 +36,13 @@ import { IssuanceService, IssuerRegistry } from '../../issuing';
 import { DatabaseRequestStore } from '../../requests';
 import { readCertificatesSettings } from '../../config';
 import { silentNotifier } from '../../__testUtils__/noops';
+import {
+  awaitingApproval,
+  SECURITY_GROUP,
+} from '../../__testUtils__/requestRows';
+import { issuanceNoops } from '../../issuing/__testUtils__/issuanceNoops';
 
-export const SECURITY = 'group:default/security';
+export const SECURITY = SECURITY_GROUP;
 export const APPROVER = 'user:default/sam';
 export const CLUSTER = 'sim';
 export const CRASH_POLICY: CertificatePolicy = {
@@ -234,6 +239,7 @@ export async function startInstance(options: InstanceOptions) {
     requests: store,
   });
   const issuance = IssuanceService.create({
+    ...issuanceNoops,
     store,
     issuers: IssuerRegistry.create({ issuers: [ca] }),
     logger: silent,
@@ -253,6 +259,7 @@ export async function startInstance(options: InstanceOptions) {
     directory: { ownershipRefsOf: async ref => [ref, SECURITY] },
     logger: silent,
     notifier: silentNotifier(),
+    issuanceWaitMs: 60_000,
     now,
   });
   return { store, issuance, approvals };
@@ -272,34 +279,23 @@ export async function submitRequest(
     issuer?: string;
   },
 ): Promise<CertificateRequest> {
-  return DatabaseRequestStore.create({ knex }).create({
-    entityRef: 'component:default/payments',
-    requester: 'user:default/alice',
-    ownerRef: 'group:default/payments',
-    policyName: CRASH_POLICY.name,
-    approvalsRequired: 1,
-    approvers: [SECURITY],
-    commonName: 'payments.example.com',
-    dnsNames: ['payments.example.com'],
-    ipAddresses: [],
-    uris: [],
-    keyAlgorithm: 'ECDSA-P256',
-    validityDays: 30,
-    issuer: options.issuer ?? 'builtin',
-    clientAuth: false,
-    delivery:
-      options.kind === 'csr'
-        ? { kind: 'csr' }
-        : {
-            kind: 'secret',
-            cluster: CLUSTER,
-            namespace: options.namespace,
-            secretName: options.secretName,
-          },
-    csrPem: options.kind === 'csr' ? options.csrPem : undefined,
-    state: 'pending',
-    pendingReason: `policy ${CRASH_POLICY.name} requires approval`,
-  });
+  return DatabaseRequestStore.create({ knex }).create(
+    awaitingApproval(CRASH_POLICY.name, {
+      requester: 'user:default/alice',
+      ownerRef: 'group:default/payments',
+      issuer: options.issuer ?? 'builtin',
+      delivery:
+        options.kind === 'csr'
+          ? { kind: 'csr' }
+          : {
+              kind: 'secret',
+              cluster: CLUSTER,
+              namespace: options.namespace,
+              secretName: options.secretName,
+            },
+      csrPem: options.kind === 'csr' ? options.csrPem : undefined,
+    }),
+  );
 }
 
 /**
