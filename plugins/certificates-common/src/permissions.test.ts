@@ -17,4 +17,26 @@ describe('permissions', () => {
     ).toBe(true);
     expect(certificatesPermissions).toContain(requestCreatePermission);
   });
+
+  // Policies match on these names: renaming one silently changes who may act.
+  it('declares each permission with its action and resource type, once', () => {
+    expect(
+      certificatesPermissions.map(
+        p =>
+          `${p.name} ${p.attributes.action} on ${
+            isResourcePermission(p) ? p.resourceType : '(no resource)'
+          }`,
+      ),
+    ).toEqual([
+      'certificates.certificate.read read on certificates-certificate',
+      'certificates.certificate.renew update on certificates-certificate',
+      'certificates.certificate.revoke delete on certificates-certificate',
+      'certificates.request.create create on catalog-entity',
+      'certificates.request.read read on certificates-request',
+      'certificates.request.approve update on certificates-request',
+      'certificates.audit.read read on (no resource)',
+      'certificates.trust.manage create on (no resource)',
+      'certificates.trust.approve update on (no resource)',
+    ]);
+  });
 });

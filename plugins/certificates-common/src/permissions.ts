@@ -1,28 +1,32 @@
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  PermissionAttributes,
+} from '@backstage/plugin-permission-common';
 
 /** Resource type of inventory rows; conditions filter lists without loading them. */
 export const CERTIFICATE_RESOURCE_TYPE = 'certificates-certificate';
 /** Resource type of certificate requests. */
 export const REQUEST_RESOURCE_TYPE = 'certificates-request';
 
-export const certificateReadPermission = createPermission({
-  name: 'certificates.certificate.read',
-  attributes: { action: 'read' },
-  resourceType: CERTIFICATE_RESOURCE_TYPE,
-});
+type Action = PermissionAttributes['action'];
 
-export const certificateRenewPermission = createPermission({
-  name: 'certificates.certificate.renew',
-  attributes: { action: 'update' },
-  resourceType: CERTIFICATE_RESOURCE_TYPE,
-});
+/** `certificates.<noun>.<verb>` permissions on one resource type. */
+function permissionsOn<T extends string>(resourceType: T, noun: string) {
+  return (verb: string, action: Action) =>
+    createPermission({
+      name: `certificates.${noun}.${verb}`,
+      attributes: { action },
+      resourceType,
+    });
+}
 
-export const certificateRevokePermission = createPermission({
-  name: 'certificates.certificate.revoke',
-  attributes: { action: 'delete' },
-  resourceType: CERTIFICATE_RESOURCE_TYPE,
-});
+const onCertificate = permissionsOn(CERTIFICATE_RESOURCE_TYPE, 'certificate');
+const onRequest = permissionsOn(REQUEST_RESOURCE_TYPE, 'request');
+
+export const certificateReadPermission = onCertificate('read', 'read');
+export const certificateRenewPermission = onCertificate('renew', 'update');
+export const certificateRevokePermission = onCertificate('revoke', 'delete');
 
 /**
  * Requesting a certificate for a catalog entity, authorized with the entity's
@@ -36,17 +40,8 @@ export const requestCreatePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-export const requestReadPermission = createPermission({
-  name: 'certificates.request.read',
-  attributes: { action: 'read' },
-  resourceType: REQUEST_RESOURCE_TYPE,
-});
-
-export const requestApprovePermission = createPermission({
-  name: 'certificates.request.approve',
-  attributes: { action: 'update' },
-  resourceType: REQUEST_RESOURCE_TYPE,
-});
+export const requestReadPermission = onRequest('read', 'read');
+export const requestApprovePermission = onRequest('approve', 'update');
 
 export const auditReadPermission = createPermission({
   name: 'certificates.audit.read',

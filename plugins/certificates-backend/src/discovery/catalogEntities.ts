@@ -1,31 +1,17 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  entityOwnerRef,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   OwnershipEntity,
 } from '@kubecerts/backstage-plugin-certificates-common';
 
-/** The owner of an entity as a full ref (spec.owner defaults to kind Group). */
+/** The owner of an entity as a full ref: the same reading the policy rules make. */
 export function ownerRefOf(entity: Entity): string | undefined {
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string' || owner === '') return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    );
-  } catch {
-    return undefined;
-  }
+  return entityOwnerRef(entity);
 }
 
 export function toOwnershipEntity(entity: Entity): OwnershipEntity {

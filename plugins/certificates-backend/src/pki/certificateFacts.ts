@@ -1,6 +1,7 @@
 import {
   HASH_ALGORITHM_NAMES,
   NameSubtrees,
+  PathCertificate,
   SIGNATURE_ALGORITHM_NAMES,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { decodeOid } from './csrDer';
@@ -13,33 +14,22 @@ import { DerElement, readChildren, readElement, TAG } from './der';
  * curves and the key algorithm of a key node cannot load. Read from the DER.
  */
 
-/** The facts of one certificate that path validation and health need. */
-export interface CertificateFacts {
+/**
+ * The facts of one certificate that path validation and health need: what
+ * the path rules read (all but the display name), and what health adds.
+ * `selfIssued` compares the names byte for byte; `signatureAlgorithm` is the
+ * table name, RSASSA-PSS with its hash, e.g. "rsassaPss (SHA-256)".
+ */
+export interface CertificateFacts extends Omit<PathCertificate, 'name'> {
   signatureOid: string;
-  /** Table name; RSASSA-PSS with its hash, e.g. "rsassaPss (SHA-256)". */
-  signatureAlgorithm: string;
   keyAlgorithmOid: string;
   /** The key's named curve (or other OID parameter), when it has one. */
   keyParameterOid?: string;
   /** An EC key that spells out its curve instead of naming it. */
   explicitCurve: boolean;
-  notBefore: string;
-  notAfter: string;
-  /** Subject and issuer are byte-identical names. */
-  selfIssued: boolean;
-  /** basicConstraints cA; undefined without the extension. */
-  ca?: boolean;
-  pathLen?: number;
-  keyUsage?: string[];
-  extKeyUsage?: string[];
-  permitted?: NameSubtrees;
-  excluded?: NameSubtrees;
   /** Hex. */
   subjectKeyId?: string;
   authorityKeyId?: string;
-  dnsNames: string[];
-  /** SAN addresses as hex bytes. */
-  ipAddresses: string[];
 }
 
 const KEY_USAGE_BITS = [

@@ -29,19 +29,18 @@ export function deliveryViolations(
   const violations: Violation[] = [];
   const add = (field: string, reason: string) =>
     violations.push({ field, reason });
+  // An absent list allows every value; a listed one allows only its values.
+  const outside = (allowed: readonly string[] | undefined, value: string) =>
+    !!allowed && !allowed.includes(value);
+  const notAllowed = (what: string, value: string) =>
+    `${what} ${value} is not allowed by policy ${policy.name}`;
 
   const issuer = target.issuers.find(i => i.id === input.issuer);
   const delivery = input.delivery;
   if (!issuer) {
     add('issuer', `unknown issuer "${input.issuer}"`);
-  } else if (
-    policy.allowedIssuers &&
-    !policy.allowedIssuers.includes(issuer.id)
-  ) {
-    add(
-      'issuer',
-      `issuer ${issuer.id} is not allowed by policy ${policy.name}`,
-    );
+  } else if (outside(policy.allowedIssuers, issuer.id)) {
+    add('issuer', notAllowed('issuer', issuer.id));
   } else if (!issuer.deliveries.includes(delivery.kind)) {
     add(
       'delivery.kind',
@@ -53,10 +52,7 @@ export function deliveryViolations(
 
   const deliveries = policy.deliveries ?? ALL_DELIVERIES;
   if (!deliveries.includes(delivery.kind)) {
-    add(
-      'delivery.kind',
-      `delivery ${delivery.kind} is not allowed by policy ${policy.name}`,
-    );
+    add('delivery.kind', notAllowed('delivery', delivery.kind));
   }
   if (delivery.kind === 'csr') {
     if (!delivery.csr || !delivery.csr.trim()) {
@@ -77,14 +73,8 @@ export function deliveryViolations(
       add('delivery.cluster', 'a cluster is required');
     } else if (!target.clusters.includes(delivery.cluster)) {
       add('delivery.cluster', `unknown cluster "${delivery.cluster}"`);
-    } else if (
-      policy.allowedClusters &&
-      !policy.allowedClusters.includes(delivery.cluster)
-    ) {
-      add(
-        'delivery.cluster',
-        `cluster ${delivery.cluster} is not allowed by policy ${policy.name}`,
-      );
+    } else if (outside(policy.allowedClusters, delivery.cluster)) {
+      add('delivery.cluster', notAllowed('cluster', delivery.cluster));
     } else if (issuer?.cluster && issuer.cluster !== delivery.cluster) {
       add(
         'delivery.cluster',

@@ -12,20 +12,8 @@ export {
   DEFAULT_ALLOWED_NAMESPACES,
 } from './evaluateRequest';
 export type { EvaluationContext } from './evaluateRequest';
-export {
-  expandPattern,
-  expandPatterns,
-  expandTemplate,
-  matchesPattern,
-  templateContext,
-  unexpandedPatternsReason,
-} from './templates';
-export type {
-  ExpandedPattern,
-  PatternExpansion,
-  TemplateContext,
-  TemplateValue,
-} from './templates';
+// Pattern and template expansion is public as a whole: the form shows it.
+export * from './templates';
 export {
   certificatePolicySchema,
   certificatePoliciesSchema,

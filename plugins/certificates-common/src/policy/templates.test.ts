@@ -102,9 +102,9 @@ describe('expandPattern', () => {
   });
 
   it('does not expand an unknown template', () => {
-    expect(expandPattern('{{constructor}}.example.com', context).problem).toMatch(
-      /unknown template \{\{constructor\}\}/,
-    );
+    expect(
+      expandPattern('{{constructor}}.example.com', context).problem,
+    ).toMatch(/unknown template \{\{constructor\}\}/);
     expect(expandPattern('{{entity.owner}}.example.com', context)).toEqual({
       problem:
         'pattern {{entity.owner}}.example.com uses the unknown template {{entity.owner}}',
@@ -180,26 +180,22 @@ describe('matchesPattern', () => {
   it('treats substituted text literally, whatever it holds', () => {
     // Values with * or . never get this far (templateContext refuses them);
     // the matcher holds on its own all the same.
-    const forged = { 'kubernetes.namespace': { value: '*' } };
-    const star = expandPattern('{{kubernetes.namespace}}', forged).pattern!;
+    const forged = (template: string, key: string, value: string) =>
+      expandPattern(template, { [key]: { value } }).pattern!;
+    const namespace = '{{kubernetes.namespace}}';
+    const star = forged(namespace, 'kubernetes.namespace', '*');
     expect(star.text).toBe('*');
     expect(star.matches('kube-system')).toBe(false);
     expect(star.matches('*')).toBe(false);
 
-    const prefix = expandPattern('{{kubernetes.namespace}}', {
-      'kubernetes.namespace': { value: 'kube-*' },
-    }).pattern!;
+    const prefix = forged(namespace, 'kubernetes.namespace', 'kube-*');
     expect(prefix.matches('kube-system')).toBe(false);
 
-    const dotted = expandPattern('{{entity.name}}.example.com', {
-      'entity.name': { value: 'a.b' },
-    }).pattern!;
+    const dotted = forged('{{entity.name}}.example.com', 'entity.name', 'a.b');
     expect(dotted.matches('a.b.example.com')).toBe(false);
     expect(dotted.matches('x.example.com')).toBe(false);
 
-    const regex = expandPattern('{{entity.name}}-*.example.com', {
-      'entity.name': { value: '.+' },
-    }).pattern!;
+    const regex = forged('{{entity.name}}-*.example.com', 'entity.name', '.+');
     expect(regex.matches('anything-1.example.com')).toBe(false);
   });
 

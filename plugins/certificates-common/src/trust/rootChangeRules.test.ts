@@ -91,35 +91,28 @@ describe('canDecideTrustChange', () => {
 
 describe('trustChangeOutcome', () => {
   it('needs N distinct approvals and ends on a deny', () => {
-    const a = { decision: 'approve' as const, at: 'x' };
-    expect(
+    const approvedBy = (...actors: string[]) =>
       trustChangeOutcome(
-        change({ decisions: [{ actor: 'user:default/b', ...a }] }),
-      ),
-    ).toMatchObject({
+        change({
+          decisions: actors.map(actor => ({
+            actor,
+            decision: 'approve' as const,
+            at: 'x',
+          })),
+        }),
+      );
+    expect(approvedBy('user:default/b')).toMatchObject({
       state: 'pending',
       remaining: 1,
     });
-    expect(
-      trustChangeOutcome(
-        change({
-          decisions: [
-            { actor: 'user:default/b', ...a },
-            { actor: 'user:default/B', ...a },
-          ],
-        }),
-      ),
-    ).toMatchObject({ state: 'pending', remaining: 1 });
-    expect(
-      trustChangeOutcome(
-        change({
-          decisions: [
-            { actor: 'user:default/b', ...a },
-            { actor: 'user:default/c', ...a },
-          ],
-        }),
-      ),
-    ).toMatchObject({ state: 'approved' });
+    // The same person in another letter case counts once.
+    expect(approvedBy('user:default/b', 'user:default/B')).toMatchObject({
+      state: 'pending',
+      remaining: 1,
+    });
+    expect(approvedBy('user:default/b', 'user:default/c')).toMatchObject({
+      state: 'approved',
+    });
     expect(
       trustChangeOutcome(
         change({

@@ -120,21 +120,11 @@ export class CertificatesClient implements CertificatesApi {
   }
 
   async listClusters(): Promise<ClusterSyncStatus[]> {
-    const body: { items: ClusterSyncStatus[] } = await this.call(
-      'get',
-      '/clusters',
-      {},
-    );
-    return body.items;
+    return this.items('/clusters', {});
   }
 
   async listIssuers(): Promise<IssuerInfo[]> {
-    const body: { items: IssuerInfo[] } = await this.call(
-      'get',
-      '/issuers',
-      {},
-    );
-    return body.items;
+    return this.items('/issuers', {});
   }
 
   async renewCertificate(id: string): Promise<RenewOutcome> {
@@ -236,12 +226,7 @@ export class CertificatesClient implements CertificatesApi {
   }
 
   async listApprovalsHistory(): Promise<CertificateRequest[]> {
-    const body: { items: CertificateRequest[] } = await this.call(
-      'get',
-      '/approvals/history',
-      {},
-    );
-    return body.items;
+    return this.items('/approvals/history', {});
   }
 
   // Audit
@@ -301,6 +286,15 @@ export class CertificatesClient implements CertificatesApi {
       return undefined as T;
     }
     return (await response.json()) as T;
+  }
+
+  /** The entries of a GET that answers `{ items }` and nothing else worth keeping. */
+  private async items<P extends SpecPath, T>(
+    path: P,
+    call: SpecCall<P, 'get'>,
+  ): Promise<T[]> {
+    const body: { items: T[] } = await this.call('get', path, call);
+    return body.items;
   }
 
   /** A text answer (PEM) of a GET. */

@@ -1,6 +1,7 @@
 // Generated from plugins/certificates-backend/src/schema/openapi.yaml by
 // `node scripts/openapi.mjs`: edit the YAML and regenerate, never this file.
 /* eslint-disable */
+import type * as Common from '@kubecerts/backstage-plugin-certificates-common';
 export interface paths {
   '/health': {
     parameters: {
@@ -484,109 +485,27 @@ export interface components {
       };
     };
     /** @enum {string} */
-    CertificateStatus:
-      | 'expired'
-      | 'not-yet-valid'
-      | 'critical'
-      | 'expiring'
-      | 'valid'
-      | 'unparseable';
+    CertificateStatus: Common.CertificateStatus;
     /** @enum {string} */
-    FindingKind:
-      | 'weak-key'
-      | 'weak-signature'
-      | 'self-signed'
-      | 'untrusted-chain'
-      | 'unapproved-issuer'
-      | 'validity-too-long'
-      | 'no-san'
-      | 'key-mismatch'
-      | 'unowned'
-      | 'is-ca'
-      | 'unsupported-algorithm'
-      | 'hostname-mismatch'
-      | 'chain-incomplete'
-      | 'served-outdated'
-      | 'endpoint-unreachable';
+    FindingKind: Common.FindingKind;
     /** @enum {string} */
     KeyAlgorithm: 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
     /** @enum {string} */
-    KeyAlgorithmChoice:
-      | 'ECDSA-P256'
-      | 'ECDSA-P384'
-      | 'RSA-2048'
-      | 'RSA-3072'
-      | 'RSA-4096';
+    KeyAlgorithmChoice: Common.KeyAlgorithmChoice;
     /** @enum {string} */
-    DeliveryKind: 'csr' | 'secret' | 'cert-manager';
+    DeliveryKind: Common.DeliveryKind;
     /** @enum {string} */
-    RequestState:
-      | 'pending'
-      | 'approved'
-      | 'issuing'
-      | 'issued'
-      | 'failed'
-      | 'denied'
-      | 'cancelled';
+    RequestState: Common.RequestState;
     /** @enum {string} */
-    AuditAction:
-      | 'created'
-      | 'approved'
-      | 'denied'
-      | 'cancelled'
-      | 'issuing'
-      | 'issued'
-      | 'failed'
-      | 'renewed'
-      | 'revoked'
-      | 'in-cluster-approved'
-      | 'in-cluster-denied'
-      | 'trust-change-requested'
-      | 'trust-change-approved'
-      | 'trust-change-denied'
-      | 'trust-change-applied';
+    AuditAction: Common.AuditAction;
     /** @enum {string} */
-    RevocationReason:
-      | 'unspecified'
-      | 'keyCompromise'
-      | 'affiliationChanged'
-      | 'superseded'
-      | 'cessationOfOperation';
+    RevocationReason: Common.RevocationReason;
     /** @enum {string} */
-    DecisionKind: 'approve' | 'deny';
-    Violation: {
-      field: string;
-      reason: string;
-    };
-    ValidationResult: {
-      ok: boolean;
-      violations: components['schemas']['Violation'][];
-      policyName?: string;
-      autoApprove?: boolean;
-      pendingReason?: string;
-      requesterIsOwner?: boolean;
-    };
-    Delivery: {
-      kind: components['schemas']['DeliveryKind'];
-      /** @description PEM certificate signing request (kind csr). */
-      csr?: string;
-      cluster?: string;
-      namespace?: string;
-      secretName?: string;
-    };
-    CertificateRequestInput: {
-      entityRef: string;
-      commonName?: string;
-      dnsNames: string[];
-      ipAddresses?: string[];
-      uris?: string[];
-      keyAlgorithm: components['schemas']['KeyAlgorithmChoice'];
-      validityDays: number;
-      issuer: string;
-      delivery: components['schemas']['Delivery'];
-      clientAuth?: boolean;
-      justification?: string;
-    };
+    DecisionKind: Common.DecisionKind;
+    Violation: Common.Violation;
+    ValidationResult: Common.ValidationResult;
+    Delivery: Common.Delivery;
+    CertificateRequestInput: Common.CertificateRequestInput;
     DecisionInput: {
       decision: components['schemas']['DecisionKind'];
       /** @description Required to deny. */
@@ -598,234 +517,25 @@ export interface components {
       /** @description Required to deny. */
       reason?: string;
     };
-    BulkDecisionResult: {
-      id: string;
-      ok: boolean;
-      state?: components['schemas']['RequestState'];
-      error?: {
-        name: string;
-        message: string;
-      };
-    };
+    BulkDecisionResult: Common.BulkDecisionResult;
     RevokeInput: {
       reason: components['schemas']['RevocationReason'];
       comment?: string;
     };
-    ApprovalDecision: {
-      actor: string;
-      decision: components['schemas']['DecisionKind'];
-      reason?: string;
-      at: string;
-    };
-    CertificateRequest: {
-      id: string;
-      entityRef: string;
-      commonName?: string;
-      dnsNames: string[];
-      ipAddresses?: string[];
-      uris?: string[];
-      keyAlgorithm: components['schemas']['KeyAlgorithmChoice'];
-      validityDays: number;
-      issuer: string;
-      delivery: {
-        kind: components['schemas']['DeliveryKind'];
-        cluster?: string;
-        namespace?: string;
-        secretName?: string;
-        csrFingerprint?: string;
-      };
-      clientAuth?: boolean;
-      justification?: string;
-      state: components['schemas']['RequestState'];
-      requester: string;
-      ownerRef?: string;
-      requesterIsOwner?: boolean;
-      createdAt: string;
-      updatedAt: string;
-      policyName: string;
-      pendingReason?: string;
-      approvalsRequired: number;
-      approvers: string[];
-      decisions: components['schemas']['ApprovalDecision'][];
-      failureReason?: string;
-      certificateId?: string;
-      serialNumber?: string;
-      notAfter?: string;
-      renewalOf?: string;
-      revokedAt?: string;
-      revocationReason?: string;
-      inCluster?: {
-        cluster: string;
-        namespace: string;
-        name: string;
-        username?: string;
-      };
-      /** @description What the CSR of an in-cluster request asks for. */
-      requested?: Record<string, unknown>;
-      approvability?: {
-        approvable: boolean;
-      };
-    };
-    RequestListResponse: {
-      items: components['schemas']['CertificateRequest'][];
-      nextCursor?: string;
-    };
-    ApprovalsListResponse: {
-      items: components['schemas']['CertificateRequest'][];
-      nextCursor?: string;
-      totalCount: number;
-    };
-    AuditRecord: {
-      id: string;
-      at: string;
-      actor: string;
-      action: components['schemas']['AuditAction'];
-      requestId?: string;
-      certificateId?: string;
-      entityRef?: string;
-      /** @enum {string} */
-      outcome: 'success' | 'failure';
-      detail?: string;
-    };
-    IssuerInfo: {
-      id: string;
-      type: string;
-      displayName: string;
-      caCertificate?: {
-        subject: string;
-        fingerprintSha256: string;
-        notBefore: string;
-        notAfter: string;
-        pem: string;
-      };
-      supportsRevocation: boolean;
-      deliveries: components['schemas']['DeliveryKind'][];
-      cluster?: string;
-    };
-    EntityPolicy: {
-      /** @description The policy that applies, or null with `reason`. */
-      policy: Record<string, unknown> | null;
-      reason?: string;
-      issuers: components['schemas']['IssuerInfo'][];
-      clusters: string[];
-      suggestedDnsNames: string[];
-    };
-    RenewOutcome:
-      | {
-          /** @constant */
-          outcome: 'renewal-requested';
-          request: components['schemas']['CertificateRequest'];
-        }
-      | {
-          /** @constant */
-          outcome: 'cert-manager-reissuing';
-        };
-    CertificateSummary: {
-      id: string;
-      location?: string;
-      cluster?: string;
-      namespace: string;
-      secretName: string;
-      commonName?: string;
-      dnsNames: string[];
-      issuer?: string;
-      notBefore?: string;
-      notAfter?: string;
-      status: components['schemas']['CertificateStatus'];
-      findings: components['schemas']['FindingKind'][];
-      keyAlgorithm?: components['schemas']['KeyAlgorithm'];
-      keySize?: number;
-      curve?: string;
-      fingerprintSha256?: string;
-      entityRef?: string;
-      ownerRef?: string;
-      requestId?: string;
-      goneAt?: string;
-      firstSeenAt: string;
-      lastSeenAt: string;
-    };
-    CertificateDetails: components['schemas']['CertificateSummary'] & {
-      /** @description The parsed leaf certificate. */
-      leaf?: Record<string, unknown>;
-      chain: {
-        subject: string;
-        issuer: string;
-        fingerprintSha256: string;
-        notAfter: string;
-        isCA: boolean;
-        trusted: boolean;
-      }[];
-      findingDetails: {
-        kind: components['schemas']['FindingKind'];
-        message: string;
-        remedy?: string;
-      }[];
-      ownership: {
-        entityRef?: string;
-        ownerRef?: string;
-        rule?: string;
-      };
-      usedBy: Record<string, unknown>[];
-      certManager?: Record<string, unknown>;
-      parseError?: string;
-      history: {
-        at: string;
-        event: string;
-        detail?: string;
-      }[];
-      claimedRequestId?: string;
-      /** @description Renew and revoke, each with whether the caller may and why not. */
-      actions?: Record<string, unknown>;
-    };
-    CertificateListResponse: {
-      items: components['schemas']['CertificateSummary'][];
-      totalCount: number;
-      nextCursor?: string;
-    };
-    CountsResponse: {
-      total: number;
-      byStatus: {
-        [key: string]: number;
-      };
-      byFinding: {
-        [key: string]: number;
-      };
-      byCluster: {
-        cluster: string;
-        count: number;
-      }[];
-      byLocation?: {
-        location: string;
-        count: number;
-      }[];
-      byIssuer: {
-        issuer: string;
-        count: number;
-      }[];
-      byOwner: {
-        owner: string | null;
-        count: number;
-      }[];
-      nearestExpiry?: components['schemas']['CertificateSummary'];
-    };
-    TimelineBucket: {
-      weekStart: string;
-      byStatus: {
-        [key: string]: number;
-      };
-      total: number;
-    };
-    ClusterSyncStatus: {
-      name: string;
-      simulated: boolean;
-      /** @enum {string} */
-      state: 'ok' | 'degraded' | 'syncing' | 'never-synced';
-      lastSyncAt?: string;
-      lastAttemptAt?: string;
-      degradedReason?: string;
-      certificateCount: number;
-      holder?: string;
-    };
+    ApprovalDecision: Common.ApprovalDecision;
+    CertificateRequest: Common.CertificateRequest;
+    RequestListResponse: Common.RequestListResponse;
+    ApprovalsListResponse: Common.ApprovalsListResponse;
+    AuditRecord: Common.AuditRecord;
+    IssuerInfo: Common.IssuerInfo;
+    EntityPolicy: Common.EntityPolicy;
+    RenewOutcome: Common.RenewOutcome;
+    CertificateSummary: Common.CertificateSummary;
+    CertificateDetails: Common.CertificateDetails;
+    CertificateListResponse: Common.CertificateListResponse;
+    CountsResponse: Common.CountsResponse;
+    TimelineBucket: Common.TimelineBucket;
+    ClusterSyncStatus: Common.ClusterSyncStatus;
   };
   responses: {
     /** @description An error from @backstage/errors. */
@@ -869,13 +579,7 @@ export interface components {
     includeGone: 'true' | 'false';
     /** @description ISO 8601 date or instant. */
     expiresBefore: string;
-    sort:
-      | 'notAfter'
-      | 'commonName'
-      | 'cluster'
-      | 'namespace'
-      | 'status'
-      | 'lastSeenAt';
+    sort: Common.SortField;
     order: 'asc' | 'desc';
   };
   requestBodies: never;

@@ -1,11 +1,6 @@
-import {
-  Content,
-  Header,
-  HeaderLabel,
-  Page,
-  TabbedLayout,
-} from '@backstage/core-components';
+import { HeaderLabel, TabbedLayout } from '@backstage/core-components';
 import { AuditView } from '../Audit';
+import { LegacyPage } from '../common/LegacyPage';
 import { ApprovalsQueue } from './ApprovalsQueue';
 import { DecidedByMe } from './DecidedByMe';
 import { usePendingApprovalsCount } from './usePendingApprovalsCount';
@@ -23,25 +18,21 @@ export const PendingApprovalsLabel = () => {
 
 /** The approvers' page with its own header: queue, history and audit as tabs (legacy frontend system). */
 export const ApprovalsPage = () => (
-  <Page themeId="tool">
-    <Header
-      title="Approvals"
-      subtitle="Certificate requests that policy did not approve automatically"
-    >
-      <PendingApprovalsLabel />
-    </Header>
-    <Content>
-      <TabbedLayout>
-        <TabbedLayout.Route path="/" title="Queue">
-          <ApprovalsQueue />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/history" title="Decided by me">
-          <DecidedByMe />
-        </TabbedLayout.Route>
-        <TabbedLayout.Route path="/audit" title="Audit">
-          <AuditView />
-        </TabbedLayout.Route>
-      </TabbedLayout>
-    </Content>
-  </Page>
+  <LegacyPage
+    title="Approvals"
+    subtitle="Certificate requests that policy did not approve automatically"
+    labels={<PendingApprovalsLabel />}
+  >
+    <TabbedLayout>
+      <TabbedLayout.Route path="/" title="Queue">
+        <ApprovalsQueue />
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/history" title="Decided by me">
+        <DecidedByMe />
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/audit" title="Audit">
+        <AuditView />
+      </TabbedLayout.Route>
+    </TabbedLayout>
+  </LegacyPage>
 );

@@ -4,7 +4,9 @@ import { http, HttpResponse } from 'msw';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   base,
+  failingGet,
   makeRequest,
+  recordingGet,
   renderWithClient,
   setupMswServer,
 } from '../Requests/__testUtils__';
@@ -320,18 +322,14 @@ describe('ApprovalsQueue', () => {
     const seen: URLSearchParams[] = [];
     useQueue([]);
     server.use(
-      http.get(`${base}/approvals`, ({ request }) => {
-        const params = new URL(request.url).searchParams;
-        seen.push(params);
-        return HttpResponse.json({
-          items: params.get('owner')
-            ? [newer]
-            : [
-                { ...older, ownerRef: 'group:default/team-a' },
-                { ...newer, ownerRef: 'group:default/team-b' },
-              ],
-        });
-      }),
+      recordingGet('/approvals', seen, query => ({
+        items: query.get('owner')
+          ? [newer]
+          : [
+              { ...older, ownerRef: 'group:default/team-a' },
+              { ...newer, ownerRef: 'group:default/team-b' },
+            ],
+      })),
     );
     const user = userEvent.setup();
     await renderWithClient(<ApprovalsQueue />);
@@ -370,12 +368,10 @@ describe('ApprovalsQueue', () => {
   it('shows an error when the queue cannot be loaded', async () => {
     useQueue([]);
     server.use(
-      http.get(`${base}/approvals`, () =>
-        HttpResponse.json(
-          { error: { name: 'Error', message: 'database unavailable' } },
-          { status: 500 },
-        ),
-      ),
+      failingGet('/approvals', 500, {
+        name: 'Error',
+        message: 'database unavailable',
+      }),
     );
     await renderWithClient(<ApprovalsQueue />);
     expect(

@@ -1,16 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http, HttpResponse } from 'msw';
 import { AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
-import {
-  base,
-  renderWithClient,
-  setupMswServer,
-} from '../Requests/__testUtils__';
+import * as fixtures from '../Requests/__testUtils__';
 import { AuditView } from './AuditView';
 
 jest.setTimeout(60_000);
-const server = setupMswServer();
+const { recordingGet, renderWithClient } = fixtures;
+const server = fixtures.setupMswServer();
 
 const record = (id: string, actor: string): AuditRecord => ({
   id,
@@ -26,22 +22,17 @@ describe('AuditView', () => {
   it('filters by actor and pages with the cursor', async () => {
     const seen: URLSearchParams[] = [];
     server.use(
-      http.get(`${base}/audit`, ({ request }) => {
-        const params = new URL(request.url).searchParams;
-        seen.push(params);
-        if (params.get('cursor') === 'c2') {
-          return HttpResponse.json({
-            items: [record('3', 'user:default/carol')],
-          });
-        }
-        return HttpResponse.json({
-          items: [
-            record('1', 'user:default/carol'),
-            record('2', 'user:default/carol'),
-          ],
-          nextCursor: 'c2',
-        });
-      }),
+      recordingGet('/audit', seen, query =>
+        query.get('cursor') === 'c2'
+          ? { items: [record('3', 'user:default/carol')] }
+          : {
+              items: [
+                record('1', 'user:default/carol'),
+                record('2', 'user:default/carol'),
+              ],
+              nextCursor: 'c2',
+            },
+      ),
     );
     const user = userEvent.setup();
     await renderWithClient(<AuditView pageSize={2} />);
@@ -67,15 +58,11 @@ describe('AuditView', () => {
   it('filters by entity, action and time range', async () => {
     const seen: URLSearchParams[] = [];
     server.use(
-      http.get(`${base}/audit`, ({ request }) => {
-        const params = new URL(request.url).searchParams;
-        seen.push(params);
-        return HttpResponse.json({
-          items: params.get('action')
-            ? [{ ...record('9', 'user:default/sam'), action: 'denied' }]
-            : [record('1', 'user:default/sam')],
-        });
-      }),
+      recordingGet('/audit', seen, query => ({
+        items: query.get('action')
+          ? [{ ...record('9', 'user:default/sam'), action: 'denied' }]
+          : [record('1', 'user:default/sam')],
+      })),
     );
     const user = userEvent.setup();
     await renderWithClient(<AuditView />);

@@ -4,6 +4,7 @@ import {
   makeDetails,
   renderWithBackend,
 } from '../common/__testUtils__/fakeBackend';
+import { expectTexts } from '../common/__testUtils__/expectTexts';
 import { CertificateDetailsPanel } from './CertificateDetailsPanel';
 import { elapsedFraction } from './ValidityBar';
 
@@ -30,25 +31,21 @@ const managed = makeDetails({
 describe('CertificateDetailsPanel', () => {
   it('shows the certificate, its chain, usage, cert-manager state, history and explained findings', async () => {
     await renderWithBackend(<CertificateDetailsPanel certificate={managed} />);
-    expect(
-      screen.getByText('CN=svc-0.example.com,O=Example'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('EC P-256')).toBeInTheDocument();
-    expect(screen.getByText('ecdsa-with-SHA256')).toBeInTheDocument();
-    expect(screen.getByText('0a1b2c')).toBeInTheDocument();
-    expect(screen.getByText(/^AB:AB:AB/)).toBeInTheDocument();
-    expect(screen.getByText('trusted')).toBeInTheDocument();
-    expect(screen.getByText('not trusted')).toBeInTheDocument();
-    expect(screen.getByText('ClusterIssuer prod-ca')).toBeInTheDocument();
-    expect(
-      screen.getByText('False (Expired): certificate expired'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('Certificate changed:')).toBeInTheDocument();
-    expect(screen.getByText('ab… → cd…')).toBeInTheDocument();
-    expect(screen.getByText(/The key is too weak/)).toBeInTheDocument();
-    expect(
-      screen.getByText(/What to do: Reissue the certificate/),
-    ).toBeInTheDocument();
+    expectTexts([
+      'CN=svc-0.example.com,O=Example',
+      'EC P-256',
+      'ecdsa-with-SHA256',
+      '0a1b2c',
+      /^AB:AB:AB/,
+      'trusted',
+      'not trusted',
+      'ClusterIssuer prod-ca',
+      'False (Expired): certificate expired',
+      'Certificate changed:',
+      'ab… → cd…',
+      /The key is too weak/,
+      /What to do: Reissue the certificate/,
+    ]);
     expect(
       screen.getByRole('progressbar', { name: 'Lifetime used' }),
     ).toBeInTheDocument();

@@ -8,7 +8,12 @@ import { StatusError, StatusOK } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { CertificateDetailsWithActions, certificatesApiRef } from '../../api';
-import { CertificateStatusText, TimeText, explainFinding } from '../common';
+import {
+  CertificateStatusText,
+  TimeText,
+  downloadPem,
+  explainFinding,
+} from '../common';
 import { ValidityBar } from './ValidityBar';
 import { Field, Section } from './Section';
 import {
@@ -24,17 +29,6 @@ import { CertificateActions } from './CertificateActions';
 function chainRole(index: number, isCA: boolean): string {
   if (index === 0) return 'Leaf';
   return isCA ? 'CA' : 'Certificate';
-}
-
-function download(text: string, name: string) {
-  const url = URL.createObjectURL(
-    new Blob([text], { type: 'application/x-pem-file' }),
-  );
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
 }
 
 /** Everything known about one certificate, in reading order: what, is it fine, where, history. */
@@ -182,9 +176,9 @@ export const CertificateDetailsPanel = (props: {
         <Button
           size="small"
           onClick={async () =>
-            download(
-              await api.getCertificateChainPem(c.id),
+            downloadPem(
               `${c.secretName}-chain.pem`,
+              await api.getCertificateChainPem(c.id),
             )
           }
         >

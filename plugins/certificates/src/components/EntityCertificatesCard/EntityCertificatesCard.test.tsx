@@ -6,8 +6,10 @@ import {
   paymentsComponent,
   installFakeBackend,
   base,
+  failingGet,
   makeSummary,
   renderWithBackend,
+  teamAGroup,
 } from '../common/__testUtils__/fakeBackend';
 import { EntityCertificatesCard } from './EntityCertificatesCard';
 
@@ -79,12 +81,7 @@ describe('EntityCertificatesCard', () => {
 
   it('aggregates a group by owner', async () => {
     backend.certificates = [makeSummary(3)];
-    await renderCard({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: { name: 'team-a', namespace: 'default' },
-      spec: { type: 'team', children: [] },
-    });
+    await renderCard(teamAGroup);
     expect(
       await screen.findByText('1 certificate, no findings'),
     ).toBeInTheDocument();
@@ -95,12 +92,10 @@ describe('EntityCertificatesCard', () => {
 
   it('shows the error of a failed request', async () => {
     backend.server.use(
-      http.get(`${base}/counts`, () =>
-        HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'not for you' } },
-          { status: 403 },
-        ),
-      ),
+      failingGet('/counts', 403, {
+        name: 'NotAllowedError',
+        message: 'not for you',
+      }),
     );
     await renderCard();
     expect((await screen.findAllByText(/403/)).length).toBeGreaterThan(0);

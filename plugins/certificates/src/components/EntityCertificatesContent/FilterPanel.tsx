@@ -5,15 +5,18 @@ import { certificatesApiRef } from '../../api';
 import { CertificateFilters } from '../common/CertificateFilters';
 import { UserFilter } from '../common/filterParams';
 
+/** The entity's certificates (`scope`) and the filter the user set on them. */
+export interface FilterPanelProps {
+  scope: CertificateListFilter;
+  value: UserFilter;
+  onChange: (next: UserFilter) => void;
+}
+
 /**
  * The filter controls of the tab, loaded when the user opens them. The
  * entity's counts give the clusters and issuers that occur, as choices.
  */
-export const FilterPanel = (props: {
-  scope: CertificateListFilter;
-  value: UserFilter;
-  onChange: (next: UserFilter) => void;
-}) => {
+export const FilterPanel = (props: FilterPanelProps) => {
   const { scope, value, onChange } = props;
   const api = useApi(certificatesApiRef);
   const counts = useAsync(() => api.getCounts(scope), [api, scope]);

@@ -4,10 +4,10 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FilterListIcon from '@material-ui/icons/FilterList';
 import { ResponseErrorPanel } from '@backstage/core-components';
-import { CertificateListFilter } from '@kubecerts/backstage-plugin-certificates-common';
 import { SearchField } from '../common/SearchField';
 import { UserFilter } from '../common/filterParams';
 import { useLazyModule } from '../common/useLazyModule';
+import type { FilterPanelProps } from './FilterPanel';
 
 // The autocomplete controls are the heaviest part of the tab: they load
 // only when the user opens them (or a link arrives with filters set).
@@ -26,11 +26,7 @@ export function activeFilterCount(filter: UserFilter): number {
 }
 
 /** Search box and, behind a button, the filters of an entity's certificates. */
-export const TabFilters = (props: {
-  scope: CertificateListFilter;
-  value: UserFilter;
-  onChange: (next: UserFilter) => void;
-}) => {
+export const TabFilters = (props: FilterPanelProps) => {
   const { scope, value, onChange } = props;
   const active = activeFilterCount(value);
   // Open at first when a shared link already sets filters.

@@ -76,6 +76,13 @@ function violationsOf(input: CertificateRequestInput): Violation[] {
   return violations;
 }
 
+/** The backend refuses every submission with this status and body. */
+function refuseSubmissions(status: number, body: object) {
+  server.use(
+    http.post(`${base}/requests`, () => HttpResponse.json(body, { status })),
+  );
+}
+
 function useBackend() {
   const validateCalls: CertificateRequestInput[] = [];
   const created: CertificateRequestInput[] = [];
@@ -333,22 +340,15 @@ describe('RequestCertificateButton', () => {
 
   it('says why the backend refused a submission with too many open requests', async () => {
     useBackend();
-    server.use(
-      http.post(`${base}/requests`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'TooManyRequestsError',
-              message:
-                'you have 20 open requests; the limit is 20; cancel one or wait for decisions',
-            },
-            request: { method: 'POST', url: '/requests' },
-            response: { statusCode: 429 },
-          },
-          { status: 429 },
-        ),
-      ),
-    );
+    refuseSubmissions(429, {
+      error: {
+        name: 'TooManyRequestsError',
+        message:
+          'you have 20 open requests; the limit is 20; cancel one or wait for decisions',
+      },
+      request: { method: 'POST', url: '/requests' },
+      response: { statusCode: 429 },
+    });
     const { user } = await openForm();
     await user.click(
       screen.getByLabelText('Certificate signing request (PEM)'),
@@ -367,22 +367,12 @@ describe('RequestCertificateButton', () => {
 
   it('shows violations returned on submit beside their fields', async () => {
     useBackend();
-    server.use(
-      http.post(`${base}/requests`, () =>
-        HttpResponse.json(
-          {
-            error: { name: 'InputError', message: 'Policy violations' },
-            violations: [
-              {
-                field: 'validityDays',
-                reason: 'At most 30 days for this issuer',
-              },
-            ],
-          },
-          { status: 400 },
-        ),
-      ),
-    );
+    refuseSubmissions(400, {
+      error: { name: 'InputError', message: 'Policy violations' },
+      violations: [
+        { field: 'validityDays', reason: 'At most 30 days for this issuer' },
+      ],
+    });
     const { user } = await openForm();
     await screen.findByText(/queued for approval/);
     await user.click(screen.getByRole('button', { name: 'Submit request' }));

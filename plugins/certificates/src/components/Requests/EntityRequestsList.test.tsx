@@ -5,7 +5,8 @@ import * as fixtures from './__testUtils__';
 import { EntityRequestsList } from './EntityRequestsList';
 
 jest.setTimeout(60_000);
-const { base, makeRequest, renderWithClient } = fixtures;
+const { base, failingGet, makeRequest, recordingGet, renderWithClient } =
+  fixtures;
 const server = fixtures.setupMswServer();
 
 describe('EntityRequestsList', () => {
@@ -17,10 +18,7 @@ describe('EntityRequestsList', () => {
       state: 'issued',
     });
     server.use(
-      http.get(`${base}/requests`, ({ request: r }) => {
-        seen.push(new URL(r.url).searchParams);
-        return HttpResponse.json({ items: [request] });
-      }),
+      recordingGet('/requests', seen, () => ({ items: [request] })),
       http.get(`${base}/requests/e1`, () =>
         HttpResponse.json({ request, audit: [] }),
       ),
@@ -62,12 +60,10 @@ describe('EntityRequestsList without requests', () => {
 
   it('shows the error when the requests cannot be read', async () => {
     server.use(
-      http.get(`${base}/requests`, () =>
-        HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'not yours' } },
-          { status: 403 },
-        ),
-      ),
+      failingGet('/requests', 403, {
+        name: 'NotAllowedError',
+        message: 'not yours',
+      }),
     );
     await renderWithClient(
       <EntityRequestsList entityRef="component:default/shop" />,

@@ -14,6 +14,7 @@ import { DecisionList } from './DecisionList';
 import { RequestAuditList } from './RequestAuditList';
 import { RequestStepper } from './RequestStepper';
 import { DateText } from '../common/DateText';
+import { downloadPem } from '../common/downloadPem';
 import { useBusyAction } from '../common/useBusyAction';
 import { useRequest } from './useRequest';
 import { describeDelivery } from './describe';
@@ -23,17 +24,6 @@ import { RequestRegion } from './RequestRegion';
 export interface RequestPanelProps {
   requestId: string;
   pollIntervalMs?: number;
-}
-
-function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(
-    new Blob([text], { type: 'application/x-pem-file' }),
-  );
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 /** One request: where it is in its workflow, who decided what, its audit trail and what the requester can do. */
@@ -61,7 +51,7 @@ export const RequestPanel = ({
     );
   const downloadChain = () =>
     run(async () =>
-      download(
+      downloadPem(
         `${request.commonName ?? request.id}.chain.pem`,
         await api.getRequestChainPem(request.id),
       ),

@@ -1,18 +1,18 @@
-export { EntityRequestsList } from './EntityRequestsList';
-export type { EntityRequestsListProps } from './EntityRequestsList';
-export { RequestPanel } from './RequestPanel';
-export type { RequestPanelProps } from './RequestPanel';
-export { RequestPanelDrawer } from './RequestPanelDrawer';
-export type { RequestPanelDrawerProps } from './RequestPanelDrawer';
+export {
+  EntityRequestsList,
+  type EntityRequestsListProps,
+} from './EntityRequestsList';
+export { RequestPanel, type RequestPanelProps } from './RequestPanel';
+export {
+  RequestPanelDrawer,
+  type RequestPanelDrawerProps,
+} from './RequestPanelDrawer';
 export { RequestStateChip } from './RequestStateChip';
 export { RequestStepper } from './RequestStepper';
 export { DateText } from '../common/DateText';
+export * from './describe';
 export {
-  describeDelivery,
-  describeDuration,
-  describeKey,
-  requestTitle,
-} from './describe';
-export { RequestedCertificateTable } from './RequestedCertificateTable';
-export type { RequestedCertificateTableProps } from './RequestedCertificateTable';
+  RequestedCertificateTable,
+  type RequestedCertificateTableProps,
+} from './RequestedCertificateTable';
 export { InClusterRequestPanel } from './InClusterRequestPanel';

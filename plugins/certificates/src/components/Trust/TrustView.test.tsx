@@ -14,6 +14,7 @@ import {
   renderWithBackend,
   setupMswServer,
 } from '../common/__testUtils__/fakeBackend';
+import { expectTexts } from '../common/__testUtils__/expectTexts';
 import { TrustView } from './TrustView';
 
 jest.setTimeout(60_000);
@@ -121,13 +122,15 @@ describe('TrustView', () => {
     server.use(http.get(`${base}/trust`, () => HttpResponse.json(overview())));
     await render('user:default/bob', [PKI]);
     expect(await screen.findByText('CN=Corp Root')).toBeInTheDocument();
-    expect(screen.getByText('AA:AA')).toBeInTheDocument();
-    expect(screen.getByText('configuration')).toBeInTheDocument();
-    expect(screen.getByText('pending (1 of 2 approvals)')).toBeInTheDocument();
-    expect(screen.getByText('In sync')).toBeInTheDocument();
-    expect(screen.getByText('Drifted: edited')).toBeInTheDocument();
-    expect(screen.getByText('Not ours: left alone')).toBeInTheDocument();
-    expect(screen.getByText('HTTP 403')).toBeInTheDocument();
+    expectTexts([
+      'AA:AA',
+      'configuration',
+      'pending (1 of 2 approvals)',
+      'In sync',
+      'Drifted: edited',
+      'Not ours: left alone',
+      'HTTP 403',
+    ]);
   });
 
   it('lets an approver approve, and never the requester', async () => {

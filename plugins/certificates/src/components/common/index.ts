@@ -17,5 +17,7 @@ export { useLazyModule } from './useLazyModule';
 export { usePermitted } from './usePermitted';
 export type { Permitted } from './usePermitted';
 export { BreakableName } from './BreakableName';
+export { downloadPem } from './downloadPem';
+export { LegacyPage } from './LegacyPage';
 export { SortableHead } from './SortableHead';
 export type { SortableColumn } from './SortableHead';

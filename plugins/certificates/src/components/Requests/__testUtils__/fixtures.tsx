@@ -3,13 +3,15 @@ import { ApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { mockApis } from '@backstage/test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { PermissionApi } from '@backstage/plugin-permission-react';
+import { http, HttpResponse, JsonBodyType } from 'msw';
 import {
   base,
+  failingGet,
   renderWithBackend,
   setupMswServer,
 } from '../../common/__testUtils__/fakeBackend';
 
-export { base, setupMswServer };
+export { base, failingGet, setupMswServer };
 
 /**
  * Renders with the real CertificatesClient over msw, signed in as
@@ -24,6 +26,22 @@ export function renderWithClient(
   return renderWithBackend(ui, {
     permissionApi,
     apis: [[identityApiRef, mockApis.identity({ userEntityRef })], ...moreApis],
+  });
+}
+
+/**
+ * An msw handler for GETs of `path` (below the plugin's base URL) that
+ * records each query in `seen`, oldest first, and answers `answer(query)`.
+ */
+export function recordingGet(
+  path: string,
+  seen: URLSearchParams[],
+  answer: (query: URLSearchParams) => JsonBodyType,
+) {
+  return http.get(`${base}${path}`, ({ request }) => {
+    const query = new URL(request.url).searchParams;
+    seen.push(query);
+    return HttpResponse.json(answer(query));
   });
 }
 

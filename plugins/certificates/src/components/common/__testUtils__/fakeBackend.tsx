@@ -28,6 +28,17 @@ import { CertificatesClient, certificatesApiRef } from '../../../api';
 /** Where the real client sends its calls in tests. */
 export const base = 'http://localhost:7007/api/certificates';
 
+/** An msw handler for GETs of `path` failing as the backend's error middleware answers. */
+export function failingGet(
+  path: string,
+  status: number,
+  error: { name: string; message: string },
+) {
+  return http.get(`${base}${path}`, () =>
+    HttpResponse.json({ error }, { status }),
+  );
+}
+
 /** An msw server with Backstage's hooks (reset between tests, unhandled calls fail). */
 export function setupMswServer() {
   const server = setupServer();
@@ -330,6 +341,14 @@ export const paymentsComponent: Entity = {
     annotations: { 'backstage.io/kubernetes-id': 'payments' },
   },
   spec: { owner: 'team-a', type: 'service', lifecycle: 'production' },
+};
+
+/** The owner of paymentsComponent, as its catalog Group. */
+export const teamAGroup: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-a', namespace: 'default' },
+  spec: { type: 'team', children: [] },
 };
 
 export function renderWithBackend(
