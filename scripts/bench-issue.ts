@@ -58,6 +58,7 @@ import {
   IssuanceService,
   IssuerRegistry,
 } from '../plugins/certificates-backend/src/issuing';
+import { issuanceNoops } from '../plugins/certificates-backend/src/issuing/__testUtils__/issuanceNoops';
 import { RequestNotifier } from '../plugins/certificates-backend/src/notifications';
 import {
   benchPostgres,
@@ -192,6 +193,8 @@ async function measure(knex: Knex): Promise<Measurement> {
       },
     ],
     clusterNames: () => [],
+    // No cluster: delivery is to the CSR's holder.
+    deliveryTarget: { violations: async () => [] },
   });
   const recorder = IssuedCertificateRecorder.create({
     store: inventoryStore,
@@ -205,10 +208,15 @@ async function measure(knex: Knex): Promise<Measurement> {
     issuers,
     logger,
     audit,
+    ...(CORE_ONLY
+      ? issuanceNoops
+      : {
+          onIssued: recorder.recordInBackground,
+          inventory: recorder,
+          notifier,
+        }),
+    // After the no-ops: the policy is checked again in both modes.
     recheck: validator.recheck,
-    onIssued: CORE_ONLY ? undefined : recorder.recordInBackground,
-    inventory: CORE_ONLY ? undefined : recorder,
-    notifier: CORE_ONLY ? undefined : notifier,
   });
   const service = RequestService.create({
     store: requestStore,

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as acme from 'acme-client';
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   CertificateIssuer,
@@ -25,19 +24,6 @@ if (!available && !process.env.CI) {
   console.warn(
     `\n!!! ${PEBBLE_BINARY} not found: the ACME module test is SKIPPED. !!!\n`,
   );
-}
-
-/** Stands in for the certificates backend: owns the issuer extension point. */
-function fakeCertificatesPlugin(collected: CertificateIssuer[]) {
-  return createBackendPlugin({
-    pluginId: 'certificates',
-    register(reg) {
-      reg.registerExtensionPoint(certificatesIssuersExtensionPoint, {
-        addIssuer: issuer => collected.push(issuer),
-      });
-      reg.registerInit({ deps: {}, async init() {} });
-    },
-  });
 }
 
 describeWithPebble('certificatesModuleAcme', () => {
@@ -69,8 +55,13 @@ describeWithPebble('certificatesModuleAcme', () => {
       caCertificateUrl: `${pebble.managementUrl}/roots/0`,
     };
     const backend = await startTestBackend({
+      extensionPoints: [
+        [
+          certificatesIssuersExtensionPoint,
+          { addIssuer: issuer => collected.push(issuer) },
+        ],
+      ],
       features: [
-        fakeCertificatesPlugin(collected),
         certificatesModuleAcme,
         mockServices.rootConfig.factory({
           data: {

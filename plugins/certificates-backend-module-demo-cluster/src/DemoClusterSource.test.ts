@@ -7,6 +7,20 @@ import { DemoClusterSource } from './DemoClusterSource';
 
 const logger = mockServices.logger.mock();
 
+/** A source as the module creates it; `enabled` is certificates.demoCluster.enabled, unset when omitted. */
+function demoSource(options: { production: boolean; enabled?: boolean }) {
+  const { production, enabled } = options;
+  return DemoClusterSource.create({
+    config: new ConfigReader(
+      enabled === undefined
+        ? {}
+        : { certificates: { demoCluster: { enabled } } },
+    ),
+    logger,
+    production,
+  });
+}
+
 describe('DemoClusterSource', () => {
   let source: DemoClusterSource | undefined;
   afterEach(async () => {
@@ -15,11 +29,7 @@ describe('DemoClusterSource', () => {
   });
 
   it('starts and seeds the simulated cluster when no other cluster exists', async () => {
-    source = DemoClusterSource.create({
-      config: new ConfigReader({}),
-      logger,
-      production: false,
-    });
+    source = demoSource({ production: false });
     const clusters = await source.getClusters({ existingClusterNames: [] });
     expect(clusters.map(c => [c.name, c.simulated])).toEqual([['demo', true]]);
     const kubeConfig = (clusters[0] as { kubeConfig: KubeConfig }).kubeConfig;
@@ -35,13 +45,7 @@ describe('DemoClusterSource', () => {
   });
 
   it('adds nothing, and trusts no root, when another cluster exists', async () => {
-    source = DemoClusterSource.create({
-      config: new ConfigReader({
-        certificates: { demoCluster: { enabled: true } },
-      }),
-      logger,
-      production: false,
-    });
+    source = demoSource({ production: false, enabled: true });
     expect(
       await source.getClusters({ existingClusterNames: ['prod'] }),
     ).toEqual([]);
@@ -49,33 +53,17 @@ describe('DemoClusterSource', () => {
   });
 
   it('is off when disabled, and in production unless enabled', async () => {
-    const disabled = DemoClusterSource.create({
-      config: new ConfigReader({
-        certificates: { demoCluster: { enabled: false } },
-      }),
-      logger,
-      production: false,
-    });
+    const disabled = demoSource({ production: false, enabled: false });
     expect(await disabled.getClusters({ existingClusterNames: [] })).toEqual(
       [],
     );
-    const production = DemoClusterSource.create({
-      config: new ConfigReader({}),
-      logger,
-      production: true,
-    });
+    const production = demoSource({ production: true });
     expect(await production.getClusters({ existingClusterNames: [] })).toEqual(
       [],
     );
     expect(await production.getApprovedRoots()).toEqual([]);
 
-    source = DemoClusterSource.create({
-      config: new ConfigReader({
-        certificates: { demoCluster: { enabled: true } },
-      }),
-      logger,
-      production: true,
-    });
+    source = demoSource({ production: true, enabled: true });
     expect(
       (await source.getClusters({ existingClusterNames: [] })).map(c => c.name),
     ).toEqual(['demo']);

@@ -1,6 +1,12 @@
 import { createCsr } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DAY, owned, Put, ready, window } from './seedHelpers';
 
+const DEMO_CA_ISSUER = {
+  name: 'demo-ca',
+  kind: 'ClusterIssuer',
+  group: 'cert-manager.io',
+};
+
 /**
  * cert-manager resources of the demo: the issuers, the Certificates behind
  * two demo Secrets and pending CertificateRequests for the approvals queue.
@@ -35,11 +41,7 @@ export async function seedCertManager(put: Put, now: Date): Promise<void> {
         dnsNames: [host],
         duration: '2160h',
         renewBefore: '720h',
-        issuerRef: {
-          name: 'demo-ca',
-          kind: 'ClusterIssuer',
-          group: 'cert-manager.io',
-        },
+        issuerRef: DEMO_CA_ISSUER,
         privateKey: { algorithm: 'ECDSA', size: 256 },
         secretTemplate: { labels: owned(name).labels },
       },
@@ -57,50 +59,59 @@ export async function seedCertManager(put: Put, now: Date): Promise<void> {
   const { csrPem } = await createCsr({
     commonName: 'partner-gateway.payments.shop.example.com',
   });
-  put({
-    apiVersion: 'cert-manager.io/v1',
-    kind: 'CertificateRequest',
-    metadata: {
+  put(
+    certificateRequest({
       namespace: 'payments',
       name: 'payments-partner-gateway-1',
-      ...owned('payments-api'),
-    },
-    spec: {
-      request: Buffer.from(csrPem).toString('base64'),
-      issuerRef: {
-        name: 'demo-ca',
-        kind: 'ClusterIssuer',
-        group: 'cert-manager.io',
-      },
+      owner: 'payments-api',
+      csrPem,
       duration: '2160h',
-      usages: ['digital signature', 'key encipherment', 'server auth'],
       username: 'system:serviceaccount:payments:payments-api',
-    },
-  });
+    }),
+  );
   // Created by a person, who is also an approver: the demo user sam acts
   // in Kubernetes as `oidc:sam` (the `kubernetes-usernames` annotation in
   // examples/org.yaml), so sam may not approve it and sasha may.
   const { csrPem: searchCsr } = await createCsr({
     commonName: 'admin.catalog-search.storefront.svc',
   });
-  put({
+  put(
+    certificateRequest({
+      namespace: 'storefront',
+      name: 'catalog-search-admin-1',
+      owner: 'catalog-search',
+      csrPem: searchCsr,
+      duration: '720h',
+      username: 'oidc:sam',
+    }),
+  );
+}
+
+/** A pending CertificateRequest to the demo CA, for a server certificate. */
+function certificateRequest(options: {
+  namespace: string;
+  name: string;
+  /** The kubernetes-id of the entity that owns it. */
+  owner: string;
+  csrPem: string;
+  duration: string;
+  /** Who created it, as the API server records it. */
+  username: string;
+}) {
+  return {
     apiVersion: 'cert-manager.io/v1',
     kind: 'CertificateRequest',
     metadata: {
-      namespace: 'storefront',
-      name: 'catalog-search-admin-1',
-      ...owned('catalog-search'),
+      namespace: options.namespace,
+      name: options.name,
+      ...owned(options.owner),
     },
     spec: {
-      request: Buffer.from(searchCsr).toString('base64'),
-      issuerRef: {
-        name: 'demo-ca',
-        kind: 'ClusterIssuer',
-        group: 'cert-manager.io',
-      },
-      duration: '720h',
+      request: Buffer.from(options.csrPem).toString('base64'),
+      issuerRef: DEMO_CA_ISSUER,
+      duration: options.duration,
       usages: ['digital signature', 'key encipherment', 'server auth'],
-      username: 'oidc:sam',
+      username: options.username,
     },
-  });
+  };
 }

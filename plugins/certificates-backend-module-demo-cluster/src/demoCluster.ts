@@ -8,7 +8,7 @@ import {
   tlsSecret,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { seedCertManager } from './certManagerResources';
-import { owned, Put, Validity, window } from './seedHelpers';
+import { ingress, owned, Put, Validity, window } from './seedHelpers';
 
 export interface SeedDemoClusterOptions {
   /** Reference time for validity windows; default now. */
@@ -145,25 +145,15 @@ export async function seedDemoCluster(
     type: 'Opaque',
     data: { password: Buffer.from('demo').toString('base64') },
   });
-  put({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {
+  put(
+    ingress({
       namespace: 'payments',
       name: 'payments-api',
-      ...owned('payments-api'),
-    },
-    spec: {
-      ingressClassName: 'nginx',
-      tls: [
-        {
-          hosts: ['payments.shop.example.com'],
-          secretName: 'payments-api-tls',
-        },
-      ],
-      rules: [{ host: 'payments.shop.example.com' }],
-    },
-  });
+      owner: 'payments-api',
+      className: 'nginx',
+      tls: [['payments.shop.example.com', 'payments-api-tls']],
+    }),
+  );
 
   // checkout-web and catalog-search (team-storefront); the namespace maps to the team.
   await cert(
@@ -206,43 +196,25 @@ export async function seedDemoCluster(
     '*.shop.example.com',
     'three-years',
   );
-  put({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: {
+  put(
+    ingress({
       namespace: 'storefront',
       name: 'checkout-web',
-      ...owned('checkout-web'),
-    },
-    spec: {
-      ingressClassName: 'nginx',
+      owner: 'checkout-web',
+      className: 'nginx',
       tls: [
-        {
-          hosts: ['checkout.shop.example.com'],
-          secretName: 'checkout-web-tls',
-        },
-        { hosts: ['cdn.shop.example.com'], secretName: 'checkout-web-cdn-tls' },
+        ['checkout.shop.example.com', 'checkout-web-tls'],
+        ['cdn.shop.example.com', 'checkout-web-cdn-tls'],
       ],
-      rules: [
-        { host: 'checkout.shop.example.com' },
-        { host: 'cdn.shop.example.com' },
-      ],
-    },
-  });
-  put({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { namespace: 'storefront', name: 'catalog-search' },
-    spec: {
-      tls: [
-        {
-          hosts: ['search.shop.example.com'],
-          secretName: 'catalog-search-tls',
-        },
-      ],
-      rules: [{ host: 'search.shop.example.com' }],
-    },
-  });
+    }),
+  );
+  put(
+    ingress({
+      namespace: 'storefront',
+      name: 'catalog-search',
+      tls: [['search.shop.example.com', 'catalog-search-tls']],
+    }),
+  );
 
   // orders-worker, found by label selector
   await cert(

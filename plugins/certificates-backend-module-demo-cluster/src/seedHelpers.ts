@@ -44,5 +44,29 @@ export const ready = (message: string, now: Date) => ({
 
 export const owned = (id: string) => ({ labels: { [KUBERNETES_ID]: id } });
 
+/**
+ * An Ingress serving each [host, TLS Secret] pair, with the labels of the
+ * entity `owner` when given.
+ */
+export function ingress(options: {
+  namespace: string;
+  name: string;
+  owner?: string;
+  className?: string;
+  tls: Array<[host: string, secretName: string]>;
+}) {
+  const { namespace, name, owner, className, tls } = options;
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { namespace, name, ...(owner ? owned(owner) : {}) },
+    spec: {
+      ...(className ? { ingressClassName: className } : {}),
+      tls: tls.map(([host, secretName]) => ({ hosts: [host], secretName })),
+      rules: tls.map(([host]) => ({ host })),
+    },
+  };
+}
+
 /** Applies an object and records it in the summary. */
 export type Put = (obj: Parameters<KubernetesApiSimulator['apply']>[0]) => void;

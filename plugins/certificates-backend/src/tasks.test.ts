@@ -171,7 +171,7 @@ describe('registerTasks', () => {
   });
 
   it('takes the configured timing, in either duration form', async () => {
-    const { task } = await register({
+    const { tasks } = await register({
       discovery: {
         resyncInterval: 'PT10M',
         catalogRefreshInterval: { seconds: 20 },
@@ -183,26 +183,24 @@ describe('registerTasks', () => {
         expiry: { frequency: { minutes: 10 }, timeout: 'PT2M' },
       },
     });
-    expect(task('certificates-discovery-resync')?.frequency).toEqual({
-      minutes: 10,
-    });
-    expect(task('certificates-discovery-catalog-refresh')?.frequency).toEqual({
-      seconds: 20,
-    });
-    expect(task('certificates-issuance')).toMatchObject({
-      frequency: { seconds: 10 },
-      timeout: { minutes: 2 },
-    });
-    expect(task('certificates-automatic-renewal')?.frequency).toEqual({
-      minutes: 10,
-    });
-    expect(task('certificates-approvals-announce')?.frequency).toEqual({
-      minutes: 1,
-    });
-    expect(task('certificates-expiry-notifications')).toMatchObject({
-      frequency: { minutes: 10 },
-      timeout: { minutes: 2 },
-    });
+    const byId = (field: 'frequency' | 'timeout') =>
+      Object.fromEntries(tasks.map(t => [t.id, t[field]]));
+    expect(byId('frequency')).toEqual(
+      expect.objectContaining({
+        'certificates-discovery-resync': { minutes: 10 },
+        'certificates-discovery-catalog-refresh': { seconds: 20 },
+        'certificates-issuance': { seconds: 10 },
+        'certificates-automatic-renewal': { minutes: 10 },
+        'certificates-approvals-announce': { minutes: 1 },
+        'certificates-expiry-notifications': { minutes: 10 },
+      }),
+    );
+    expect(byId('timeout')).toEqual(
+      expect.objectContaining({
+        'certificates-issuance': { minutes: 2 },
+        'certificates-expiry-notifications': { minutes: 2 },
+      }),
+    );
   });
 
   it('leaves out automatic renewal and expiry notices when they are turned off', async () => {

@@ -102,30 +102,17 @@ async function privateKeyPem(key: CryptoKey): Promise<string> {
 async function importSigningKey(keyPem: string, hash: FixtureHash) {
   const keyObject = createPrivateKey(keyPem);
   const der = keyObject.export({ type: 'pkcs8', format: 'der' });
-  if (keyObject.asymmetricKeyType === 'rsa') {
-    const key = await subtle.importKey(
-      'pkcs8',
-      der,
-      { name: 'RSASSA-PKCS1-v1_5', hash },
-      false,
-      ['sign'],
-    );
-    return { key, algorithm: { name: 'RSASSA-PKCS1-v1_5', hash } };
-  }
-  const curve = keyObject.asymmetricKeyDetails?.namedCurve;
   const curves: Record<string, string> = {
     secp384r1: 'P-384',
     secp521r1: 'P-521',
   };
-  const namedCurve = curves[curve ?? ''] ?? 'P-256';
-  const key = await subtle.importKey(
-    'pkcs8',
-    der,
-    { name: 'ECDSA', namedCurve },
-    false,
-    ['sign'],
-  );
-  return { key, algorithm: { name: 'ECDSA', hash } };
+  const curve = keyObject.asymmetricKeyDetails?.namedCurve;
+  const params =
+    keyObject.asymmetricKeyType === 'rsa'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash }
+      : { name: 'ECDSA', namedCurve: curves[curve ?? ''] ?? 'P-256' };
+  const key = await subtle.importKey('pkcs8', der, params, false, ['sign']);
+  return { key, algorithm: { name: params.name, hash } };
 }
 
 function serialNumber(): string {

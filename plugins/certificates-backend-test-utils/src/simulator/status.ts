@@ -47,17 +47,21 @@ const detailsOf = (ref: Ref) => ({
   kind: ref.plural,
 });
 
+/** An error about the object `ref` names: "<resource> "<name>" <what>". */
+const aboutObject =
+  (code: number, reason: string, what: string) => (ref: Ref) =>
+    new StatusError(
+      code,
+      reason,
+      `${qualified(ref)} "${ref.name}" ${what}`,
+      detailsOf(ref),
+    );
+
 export const statusErrors = {
   unauthorized: () => new StatusError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (message: string, ref?: Ref) =>
     new StatusError(403, 'Forbidden', message, ref && detailsOf(ref)),
-  notFound: (ref: Ref) =>
-    new StatusError(
-      404,
-      'NotFound',
-      `${qualified(ref)} "${ref.name}" not found`,
-      detailsOf(ref),
-    ),
+  notFound: aboutObject(404, 'NotFound', 'not found'),
   noRoute: () =>
     new StatusError(
       404,
@@ -65,13 +69,7 @@ export const statusErrors = {
       'the server could not find the requested resource',
       {},
     ),
-  alreadyExists: (ref: Ref) =>
-    new StatusError(
-      409,
-      'AlreadyExists',
-      `${qualified(ref)} "${ref.name}" already exists`,
-      detailsOf(ref),
-    ),
+  alreadyExists: aboutObject(409, 'AlreadyExists', 'already exists'),
   conflict: (ref: Ref) =>
     new StatusError(
       409,
@@ -79,7 +77,7 @@ export const statusErrors = {
       `Operation cannot be fulfilled on ${qualified(ref)} "${
         ref.name
       }": the object has been modified; please apply your changes to the latest version and try again`,
-      { name: ref.name, group: ref.group, kind: ref.plural },
+      detailsOf(ref),
     ),
   badRequest: (message: string) => new StatusError(400, 'BadRequest', message),
   invalid: (kind: string, name: string | undefined, message: string) =>

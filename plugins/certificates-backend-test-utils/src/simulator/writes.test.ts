@@ -47,12 +47,12 @@ describe('KubernetesApiSimulator writes', () => {
     custom = sim.kubeConfig().makeApiClient(CustomObjectsApi);
   });
   afterEach(() => sim.stop());
+  /** Creates Secret payments/tls through the API. */
+  const createTls = () =>
+    core.createNamespacedSecret({ namespace: 'payments', body: body('tls') });
 
   it('creates, rejects duplicates with 409 AlreadyExists, and validates', async () => {
-    const created = await core.createNamespacedSecret({
-      namespace: 'payments',
-      body: body('tls'),
-    });
+    const created = await createTls();
     expect(created.metadata).toMatchObject({
       namespace: 'payments',
       name: 'tls',
@@ -61,9 +61,7 @@ describe('KubernetesApiSimulator writes', () => {
     expect(created.data?.['tls.crt']).toBe(
       Buffer.from('cert').toString('base64'),
     );
-    const dup = await failure(
-      core.createNamespacedSecret({ namespace: 'payments', body: body('tls') }),
-    );
+    const dup = await failure(createTls());
     expect(dup).toEqual({
       code: 409,
       status: expect.objectContaining({
@@ -89,10 +87,7 @@ describe('KubernetesApiSimulator writes', () => {
   });
 
   it('replaces with optimistic concurrency: a stale resourceVersion is a 409 Conflict', async () => {
-    const created = await core.createNamespacedSecret({
-      namespace: 'payments',
-      body: body('tls'),
-    });
+    const created = await createTls();
     const updated = await core.replaceNamespacedSecret({
       namespace: 'payments',
       name: 'tls',
@@ -115,10 +110,7 @@ describe('KubernetesApiSimulator writes', () => {
   });
 
   it('patches with JSON Patch and merge patch, and refuses strategic merge on custom resources', async () => {
-    await core.createNamespacedSecret({
-      namespace: 'payments',
-      body: body('tls'),
-    });
+    await createTls();
     const jsonPatched = await core.patchNamespacedSecret({
       namespace: 'payments',
       name: 'tls',
@@ -263,10 +255,7 @@ describe('KubernetesApiSimulator writes', () => {
   });
 
   it('deletes with a Success status and 404 afterwards', async () => {
-    await core.createNamespacedSecret({
-      namespace: 'payments',
-      body: body('tls'),
-    });
+    await createTls();
     const status = await core.deleteNamespacedSecret({
       namespace: 'payments',
       name: 'tls',

@@ -2,11 +2,10 @@ import {
   createLeafCertificate,
   tlsSecret,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { suiteTally } from './counters';
 import {
   eventually,
   ReliabilityBackend,
-  reliabilityDatabases,
+  reliabilitySuite,
   rowDelta,
   sumPositive,
 } from './__testUtils__/backend';
@@ -20,6 +19,7 @@ import {
   inventoryRow,
   PAYMENTS_NAME,
   paymentsBody,
+  paymentsCsr,
   requestIn,
   requesterCsr,
   secretIn,
@@ -38,10 +38,7 @@ import {
  * rules must hold whatever the policy says.
  */
 
-jest.setTimeout(90_000);
-
-const tally = suiteTally('attacks');
-const databases = reliabilityDatabases();
+const { tally, databases } = reliabilitySuite('attacks', 90_000);
 
 describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
   let b: ReliabilityBackend;
@@ -81,6 +78,14 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
     return result;
   }
 
+  /** `who` asks for checkout-web's certificate in a Secret of their naming. */
+  const checkoutInto = (who: string, secretName: string) =>
+    b.post(
+      who,
+      '/requests',
+      checkoutBody({ delivery: secretIn('storefront', secretName) }),
+    );
+
   /** Alice's auto-approved payments-api certificate, delivered as a Secret. */
   async function aliceIssued() {
     if (aliceSecretRequest) return aliceSecretRequest;
@@ -93,13 +98,10 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
   it(
     'a1: a non-owner csr request under an auto-approving policy waits for approvers and issues nothing',
     attack(async () => {
-      const { csrPem } = await requesterCsr(PAYMENTS_NAME);
+      const { body } = await paymentsCsr();
       const caCalls = b.caCalls.length;
       const issuedBefore = (await b.rowCounts()).certificates_ca_issued;
-      const res = await b.post('carol', '/requests', {
-        ...paymentsBody(),
-        delivery: { kind: 'csr', csr: csrPem },
-      });
+      const res = await b.post('carol', '/requests', body);
       expect(res.status).toBe(201);
       expect(res.body.state).toBe('pending');
       expect(res.body.requesterIsOwner).toBe(false);
@@ -115,11 +117,8 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
   );
 
   it('control: the owner’s own csr request is auto-approved and issued', async () => {
-    const { csrPem } = await requesterCsr(PAYMENTS_NAME);
-    const res = await b.post('alice', '/requests', {
-      ...paymentsBody(),
-      delivery: { kind: 'csr', csr: csrPem },
-    });
+    const { body } = await paymentsCsr();
+    const res = await b.post('alice', '/requests', body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ state: 'issued', requesterIsOwner: true });
     const chain = await b.get('alice', `/requests/${res.body.id}/chain.pem`);
@@ -432,13 +431,7 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
   it(
     'a requester never approves their own request, and a service token never approves',
     attack(async () => {
-      const submitted = await b.post(
-        'sam',
-        '/requests',
-        checkoutBody({
-          delivery: secretIn('storefront', 'sam-tls'),
-        }),
-      );
+      const submitted = await checkoutInto('sam', 'sam-tls');
       expect(submitted.status).toBe(201);
       const id = submitted.body.id;
       await nothingWritten(async () => {
@@ -481,23 +474,11 @@ describe.each(databases.eachSupportedId())('attacks on %p', databaseId => {
     'open requests per user are capped: the next one is 429 and nothing is stored',
     attack(async () => {
       for (let i = 0; i < OPEN_REQUEST_CAP; i++) {
-        const res = await b.post(
-          'cody',
-          '/requests',
-          checkoutBody({
-            delivery: secretIn('storefront', `cody-${i}`),
-          }),
-        );
+        const res = await checkoutInto('cody', `cody-${i}`);
         expect(res.status).toBe(201);
       }
       await nothingWritten(async () => {
-        const res = await b.post(
-          'cody',
-          '/requests',
-          checkoutBody({
-            delivery: secretIn('storefront', 'cody-over'),
-          }),
-        );
+        const res = await checkoutInto('cody', 'cody-over');
         expect(res.status).toBe(429);
         expect(res.body.error.message).toMatch(/limit/i);
       });

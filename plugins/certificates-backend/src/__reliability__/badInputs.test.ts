@@ -2,11 +2,10 @@ import {
   createLeafCertificate,
   tlsSecret,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { suiteTally } from './counters';
 import {
   Answer,
   ReliabilityBackend,
-  reliabilityDatabases,
+  reliabilitySuite,
   rowDelta,
   sumPositive,
 } from './__testUtils__/backend';
@@ -16,13 +15,7 @@ import {
   checkoutBody,
 } from './__testUtils__/badInputCases';
 import { casesPerEndpoint, EVERY_CASE } from './__testUtils__/badInputFamilies';
-import {
-  inventoryRow,
-  PAYMENTS_NAME,
-  paymentsBody,
-  requestIn,
-  requesterCsr,
-} from './__testUtils__/requests';
+import { inventoryRow, paymentsCsr, requestIn } from './__testUtils__/requests';
 import { CLUSTER } from './__testUtils__/world';
 
 /*
@@ -31,10 +24,7 @@ import { CLUSTER } from './__testUtils__/world';
  * write to a cluster, and the backend still answering afterwards.
  */
 
-jest.setTimeout(120_000);
-
-const tally = suiteTally('badInputs');
-const databases = reliabilityDatabases();
+const { tally, databases } = reliabilitySuite('badInputs', 120_000);
 
 function statusOk(expected: BadInput['status'], status: number) {
   if (expected === undefined) return status >= 400 && status < 500;
@@ -71,11 +61,12 @@ describe.each(databases.eachSupportedId())('bad inputs on %p', databaseId => {
     const b = await ReliabilityBackend.start({
       knex: await databases.init(databaseId),
     });
-    const { csrPem } = await requesterCsr(PAYMENTS_NAME);
     const issued = await b.post(
       'alice',
       '/requests',
-      paymentsBody({ delivery: { kind: 'csr', csr: csrPem } }),
+      (
+        await paymentsCsr()
+      ).body,
     );
     const pending = await b.post('carol', '/requests', checkoutBody());
     // A certificate the portal never issued, whose common name is a spreadsheet formula.

@@ -292,26 +292,18 @@ describe('leaf encoder against two certificate parsers', () => {
       expect('node issuer', node.issuer, caNode.subject);
       expect('peculiar issuer', peculiar.issuer, caPeculiar.subject);
 
-      expect(
-        'node notBefore',
-        node.validFromDate.getTime(),
-        seconds(params.notBefore),
-      );
-      expect(
-        'node notAfter',
-        node.validToDate.getTime(),
-        seconds(params.notAfter),
-      );
-      expect(
-        'peculiar notBefore',
-        peculiar.notBefore.getTime(),
-        seconds(params.notBefore),
-      );
-      expect(
-        'peculiar notAfter',
-        peculiar.notAfter.getTime(),
-        seconds(params.notAfter),
-      );
+      const validityRead = {
+        node: [node.validFromDate, node.validToDate],
+        peculiar: [peculiar.notBefore, peculiar.notAfter],
+      };
+      for (const [reader, [from, to]] of Object.entries(validityRead)) {
+        expect(
+          `${reader} notBefore`,
+          from.getTime(),
+          seconds(params.notBefore),
+        );
+        expect(`${reader} notAfter`, to.getTime(), seconds(params.notAfter));
+      }
 
       const wantedSans: Name[] = [
         ...params.dnsNames.map(value => ({ type: 'dns' as const, value })),

@@ -1,17 +1,15 @@
 import { createPrivateKey } from 'node:crypto';
-import { suiteTally } from './counters';
 import {
   eventually,
   ReliabilityBackend,
-  reliabilityDatabases,
+  reliabilitySuite,
 } from './__testUtils__/backend';
 import {
   checkoutBody,
   inventoryRow,
-  PAYMENTS_NAME,
   paymentsBody,
+  paymentsCsr,
   requestIn,
-  requesterCsr,
 } from './__testUtils__/requests';
 
 /*
@@ -21,10 +19,7 @@ import {
  * wrote) in every encoding they could take.
  */
 
-jest.setTimeout(120_000);
-
-const tally = suiteTally('leaks');
-const databases = reliabilityDatabases();
+const { tally, databases } = reliabilitySuite('leaks', 120_000);
 
 /** The forms a PEM private key could be found in. */
 function encodingsOf(keyPem: string): Record<string, string> {
@@ -51,7 +46,7 @@ function hits(haystack: string, needle: string): number {
 
 describe('the leak scan itself', () => {
   it('finds a key in every form it looks for, also inside JSON and across line breaks', async () => {
-    const { privateKeyPem } = await requesterCsr(PAYMENTS_NAME);
+    const { privateKeyPem } = await paymentsCsr();
     for (const [form, needle] of Object.entries(encodingsOf(privateKeyPem))) {
       const planted = JSON.stringify({
         message: `x ${needle.replace(/(.{64})/g, '$1\n')} y`,
@@ -101,13 +96,9 @@ describe.each(databases.eachSupportedId())('leak scan on %p', databaseId => {
     keys.push(keyIn('storefront', 'checkout-web-tls'));
 
     // csr delivery: the requester's key (the backend never sees it; searched all the same).
-    const csr = await requesterCsr(PAYMENTS_NAME);
+    const csr = await paymentsCsr();
     keys.push(csr.privateKeyPem);
-    const viaCsr = await b.post(
-      'alice',
-      '/requests',
-      paymentsBody({ delivery: { kind: 'csr', csr: csr.csrPem } }),
-    );
+    const viaCsr = await b.post('alice', '/requests', csr.body);
     expect(viaCsr.status).toBe(201);
     await requestIn(b, viaCsr.body.id, ['issued']);
     expect(

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConfigClusterRegistry } from '../clusters';
 import { DiscoveryService } from '../discovery';
 import { certificateId, TrustStore } from '../inventory/parsing';
 import {
@@ -15,6 +14,8 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
 import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { ALL_BUT_SECRETS } from '../__testUtils__/simulator';
+import { simulatedRegistry, testDiscovery } from '../__testUtils__/discovery';
 
 /*
  * Discovery across three simulated clusters, through the real Kubernetes
@@ -36,21 +37,6 @@ const SEED = Number(process.env.RELIABILITY_SEED ?? Date.now() % 2 ** 31);
 const NAMESPACES = ['shop', 'payments', 'team-b-dev'];
 const LOCKED = 'gamma';
 const LOCKED_TOKEN = 'gamma-discovery-token';
-/** Everything the discovery reads except Secrets. */
-const NO_SECRETS = [
-  {
-    verbs: ['get' as const, 'list' as const, 'watch' as const],
-    resources: [
-      'ingresses',
-      'certificates',
-      'certificaterequests',
-      'issuers',
-      'clusterissuers',
-      'gateways',
-    ],
-  },
-];
-
 const SYNC = {
   backoff: { initialMs: 20, maxMs: 200 },
   requestTimeoutMs: 2_000,
@@ -165,15 +151,16 @@ describe('discovery under watch and API server faults', () => {
       const knex = await migratedDatabase(databases, databaseId);
       const store = DatabaseInventoryStore.create({ knex });
       const logs: Array<{ level: string; message: string }> = [];
-      const service = DiscoveryService.create({
-        clusters: ConfigClusterRegistry.fromClusters(
-          names.map(name => ({
-            name,
-            simulated: true,
-            kubeConfig: clusters
-              .get(name)!
-              .kubeConfig(name === LOCKED ? LOCKED_TOKEN : undefined),
-          })),
+      const service = testDiscovery({
+        clusters: simulatedRegistry(
+          Object.fromEntries(
+            names.map(name => [
+              name,
+              clusters
+                .get(name)!
+                .kubeConfig(name === LOCKED ? LOCKED_TOKEN : undefined),
+            ]),
+          ),
         ),
         store,
         logger: capturingLogger(logs),
@@ -295,7 +282,9 @@ describe('discovery under watch and API server faults', () => {
       /** The locked cluster forbids Secrets for a while; its rows must stay as they were. */
       const lockedWindow = async () => {
         lockedWindows++;
-        locked.addToken(LOCKED_TOKEN, NO_SECRETS, { user: 'gamma-discovery' });
+        locked.addToken(LOCKED_TOKEN, ALL_BUT_SECRETS, {
+          user: 'gamma-discovery',
+        });
         locked.dropWatches('end');
         await eventually(
           'the locked cluster to be degraded',

@@ -1,4 +1,6 @@
+import { NotFoundError } from '@backstage/errors';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
+import type { InventoryLifecyclePort } from '../inventory/router/ports';
 
 /**
  * A notifier that tells no one, for suites about something else: services
@@ -11,5 +13,22 @@ export function silentNotifier() {
     requestDecided: nothing,
     requestIssued: nothing,
     requestFailed: nothing,
+  };
+}
+
+/**
+ * A lifecycle that offers nothing, for suites about reading the inventory:
+ * the inventory routes require one, as production always wires renewal.
+ */
+export function noLifecycle(): InventoryLifecyclePort {
+  const refused = { allowed: false, reason: 'Not offered here' };
+  return {
+    actionsFor: async () => ({ renew: refused, revoke: refused }),
+    renew: async () => {
+      throw new NotFoundError('Renewal is not available');
+    },
+    revoke: async () => {
+      throw new NotFoundError('Revocation is not available');
+    },
   };
 }

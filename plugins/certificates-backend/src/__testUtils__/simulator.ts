@@ -1,4 +1,5 @@
 import {
+  AccessRule,
   KubernetesApiSimulator,
   KubernetesApiSimulatorOptions,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
@@ -18,3 +19,18 @@ export async function simulatorWithNamespaces(
   }
   return simulator;
 }
+
+/** Every kind discovery reads except Secrets: a token that lacks only those. */
+export const ALL_BUT_SECRETS: AccessRule[] = [
+  {
+    verbs: ['get', 'list', 'watch'],
+    resources: [
+      'ingresses',
+      'certificates',
+      'certificaterequests',
+      'issuers',
+      'clusterissuers',
+      'gateways',
+    ],
+  },
+];

@@ -10,7 +10,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
@@ -32,16 +35,20 @@ function authorization(who: Caller): string {
   return mockCredentials.user.header(`user:default/${who}`);
 }
 
-/** The plugin's database on `knex`, and `certificates` as its configuration. */
+/**
+ * The plugin's database on `knex`, and `certificates` as its configuration
+ * (`backend`: more `backend.*` keys, e.g. auth.externalAccess).
+ */
 export function pluginStorageAndConfig(
   knex: Knex,
   certificates: Record<string, unknown>,
+  backend: Record<string, unknown> = {},
 ) {
   return [
     mockServices.database.factory({ knex }),
     mockServices.rootConfig.factory({
       data: {
-        backend: { baseUrl: 'http://localhost:7007' },
+        backend: { baseUrl: 'http://localhost:7007', ...backend } as JsonObject,
         certificates: certificates as JsonObject,
       },
     }),
@@ -55,10 +62,14 @@ export interface TestBackendOptions {
   certificates?: Record<string, unknown>;
   /** Catalog entities (default: the payments service of team-pay). */
   entities?: Entity[];
+  /** The catalog itself, for a suite that watches it (default: one of `entities`). */
+  catalog?: CatalogService;
   /** Default: every permission allowed. */
   permissions?: PermissionsService;
   /** The groups of each user name; users not named are in none. */
   groups?: Record<string, string[]>;
+  /** More `backend.*` configuration. */
+  backend?: Record<string, unknown>;
   /** More service factories or modules. */
   features?: NonNullable<Parameters<typeof startTestBackend>[0]['features']>;
 }
@@ -88,6 +99,7 @@ export async function startCertificatesBackend(
         service: catalogServiceRef,
         deps: {},
         factory: () =>
+          options.catalog ??
           catalogServiceMock({
             entities: options.entities ?? [paymentsEntity],
           }),
@@ -111,10 +123,14 @@ export async function startCertificatesBackend(
           },
         }),
       }),
-      ...pluginStorageAndConfig(options.knex, {
-        builtinCa: { encryptionKey: TEST_ENCRYPTION_KEY },
-        ...options.certificates,
-      }),
+      ...pluginStorageAndConfig(
+        options.knex,
+        {
+          builtinCa: { encryptionKey: TEST_ENCRYPTION_KEY },
+          ...options.certificates,
+        },
+        options.backend,
+      ),
       ...(options.features ?? []),
     ],
   });

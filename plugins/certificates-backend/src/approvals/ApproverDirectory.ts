@@ -1,7 +1,10 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { Entity, RELATION_MEMBER_OF, stringifyEntityRef } from '@backstage/catalog-model';
-import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  RELATION_MEMBER_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { readUserEntity } from '../service/catalogUser';
 import { ApproverDirectory } from './ports';
 
 /**
@@ -12,24 +15,24 @@ import { ApproverDirectory } from './ports';
  * be checked against who is an approver now.
  */
 export class CatalogApproverDirectory implements ApproverDirectory {
-  static create(options: { catalog: CatalogService; auth: AuthService }): CatalogApproverDirectory {
+  static create(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+  }): CatalogApproverDirectory {
     return new CatalogApproverDirectory(options);
   }
 
-  private constructor(private readonly o: { catalog: CatalogService; auth: AuthService }) {}
+  private constructor(
+    private readonly o: { catalog: CatalogService; auth: AuthService },
+  ) {}
 
   /** Throws ServiceUnavailableError when the catalog cannot answer: nothing is decided then. */
   async ownershipRefsOf(userEntityRef: string): Promise<string[]> {
-    let entity: Entity | undefined;
-    try {
-      entity = await this.o.catalog.getEntityByRef(userEntityRef, {
-        credentials: await this.o.auth.getOwnServiceCredentials(),
-      });
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `Cannot check in the catalog whether ${userEntityRef} is still an approver: ${error}`,
-      );
-    }
+    const entity = await readUserEntity(
+      this.o,
+      userEntityRef,
+      `Cannot check in the catalog whether ${userEntityRef} is still an approver`,
+    );
     if (!entity) return [];
     const groups = (entity.relations ?? [])
       .filter(r => r.type === RELATION_MEMBER_OF)

@@ -1,29 +1,15 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import {
-  CertificatePolicy,
-  CertificateRequest,
-} from '@kubecerts/backstage-plugin-certificates-common';
+import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import request from 'supertest';
-import {
-  createHarness,
-  DatabaseId,
-  SECURITY_GROUP as SECURITY,
-  testDatabases,
-} from '../__testUtils__';
+import { createHarness, DatabaseId, testDatabases } from '../__testUtils__';
 import { DatabaseRequestStore } from '../requests/DatabaseRequestStore';
 import type { ExternalApprovals } from './ports';
-import { approvalsApp } from './__testUtils__/approvalsApp';
+import { approvalsApp, as, internalPolicy } from './__testUtils__/approvalsApp';
 import { pendingRequest } from './__testUtils__/TableRequests';
 
 jest.setTimeout(180_000);
 
-const policy: CertificatePolicy = {
-  name: 'internal',
-  allowedDnsNames: ['*.example.com'],
-  approvals: { required: 1, approvers: [SECURITY] },
-};
-const as = (name: string) =>
-  mockCredentials.user.header(`user:default/${name}`);
+const policy = internalPolicy;
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-20T10:00:00.000Z');
 

@@ -1,9 +1,5 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  auditReadPermission,
-  CertificatePolicy,
-} from '@kubecerts/backstage-plugin-certificates-common';
+import { auditReadPermission } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -20,21 +16,14 @@ import {
 import { DatabaseAuditLog } from '../audit';
 import { DatabaseRequestStore } from '../requests/DatabaseRequestStore';
 import type { ExternalApprovals } from './ports';
-import { approvalsApp } from './__testUtils__/approvalsApp';
+import { approvalsApp, as, internalPolicy } from './__testUtils__/approvalsApp';
 import { pendingRequest } from './__testUtils__/TableRequests';
 
 jest.setTimeout(60_000);
 
-const policy: CertificatePolicy = {
-  name: 'internal',
-  allowedDnsNames: ['*.example.com'],
-  approvals: { required: 1, approvers: [SECURITY_GROUP] },
-};
+const policy = internalPolicy;
 
 const paymentsComponent = component('payments', 'group:default/team-a');
-
-const as = (name: string) =>
-  mockCredentials.user.header(`user:default/${name}`);
 
 /** Allows everything except the audit trail for non-security users. */
 function permissions() {
@@ -183,13 +172,11 @@ describe('createApprovalsRouter', () => {
     const { backend, store, add } = await setup();
     const a = await add();
     const b = await add({ requester: 'user:default/sec1' });
-    const res = await backend
-      .post('/approvals/bulk', 'sec1')
-      .send({
-        ids: [a.id, b.id, 'missing'],
-        decision: 'deny',
-        reason: 'not needed',
-      });
+    const res = await backend.post('/approvals/bulk', 'sec1').send({
+      ids: [a.id, b.id, 'missing'],
+      decision: 'deny',
+      reason: 'not needed',
+    });
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual([
       { id: a.id, ok: true, state: 'denied' },

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { AuditLog } from '../audit';
 import { reportToAuditor } from '../audit/auditorEvents';
 import { freeText } from '../service/freeText';
+import { parseBody } from '../service/parseBody';
 import { CallerIdentity, getCaller } from '../service/identity';
 import { refuseControlCharactersInIds } from '../service/pathIds';
 import { assertMatchesSpec } from '../schema';
@@ -64,18 +65,6 @@ const MAX_PAGE = 200;
 /** Decisions of one bulk request in flight at once. */
 const BULK_CONCURRENCY = 4;
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InputError(
-      result.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; '),
-    );
-  }
-  return result.data;
-}
-
 function many(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const list = (Array.isArray(value) ? value : [value]).filter(
@@ -95,11 +84,11 @@ export function createApprovalsRouter(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  external?: ExternalApprovals[];
-  auditor?: AuditorService;
+  /** Requests decided outside the portal's store; none when in-cluster approvals are off. */
+  external: ExternalApprovals[];
+  auditor: AuditorService;
 }): express.Router {
-  const { service, audit, permissions } = options;
-  const external = options.external ?? [];
+  const { service, audit, permissions, external } = options;
   const router = Router();
   refuseControlCharactersInIds(router, 'Request');
   router.use(express.json({ limit: '64kb' }));
@@ -166,7 +155,7 @@ export function createApprovalsRouter(options: {
 
   router.post('/requests/:id/decision', async (req, res) => {
     const who = await caller(req);
-    const body = parse(decisionBody, req.body);
+    const body = parseBody(decisionBody, req.body);
     assertMatchesSpec(req);
     res.json(
       await decideOne({ caller: who, requestId: req.params.id, ...body }),
@@ -175,7 +164,7 @@ export function createApprovalsRouter(options: {
 
   router.post('/approvals/bulk', async (req, res) => {
     const who = await caller(req);
-    const body = parse(bulkBody, req.body);
+    const body = parseBody(bulkBody, req.body);
     assertMatchesSpec(req);
     const ids = [...new Set(body.ids)];
     const results: BulkDecisionResult[] = new Array(ids.length);

@@ -83,6 +83,7 @@ describe('auditor events', () => {
           audit,
           permissions,
           auditor,
+          external: [],
           httpAuth: mockServices.httpAuth({
             defaultCredentials: mockCredentials.user('user:default/sam'),
           }),

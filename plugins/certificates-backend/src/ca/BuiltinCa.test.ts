@@ -15,6 +15,7 @@ import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks, x509 } from '../pki';
 import { readCertificatesSettings } from '../config';
+import { leafRequest } from './__testUtils__/leafRequest';
 
 jest.setTimeout(60_000);
 
@@ -155,15 +156,12 @@ describe('BuiltinCa', () => {
       keyAlgorithm: 'RSA-2048',
       dnsNames: ['a.example.com'],
     });
-    const issued = await ca.issue({
-      requestId: 'rsa',
-      dnsNames: ['a.example.com'],
-      ipAddresses: ['10.0.0.1', '2001:db8::1'],
-      uris: [],
-      validityDays: 7,
-      clientAuth: false,
-      csrPem,
-    });
+    const issued = await ca.issue(
+      leafRequest(csrPem, {
+        requestId: 'rsa',
+        ipAddresses: ['10.0.0.1', '2001:db8::1'],
+      }),
+    );
     const [leaf] = certificates(issued.chainPem);
     expect(leaf.subject ?? '').toBe('');
     expect(leaf.subjectAltName).toBe(
@@ -185,16 +183,8 @@ describe('BuiltinCa', () => {
       keyAlgorithm: 'ECDSA-P256',
       dnsNames: ['a.example.com'],
     });
-    const base = {
-      dnsNames: ['a.example.com'],
-      ipAddresses: [],
-      uris: [],
-      validityDays: 7,
-      clientAuth: false,
-      csrPem,
-    };
-    const first = await ca.issue({ ...base, requestId: 'r1' });
-    await ca.issue({ ...base, requestId: 'r2' });
+    const first = await ca.issue(leafRequest(csrPem, { requestId: 'r1' }));
+    await ca.issue(leafRequest(csrPem, { requestId: 'r2' }));
     const empty = new x509.X509Crl(await ca.crl());
     expect(empty.entries).toHaveLength(0);
 

@@ -5,6 +5,7 @@ import { readCertificatesSettings } from '../config';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { x509 } from '../pki';
 import { BuiltinCa } from './BuiltinCa';
+import { leafRequest } from './__testUtils__/leafRequest';
 
 jest.setTimeout(60_000);
 
@@ -38,15 +39,9 @@ describe('the built-in CA CRL across replicas', () => {
         keyAlgorithm: 'ECDSA-P256',
         dnsNames: ['r.example.com'],
       });
-      const issued = await a.issue({
-        requestId: 'r1',
-        dnsNames: ['r.example.com'],
-        ipAddresses: [],
-        uris: [],
-        validityDays: 7,
-        clientAuth: false,
-        csrPem,
-      });
+      const issued = await a.issue(
+        leafRequest(csrPem, { requestId: 'r1', dnsNames: ['r.example.com'] }),
+      );
 
       const before = await b.publishedCrl();
       expect((await a.publishedCrl()).etag).toBe(before.etag);

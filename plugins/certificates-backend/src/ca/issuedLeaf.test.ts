@@ -7,6 +7,7 @@ import { describeCertificate } from '../inventory/parsing';
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks } from '../pki';
 import { createTestCa } from '../__testUtils__';
+import { leafRequest } from './__testUtils__/leafRequest';
 
 jest.setTimeout(60_000);
 
@@ -118,15 +119,9 @@ describe('the leaf fields the built-in CA reports', () => {
       keyAlgorithm: 'ECDSA-P256',
       dnsNames: ['a.example.com'],
     });
-    const signed = ca.sign({
-      requestId: 'r-2',
-      dnsNames: ['a.example.com'],
-      ipAddresses: [],
-      uris: [],
-      validityDays: 30,
-      clientAuth: false,
-      csrPem,
-    });
+    const signed = ca.sign(
+      leafRequest(csrPem, { requestId: 'r-2', validityDays: 30 }),
+    );
     const x = new X509Certificate(pemBlocks(signed.chainPem)[0].der);
     expect(signed.leaf).toMatchObject({
       subject: '',

@@ -18,26 +18,16 @@ export { statusCode } from './apiErrors';
 
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
 const VERSION = 'v1';
-const CERTIFICATES = {
+type Resource = { group: string; version: string; plural: string };
+const resource = (plural: string): Resource => ({
   group: CERT_MANAGER_GROUP,
   version: VERSION,
-  plural: 'certificates',
-};
-const REQUESTS = {
-  group: CERT_MANAGER_GROUP,
-  version: VERSION,
-  plural: 'certificaterequests',
-};
-const ISSUERS = {
-  group: CERT_MANAGER_GROUP,
-  version: VERSION,
-  plural: 'issuers',
-};
-const CLUSTER_ISSUERS = {
-  group: CERT_MANAGER_GROUP,
-  version: VERSION,
-  plural: 'clusterissuers',
-};
+  plural,
+});
+const CERTIFICATES = resource('certificates');
+const REQUESTS = resource('certificaterequests');
+const ISSUERS = resource('issuers');
+const CLUSTER_ISSUERS = resource('clusterissuers');
 
 /** cert-manager writes times without fractions of a second. */
 export function conditionTime(at: Date): string {
@@ -111,13 +101,40 @@ export class CertManagerClient {
   /** The apiVersion of cert-manager objects this client writes. */
   static readonly apiVersion = `${CERT_MANAGER_GROUP}/${VERSION}`;
 
+  /** One namespaced object; undefined when it does not exist. */
+  private async getNamespaced<T>(
+    of: Resource,
+    namespace: string,
+    name: string,
+  ): Promise<T | undefined> {
+    return (await orUndefinedOn404(() =>
+      this.api.getNamespacedCustomObject({ ...of, namespace, name }),
+    )) as T | undefined;
+  }
+
+  /** Sets `condition` in the status subresource of `current` (see conditionPatch). */
+  private async patchConditions<T extends CertManagerObject<unknown>>(
+    of: Resource,
+    current: T,
+    condition: CertManagerCondition,
+    replaceSameType: boolean,
+  ): Promise<T> {
+    return (await this.api.patchNamespacedCustomObjectStatus(
+      {
+        ...of,
+        namespace: current.metadata.namespace!,
+        name: current.metadata.name,
+        body: conditionPatch(current, condition, replaceSameType),
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    )) as T;
+  }
+
   async getCertificate(
     namespace: string,
     name: string,
   ): Promise<CertManagerCertificate | undefined> {
-    return (await orUndefinedOn404(() =>
-      this.api.getNamespacedCustomObject({ ...CERTIFICATES, namespace, name }),
-    )) as CertManagerCertificate | undefined;
+    return this.getNamespaced(CERTIFICATES, namespace, name);
   }
 
   /** One page of a namespace's Certificates; none where cert-manager is not installed. */
@@ -187,15 +204,7 @@ export class CertManagerClient {
     current: CertManagerCertificate,
     condition: CertManagerCondition,
   ): Promise<CertManagerCertificate> {
-    return (await this.api.patchNamespacedCustomObjectStatus(
-      {
-        ...CERTIFICATES,
-        namespace: current.metadata.namespace!,
-        name: current.metadata.name,
-        body: conditionPatch(current, condition, true),
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    )) as CertManagerCertificate;
+    return this.patchConditions(CERTIFICATES, current, condition, true);
   }
 
   /** Every CertificateRequest of the cluster. */
@@ -210,9 +219,7 @@ export class CertManagerClient {
     namespace: string,
     name: string,
   ): Promise<CertManagerCertificateRequest | undefined> {
-    return (await orUndefinedOn404(() =>
-      this.api.getNamespacedCustomObject({ ...REQUESTS, namespace, name }),
-    )) as CertManagerCertificateRequest | undefined;
+    return this.getNamespaced(REQUESTS, namespace, name);
   }
 
   /**
@@ -224,15 +231,7 @@ export class CertManagerClient {
     current: CertManagerCertificateRequest,
     condition: CertManagerCondition,
   ): Promise<CertManagerCertificateRequest> {
-    return (await this.api.patchNamespacedCustomObjectStatus(
-      {
-        ...REQUESTS,
-        namespace: current.metadata.namespace!,
-        name: current.metadata.name,
-        body: conditionPatch(current, condition, false),
-      },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    )) as CertManagerCertificateRequest;
+    return this.patchConditions(REQUESTS, current, condition, false);
   }
 
   /** An Issuer (in `namespace`) or ClusterIssuer, as a Certificate in `namespace` would name it. */
@@ -240,17 +239,11 @@ export class CertManagerClient {
     ref: { name: string; kind?: string },
     namespace: string,
   ): Promise<CertManagerIssuer | undefined> {
+    if (ref.kind !== 'ClusterIssuer') {
+      return this.getNamespaced(ISSUERS, namespace, ref.name);
+    }
     return (await orUndefinedOn404(() =>
-      ref.kind === 'ClusterIssuer'
-        ? this.api.getClusterCustomObject({
-            ...CLUSTER_ISSUERS,
-            name: ref.name,
-          })
-        : this.api.getNamespacedCustomObject({
-            ...ISSUERS,
-            namespace,
-            name: ref.name,
-          }),
+      this.api.getClusterCustomObject({ ...CLUSTER_ISSUERS, name: ref.name }),
     )) as CertManagerIssuer | undefined;
   }
 }

@@ -37,6 +37,15 @@ describe('ConfigClusterRegistry', () => {
   );
   const stop = jest.fn(async () => undefined);
   const demo: CertificatesClusterSource = { getClusters, stop };
+  /** A development registry: no configured cluster, the demo source, and `kubeconfigPath`. */
+  const withDemoSource = (kubeconfigPath: string | null) =>
+    ConfigClusterRegistry.create({
+      config: new ConfigReader({}),
+      logger,
+      sources: [demo],
+      kubeconfigPath,
+      production: false,
+    });
   beforeEach(() => {
     getClusters.mockClear();
     stop.mockClear();
@@ -138,13 +147,7 @@ describe('ConfigClusterRegistry', () => {
         'current-context': 'one',
       }),
     );
-    const registry = await ConfigClusterRegistry.create({
-      config: new ConfigReader({}),
-      logger,
-      sources: [demo],
-      kubeconfigPath: file,
-      production: false,
-    });
+    const registry = await withDemoSource(file);
     expect(registry.list().map(c => c.name)).toEqual(['one', 'two']);
     expect(registry.get('two')!.kubeConfig.getCurrentCluster()?.server).toBe(
       'https://k2.example.com',
@@ -155,13 +158,7 @@ describe('ConfigClusterRegistry', () => {
   });
 
   it('adds the clusters of module sources after the built-in ones, and stops them', async () => {
-    const registry = await ConfigClusterRegistry.create({
-      config: new ConfigReader({}),
-      logger,
-      sources: [demo],
-      kubeconfigPath: null,
-      production: false,
-    });
+    const registry = await withDemoSource(null);
     expect(getClusters).toHaveBeenCalledWith({ existingClusterNames: [] });
     expect(registry.list().map(c => [c.name, c.simulated])).toEqual([
       ['demo', true],

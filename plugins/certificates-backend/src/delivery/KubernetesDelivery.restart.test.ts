@@ -1,5 +1,4 @@
 import { simulatorWithNamespaces } from '../__testUtils__/simulator';
-import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import {
@@ -7,10 +6,8 @@ import {
   createPublicKey,
   X509Certificate,
 } from 'node:crypto';
-import { DatabaseAuditLog } from '../audit';
-import { IssuanceService, IssuerRegistry } from '../issuing';
 import {
-  createTestCa,
+  DatabaseId,
   migratedDatabase,
   newRequest,
   testDatabases,
@@ -18,14 +15,13 @@ import {
 import {
   attemptUnderLease,
   certificateOf,
-  simulatedClusters,
+  deliverySetup,
 } from './__testUtils__/deliverySetup';
 import type { Issued } from '../issuing/issuanceTypes';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { generateKeyAndCsr } from './keyAndCsr';
 import {
-  KubernetesDelivery,
   PENDING_KEY_LABEL,
   pendingKeySecretName,
   REQUEST_ID_LABEL,
@@ -69,28 +65,17 @@ describe('Secret delivery resumed after a restart', () => {
     knex: Knex,
     options: { token?: string; minutesLater?: number; leaseMs?: number } = {},
   ) {
-    const logger = mockServices.logger.mock();
-    const ca = await createTestCa(knex, { logger });
-    const store = DatabaseRequestStore.create({ knex });
-    const kubernetes = KubernetesDelivery.create({
-      clusters: simulatedClusters(simulator, options.token),
-      requests: store,
-    });
-    const issuance = IssuanceService.create({
-      store,
-      issuers: IssuerRegistry.create({ issuers: [ca] }),
-      logger,
-      audit: DatabaseAuditLog.create({ knex }),
-      deliveries: kubernetes.strategies,
-      // Resumed later than the stuck threshold (one minute) and the lease.
-      now: () => new Date(Date.now() + (options.minutesLater ?? 0) * 60_000),
-      leaseMs: options.leaseMs,
-    });
-    const deps = {
-      store,
-      issuers: IssuerRegistry.create({ issuers: [ca] }),
-      strategy: kubernetes.strategies.secret,
-    };
+    const { ca, store, issuers, kubernetes, issuance } = await deliverySetup(
+      knex,
+      simulator,
+      {
+        token: options.token,
+        // Resumed later than the stuck threshold (one minute) and the lease.
+        now: () => new Date(Date.now() + (options.minutesLater ?? 0) * 60_000),
+        leaseMs: options.leaseMs,
+      },
+    );
+    const deps = { store, issuers, strategy: kubernetes.strategies.secret };
     const deliverSecret = (
       request: CertificateRequest,
       sign: (csrPem: string) => Promise<Issued>,
@@ -134,12 +119,50 @@ describe('Secret delivery resumed after a restart', () => {
   const secretName = (base: string, databaseId: string) =>
     `${base}-${databaseId.toLowerCase().replace(/_/g, '')}`;
 
+  /**
+   * A fresh database holding a request for the Secret `base` (named per
+   * database), and the first process, the one that works on it.
+   */
+  async function firstAttempt(
+    databaseId: DatabaseId,
+    base: string,
+    processOptions?: Parameters<typeof startProcess>[1],
+  ) {
+    const knex = await migratedDatabase(databases, databaseId);
+    const target = secretName(base, databaseId);
+    const request = await submit(knex, target);
+    const first = await startProcess(knex, processOptions);
+    return { knex, target, request, first };
+  }
+
+  /** Secret payments/`name` as the cluster holds it now. */
+  const secretNamed = (name: string) =>
+    simulator.get<any>('v1', 'Secret', 'payments', name);
+
   const pendingKey = (request: CertificateRequest) =>
     simulator.get<any>(
       'v1',
       'Secret',
       'payments',
       pendingKeySecretName(request),
+    );
+
+  /** What the CA signed for `request`. */
+  const signedFor = (knex: Knex, request: CertificateRequest) =>
+    knex('certificates_ca_issued').where({ request_id: request.id });
+
+  /** The audit actions recorded for `request`, in order. */
+  const auditedActions = async (knex: Knex, request: CertificateRequest) =>
+    (
+      await knex('certificates_audit')
+        .where({ request_id: request.id })
+        .orderBy('seq')
+    ).map(r => r.action);
+
+  /** The certificate in a TLS Secret. */
+  const leafIn = (secret: any) =>
+    new X509Certificate(
+      Buffer.from(secret.data['tls.crt'], 'base64').toString(),
     );
 
   /** Resumes in a new process and checks the single, matching outcome. */
@@ -154,21 +177,14 @@ describe('Secret delivery resumed after a restart', () => {
     expect(done.failureReason).toBeUndefined();
     expect(done.state).toBe('issued');
 
-    const issued = await knex('certificates_ca_issued').where({
-      request_id: request.id,
-    });
+    const issued = await signedFor(knex, request);
     expect(issued).toHaveLength(1);
     expect(issued[0].serial_number).toBe(done.serialNumber);
-    const trail = await knex('certificates_audit')
-      .where({ request_id: request.id })
-      .orderBy('seq');
-    expect(trail.map(r => r.action)).toEqual(['issued']);
+    expect(await auditedActions(knex, request)).toEqual(['issued']);
 
-    const secret = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+    const secret = secretNamed(target)!;
     expect(secret.metadata.labels[REQUEST_ID_LABEL]).toBe(request.id);
-    const leaf = new X509Certificate(
-      Buffer.from(secret.data['tls.crt'], 'base64').toString(),
-    );
+    const leaf = leafIn(secret);
     expect(leaf.serialNumber).toBe(done.serialNumber);
     const key = createPrivateKey(
       Buffer.from(secret.data['tls.key'], 'base64').toString(),
@@ -180,9 +196,7 @@ describe('Secret delivery resumed after a restart', () => {
 
     // A second resume finds nothing to do and changes nothing.
     expect(await later.issuance.resume()).toBe(0);
-    expect(
-      await knex('certificates_ca_issued').where({ request_id: request.id }),
-    ).toHaveLength(1);
+    expect(await signedFor(knex, request)).toHaveLength(1);
     const dump =
       JSON.stringify(await knex('certificates_requests')) +
       JSON.stringify(await knex('certificates_ca_issued')) +
@@ -193,12 +207,10 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'dies after the key is written, before signing; the resumed attempt signs that key, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const request = await submit(
-        knex,
-        secretName('after-key-tls', databaseId),
+      const { knex, target, request, first } = await firstAttempt(
+        databaseId,
+        'after-key-tls',
       );
-      const first = await startProcess(knex);
       await expect(
         first.deliverSecret(request, async () => {
           throw new Crash('process died');
@@ -212,17 +224,8 @@ describe('Secret delivery resumed after a restart', () => {
         Buffer.from(waiting.data['tls.key'], 'base64').toString(),
       );
 
-      await resumeAndCheck(
-        knex,
-        request,
-        secretName('after-key-tls', databaseId),
-      );
-      const secret = simulator.get<any>(
-        'v1',
-        'Secret',
-        'payments',
-        secretName('after-key-tls', databaseId),
-      )!;
+      await resumeAndCheck(knex, request, target);
+      const secret = secretNamed(target)!;
       const delivered = createPrivateKey(
         Buffer.from(secret.data['tls.key'], 'base64').toString(),
       );
@@ -235,12 +238,10 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'dies after the CA signed, before the Secret is written; the CA answers the same certificate, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const request = await submit(
-        knex,
-        secretName('after-sign-tls', databaseId),
+      const { knex, target, request, first } = await firstAttempt(
+        databaseId,
+        'after-sign-tls',
       );
-      const first = await startProcess(knex);
       let signedSerial: string | undefined;
       await expect(
         first.deliverSecret(request, async csrPem => {
@@ -249,24 +250,11 @@ describe('Secret delivery resumed after a restart', () => {
           throw new Crash('process died');
         }),
       ).rejects.toThrow(Crash);
-      expect(
-        await knex('certificates_ca_issued').where({ request_id: request.id }),
-      ).toHaveLength(1);
-      expect(
-        simulator.get(
-          'v1',
-          'Secret',
-          'payments',
-          secretName('after-sign-tls', databaseId),
-        ),
-      ).toBeUndefined();
+      expect(await signedFor(knex, request)).toHaveLength(1);
+      expect(secretNamed(target)).toBeUndefined();
       expect(pendingKey(request)).toBeDefined();
 
-      await resumeAndCheck(
-        knex,
-        request,
-        secretName('after-sign-tls', databaseId),
-      );
+      await resumeAndCheck(knex, request, target);
       expect(
         (await DatabaseRequestStore.create({ knex }).get(request.id))!
           .serialNumber,
@@ -277,32 +265,20 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'dies after the Secret is written, before the request is updated and the pending key removed, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const request = await submit(
-        knex,
-        secretName('after-write-tls', databaseId),
-      );
       // This process may not delete Secrets: the pending key stays, as after a crash.
-      const first = await startProcess(knex, { token: 'no-delete' });
+      const { knex, target, request, first } = await firstAttempt(
+        databaseId,
+        'after-write-tls',
+        { token: 'no-delete' },
+      );
       const issued = await first.deliverSecret(request, csrPem =>
         first.ca.issue(issueRequest(request, csrPem)),
       );
-      expect(
-        simulator.get<any>(
-          'v1',
-          'Secret',
-          'payments',
-          secretName('after-write-tls', databaseId),
-        ),
-      ).toBeDefined();
+      expect(secretNamed(target)).toBeDefined();
       expect(pendingKey(request)).toBeDefined();
       expect((await first.store.get(request.id))!.state).toBe('issuing');
 
-      await resumeAndCheck(
-        knex,
-        request,
-        secretName('after-write-tls', databaseId),
-      );
+      await resumeAndCheck(knex, request, target);
       expect(
         (await DatabaseRequestStore.create({ knex }).get(request.id))!
           .serialNumber,
@@ -313,28 +289,16 @@ describe('Secret delivery resumed after a restart', () => {
   it.each(databases.eachSupportedId())(
     'a renewal that dies mid-way leaves the running Secret intact until its new pair is ready, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const original = await submit(
-        knex,
-        secretName('renewed-tls', databaseId),
-      );
-      const first = await startProcess(knex);
+      const attempt = await firstAttempt(databaseId, 'renewed-tls');
+      const { knex, target, first } = attempt;
+      const original = attempt.request;
       expect(
         (await first.issuance.issue(original, { policyJustChecked: true }))
           .state,
       ).toBe('issued');
-      const before = simulator.get<any>(
-        'v1',
-        'Secret',
-        'payments',
-        secretName('renewed-tls', databaseId),
-      )!;
+      const before = secretNamed(target)!;
 
-      const renewal = await submit(
-        knex,
-        secretName('renewed-tls', databaseId),
-        original.id,
-      );
+      const renewal = await submit(knex, target, original.id);
       await expect(
         first.deliverSecret(renewal, async csrPem => {
           await first.ca.issue(issueRequest(renewal, csrPem));
@@ -342,20 +306,9 @@ describe('Secret delivery resumed after a restart', () => {
         }),
       ).rejects.toThrow(Crash);
       // The workload still has a matching pair: the old one.
-      expect(
-        simulator.get<any>(
-          'v1',
-          'Secret',
-          'payments',
-          secretName('renewed-tls', databaseId),
-        )!.data,
-      ).toEqual(before.data);
+      expect(secretNamed(target)!.data).toEqual(before.data);
 
-      await resumeAndCheck(
-        knex,
-        renewal,
-        secretName('renewed-tls', databaseId),
-      );
+      await resumeAndCheck(knex, renewal, target);
     },
   );
 
@@ -376,18 +329,16 @@ describe('Secret delivery resumed after a restart', () => {
       failureReason: 'CA refuses',
     });
     expect(pendingKey(refused)).toBeUndefined();
-    expect(
-      simulator.get('v1', 'Secret', 'payments', 'refused-tls'),
-    ).toBeUndefined();
+    expect(secretNamed('refused-tls')).toBeUndefined();
   });
 
   /** Never settles: the process froze (or died) at this call. */
   const never = () => new Promise<never>(() => {});
 
   /** A process that wrote the Secret and removed the pending key, then died before recording it. */
-  async function diedAfterWriting(knex: Knex, target: string) {
-    const request = await submit(knex, target);
-    const first = await startProcess(knex);
+  async function diedAfterWriting(databaseId: DatabaseId, base: string) {
+    const attempt = await firstAttempt(databaseId, base);
+    const { target, request, first } = attempt;
     const transition = first.store.transition.bind(first.store);
     const transaction = first.store.transaction.bind(first.store);
     let dead = false;
@@ -411,22 +362,20 @@ describe('Secret delivery resumed after a restart', () => {
     // Dead: it renews its lease no more.
     jest.spyOn(first.store, 'renewLease').mockResolvedValue(true);
     void first.issuance.issue(request, { policyJustChecked: true });
-    while (
-      !simulator.get('v1', 'Secret', 'payments', target) ||
-      pendingKey(request)
-    ) {
+    while (!secretNamed(target) || pendingKey(request)) {
       await new Promise(resolve => setTimeout(resolve, 20));
     }
-    return { request, first };
+    return attempt;
   }
 
   it.each(databases.eachSupportedId())(
     'a slow Secret delivery is not issued again by the sweep of another instance, and ends issued, not failed, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const target = secretName('slow-tls', databaseId);
-      const request = await submit(knex, target);
-      const first = await startProcess(knex, { leaseMs: 600 });
+      const { knex, target, request, first } = await firstAttempt(
+        databaseId,
+        'slow-tls',
+        { leaseMs: 600 },
+      );
       const issue = first.ca.issue.bind(first.ca);
       jest.spyOn(first.ca, 'issue').mockImplementation(async r => {
         await new Promise(resolve => setTimeout(resolve, 2_000));
@@ -449,29 +398,20 @@ describe('Secret delivery resumed after a restart', () => {
       expect(otherIssue).not.toHaveBeenCalled();
       expect(done).toMatchObject({ state: 'issued' });
       expect(done.failureReason).toBeUndefined();
-      expect(
-        await knex('certificates_ca_issued').where({ request_id: request.id }),
-      ).toHaveLength(1);
-      const secret = simulator.get<any>('v1', 'Secret', 'payments', target)!;
-      expect(
-        new X509Certificate(
-          Buffer.from(secret.data['tls.crt'], 'base64').toString(),
-        ).serialNumber,
-      ).toBe(done.serialNumber);
-      const trail = await knex('certificates_audit')
-        .where({ request_id: request.id })
-        .orderBy('seq');
-      expect(trail.map(r => r.action)).toEqual(['issued']);
+      expect(await signedFor(knex, request)).toHaveLength(1);
+      expect(leafIn(secretNamed(target)).serialNumber).toBe(done.serialNumber);
+      expect(await auditedActions(knex, request)).toEqual(['issued']);
     },
   );
 
   it.each(databases.eachSupportedId())(
     'dies after the Secret is written and its pending key removed: the instance taking the expired lease over finds its own Secret and marks it issued, %p',
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const target = secretName('written-tls', databaseId);
-      const { request } = await diedAfterWriting(knex, target);
-      const written = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+      const { knex, target, request } = await diedAfterWriting(
+        databaseId,
+        'written-tls',
+      );
+      const written = secretNamed(target)!;
       expect(
         (await DatabaseRequestStore.create({ knex }).get(request.id))!.state,
       ).toBe('issuing');
@@ -482,10 +422,7 @@ describe('Secret delivery resumed after a restart', () => {
       const done = (await later.store.get(request.id))!;
       expect(done).toMatchObject({ state: 'issued' });
       expect(done.failureReason).toBeUndefined();
-      const leaf = new X509Certificate(
-        Buffer.from(written.data['tls.crt'], 'base64').toString(),
-      );
-      expect(done.serialNumber).toBe(leaf.serialNumber);
+      expect(done.serialNumber).toBe(leafIn(written).serialNumber);
       // Recognised, not written again; signed once.
       expect(
         simulator
@@ -493,26 +430,21 @@ describe('Secret delivery resumed after a restart', () => {
           .slice(log)
           .filter(r => r.method !== 'GET'),
       ).toEqual([]);
-      expect(
-        simulator.get<any>('v1', 'Secret', 'payments', target)!.metadata
-          .resourceVersion,
-      ).toBe(written.metadata.resourceVersion);
-      expect(
-        await knex('certificates_ca_issued').where({ request_id: request.id }),
-      ).toHaveLength(1);
-      const trail = await knex('certificates_audit')
-        .where({ request_id: request.id })
-        .orderBy('seq');
-      expect(trail.map(r => r.action)).toEqual(['issued']);
+      expect(secretNamed(target)!.metadata.resourceVersion).toBe(
+        written.metadata.resourceVersion,
+      );
+      expect(await signedFor(knex, request)).toHaveLength(1);
+      expect(await auditedActions(knex, request)).toEqual(['issued']);
     },
   );
 
   it.each(databases.eachSupportedId())(
     "a Secret with this request's label but not the certificate the CA signed for it is not taken as delivered, %p",
     async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
-      const target = secretName('swapped-tls', databaseId);
-      const { request, first } = await diedAfterWriting(knex, target);
+      const { knex, target, request, first } = await diedAfterWriting(
+        databaseId,
+        'swapped-tls',
+      );
       // Someone swaps in another certificate of the same CA and keeps the labels.
       const other = await submit(knex, secretName('other-tls', databaseId));
       const { csrPem } = await generateKeyAndCsr({
@@ -520,7 +452,7 @@ describe('Secret delivery resumed after a restart', () => {
         dnsNames: ['payments.example.com'],
       });
       const swapped = await first.ca.issue(issueRequest(other, csrPem));
-      const written = simulator.get<any>('v1', 'Secret', 'payments', target)!;
+      const written = secretNamed(target)!;
       simulator.apply({
         ...written,
         data: {
@@ -534,9 +466,7 @@ describe('Secret delivery resumed after a restart', () => {
       const after = (await later.store.get(request.id))!;
       expect(after.state).toBe('failed');
       expect(after.serialNumber).toBeUndefined();
-      expect(
-        await knex('certificates_ca_issued').where({ request_id: request.id }),
-      ).toHaveLength(1);
+      expect(await signedFor(knex, request)).toHaveLength(1);
     },
   );
 });

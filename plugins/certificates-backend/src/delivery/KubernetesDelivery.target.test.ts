@@ -1,5 +1,9 @@
 import { simulatedClusters, withCorpCa } from './__testUtils__/deliverySetup';
-import { mountRequestsRouter } from '../requests/__testUtils__/requestsApp';
+import {
+  ALICE,
+  CAROL,
+  mountRequestsRouter,
+} from '../requests/__testUtils__/requestsApp';
 import { simulatorWithNamespaces } from '../__testUtils__/simulator';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
@@ -33,11 +37,10 @@ import {
 } from './KubernetesDelivery';
 import { silentNotifier } from '../__testUtils__/noops';
 import { createTestCa, testDatabases } from '../__testUtils__';
+import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
 
 jest.setTimeout(60_000);
 
-const ALICE = 'user:default/alice';
-const CAROL = 'user:default/carol';
 const GROUPS: Record<string, string> = {
   [ALICE]: 'group:default/payments',
   [CAROL]: 'group:default/storefront',
@@ -146,6 +149,7 @@ describe('delivery never takes over a Secret the portal did not create', () => {
       deliveryTarget: kubernetes.targets,
     });
     const issuance = IssuanceService.create({
+      ...issuanceNoops,
       store,
       issuers,
       logger,

@@ -1,19 +1,16 @@
-import { simulatedClusters, withCorpCa } from './__testUtils__/deliverySetup';
+import { deliverySetup } from './__testUtils__/deliverySetup';
 import { simulatorWithNamespaces } from '../__testUtils__/simulator';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   X509Certificate,
   createPrivateKey,
   createPublicKey,
 } from 'node:crypto';
-import { IssuanceService } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { DatabaseRequestStore } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
-import { createTestCa, migratedDatabase, newRequest } from '../__testUtils__';
+import { migratedDatabase, newRequest } from '../__testUtils__';
 import { generateKeyAndCsr } from './keyAndCsr';
 import {
-  KubernetesDelivery,
   LINEAGE_LABEL,
   pendingKeySecretName,
   REQUEST_ID_LABEL,
@@ -32,22 +29,18 @@ describe('KubernetesDelivery against the API simulator', () => {
     await simulator.stop();
   });
 
+  /** Object `name` of `kind` in namespace payments, as the cluster holds it now. */
+  const inPayments = (kind: 'Secret' | 'Certificate', name: string) =>
+    simulator.get<any>(
+      kind === 'Secret' ? 'v1' : 'cert-manager.io/v1',
+      kind,
+      'payments',
+      name,
+    );
+
   async function setup() {
     const knex = await migratedDatabase(databases, 'SQLITE_3');
-    const logger = mockServices.logger.mock();
-    const ca = await createTestCa(knex, { logger });
-    const issuers = withCorpCa(ca);
-    const store = DatabaseRequestStore.create({ knex });
-    const kubernetes = KubernetesDelivery.create({
-      clusters: simulatedClusters(simulator),
-      requests: store,
-    });
-    const issuance = IssuanceService.create({
-      store,
-      issuers,
-      logger,
-      deliveries: kubernetes.strategies,
-    });
+    const { ca, store, issuance } = await deliverySetup(knex, simulator);
     const create = (
       overrides: Partial<NewRequest> & { delivery: NewRequest['delivery'] },
     ) => store.create(newRequest({ state: 'issuing', ...overrides }));
@@ -67,12 +60,7 @@ describe('KubernetesDelivery against the API simulator', () => {
     const issued = await issuance.issue(request, { policyJustChecked: true });
     expect(issued.failureReason).toBeUndefined();
     expect(issued.state).toBe('issued');
-    const secret = simulator.get<any>(
-      'v1',
-      'Secret',
-      'payments',
-      'payments-tls',
-    )!;
+    const secret = inPayments('Secret', 'payments-tls')!;
     expect(secret.type).toBe('kubernetes.io/tls');
     expect(secret.metadata.labels).toMatchObject({
       'backstage.io/kubernetes-id': 'payments',
@@ -115,8 +103,7 @@ describe('KubernetesDelivery against the API simulator', () => {
       (await issuance.issue(renewal, { policyJustChecked: true })).state,
     ).toBe('issued');
     expect(
-      simulator.get<any>('v1', 'Secret', 'payments', 'payments-tls')!.metadata
-        .labels[REQUEST_ID_LABEL],
+      inPayments('Secret', 'payments-tls')!.metadata.labels[REQUEST_ID_LABEL],
     ).toBe(renewal.id);
   });
 
@@ -150,15 +137,9 @@ describe('KubernetesDelivery against the API simulator', () => {
     expect(failed.failureReason).toMatch(
       /already exists and was not created by the portal/,
     );
-    expect(
-      simulator.get<any>('v1', 'Secret', 'payments', 'foreign-tls')!.data[
-        'tls.crt'
-      ],
-    ).toBe('AA==');
+    expect(inPayments('Secret', 'foreign-tls')!.data['tls.crt']).toBe('AA==');
     // Refused before anything was written, not even the pending key.
-    expect(
-      simulator.get('v1', 'Secret', 'payments', pendingKeySecretName(request)),
-    ).toBeUndefined();
+    expect(inPayments('Secret', pendingKeySecretName(request))).toBeUndefined();
     expect(await knex('certificates_ca_issued')).toHaveLength(0);
   });
 
@@ -175,12 +156,7 @@ describe('KubernetesDelivery against the API simulator', () => {
     });
     const pending = await issuance.issue(request, { policyJustChecked: true });
     expect(pending.state).toBe('issuing');
-    const certificate = simulator.get<any>(
-      'cert-manager.io/v1',
-      'Certificate',
-      'payments',
-      'cm-tls',
-    )!;
+    const certificate = inPayments('Certificate', 'cm-tls')!;
     expect(certificate.spec).toMatchObject({
       secretName: 'cm-tls',
       dnsNames: ['payments.example.com'],
@@ -247,12 +223,7 @@ describe('KubernetesDelivery against the API simulator', () => {
       },
     });
     await issuance.issue(second, { policyJustChecked: true });
-    const cm2 = simulator.get<any>(
-      'cert-manager.io/v1',
-      'Certificate',
-      'payments',
-      'cm2-tls',
-    )!;
+    const cm2 = inPayments('Certificate', 'cm2-tls')!;
     simulator.apply({
       ...cm2,
       status: {

@@ -1,15 +1,13 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ConfigClusterRegistry } from '../clusters';
-import { applyDatabaseMigrations } from '../database';
 import { TrustStore } from '../inventory/parsing';
 import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { DiscoveryService } from './DiscoveryService';
-import { eventually } from '../__testUtils__/fixtures';
+import { eventually, migratedDatabase } from '../__testUtils__/fixtures';
+import { simulatedRegistry, testDiscovery } from '../__testUtils__/discovery';
 
 jest.setTimeout(30_000);
 
@@ -71,13 +69,6 @@ async function flakyProxy(upstream: string) {
   };
 }
 
-const SYNC = {
-  backoff: { initialMs: 50, maxMs: 200 },
-  requestTimeoutMs: 2_000,
-  watchTimeoutSeconds: 30,
-  pageSize: 3,
-};
-
 describe('ClusterDiscovery status when a relation kind fails and recovers', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   const stops: Array<() => Promise<void>> = [];
@@ -124,21 +115,12 @@ describe('ClusterDiscovery status when a relation kind fails and recovers', () =
     const proxy = await flakyProxy(sim.url);
     stops.push(() => proxy.stop());
 
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
     const store = DatabaseInventoryStore.create({ knex });
-    const service = DiscoveryService.create({
-      clusters: ConfigClusterRegistry.fromClusters([
-        {
-          name: 'flaky',
-          simulated: true,
-          kubeConfig: proxy.kubeConfig(sim.adminToken),
-        },
-      ]),
+    const service = testDiscovery({
+      clusters: simulatedRegistry({ flaky: proxy.kubeConfig(sim.adminToken) }),
       store,
-      logger: mockServices.logger.mock(),
       trust: TrustStore.fromPems([root.pem]),
-      sync: SYNC,
     });
     stops.push(async () => service.stop());
     const status = async () => {

@@ -23,7 +23,7 @@ import {
 } from './kinds';
 import { NamespaceFilter } from './namespaceFilter';
 import { toObjectRecord } from './relations';
-import { ResourceSync, ResourceSyncOptions } from './ResourceSync';
+import { ResourceSync, ResourceSyncOptions, withTimeout } from './ResourceSync';
 
 export interface ClusterDiscoveryOptions {
   cluster: ClusterHandle;
@@ -143,22 +143,10 @@ export class ClusterDiscovery {
 
   private async apiGroups(): Promise<Set<string>> {
     const api = this.options.cluster.kubeConfig.makeApiClient(ApisApi);
-    const timeout = this.options.sync?.requestTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const groups = await Promise.race([
+    const groups = await withTimeout(
       api.getAPIVersions(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              Object.assign(new Error('request timed out'), {
-                name: 'AbortError',
-              }),
-            ),
-          timeout,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
+      this.options.sync?.requestTimeoutMs ?? 30_000,
+    );
     return new Set((groups.groups ?? []).map(g => g.name));
   }
 
@@ -236,18 +224,17 @@ export class ClusterDiscovery {
       if (!m) this.objects.set(kind.kind, (m = new Map()));
       return m;
     };
+    // ClusterIssuers have no namespace: the namespace filter is not theirs.
+    const watched = (item: RawObject) =>
+      kind.kind === 'ClusterIssuer' ||
+      this.options.namespaces.allows(item.metadata?.namespace ?? '');
     return {
       onListStart: () => {
         fresh = new Map();
       },
       onListPage: (items: RawObject[]) => {
         for (const item of items) {
-          const ns = item.metadata?.namespace ?? '';
-          if (
-            kind.kind !== 'ClusterIssuer' &&
-            !this.options.namespaces.allows(ns)
-          )
-            continue;
+          if (!watched(item)) continue;
           const record = toObjectRecord(kind.kind, item);
           fresh.set(key(record.namespace, record.name), record);
         }
@@ -265,12 +252,7 @@ export class ClusterDiscovery {
         this.clearError(kind.kind);
       },
       onEvent: async (type: string, item: RawObject) => {
-        const ns = item.metadata?.namespace ?? '';
-        if (
-          kind.kind !== 'ClusterIssuer' &&
-          !this.options.namespaces.allows(ns)
-        )
-          return;
+        if (!watched(item)) return;
         const record = toObjectRecord(kind.kind, item);
         const k = key(record.namespace, record.name);
         const map = current();

@@ -16,6 +16,7 @@ import { TrustStore } from '../inventory/parsing';
 import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { DiscoveryService } from './DiscoveryService';
+import { testDiscovery } from '../__testUtils__/discovery';
 
 jest.setTimeout(60_000);
 
@@ -59,13 +60,9 @@ describe('DiscoveryService: which clusters this replica watches', () => {
   }
 
   function discovery(
-    options: Omit<
-      Parameters<typeof DiscoveryService.create>[0],
-      'logger' | 'trust'
-    >,
+    options: Omit<Parameters<typeof testDiscovery>[0], 'trust'>,
   ) {
-    const service = DiscoveryService.create({
-      logger: mockServices.logger.mock(),
+    const service = testDiscovery({
       trust: TrustStore.fromPems([]),
       sync: SYNC,
       ...options,

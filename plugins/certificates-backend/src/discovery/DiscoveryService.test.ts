@@ -1,19 +1,23 @@
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
-import { ConfigClusterRegistry } from '../clusters';
-import { applyDatabaseMigrations } from '../database';
 import { certificateId, TrustStore } from '../inventory/parsing';
 import {
   makeCa,
+  makeCaChain,
   makeLeaf,
   secretData,
   TestIssuer,
   TestLeaf,
 } from '../inventory/parsing/testPki';
 import { DatabaseInventoryStore } from '../inventory/store';
-import { OwnershipEntity } from '@kubecerts/backstage-plugin-certificates-common';
 import { DiscoveryService } from './DiscoveryService';
-import { eventually } from '../__testUtils__/fixtures';
+import { eventually, migratedDatabase } from '../__testUtils__/fixtures';
+import { ALL_BUT_SECRETS } from '../__testUtils__/simulator';
+import {
+  kubernetesIdEntity,
+  simulatedRegistry,
+  testDiscovery,
+} from '../__testUtils__/discovery';
 
 jest.setTimeout(30_000);
 
@@ -31,13 +35,6 @@ const tlsSecret = (
   data: secretData(crt, key),
 });
 
-const SYNC = {
-  backoff: { initialMs: 50, maxMs: 200 },
-  requestTimeoutMs: 2_000,
-  watchTimeoutSeconds: 30,
-  pageSize: 3,
-};
-
 describe('DiscoveryService against the Kubernetes API simulator', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let root: TestIssuer;
@@ -48,8 +45,7 @@ describe('DiscoveryService against the Kubernetes API simulator', () => {
   const services: DiscoveryService[] = [];
 
   beforeAll(async () => {
-    root = await makeCa('Approved Root');
-    issuing = await makeCa('Approved Issuing CA', root);
+    ({ root, issuing } = await makeCaChain('Approved'));
     rogueRoot = await makeCa('Rogue Root');
     valid = await makeLeaf({
       issuer: issuing,
@@ -70,41 +66,24 @@ describe('DiscoveryService against the Kubernetes API simulator', () => {
       token?: string;
     }>;
   }) {
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
     const store = DatabaseInventoryStore.create({ knex });
-    const registry = ConfigClusterRegistry.fromClusters(
-      options.clusters.map(c => ({
-        name: c.name,
-        simulated: true,
-        kubeConfig: c.sim.kubeConfig(c.token),
-      })),
-    );
-    const service = DiscoveryService.create({
-      clusters: registry,
+    const service = testDiscovery({
+      clusters: simulatedRegistry(
+        Object.fromEntries(
+          options.clusters.map(c => [c.name, c.sim.kubeConfig(c.token)]),
+        ),
+      ),
       store,
-      logger: mockServices.logger.mock(),
       trust: TrustStore.fromPems([root.pem]),
       namespaceMappings: [
         { namespace: 'team-b-*', owner: 'group:default/team-b' },
       ],
       namespaces: { exclude: ['kube-system'] },
-      loadEntities: async (): Promise<OwnershipEntity[]> => [
-        {
-          entityRef: 'component:default/shop',
-          ownerRef: 'group:default/team-shop',
-          annotations: { 'backstage.io/kubernetes-id': 'shop' },
-        },
-        {
-          entityRef: 'component:default/api',
-          ownerRef: 'group:default/team-api',
-          annotations: { 'backstage.io/kubernetes-id': 'api' },
-        },
-        {
-          entityRef: 'component:default/web',
-          ownerRef: 'group:default/team-web',
-          annotations: { 'backstage.io/kubernetes-id': 'web' },
-        },
+      loadEntities: async () => [
+        kubernetesIdEntity('shop', 'group:default/team-shop'),
+        kubernetesIdEntity('api', 'group:default/team-api'),
+        kubernetesIdEntity('web', 'group:default/team-web'),
         {
           entityRef: 'component:default/search',
           ownerRef: 'group:default/team-search',
@@ -113,7 +92,6 @@ describe('DiscoveryService against the Kubernetes API simulator', () => {
           },
         },
       ],
-      sync: SYNC,
     });
     services.push(service);
     return { store, service };
@@ -292,24 +270,19 @@ describe('DiscoveryService against the Kubernetes API simulator', () => {
       'tls.crt holds no PEM certificate',
     );
 
-    const owner = (n: string) => [byName[n].entityRef, byName[n].ownerRef];
-    expect(owner('valid')).toEqual([
-      'component:default/shop',
-      'group:default/team-shop',
-    ]);
-    expect(owner('api-tls')).toEqual([
-      'component:default/api',
-      'group:default/team-api',
-    ]);
-    expect(owner('web-tls')).toEqual([
-      'component:default/web',
-      'group:default/team-web',
-    ]);
-    expect(owner('self-signed')).toEqual([
-      'component:default/search',
-      'group:default/team-search',
-    ]);
-    expect(owner('weak')).toEqual([undefined, 'group:default/team-b']);
+    const owners = Object.fromEntries(
+      ['valid', 'api-tls', 'web-tls', 'self-signed', 'weak'].map(n => [
+        n,
+        [byName[n].entityRef, byName[n].ownerRef],
+      ]),
+    );
+    expect(owners).toEqual({
+      valid: ['component:default/shop', 'group:default/team-shop'],
+      'api-tls': ['component:default/api', 'group:default/team-api'],
+      'web-tls': ['component:default/web', 'group:default/team-web'],
+      'self-signed': ['component:default/search', 'group:default/team-search'],
+      weak: [undefined, 'group:default/team-b'],
+    });
     expect(byName.expiring.findings).toContain('unowned');
 
     const api = await store.getCertificate(byName['api-tls'].id);
@@ -443,37 +416,13 @@ describe('DiscoveryService against the Kubernetes API simulator', () => {
     );
     await ok.service.stop();
 
-    sim.addToken('no-secrets', [
-      {
-        verbs: ['get', 'list', 'watch'],
-        resources: [
-          'ingresses',
-          'certificates',
-          'certificaterequests',
-          'issuers',
-          'clusterissuers',
-          'gateways',
-        ],
-      },
-    ]);
-    const { service } = await (async () => {
-      const registry = ConfigClusterRegistry.fromClusters([
-        {
-          name: 'locked',
-          simulated: true,
-          kubeConfig: sim.kubeConfig('no-secrets'),
-        },
-      ]);
-      const s = DiscoveryService.create({
-        clusters: registry,
-        store: ok.store,
-        logger: mockServices.logger.mock(),
-        trust: TrustStore.fromPems([root.pem]),
-        sync: SYNC,
-      });
-      services.push(s);
-      return { service: s };
-    })();
+    sim.addToken('no-secrets', ALL_BUT_SECRETS);
+    const service = testDiscovery({
+      clusters: simulatedRegistry({ locked: sim.kubeConfig('no-secrets') }),
+      store: ok.store,
+      trust: TrustStore.fromPems([root.pem]),
+    });
+    services.push(service);
     await service.start();
     await eventually(async () => {
       const [status] = await ok.store.listClusters();

@@ -31,7 +31,7 @@ export interface DiscoveryServiceOptions {
   namespaceMappings?: NamespaceMapping[];
   namespaces?: { include?: string[]; exclude?: string[] };
   /** Entities that may own certificates; refreshed by `refreshEntities`. */
-  loadEntities?: () => Promise<OwnershipEntity[]>;
+  loadEntities: () => Promise<OwnershipEntity[]>;
   sync?: ClusterDiscoveryOptions['sync'];
   now?: () => Date;
   onCommitted?: (latenciesNs: bigint[]) => void;
@@ -204,7 +204,6 @@ export class DiscoveryService {
 
   /** Reloads owner entities and re-judges every row whose owner changed. */
   async refreshEntities(options: { reevaluate?: boolean } = {}): Promise<void> {
-    if (!this.options.loadEntities) return;
     const entities = await this.options.loadEntities();
     this.context = {
       ...this.context,

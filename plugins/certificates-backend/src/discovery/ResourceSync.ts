@@ -34,7 +34,8 @@ export interface ResourceSyncOptions {
   backoff?: { initialMs: number; maxMs: number };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** `promise`, or an AbortError once `ms` have passed (the way a hung request fails). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise,

@@ -7,6 +7,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   certificateId,
+  parsedDetails,
   ParsedTlsData,
   parseTlsData,
   TrustStore,
@@ -94,15 +95,7 @@ export function rowFromSecret(
       resourceVersion: secret.metadata?.resourceVersion,
       labels: secret.metadata?.labels,
       chainPem: parsed.chainPem,
-      details: {
-        leaf: parsed.leaf,
-        chain: parsed.chain,
-        findingDetails: [],
-        parseError: parsed.parseError,
-        chainTrusted: parsed.chainTrusted,
-        chainTrust: parsed.chainTrust,
-        keyMatches: parsed.keyMatches,
-      },
+      details: { ...parsedDetails(parsed), keyMatches: parsed.keyMatches },
     },
     related,
     ctx,

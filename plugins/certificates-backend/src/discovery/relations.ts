@@ -9,6 +9,15 @@ function condition(obj: RawObject, type: string) {
     : undefined;
 }
 
+/** A reference to the TLS Secret `secretNamespace/secretName`, serving `hosts`. */
+function secretRef(
+  secretNamespace: string,
+  secretName: string,
+  hosts: string[],
+) {
+  return { secretNamespace, secretName, hosts };
+}
+
 const ISSUER_TYPES = ['acme', 'ca', 'selfSigned', 'vault', 'venafi'];
 
 /**
@@ -36,11 +45,7 @@ export function toObjectRecord(
         data: { ingressClassName: spec.ingressClassName },
         refs: (spec.tls ?? [])
           .filter((t: any) => t?.secretName)
-          .map((t: any) => ({
-            secretNamespace: namespace,
-            secretName: t.secretName,
-            hosts: t.hosts ?? [],
-          })),
+          .map((t: any) => secretRef(namespace, t.secretName, t.hosts ?? [])),
       };
     case 'Gateway':
       return {
@@ -49,11 +54,13 @@ export function toObjectRecord(
         refs: (spec.listeners ?? []).flatMap((l: any) =>
           (l?.tls?.certificateRefs ?? [])
             .filter((r: any) => r?.name && (!r.kind || r.kind === 'Secret'))
-            .map((r: any) => ({
-              secretNamespace: r.namespace ?? namespace,
-              secretName: r.name,
-              hosts: l.hostname ? [l.hostname] : [],
-            })),
+            .map((r: any) =>
+              secretRef(
+                r.namespace ?? namespace,
+                r.name,
+                l.hostname ? [l.hostname] : [],
+              ),
+            ),
         ),
       };
     case 'Certificate': {
@@ -78,13 +85,7 @@ export function toObjectRecord(
           secretTemplateLabels: spec.secretTemplate?.labels,
         },
         refs: spec.secretName
-          ? [
-              {
-                secretNamespace: namespace,
-                secretName: spec.secretName,
-                hosts: spec.dnsNames ?? [],
-              },
-            ]
+          ? [secretRef(namespace, spec.secretName, spec.dnsNames ?? [])]
           : [],
       };
     }

@@ -1,8 +1,8 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations } from '../database';
+import { mockServices } from '@backstage/backend-test-utils';
+import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
 import { certificateId, parseTlsData, TrustStore } from '../inventory/parsing';
 import {
-  makeCa,
+  makeCaChain,
   makeLeaf,
   secretData,
   TestIssuer,
@@ -20,8 +20,7 @@ let root: TestIssuer;
 let inter: TestIssuer;
 
 beforeAll(async () => {
-  root = await makeCa('Scan Root');
-  inter = await makeCa('Scan Issuing CA', root);
+  ({ root, issuing: inter } = await makeCaChain('Scan'));
 });
 afterAll(() => local.close());
 
@@ -29,11 +28,10 @@ const TEAM = 'group:default/team-a';
 const SECRET_ID = certificateId('prod', 'web', 'app-tls');
 
 describe('EndpointScanService', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const databases = testDatabases();
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+  async function setup(databaseId: DatabaseId) {
+    const knex = await migratedDatabase(databases, databaseId);
     const inventory = DatabaseInventoryStore.create({ knex });
     const statuses = EndpointStatusStore.create({ knex });
     let declared: DeclaredEndpoint[] = [];

@@ -1,5 +1,5 @@
 import {
-  makeCa,
+  makeCaChain,
   makeLeaf,
   secretData,
   TestIssuer,
@@ -32,8 +32,7 @@ let inter: TestIssuer;
 let ctx: EndpointJudgeContext;
 
 beforeAll(async () => {
-  root = await makeCa('Test Root');
-  inter = await makeCa('Test Issuing CA', root);
+  ({ root, issuing: inter } = await makeCaChain('Test'));
   ctx = {
     trust: TrustStore.fromPems([root.pem], { intermediates: [inter.pem] }),
     strictTrust: TrustStore.fromPems([root.pem]),

@@ -8,15 +8,15 @@ import {
   SECURITY_GROUP as SECURITY,
   testDatabases,
 } from '../__testUtils__';
-import { approvalsApp } from '../approvals/__testUtils__/approvalsApp';
+import { approvalsApp, as } from '../approvals/__testUtils__/approvalsApp';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { InClusterApprovals } from './InClusterApprovals';
 import { shopCertificateRequest } from './__testUtils__/shopRequests';
+import { nameOnlyIdentities } from './__testUtils__/inClusterDefaults';
+import { InClusterDecisionLog } from './InClusterDecisionLog';
 
 jest.setTimeout(60_000);
 
-const as = (name: string) =>
-  mockCredentials.user.header(`user:default/${name}`);
 const crypto = webcrypto as Crypto;
 /** NameConstraints permitting dNSName example.com. */
 const NAME_CONSTRAINTS = Buffer.from(
@@ -81,6 +81,8 @@ describe('InClusterApprovals and CA certificates', () => {
       permissions,
       audit,
       logger: mockServices.logger.mock(),
+      identities: nameOnlyIdentities,
+      decisionLog: InClusterDecisionLog.create({ knex }),
       listCacheMs: 0,
     });
     const app = approvalsApp({

@@ -11,6 +11,10 @@ import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates
 import { CertManagerCertificateRequest } from './certificateRequests';
 import { InClusterApprovals } from './InClusterApprovals';
 import { shopCertificateRequest } from './__testUtils__/shopRequests';
+import {
+  nameOnlyIdentities,
+  noDecisionLog,
+} from './__testUtils__/inClusterDefaults';
 import { InClusterOwnership } from './InClusterOwnership';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { TestDatabases } from '@backstage/backend-test-utils';
@@ -83,6 +87,8 @@ describe('InClusterApprovals', () => {
       permissions,
       audit,
       logger: mockServices.logger.mock(),
+      identities: nameOnlyIdentities,
+      decisionLog: noDecisionLog,
       now: () => new Date('2026-11-28T12:00:00.000Z'),
     });
     return { approvals, audit };
@@ -297,7 +303,9 @@ describe('InClusterApprovals ownership and identities', () => {
     await applyDatabaseMigrations({ knex });
   });
 
-  function setup(identities?: { of(ref: string): Promise<string[]> }) {
+  function setup(
+    identities: { of(ref: string): Promise<string[]> } = nameOnlyIdentities,
+  ) {
     const permissions = mockServices.permissions.mock();
     permissions.authorizeConditional.mockImplementation(async reqs =>
       reqs.map(() => ({ result: AuthorizeResult.ALLOW })),

@@ -48,7 +48,6 @@ import {
 } from './inClusterRequests';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { InClusterOwnership } from './InClusterOwnership';
-import { kubernetesIdentitiesOf } from './KubernetesIdentities';
 
 export { IN_CLUSTER_POLICY };
 
@@ -87,18 +86,15 @@ export class InClusterApprovals implements ExternalApprovals {
     logger: LoggerService;
     /** Owning entity and team; without it only the kubernetes-id label is read. */
     ownership?: InClusterOwnership;
-    /**
-     * The Kubernetes usernames a Backstage user acts under (see
-     * KubernetesIdentities); without it, the user's name only.
-     */
-    identities?: { of(userEntityRef: string): Promise<string[]> };
+    /** The Kubernetes usernames a Backstage user acts under (KubernetesIdentities). */
+    identities: { of(userEntityRef: string): Promise<string[]> };
     /**
      * How long one cluster-wide list serves every queue and badge count
      * (default 5 s); a decision made here drops it at once.
      */
     listCacheMs?: number;
     /** Keeps each decision for the approver's "decided by me". */
-    decisionLog?: InClusterDecisionLog;
+    decisionLog: Pick<InClusterDecisionLog, 'record' | 'listByActor'>;
     now?: () => Date;
   }): InClusterApprovals {
     return new InClusterApprovals(options);
@@ -200,9 +196,7 @@ export class InClusterApprovals implements ExternalApprovals {
     caller: CallerIdentity,
     limit = 100,
   ): Promise<CertificateRequest[]> {
-    return this.o.decisionLog
-      ? this.o.decisionLog.listByActor(caller.userEntityRef, limit)
-      : [];
+    return this.o.decisionLog.listByActor(caller.userEntityRef, limit);
   }
 
   async decide(input: DecideInput): Promise<CertificateRequest> {
@@ -276,7 +270,7 @@ export class InClusterApprovals implements ExternalApprovals {
           state: decisionOf(updated) ?? request.state,
         };
         await this.o.decisionLog
-          ?.record(decided, {
+          .record(decided, {
             actor: caller.userEntityRef,
             decision,
             reason,
@@ -332,9 +326,7 @@ export class InClusterApprovals implements ExternalApprovals {
    * requester as one of those, never as a Backstage ref.
    */
   private aliasesOf(caller: CallerIdentity): Promise<string[]> {
-    return this.o.identities
-      ? this.o.identities.of(caller.userEntityRef)
-      : Promise.resolve(kubernetesIdentitiesOf(caller.userEntityRef));
+    return this.o.identities.of(caller.userEntityRef);
   }
 
   private now(): Date {

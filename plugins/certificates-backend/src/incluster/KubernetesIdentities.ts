@@ -1,11 +1,11 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
-import { ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   KUBERNETES_USERNAMES_ANNOTATION,
   readOwnName,
 } from '@kubecerts/backstage-plugin-certificates-common';
+import { readUserEntity } from '../service/catalogUser';
 
 // KUBERNETES_USERNAMES_ANNOTATION lists them comma or whitespace separated,
 // e.g. `alice@example.com, oidc:alice`; set it from the identity provider's
@@ -66,16 +66,11 @@ export class KubernetesIdentities {
     const cached = this.cache.get(userEntityRef);
     if (cached && now - cached.at < (this.o.ttlMs ?? 60_000))
       return cached.identities;
-    let entity: Entity | undefined;
-    try {
-      entity = await this.o.catalog.getEntityByRef(userEntityRef, {
-        credentials: await this.o.auth.getOwnServiceCredentials(),
-      });
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `Cannot look up the Kubernetes identities of ${userEntityRef} in the catalog: ${error}`,
-      );
-    }
+    const entity = await readUserEntity(
+      this.o,
+      userEntityRef,
+      `Cannot look up the Kubernetes identities of ${userEntityRef} in the catalog`,
+    );
     const identities = kubernetesIdentitiesOf(userEntityRef, entity);
     this.cache.set(userEntityRef, { identities, at: now });
     return identities;

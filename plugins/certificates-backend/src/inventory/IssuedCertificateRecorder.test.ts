@@ -1,10 +1,9 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { ConfigClusterRegistry } from '../clusters';
-import { DiscoveryService } from '../discovery/DiscoveryService';
 import { IssuanceService, IssuerRegistry } from '../issuing';
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
@@ -22,12 +21,18 @@ import {
   migratedDatabase,
   newRequest,
   testDatabases,
+  noLifecycle,
+  PAYMENTS_TEAM,
+  paymentsEntity,
 } from '../__testUtils__';
+import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
+import { DatabaseAuditLog } from '../audit';
+import { simulatedRegistry, testDiscovery } from '../__testUtils__/discovery';
 
 jest.setTimeout(60_000);
 
-const ENTITY = 'component:team-pay/payments';
-const OWNER = 'group:team-pay/payments-team';
+/** component:team-pay/payments, owned by the payments team. */
+const ENTITY = stringifyEntityRef(paymentsEntity);
 
 describe('IssuedCertificateRecorder', () => {
   const databases = testDatabases();
@@ -46,9 +51,12 @@ describe('IssuedCertificateRecorder', () => {
       store: inventory,
       getApprovedRoots: async () => [ca.rootCertificatePem],
       requests,
+      logger,
       now,
     });
     const issuance = IssuanceService.create({
+      ...issuanceNoops,
+      audit: DatabaseAuditLog.create({ knex }),
       store: requests,
       issuers: IssuerRegistry.create({ issuers: [ca] }),
       logger,
@@ -59,7 +67,7 @@ describe('IssuedCertificateRecorder', () => {
         newRequest({
           entityRef: ENTITY,
           requester: 'user:default/dev',
-          ownerRef: OWNER,
+          ownerRef: PAYMENTS_TEAM,
           policyName: 'internal',
           approvalsRequired: 0,
           validityDays,
@@ -82,6 +90,7 @@ describe('IssuedCertificateRecorder', () => {
         userInfo: mockServices.userInfo(),
         permissions,
         now,
+        lifecycle: noLifecycle(),
       }),
     );
     app.use(errorHandler());
@@ -109,7 +118,7 @@ describe('IssuedCertificateRecorder', () => {
         secretName: `request-${issued.id}`,
         requestId: issued.id,
         entityRef: ENTITY,
-        ownerRef: OWNER,
+        ownerRef: PAYMENTS_TEAM,
         status: 'valid',
         findings: [],
         commonName: 'payments.example.com',
@@ -288,19 +297,10 @@ describe('IssuedCertificateRecorder', () => {
     const { inventory, issue, ca } = await setup('SQLITE_3');
     const issued = await issue();
     const sim = await KubernetesApiSimulator.start({ historyTtlMs: 60_000 });
-    const discovery = DiscoveryService.create({
-      clusters: ConfigClusterRegistry.fromClusters([
-        { name: 'c1', simulated: true, kubeConfig: sim.kubeConfig() },
-      ]),
+    const discovery = testDiscovery({
+      clusters: simulatedRegistry({ c1: sim.kubeConfig() }),
       store: inventory,
-      logger: mockServices.logger.mock(),
       trust: TrustStore.fromPems([ca.rootCertificatePem]),
-      sync: {
-        backoff: { initialMs: 50, maxMs: 200 },
-        requestTimeoutMs: 2_000,
-        watchTimeoutSeconds: 30,
-        pageSize: 3,
-      },
     });
     try {
       await discovery.start();

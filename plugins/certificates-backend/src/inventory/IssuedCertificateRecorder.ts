@@ -13,6 +13,7 @@ import {
   ApprovedRootsSource,
   certificateId,
   chainTrustThrough,
+  parsedDetails,
   ParsedTlsData,
   parseTlsData,
   TrustStore,
@@ -29,20 +30,14 @@ export interface IssuedCertificateRecorderOptions {
   thresholds?: Partial<HealthThresholds>;
   approvedIssuers?: string[];
   /**
-   * When given, the request is linked to its inventory row (certificateId);
-   * with `transaction`, the links of a batch commit together.
+   * Where each request is linked to its inventory row (certificateId, one
+   * statement a batch), and where `catchUp` finds the rows never written.
    */
-  requests?: Pick<RequestStore, 'transition'> &
-    Partial<
-      Pick<
-        RequestStore,
-        | 'transaction'
-        | 'listIssuedWithoutCertificate'
-        | 'getChainPem'
-        | 'linkCertificates'
-      >
-    >;
-  logger?: LoggerService;
+  requests: Pick<
+    RequestStore,
+    'listIssuedWithoutCertificate' | 'getChainPem' | 'linkCertificates'
+  >;
+  logger: LoggerService;
   now?: () => Date;
 }
 
@@ -125,7 +120,7 @@ export class IssuedCertificateRecorder {
    */
   readonly recordInBackground = async (record: IssuedRecord): Promise<void> => {
     this.record(record).catch(error =>
-      this.o.logger?.warn(
+      this.o.logger.warn(
         `Recording the certificate of request ${record.request.id} failed; it is retried by the next catch-up: ${error}`,
       ),
     );
@@ -170,9 +165,6 @@ export class IssuedCertificateRecorder {
   async catchUp(): Promise<number> {
     await this.o.store.linkIssued();
     const requests = this.o.requests;
-    if (!requests?.listIssuedWithoutCertificate || !requests.getChainPem) {
-      return 0;
-    }
     let written = 0;
     for (;;) {
       const missing = await requests.listIssuedWithoutCertificate(100);
@@ -198,30 +190,9 @@ export class IssuedCertificateRecorder {
     await this.refreshTrust();
     const rows = records.map(record => this.toRow(record));
     await this.o.store.upsertCertificates(rows, this.now().toISOString());
-    const requests = this.o.requests;
-    if (!requests) return;
-    if (requests.linkCertificates) {
-      await requests.linkCertificates(
-        rows.map(row => ({ requestId: row.requestId!, certificateId: row.id })),
-      );
-      return;
-    }
-    const link = async (trx?: Parameters<RequestStore['transition']>[4]) => {
-      for (const row of rows) {
-        await requests.transition(
-          row.requestId!,
-          ['issued'],
-          'issued',
-          { certificateId: row.id },
-          trx,
-        );
-      }
-    };
-    if (requests.transaction && rows.length > 1) {
-      await requests.transaction(trx => link(trx));
-    } else {
-      await link();
-    }
+    await this.o.requests.linkCertificates(
+      rows.map(row => ({ requestId: row.requestId!, certificateId: row.id })),
+    );
   }
 
   /**
@@ -258,14 +229,7 @@ export class IssuedCertificateRecorder {
       ownerRef: request.ownerRef,
       ownershipRule: 'request',
       chainPem: parsed.chainPem,
-      details: {
-        leaf: parsed.leaf,
-        chain: parsed.chain,
-        findingDetails: [],
-        parseError: parsed.parseError,
-        chainTrusted: parsed.chainTrusted,
-        chainTrust: parsed.chainTrust,
-      },
+      details: parsedDetails(parsed),
     });
   }
 

@@ -10,10 +10,12 @@ import {
 } from '../__testUtils__';
 import { AuditEntry, AuditLog, DatabaseAuditLog } from '../audit';
 import { DatabaseRequestStore } from '../requests';
+import { persistSubmission } from '../requests/RequestService';
 import { IssuanceService } from './IssuanceService';
 import { IssuerRegistry } from './IssuerRegistry';
 import { TransactionalSigner } from './issuanceTypes';
 import { transactionOf, UnitOfWork } from '../database';
+import { issuanceNoops } from './__testUtils__/issuanceNoops';
 
 jest.setTimeout(60_000);
 
@@ -76,6 +78,7 @@ describe('IssuanceService: each state change commits with its audit record', () 
     const issuers = IssuerRegistry.create({ issuers: [signer, refusing] });
     const service = (audit: AuditLog, clock = new Date()) =>
       IssuanceService.create({
+        ...issuanceNoops,
         store: DatabaseRequestStore.create({ knex }),
         issuers,
         logger: mockServices.logger.mock(),
@@ -193,21 +196,12 @@ describe('IssuanceService: each state change commits with its audit record', () 
         csrPem: 'a CSR',
       };
       // As RequestService stores a request and its records.
-      const persistWith = (audit: AuditLog) => async (trx?: UnitOfWork) => {
-        const stored = await store.create(submission.request, trx);
-        const about = { requestId: stored.id, entityRef: stored.entityRef };
-        await audit.record({ ...submission.created, ...about }, trx);
-        await audit.record(
-          {
-            actor: 'plugin:certificates',
-            action: 'issuing',
-            outcome: 'success',
-            ...about,
-          },
-          trx,
+      const persistWith = (audit: AuditLog) =>
+        persistSubmission(
+          { store, audit },
+          submission.request,
+          submission.created,
         );
-        return stored;
-      };
       const count = async (table: string) =>
         Number((await knex(table).count({ n: '*' }))[0].n);
 

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   createHarness,
@@ -105,7 +106,7 @@ describe('IssuanceService with the inventory in the issuing transaction', () => 
   it.each(databases.eachSupportedId())(
     "rows from the issuer's fields equal rows parsed from the chain, trusted or not, %p",
     async databaseId => {
-      const { ca, inventory, submit } = await setup(databaseId);
+      const { ca, inventory, requests, submit } = await setup(databaseId);
       const issued = await submit();
       const other = await generateCa({
         organization: 'Elsewhere',
@@ -120,6 +121,8 @@ describe('IssuanceService with the inventory in the issuing transaction', () => 
         const recorder = IssuedCertificateRecorder.create({
           store: inventory,
           getApprovedRoots: async () => roots,
+          requests,
+          logger: mockServices.logger.mock(),
         });
         const signed = ca.sign({
           requestId: `sign-${roots.length}-${untrusted}`,

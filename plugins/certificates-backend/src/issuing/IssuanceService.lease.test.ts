@@ -19,6 +19,7 @@ import { DatabaseAuditLog } from '../audit';
 import { DatabaseRequestStore } from '../requests';
 import { IssuanceService } from './IssuanceService';
 import { IssuerRegistry } from './IssuerRegistry';
+import { issuanceNoops } from './__testUtils__/issuanceNoops';
 
 jest.setTimeout(60_000);
 
@@ -51,6 +52,7 @@ describe('IssuanceService: one lease per issuance', () => {
     };
     const store = DatabaseRequestStore.create({ knex });
     const issuance = IssuanceService.create({
+      ...issuanceNoops,
       store,
       issuers: IssuerRegistry.create({ issuers: [signer] }),
       logger,
@@ -214,6 +216,7 @@ describe('IssuanceService: one lease per issuance', () => {
       const ca = await createTestCa(knex, { logger });
       const store = DatabaseRequestStore.create({ knex });
       const issuance = IssuanceService.create({
+        ...issuanceNoops,
         store,
         issuers: IssuerRegistry.create({ issuers: [ca] }),
         logger,

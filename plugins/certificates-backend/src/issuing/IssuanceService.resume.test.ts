@@ -12,6 +12,8 @@ import { DatabaseRequestStore } from '../requests';
 import { NewRequest } from '../requests/RequestStore';
 import { IssuanceService } from './IssuanceService';
 import { IssuerRegistry } from './IssuerRegistry';
+import { issuanceNoops } from './__testUtils__/issuanceNoops';
+import { DatabaseAuditLog } from '../audit';
 
 jest.setTimeout(120_000);
 
@@ -88,6 +90,8 @@ describe('IssuanceService.resume with more than one page of requests', () => {
       },
     };
     const issuance = IssuanceService.create({
+      ...issuanceNoops,
+      audit: DatabaseAuditLog.create({ knex }),
       store,
       issuers,
       logger: mockServices.logger.mock(),

@@ -173,7 +173,7 @@ export class IssuanceService {
           : undefined;
       const reason = options.policyJustChecked
         ? undefined
-        : await this.o.recheck?.(request, csrPem);
+        : await this.o.recheck(request, csrPem);
       if (reason) {
         return this.settlement.fail(
           request,
@@ -291,8 +291,9 @@ export class IssuanceService {
     }
     const done = write.stored!;
     await this.settlement.issued(done, signed, {
-      recorded: !!this.o.inventory,
-      claimed: !!this.o.notifier?.claimIssued,
+      // The batch wrote the inventory row in its commit.
+      recorded: true,
+      claimed: !!this.o.notifier.claimIssued,
     });
     return done;
   }

@@ -77,7 +77,7 @@ export class IssuanceSettlement {
     issued: Issued,
     options: { recorded?: boolean; claimed?: boolean } = {},
   ): Promise<void> {
-    if (this.o.onIssued && !options.recorded) {
+    if (!options.recorded) {
       await this.o
         .onIssued(issuedRecordOf(done, issued))
         .catch(e =>
@@ -87,7 +87,7 @@ export class IssuanceSettlement {
         );
     }
     await this.notify(
-      () => this.o.notifier?.requestIssued(done, { claimed: options.claimed }),
+      () => this.o.notifier.requestIssued(done, { claimed: options.claimed }),
       done,
     );
   }
@@ -132,7 +132,7 @@ export class IssuanceSettlement {
           ),
         );
     }
-    await this.notify(() => this.o.notifier?.requestFailed(failed), failed);
+    await this.notify(() => this.o.notifier.requestFailed(failed), failed);
     return failed;
   }
 
@@ -146,10 +146,7 @@ export class IssuanceSettlement {
   }
 
   /** A notification is a courtesy: its failure never changes the outcome. */
-  private async notify(
-    send: () => Promise<void> | undefined,
-    request: CertificateRequest,
-  ) {
+  private async notify(send: () => Promise<void>, request: CertificateRequest) {
     try {
       await send();
     } catch (error) {

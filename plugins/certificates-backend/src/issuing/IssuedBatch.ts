@@ -15,9 +15,9 @@ import type {
 
 export interface IssuedBatchOptions {
   store: RequestStore;
-  audit?: AuditLog;
-  inventory?: IssuedInventory;
-  notifier?: IssuanceNotifier;
+  audit: AuditLog;
+  inventory: IssuedInventory;
+  notifier: IssuanceNotifier;
   /** The inventory record of a stored request and its certificate. */
   issuedRecord: (write: IssueWrite) => IssuedRecord;
 }
@@ -81,17 +81,15 @@ export class IssuedBatch {
       },
       signer,
       signed,
-      audits: this.o.audit
-        ? [
-            { ...submission.created, ...about },
-            { ...issuer, action: 'issuing' },
-            {
-              ...issuer,
-              action: 'issued',
-              detail: `serial ${signed.serialNumber}`,
-            },
-          ]
-        : [],
+      audits: [
+        { ...submission.created, ...about },
+        { ...issuer, action: 'issuing' },
+        {
+          ...issuer,
+          action: 'issued',
+          detail: `serial ${signed.serialNumber}`,
+        },
+      ],
     };
   }
 
@@ -103,27 +101,23 @@ export class IssuedBatch {
   private async write(items: IssueWrite[], trx: UnitOfWork): Promise<void> {
     const { inventory } = this.o;
     const stored = await this.o.store.createMany(
-      items.map(i =>
-        inventory
-          ? {
-              ...i.request,
-              certificateId: inventory.certificateIdOf({
-                id: i.request.id!,
-                entityRef: i.request.entityRef,
-              }),
-            }
-          : i.request,
-      ),
+      items.map(i => ({
+        ...i.request,
+        certificateId: inventory.certificateIdOf({
+          id: i.request.id!,
+          entityRef: i.request.entityRef,
+        }),
+      })),
       trx,
     );
     stored.forEach((request, i) => {
       items[i].stored = request;
     });
     const audits = items.flatMap(i => i.audits);
-    if (this.o.audit?.recordMany) {
+    if (this.o.audit.recordMany) {
       await this.o.audit.recordMany(audits, trx);
     } else {
-      for (const entry of audits) await this.o.audit?.record(entry, trx);
+      for (const entry of audits) await this.o.audit.record(entry, trx);
     }
     const bySigner = new Map<TransactionalSigner, SignedCertificate[]>();
     for (const item of items) {
@@ -135,7 +129,7 @@ export class IssuedBatch {
     for (const [signer, certificates] of bySigner) {
       await signer.recordIssued(certificates, trx);
     }
-    await inventory?.recordInTransaction(items.map(this.o.issuedRecord), trx);
-    await this.o.notifier?.claimIssued?.(stored, trx);
+    await inventory.recordInTransaction(items.map(this.o.issuedRecord), trx);
+    await this.o.notifier.claimIssued?.(stored, trx);
   }
 }

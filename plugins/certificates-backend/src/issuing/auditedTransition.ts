@@ -29,13 +29,12 @@ export interface StateMove {
  * Moves a request to another state and appends the audit record of the
  * move in one transaction (`trx` when the caller has one open, else a new
  * one): a process that dies between the two writes leaves neither, so no
- * request is ever in a state its audit trail does not show. Without an
- * audit log the move is the one statement it was. Undefined, with nothing
- * written, when the request was not in one of `from` (or the lease the
- * patch names was taken over).
+ * request is ever in a state its audit trail does not show. Undefined,
+ * with nothing written, when the request was not in one of `from` (or the
+ * lease the patch names was taken over).
  */
 export async function auditedTransition(
-  deps: { store: RequestStore; audit?: AuditLog },
+  deps: { store: RequestStore; audit: AuditLog },
   move: StateMove,
   entry: IssuerAuditEntry,
   trx?: UnitOfWork,
@@ -49,7 +48,7 @@ export async function auditedTransition(
       move.patch,
       t,
     );
-    if (moved && audit) {
+    if (moved) {
       await audit.record(
         {
           actor: ISSUER_ACTOR,
@@ -62,6 +61,6 @@ export async function auditedTransition(
     }
     return moved;
   };
-  if (trx || !audit) return run(trx);
+  if (trx) return run(trx);
   return store.transaction(t => run(t));
 }

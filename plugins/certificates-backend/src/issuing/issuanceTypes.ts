@@ -44,10 +44,13 @@ export type PolicyRecheck = (
  * (IssuedCertificateRecorder fits).
  */
 export interface IssuedInventory {
-  /** The id of the inventory row a request's certificate gets. */
+  /**
+   * The id of the inventory row a request's certificate gets; undefined
+   * where no inventory is kept (a benchmark of issuance alone).
+   */
   certificateIdOf(
     request: Pick<CertificateRequest, 'id' | 'entityRef'>,
-  ): string;
+  ): string | undefined;
   /** Writes the rows of `records` in `trx` (non-CSR deliveries are skipped). */
   recordInTransaction(records: IssuedRecord[], trx: UnitOfWork): Promise<void>;
 }
@@ -72,25 +75,27 @@ export interface IssuanceServiceOptions {
   store: RequestStore;
   issuers: IssuerRegistry;
   logger: LoggerService;
-  audit?: AuditLog;
+  audit: AuditLog;
   /** Policy evaluated again at issuance time. */
-  recheck?: PolicyRecheck;
+  recheck: PolicyRecheck;
   /**
    * How each delivery kind is delivered and followed (KubernetesDelivery's
    * `strategies` for secret and cert-manager); csr delivery is built in. A
    * request of a kind without a strategy fails.
    */
   deliveries?: DeliveryStrategies;
-  /** Called once a certificate is issued, e.g. to add it to the inventory. */
-  onIssued?: (record: IssuedRecord) => Promise<void>;
   /**
-   * When given, an auto-approved CSR request issued in one transaction
-   * (storeAndIssue) gets its inventory row in that transaction, linked both
-   * ways, and onIssued is not called for it.
+   * Called once a certificate is issued, to add it to the inventory, except
+   * for those `inventory` recorded in their issuing transaction.
    */
-  inventory?: IssuedInventory;
+  onIssued: (record: IssuedRecord) => Promise<void>;
+  /**
+   * An auto-approved CSR request issued in one transaction (storeAndIssue)
+   * gets its inventory row in that transaction, linked both ways.
+   */
+  inventory: IssuedInventory;
   /** Told once per request when it is issued or fails. */
-  notifier?: IssuanceNotifier;
+  notifier: IssuanceNotifier;
   /**
    * How long an issuance lease lasts unless renewed (it is renewed every
    * third of it while the work goes on); default one minute.

@@ -8,7 +8,6 @@ import {
 import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import * as x509 from '@peculiar/x509';
 import express from 'express';
-import { Knex } from 'knex';
 import request from 'supertest';
 import {
   createHarness,
@@ -19,14 +18,13 @@ import {
   userHeader,
   inventoryApp,
 } from '../__testUtils__';
-import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
 import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
 import { testRow } from '../inventory/store/testRows';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
 } from '../permissions';
-import { LifecycleService } from './LifecycleService';
+import { certManagerOnlyLifecycle } from './__testUtils__/certManagerOnly';
 
 jest.setTimeout(90_000);
 
@@ -39,6 +37,8 @@ const renew = (app: express.Express, rowId: string, who: string) =>
   request(app)
     .post(`/certificates/${rowId}/renew`)
     .set('Authorization', as(who));
+const detailsOf = (app: express.Express, rowId: string, who: string) =>
+  request(app).get(`/certificates/${rowId}`).set('Authorization', as(who));
 // Everyone here is in the owner team: only owners are approved automatically.
 const callerOf = paymentsOwner;
 
@@ -129,9 +129,7 @@ describe('LifecycleService: renew and revoke', () => {
       const { app, ca, requests, audit, issued, rowId } = await setup(
         databaseId,
       );
-      const details = await request(app)
-        .get(`/certificates/${rowId}`)
-        .set('Authorization', as('dev'));
+      const details = await detailsOf(app, rowId, 'dev');
       expect(details.status).toBe(200);
       expect(details.body.actions).toEqual({
         renew: { allowed: true },
@@ -202,9 +200,7 @@ describe('LifecycleService: renew and revoke', () => {
       const renewal = await renew(app, rowId, 'dev');
       expect(renewal.status).toBe(409);
       expect(renewal.body.error.message).toBe('It was revoked.');
-      const after = await request(app)
-        .get(`/certificates/${rowId}`)
-        .set('Authorization', as('dev'));
+      const after = await detailsOf(app, rowId, 'dev');
       expect(after.body.actions.revoke.allowed).toBe(false);
     },
   );
@@ -410,9 +406,7 @@ describe('LifecycleService: renew and revoke', () => {
         ownerRef: 'group:team-pay/payments-team',
       });
       await inventory.upsertCertificates([row], new Date().toISOString());
-      const details = await request(app)
-        .get(`/certificates/${row.id}`)
-        .set('Authorization', as('dev'));
+      const details = await detailsOf(app, row.id, 'dev');
       expect(details.body.actions.revoke).toEqual({
         allowed: false,
         reason:
@@ -423,13 +417,7 @@ describe('LifecycleService: renew and revoke', () => {
         reason: 'superseded',
       });
       expect(revoked.status).toBe(409);
-      expect(
-        (
-          await request(app)
-            .post('/certificates/nope/renew')
-            .set('Authorization', as('dev'))
-        ).status,
-      ).toBe(404);
+      expect((await renew(app, 'nope', 'dev')).status).toBe(404);
     },
   );
 });
@@ -459,49 +447,12 @@ describe('LifecycleService: cert-manager renewal through the cluster', () => {
   async function setup(token?: string) {
     sim = await KubernetesApiSimulator.start({ clusterName: 'prod' });
     const row = managedRow();
-    sim.apply({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: { namespace: row.namespace, name: 'web' },
-      spec: {
-        secretName: row.secretName,
-        issuerRef: { name: 'corp', kind: 'ClusterIssuer' },
-        dnsNames: ['web.example.com'],
-      },
-      status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }],
-      },
-    });
-    const records: any[] = [];
-    const lifecycle = LifecycleService.create({
-      knex: undefined as unknown as Knex,
-      inventory: {
-        getCertificate: async id => (id === row.id ? row : undefined),
-      },
-      requests: {
-        get: async () => undefined,
-        getChainPem: async () => undefined,
-        getCsrPem: async () => undefined,
-        recordRevocation: async () => undefined,
-        findOpenRenewal: async () => undefined,
-        findNewerInLineage: async () => undefined,
-        pagesByState: async function* pages() {
-          yield [];
-        },
-      },
-      issuers: { getSigner: () => undefined },
-      submitter: {
-        submit: async () => ({ result: { ok: false, violations: [] } }),
-      },
-      clusters: ConfigClusterRegistry.fromClusters([
-        { name: 'prod', simulated: true, kubeConfig: sim.kubeConfig(token) },
-      ]),
+    const { lifecycle, records } = certManagerOnlyLifecycle({
+      sim,
+      token,
+      row,
+      certificate: { name: 'web', dnsNames: ['web.example.com'] },
       permissions: permissionsMock(),
-      audit: {
-        record: async (r: any) => records.push(r),
-        list: async () => ({ items: [] }),
-      } as any,
-      logger: mockServices.logger.mock(),
     });
     return { lifecycle, row, records };
   }

@@ -5,13 +5,11 @@ import {
   CertificateDetails,
   OwnershipRule,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { Knex } from 'knex';
-import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
 import {
   certificateConditions,
   createCertificateConditionalDecision,
 } from '../permissions';
-import { LifecycleService } from './LifecycleService';
+import { certManagerOnlyLifecycle } from './__testUtils__/certManagerOnly';
 
 jest.setTimeout(60_000);
 
@@ -32,13 +30,6 @@ function teamWebMayRenew() {
   });
   return permissions;
 }
-
-const none = async () => undefined;
-const noRenewals = {
-  findOpenRenewal: none,
-  findNewerInLineage: none,
-  pagesByState: async function* empty() {},
-};
 
 const caller = {
   credentials: mockCredentials.user('user:default/wendy'),
@@ -72,49 +63,12 @@ describe('renewing a cert-manager Certificate the portal did not create', () => 
         issuerRef: { name: 'corp', kind: 'ClusterIssuer' },
       },
     } as unknown as CertificateDetails;
-    sim.apply({
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: {
-        namespace: 'web',
-        name,
-        labels: { 'backstage.io/kubernetes-id': 'web' },
-      },
-      spec: {
-        secretName: `${name}-tls`,
-        issuerRef: { name: 'corp', kind: 'ClusterIssuer' },
-      },
-      status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }],
-      },
-    });
-    const records: unknown[] = [];
-    const lifecycle = LifecycleService.create({
-      knex: undefined as unknown as Knex,
-      inventory: {
-        getCertificate: async id => (id === row.id ? row : undefined),
-      },
-      // No portal request: the Certificate is not the portal's.
-      requests: {
-        get: none,
-        getChainPem: none,
-        getCsrPem: none,
-        recordRevocation: none,
-        ...noRenewals,
-      },
-      issuers: { getSigner: () => undefined },
-      submitter: {
-        submit: async () => ({ result: { ok: false, violations: [] } }),
-      },
-      clusters: ConfigClusterRegistry.fromClusters([
-        { name: 'prod', simulated: true, kubeConfig: sim.kubeConfig() },
-      ]),
+    // No portal request: the Certificate is not the portal's.
+    const { lifecycle, records } = certManagerOnlyLifecycle({
+      sim,
+      row,
+      certificate: { name, labels: { 'backstage.io/kubernetes-id': 'web' } },
       permissions: teamWebMayRenew(),
-      audit: {
-        record: async (r: unknown) => records.push(r),
-        list: async () => ({ items: [] }),
-      } as any,
-      logger: mockServices.logger.mock(),
     });
     const conditions = () =>
       (sim.get<any>('cert-manager.io/v1', 'Certificate', 'web', name) as any)

@@ -23,9 +23,7 @@ import {
   inventoryApp,
 } from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
-import { ConfigClusterRegistry } from '../clusters/ClusterRegistry';
 import { KubernetesDelivery } from '../delivery/KubernetesDelivery';
-import { DiscoveryService } from '../discovery/DiscoveryService';
 import { certificateId, TrustStore } from '../inventory/parsing';
 import { makeLeaf } from '../inventory/parsing/testPki';
 import {
@@ -41,6 +39,13 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { DatabaseRequestStore } from '../requests';
 import { LifecycleService, RenewalSubmitter } from './LifecycleService';
+import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
+import {
+  FAST_SYNC,
+  kubernetesIdEntity,
+  simulatedRegistry,
+  testDiscovery,
+} from '../__testUtils__/discovery';
 
 jest.setTimeout(120_000);
 
@@ -51,16 +56,8 @@ const GROUPS: Record<string, string[]> = {
 };
 
 const ENTITIES: OwnershipEntity[] = [
-  {
-    entityRef: 'component:default/payments-api',
-    ownerRef: 'group:default/payments',
-    annotations: { 'backstage.io/kubernetes-id': 'payments-api' },
-  },
-  {
-    entityRef: 'component:default/checkout-web',
-    ownerRef: 'group:default/storefront',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout-web' },
-  },
+  kubernetesIdEntity('payments-api', 'group:default/payments'),
+  kubernetesIdEntity('checkout-web', 'group:default/storefront'),
 ];
 
 const TARGET = {
@@ -125,10 +122,9 @@ describe('a discovered certificate is a portal request’s only when it proves i
     const requests = DatabaseRequestStore.create({ knex });
     const inventory = DatabaseInventoryStore.create({ knex });
     const audit = DatabaseAuditLog.create({ knex });
-    const clusters = ConfigClusterRegistry.fromClusters([
-      { name: 'prod', simulated: true, kubeConfig: sim.kubeConfig() },
-    ]);
+    const clusters = simulatedRegistry({ prod: sim.kubeConfig() });
     const issuance = IssuanceService.create({
+      ...issuanceNoops,
       store: requests,
       issuers,
       logger,
@@ -157,18 +153,13 @@ describe('a discovered certificate is a portal request’s only when it proves i
     ) as any;
     expect(delivered.metadata.labels[REQUEST_ID_LABEL]).toBe(alices.id);
 
-    const discovery = DiscoveryService.create({
+    const discovery = testDiscovery({
       clusters,
       store: inventory,
       logger,
       trust: TrustStore.fromPems([ca.rootCertificatePem]),
       loadEntities: async () => ENTITIES,
-      sync: {
-        backoff: { initialMs: 50, maxMs: 200 },
-        requestTimeoutMs: 2_000,
-        watchTimeoutSeconds: 30,
-        pageSize: 50,
-      },
+      sync: { ...FAST_SYNC, pageSize: 50 },
     });
     await discovery.start();
     cleanups.push(() => discovery.stop());

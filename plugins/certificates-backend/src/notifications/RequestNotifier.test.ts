@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations, runInUnitOfWork } from '../database';
+import { runInUnitOfWork } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { RequestNotifier } from './RequestNotifier';
 import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
@@ -133,8 +133,7 @@ describe('RequestNotifier', () => {
   );
 
   it('does nothing without the notifications service, and survives a failing one', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
     const logger = mockServices.logger.mock();
     await RequestNotifier.create({ knex, logger }).requestQueued(
       pendingRequest(),

@@ -14,18 +14,8 @@ export {
   requestPermissionRules,
   requestResourceRef,
 } from './requestRules';
-export {
-  certificateConditions,
-  createCertificateConditionalDecision,
-  createRequestConditionalDecision,
-  requestConditions,
-} from './conditionExports';
-export {
-  authorizeFilter,
-  filterAllows,
-  storeFilter,
-  transformCertificateConditions,
-  transformRequestConditions,
-} from './conditionalFilter';
-export type { PermissionFilter } from './conditionalFilter';
+// Their whole surface is the permission framework's: what policies build
+// decisions with, and how decisions become store filters.
+export * from './conditionExports';
+export * from './conditionalFilter';
 export { registerPermissions } from './registerPermissions';

@@ -96,11 +96,17 @@ export class DatabaseRequestStore implements RequestStore {
     return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
-  async getChainPem(id: string): Promise<string | undefined> {
-    const row = await this.knex<RequestRow>(TABLE)
-      .where({ id })
-      .first('chain_pem');
-    return row?.chain_pem ?? undefined;
+  getChainPem(id: string): Promise<string | undefined> {
+    return this.pemOf(id, 'chain_pem');
+  }
+
+  /** One PEM column of a request, read alone: COLUMNS leaves the large ones out. */
+  private async pemOf(
+    id: string,
+    column: 'chain_pem' | 'csr_pem',
+  ): Promise<string | undefined> {
+    const row = await this.knex<RequestRow>(TABLE).where({ id }).first(column);
+    return row?.[column] ?? undefined;
   }
 
   async recordRevocation(
@@ -158,11 +164,8 @@ export class DatabaseRequestStore implements RequestStore {
     return row ? toRequest(row as unknown as RequestRow) : undefined;
   }
 
-  async getCsrPem(id: string): Promise<string | undefined> {
-    const row = await this.knex<RequestRow>(TABLE)
-      .where({ id })
-      .first('csr_pem');
-    return row?.csr_pem ?? undefined;
+  getCsrPem(id: string): Promise<string | undefined> {
+    return this.pemOf(id, 'csr_pem');
   }
 
   list(filter: RequestListFilter) {

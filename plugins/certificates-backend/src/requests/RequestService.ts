@@ -18,7 +18,7 @@ import {
   ValidationResult,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import type { UnitOfWork } from '../database';
-import type { AuditLog } from '../audit';
+import type { AuditEntry, AuditLog } from '../audit';
 import { TooManyRequestsError } from './errors';
 import type { RequestIssuancePort } from './ports';
 import { NewRequest, RequestStore } from './RequestStore';
@@ -38,6 +38,35 @@ export type {
 /** Announces a request that waits for approvers (the approvals' RequestNotifier fits). */
 export interface QueuedRequestNotifier {
   requestQueued(request: CertificateRequest): Promise<void>;
+}
+
+/**
+ * Stores a new request and its audit records: `created`, and `issuing`
+ * when it was approved at once (stored in state issuing). With `trx` they
+ * commit with it.
+ */
+export function persistSubmission(
+  deps: { store: RequestStore; audit: AuditLog },
+  request: NewRequest,
+  created: Omit<AuditEntry, 'requestId' | 'entityRef'>,
+) {
+  return async (trx?: UnitOfWork): Promise<CertificateRequest> => {
+    const stored = await deps.store.create(request, trx);
+    const about = { requestId: stored.id, entityRef: stored.entityRef };
+    await deps.audit.record({ ...created, ...about }, trx);
+    if (request.state === 'issuing') {
+      await deps.audit.record(
+        {
+          actor: 'plugin:certificates',
+          action: 'issuing',
+          outcome: 'success',
+          ...about,
+        },
+        trx,
+      );
+    }
+    return stored;
+  };
 }
 
 /** Default of `certificates.requests.maxOpenPerUser`. */
@@ -221,24 +250,7 @@ export class RequestService {
       outcome: 'success' as const,
       detail: createdDetail(result, policy.name, options.renewalOf),
     };
-    // The request and its audit records; with `trx` they commit with it.
-    const persist = async (trx?: UnitOfWork) => {
-      const stored = await this.o.store.create(newRequest, trx);
-      const about = { requestId: stored.id, entityRef: stored.entityRef };
-      await this.o.audit.record({ ...created, ...about }, trx);
-      if (result.autoApprove) {
-        await this.o.audit.record(
-          {
-            actor: 'plugin:certificates',
-            action: 'issuing',
-            outcome: 'success',
-            ...about,
-          },
-          trx,
-        );
-      }
-      return stored;
-    };
+    const persist = persistSubmission(this.o, newRequest, created);
     if (
       result.autoApprove &&
       input.delivery.kind === 'csr' &&

@@ -39,7 +39,7 @@ export interface RequestValidatorOptions {
    * a Secret the portal did not create, or another's cert-manager
    * Certificate writing it, is a violation at submission already.
    */
-  deliveryTarget?: {
+  deliveryTarget: {
     violations(request: DeliveringRequest): Promise<Violation[]>;
   };
 }
@@ -129,12 +129,7 @@ export class RequestValidator {
     const deliveryOk = !result.violations.some(v =>
       v.field.startsWith('delivery'),
     );
-    if (
-      policy &&
-      deliveryOk &&
-      this.o.deliveryTarget &&
-      !target.skipClusterCheck
-    ) {
+    if (policy && deliveryOk && !target.skipClusterCheck) {
       const { renewalOf } = target;
       const taken = await this.o.deliveryTarget.violations({
         entityRef: stringifyEntityRef(entity),

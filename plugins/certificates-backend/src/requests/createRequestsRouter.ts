@@ -39,10 +39,10 @@ export interface RequestsRouterOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
-  auditor?: AuditorService;
+  auditor: AuditorService;
   service: RequestService;
   store: RequestStore;
-  audit?: AuditLog;
+  audit: AuditLog;
 }
 
 const name = z.string().max(253);
@@ -303,9 +303,10 @@ export function createRequestsRouter(
 
   router.get('/requests/:id', async (req, res) => {
     const request = await readable(req);
-    const audit = options.audit
-      ? (await options.audit.list({ requestId: request.id, limit: 500 })).items
-      : [];
+    const { items: audit } = await options.audit.list({
+      requestId: request.id,
+      limit: 500,
+    });
     res.json({ request, audit });
   });
 

@@ -1,25 +1,6 @@
 import { x509 } from '../pki';
 import { checkCsr } from './csrChecks';
-
-const P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-
-async function csrPem(
-  extensions: InstanceType<typeof x509.Extension>[],
-  signingAlgorithm: Algorithm & { hash?: string } = P256,
-  keyAlgorithm: EcKeyGenParams | RsaHashedKeyGenParams = P256,
-): Promise<string> {
-  const keys = (await crypto.subtle.generateKey(keyAlgorithm, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: 'CN=payments.example.com',
-    keys,
-    signingAlgorithm,
-    extensions,
-  });
-  return csr.toString('pem');
-}
+import { craftedCsrPem } from './__testUtils__/craftedCsr';
 
 const expected = {
   commonName: 'payments.example.com',
@@ -29,7 +10,7 @@ const expected = {
 
 describe('checkCsr names OIDs in its reasons', () => {
   it('names an extension requested twice', async () => {
-    const pem = await csrPem([
+    const pem = await craftedCsrPem([
       new x509.SubjectAlternativeNameExtension([
         { type: 'dns', value: 'login.bank.example.net' },
       ]),
@@ -50,7 +31,7 @@ describe('checkCsr names OIDs in its reasons', () => {
       publicExponent: new Uint8Array([1, 0, 1]),
       hash: 'SHA-1',
     };
-    const pem = await csrPem(
+    const pem = await craftedCsrPem(
       [
         new x509.SubjectAlternativeNameExtension([
           { type: 'dns', value: 'payments.example.com' },

@@ -125,9 +125,7 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
       const carol = await requestsApp(knex, { user: CAROL });
       const before = await carol.counts();
 
-      const res = await request(carol.app)
-        .post('/requests')
-        .send(csrInput(csrPem));
+      const res = await carol.submit(csrInput(csrPem));
 
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
@@ -182,9 +180,7 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
       const knex: Knex = await databases.init(databaseId);
       const alice = await requestsApp(knex, { user: ALICE });
       const before = await alice.counts();
-      const res = await request(alice.app)
-        .post('/requests')
-        .send(csrInput(csrPem));
+      const res = await alice.submit(csrInput(csrPem));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         state: 'issued',
@@ -277,9 +273,7 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
         resourceRef: 'component:default/payments-api',
       });
 
-      const allowed = await request(alice.app)
-        .post('/requests')
-        .send(csrInput(csrPem));
+      const allowed = await alice.submit(csrInput(csrPem));
       expect(allowed.status).toBe(201);
       expect(allowed.body.state).toBe('issued');
       expect((await carol.counts()).requests).toBe(before.requests + 1);
@@ -291,9 +285,8 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
     async databaseId => {
       const knex: Knex = await databases.init(databaseId);
       const alice = await requestsApp(knex, { user: ALICE });
-      const first = (
-        await request(alice.app).post('/requests').send(csrInput(csrPem))
-      ).body as CertificateRequest;
+      const first = (await alice.submit(csrInput(csrPem)))
+        .body as CertificateRequest;
       expect(first.state).toBe('issued');
       const asUser = (ref: string) => ({
         credentials: mockCredentials.user(ref),
@@ -382,9 +375,7 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
         /requested by service plugin:scaffolder; policy payments has automated requests approved by people/,
       );
 
-      const first = (
-        await request(alice.app).post('/requests').send(csrInput(csrPem))
-      ).body;
+      const first = (await alice.submit(csrInput(csrPem))).body;
       const renewal = await alice.service.submit(csrInput(csrPem), scaffolder, {
         renewalOf: first.id,
       });
@@ -401,9 +392,8 @@ describe("attack 1: only the entity's owners are approved automatically", () => 
     async databaseId => {
       const knex: Knex = await databases.init(databaseId);
       const alice = await requestsApp(knex, { user: ALICE });
-      const issued = (
-        await request(alice.app).post('/requests').send(csrInput(csrPem))
-      ).body as CertificateRequest;
+      const issued = (await alice.submit(csrInput(csrPem)))
+        .body as CertificateRequest;
       // The inventory row of the certificate Alice's request was issued.
       const leaf = new X509Certificate(
         (await alice.store.getChainPem(issued.id))!,

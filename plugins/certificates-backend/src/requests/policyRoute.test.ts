@@ -1,16 +1,12 @@
-import { mountRequestsRouter } from './__testUtils__/requestsApp';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
-import { CertificateIssuer } from '@kubecerts/backstage-plugin-certificates-node';
-import request from 'supertest';
-import { IssuanceService, IssuerRegistry } from '../issuing';
-import { RequestService, RequestValidator } from './RequestService';
-import { RequestStore } from './RequestStore';
-import { silentNotifier } from '../__testUtils__/noops';
-import { component } from '../__testUtils__/fixtures';
-import type { AuditLog } from '../audit';
+import { component, testDatabases } from '../__testUtils__/fixtures';
+import {
+  CertificatesTestBackend,
+  startCertificatesBackend,
+} from '../__testUtils__/testBackend';
 
 const payments: Entity = component('payments', 'team-a');
 const stray: Entity = component('stray', 'team-z');
@@ -26,79 +22,63 @@ const policy: CertificatePolicy = {
   allowedClusters: ['prod'],
 };
 
-function issuer(id: string): CertificateIssuer {
-  return {
-    id,
-    info: async () => ({
-      id,
-      type: 'builtin',
-      displayName: `Issuer ${id}`,
-      supportsRevocation: true,
-      deliveries: ['csr', 'secret'],
-    }),
-    issue: jest.fn(),
-  } as unknown as CertificateIssuer;
-}
+/** A configured cluster no test reaches: the route reads only their names. */
+const unreachable = (name: string) => ({
+  name,
+  url: 'https://127.0.0.1:9',
+  serviceAccountToken: 'unused',
+  skipTLSVerify: true,
+});
 
 describe('GET /policy', () => {
-  async function setup() {
-    const logger = mockServices.logger.mock();
-    const issuers = IssuerRegistry.create({
-      issuers: [issuer('builtin'), issuer('acme')],
-      certManagerIssuers: [
-        {
-          id: 'cm-prod',
-          cluster: 'prod',
-          name: 'letsencrypt',
-          kind: 'ClusterIssuer',
-        },
-      ],
-    });
-    const catalog = catalogServiceMock({ entities: [payments, stray] });
-    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
-    const validator = RequestValidator.create({
-      issuers,
+  const databases = testDatabases();
+  let backend: CertificatesTestBackend;
+  const catalog = catalogServiceMock({ entities: [payments, stray] });
+  const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+
+  beforeAll(async () => {
+    backend = await startCertificatesBackend({
+      knex: await databases.init('SQLITE_3'),
       catalog,
-      auth: mockServices.auth(),
-      policies: [policy],
-      clusterNames: () => ['prod', 'staging'],
-    });
-    // The policy route reads neither requests nor issuance.
-    const store = {} as RequestStore;
-    const service = RequestService.create({
-      store,
-      validator,
-      issuance: IssuanceService.create({ store, issuers, logger }),
-      audit: {} as AuditLog,
-      logger,
-      notifier: silentNotifier(),
-      userInfo: mockServices.userInfo(),
-    });
-    const app = await mountRequestsRouter({
-      user: 'user:default/alice',
-      logger,
-      requests: {
-        userInfo: mockServices.userInfo(),
-        permissions: mockServices.permissions(),
-        service,
-        store,
+      certificates: {
+        policies: [policy],
+        clusters: [unreachable('prod'), unreachable('staging')],
+        certManagerIssuers: [
+          {
+            id: 'cm-prod',
+            cluster: 'prod',
+            name: 'letsencrypt',
+            kind: 'ClusterIssuer',
+          },
+          // In an allowed cluster, but not an issuer the policy allows.
+          {
+            id: 'cm-other',
+            cluster: 'prod',
+            name: 'other-ca',
+            kind: 'ClusterIssuer',
+          },
+        ],
       },
     });
-    return { app, getEntityByRef };
-  }
+  });
+  afterAll(() => backend.stop());
+  beforeEach(() => getEntityByRef.mockClear());
+
+  /** GET /policy?entityRef=… as Alice (no query at all when `entityRef` is undefined). */
+  const policyOf = (entityRef?: string) => {
+    const get = backend.get('/policy');
+    return entityRef === undefined ? get : get.query({ entityRef });
+  };
 
   it('returns the applying policy, the issuers and clusters it allows and suggested names', async () => {
-    const { app, getEntityByRef } = await setup();
-    const res = await request(app)
-      .get('/policy')
-      .query({ entityRef: 'component:default/payments' });
+    const res = await policyOf('component:default/payments');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       policy,
       issuers: [
         expect.objectContaining({
           id: 'builtin',
-          displayName: 'Issuer builtin',
+          displayName: 'Built-in CA',
         }),
         expect.objectContaining({
           id: 'cm-prod',
@@ -117,10 +97,7 @@ describe('GET /policy', () => {
   });
 
   it('says why when no policy applies', async () => {
-    const { app } = await setup();
-    const res = await request(app).get(
-      '/policy?entityRef=component:default/stray',
-    );
+    const res = await policyOf('component:default/stray');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       policy: null,
@@ -132,10 +109,7 @@ describe('GET /policy', () => {
   });
 
   it('answers 404 for an entity that does not exist', async () => {
-    const { app } = await setup();
-    const res = await request(app).get(
-      '/policy?entityRef=component:default/ghost',
-    );
+    const res = await policyOf('component:default/ghost');
     expect(res.status).toBe(404);
     expect(res.body.error.name).toBe('NotFoundError');
   });
@@ -143,8 +117,7 @@ describe('GET /policy', () => {
   it.each([['payments'], ['component:'], ['']])(
     'answers 400 for the malformed ref %p',
     async ref => {
-      const { app, getEntityByRef } = await setup();
-      const res = await request(app).get('/policy').query({ entityRef: ref });
+      const res = await policyOf(ref);
       expect(res.status).toBe(400);
       expect(res.body.error.name).toBe('InputError');
       expect(getEntityByRef).not.toHaveBeenCalled();
@@ -152,8 +125,7 @@ describe('GET /policy', () => {
   );
 
   it('answers 400 without an entityRef', async () => {
-    const { app } = await setup();
-    const res = await request(app).get('/policy');
+    const res = await policyOf();
     expect(res.status).toBe(400);
   });
 });

@@ -178,9 +178,7 @@ describe('request hygiene', () => {
         });
         const ids: string[] = [];
         for (let i = 0; i < 3; i++) {
-          const res = await request(carol.app)
-            .post('/requests')
-            .send(carolsOwn(checkout));
+          const res = await carol.submit(carolsOwn(checkout));
           expect(res.body.state).toBe('pending');
           ids.push(res.body.id);
         }
@@ -188,9 +186,7 @@ describe('request hygiene', () => {
         await carol.store.transition(ids[0], ['pending'], 'approved', {});
         const before = await carol.counts();
 
-        const refused = await request(carol.app)
-          .post('/requests')
-          .send(carolsOwn(checkout));
+        const refused = await carol.submit(carolsOwn(checkout));
 
         expect(refused.status).toBe(429);
         expect(refused.body.error).toEqual(
@@ -204,18 +200,14 @@ describe('request hygiene', () => {
         expect(await carol.store.countOpen(CAROL)).toBe(3);
 
         // Someone else's requests are theirs to count.
-        const alices = await request(alice.app)
-          .post('/requests')
-          .send(csrInput(payments));
+        const alices = await alice.submit(csrInput(payments));
         expect(alices.status).toBe(201);
 
         // A cancelled request frees a place.
         expect(
           (await request(carol.app).post(`/requests/${ids[1]}/cancel`)).status,
         ).toBe(200);
-        const accepted = await request(carol.app)
-          .post('/requests')
-          .send(carolsOwn(checkout));
+        const accepted = await carol.submit(carolsOwn(checkout));
         expect(accepted.status).toBe(201);
         expect(accepted.body.state).toBe('pending');
       },
@@ -226,14 +218,10 @@ describe('request hygiene', () => {
       async databaseId => {
         const knex: Knex = await databases.init(databaseId);
         const carol = await requestsApp(knex, { user: CAROL });
-        const first = (
-          await request(carol.app).post('/requests').send(carolsOwn(checkout))
-        ).body;
+        const first = (await carol.submit(carolsOwn(checkout))).body;
         await carol.store.createMany(copies(first, 19));
         const before = await carol.counts();
-        const refused = await request(carol.app)
-          .post('/requests')
-          .send(carolsOwn(checkout));
+        const refused = await carol.submit(carolsOwn(checkout));
         expect(refused.status).toBe(429);
         expect(refused.body.error.message).toBe(
           'you have 20 open requests; the limit is 20; cancel one or wait for decisions',
@@ -250,13 +238,9 @@ describe('request hygiene', () => {
           user: ALICE,
           maxOpenPerUser: 1,
         });
-        const issued = (
-          await request(alice.app).post('/requests').send(csrInput(payments))
-        ).body;
+        const issued = (await alice.submit(csrInput(payments))).body;
         expect(issued.state).toBe('issued');
-        const pending = (
-          await request(alice.app).post('/requests').send(carolsOwn(checkout))
-        ).body;
+        const pending = (await alice.submit(carolsOwn(checkout))).body;
         expect(pending.state).toBe('pending');
         // The plugin has open requests of its own, well past any cap.
         await alice.store.createMany(
@@ -315,12 +299,8 @@ describe('request hygiene', () => {
       async databaseId => {
         const knex: Knex = await databases.init(databaseId);
         const alice = await requestsApp(knex, { user: ALICE });
-        const issued = (
-          await request(alice.app).post('/requests').send(csrInput(payments))
-        ).body;
-        const pending = (
-          await request(alice.app).post('/requests').send(carolsOwn(checkout))
-        ).body;
+        const issued = (await alice.submit(csrInput(payments))).body;
+        const pending = (await alice.submit(carolsOwn(checkout))).body;
         expect([issued.state, pending.state]).toEqual(['issued', 'pending']);
         const carol = await requestsApp(knex, {
           user: CAROL,

@@ -1,11 +1,5 @@
-import { mountRequestsRouter } from './__testUtils__/requestsApp';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  BackstageUserPrincipal,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -14,20 +8,12 @@ import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-comm
 import { Knex } from 'knex';
 import { X509Certificate } from 'node:crypto';
 import request from 'supertest';
-import { DatabaseAuditLog } from '../audit';
 import { pemBlocks, x509 } from '../pki';
-import { applyDatabaseMigrations } from '../database';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { requestConditions } from '../permissions';
-import { IssuanceService, IssuerRegistry } from '../issuing';
-import { DatabaseRequestStore } from './DatabaseRequestStore';
-import { RequestService, RequestValidator } from './RequestService';
-import {
-  component,
-  createTestCa,
-  recordingNotifier,
-  testDatabases,
-} from '../__testUtils__';
+import { component, testDatabases } from '../__testUtils__';
+import { craftedCsrPem } from './__testUtils__/craftedCsr';
+import { requestsApp } from './__testUtils__/requestsApp';
 
 jest.setTimeout(60_000);
 
@@ -35,12 +21,9 @@ const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 
 /** Alice and Bob are in team-a, which owns `payments`; Carol is not. */
-const userInfo: UserInfoService = {
-  async getUserInfo(credentials) {
-    const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
-    const groups = [ALICE, BOB].includes(ref) ? ['group:default/team-a'] : [];
-    return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
-  },
+const TEAM_A: Record<string, string[]> = {
+  [ALICE]: ['group:default/team-a'],
+  [BOB]: ['group:default/team-a'],
 };
 
 const entity: Entity = component('payments', 'team-a');
@@ -94,91 +77,28 @@ describe('requests API', () => {
     } = {},
   ) {
     const knex: Knex = options.knex ?? (await databases.init(databaseId));
-    await applyDatabaseMigrations({ knex });
-    const logger = mockServices.logger.mock();
-    const ca = await createTestCa(knex, { logger });
-    const issueSpy = jest.spyOn(ca, 'issue');
-    // Signing in memory, for auto-approved CSR requests issued at submission.
-    const signSpy = jest.spyOn(ca, 'sign');
-    const recordSpy = jest.spyOn(ca, 'recordIssued');
-    const issuers = IssuerRegistry.create({ issuers: [ca] });
-    const store = DatabaseRequestStore.create({ knex });
-    const audit = DatabaseAuditLog.create({ knex });
-    const catalog = catalogServiceMock({ entities: [entity, otherEntity] });
-    const onIssued = jest.fn().mockResolvedValue(undefined);
-    const notifier = recordingNotifier();
-    const validator = RequestValidator.create({
-      issuers,
-      catalog,
-      auth: mockServices.auth(),
-      policies: [autoPolicy],
-      clusterNames: () => ['prod'],
-    });
-    const issuance = IssuanceService.create({
-      store,
-      issuers,
-      logger,
-      audit,
-      onIssued,
-      recheck: validator.recheck,
-      notifier,
-    });
-    const service = RequestService.create({
-      store,
-      validator,
-      issuance,
-      audit,
-      logger,
-      notifier,
-      // Callers bring their claims along; anyone else owns nothing.
-      userInfo: mockServices.userInfo({ ownershipEntityRefs: [] }),
-    });
-    const app = await mountRequestsRouter({
+    const app = await requestsApp(knex, {
       user: options.user ?? ALICE,
-      logger,
-      requests: {
-        userInfo,
-        permissions: withReadDecision(
-          mockServices.permissions({
-            result: options.permission ?? AuthorizeResult.ALLOW,
-          }),
-          options.read,
-        ),
-        service,
-        store,
-        audit,
-      },
+      permissions: mockServices.permissions({
+        result: options.permission ?? AuthorizeResult.ALLOW,
+      }),
+      read: options.read,
+      policies: [autoPolicy],
+      entities: [entity, otherEntity],
+      groups: TEAM_A,
     });
-    const stored = async () => ({
-      requests: await knex('certificates_requests')
-        .count({ n: '*' })
-        .then(r => Number(r[0].n)),
-      audit: await knex('certificates_audit')
-        .count({ n: '*' })
-        .then(r => Number(r[0].n)),
-    });
-    return {
-      knex,
-      app,
-      ca,
-      issueSpy,
-      signSpy,
-      recordSpy,
-      store,
-      issuance,
-      service,
-      validator,
-      onIssued,
-      stored,
-      notifier,
+    const stored = async () => {
+      const { requests, audit } = await app.counts();
+      return { requests, audit };
     };
+    return { ...app, knex, stored };
   }
 
   it.each(databases.eachSupportedId())(
     'issues an auto-approved CSR request through the built-in CA, %p',
     async databaseId => {
-      const { app, ca, onIssued } = await setup(databaseId);
-      const res = await request(app).post('/requests').send(body());
+      const { app, submit, ca, inventoried } = await setup(databaseId);
+      const res = await submit(body());
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         state: 'issued',
@@ -211,9 +131,9 @@ describe('requests API', () => {
       expect(
         new Date(leaf.validTo).getTime() - new Date(leaf.validFrom).getTime(),
       ).toBeLessThanOrEqual(30 * 86400_000);
-      expect(onIssued).toHaveBeenCalledWith(
+      expect(inventoried()).toEqual([
         expect.objectContaining({ serialNumber: leaf.serialNumber }),
-      );
+      ]);
 
       const detail = await request(app).get(`/requests/${res.body.id}`);
       expect(detail.body.request.state).toBe('issued');
@@ -231,10 +151,8 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'queues a request the policy does not auto-approve; only the requester cancels, only while pending, %p',
     async databaseId => {
-      const { app, issueSpy, signSpy, knex } = await setup(databaseId);
-      const res = await request(app)
-        .post('/requests')
-        .send(body({ validityDays: 60 }));
+      const { app, submit, issueSpy, signSpy, knex } = await setup(databaseId);
+      const res = await submit(body({ validityDays: 60 }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         state: 'pending',
@@ -263,8 +181,10 @@ describe('requests API', () => {
   );
 
   it('notifies once: issued after auto-approval, queued when pending, failed when issuance fails', async () => {
-    const { app, notifier, signSpy, issuance, store } = await setup('SQLITE_3');
-    const issued = await request(app).post('/requests').send(body());
+    const { submit, notifier, signSpy, issuance, store } = await setup(
+      'SQLITE_3',
+    );
+    const issued = await submit(body());
     expect(issued.body.state).toBe('issued');
     expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
     // Claimed in the issuing transaction, then sent without a claim of its own.
@@ -279,9 +199,7 @@ describe('requests API', () => {
     expect(notifier.requestQueued).not.toHaveBeenCalled();
     expect(notifier.requestFailed).not.toHaveBeenCalled();
 
-    const pending = await request(app)
-      .post('/requests')
-      .send(body({ validityDays: 60 }));
+    const pending = await submit(body({ validityDays: 60 }));
     expect(notifier.requestQueued).toHaveBeenCalledTimes(1);
     expect(notifier.requestQueued).toHaveBeenCalledWith(
       expect.objectContaining({ id: pending.body.id, state: 'pending' }),
@@ -291,7 +209,7 @@ describe('requests API', () => {
     signSpy.mockImplementationOnce(() => {
       throw new Error('CA unavailable');
     });
-    const failing = await request(app).post('/requests').send(body());
+    const failing = await submit(body());
     expect(failing.body).toMatchObject({
       state: 'failed',
       failureReason: 'CA unavailable',
@@ -310,10 +228,9 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'an auto-approved request, its audit and the CA record commit together; a rollback leaves nothing, %p',
     async databaseId => {
-      const { app, knex, issueSpy, signSpy, recordSpy, stored } = await setup(
-        databaseId,
-      );
-      const issued = await request(app).post('/requests').send(body());
+      const { submit, knex, issueSpy, signSpy, recordSpy, stored } =
+        await setup(databaseId);
+      const issued = await submit(body());
       expect(issued.body.state).toBe('issued');
       expect(await stored()).toEqual({ requests: 1, audit: 3 });
       expect(
@@ -336,7 +253,7 @@ describe('requests API', () => {
       // request, no audit, no CA record; the certificate signed in memory is
       // never published) and the request is issued step by step.
       recordSpy.mockRejectedValueOnce(new Error('disk full'));
-      const retried = await request(app).post('/requests').send(body());
+      const retried = await submit(body());
       expect(retried.body.state).toBe('issued');
       expect(signSpy).toHaveBeenCalledTimes(3);
       expect(issueSpy).toHaveBeenCalledTimes(1);
@@ -355,11 +272,11 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'concurrent auto-approved submissions share commits; each is issued once with its own trail, %p',
     async databaseId => {
-      const { app, knex, stored, onIssued, notifier } = await setup(databaseId);
+      const { submit, knex, stored, inventoried, notifier } = await setup(
+        databaseId,
+      );
       const responses = await Promise.all(
-        Array.from({ length: 12 }, () =>
-          request(app).post('/requests').send(body()),
-        ),
+        Array.from({ length: 12 }, () => submit(body())),
       );
       expect(responses.map(r => r.body.state)).toEqual(
         Array(12).fill('issued'),
@@ -384,21 +301,17 @@ describe('requests API', () => {
           'issued',
         ]);
       }
-      expect(onIssued).toHaveBeenCalledTimes(12);
+      expect(inventoried()).toHaveLength(12);
       expect(notifier.requestIssued).toHaveBeenCalledTimes(12);
     },
   );
 
   it('a notifier that throws changes no outcome', async () => {
-    const { app, notifier } = await setup('SQLITE_3');
+    const { submit, notifier } = await setup('SQLITE_3');
     notifier.requestIssued.mockRejectedValue(new Error('notifications down'));
     notifier.requestQueued.mockRejectedValue(new Error('notifications down'));
-    expect((await request(app).post('/requests').send(body())).body.state).toBe(
-      'issued',
-    );
-    const pending = await request(app)
-      .post('/requests')
-      .send(body({ validityDays: 60 }));
+    expect((await submit(body())).body.state).toBe('issued');
+    const pending = await submit(body({ validityDays: 60 }));
     expect(pending.status).toBe(201);
     expect(pending.body.state).toBe('pending');
   });
@@ -408,14 +321,9 @@ describe('requests API', () => {
     async databaseId => {
       const alice = await setup(databaseId);
       const bob = await setup(databaseId, { user: BOB, knex: alice.knex });
-      const mine = (await request(alice.app).post('/requests').send(body()))
-        .body;
-      const pending = (
-        await request(alice.app)
-          .post('/requests')
-          .send(body({ validityDays: 60 }))
-      ).body;
-      const bobs = (await request(bob.app).post('/requests').send(body())).body;
+      const mine = (await alice.submit(body())).body;
+      const pending = (await alice.submit(body({ validityDays: 60 }))).body;
+      const bobs = (await bob.submit(body())).body;
       expect([mine.state, pending.state, bobs.state]).toEqual([
         'issued',
         'pending',
@@ -711,10 +619,8 @@ describe('requests API', () => {
   });
 
   it('answers 413 with an error body for an oversized body, storing nothing', async () => {
-    const { app, issueSpy, stored } = await setup('SQLITE_3');
-    const res = await request(app)
-      .post('/requests')
-      .send(body({ justification: 'x'.repeat(70 * 1024) }));
+    const { submit, issueSpy, stored } = await setup('SQLITE_3');
+    const res = await submit(body({ justification: 'x'.repeat(70 * 1024) }));
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual(
       expect.objectContaining({
@@ -727,10 +633,10 @@ describe('requests API', () => {
   });
 
   it('refuses callers without certificates.request.create', async () => {
-    const { app, stored } = await setup('SQLITE_3', {
+    const { submit, stored } = await setup('SQLITE_3', {
       permission: AuthorizeResult.DENY,
     });
-    const res = await request(app).post('/requests').send(body());
+    const res = await submit(body());
     expect(res.status).toBe(403);
     expect(await stored()).toEqual({ requests: 0, audit: 0 });
   });
@@ -738,10 +644,8 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'issues once per request: repeated and concurrent issuance, restart resume, %p',
     async databaseId => {
-      const { app, issuance, store, ca, knex } = await setup(databaseId);
-      const res = await request(app)
-        .post('/requests')
-        .send(body({ validityDays: 60 }));
+      const { submit, issuance, store, ca, knex } = await setup(databaseId);
+      const res = await submit(body({ validityDays: 60 }));
       const id = res.body.id;
       // Approvals moved it to approved; the process "crashed" before issuing.
       await store.transition(id, ['pending'], 'approved', {});
@@ -759,9 +663,7 @@ describe('requests API', () => {
       ).toHaveLength(1);
 
       // Stuck in issuing after a crash: the scheduler resumes it, same certificate.
-      const second = await request(app)
-        .post('/requests')
-        .send(body({ validityDays: 45 }));
+      const second = await submit(body({ validityDays: 45 }));
       await store.transition(second.body.id, ['pending'], 'approved', {});
       await store.transition(second.body.id, ['approved'], 'issuing', {});
       const signedBefore = await ca.issue({
@@ -782,12 +684,10 @@ describe('requests API', () => {
   );
 
   it('evaluates the policy again at issuance time', async () => {
-    const { app, store, issuance, validator, issueSpy } = await setup(
+    const { submit, store, issuance, validator, issueSpy } = await setup(
       'SQLITE_3',
     );
-    const res = await request(app)
-      .post('/requests')
-      .send(body({ validityDays: 60 }));
+    const res = await submit(body({ validityDays: 60 }));
     await store.transition(res.body.id, ['pending'], 'approved', {});
     // The policy changed since: 60 days is now too long.
     (
@@ -816,22 +716,17 @@ async function csrWith(
   signing: Algorithm,
   extensions: InstanceType<typeof x509.Extension>[] = [],
 ): Promise<Record<string, unknown>> {
-  const keys = (await crypto.subtle.generateKey(algorithm, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: 'CN=payments.example.com',
-    keys,
-    signingAlgorithm: signing,
-    extensions: [
+  const csr = await craftedCsrPem(
+    [
       new x509.SubjectAlternativeNameExtension([
         { type: 'dns', value: 'payments.example.com' },
         { type: 'dns', value: 'api.payments.example.com' },
       ]),
       ...extensions,
     ],
-  });
+    signing,
+    algorithm,
+  );
   const keyAlgorithm =
     algorithm.name === 'ECDSA'
       ? 'ECDSA-P256'
@@ -843,7 +738,7 @@ async function csrWith(
     keyAlgorithm: keyAlgorithm === 'RSA-1024' ? 'RSA-2048' : keyAlgorithm,
     validityDays: 30,
     issuer: 'builtin',
-    delivery: { kind: 'csr', csr: csr.toString('pem') },
+    delivery: { kind: 'csr', csr },
   };
 }
 
@@ -870,13 +765,3 @@ function rsa1024Csr() {
 }
 
 /** A permissions mock whose conditional (resource) decisions are `read`. */
-function withReadDecision<T extends { authorizeConditional: unknown }>(
-  permissions: T,
-  read?: PolicyDecision,
-): T {
-  if (read) {
-    permissions.authorizeConditional = (async (queries: unknown[]) =>
-      queries.map(() => read)) as T['authorizeConditional'];
-  }
-  return permissions;
-}

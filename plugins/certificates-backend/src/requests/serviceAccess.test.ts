@@ -3,15 +3,13 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { API, startCertificatesBackend } from '../__testUtils__/testBackend';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
-import { certificatesPlugin } from '../plugin';
 
 jest.setTimeout(90_000);
 
@@ -53,64 +51,49 @@ const body = (name: string) => ({
   delivery: { kind: 'csr', csr: csrs[name] },
 });
 
-/** Backend settings: `backend` extras and the certificate policies. */
-function settings(backend: object, policies: object[]) {
-  return {
-    backend: { baseUrl: 'http://localhost:7007', ...backend },
-    certificates: { builtinCa: { encryptionKey: 'x'.repeat(40) }, policies },
-  };
-}
-
 async function backendOn(knex: Knex) {
-  const { server } = await startTestBackend({
-    features: [
-      certificatesPlugin,
-      authServiceFactory,
-      httpAuthServiceFactory,
-      mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({
-        entities: [
-          entity('payments-api', 'group:default/payments'),
-          entity('checkout-web', 'group:default/storefront'),
-        ],
-      }),
-      mockServices.rootConfig.factory({
-        data: settings(
-          {
-            auth: {
-              externalAccess: [
-                {
-                  type: 'static',
-                  options: { token: CI_BOT, subject: 'external:ci-bot' },
-                },
-                {
-                  type: 'static',
-                  options: { token: OTHER_BOT, subject: 'external:other-bot' },
-                },
-              ],
-            },
-          },
-          [
-            {
-              name: 'payments',
-              selector: { owner: ['group:default/payments'] },
-              allowedDnsNames: ['{{entity.name}}.example.com'],
-              // Owners are approved at once; the bot is not an owner.
-              autoApprove: true,
-              automation: {
-                allowedServices: ['external:ci-bot', 'external:other-bot'],
-              },
-              approvals: { required: 1, approvers: ['group:default/security'] },
-            },
-            {
-              name: 'storefront',
-              selector: { owner: ['group:default/storefront'] },
-              allowedDnsNames: ['{{entity.name}}.example.com'],
-            },
-          ],
-        ),
-      }),
+  const backend = await startCertificatesBackend({
+    knex,
+    entities: [
+      entity('payments-api', 'group:default/payments'),
+      entity('checkout-web', 'group:default/storefront'),
     ],
+    backend: {
+      auth: {
+        externalAccess: [
+          {
+            type: 'static',
+            options: { token: CI_BOT, subject: 'external:ci-bot' },
+          },
+          {
+            type: 'static',
+            options: { token: OTHER_BOT, subject: 'external:other-bot' },
+          },
+        ],
+      },
+    },
+    certificates: {
+      policies: [
+        {
+          name: 'payments',
+          selector: { owner: ['group:default/payments'] },
+          allowedDnsNames: ['{{entity.name}}.example.com'],
+          // Owners are approved at once; the bot is not an owner.
+          autoApprove: true,
+          automation: {
+            allowedServices: ['external:ci-bot', 'external:other-bot'],
+          },
+          approvals: { required: 1, approvers: ['group:default/security'] },
+        },
+        {
+          name: 'storefront',
+          selector: { owner: ['group:default/storefront'] },
+          allowedDnsNames: ['{{entity.name}}.example.com'],
+        },
+      ],
+    },
+    // The real auth services: static tokens are read from the configuration.
+    features: [authServiceFactory, httpAuthServiceFactory],
   });
   const count = async (table: string) =>
     Number((await knex(table).count({ n: '*' }))[0].n);
@@ -118,7 +101,13 @@ async function backendOn(knex: Knex) {
     requests: await count('certificates_requests'),
     audit: await count('certificates_audit'),
   });
-  return { server, rows };
+  /** A request for `name` submitted with `authorization` (default: the CI bot). */
+  const submit = (name: string, authorization = ci) =>
+    request(backend.server)
+      .post(`${API}/requests`)
+      .set('Authorization', authorization)
+      .send(body(name));
+  return { server: backend.server, stop: backend.stop, rows, submit };
 }
 
 describe.each(databases.eachSupportedId())(
@@ -135,17 +124,17 @@ describe.each(databases.eachSupportedId())(
     });
     afterAll(async () => {
       process.env.KUBECONFIG = previous;
-      await backend.server.close?.();
+      await backend.stop();
     });
 
     it('lets a service token read requests, the inventory, a policy and the issuers', async () => {
       const { server } = backend;
       for (const path of [
-        '/api/certificates/requests',
-        '/api/certificates/certificates',
-        '/api/certificates/counts',
-        '/api/certificates/policy?entityRef=component:default/payments-api',
-        '/api/certificates/issuers',
+        `${API}/requests`,
+        `${API}/certificates`,
+        `${API}/counts`,
+        `${API}/policy?entityRef=component:default/payments-api`,
+        `${API}/issuers`,
       ]) {
         const res = await request(server).get(path).set('Authorization', ci);
         expect({ path, status: res.status }).toEqual({ path, status: 200 });
@@ -158,23 +147,17 @@ describe.each(databases.eachSupportedId())(
       expect(
         (
           await request(backend.server)
-            .get('/api/certificates/requests')
+            .get(`${API}/requests`)
             .set('Authorization', bad)
         ).status,
       ).toBe(401);
-      const res = await request(backend.server)
-        .post('/api/certificates/requests')
-        .set('Authorization', bad)
-        .send(body('payments-api'));
+      const res = await backend.submit('payments-api', bad);
       expect(res.status).toBe(401);
       expect(await backend.rows()).toEqual(before);
     });
 
     it('creates a pending request as the service, audited with its subject, never approved at once', async () => {
-      const res = await request(backend.server)
-        .post('/api/certificates/requests')
-        .set('Authorization', ci)
-        .send(body('payments-api'));
+      const res = await backend.submit('payments-api');
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         state: 'pending',
@@ -185,7 +168,7 @@ describe.each(databases.eachSupportedId())(
         'requested by service external:ci-bot',
       );
       const detail = await request(backend.server)
-        .get(`/api/certificates/requests/${res.body.id}`)
+        .get(`${API}/requests/${res.body.id}`)
         .set('Authorization', ci);
       expect(detail.status).toBe(200);
       expect(detail.body.audit).toEqual([
@@ -198,10 +181,7 @@ describe.each(databases.eachSupportedId())(
 
     it('refuses a service the policy does not name, with the reason, and stores nothing', async () => {
       const before = await backend.rows();
-      const res = await request(backend.server)
-        .post('/api/certificates/requests')
-        .set('Authorization', ci)
-        .send(body('checkout-web'));
+      const res = await backend.submit('checkout-web');
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain(
         'service external:ci-bot may not request certificates under policy storefront',
@@ -210,38 +190,35 @@ describe.each(databases.eachSupportedId())(
     });
 
     it("never lets a service decide or cancel another requester's request; nothing changes", async () => {
-      const created = await request(backend.server)
-        .post('/api/certificates/requests')
-        .set('Authorization', ci)
-        .send(body('payments-api'));
+      const created = await backend.submit('payments-api');
       expect(created.status).toBe(201);
       const id = created.body.id;
       const before = await backend.rows();
 
       const approve = await request(backend.server)
-        .post(`/api/certificates/requests/${id}/decision`)
+        .post(`${API}/requests/${id}/decision`)
         .set('Authorization', ci)
         .send({ decision: 'approve' });
       expect(approve.status).toBe(403);
       const bulk = await request(backend.server)
-        .post('/api/certificates/approvals/bulk')
+        .post(`${API}/approvals/bulk`)
         .set('Authorization', `Bearer ${OTHER_BOT}`)
         .send({ ids: [id], decision: 'approve' });
       expect(bulk.status).toBe(403);
       const cancel = await request(backend.server)
-        .post(`/api/certificates/requests/${id}/cancel`)
+        .post(`${API}/requests/${id}/cancel`)
         .set('Authorization', `Bearer ${OTHER_BOT}`);
       expect(cancel.status).toBe(403);
 
       expect(await backend.rows()).toEqual(before);
       const after = await request(backend.server)
-        .get(`/api/certificates/requests/${id}`)
+        .get(`${API}/requests/${id}`)
         .set('Authorization', ci);
       expect(after.body.request.state).toBe('pending');
 
       // Its own request, the service may withdraw.
       const own = await request(backend.server)
-        .post(`/api/certificates/requests/${id}/cancel`)
+        .post(`${API}/requests/${id}/cancel`)
         .set('Authorization', ci);
       expect(own.status).toBe(200);
       expect(own.body.state).toBe('cancelled');
@@ -251,23 +228,20 @@ describe.each(databases.eachSupportedId())(
 
 describe('a plugin calling on behalf of a user', () => {
   it('acts as that user (an owner is approved at once), while its own token is a service the policy must name', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        certificatesPlugin,
-        catalogServiceMock.factory({
-          entities: [entity('payments-api', 'user:default/alice')],
-        }),
-        mockServices.rootConfig.factory({
-          data: settings({}, [
-            {
-              name: 'payments',
-              allowedDnsNames: ['{{entity.name}}.example.com'],
-              autoApprove: true,
-            },
-          ]),
-        }),
-      ],
+    const backend = await startCertificatesBackend({
+      knex: await databases.init('SQLITE_3'),
+      entities: [entity('payments-api', 'user:default/alice')],
+      certificates: {
+        policies: [
+          {
+            name: 'payments',
+            allowedDnsNames: ['{{entity.name}}.example.com'],
+            autoApprove: true,
+          },
+        ],
+      },
     });
+    const { server } = backend;
     // What the Scaffolder sends: a token for this plugin, issued on behalf of
     // the user who runs the template.
     const { token } = await mockServices
@@ -277,7 +251,7 @@ describe('a plugin calling on behalf of a user', () => {
         targetPluginId: 'certificates',
       });
     const asAlice = await request(server)
-      .post('/api/certificates/requests')
+      .post(`${API}/requests`)
       .set('Authorization', `Bearer ${token}`)
       .send(body('payments-api'));
     expect(asAlice.status).toBe(201);
@@ -288,7 +262,7 @@ describe('a plugin calling on behalf of a user', () => {
     });
 
     const asItself = await request(server)
-      .post('/api/certificates/requests')
+      .post(`${API}/requests`)
       .set(
         'Authorization',
         mockCredentials.service.header({
@@ -301,6 +275,6 @@ describe('a plugin calling on behalf of a user', () => {
     expect(asItself.body.error.message).toContain(
       'service plugin:scaffolder may not request',
     );
-    await server.close?.();
+    await backend.stop();
   });
 });

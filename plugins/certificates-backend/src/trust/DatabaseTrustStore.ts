@@ -138,14 +138,19 @@ export class DatabaseTrustStore implements TrustStore {
     return rows.map(r => changeOf(r, decisions));
   }
 
-  async getChange(
-    id: string,
+  getChange(id: string, uow?: UnitOfWork): Promise<TrustChange | undefined> {
+    return this.firstChange({ id }, uow);
+  }
+
+  /** The first change matching `where`, with its decisions. */
+  private async firstChange(
+    where: { id: string } | { fingerprint: string; state: TrustChangeState },
     uow?: UnitOfWork,
   ): Promise<TrustChange | undefined> {
     const db = this.db(uow);
     const [change] = await this.withDecisions(
       db,
-      await db(CHANGES).where({ id }),
+      await db(CHANGES).where(where).limit(1),
     );
     return change;
   }
@@ -166,16 +171,11 @@ export class DatabaseTrustStore implements TrustStore {
     return this.withDecisions(this.knex, [...pending, ...decided]);
   }
 
-  async findOpenChange(
+  findOpenChange(
     fingerprint: string,
     uow?: UnitOfWork,
   ): Promise<TrustChange | undefined> {
-    const db = this.db(uow);
-    const [change] = await this.withDecisions(
-      db,
-      await db(CHANGES).where({ fingerprint, state: 'pending' }).limit(1),
-    );
-    return change;
+    return this.firstChange({ fingerprint, state: 'pending' }, uow);
   }
 
   async lockPending(

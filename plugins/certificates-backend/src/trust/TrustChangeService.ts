@@ -39,7 +39,7 @@ export interface TrustChangeServiceOptions {
   /** Accept CA certificates that are not self-signed as roots. */
   allowIntermediates?: boolean;
   /** Called after a change was applied (the bundle changed). */
-  onApplied?: () => void;
+  onApplied: () => void;
   now?: () => Date;
 }
 
@@ -254,7 +254,7 @@ export class TrustChangeService {
       }
       return { ...decided, state: outcome.state, decidedAt: at };
     });
-    if (applied) this.o.onApplied?.();
+    if (applied) this.o.onApplied();
     return result;
   }
 }

@@ -62,35 +62,19 @@ describe('trust routes', () => {
       .send({ action: 'add', pem: rogue.certPem, reason: 'partner' });
     expect(created.status).toBe(201);
     const id = created.body.id;
+    const approveAs = (who: string) =>
+      backend
+        .post(`/trust/changes/${id}/decision`, who)
+        .send({ decision: 'approve' });
 
-    const own = await backend
-      .post(`/trust/changes/${id}/decision`)
-      .send({ decision: 'approve' });
-    expect(own.status).toBe(403);
-    const service = await backend
-      .post(`/trust/changes/${id}/decision`, 'service')
-      .send({ decision: 'approve' });
-    expect(service.status).toBe(403);
-    const outsider = await backend
-      .post(`/trust/changes/${id}/decision`, 'eve')
-      .send({ decision: 'approve' });
-    expect(outsider.status).toBe(403);
+    // The requester, a service and someone outside the approvers.
+    expect((await approveAs('alice')).status).toBe(403);
+    expect((await approveAs('service')).status).toBe(403);
+    expect((await approveAs('eve')).status).toBe(403);
     expect(await count('certificates_trust_decisions')).toBe(0);
 
-    expect(
-      (
-        await backend
-          .post(`/trust/changes/${id}/decision`, 'bob')
-          .send({ decision: 'approve' })
-      ).body.state,
-    ).toBe('pending');
-    expect(
-      (
-        await backend
-          .post(`/trust/changes/${id}/decision`, 'carol')
-          .send({ decision: 'approve' })
-      ).body.state,
-    ).toBe('approved');
+    expect((await approveAs('bob')).body.state).toBe('pending');
+    expect((await approveAs('carol')).body.state).toBe('approved');
     const after = await backend.get('/trust');
     expect(after.body.roots.map((r: { source: string }) => r.source)).toEqual([
       'builtin',

@@ -3,7 +3,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   TrustApprovalSettings,
@@ -14,6 +14,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { freeText } from '../service/freeText';
+import { parseBody } from '../service/parseBody';
 import { getActor, getCaller } from '../service/identity';
 import { bundleHash } from './rootCertificate';
 import { TrustChangeService } from './TrustChangeService';
@@ -54,18 +55,6 @@ const decisionSchema = z.strictObject({
 });
 const syncSchema = z.strictObject({ repair: z.boolean().optional() });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    throw new InputError(
-      parsed.error.issues
-        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; '),
-    );
-  }
-  return parsed.data;
-}
-
 /**
  * The root of trust: GET /trust (roots, changes, distribution), root
  * change requests and their decisions (signed-in users only), and an
@@ -94,19 +83,19 @@ export function createTrustRouter(options: TrustRouterOptions): express.Router {
 
   router.post('/trust/changes', async (req, res) => {
     const caller = await getCaller(req, { httpAuth, userInfo });
-    const input = parse(changeSchema, req.body);
+    const input = parseBody(changeSchema, req.body);
     res.status(201).json(await options.changes.request(caller, input));
   });
 
   router.post('/trust/changes/:id/decision', async (req, res) => {
     const caller = await getCaller(req, { httpAuth, userInfo });
-    const input = parse(decisionSchema, req.body);
+    const input = parseBody(decisionSchema, req.body);
     res.json(await options.changes.decide(caller, req.params.id, input));
   });
 
   router.post('/trust/sync', async (req, res) => {
     const actor = await getActor(req, { httpAuth, userInfo });
-    const input = parse(syncSchema, req.body);
+    const input = parseBody(syncSchema, req.body);
     const [decision] = await options.permissions.authorize(
       [{ permission: trustManagePermission }],
       {

@@ -47,11 +47,12 @@ export class CertificatesClient {
     body: object,
     onBehalfOf: BackstageCredentials,
   ): Promise<Verdict> {
-    const response = await this.call('/requests/validate', onBehalfOf, body);
-    if (response.status === 400) {
-      const violations = await violationsOf(response.clone());
-      if (violations) return { ok: false, violations };
-    }
+    const { response, violations } = await this.post(
+      '/requests/validate',
+      body,
+      onBehalfOf,
+    );
+    if (violations) return { ok: false, violations };
     if (!response.ok) throw await failure(response);
     return (await response.json()) as Verdict;
   }
@@ -61,16 +62,17 @@ export class CertificatesClient {
     body: object,
     onBehalfOf: BackstageCredentials,
   ): Promise<CreatedRequest> {
-    const response = await this.call('/requests', onBehalfOf, body);
-    if (response.status === 400) {
-      const violations = await violationsOf(response.clone());
-      if (violations) {
-        throw new InputError(
-          `The certificate request was refused: ${violations
-            .map(v => `${v.field}: ${v.reason}`)
-            .join('; ')}`,
-        );
-      }
+    const { response, violations } = await this.post(
+      '/requests',
+      body,
+      onBehalfOf,
+    );
+    if (violations) {
+      throw new InputError(
+        `The certificate request was refused: ${violations
+          .map(v => `${v.field}: ${v.reason}`)
+          .join('; ')}`,
+      );
     }
     if (!response.ok) throw await failure(response);
     return (await response.json()) as CreatedRequest;
@@ -87,6 +89,17 @@ export class CertificatesClient {
     );
     if (!response.ok) throw await failure(response);
     return response.text();
+  }
+
+  /** POSTs `body`; a 400 that lists the policy's violations comes back with them. */
+  private async post(
+    path: string,
+    body: object,
+    onBehalfOf: BackstageCredentials,
+  ): Promise<{ response: Response; violations?: Violation[] }> {
+    const response = await this.call(path, onBehalfOf, body);
+    if (response.status !== 400) return { response };
+    return { response, violations: await violationsOf(response.clone()) };
   }
 
   private async call(

@@ -15,6 +15,7 @@ import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates
 import { certificatesPlugin } from '../../plugin';
 import { eventually as retryUntil } from '../../__testUtils__/fixtures';
 import { pluginStorageAndConfig } from '../../__testUtils__/testBackend';
+import { suiteTally } from '../counters';
 import {
   AllowAllPermissions,
   CapturingLogger,
@@ -35,6 +36,12 @@ const BASE = '/api/certificates';
 /** The databases the HTTP suites run on, SQLite first. */
 export const reliabilityDatabases = () =>
   TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+/** What every HTTP suite opens with: its time limit, its tally and its databases. */
+export function reliabilitySuite(suite: string, timeoutMs: number) {
+  jest.setTimeout(timeoutMs);
+  return { tally: suiteTally(suite), databases: reliabilityDatabases() };
+}
 
 /** Answers kept for the leak scan: method, path, status and body text. */
 export interface CapturedResponse {

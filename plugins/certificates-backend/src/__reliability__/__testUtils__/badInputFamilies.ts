@@ -69,6 +69,17 @@ function idCases(endpoint: IdEndpoint, suffix = ''): BadInput[] {
   }));
 }
 
+/** An endpoint's id cases bare, then again carrying `body`. */
+function idCasesBareAndWithBody(
+  endpoint: IdEndpoint,
+  body: unknown,
+): BadInput[] {
+  return [
+    ...idCases(endpoint),
+    ...idCases({ ...endpoint, body }, ' (with a body)'),
+  ];
+}
+
 const JSON_REASON = /JSON|Unexpected|position|token|body|object|expected/i;
 const MB = 'x'.repeat(1024 * 1024);
 
@@ -286,19 +297,9 @@ const REVOKE: BodyEndpoint = {
 
 export const ENDPOINT_CASES: BadInput[] = [
   ...VALIDATE_FAMILY,
-  ...idCases({
-    label: 'cancel',
-    who: 'carol',
-    path: id => `/requests/${id}/cancel`,
-  }),
-  ...idCases(
-    {
-      label: 'cancel',
-      who: 'carol',
-      path: id => `/requests/${id}/cancel`,
-      body: { state: 'cancelled' },
-    },
-    ' (with a body)',
+  ...idCasesBareAndWithBody(
+    { label: 'cancel', who: 'carol', path: id => `/requests/${id}/cancel` },
+    { state: 'cancelled' },
   ),
   ...idCases({
     label: 'decision',
@@ -309,19 +310,9 @@ export const ENDPOINT_CASES: BadInput[] = [
   ...bodyCases(DECISION),
   // With no ids at all, so that a body accepted by mistake decides nothing.
   ...bodyCases(BULK).filter(c => c.name !== 'bulk: ids is an array []'),
-  ...idCases({
-    label: 'renew',
-    who: 'alice',
-    path: id => `/certificates/${id}/renew`,
-  }),
-  ...idCases(
-    {
-      label: 'renew',
-      who: 'alice',
-      path: id => `/certificates/${id}/renew`,
-      body: { validityDays: 1e9 },
-    },
-    ' (with a body)',
+  ...idCasesBareAndWithBody(
+    { label: 'renew', who: 'alice', path: id => `/certificates/${id}/renew` },
+    { validityDays: 1e9 },
   ),
   ...idCases({
     label: 'revoke',

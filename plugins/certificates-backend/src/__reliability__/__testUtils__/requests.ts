@@ -69,6 +69,15 @@ export async function requesterCsr(
   });
 }
 
+/** A CSR for payments-api made by its requester, and the body that submits it. */
+export async function paymentsCsr() {
+  const csr = await requesterCsr(PAYMENTS_NAME);
+  return {
+    ...csr,
+    body: paymentsBody({ delivery: { kind: 'csr', csr: csr.csrPem } }),
+  };
+}
+
 /** Waits for a request to reach one of `states`; returns it. */
 export async function requestIn(
   backend: ReliabilityBackend,

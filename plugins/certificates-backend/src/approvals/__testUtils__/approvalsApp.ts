@@ -1,11 +1,23 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { AuditLog } from '../../audit';
 import { errorHandler, SECURITY_GROUP } from '../../__testUtils__';
 import { ApprovalService } from '../ApprovalService';
 import { createApprovalsRouter } from '../createApprovalsRouter';
 import type { ExternalApprovals } from '../ports';
+
+/** The Authorization header of user:default/<name>. */
+export const as = (name: string) =>
+  mockCredentials.user.header(`user:default/${name}`);
+
+/** Names under example.com, each request waiting for one approval of the security group. */
+export const internalPolicy: CertificatePolicy = {
+  name: 'internal',
+  allowedDnsNames: ['*.example.com'],
+  approvals: { required: 1, approvers: [SECURITY_GROUP] },
+};
 
 /**
  * The approvals router alone, for suites whose requests come from a
@@ -31,6 +43,7 @@ export function approvalsApp(options: {
       ...options,
       httpAuth: mockServices.httpAuth(),
       userInfo,
+      auditor: mockServices.auditor.mock(),
     }),
   );
   app.use(errorHandler());

@@ -1,31 +1,15 @@
 import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import knexFactory, { Knex } from 'knex';
 import { DatabaseInventoryStore } from '../../inventory/store/DatabaseInventoryStore';
 import { testRow } from '../../inventory/store/testRows';
 import { applyDatabaseMigrations } from '../migrations';
 import { SqliteCheckpointer } from './SqliteCheckpointer';
+import { sqlitePerTest } from './__testUtils__/sqlitePerTest';
 
 describe('SqliteCheckpointer', () => {
-  let dir: string;
-  let knex: Knex;
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'checkpointer-'));
-  });
-
-  afterEach(async () => {
-    await knex?.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const sqlite = sqlitePerTest('checkpointer-');
 
   it('checkpoints a SQLite file from a worker and stops commits from checkpointing', async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'db.sqlite') },
-      useNullAsDefault: true,
-    });
+    const knex = sqlite.open(sqlite.file());
     await knex.raw('PRAGMA journal_mode = WAL');
     const checkpointer = SqliteCheckpointer.forKnex(knex, { intervalMs: 20 })!;
     expect(checkpointer).toBeDefined();
@@ -46,12 +30,8 @@ describe('SqliteCheckpointer', () => {
   });
 
   it('keeps the log of a store under sustained writes within its limit', async () => {
-    const file = path.join(dir, 'db.sqlite');
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: file },
-      useNullAsDefault: true,
-    });
+    const file = sqlite.file();
+    const knex = sqlite.open(file);
     await knex.raw('PRAGMA journal_mode = WAL');
     await applyDatabaseMigrations({ knex });
     const limit = 512 * 1024;
@@ -98,11 +78,6 @@ describe('SqliteCheckpointer', () => {
   });
 
   it('does nothing for in-memory SQLite', async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
-    expect(SqliteCheckpointer.forKnex(knex)).toBeUndefined();
+    expect(SqliteCheckpointer.forKnex(sqlite.open(':memory:'))).toBeUndefined();
   });
 });

@@ -1,29 +1,16 @@
-import knexFactory, { Knex } from 'knex';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { configureSqlite } from './sqliteSettings';
+import { sqlitePerTest } from './__testUtils__/sqlitePerTest';
 
 describe('configureSqlite', () => {
-  let dir: string;
-  let knex: Knex | undefined;
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-settings-'));
-  });
-
-  afterEach(async () => {
-    await knex?.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const sqlite = sqlitePerTest('sqlite-settings-');
 
   it('sets WAL and synchronous NORMAL on a file database; a connection opened later has them too', async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'db.sqlite') },
-      useNullAsDefault: true,
+    const knex = sqlite.open(sqlite.file(), {
       // Idle connections are closed at once, so the next query opens a new one.
-      pool: { min: 0, max: 1, idleTimeoutMillis: 10, reapIntervalMillis: 10 },
+      min: 0,
+      max: 1,
+      idleTimeoutMillis: 10,
+      reapIntervalMillis: 10,
     });
     let created = 0;
     knex.client.pool.on('createSuccess', () => created++);
@@ -40,11 +27,7 @@ describe('configureSqlite', () => {
   });
 
   it('leaves in-memory SQLite alone', async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
+    const knex = sqlite.open(':memory:');
     await configureSqlite(knex);
     expect(await knex.raw('PRAGMA journal_mode')).toEqual([
       { journal_mode: 'memory' },

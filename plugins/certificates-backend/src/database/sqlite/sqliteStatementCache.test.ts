@@ -1,20 +1,12 @@
-import knexFactory, { Knex } from 'knex';
 import { configureSqlite } from './sqliteSettings';
 import { cacheStatements } from './sqliteStatementCache';
+import { sqlitePerTest } from './__testUtils__/sqlitePerTest';
 
 describe('cacheStatements', () => {
-  let knex: Knex | undefined;
-
-  afterEach(async () => {
-    await knex?.destroy();
-  });
+  const sqlite = sqlitePerTest('statement-cache-');
 
   it('reuses prepared queries on a better-sqlite3 connection, not DDL or PRAGMAs', async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
+    const knex = sqlite.open(':memory:');
     await configureSqlite(knex);
     const conn = await knex.client.acquireConnection();
     try {
@@ -35,11 +27,7 @@ describe('cacheStatements', () => {
   });
 
   it('queries through knex give the same results, in and out of transactions and after a schema change', async () => {
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
+    const knex = sqlite.open(':memory:');
     await configureSqlite(knex);
     await knex.schema.createTable('t', table => {
       table.string('id').primary();

@@ -21,6 +21,7 @@ import type { Issued } from '../../issuing/issuanceTypes';
 import type { RequestStore } from '../../requests/RequestStore';
 import { DatabaseRequestStore } from '../../requests';
 import { ClusterLookup, KubernetesDelivery } from '../KubernetesDelivery';
+import { issuanceNoops } from '../../issuing/__testUtils__/issuanceNoops';
 
 /**
  * One attempt of `strategy` under a fresh lease of process `owner`, as
@@ -96,7 +97,7 @@ export function simulatedClusters(
 export async function deliverySetup(
   knex: Knex,
   simulator: KubernetesApiSimulator,
-  options: { now?: () => Date; token?: string } = {},
+  options: { now?: () => Date; token?: string; leaseMs?: number } = {},
 ) {
   const store = DatabaseRequestStore.create({ knex });
   const ca = await createTestCa(knex);
@@ -106,12 +107,14 @@ export async function deliverySetup(
     requests: store,
   });
   const issuance = IssuanceService.create({
+    ...issuanceNoops,
     store,
     issuers,
     logger: mockServices.logger.mock(),
     audit: DatabaseAuditLog.create({ knex }),
     deliveries: kubernetes.strategies,
     now: options.now,
+    leaseMs: options.leaseMs,
   });
   const trail = async (requestId: string) =>
     (

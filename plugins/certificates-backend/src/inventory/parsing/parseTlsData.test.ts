@@ -2,7 +2,14 @@ import { X509Certificate } from 'crypto';
 import { computeHealth } from '@kubecerts/backstage-plugin-certificates-common';
 import { parseTlsData } from './parseTlsData';
 import { TrustStore } from './TrustStore';
-import { makeCa, makeLeaf, secretData, TestIssuer } from './testPki';
+import {
+  LeafOptions,
+  makeCa,
+  makeCaChain,
+  makeLeaf,
+  secretData,
+  TestIssuer,
+} from './testPki';
 import { readSignatureAlgorithm } from '../../pki';
 
 describe('parseTlsData', () => {
@@ -12,11 +19,19 @@ describe('parseTlsData', () => {
   let trust: TrustStore;
 
   beforeAll(async () => {
-    root = await makeCa('Test Root');
-    intermediate = await makeCa('Test Issuing CA', root);
+    ({ root, issuing: intermediate } = await makeCaChain('Test'));
     otherRoot = await makeCa('Rogue Root');
     trust = TrustStore.fromPems([root.pem]);
   });
+
+  /** A leaf of the intermediate, served with it and its key, as parsed. */
+  const parsedLeaf = async (options: Omit<LeafOptions, 'issuer'>) => {
+    const leaf = await makeLeaf({ issuer: intermediate, ...options });
+    return parseTlsData(
+      secretData(leaf.certPem + intermediate.pem, leaf.keyPem),
+      trust,
+    );
+  };
 
   const kinds = (p: ReturnType<typeof parseTlsData>) =>
     computeHealth(p.leaf, {
@@ -27,14 +42,9 @@ describe('parseTlsData', () => {
     });
 
   it('reads a valid leaf with its chain', async () => {
-    const leaf = await makeLeaf({
-      issuer: intermediate,
+    const parsed = await parsedLeaf({
       dnsNames: ['a.example.com', 'b.example.com'],
     });
-    const parsed = parseTlsData(
-      secretData(leaf.certPem + intermediate.pem, leaf.keyPem),
-      trust,
-    );
     expect(parsed.parseError).toBeUndefined();
     expect(parsed.leaf).toMatchObject({
       commonName: 'a.example.com',
@@ -60,15 +70,10 @@ describe('parseTlsData', () => {
   });
 
   it('reads a leaf with an empty subject (names only in the SANs)', async () => {
-    const leaf = await makeLeaf({
-      issuer: intermediate,
+    const parsed = await parsedLeaf({
       dnsNames: ['nocn.example.com'],
       emptySubject: true,
     });
-    const parsed = parseTlsData(
-      secretData(leaf.certPem + intermediate.pem, leaf.keyPem),
-      trust,
-    );
     expect(parsed.parseError).toBeUndefined();
     expect(parsed.leaf).toMatchObject({
       subject: '',

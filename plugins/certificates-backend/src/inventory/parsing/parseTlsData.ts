@@ -35,6 +35,18 @@ export interface ParsedTlsData {
   parseError?: string;
 }
 
+/** An inventory row's details from a parse, before any finding is judged. */
+export function parsedDetails(parsed: ParsedTlsData) {
+  return {
+    leaf: parsed.leaf,
+    chain: parsed.chain,
+    findingDetails: [],
+    parseError: parsed.parseError,
+    chainTrusted: parsed.chainTrusted,
+    chainTrust: parsed.chainTrust,
+  };
+}
+
 function decode(value: string | undefined): string | undefined {
   return value === undefined
     ? undefined

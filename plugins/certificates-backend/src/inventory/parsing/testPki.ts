@@ -73,6 +73,14 @@ export async function makeCa(
   return { cert, keys, pem: cert.toString('pem') };
 }
 
+/** A root CA and an issuing CA under it, named `<prefix> Root` and `<prefix> Issuing CA`. */
+export async function makeCaChain(
+  prefix: string,
+): Promise<{ root: TestIssuer; issuing: TestIssuer }> {
+  const root = await makeCa(`${prefix} Root`);
+  return { root, issuing: await makeCa(`${prefix} Issuing CA`, root) };
+}
+
 export interface LeafOptions {
   issuer?: TestIssuer;
   commonName?: string;

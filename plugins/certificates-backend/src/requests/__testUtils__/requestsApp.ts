@@ -21,6 +21,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
 import { Knex } from 'knex';
+import request from 'supertest';
 import {
   paymentsInput,
   createTestCa,
@@ -28,12 +29,13 @@ import {
 } from '../../__testUtils__/fixtures';
 import { DatabaseAuditLog } from '../../audit';
 import { applyDatabaseMigrations } from '../../database';
-import { IssuanceService, IssuerRegistry } from '../../issuing';
+import { IssuanceService, IssuedRecord, IssuerRegistry } from '../../issuing';
 import { createRouter } from '../../router';
 import { DatabaseRequestStore } from '../DatabaseRequestStore';
 import { RequestsRouterOptions } from '../createRequestsRouter';
 import { RequestService } from '../RequestService';
 import { RequestValidator } from '../RequestValidator';
+import { issuanceNoops } from '../../issuing/__testUtils__/issuanceNoops';
 
 export const ALICE = 'user:default/alice';
 export const CAROL = 'user:default/carol';
@@ -77,16 +79,22 @@ export const storefrontPolicy: CertificatePolicy = {
   approvals: { required: 1, approvers: ['group:default/security'] },
 };
 
-/** User info as the catalog would answer it: the user and their groups. */
-export const userInfo: UserInfoService = {
-  async getUserInfo(credentials) {
-    const ref = (credentials.principal as BackstageUserPrincipal).userEntityRef;
-    return {
-      userEntityRef: ref,
-      ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-    };
-  },
-};
+/** User info as the catalog would answer it: the user and their `groups`. */
+export function userInfoOf(groups: Record<string, string[]>): UserInfoService {
+  return {
+    async getUserInfo(credentials) {
+      const ref = (credentials.principal as BackstageUserPrincipal)
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+      };
+    },
+  };
+}
+
+/** Alice, Carol and Sam in their GROUPS. */
+export const userInfo = userInfoOf(GROUPS);
 
 export function csrInput(
   csrPem: string,
@@ -104,7 +112,7 @@ export function csrInput(
 export async function mountRequestsRouter(options: {
   user: string;
   logger: LoggerService;
-  requests: Omit<RequestsRouterOptions, 'httpAuth'>;
+  requests: Omit<RequestsRouterOptions, 'httpAuth' | 'auditor'>;
 }): Promise<express.Express> {
   const httpAuth = mockServices.httpAuth({
     defaultCredentials: mockCredentials.user(options.user),
@@ -114,7 +122,11 @@ export async function mountRequestsRouter(options: {
     await createRouter({
       logger: options.logger,
       httpAuth,
-      requests: { httpAuth, ...options.requests },
+      requests: {
+        httpAuth,
+        auditor: mockServices.auditor.mock(),
+        ...options.requests,
+      },
     }),
   );
   app.use(mockErrorHandler());
@@ -135,6 +147,10 @@ export async function requestsApp(
     read?: PolicyDecision;
     maxOpenPerUser?: number;
     policies?: CertificatePolicy[];
+    /** Default: payments-api and checkout-web. */
+    entities?: Entity[];
+    /** The groups of each user (default GROUPS). */
+    groups?: Record<string, string[]>;
   },
 ) {
   await applyDatabaseMigrations({ knex });
@@ -142,23 +158,35 @@ export async function requestsApp(
   const ca = await createTestCa(knex, { logger });
   const signSpy = jest.spyOn(ca, 'sign');
   const issueSpy = jest.spyOn(ca, 'issue');
+  const recordSpy = jest.spyOn(ca, 'recordIssued');
   const issuers = IssuerRegistry.create({ issuers: [ca] });
   const store = DatabaseRequestStore.create({ knex });
   const audit = DatabaseAuditLog.create({ knex });
   const notifier = recordingNotifier();
+  const users = options.groups ? userInfoOf(options.groups) : userInfo;
+  // What the inventory was given, in the transaction that issued it.
+  const recordInTransaction = jest.fn(
+    async (_records: IssuedRecord[], _trx: unknown) => undefined,
+  );
   const validator = RequestValidator.create({
     issuers,
-    catalog: catalogServiceMock({ entities: [paymentsApi, checkoutWeb] }),
+    catalog: catalogServiceMock({
+      entities: options.entities ?? [paymentsApi, checkoutWeb],
+    }),
     auth: mockServices.auth(),
     policies: options.policies ?? [paymentsPolicy, storefrontPolicy],
     clusterNames: () => ['prod'],
+    // Every delivery target is free: no cluster is read.
+    deliveryTarget: { violations: async () => [] },
   });
   const issuance = IssuanceService.create({
+    ...issuanceNoops,
     store,
     issuers,
     logger,
     audit,
     recheck: validator.recheck,
+    inventory: { certificateIdOf: () => undefined, recordInTransaction },
     notifier,
   });
   const service = RequestService.create({
@@ -168,7 +196,7 @@ export async function requestsApp(
     audit,
     logger,
     notifier,
-    userInfo,
+    userInfo: users,
     maxOpenPerUser: options.maxOpenPerUser,
   });
   const permissions =
@@ -182,7 +210,7 @@ export async function requestsApp(
   const app = await mountRequestsRouter({
     user: options.user,
     logger,
-    requests: { userInfo, permissions, service, store, audit },
+    requests: { userInfo: users, permissions, service, store, audit },
   });
   /** Rows written: requests, audit records and certificates the CA issued. */
   const counts = async () => {
@@ -196,6 +224,8 @@ export async function requestsApp(
   };
   return {
     app,
+    /** POST /requests with `body`, as `user`. */
+    submit: (body: object) => request(app).post('/requests').send(body),
     service,
     store,
     validator,
@@ -203,7 +233,10 @@ export async function requestsApp(
     ca,
     signSpy,
     issueSpy,
+    recordSpy,
     notifier,
     counts,
+    /** The issued certificates the inventory was given. */
+    inventoried: () => recordInTransaction.mock.calls.flatMap(c => c[0]),
   };
 }
