@@ -80,6 +80,7 @@ export const certificatesPlugin = createBackendPlugin({
         });
         registerPermissions(deps.permissionsRegistry, {
           requests: services.requestStore,
+          certificates: services.inventoryStore,
         });
         await registerTasks({
           settings,

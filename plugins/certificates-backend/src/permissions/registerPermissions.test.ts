@@ -5,6 +5,7 @@ import {
   trustManagePermission,
   CERTIFICATE_RESOURCE_TYPE,
   CertificateRequest,
+  CertificateSummary,
   certificateReadPermission,
   certificateRenewPermission,
   certificateRevokePermission,
@@ -27,16 +28,22 @@ describe('registerPermissions', () => {
     const listByIds = jest.fn(async (ids: string[]) =>
       ids.includes('r1') ? [pending] : [],
     );
-    registerPermissions(registry, { requests: { listByIds } });
+    const getCertificate = jest.fn(async (id: string) =>
+      id === 'c1' ? ({ id: 'c1' } as CertificateSummary) : undefined,
+    );
+    registerPermissions(registry, {
+      requests: { listByIds },
+      certificates: { getCertificate },
+    });
     const resourceType = (type: string) =>
       registry.addResourceType.mock.calls
         .map(([r]) => r)
         .find(r => r.resourceRef.resourceType === type)!;
-    return { registry, resourceType, listByIds };
+    return { registry, resourceType, listByIds, getCertificate };
   }
 
-  it('registers the certificate resource type with its permissions and rules', () => {
-    const { resourceType } = setup();
+  it('registers the certificate resource type with its permissions and rules, loading rows by id', async () => {
+    const { resourceType, getCertificate } = setup();
     const certificates = resourceType(CERTIFICATE_RESOURCE_TYPE);
     expect(certificates.resourceRef.pluginId).toBe('certificates');
     expect(certificates.permissions?.map(p => p.name)).toEqual([
@@ -48,6 +55,11 @@ describe('registerPermissions', () => {
       'hasIssuer',
       'isEntityOwner',
     ]);
+    await expect(certificates.getResources!(['c1', 'gone'])).resolves.toEqual([
+      { id: 'c1' },
+      undefined,
+    ]);
+    expect(getCertificate.mock.calls.map(([id]) => id)).toEqual(['c1', 'gone']);
   });
 
   it('registers the request resource type, loading requests by id for conditional decisions', async () => {

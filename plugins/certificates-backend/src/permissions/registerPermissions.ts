@@ -2,6 +2,7 @@ import { PermissionsRegistryService } from '@backstage/backend-plugin-api';
 import {
   auditReadPermission,
   CertificateRequest,
+  CertificateSummary,
   certificateReadPermission,
   certificateRenewPermission,
   certificateRevokePermission,
@@ -28,6 +29,10 @@ export function registerPermissions(
   options: {
     /** Loads requests by id for conditional decisions the framework applies itself. */
     requests: { listByIds(ids: string[]): Promise<CertificateRequest[]> };
+    /** Loads inventory rows by id, likewise (e.g. may this user renew this one?). */
+    certificates: {
+      getCertificate(id: string): Promise<CertificateSummary | undefined>;
+    };
   },
 ): void {
   registry.addResourceType({
@@ -38,6 +43,8 @@ export function registerPermissions(
       certificateRevokePermission,
     ],
     rules: Object.values(certificatePermissionRules),
+    getResources: refs =>
+      Promise.all(refs.map(id => options.certificates.getCertificate(id))),
   });
   registry.addResourceType({
     resourceRef: requestResourceRef,
