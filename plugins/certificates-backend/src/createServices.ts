@@ -171,6 +171,10 @@ export async function createServices(
       )
     ).flat(),
   ];
+  // The built-in CA's issuing certificate completes a chain that a Secret
+  // or a server leaves it out of (whether a server sends it is judged
+  // apart: the endpoint's chain-incomplete finding).
+  const getKnownIntermediates = async () => [builtinCa.issuingCertificatePem];
   const leases = DatabaseLeaseStore.create({ knex });
   const replicaId = newReplicaId();
   const discovery = DiscoveryService.create({
@@ -183,7 +187,10 @@ export async function createServices(
     },
     store: inventoryStore,
     logger,
-    trust: TrustStore.create({ getApprovedRoots: getAllApprovedRoots }),
+    trust: TrustStore.create({
+      getApprovedRoots: getAllApprovedRoots,
+      getKnownIntermediates,
+    }),
     thresholds: settings.health.thresholds,
     approvedIssuers: settings.health.approvedIssuers,
     namespaceMappings: settings.ownership.namespaceMappings,
@@ -328,7 +335,10 @@ export async function createServices(
   const endpointScanner = EndpointScanService.create({
     inventory: inventoryStore,
     statuses: EndpointStatusStore.create({ knex }),
-    trust: TrustStore.create({ getApprovedRoots: getAllApprovedRoots }),
+    trust: TrustStore.create({
+      getApprovedRoots: getAllApprovedRoots,
+      getKnownIntermediates,
+    }),
     sources: [
       () => loadClusterEndpoints(inventoryStore),
       () =>
