@@ -100,6 +100,7 @@ export function rowFromScan(options: {
     chainTrusted: parsed.chainTrusted,
     approvedIssuers: ctx.approvedIssuers,
     owned: Boolean(entityRef || ownerRef),
+    location: 'endpoint',
   });
   const backingLeaf = backing?.goneAt ? undefined : backing?.details.leaf;
   const extra = endpointFindings({

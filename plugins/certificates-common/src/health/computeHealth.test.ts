@@ -151,6 +151,17 @@ describe('computeHealth findings', () => {
     expect(kinds(cert({ isCA: true }))).toEqual(['is-ca']);
   });
 
+  it('tells how to own an unowned certificate where it was found', () => {
+    const remedy = (location?: 'cluster' | 'endpoint') =>
+      computeHealth(cert(), { now, owned: false, chainTrusted: true, location })
+        .findings[0].remedy;
+    expect(remedy()).toMatch(/Label the Secret/);
+    expect(remedy('cluster')).toMatch(/Label the Secret/);
+    expect(remedy('endpoint')).toMatch(
+      /kubecerts\.dev\/tls-endpoints annotation of the entity that serves it/,
+    );
+  });
+
   it('every finding carries a message and a remedy', () => {
     const verdict = computeHealth(
       cert({

@@ -1,5 +1,11 @@
 import { DEFAULT_HEALTH_THRESHOLDS, HealthThresholds } from '../policyTypes';
-import { CertificateStatus, Finding, ParsedCertificate } from '../types';
+import {
+  CertificateLocation,
+  CertificateStatus,
+  Finding,
+  ParsedCertificate,
+} from '../types';
+import { TLS_ENDPOINTS_ANNOTATION } from '../endpoints/endpointTargets';
 import {
   commonNameOf,
   hasSubjectAltNames,
@@ -35,6 +41,11 @@ export interface HealthContext {
   keyMatches?: boolean;
   /** Whether an owner was resolved for the certificate. */
   owned: boolean;
+  /**
+   * Where the certificate was found (default a cluster's Secret): the
+   * remedy for an unowned one depends on it.
+   */
+  location?: CertificateLocation;
 }
 
 export interface HealthVerdict {
@@ -189,7 +200,9 @@ export function computeHealth(
       kind: 'unowned',
       message: 'No catalog entity owns this certificate.',
       remedy:
-        'Label the Secret with backstage.io/kubernetes-id of the entity that uses it.',
+        ctx.location === 'endpoint'
+          ? `Declare the endpoint in the ${TLS_ENDPOINTS_ANNOTATION} annotation of the entity that serves it, or label the Secret behind its Ingress or Gateway with backstage.io/kubernetes-id.`
+          : 'Label the Secret with backstage.io/kubernetes-id of the entity that uses it.',
     });
   }
   if (cert?.isCA) {
