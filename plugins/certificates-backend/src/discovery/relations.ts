@@ -47,22 +47,36 @@ export function toObjectRecord(
           .filter((t: any) => t?.secretName)
           .map((t: any) => secretRef(namespace, t.secretName, t.hosts ?? [])),
       };
-    case 'Gateway':
+    case 'Gateway': {
+      const listeners = (spec.listeners ?? []).flatMap((l: any) => {
+        const secrets = (l?.tls?.certificateRefs ?? [])
+          .filter((r: any) => r?.name && (!r.kind || r.kind === 'Secret'))
+          .map((r: any) => secretRef(r.namespace ?? namespace, r.name, []));
+        return secrets.length
+          ? [{ hostname: l.hostname, port: l.port, secrets }]
+          : [];
+      });
       return {
         ...base,
-        data: { gatewayClassName: spec.gatewayClassName },
-        refs: (spec.listeners ?? []).flatMap((l: any) =>
-          (l?.tls?.certificateRefs ?? [])
-            .filter((r: any) => r?.name && (!r.kind || r.kind === 'Secret'))
-            .map((r: any) =>
-              secretRef(
-                r.namespace ?? namespace,
-                r.name,
-                l.hostname ? [l.hostname] : [],
-              ),
+        data: {
+          gatewayClassName: spec.gatewayClassName,
+          // The port each TLS listener serves on (the refs keep one row per Secret).
+          tlsListeners: listeners.map((l: any) => ({
+            hostname: typeof l.hostname === 'string' ? l.hostname : undefined,
+            port: Number.isInteger(l.port) ? l.port : undefined,
+            secrets: l.secrets.map(
+              (r: any) => `${r.secretNamespace}/${r.secretName}`,
             ),
+          })),
+        },
+        refs: listeners.flatMap((l: any) =>
+          l.secrets.map((r: any) => ({
+            ...r,
+            hosts: l.hostname ? [l.hostname] : [],
+          })),
         ),
       };
+    }
     case 'Certificate': {
       const certManager: CertManagerInfo = {
         name,

@@ -1,3 +1,4 @@
+import { KubernetesObjectRecord } from '../inventory/store';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -119,6 +120,55 @@ describe('cluster endpoints', () => {
         },
       },
     ]);
+  });
+
+  it("scans a Gateway's hosts on their listeners' ports, and a Gateway stored before listeners were kept on 443", async () => {
+    const gateway = (
+      name: string,
+      data: Record<string, unknown>,
+    ): KubernetesObjectRecord => ({
+      kind: 'Gateway',
+      namespace: 'edge',
+      name,
+      data,
+      refs: [
+        {
+          secretNamespace: 'ops',
+          secretName: 'admin-tls',
+          hosts: ['admin.example.com'],
+        },
+      ],
+    });
+    const store = {
+      listClusters: async () => [{ name: 'prod', simulated: false }] as any,
+      listObjects: async (_cluster: string, kind?: string) =>
+        kind === 'Gateway'
+          ? [
+              gateway('gw', {
+                tlsListeners: [
+                  {
+                    hostname: 'admin.example.com',
+                    port: 8443,
+                    secrets: ['ops/admin-tls'],
+                  },
+                  {
+                    hostname: 'admin.example.com',
+                    port: 443,
+                    secrets: ['ops/admin-tls'],
+                  },
+                ],
+              }),
+              gateway('old', {}),
+            ]
+          : [],
+    };
+    const found = await loadClusterEndpoints(store);
+    expect(found.map(e => [e.origin, e.host, e.port, e.secret?.name])).toEqual([
+      ['prod/Gateway/edge/gw', 'admin.example.com', 8443, 'ops/admin-tls'],
+      ['prod/Gateway/edge/gw', 'admin.example.com', 443, 'ops/admin-tls'],
+      ['prod/Gateway/edge/old', 'admin.example.com', 443, 'ops/admin-tls'],
+    ]);
+    expect(found[0].secret?.id).toBe(certificateId('prod', 'ops', 'admin-tls'));
   });
 
   it('merges one endpoint per host:port, the Ingress entry first', () => {

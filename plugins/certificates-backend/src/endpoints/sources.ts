@@ -14,7 +14,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import { ownerRefOf } from '../discovery/catalogEntities';
 import { certificateId } from '../inventory/parsing';
-import { InventoryStore } from '../inventory/store';
+import { InventoryStore, KubernetesObjectRecord } from '../inventory/store';
 import { DeclaredEndpoint } from './judgeEndpoint';
 
 /** API definitions larger than this are not read for servers. */
@@ -94,6 +94,38 @@ export async function loadEntityEndpoints(options: {
 }
 
 /**
+ * Each TLS host an Ingress or Gateway serves, with its port and Secret
+ * (`namespace/name`): a Gateway's from its TLS listeners; an Ingress's,
+ * and a Gateway's stored before listeners were kept, on 443.
+ */
+function servedHosts(
+  object: KubernetesObjectRecord,
+): Array<{ host: string; port?: number; secret: string }> {
+  const listeners = (object.data as { tlsListeners?: unknown }).tlsListeners;
+  if (object.kind === 'Gateway' && Array.isArray(listeners)) {
+    return listeners.flatMap(l =>
+      typeof l?.hostname === 'string' &&
+      Array.isArray(l.secrets) &&
+      typeof l.secrets[0] === 'string'
+        ? [
+            {
+              host: l.hostname,
+              port: Number.isInteger(l.port) ? l.port : undefined,
+              secret: l.secrets[0],
+            },
+          ]
+        : [],
+    );
+  }
+  return object.refs.flatMap(r =>
+    r.hosts.map(host => ({
+      host,
+      secret: `${r.secretNamespace}/${r.secretName}`,
+    })),
+  );
+}
+
+/**
  * The TLS hosts of the Ingresses and Gateways discovery stored, each with
  * the Secret behind it. Wildcard hosts name no endpoint to connect to.
  */
@@ -106,25 +138,21 @@ export async function loadClusterEndpoints(
     if (cluster.simulated) continue;
     for (const kind of ['Ingress', 'Gateway'] as const) {
       for (const object of await store.listObjects(cluster.name, kind)) {
-        for (const ref of object.refs) {
-          for (const host of ref.hosts) {
-            const { target } = parseEndpoint(host);
-            if (!target || host.includes('*')) continue;
-            out.push({
-              ...target,
-              source: kind === 'Ingress' ? 'ingress' : 'gateway',
-              origin: `${cluster.name}/${kind}/${object.namespace}/${object.name}`,
-              namespace: object.namespace,
-              secret: {
-                id: certificateId(
-                  cluster.name,
-                  ref.secretNamespace,
-                  ref.secretName,
-                ),
-                name: `${ref.secretNamespace}/${ref.secretName}`,
-              },
-            });
-          }
+        for (const served of servedHosts(object)) {
+          const { target } = parseEndpoint(served.host);
+          if (!target || served.host.includes('*')) continue;
+          const [secretNamespace, secretName] = served.secret.split('/');
+          out.push({
+            ...target,
+            port: served.port ?? target.port,
+            source: kind === 'Ingress' ? 'ingress' : 'gateway',
+            origin: `${cluster.name}/${kind}/${object.namespace}/${object.name}`,
+            namespace: object.namespace,
+            secret: {
+              id: certificateId(cluster.name, secretNamespace, secretName),
+              name: served.secret,
+            },
+          });
         }
       }
     }
