@@ -278,6 +278,47 @@ describe('ExpiryNotifier', () => {
     },
   );
 
+  it.each(databases.eachSupportedId())(
+    'notifies an endpoint only for a certificate no owned Secret holds: once for a served copy, again for a stale one, %p',
+    async databaseId => {
+      const { store, notifications, notifier } = await setup(databaseId);
+      const atEndpoint = (
+        of: ReturnType<typeof row>,
+        host: string,
+      ): ReturnType<typeof row> => ({
+        ...of,
+        id: `endpoint-${host}`,
+        location: 'endpoint',
+        cluster: '',
+        namespace: '',
+        secretName: `${host}:443`,
+      });
+      const secret = row('aa', 5, { fingerprint: 'aa' });
+      // The Secret was renewed, the server still serves last month's copy.
+      const stale = row('bb', 3, { fingerprint: 'bb' });
+      const renewed = row('bb', 60, { fingerprint: 'b2' });
+      // An endpoint of a certificate whose Secret nobody owns: the only notice.
+      const orphan = row('cc', 4, { fingerprint: 'cc', owned: false });
+      await store.upsertCertificates(
+        [
+          secret,
+          atEndpoint(secret, 'aa.example.com'),
+          renewed,
+          atEndpoint(stale, 'bb.example.com'),
+          orphan,
+          atEndpoint(row('cc', 4, { fingerprint: 'cc' }), 'cc.example.com'),
+        ],
+        inDays(-1),
+      );
+      expect(await notifier.run()).toEqual({ sent: 3, failed: 0 });
+      expect(notifications.titles().sort()).toEqual([
+        'Certificate expires within 7 days: aa.example.com (prod/payments/aa)',
+        'Certificate expires within 7 days: bb.example.com (endpoint bb.example.com:443)',
+        'Certificate expires within 7 days: cc.example.com (endpoint cc.example.com:443)',
+      ]);
+    },
+  );
+
   it('gives claims back when sending fails, stops after three failures, and does nothing without the service', async () => {
     const { knex, store, notifications, notifier, notifierFor } = await setup(
       'SQLITE_3',

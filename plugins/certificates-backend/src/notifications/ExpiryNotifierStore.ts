@@ -41,7 +41,10 @@ export class ExpiryNotifierStore {
   private constructor(private readonly db: Knex) {}
 
   /**
-   * Pages through live, owned certificates with `from` < notAfter ≤ `to`,
+   * Pages through live, owned certificates (an endpoint's row only when it
+   * serves a certificate no owned Secret or portal row holds: the owners
+   * hear of one certificate once, and still of a stale one a server kept)
+   * with `from` < notAfter ≤ `to`,
    * in (not_after, id) order: a range walk of the expiry index
    * (gone_at, not_after, id), with keyset paging, so a run never holds more
    * than a page however many certificates are due.
@@ -74,6 +77,7 @@ export class ExpiryNotifierStore {
           owned.whereNotNull('entity_ref').orWhereNotNull('owner_ref'),
         )
         .whereNotNull('fingerprint_sha256')
+        .where(notServedCopy(this.db))
         .orderBy([
           { column: 'not_after', order: 'asc' },
           { column: 'id', order: 'asc' },
@@ -171,4 +175,29 @@ function toDue(r: any): DueCertificate {
     entityRef: r.entity_ref || undefined,
     ownerRef: r.owner_ref || undefined,
   };
+}
+
+/**
+ * Rows other than endpoints', and endpoint rows whose certificate no live,
+ * owned row elsewhere holds. The same certificate has the same notAfter, so
+ * the lookup walks the expiry index (gone_at, not_after) to a few rows.
+ */
+function notServedCopy(db: Knex) {
+  return (q: Knex.QueryBuilder) =>
+    q.whereNot('location', 'endpoint').orWhereNotExists(
+      db(`${INVENTORY} as held`)
+        .select(db.raw('1'))
+        .whereNull('held.gone_at')
+        .where('held.not_after', db.ref(`${INVENTORY}.not_after`))
+        .where(
+          'held.fingerprint_sha256',
+          db.ref(`${INVENTORY}.fingerprint_sha256`),
+        )
+        .whereNot('held.location', 'endpoint')
+        .where(owned =>
+          owned
+            .whereNotNull('held.entity_ref')
+            .orWhereNotNull('held.owner_ref'),
+        ),
+    );
 }
