@@ -22,6 +22,10 @@ import { PAYMENTS_TEAM } from './requestRows';
 
 export * from './requestRows';
 
+/** Users of the request suites, as their entity refs. */
+export const ALICE = 'user:default/alice';
+export const CAROL = 'user:default/carol';
+
 /** The CA key encryption key every test backend uses. */
 export const TEST_ENCRYPTION_KEY = 'test-encryption-key-of-at-least-32-chars';
 
@@ -204,16 +208,6 @@ export function errorHandler() {
     config: mockServices.rootConfig(),
     logger: mockServices.rootLogger(),
   }).error();
-}
-
-/** A notifier that records what it was told, for suites that check who hears what. */
-export function recordingNotifier() {
-  return {
-    requestQueued: jest.fn().mockResolvedValue(undefined),
-    requestIssued: jest.fn().mockResolvedValue(undefined),
-    requestFailed: jest.fn().mockResolvedValue(undefined),
-    claimIssued: jest.fn().mockResolvedValue(undefined),
-  };
 }
 
 /** A leaf the built-in CA issues at once: a.example.com for a week, to request `requestId`. */

@@ -15,6 +15,8 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { Server } from 'node:http';
@@ -82,6 +84,10 @@ export interface TestBackendOptions {
 export interface CertificatesTestBackend {
   server: Server;
   permissions: PermissionsService;
+  /** What the plugin sent through the notifications service. */
+  notifications: { send: jest.Mock };
+  /** Rows written: requests, audit records and certificates the CA issued. */
+  counts(): Promise<{ requests: number; audit: number; issued: number }>;
   get(path: string, who?: Caller): request.Test;
   post(path: string, who?: Caller): request.Test;
   stop(): Promise<void>;
@@ -92,9 +98,20 @@ export async function startCertificatesBackend(
 ): Promise<CertificatesTestBackend> {
   const permissions = options.permissions ?? allowAllPermissions();
   const groups = options.groups ?? {};
+  const notifications = { send: jest.fn(async () => undefined) };
   const backend = await startTestBackend({
     features: [
       certificatesPlugin,
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => notifications,
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => undefined }),
+      }),
       createServiceFactory({
         service: catalogServiceRef,
         deps: {},
@@ -143,9 +160,17 @@ export async function startCertificatesBackend(
       [method](`${API}${path}`)
       .set('Authorization', authorization(who));
   };
+  const count = async (table: string) =>
+    Number((await options.knex(table).count({ n: '*' }))[0].n);
   return {
     server: backend.server as unknown as Server,
     permissions,
+    notifications,
+    counts: async () => ({
+      requests: await count('certificates_requests'),
+      audit: await count('certificates_audit'),
+      issued: await count('certificates_ca_issued'),
+    }),
     get: (path: string, who: Caller = 'alice') => send('get', path, who),
     post: (path: string, who: Caller = 'alice') => send('post', path, who),
     stop: () => backend.stop(),

@@ -118,6 +118,14 @@ describe('ApprovalService', () => {
     };
   }
 
+  /** A pending request for the two-person policy, in a fresh setup. */
+  async function twoPersonRequest(
+    databaseId: Parameters<typeof databases.init>[0],
+  ) {
+    const world = await setup(databaseId);
+    return { ...world, request: await world.addPending(TWO_PERSON) };
+  }
+
   it.each(databases.eachSupportedId())(
     'approves, issues once, audits and notifies, %p',
     async databaseId => {
@@ -203,10 +211,8 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'needs N distinct approvers; the same person twice counts once, %p',
     async databaseId => {
-      const { requests, issuance, service, audit, addPending } = await setup(
-        databaseId,
-      );
-      const request = await addPending(TWO_PERSON);
+      const { requests, issuance, service, audit, request } =
+        await twoPersonRequest(databaseId);
       const first = await decideAs(service, 'sec1', request.id, 'approve');
       expect(first.state).toBe('pending');
       await expect(
@@ -230,10 +236,8 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'a deny ends it and later decisions conflict, %p',
     async databaseId => {
-      const { requests, issuance, service, audit, addPending } = await setup(
-        databaseId,
-      );
-      const request = await addPending(TWO_PERSON);
+      const { requests, issuance, service, audit, request } =
+        await twoPersonRequest(databaseId);
       await decideAs(service, 'sec1', request.id, 'approve');
       const denied = await decideAs(
         service,
@@ -343,9 +347,8 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'counts an approval only while its approver still is one: A approves, leaves, B approves, C completes, %p',
     async databaseId => {
-      const { knex, issuance, service, audit, directory, addPending } =
-        await setup(databaseId);
-      const request = await addPending(TWO_PERSON);
+      const { knex, issuance, service, audit, directory, request } =
+        await twoPersonRequest(databaseId);
       const decisions = () =>
         knex('certificates_approval_decisions').where({
           request_id: request.id,
@@ -393,9 +396,8 @@ describe('ApprovalService', () => {
   it.each(databases.eachSupportedId())(
     'decides nothing when the catalog cannot say who is an approver now, %p',
     async databaseId => {
-      const { knex, requests, service, directory, audit, addPending } =
-        await setup(databaseId);
-      const request = await addPending(TWO_PERSON);
+      const { knex, requests, service, directory, audit, request } =
+        await twoPersonRequest(databaseId);
       await decideAs(service, 'a', request.id, 'approve');
       jest.spyOn(directory, 'ownershipRefsOf').mockRejectedValue(
         Object.assign(new Error('catalog down'), {

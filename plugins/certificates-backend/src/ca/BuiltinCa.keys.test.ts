@@ -66,6 +66,20 @@ describe('BuiltinCa encryption keys', () => {
   const setup = (databaseId: DatabaseId) =>
     migratedDatabase(databases, databaseId);
 
+  const dataDirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dataDirs.splice(0)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** A fresh database and an empty data directory, removed after the test. */
+  async function withDataDir(databaseId: DatabaseId) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certificates-ca-'));
+    dataDirs.push(dataDir);
+    return { knex: await setup(databaseId), dataDir };
+  }
+
   /** The stored CA row rewritten in the v1 format, as an existing database holds it. */
   async function storeAsV1(knex: Knex, secret: string) {
     const encryption = KeyEncryption.fromSecret(secret);
@@ -87,10 +101,7 @@ describe('BuiltinCa encryption keys', () => {
   it.each(databases.eachSupportedId())(
     'refuses to start without a configured key in production and stores nothing, %p',
     async databaseId => {
-      const knex = await setup(databaseId);
-      const dataDir = fs.mkdtempSync(
-        path.join(os.tmpdir(), 'certificates-ca-'),
-      );
+      const { knex, dataDir } = await withDataDir(databaseId);
       const logger = mockServices.logger.mock();
       const noKey = config({});
       const productionStartWithoutKey = () =>
@@ -131,7 +142,6 @@ describe('BuiltinCa encryption keys', () => {
       );
       expect(await knex('certificates_ca')).toEqual(before);
       expect(before[0].root_certificate_pem).toBe(ca.rootCertificatePem);
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   );
 
@@ -140,10 +150,7 @@ describe('BuiltinCa encryption keys', () => {
     async databaseId => {
       // A shared database outlives any one instance's disk, and other
       // instances use it too: a key generated here would lock them out.
-      const knex = await setup(databaseId);
-      const dataDir = fs.mkdtempSync(
-        path.join(os.tmpdir(), 'certificates-ca-'),
-      );
+      const { knex, dataDir } = await withDataDir(databaseId);
       const sqlite = databaseId === 'SQLITE_3';
       const outcome = await BuiltinCa.create({
         knex,
@@ -163,7 +170,6 @@ describe('BuiltinCa encryption keys', () => {
       expect(fs.readdirSync(dataDir)).toEqual(
         sqlite ? ['certificates-ca-encryption.key'] : [],
       );
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   );
 

@@ -28,6 +28,16 @@ describe('BuiltinCa', () => {
   const setup = (databaseId: DatabaseId) =>
     migratedDatabase(databases, databaseId);
 
+  /** A CA on SQLite and a CSR for a.example.com with a `keyAlgorithm` key. */
+  async function caAndCsr(keyAlgorithm: 'RSA-2048' | 'ECDSA-P256') {
+    const ca = await createTestCa(await setup('SQLITE_3'));
+    const { csrPem } = await generateKeyAndCsr({
+      keyAlgorithm,
+      dnsNames: ['a.example.com'],
+    });
+    return { ca, csrPem };
+  }
+
   it.each(databases.eachSupportedId())(
     'creates one CA under concurrent first start and keeps keys encrypted, %p',
     async databaseId => {
@@ -150,12 +160,7 @@ describe('BuiltinCa', () => {
   );
 
   it('adds keyEncipherment for RSA keys and supports IP SANs', async () => {
-    const knex = await setup('SQLITE_3');
-    const ca = await createTestCa(knex);
-    const { csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'RSA-2048',
-      dnsNames: ['a.example.com'],
-    });
+    const { ca, csrPem } = await caAndCsr('RSA-2048');
     const issued = await ca.issue(
       leafRequest(csrPem, {
         requestId: 'rsa',
@@ -177,12 +182,7 @@ describe('BuiltinCa', () => {
   });
 
   it('publishes revoked serials in a CRL signed by the issuing CA', async () => {
-    const knex = await setup('SQLITE_3');
-    const ca = await createTestCa(knex);
-    const { csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'ECDSA-P256',
-      dnsNames: ['a.example.com'],
-    });
+    const { ca, csrPem } = await caAndCsr('ECDSA-P256');
     const first = await ca.issue(leafRequest(csrPem, { requestId: 'r1' }));
     await ca.issue(leafRequest(csrPem, { requestId: 'r2' }));
     const empty = new x509.X509Crl(await ca.crl());

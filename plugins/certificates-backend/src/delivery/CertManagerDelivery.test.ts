@@ -153,31 +153,24 @@ describe('CertManagerDelivery', () => {
   it.each(databases.eachSupportedId())(
     "a Certificate an earlier version labelled under the old name is still recognised as the request's, %p",
     async databaseId => {
-      const {
-        create,
-        certificate,
-        issuance,
-        store,
-        simulator,
-        issueInCluster,
-      } = await setup(databaseId);
-      const request = await create('legacy-label-tls');
-      await issuance.issue(request, { policyJustChecked: true });
-      const applied = certificate('legacy-label-tls');
+      const bed = await setup(databaseId);
+      const request = await bed.create('legacy-label-tls');
+      await bed.issuance.issue(request, { policyJustChecked: true });
+      const applied = bed.certificate('legacy-label-tls');
       expect(Object.keys(applied.metadata.labels)).not.toContain(
         LEGACY_REQUEST_ID_LABEL,
       );
       const { [REQUEST_ID_LABEL]: _, ...others } = applied.metadata.labels;
-      simulator.apply({
+      bed.simulator.apply({
         ...applied,
         metadata: {
           ...applied.metadata,
           labels: { ...others, [LEGACY_REQUEST_ID_LABEL]: request.id },
         },
       });
-      await issueInCluster(request);
-      await issuance.resume();
-      expect((await store.get(request.id))!.state).toBe('issued');
+      await bed.issueInCluster(request);
+      await bed.issuance.resume();
+      expect((await bed.store.get(request.id))!.state).toBe('issued');
     },
   );
 

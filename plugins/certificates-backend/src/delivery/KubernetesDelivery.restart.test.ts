@@ -147,6 +147,10 @@ describe('Secret delivery resumed after a restart', () => {
       pendingKeySecretName(request),
     );
 
+  /** The request as the database has it now. */
+  const storedNow = async (knex: Knex, request: CertificateRequest) =>
+    (await DatabaseRequestStore.create({ knex }).get(request.id))!;
+
   /** What the CA signed for `request`. */
   const signedFor = (knex: Knex, request: CertificateRequest) =>
     knex('certificates_ca_issued').where({ request_id: request.id });
@@ -255,10 +259,7 @@ describe('Secret delivery resumed after a restart', () => {
       expect(pendingKey(request)).toBeDefined();
 
       await resumeAndCheck(knex, request, target);
-      expect(
-        (await DatabaseRequestStore.create({ knex }).get(request.id))!
-          .serialNumber,
-      ).toBe(signedSerial);
+      expect((await storedNow(knex, request)).serialNumber).toBe(signedSerial);
     },
   );
 
@@ -279,10 +280,9 @@ describe('Secret delivery resumed after a restart', () => {
       expect((await first.store.get(request.id))!.state).toBe('issuing');
 
       await resumeAndCheck(knex, request, target);
-      expect(
-        (await DatabaseRequestStore.create({ knex }).get(request.id))!
-          .serialNumber,
-      ).toBe(issued.serialNumber);
+      expect((await storedNow(knex, request)).serialNumber).toBe(
+        issued.serialNumber,
+      );
     },
   );
 
@@ -412,9 +412,7 @@ describe('Secret delivery resumed after a restart', () => {
         'written-tls',
       );
       const written = secretNamed(target)!;
-      expect(
-        (await DatabaseRequestStore.create({ knex }).get(request.id))!.state,
-      ).toBe('issuing');
+      expect((await storedNow(knex, request)).state).toBe('issuing');
 
       const later = await startProcess(knex, { minutesLater: 2 });
       const log = simulator.requests().length;

@@ -1,9 +1,5 @@
 import { simulatedClusters, withCorpCa } from './__testUtils__/deliverySetup';
-import {
-  ALICE,
-  CAROL,
-  mountRequestsRouter,
-} from '../requests/__testUtils__/requestsApp';
+import { mountRequestsRouter } from '../requests/__testUtils__/mountRequestsRouter';
 import { simulatorWithNamespaces } from '../__testUtils__/simulator';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
@@ -36,7 +32,7 @@ import {
   REQUEST_ID_LABEL,
 } from './KubernetesDelivery';
 import { silentNotifier } from '../__testUtils__/noops';
-import { createTestCa, testDatabases } from '../__testUtils__';
+import { ALICE, CAROL, createTestCa, testDatabases } from '../__testUtils__';
 import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
 
 jest.setTimeout(60_000);

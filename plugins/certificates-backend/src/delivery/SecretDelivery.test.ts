@@ -39,6 +39,19 @@ async function forgedPendingKey(name: string) {
 describe('SecretDelivery', () => {
   const { databases, setup } = deliveryTestbed('secret');
 
+  /** The request failed, audited once, for a pending key it did not make. */
+  async function expectFailedForForeignKey(
+    bed: Awaited<ReturnType<typeof setup>>,
+    requestId: string,
+  ) {
+    const failed = (await bed.store.get(requestId))!;
+    expect(failed.state).toBe('failed');
+    expect(failed.failureReason).toMatch(
+      /holds a key the portal did not generate/,
+    );
+    expect(await bed.trail(requestId)).toEqual([['failed', 'failure']]);
+  }
+
   it.each(databases.eachSupportedId())(
     'records the public fingerprint of the key it generates, delivers it, and follows the delivered Secret back, %p',
     async databaseId => {
@@ -77,50 +90,36 @@ describe('SecretDelivery', () => {
   it.each(databases.eachSupportedId())(
     'a forged pending-key Secret (the label and a key of its own) is refused with 409: nothing signed or written, it is left as it was, %p',
     async databaseId => {
-      const {
-        knex,
-        namespace,
-        create,
-        secret,
-        issuance,
-        store,
-        trail,
-        simulator,
-      } = await setup(databaseId);
-      const request = await create('forged-tls');
+      const bed = await setup(databaseId);
+      const request = await bed.create('forged-tls');
       const forged = await forgedPendingKey(pendingKeySecretName(request));
-      simulator.apply({
+      bed.simulator.apply({
         apiVersion: 'v1',
         kind: 'Secret',
         type: 'Opaque',
         metadata: {
           name: forged.name,
-          namespace,
+          namespace: bed.namespace,
           labels: { [PENDING_KEY_LABEL]: request.id },
         },
         data: forged.data,
       });
-      const planted = secret(forged.name);
-      const before = await countRows(knex, TABLES);
+      const planted = bed.secret(forged.name);
+      const before = await countRows(bed.knex, TABLES);
 
       await expect(
-        issuance.issue(request, { policyJustChecked: true }),
+        bed.issuance.issue(request, { policyJustChecked: true }),
       ).rejects.toMatchObject({
         name: 'ConflictError',
         message: expect.stringMatching(
           /holds a key the portal did not generate/,
         ),
       });
-      const failed = (await store.get(request.id))!;
-      expect(failed.state).toBe('failed');
-      expect(failed.failureReason).toMatch(
-        /holds a key the portal did not generate/,
-      );
-      expect(await trail(request.id)).toEqual([['failed', 'failure']]);
-      expect(await countRows(knex, TABLES)).toEqual(before);
-      expect(secret('forged-tls')).toBeUndefined();
+      await expectFailedForForeignKey(bed, request.id);
+      expect(await countRows(bed.knex, TABLES)).toEqual(before);
+      expect(bed.secret('forged-tls')).toBeUndefined();
       // Not the portal's to write, nor to delete.
-      expect(secret(forged.name).metadata.resourceVersion).toBe(
+      expect(bed.secret(forged.name).metadata.resourceVersion).toBe(
         planted.metadata.resourceVersion,
       );
     },
@@ -129,20 +128,15 @@ describe('SecretDelivery', () => {
   it.each(databases.eachSupportedId())(
     'a pending key swapped for another while the process was down is refused on resume: nothing signed, the target not written, %p',
     async databaseId => {
-      const {
-        knex,
-        create,
-        secret,
-        store,
-        issuers,
-        kubernetes,
-        trail,
-        simulator,
-      } = await setup(databaseId);
-      const request = await create('swapped-key-tls');
+      const bed = await setup(databaseId);
+      const request = await bed.create('swapped-key-tls');
       await expect(
         attemptUnderLease(
-          { store, issuers, strategy: kubernetes.strategies.secret },
+          {
+            store: bed.store,
+            issuers: bed.issuers,
+            strategy: bed.kubernetes.strategies.secret,
+          },
           request,
           {
             sign: async () => {
@@ -151,28 +145,25 @@ describe('SecretDelivery', () => {
           },
         ),
       ).rejects.toThrow('the process died');
-      const waiting = secret(pendingKeySecretName(request));
+      const waiting = bed.secret(pendingKeySecretName(request));
       expect(waiting.metadata.labels[PENDING_KEY_LABEL]).toBe(request.id);
       const forged = await forgedPendingKey(waiting.metadata.name);
-      simulator.apply({ ...waiting, data: forged.data });
+      bed.simulator.apply({ ...waiting, data: forged.data });
 
-      const later = await deliverySetup(knex, simulator, {
+      const later = await deliverySetup(bed.knex, bed.simulator, {
         now: () => new Date(Date.now() + 5 * 60_000),
       });
       await later.issuance.resume();
-      const failed = (await store.get(request.id))!;
-      expect(failed.state).toBe('failed');
-      expect(failed.failureReason).toMatch(
-        /holds a key the portal did not generate/,
-      );
-      expect(await trail(request.id)).toEqual([['failed', 'failure']]);
+      await expectFailedForForeignKey(bed, request.id);
       expect(
-        await knex('certificates_ca_issued').where({ request_id: request.id }),
+        await bed
+          .knex('certificates_ca_issued')
+          .where({ request_id: request.id }),
       ).toHaveLength(0);
-      expect(secret('swapped-key-tls')).toBeUndefined();
+      expect(bed.secret('swapped-key-tls')).toBeUndefined();
       expect(
         Buffer.from(
-          secret(waiting.metadata.name).data['tls.key'],
+          bed.secret(waiting.metadata.name).data['tls.key'],
           'base64',
         ).toString(),
       ).toBe(forged.privateKeyPem);

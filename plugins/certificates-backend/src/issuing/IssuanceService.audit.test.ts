@@ -37,6 +37,12 @@ describe('IssuanceService: each state change commits with its audit record', () 
     failed: ['issuing', 'failed'],
   };
 
+  /** A request settled in `state`, with the whole trail of it. */
+  const settled = (state: 'issued' | 'failed') => ({
+    state,
+    trail: TRAIL[state],
+  });
+
   const newRequest = (state: 'approved' | 'issuing', issuer = 'signer') =>
     requestRow({ requesterIsOwner: true, issuer, csrPem: 'a CSR', state });
 
@@ -107,6 +113,29 @@ describe('IssuanceService: each state change commits with its audit record', () 
     return { knex, store, service, signer, persisted, recover };
   }
 
+  /**
+   * An approved request (of `issuer`) that an instance dying at the first
+   * `action` record was issuing: it is left issuing with that one record.
+   */
+  async function diedAt(
+    databaseId: DatabaseId,
+    action: AuditAction,
+    issuer?: string,
+  ) {
+    const suite = await setup(databaseId);
+    const { audit } = dyingAudit(suite.knex, action);
+    const request = await suite.store.create(newRequest('approved', issuer));
+    await suite
+      .service(audit)
+      .issueApproved(request.id)
+      .catch(() => undefined);
+    expect(await suite.persisted(request.id)).toEqual({
+      state: 'issuing',
+      trail: ['issuing'],
+    });
+    return { ...suite, request };
+  }
+
   function expectWholeTrail(found: { state?: string; trail: string[] }) {
     expect(found.trail).toEqual(TRAIL[found.state!]);
   }
@@ -128,57 +157,32 @@ describe('IssuanceService: each state change commits with its audit record', () 
       });
       expect(signer.issue).not.toHaveBeenCalled();
       const recovered = await recover(request.id);
-      expect(recovered).toEqual({
-        state: 'issued',
-        trail: ['issuing', 'issued'],
-      });
+      expect(recovered).toEqual(settled('issued'));
     },
   );
 
   it.each(databases.eachSupportedId())(
     'dying at the issued record leaves the request issuing, not issued without its record; recovery issues it, %p',
     async databaseId => {
-      const { knex, store, service, persisted, recover } = await setup(
-        databaseId,
-      );
-      const { audit } = dyingAudit(knex, 'issued');
-      const request = await store.create(newRequest('approved'));
-      await service(audit)
-        .issueApproved(request.id)
-        .catch(() => undefined);
-      const found = await persisted(request.id);
-      expect(found).toEqual({ state: 'issuing', trail: ['issuing'] });
+      const { knex, request, recover } = await diedAt(databaseId, 'issued');
       const row = await knex('certificates_requests')
         .where({ id: request.id })
         .first();
       expect([row.chain_pem, row.serial_number]).toEqual([null, null]);
-      expect(await recover(request.id)).toEqual({
-        state: 'issued',
-        trail: ['issuing', 'issued'],
-      });
+      expect(await recover(request.id)).toEqual(settled('issued'));
     },
   );
 
   it.each(databases.eachSupportedId())(
     'dying at the failed record leaves the request issuing, not failed without its record; recovery fails it, %p',
     async databaseId => {
-      const { knex, store, service, persisted, recover } = await setup(
-        databaseId,
-      );
-      const { audit } = dyingAudit(knex, 'failed');
       // Its issuer is no longer configured: issuing it fails.
-      const request = await store.create(newRequest('approved', 'retired'));
-      await service(audit)
-        .issueApproved(request.id)
-        .catch(() => undefined);
-      expect(await persisted(request.id)).toEqual({
-        state: 'issuing',
-        trail: ['issuing'],
-      });
-      expect(await recover(request.id)).toEqual({
-        state: 'failed',
-        trail: ['issuing', 'failed'],
-      });
+      const { request, recover } = await diedAt(
+        databaseId,
+        'failed',
+        'retired',
+      );
+      expect(await recover(request.id)).toEqual(settled('failed'));
     },
   );
 

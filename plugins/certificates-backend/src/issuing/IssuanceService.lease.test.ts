@@ -34,11 +34,16 @@ describe('IssuanceService: one lease per issuance', () => {
   /**
    * One instance. Its issuer signs through the built-in CA after `before`
    * (a slow CA, or one that never answers), outside a database
-   * transaction, as a module issuer (ACME) does.
+   * transaction, as a module issuer (ACME) does; with `groupCommit` the
+   * built-in CA itself issues, inside the transaction that records it.
    */
   async function instance(
     knex: Knex,
-    options: { leaseMs?: number; before?: () => Promise<void> } = {},
+    options: {
+      leaseMs?: number;
+      before?: () => Promise<void>;
+      groupCommit?: boolean;
+    } = {},
   ) {
     const logger = mockServices.logger.mock();
     const ca = await createTestCa(knex, { logger });
@@ -54,7 +59,9 @@ describe('IssuanceService: one lease per issuance', () => {
     const issuance = IssuanceService.create({
       ...issuanceNoops,
       store,
-      issuers: IssuerRegistry.create({ issuers: [signer] }),
+      issuers: IssuerRegistry.create({
+        issuers: [options.groupCommit ? ca : signer],
+      }),
       logger,
       audit: DatabaseAuditLog.create({ knex }),
       leaseMs: options.leaseMs ?? 600,
@@ -212,16 +219,7 @@ describe('IssuanceService: one lease per issuance', () => {
     'an auto-approved CSR request issued in a group commit needs no lease: no lease statement, nothing left for a sweep, %p',
     async databaseId => {
       const knex = await database(databaseId);
-      const logger = mockServices.logger.mock();
-      const ca = await createTestCa(knex, { logger });
-      const store = DatabaseRequestStore.create({ knex });
-      const issuance = IssuanceService.create({
-        ...issuanceNoops,
-        store,
-        issuers: IssuerRegistry.create({ issuers: [ca] }),
-        logger,
-        audit: DatabaseAuditLog.create({ knex }),
-      });
+      const { issuance } = await instance(knex, { groupCommit: true });
       const statements: string[] = [];
       const onQuery = (q: { sql: string }) => statements.push(q.sql);
       knex.on('query', onQuery);

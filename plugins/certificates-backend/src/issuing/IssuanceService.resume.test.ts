@@ -135,24 +135,16 @@ describe('IssuanceService.resume with more than one page of requests', () => {
   it.each(databases.eachSupportedId())(
     'issues every stuck and approved request, and follows cert-manager requests newer than 500 other issuing ones, %p',
     async databaseId => {
-      const {
-        signer,
-        kubernetes,
-        verdicts,
-        issuance,
-        createAt,
-        states,
-        setClock,
-      } = await setup(databaseId);
+      const world = await setup(databaseId);
       const range = (n: number) => Array.from({ length: n }, (_, i) => i);
       const stuck = range(600).map(n => request('issuing', { kind: 'csr' }, n));
       const oldCm = request('issuing', inCluster('old-tls'), 0);
-      await createAt(minutes(0), [...stuck, oldCm]);
+      await world.createAt(minutes(0), [...stuck, oldCm]);
       const approved = range(700).map(n =>
         request('approved', { kind: 'csr' }, n),
       );
       const approvedCm = request('approved', inCluster('new-tls'), 1);
-      await createAt(minutes(1), [...approved, approvedCm]);
+      await world.createAt(minutes(1), [...approved, approvedCm]);
       // Issuing but not stuck: a secret being delivered right now.
       const recent = range(600).map(n =>
         request(
@@ -161,12 +153,12 @@ describe('IssuanceService.resume with more than one page of requests', () => {
           n,
         ),
       );
-      await createAt(minutes(10), recent);
+      await world.createAt(minutes(10), recent);
       const [cmIssued, cmFailed, cmPending] = [2, 3, 4].map(n =>
         request('issuing', inCluster(`cm${n}-tls`), n),
       );
-      await createAt(minutes(10.2), [cmIssued, cmFailed, cmPending]);
-      verdicts.set(cmIssued.id!, {
+      await world.createAt(minutes(10.2), [cmIssued, cmFailed, cmPending]);
+      world.verdicts.set(cmIssued.id!, {
         state: 'issued',
         certificate: {
           chainPem: 'chain from cert-manager',
@@ -175,17 +167,17 @@ describe('IssuanceService.resume with more than one page of requests', () => {
           notAfter: minutes(60 * 24 * 30).toISOString(),
         },
       });
-      verdicts.set(cmFailed.id!, {
+      world.verdicts.set(cmFailed.id!, {
         state: 'failed',
         reason: 'cert-manager: issuer corp-ca is not ready',
       });
 
       // The sweep at 10:10:30: stuck means unchanged since before 10:09:30.
-      setClock(minutes(10.5));
+      world.setClock(minutes(10.5));
       // Stuck csr (600), cert-manager followed (4), approved (701).
-      expect(await issuance.resume()).toBe(1305);
+      expect(await world.issuance.resume()).toBe(1305);
 
-      const after = await states();
+      const after = await world.states();
       const issuedIds = [...stuck, ...approved].map(r => r.id!);
       for (const id of issuedIds) {
         expect(after.get(id)).toMatchObject({
@@ -194,28 +186,30 @@ describe('IssuanceService.resume with more than one page of requests', () => {
         });
       }
       // Each signed once, and nothing else signed.
-      expect(signer.issue).toHaveBeenCalledTimes(1300);
+      expect(world.signer.issue).toHaveBeenCalledTimes(1300);
       expect(
-        new Set(signer.issue.mock.calls.map(([r]) => r.requestId)),
+        new Set(world.signer.issue.mock.calls.map(([r]) => r.requestId)),
       ).toEqual(new Set(issuedIds));
       // Not stuck yet: left alone.
       for (const r of recent) expect(after.get(r.id!)?.state).toBe('issuing');
-      expect(kubernetes.deliverSecret).not.toHaveBeenCalled();
+      expect(world.kubernetes.deliverSecret).not.toHaveBeenCalled();
 
       // Every cert-manager request in issuing is followed, once, however
       // many older issuing requests there are; the approved one is applied
       // and followed by issuing it, not followed again.
       expect(
-        kubernetes.certManagerStatus.mock.calls.map(([r]) => r.id).sort(),
+        world.kubernetes.certManagerStatus.mock.calls.map(([r]) => r.id).sort(),
       ).toEqual(
         [oldCm, approvedCm, cmIssued, cmFailed, cmPending]
           .map(r => r.id!)
           .sort(),
       );
-      expect(kubernetes.applyCertManagerCertificate).toHaveBeenCalledTimes(1);
-      expect(kubernetes.applyCertManagerCertificate.mock.calls[0][0].id).toBe(
-        approvedCm.id,
-      );
+      expect(
+        world.kubernetes.applyCertManagerCertificate,
+      ).toHaveBeenCalledTimes(1);
+      expect(
+        world.kubernetes.applyCertManagerCertificate.mock.calls[0][0].id,
+      ).toBe(approvedCm.id);
       expect(after.get(cmIssued.id!)).toMatchObject({
         state: 'issued',
         serial_number: 'cm-serial',
@@ -229,11 +223,11 @@ describe('IssuanceService.resume with more than one page of requests', () => {
       }
 
       // The next sweep: only the cert-manager requests still issuing.
-      kubernetes.certManagerStatus.mockClear();
-      expect(await issuance.resume()).toBe(3);
-      expect(signer.issue).toHaveBeenCalledTimes(1300);
+      world.kubernetes.certManagerStatus.mockClear();
+      expect(await world.issuance.resume()).toBe(3);
+      expect(world.signer.issue).toHaveBeenCalledTimes(1300);
       expect(
-        kubernetes.certManagerStatus.mock.calls.map(([r]) => r.id).sort(),
+        world.kubernetes.certManagerStatus.mock.calls.map(([r]) => r.id).sort(),
       ).toEqual([oldCm, approvedCm, cmPending].map(r => r.id!).sort());
     },
   );

@@ -417,40 +417,28 @@ describe('a discovered certificate is a portal request’s only when it proves i
   it.each(databases.eachSupportedId())(
     "the Secret the portal delivered stays linked: its owners renew and revoke it, decided on the request's entity, not the Secret's labels, %p",
     async databaseId => {
-      const {
-        sim,
-        ca,
-        requests,
-        alices,
-        delivered,
-        router,
-        as,
-        counts,
-        rowOf,
-        discovered,
-        renewals,
-      } = await setup(databaseId);
-      const genuine = rowOf('payments', 'payments-tls');
-      await discovered(genuine);
-      const app = router('owners');
+      const bed = await setup(databaseId);
+      const genuine = bed.rowOf('payments', 'payments-tls');
+      await bed.discovered(genuine);
+      const app = bed.router('owners');
       const details = await request(app)
         .get(`/certificates/${genuine}`)
-        .set('Authorization', as('alice'));
+        .set('Authorization', bed.as('alice'));
       expect(details.body).toMatchObject({
-        requestId: alices.id,
+        requestId: bed.alices.id,
         actions: { renew: { allowed: true }, revoke: { allowed: true } },
       });
       expect(details.body.claimedRequestId).toBeUndefined();
 
       // Relabelled for checkout-web: the row's owner changes, the request's
       // does not, and only the request's owners may act.
-      sim.apply({
-        ...delivered,
+      bed.sim.apply({
+        ...bed.delivered,
         metadata: {
-          ...delivered.metadata,
+          ...bed.delivered.metadata,
           resourceVersion: undefined,
           labels: {
-            ...delivered.metadata.labels,
+            ...bed.delivered.metadata.labels,
             'backstage.io/kubernetes-id': 'checkout-web',
           },
         },
@@ -458,11 +446,11 @@ describe('a discovered certificate is a portal request’s only when it proves i
       await eventually(async () => {
         const res = await request(app)
           .get(`/certificates/${genuine}`)
-          .set('Authorization', as('carol'));
+          .set('Authorization', bed.as('carol'));
         expect(res.body.ownership.entityRef).toBe(
           'component:default/checkout-web',
         );
-        expect(res.body.requestId).toBe(alices.id);
+        expect(res.body.requestId).toBe(bed.alices.id);
         expect(res.body.actions).toEqual({
           renew: {
             allowed: false,
@@ -474,44 +462,46 @@ describe('a discovered certificate is a portal request’s only when it proves i
           },
         });
       });
-      const before = await counts();
+      const before = await bed.counts();
       for (const [verb, body] of [
         ['renew', undefined],
         ['revoke', { reason: 'keyCompromise' }],
       ] as const) {
         const refused = await request(app)
           .post(`/certificates/${genuine}/${verb}`)
-          .set('Authorization', as('carol'))
+          .set('Authorization', bed.as('carol'))
           .send(body);
         expect(refused.status).toBe(403);
       }
-      expect(await counts()).toEqual(before);
+      expect(await bed.counts()).toEqual(before);
 
       const renewed = await request(app)
         .post(`/certificates/${genuine}/renew`)
-        .set('Authorization', as('alice'));
+        .set('Authorization', bed.as('alice'));
       expect(renewed.status).toBe(201);
       expect(renewed.body.request).toMatchObject({
-        renewalOf: alices.id,
+        renewalOf: bed.alices.id,
         entityRef: 'component:default/payments-api',
         requester: 'user:default/alice',
         delivery: TARGET,
       });
-      expect(renewals).toEqual([renewed.body.request.id]);
+      expect(bed.renewals).toEqual([renewed.body.request.id]);
 
       const revoked = await request(app)
         .post(`/certificates/${genuine}/revoke`)
-        .set('Authorization', as('alice'))
+        .set('Authorization', bed.as('alice'))
         .send({ reason: 'keyCompromise' });
       expect(revoked.status).toBe(200);
-      expect((await requests.get(alices.id))?.revocationReason).toBe(
+      expect((await bed.requests.get(bed.alices.id))?.revocationReason).toBe(
         'keyCompromise',
       );
       expect(
-        new x509.X509Crl(await ca.crl()).entries.map(e =>
+        new x509.X509Crl(await bed.ca.crl()).entries.map(e =>
           e.serialNumber.toUpperCase(),
         ),
-      ).toEqual([(alices as CertificateRequest).serialNumber!.toUpperCase()]);
+      ).toEqual([
+        (bed.alices as CertificateRequest).serialNumber!.toUpperCase(),
+      ]);
     },
   );
 });

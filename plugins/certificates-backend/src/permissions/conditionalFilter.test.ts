@@ -31,7 +31,12 @@ function answering(decision: any) {
 describe('authorizeFilter', () => {
   it('asks once for the permission with the caller credentials', async () => {
     const permissions = answering({ result: AuthorizeResult.ALLOW });
-    await authorizeFilter(permissions, requestReadPermission, credentials, transformRequestConditions);
+    await authorizeFilter(
+      permissions,
+      requestReadPermission,
+      credentials,
+      transformRequestConditions,
+    );
     expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
     expect(permissions.authorizeConditional).toHaveBeenCalledWith(
       [{ permission: requestReadPermission }],
@@ -41,10 +46,20 @@ describe('authorizeFilter', () => {
 
   it('turns ALLOW into true and DENY into false', async () => {
     await expect(
-      authorizeFilter(answering({ result: AuthorizeResult.ALLOW }), requestReadPermission, credentials, transformRequestConditions),
+      authorizeFilter(
+        answering({ result: AuthorizeResult.ALLOW }),
+        requestReadPermission,
+        credentials,
+        transformRequestConditions,
+      ),
     ).resolves.toBe(true);
     await expect(
-      authorizeFilter(answering({ result: AuthorizeResult.DENY }), requestReadPermission, credentials, transformRequestConditions),
+      authorizeFilter(
+        answering({ result: AuthorizeResult.DENY }),
+        requestReadPermission,
+        credentials,
+        transformRequestConditions,
+      ),
     ).resolves.toBe(false);
   });
 
@@ -69,7 +84,12 @@ describe('authorizeFilter', () => {
         requestConditions.isEntityOwner({ claims: ['group:default/team-a'] }),
       ],
     });
-    const filter = await authorizeFilter(answering(decision), requestReadPermission, credentials, transformRequestConditions);
+    const filter = await authorizeFilter(
+      answering(decision),
+      requestReadPermission,
+      credentials,
+      transformRequestConditions,
+    );
     expect(filter).toEqual({
       anyOf: [
         { property: 'requester', values: ['user:default/dana'] },
@@ -78,9 +98,16 @@ describe('authorizeFilter', () => {
     });
     const mine = { requester: 'user:default/dana' } as CertificateRequest;
     // Labels or entity metadata describe; only the condition decides.
-    const other = { requester: 'user:default/eve', ownerRef: 'group:default/team-b' } as CertificateRequest;
-    expect(filterAllows(filter, c => matchesRequestCriteria(c, mine))).toBe(true);
-    expect(filterAllows(filter, c => matchesRequestCriteria(c, other))).toBe(false);
+    const other = {
+      requester: 'user:default/eve',
+      ownerRef: 'group:default/team-b',
+    } as CertificateRequest;
+    expect(filterAllows(filter, c => matchesRequestCriteria(c, mine))).toBe(
+      true,
+    );
+    expect(filterAllows(filter, c => matchesRequestCriteria(c, other))).toBe(
+      false,
+    );
   });
 });
 

@@ -26,7 +26,8 @@ const isRequester = createPermissionRule({
   description: 'Allow requests submitted by one of the given users',
   resourceRef: requestResourceRef,
   paramsSchema: z.object({ userRefs: refs }),
-  apply: (request, { userRefs }) => userRefs.some(ref => sameRef(ref, request.requester)),
+  apply: (request, { userRefs }) =>
+    userRefs.some(ref => sameRef(ref, request.requester)),
   toQuery: ({ userRefs }) => ({ property: 'requester', values: userRefs }),
 });
 
@@ -34,14 +35,17 @@ const hasIssuer = createPermissionRule({
   name: 'hasIssuer',
   description: 'Allow requests for one of the given issuers',
   resourceRef: requestResourceRef,
-  paramsSchema: z.object({ issuers: z.array(z.string()).describe('Issuer ids') }),
+  paramsSchema: z.object({
+    issuers: z.array(z.string()).describe('Issuer ids'),
+  }),
   apply: (request, { issuers }) => issuers.includes(request.issuer),
   toQuery: ({ issuers }) => ({ property: 'issuer', values: issuers }),
 });
 
 const isEntityOwner = createPermissionRule({
   name: 'isEntityOwner',
-  description: 'Allow requests for entities owned by one of the given claims (user and groups)',
+  description:
+    'Allow requests for entities owned by one of the given claims (user and groups)',
   resourceRef: requestResourceRef,
   paramsSchema: z.object({ claims: refs }),
   apply: (request, { claims }) =>

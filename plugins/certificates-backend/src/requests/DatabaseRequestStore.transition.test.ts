@@ -38,6 +38,29 @@ async function setup(databaseId: Parameters<typeof databases.init>[0]) {
   return { store, add, snapshot, queries: () => queries };
 }
 
+/**
+ * A store holding one request per `id: state`. `expectUnchanged` checks the
+ * rows are as they were then, and (unless `queried`) that nothing was asked
+ * of the database since.
+ */
+async function holding(
+  databaseId: Parameters<typeof databases.init>[0],
+  requests: Record<string, RequestState>,
+) {
+  const { store, add, snapshot, queries } = await setup(databaseId);
+  for (const [id, state] of Object.entries(requests)) await add(id, state);
+  const before = await snapshot();
+  const queriesBefore = queries();
+  return {
+    store,
+    queriesBefore,
+    expectUnchanged: async (options: { queried: boolean }) => {
+      if (!options.queried) expect(queries()).toBe(queriesBefore);
+      expect(await snapshot()).toEqual(before);
+    },
+  };
+}
+
 describe('DatabaseRequestStore.transition', () => {
   it.each(databases.eachSupportedId())(
     'makes every move the rules allow, %p',
@@ -56,13 +79,15 @@ describe('DatabaseRequestStore.transition', () => {
   it.each(databases.eachSupportedId())(
     'refuses a move out of a final state before touching the database, %p',
     async databaseId => {
-      const { store, add, snapshot, queries } = await setup(databaseId);
-      await add('issued', 'issued');
-      await add('denied', 'denied');
-      await add('cancelled', 'cancelled');
-      await add('failed', 'failed');
-      const before = await snapshot();
-      const queriesBefore = queries();
+      const { store, queriesBefore, expectUnchanged } = await holding(
+        databaseId,
+        {
+          issued: 'issued',
+          denied: 'denied',
+          cancelled: 'cancelled',
+          failed: 'failed',
+        },
+      );
       expect(queriesBefore).toBeGreaterThan(0);
 
       const attempts: Array<[string, RequestState, RequestState]> = [
@@ -79,19 +104,17 @@ describe('DatabaseRequestStore.transition', () => {
         );
       }
 
-      expect(queries()).toBe(queriesBefore);
-      expect(await snapshot()).toEqual(before);
+      await expectUnchanged({ queried: false });
     },
   );
 
   it.each(databases.eachSupportedId())(
     'refuses a compare-and-set whose states include a forbidden one, even when the request is in an allowed one, %p',
     async databaseId => {
-      const { store, add, snapshot, queries } = await setup(databaseId);
-      await add('p', 'pending');
-      await add('a', 'approved');
-      const before = await snapshot();
-      const queriesBefore = queries();
+      const { store, expectUnchanged } = await holding(databaseId, {
+        p: 'pending',
+        a: 'approved',
+      });
 
       await expect(
         store.transition('p', ['pending', 'issued'], 'cancelled', {}),
@@ -104,18 +127,17 @@ describe('DatabaseRequestStore.transition', () => {
         store.transition('a', ['approved'], 'issued', { serialNumber: '01' }),
       ).rejects.toThrow('no transition from approved to issued');
 
-      expect(queries()).toBe(queriesBefore);
-      expect(await snapshot()).toEqual(before);
+      await expectUnchanged({ queried: false });
     },
   );
 
   it.each(databases.eachSupportedId())(
     'moves nothing when the request is in none of the allowed states, %p',
     async databaseId => {
-      const { store, add, snapshot } = await setup(databaseId);
-      await add('c', 'cancelled');
-      await add('i', 'issued');
-      const before = await snapshot();
+      const { store, expectUnchanged } = await holding(databaseId, {
+        c: 'cancelled',
+        i: 'issued',
+      });
 
       expect(await store.transition('c', ['pending'], 'approved', {})).toBe(
         undefined,
@@ -126,7 +148,7 @@ describe('DatabaseRequestStore.transition', () => {
         }),
       ).toBe(undefined);
 
-      expect(await snapshot()).toEqual(before);
+      await expectUnchanged({ queried: true });
     },
   );
 });

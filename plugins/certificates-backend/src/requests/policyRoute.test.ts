@@ -7,27 +7,14 @@ import {
   CertificatesTestBackend,
   startCertificatesBackend,
 } from '../__testUtils__/testBackend';
+import { teamAServicesPolicy, unreachableCluster } from './__testUtils__/shop';
 
 const payments: Entity = component('payments', 'team-a');
 const stray: Entity = component('stray', 'team-z');
 
-const policy: CertificatePolicy = {
-  name: 'services',
-  selector: { owner: ['group:default/team-a'] },
-  allowedDnsNames: [
-    '{{entity.name}}.example.com',
-    '*.{{entity.name}}.example.com',
-  ],
+const policy: CertificatePolicy = teamAServicesPolicy({
   allowedIssuers: ['builtin', 'cm-prod'],
   allowedClusters: ['prod'],
-};
-
-/** A configured cluster no test reaches: the route reads only their names. */
-const unreachable = (name: string) => ({
-  name,
-  url: 'https://127.0.0.1:9',
-  serviceAccountToken: 'unused',
-  skipTLSVerify: true,
 });
 
 describe('GET /policy', () => {
@@ -42,7 +29,7 @@ describe('GET /policy', () => {
       catalog,
       certificates: {
         policies: [policy],
-        clusters: [unreachable('prod'), unreachable('staging')],
+        clusters: [unreachableCluster('prod'), unreachableCluster('staging')],
         certManagerIssuers: [
           {
             id: 'cm-prod',

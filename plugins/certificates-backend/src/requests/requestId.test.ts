@@ -13,7 +13,8 @@ describe('newRequestId', () => {
   it('sorts in the order made, also within one millisecond, and never repeats', () => {
     const ids: string[] = [];
     const at = Date.now() + 60_000;
-    for (let i = 0; i < 5000; i++) ids.push(newRequestId(at + Math.floor(i / 1000)));
+    for (let i = 0; i < 5000; i++)
+      ids.push(newRequestId(at + Math.floor(i / 1000)));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });

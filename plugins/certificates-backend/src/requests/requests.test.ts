@@ -1,3 +1,4 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -6,14 +7,30 @@ import {
 } from '@backstage/plugin-permission-common';
 import { CertificatePolicy } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import request from 'supertest';
 import { pemBlocks, x509 } from '../pki';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { requestConditions } from '../permissions';
-import { component, testDatabases } from '../__testUtils__';
+import {
+  allowAllPermissions,
+  component,
+  createHarness,
+  csrFor,
+  DatabaseId,
+  paymentsInput,
+  testDatabases,
+} from '../__testUtils__';
+import {
+  CertificatesTestBackend,
+  startCertificatesBackend,
+} from '../__testUtils__/testBackend';
 import { craftedCsrPem } from './__testUtils__/craftedCsr';
-import { requestsApp } from './__testUtils__/requestsApp';
+import {
+  readDecisionsOf,
+  shopPerTest,
+  teamAServicesPolicy,
+} from './__testUtils__/shop';
 
 jest.setTimeout(60_000);
 
@@ -22,82 +39,107 @@ const BOB = 'user:default/bob';
 
 /** Alice and Bob are in team-a, which owns `payments`; Carol is not. */
 const TEAM_A: Record<string, string[]> = {
-  [ALICE]: ['group:default/team-a'],
-  [BOB]: ['group:default/team-a'],
+  alice: ['group:default/team-a'],
+  bob: ['group:default/team-a'],
 };
 
 const entity: Entity = component('payments', 'team-a');
 const otherEntity: Entity = component('stray', 'team-z');
 
-const autoPolicy: CertificatePolicy = {
-  name: 'services',
-  selector: { owner: ['group:default/team-a'] },
-  allowedDnsNames: [
-    '{{entity.name}}.example.com',
-    '*.{{entity.name}}.example.com',
-  ],
+const autoPolicy: CertificatePolicy = teamAServicesPolicy({
   autoApprove: { maxValidityDays: 30 },
   approvals: { required: 2, approvers: ['group:default/security'] },
-};
+});
+
+/** The notifications the plugin sent about `event`s (e.g. issued), by request id. */
+function sent(plugin: CertificatesTestBackend, event: string): string[] {
+  return plugin.notifications.send.mock.calls.flatMap(
+    ([n]: [{ payload: { scope: string } }]) => {
+      const [, , id, what] = n.payload.scope.split(':');
+      return what === event ? [id] : [];
+    },
+  );
+}
 
 describe('requests API', () => {
   const databases = testDatabases();
   let csrPem: string;
-
+  const suite = shopPerTest(databases);
   beforeAll(async () => {
-    ({ csrPem } = await generateKeyAndCsr({
-      keyAlgorithm: 'ECDSA-P256',
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com', 'api.payments.example.com'],
-    }));
+    csrPem = await csrFor('payments.example.com', 'api.payments.example.com');
   });
-
-  function body(overrides: Record<string, unknown> = {}) {
+  /** The form's request for payments (overrides may be malformed on purpose). */
+  function body(
+    overrides: Record<string, unknown> = {},
+  ): Record<string, unknown> {
     return {
-      entityRef: 'component:default/payments',
-      commonName: 'payments.example.com',
-      dnsNames: ['payments.example.com', 'api.payments.example.com'],
-      keyAlgorithm: 'ECDSA-P256',
-      validityDays: 30,
-      issuer: 'builtin',
-      delivery: { kind: 'csr', csr: csrPem },
-      justification: '<b>needed</b> for the API',
-      ...overrides,
+      ...paymentsInput(csrPem, {
+        entityRef: 'component:default/payments',
+        dnsNames: ['payments.example.com', 'api.payments.example.com'],
+        justification: '<b>needed</b> for the API',
+        ...(overrides as Parameters<typeof paymentsInput>[1]),
+      }),
     };
   }
 
-  async function setup(
-    databaseId: Parameters<typeof databases.init>[0],
-    options: {
-      permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-      user?: string;
-      knex?: Knex;
-      /** The certificates.request.read decision (default: the `permission` result). */
-      read?: PolicyDecision;
-    } = {},
+  /** The actions of a request's audit trail, in order. */
+  const trailOf = async (knex: Knex, requestId: string) =>
+    (
+      await knex('certificates_audit')
+        .where({ request_id: requestId })
+        .orderBy('seq')
+    ).map(r => r.action);
+
+  /** The real plugin on `knex` (every permission allowed by default). */
+  function startOn(
+    knex: Knex,
+    permissions: PermissionsService = allowAllPermissions(),
   ) {
-    const knex: Knex = options.knex ?? (await databases.init(databaseId));
-    const app = await requestsApp(knex, {
-      user: options.user ?? ALICE,
-      permissions: mockServices.permissions({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
-      read: options.read,
-      policies: [autoPolicy],
+    return startCertificatesBackend({
+      knex,
+      permissions,
       entities: [entity, otherEntity],
       groups: TEAM_A,
+      certificates: { policies: [autoPolicy] },
     });
+  }
+
+  /** The real plugin on a fresh database of `databaseId`. */
+  async function setup(
+    databaseId: DatabaseId,
+    permissions?: PermissionsService,
+  ) {
+    const knex: Knex = await databases.init(databaseId);
+    const plugin = suite.track(await startOn(knex, permissions));
+    /** POST /requests with `body`, as Alice. */
+    const submit = (payload: object) =>
+      plugin.post('/requests', 'alice').send(payload);
     const stored = async () => {
-      const { requests, audit } = await app.counts();
+      const { requests, audit } = await plugin.counts();
       return { requests, audit };
     };
-    return { ...app, knex, stored };
+    return { plugin, knex, submit, stored };
+  }
+
+  /**
+   * The plugin's services on the same database, for what no route reaches:
+   * issuance driven step by step after a "crash", a policy changed while
+   * running. `policies` is read at each check.
+   */
+  async function servicesOn(knex: Knex, policies = [autoPolicy]) {
+    return suite.track(
+      await createHarness(databases, 'SQLITE_3', {
+        knex,
+        entities: [entity, otherEntity],
+        policies,
+      }),
+    );
   }
 
   it.each(databases.eachSupportedId())(
     'issues an auto-approved CSR request through the built-in CA, %p',
     async databaseId => {
-      const { app, submit, ca, inventoried } = await setup(databaseId);
+      const { plugin, submit } = await setup(databaseId);
       const res = await submit(body());
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
@@ -114,14 +156,15 @@ describe('requests API', () => {
       });
       expect(JSON.stringify(res.body)).not.toContain('BEGIN');
 
-      const chain = await request(app).get(
-        `/requests/${res.body.id}/chain.pem`,
-      );
+      const chain = await plugin.get(`/requests/${res.body.id}/chain.pem`);
       expect(chain.status).toBe(200);
       const [leaf, issuing] = pemBlocks(chain.text).map(
         b => new X509Certificate(b.der),
       );
-      const root = new X509Certificate(ca.rootCertificatePem);
+      // The built-in CA's root, as the plugin publishes it.
+      const [root] = pemBlocks(
+        (await plugin.get('/trust-bundle.pem', 'none')).text,
+      ).map(b => new X509Certificate(b.der));
       expect(leaf.verify(issuing.publicKey)).toBe(true);
       expect(issuing.verify(root.publicKey)).toBe(true);
       expect(leaf.subjectAltName).toBe(
@@ -131,17 +174,24 @@ describe('requests API', () => {
       expect(
         new Date(leaf.validTo).getTime() - new Date(leaf.validFrom).getTime(),
       ).toBeLessThanOrEqual(30 * 86400_000);
-      expect(inventoried()).toEqual([
-        expect.objectContaining({ serialNumber: leaf.serialNumber }),
+      // In the inventory as soon as it is issued.
+      const inventory = await plugin.get('/certificates');
+      expect(inventory.body.items).toEqual([
+        expect.objectContaining({
+          requestId: res.body.id,
+          fingerprintSha256: createHash('sha256')
+            .update(leaf.raw)
+            .digest('hex'),
+        }),
       ]);
 
-      const detail = await request(app).get(`/requests/${res.body.id}`);
+      const detail = await plugin.get(`/requests/${res.body.id}`);
       expect(detail.body.request.state).toBe('issued');
       expect(
         detail.body.audit.map((a: { action: string }) => a.action).sort(),
       ).toEqual(['created', 'issued', 'issuing']);
 
-      const mine = await request(app).get('/requests?mine=true&state=issued');
+      const mine = await plugin.get('/requests?mine=true&state=issued');
       expect(mine.body.items.map((r: { id: string }) => r.id)).toEqual([
         res.body.id,
       ]);
@@ -151,7 +201,7 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'queues a request the policy does not auto-approve; only the requester cancels, only while pending, %p',
     async databaseId => {
-      const { app, submit, issueSpy, signSpy, knex } = await setup(databaseId);
+      const { plugin, submit } = await setup(databaseId);
       const res = await submit(body({ validityDays: 60 }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
@@ -160,53 +210,63 @@ describe('requests API', () => {
         approvers: ['group:default/security'],
         pendingReason: expect.stringMatching(/60 days exceeds the 30 days/),
       });
-      expect(issueSpy).not.toHaveBeenCalled();
-      expect(signSpy).not.toHaveBeenCalled();
+      expect(suite.ca.issueSpy).not.toHaveBeenCalled();
+      expect(suite.ca.signSpy).not.toHaveBeenCalled();
 
-      const bob = await setup(databaseId, { user: BOB, knex });
-      const notMine = await request(bob.app).post(
+      const notMine = await plugin.post(
         `/requests/${res.body.id}/cancel`,
+        'bob',
       );
       expect(notMine.status).toBe(403);
 
-      const cancelled = await request(app).post(
-        `/requests/${res.body.id}/cancel`,
-      );
+      const cancelled = await plugin.post(`/requests/${res.body.id}/cancel`);
       expect(cancelled.status).toBe(200);
       expect(cancelled.body.state).toBe('cancelled');
-      const again = await request(app).post(`/requests/${res.body.id}/cancel`);
+      const again = await plugin.post(`/requests/${res.body.id}/cancel`);
       expect(again.status).toBe(409);
       expect(again.body.error.name).toBe('ConflictError');
     },
   );
 
   it('notifies once: issued after auto-approval, queued when pending, failed when issuance fails', async () => {
-    const { submit, notifier, signSpy, issuance, store } = await setup(
-      'SQLITE_3',
-    );
+    const { plugin, submit, knex } = await setup('SQLITE_3');
     const issued = await submit(body());
     expect(issued.body.state).toBe('issued');
-    expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
-    // Claimed in the issuing transaction, then sent without a claim of its own.
-    expect(notifier.claimIssued).toHaveBeenCalledWith(
-      [expect.objectContaining({ id: issued.body.id, state: 'issued' })],
-      expect.anything(),
-    );
-    expect(notifier.requestIssued).toHaveBeenCalledWith(
-      expect.objectContaining({ id: issued.body.id, state: 'issued' }),
-      { claimed: true },
-    );
-    expect(notifier.requestQueued).not.toHaveBeenCalled();
-    expect(notifier.requestFailed).not.toHaveBeenCalled();
+    expect(sent(plugin, 'issued')).toEqual([issued.body.id]);
+    // Claimed in the issuing transaction: one claim, one notification.
+    expect(
+      await knex('certificates_notifications_sent').where({
+        request_id: issued.body.id,
+        event: 'issued',
+      }),
+    ).toHaveLength(1);
+    expect(plugin.notifications.send).toHaveBeenCalledWith({
+      recipients: { type: 'entity', entityRef: [ALICE] },
+      payload: expect.objectContaining({
+        title:
+          'Certificate issued: payments.example.com for component:default/payments',
+        topic: `certificate-request:${issued.body.id}`,
+      }),
+    });
+    expect(sent(plugin, 'queued')).toEqual([]);
+    expect(sent(plugin, 'failed')).toEqual([]);
 
     const pending = await submit(body({ validityDays: 60 }));
-    expect(notifier.requestQueued).toHaveBeenCalledTimes(1);
-    expect(notifier.requestQueued).toHaveBeenCalledWith(
-      expect.objectContaining({ id: pending.body.id, state: 'pending' }),
-    );
+    expect(sent(plugin, 'queued')).toEqual([pending.body.id]);
+    expect(plugin.notifications.send).toHaveBeenCalledWith({
+      recipients: {
+        type: 'entity',
+        entityRef: ['group:default/security'],
+        excludeEntityRef: ALICE,
+      },
+      payload: expect.objectContaining({
+        scope: `certificates:request:${pending.body.id}:queued`,
+      }),
+    });
 
-    // The CA refuses; the request fails once however often issuance is retried.
-    signSpy.mockImplementationOnce(() => {
+    // The CA refuses; the request fails once however often issuance is
+    // retried (here by another replica of the plugin on the same database).
+    suite.ca.signSpy.mockImplementationOnce(() => {
       throw new Error('CA unavailable');
     });
     const failing = await submit(body());
@@ -214,22 +274,25 @@ describe('requests API', () => {
       state: 'failed',
       failureReason: 'CA unavailable',
     });
-    expect(await issuance.issueApproved(failing.body.id)).toMatchObject({
-      state: 'failed',
-    });
-    expect(notifier.requestFailed).toHaveBeenCalledTimes(1);
-    expect(notifier.requestFailed).toHaveBeenCalledWith(
-      expect.objectContaining({ id: failing.body.id, state: 'failed' }),
+    const replica = await servicesOn(knex);
+    expect(await replica.issuance.issueApproved(failing.body.id)).toMatchObject(
+      {
+        state: 'failed',
+      },
     );
-    expect(notifier.requestIssued).toHaveBeenCalledTimes(1);
-    expect((await store.get(failing.body.id))?.state).toBe('failed');
+    expect(replica.notifications.send).not.toHaveBeenCalled();
+    expect(sent(plugin, 'failed')).toEqual([failing.body.id]);
+    expect(sent(plugin, 'issued')).toEqual([issued.body.id]);
+    expect(
+      (await plugin.get(`/requests/${failing.body.id}`)).body.request.state,
+    ).toBe('failed');
   });
 
   it.each(databases.eachSupportedId())(
     'an auto-approved request, its audit and the CA record commit together; a rollback leaves nothing, %p',
     async databaseId => {
-      const { submit, knex, issueSpy, signSpy, recordSpy, stored } =
-        await setup(databaseId);
+      const { submit, knex, stored } = await setup(databaseId);
+      const { issueSpy, signSpy, recordSpy } = suite.ca;
       const issued = await submit(body());
       expect(issued.body.state).toBe('issued');
       expect(await stored()).toEqual({ requests: 1, audit: 3 });
@@ -238,10 +301,7 @@ describe('requests API', () => {
           request_id: issued.body.id,
         }),
       ).toHaveLength(1);
-      const trail = await knex('certificates_audit')
-        .where({ request_id: issued.body.id })
-        .orderBy('seq');
-      expect(trail.map(r => r.action)).toEqual([
+      expect(await trailOf(knex, issued.body.id)).toEqual([
         'created',
         'issuing',
         'issued',
@@ -272,9 +332,7 @@ describe('requests API', () => {
   it.each(databases.eachSupportedId())(
     'concurrent auto-approved submissions share commits; each is issued once with its own trail, %p',
     async databaseId => {
-      const { submit, knex, stored, inventoried, notifier } = await setup(
-        databaseId,
-      );
+      const { plugin, submit, knex, stored } = await setup(databaseId);
       const responses = await Promise.all(
         Array.from({ length: 12 }, () => submit(body())),
       );
@@ -292,140 +350,132 @@ describe('requests API', () => {
       for (const res of responses) {
         const row = issued.find(r => r.request_id === res.body.id);
         expect(row.serial_number).toBe(res.body.serialNumber);
-        const trail = await knex('certificates_audit')
-          .where({ request_id: res.body.id })
-          .orderBy('seq');
-        expect(trail.map(r => r.action)).toEqual([
+        expect(await trailOf(knex, res.body.id)).toEqual([
           'created',
           'issuing',
           'issued',
         ]);
       }
-      expect(inventoried()).toHaveLength(12);
-      expect(notifier.requestIssued).toHaveBeenCalledTimes(12);
+      const inventory = await plugin.get('/certificates');
+      expect(
+        inventory.body.items
+          .map((c: { requestId: string }) => c.requestId)
+          .sort(),
+      ).toEqual([...ids].sort());
+      expect(sent(plugin, 'issued').sort()).toEqual([...ids].sort());
     },
   );
 
   it('a notifier that throws changes no outcome', async () => {
-    const { submit, notifier } = await setup('SQLITE_3');
-    notifier.requestIssued.mockRejectedValue(new Error('notifications down'));
-    notifier.requestQueued.mockRejectedValue(new Error('notifications down'));
+    const { plugin, submit } = await setup('SQLITE_3');
+    plugin.notifications.send.mockRejectedValue(
+      new Error('notifications down'),
+    );
     expect((await submit(body())).body.state).toBe('issued');
     const pending = await submit(body({ validityDays: 60 }));
     expect(pending.status).toBe(201);
     expect(pending.body.state).toBe('pending');
+    expect(sent(plugin, 'issued')).toHaveLength(1);
+    expect(sent(plugin, 'queued')).toEqual([pending.body.id]);
   });
 
   it.each(databases.eachSupportedId())(
     'enforces certificates.request.read: an unreadable request is a 404, lists filtered, %p',
     async databaseId => {
-      const alice = await setup(databaseId);
-      const bob = await setup(databaseId, { user: BOB, knex: alice.knex });
-      const mine = (await alice.submit(body())).body;
-      const pending = (await alice.submit(body({ validityDays: 60 }))).body;
-      const bobs = (await bob.submit(body())).body;
-      expect([mine.state, pending.state, bobs.state]).toEqual([
-        'issued',
-        'pending',
-        'issued',
-      ]);
-
       const conditional = (conditions: unknown): PolicyDecision => ({
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'certificates',
         resourceType: 'certificate-request',
         conditions: conditions as never,
       });
+      // Readers outside team-a, each under another read decision; anyone
+      // not named reads everything.
+      const { plugin } = await setup(
+        databaseId,
+        readDecisionsOf({
+          // Only requests Bob made (refs compare case-insensitively).
+          'only-bob': conditional(
+            requestConditions.isRequester({ userRefs: ['User:default/BOB'] }),
+          ),
+          // Nested criteria: owned by team-a and not (Alice's and still pending).
+          nested: conditional({
+            allOf: [
+              requestConditions.isEntityOwner({
+                claims: ['group:default/team-a'],
+              }),
+              {
+                not: {
+                  anyOf: [
+                    requestConditions.hasIssuer({ issuers: ['acme'] }),
+                    requestConditions.isRequester({ userRefs: [ALICE] }),
+                  ],
+                },
+              },
+            ],
+          }),
+          nobody: { result: AuthorizeResult.DENY },
+        }),
+      );
+      const submitAs = async (who: string, payload: object) =>
+        (await plugin.post('/requests', who).send(payload)).body;
+      const mine = await submitAs('alice', body());
+      const pending = await submitAs('alice', body({ validityDays: 60 }));
+      const bobs = await submitAs('bob', body());
+      expect([mine.state, pending.state, bobs.state]).toEqual([
+        'issued',
+        'pending',
+        'issued',
+      ]);
+      expect(mine.requester).toBe(ALICE);
+      expect(bobs.requester).toBe(BOB);
+
       const ids = (res: request.Response) =>
         res.body.items.map((r: { id: string }) => r.id).sort();
+      const status = async (path: string, who: string) =>
+        (await plugin.get(path, who)).status;
 
-      // Only requests Bob made (refs compare case-insensitively).
-      const onlyBob = await setup(databaseId, {
-        user: 'user:default/carol',
-        knex: alice.knex,
-        read: conditional(
-          requestConditions.isRequester({ userRefs: ['User:default/BOB'] }),
-        ),
-      });
-      expect(ids(await request(onlyBob.app).get('/requests'))).toEqual([
-        bobs.id,
-      ]);
-      expect(
-        (await request(onlyBob.app).get(`/requests/${bobs.id}`)).status,
-      ).toBe(200);
-      expect(
-        (await request(onlyBob.app).get(`/requests/${bobs.id}/chain.pem`))
-          .status,
-      ).toBe(200);
+      expect(ids(await plugin.get('/requests', 'only-bob'))).toEqual([bobs.id]);
+      expect(await status(`/requests/${bobs.id}`, 'only-bob')).toBe(200);
+      expect(await status(`/requests/${bobs.id}/chain.pem`, 'only-bob')).toBe(
+        200,
+      );
       // Hidden requests are answered as missing ones are.
-      const hidden = await request(onlyBob.app).get(`/requests/${mine.id}`);
+      const hidden = await plugin.get(`/requests/${mine.id}`, 'only-bob');
       expect(hidden.status).toBe(404);
       expect(hidden.body.error).toMatchObject({
         name: 'NotFoundError',
         message: `No request ${mine.id}`,
       });
-      expect(
-        (await request(onlyBob.app).get(`/requests/${mine.id}/chain.pem`))
-          .status,
-      ).toBe(404);
-      expect(
-        (await request(onlyBob.app).get('/requests/no-such-id')).status,
-      ).toBe(404);
+      expect(await status(`/requests/${mine.id}/chain.pem`, 'only-bob')).toBe(
+        404,
+      );
+      expect(await status('/requests/no-such-id', 'only-bob')).toBe(404);
 
-      // Nested criteria: owned by team-a and not (Alice's and still pending).
-      const nested = await setup(databaseId, {
-        user: 'user:default/carol',
-        knex: alice.knex,
-        read: conditional({
-          allOf: [
-            requestConditions.isEntityOwner({
-              claims: ['group:default/team-a'],
-            }),
-            {
-              not: {
-                anyOf: [
-                  requestConditions.hasIssuer({ issuers: ['acme'] }),
-                  requestConditions.isRequester({ userRefs: [ALICE] }),
-                ],
-              },
-            },
-          ],
-        }),
-      });
-      expect(ids(await request(nested.app).get('/requests'))).toEqual([
-        bobs.id,
-      ]);
-      expect(
-        (await request(nested.app).get(`/requests/${pending.id}`)).status,
-      ).toBe(404);
+      expect(ids(await plugin.get('/requests', 'nested'))).toEqual([bobs.id]);
+      expect(await status(`/requests/${pending.id}`, 'nested')).toBe(404);
 
-      const everything = await setup(databaseId, {
-        user: 'user:default/carol',
-        knex: alice.knex,
-      });
-      expect(ids(await request(everything.app).get('/requests'))).toEqual(
+      expect(ids(await plugin.get('/requests', 'carol'))).toEqual(
         [mine.id, pending.id, bobs.id].sort(),
       );
 
-      const nobody = await setup(databaseId, {
-        user: 'user:default/carol',
-        knex: alice.knex,
-        read: { result: AuthorizeResult.DENY },
-      });
-      expect((await request(nobody.app).get('/requests')).body).toEqual({
+      expect((await plugin.get('/requests', 'nobody')).body).toEqual({
         items: [],
       });
-      expect(
-        (await request(nobody.app).get(`/requests/${bobs.id}`)).status,
-      ).toBe(404);
-      expect(
-        (await request(nobody.app).get(`/requests/${bobs.id}/chain.pem`))
-          .status,
-      ).toBe(404);
+      expect(await status(`/requests/${bobs.id}`, 'nobody')).toBe(404);
+      expect(await status(`/requests/${bobs.id}/chain.pem`, 'nobody')).toBe(
+        404,
+      );
     },
   );
 
   describe('rejects bad input with 400, stores nothing and calls no issuer', () => {
+    // One plugin for every case: each must leave the database as it found it.
+    let plugin: CertificatesTestBackend;
+    beforeAll(async () => {
+      plugin = await startOn(await databases.init('SQLITE_3'));
+    });
+    afterAll(() => plugin.stop());
+
     const cases: Array<
       [
         string,
@@ -601,10 +651,10 @@ describe('requests API', () => {
     ];
 
     it.each(cases)('%s', async (_label, make, field, reason) => {
-      const { app, issueSpy, signSpy, stored } = await setup('SQLITE_3');
+      const before = await plugin.counts();
       const payload = await make();
       for (const path of ['/requests/validate', '/requests']) {
-        const res = await request(app).post(path).send(payload);
+        const res = await plugin.post(path).send(payload);
         expect(res.status).toBe(400);
         expect(res.body.error.name).toBe('InputError');
         const violation = res.body.violations.find(
@@ -612,14 +662,15 @@ describe('requests API', () => {
         );
         expect(violation?.reason).toMatch(reason);
       }
-      expect(await stored()).toEqual({ requests: 0, audit: 0 });
-      expect(issueSpy).not.toHaveBeenCalled();
-      expect(signSpy).not.toHaveBeenCalled();
+      expect(await plugin.counts()).toEqual(before);
+      expect(before).toEqual({ requests: 0, audit: 0, issued: 0 });
+      expect(suite.ca.issueSpy).not.toHaveBeenCalled();
+      expect(suite.ca.signSpy).not.toHaveBeenCalled();
     });
   });
 
   it('answers 413 with an error body for an oversized body, storing nothing', async () => {
-    const { submit, issueSpy, stored } = await setup('SQLITE_3');
+    const { submit, stored } = await setup('SQLITE_3');
     const res = await submit(body({ justification: 'x'.repeat(70 * 1024) }));
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual(
@@ -629,22 +680,30 @@ describe('requests API', () => {
       }),
     );
     expect(await stored()).toEqual({ requests: 0, audit: 0 });
-    expect(issueSpy).not.toHaveBeenCalled();
+    expect(suite.ca.issueSpy).not.toHaveBeenCalled();
   });
 
   it('refuses callers without certificates.request.create', async () => {
-    const { submit, stored } = await setup('SQLITE_3', {
-      permission: AuthorizeResult.DENY,
-    });
+    const { submit, stored } = await setup(
+      'SQLITE_3',
+      mockServices.permissions({ result: AuthorizeResult.DENY }),
+    );
     const res = await submit(body());
     expect(res.status).toBe(403);
     expect(await stored()).toEqual({ requests: 0, audit: 0 });
   });
 
+  // A crash between two steps has no route: the plugin's issuance service
+  // is driven step by step on the database the plugin wrote.
   it.each(databases.eachSupportedId())(
     'issues once per request: repeated and concurrent issuance, restart resume, %p',
     async databaseId => {
-      const { submit, issuance, store, ca, knex } = await setup(databaseId);
+      const { submit, knex } = await setup(databaseId);
+      const {
+        issuance,
+        requestStore: store,
+        builtinCa,
+      } = await servicesOn(knex);
       const res = await submit(body({ validityDays: 60 }));
       const id = res.body.id;
       // Approvals moved it to approved; the process "crashed" before issuing.
@@ -666,7 +725,7 @@ describe('requests API', () => {
       const second = await submit(body({ validityDays: 45 }));
       await store.transition(second.body.id, ['pending'], 'approved', {});
       await store.transition(second.body.id, ['approved'], 'issuing', {});
-      const signedBefore = await ca.issue({
+      const signedBefore = await builtinCa.issue({
         requestId: second.body.id,
         dnsNames: ['payments.example.com', 'api.payments.example.com'],
         commonName: 'payments.example.com',
@@ -683,22 +742,22 @@ describe('requests API', () => {
     },
   );
 
+  // The policy is changed while the plugin runs, which only its services
+  // (reading the same policy list at each check) let a test do.
   it('evaluates the policy again at issuance time', async () => {
-    const { submit, store, issuance, validator, issueSpy } = await setup(
-      'SQLITE_3',
-    );
+    const { submit, knex } = await setup('SQLITE_3');
+    const policies = [autoPolicy];
+    const { issuance, requestStore: store } = await servicesOn(knex, policies);
     const res = await submit(body({ validityDays: 60 }));
     await store.transition(res.body.id, ['pending'], 'approved', {});
     // The policy changed since: 60 days is now too long.
-    (
-      validator as unknown as { o: { policies: CertificatePolicy[] } }
-    ).o.policies = [{ ...autoPolicy, maxValidityDays: 30 }];
+    policies[0] = { ...autoPolicy, maxValidityDays: 30 };
     const failed = await issuance.issueApproved(res.body.id);
     expect(failed.state).toBe('failed');
     expect(failed.failureReason).toMatch(
       /No longer allowed by policy: validityDays: 60 days exceeds/,
     );
-    expect(issueSpy).not.toHaveBeenCalled();
+    expect(suite.ca.issueSpy).not.toHaveBeenCalled();
   });
 });
 
@@ -763,5 +822,3 @@ function rsa1024Csr() {
   };
   return csrWith(rsa, rsa);
 }
-
-/** A permissions mock whose conditional (resource) decisions are `read`. */
