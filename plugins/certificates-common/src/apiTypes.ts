@@ -72,5 +72,5 @@ export const APPROVALS_SIGNAL_CHANNEL = 'certificates:approvals';
 
 /** A message on `APPROVALS_SIGNAL_CHANNEL`; it says what happened, never to which request. */
 export type ApprovalsSignal = {
-  event: 'queued' | 'decided';
+  event: 'queued' | 'decided' | 'cancelled';
 };

@@ -13,6 +13,7 @@ export function silentNotifier() {
     requestDecided: nothing,
     requestIssued: nothing,
     requestFailed: nothing,
+    requestCancelled: nothing,
   };
 }
 

@@ -21,6 +21,9 @@ function setup(options: { failPublish?: boolean } = {}) {
     async requestDecided(r: CertificateRequest) {
       calls.push(`decided ${r.id}`);
     },
+    async requestCancelled(r: CertificateRequest) {
+      calls.push(`cancelled ${r.id}`);
+    },
     async requestIssued(r: CertificateRequest) {
       calls.push(`issued ${r.id}`);
     },
@@ -43,7 +46,8 @@ describe('withApprovalSignals', () => {
     const { wrapped, published, calls } = setup();
     await wrapped.requestQueued(request(['group:default/security']));
     await wrapped.requestDecided(request(['group:default/security']));
-    expect(calls).toEqual(['queued req-1', 'decided req-1']);
+    await wrapped.requestCancelled(request(['group:default/security']));
+    expect(calls).toEqual(['queued req-1', 'decided req-1', 'cancelled req-1']);
     expect(published).toEqual([
       {
         recipients: { type: 'user', entityRef: ['group:default/security'] },
@@ -54,6 +58,11 @@ describe('withApprovalSignals', () => {
         recipients: { type: 'user', entityRef: ['group:default/security'] },
         channel: 'certificates:approvals',
         message: { event: 'decided' },
+      },
+      {
+        recipients: { type: 'user', entityRef: ['group:default/security'] },
+        channel: 'certificates:approvals',
+        message: { event: 'cancelled' },
       },
     ]);
     expect(JSON.stringify(published)).not.toContain('req-1');

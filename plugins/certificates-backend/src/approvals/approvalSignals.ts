@@ -6,10 +6,12 @@ import {
   CertificateRequest,
 } from '@kubecerts/backstage-plugin-certificates-common';
 
-/** The two moments at which an approvers' queue changes. */
+/** The moments at which an approvers' queue changes. */
 export interface QueueEvents {
   requestQueued(request: CertificateRequest): Promise<void>;
   requestDecided(request: CertificateRequest): Promise<void>;
+  /** The requester withdrew a pending request. */
+  requestCancelled(request: CertificateRequest): Promise<void>;
 }
 
 /**
@@ -56,5 +58,6 @@ export function withApprovalSignals<T extends QueueEvents>(
   return Object.assign(Object.create(inner) as T, {
     requestQueued: after('queued', r => inner.requestQueued(r)),
     requestDecided: after('decided', r => inner.requestDecided(r)),
+    requestCancelled: after('cancelled', r => inner.requestCancelled(r)),
   });
 }

@@ -43,6 +43,12 @@ export class RequestNotifier {
   ) {}
 
   /** A request entered the approvers' queue. */
+  /**
+   * Nobody is notified of a withdrawn request (the approvers' queue badge
+   * hears of it through the approvals signal, see withApprovalSignals).
+   */
+  async requestCancelled(_request: CertificateRequest): Promise<void> {}
+
   async requestQueued(request: CertificateRequest): Promise<void> {
     if (request.approvers.length === 0) return;
     await this.send(request, 'queued', {

@@ -38,6 +38,7 @@ export type {
 /** Announces a request that waits for approvers (the approvals' RequestNotifier fits). */
 export interface QueuedRequestNotifier {
   requestQueued(request: CertificateRequest): Promise<void>;
+  requestCancelled(request: CertificateRequest): Promise<void>;
 }
 
 /**
@@ -321,6 +322,12 @@ export class RequestService {
       entityRef: request.entityRef,
       outcome: 'success',
     });
+    try {
+      await this.o.notifier.requestCancelled(cancelled);
+    } catch (error) {
+      // The approvers' badges count again on their next signal or reload.
+      this.o.logger.warn(`Announcing cancelled request ${id} failed: ${error}`);
+    }
     return cancelled;
   }
 
