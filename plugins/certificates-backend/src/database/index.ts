@@ -3,5 +3,6 @@ export { applyDatabaseMigrations } from './migrations';
 // start-up rule that depends on which database this is; the SQLite writers
 // and checkpointer stay behind the stores (./sqlite).
 export { configureSqlite, insertRows, isSqlite } from './sqlite';
+export { isPostgres } from './postgres';
 export { runInUnitOfWork, asUnitOfWork, transactionOf } from './unitOfWork';
 export type { UnitOfWork } from './unitOfWork';

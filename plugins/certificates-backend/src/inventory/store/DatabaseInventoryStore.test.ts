@@ -636,4 +636,28 @@ describe('DatabaseInventoryStore', () => {
       ).toBeUndefined();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'keeps rows inline up to a page on PostgreSQL and stores a longer chain whole, %p',
+    async id => {
+      const { knex, store } = await createStore(id);
+      const postgres = id === 'POSTGRES_15';
+      const storage = postgres
+        ? (
+            await knex.raw(
+              "select reloptions from pg_class where relname = 'certificates_inventory'",
+            )
+          ).rows[0].reloptions
+        : null;
+      expect(storage).toEqual(postgres ? ['toast_tuple_target=8160'] : null);
+      const chainPem =
+        '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'.repeat(
+          400,
+        );
+      const row = testRow({ name: 'long-chain', chainPem });
+      await store.upsertCertificates([row, testRow({ name: 'short' })], T0);
+      expect(await store.getChainPem(row.id)).toBe(chainPem);
+      expect((await store.getCertificate(row.id))?.lastSeenAt).toBe(T0);
+    },
+  );
 });

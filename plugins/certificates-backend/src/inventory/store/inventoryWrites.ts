@@ -14,14 +14,20 @@ import {
   UPSERT_COLUMNS,
   upsertSql,
 } from './rowMapping';
-import { applyProofs, linkLookups, recordsToProve } from './requestLinks';
+import {
+  applyProofs,
+  linkLookups,
+  PORTAL_LOCATION,
+  recordsToProve,
+} from './requestLinks';
 import { InventoryRow } from './types';
 
 /*
- * The inventory's writes, in the two shapes the store runs them: as one
+ * The inventory's writes, in the shapes the store runs them: as one
  * synchronous transaction of prepared statements on embedded SQLite
- * (SqliteRowWriter), and through knex on any database. Both prove the
- * request links of the rows they write in the same transaction.
+ * (SqliteRowWriter), as a read and a write statement per batch on
+ * PostgreSQL (below), and through knex's query builder on any other
+ * database. Each proves the request links of the rows it writes with them.
  */
 
 /** Upserts `rows` (unique ids) in a SQLite write transaction. */
@@ -127,5 +133,156 @@ export async function portableMarkGone(
         detail: null,
       })),
     );
+  }
+}
+
+/*
+ * The inventory's writes on PostgreSQL: two statements for a batch of rows
+ * (what is stored, then the write with its history), one for rows gone.
+ *
+ * Each round trip to the server is a wait the scan and the watch pay in full
+ * (node-postgres does not pipeline), and a statement with a placeholder per
+ * value was parsed and planned anew for each batch (31 per row). Rows travel
+ * as one JSON parameter instead: the statements' text is constant and
+ * short, whatever the batch size, and JSON.stringify is the cheapest way
+ * node has to serialise them. Without a surrounding transaction, the write
+ * and its history commit together as one statement; in a caller's unit of
+ * work, with it. The read before it sees what a transaction at read
+ * committed saw before: one replica writes a cluster's rows (its lease),
+ * through one writer.
+ */
+
+/** Rows per statement pair. */
+const PG_BATCH = 1000;
+
+const q = (c: string) => `"${c}"`;
+
+/** Columns of a request that may be proven, prefixed as the lookup returns them. */
+const REQUEST_COLUMNS = [
+  'id',
+  'serial_number',
+  'chain_pem',
+  'delivery_kind',
+  'delivery_cluster',
+  'delivery_namespace',
+  'delivery_secret_name',
+];
+
+/**
+ * What is stored for each id of the batch and, for each row whose
+ * certificate must prove its request (recordsToProve: new, moved or another
+ * certificate; never the portal's own rows), the issued requests with its
+ * serial in either spelling. A row whose certificate is unchanged finds no
+ * request here: its link, or its lack of one, is kept as stored.
+ */
+const BEFORE_SQL = `select ${EXISTING_COLUMNS.map(c => `i.${q(c)}`).join(
+  ', ',
+)}, ${REQUEST_COLUMNS.map(c => `r.${q(c)} as "r_${c}"`).join(', ')}
+from json_to_recordset(?::json) as n("id" text, "location" text, "fingerprint_sha256" text, "serial_number" text)
+left join ${q(TABLE)} i on i."id" = n."id"
+left join "certificates_requests" r
+  on r."serial_number" in (upper(n."serial_number"), lower(n."serial_number"))
+  and r."chain_pem" is not null
+  and n."location" <> '${PORTAL_LOCATION}'
+  and n."fingerprint_sha256" is not null
+  and (i."id" is null or i."location" <> n."location"
+    or i."fingerprint_sha256" is distinct from n."fingerprint_sha256")
+where i."id" is not null or r."id" is not null`;
+
+/** Inserts or updates the rows and appends their history, in one statement. */
+const UPSERT_SQL = `with "written" as (
+  insert into ${q(TABLE)} (${UPSERT_COLUMNS.map(q).join(', ')})
+  select ${UPSERT_COLUMNS.map(q).join(', ')}
+  from json_populate_recordset(null::${q(TABLE)}, ?::json)
+  on conflict ("id") do update set ${UPSERT_COLUMNS.filter(
+    c => c !== 'id' && c !== 'first_seen_at',
+  )
+    .map(c => `${q(c)} = excluded.${q(c)}`)
+    .join(', ')}
+  returning 1
+)
+insert into ${q(HISTORY)} ("certificate_id", "at", "event", "detail")
+select "certificate_id", "at", "event", "detail"
+from json_populate_recordset(null::${q(HISTORY)}, ?::json)`;
+
+/** Marks live rows gone and records it, in one statement. */
+const GONE_SQL = `with "gone" as (
+  update ${q(TABLE)} set "gone_at" = ?, "changed_at" = ?
+  where "id" = any(?::text[]) and "gone_at" is null
+  returning "id"
+)
+insert into ${q(HISTORY)} ("certificate_id", "at", "event", "detail")
+select "id", ?, 'gone', null from "gone"`;
+
+/**
+ * A batch's rows as the bytes of one JSON parameter (node-postgres sends a
+ * Buffer as is; json reads it as text). The statement holds its parameters
+ * until the server answers, while discovery goes on building rows: a batch
+ * held as a string of some megabytes outlived young-generation collections
+ * and was promoted, and the old generation grew by one per batch until the
+ * next full collection. A buffer's bytes are outside the heap, and the
+ * string dies at once.
+ */
+function rowsParameter(records: DbRow[]): Buffer {
+  return Buffer.from(JSON.stringify(records));
+}
+
+/** The stored rows of `links` (by id), and the requests their certificates may prove. */
+async function readBefore(
+  db: Knex | Knex.Transaction,
+  links: DbRow[],
+): Promise<{ existing: Map<string, DbRow>; issued: DbRow[] }> {
+  const input = links.map(l => ({
+    id: l.id,
+    location: l.location,
+    fingerprint_sha256: l.fingerprint_sha256,
+    serial_number: l.serial_number,
+  }));
+  const { rows } = await db.raw(BEFORE_SQL, [JSON.stringify(input)]);
+  const existing = new Map<string, DbRow>();
+  const issued: DbRow[] = [];
+  for (const r of rows as DbRow[]) {
+    if (r.id !== null) existing.set(r.id, r);
+    if (r.r_id !== null) {
+      const request: DbRow = {};
+      for (const c of REQUEST_COLUMNS) request[c] = r[`r_${c}`];
+      issued.push(request);
+    }
+  }
+  return { existing, issued };
+}
+
+/** Upserts `rows` (unique ids) on PostgreSQL, in `db` or in a caller's transaction. */
+export async function postgresUpsert(
+  db: Knex | Knex.Transaction,
+  rows: InventoryRow[],
+  now: string,
+): Promise<void> {
+  for (const batch of chunks(rows, PG_BATCH)) {
+    const links = batch.map(linkColumns);
+    const { existing, issued } = await readBefore(db, links);
+    const toProve = recordsToProve(links, id => existing.get(id));
+    if (toProve.length > 0) applyProofs(toProve, issued);
+    const history = batch.flatMap(r => historyFor(r, existing.get(r.id), now));
+    // Outside the heap while the statement runs (see rowsParameter).
+    const records = rowsParameter(
+      batch.map((r, i) => {
+        const record = toDb(r, now, existing.get(r.id)) as DbRow;
+        record.request_id = links[i].request_id;
+        return record;
+      }),
+    );
+    await db.raw(UPSERT_SQL, [records, JSON.stringify(history)]);
+  }
+}
+
+/** Marks rows gone on PostgreSQL. */
+export async function postgresMarkGone(
+  db: Knex,
+  ids: string[],
+  now: string,
+): Promise<void> {
+  for (const batch of chunks([...new Set(ids)], PG_BATCH)) {
+    await db.raw(GONE_SQL, [now, now, batch, now]);
   }
 }

@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import {
   CertificateRequest,
   LEGACY_REQUEST_ID_LABEL,
@@ -7,7 +7,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { X509Certificate } from 'node:crypto';
 import { pendingRequest } from '../../approvals/__testUtils__/TableRequests';
-import { applyDatabaseMigrations } from '../../database';
+import { applyDatabaseMigrations, runInUnitOfWork } from '../../database';
 import { DatabaseRequestStore } from '../../requests';
 import { requestToRow } from '../../requests/requestRows';
 import {
@@ -224,7 +224,9 @@ describe('links from discovered certificates to portal requests', () => {
   it.each(databases.eachSupportedId())(
     'links whichever comes first, the Secret or the issued request, changing nothing else of the row, %p',
     async databaseId => {
-      const { knex, inventory, issued, details } = await setup(databaseId);
+      const { knex, inventory, requests, issued, details } = await setup(
+        databaseId,
+      );
       const row = rowOf(
         { namespace: 'payments', name: 'payments-tls' },
         chainOf(alices),
@@ -245,6 +247,8 @@ describe('links from discovered certificates to portal requests', () => {
       const recorder = IssuedCertificateRecorder.create({
         store: inventory,
         getApprovedRoots: async () => [],
+        requests,
+        logger: mockServices.logger.mock(),
       });
       await recorder.record({
         request,
@@ -513,6 +517,100 @@ describe('links from discovered certificates to portal requests', () => {
       expect(leafFingerprintOf(chainOf(leaves[0]))).toBe(
         rows[0].details.leaf?.fingerprintSha256,
       );
+    },
+  );
+  it.each(databases.eachSupportedId())(
+    'a rewrite keeps the link of an unchanged certificate without proving it again, proves a changed one, records gone and returned once, and rolls back with its unit of work, %p',
+    async databaseId => {
+      const { knex, inventory, issued, details, count } = await setup(
+        databaseId,
+      );
+      const request = await issued(alices, {
+        kind: 'secret',
+        cluster: 'prod',
+        namespace: 'payments',
+        secretName: 'payments-tls',
+      });
+      const forgery = await makeLeaf({
+        issuer: impostor,
+        dnsNames: ['payments-api.shop.example.com'],
+        serialNumber: serialOf(alices),
+      });
+      const genuine = secretRow('payments', 'payments-tls');
+      const neighbour = secretRow('payments', 'other-tls', other);
+      const at = (hour: number) => `2026-12-06T1${hour}:00:00.000Z`;
+      const statements: string[] = [];
+      knex.on('query', (q: { sql: string }) => statements.push(q.sql));
+      // On PostgreSQL one read and one write per batch; SQLite's prepared
+      // statements are unseen by knex's query event.
+      const write = async (rows: InventoryRow[], hour: number) => {
+        statements.length = 0;
+        await inventory.upsertCertificates(rows, at(hour));
+        expect(statements).toHaveLength(
+          databaseId.startsWith('SQLITE') ? 0 : 2,
+        );
+      };
+      const linkOf = async () => (await details(genuine))?.requestId;
+      const setSerial = (serial: string) =>
+        knex('certificates_requests')
+          .where({ id: request.id })
+          .update({ serial_number: serial });
+
+      await write([genuine, neighbour], 0);
+      expect(await linkOf()).toBe(request.id);
+      // Unchanged certificates are not looked up again: the request's
+      // serial no longer matching changes nothing.
+      await setSerial('FF');
+      await write([{ ...genuine, status: 'expiring' }, neighbour], 1);
+      expect(await details(genuine)).toMatchObject({
+        requestId: request.id,
+        status: 'expiring',
+      });
+      await setSerial(serialOf(alices).toUpperCase());
+      // Another certificate with the request's serial: proven again, refused.
+      const forged = rowOf(
+        { namespace: 'payments', name: 'payments-tls' },
+        forgery.certPem + impostor.pem,
+      );
+      await write([forged, neighbour], 2);
+      expect(await linkOf()).toBeUndefined();
+      await write([genuine], 3);
+      expect(await linkOf()).toBe(request.id);
+      await inventory.markGone([genuine.id, 'no-such-row'], at(4));
+      await inventory.markGone([genuine.id], at(5));
+      await write([genuine], 6);
+      const stored = await details(genuine);
+      expect(stored).toMatchObject({
+        requestId: request.id,
+        firstSeenAt: at(0),
+        lastSeenAt: at(6),
+      });
+      expect(stored?.goneAt).toBeUndefined();
+      expect(stored?.history.map(h => [h.event, h.at])).toEqual([
+        ['first-seen', at(0)],
+        ['changed', at(2)],
+        ['changed', at(3)],
+        ['gone', at(4)],
+        ['returned', at(6)],
+      ]);
+      expect((await details(neighbour))?.history).toHaveLength(1);
+
+      // A write in a unit of work that fails leaves nothing behind.
+      const rowsBefore = await count('certificates_inventory');
+      const historyBefore = await count('certificates_inventory_history');
+      await expect(
+        runInUnitOfWork(knex, async unitOfWork => {
+          await inventory.upsertCertificates(
+            [forged, secretRow('payments', 'new-tls')],
+            at(7),
+            { unitOfWork },
+          );
+          throw new Error('issuance failed');
+        }),
+      ).rejects.toThrow('issuance failed');
+      expect(await count('certificates_inventory')).toBe(rowsBefore);
+      expect(await count('certificates_inventory_history')).toBe(historyBefore);
+      expect(await linkOf()).toBe(request.id);
     },
   );
 });
