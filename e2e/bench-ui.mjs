@@ -3,7 +3,7 @@
 // against the built app served by a started backend whose only cluster is a
 // simulated one holding N TLS Secrets (1,000 owned by payments-api).
 //
-//   yarn bench:ui [--n 100000] [--runs 5] [--skip-build] [--hold]
+//   yarn bench:ui [--n 100000] [--runs 5] [--skip-build] [--hold] [--port 7107]
 //
 // Times, after one warm-up each, until the first row is visible:
 // - in the open app, as a user moves around it: the entity's Certificates tab
@@ -37,9 +37,10 @@ function arg(name, fallback) {
 
 const N = Number(arg('n', 100_000));
 const RUNS = Number(arg('runs', 5));
-// The app is built with e2e/app-config.e2e.yaml, whose base URL (port 7107)
-// is baked into the bundle: the backend must answer there.
-const PORT = 7107;
+// The app is built with e2e/app-config.e2e.yaml (port 7107). --port N serves
+// it elsewhere: the backend injects its own base URLs into the built app when
+// it starts, so the bundle follows (while another backend holds 7107).
+const PORT = Number(arg('port', 7107));
 const SKIP_BUILD = Boolean(arg('skip-build', false));
 // Keeps the backend and the cluster up after the sync, for profiling by hand.
 const HOLD = Boolean(arg('hold', false));
@@ -50,22 +51,36 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 const log = msg => console.log(`bench:ui [${elapsed()}] ${msg}`);
 
 const children = [];
-function cleanup() {
+function signalChildren(signal) {
   for (const c of children) {
+    if (c.proc.exitCode !== null || c.proc.signalCode !== null) continue;
     try {
-      if (c.detached) process.kill(-c.proc.pid, 'SIGTERM');
-      else c.proc.kill('SIGTERM');
+      if (c.detached) process.kill(-c.proc.pid, signal);
+      else c.proc.kill(signal);
     } catch {
       /* already gone */
     }
   }
 }
+// A backend busy with its inventory can take longer than the bench to stop
+// on SIGTERM, and one left behind holds the port for every later run: what
+// has not exited after a few seconds is killed.
+async function cleanup() {
+  signalChildren('SIGTERM');
+  const until = Date.now() + 5_000;
+  while (
+    Date.now() < until &&
+    children.some(c => c.proc.exitCode === null && c.proc.signalCode === null)
+  ) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  signalChildren('SIGKILL');
+}
 // Stop the children on Ctrl-C and on kill too: an orphaned backend whose
 // log pipe is gone would spin on EPIPE errors.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    cleanup();
-    process.exit(130);
+    cleanup().finally(() => process.exit(130));
   });
 }
 
@@ -111,6 +126,10 @@ const overlay = join(dataDir, 'bench.yaml');
 writeFileSync(
   overlay,
   JSON.stringify({
+    ...(PORT !== 7107 && {
+      app: { baseUrl },
+      backend: { baseUrl, listen: { port: PORT }, cors: { origin: baseUrl } },
+    }),
     certificates: {
       clusters: [
         { name: 'bench', url: sim.url, skipTLSVerify: true, serviceAccountToken: sim.token },
@@ -406,7 +425,7 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   cluster.send({ cmd: 'stop' });
-  cleanup();
+  await cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(exitCode);

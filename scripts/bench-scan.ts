@@ -62,6 +62,10 @@
  *   auth, query parsing or database); apiP99ToBaselineRatio compares the
  *   99th percentiles. On a 2-core virtual machine even the bare route's 99th
  *   is milliseconds: scheduling and the collector, not the plugin.
+ * - apiAllocatedKBPerRequest / apiBaselineAllocatedKBPerRequest: the bytes
+ *   this process allocates per request on the plugin's route and on the bare
+ *   route, from a sampled allocation profile over a sequential run of their
+ *   own (see allocatedPerRequest).
  * - apiScavenges/apiScavengeMeanMs/MaxMs: this process's young-generation
  *   collections during the API load. apiExpressPrototypes…: the same router
  *   and load on an Express app whose HTTP server builds requests with
@@ -264,7 +268,7 @@ class RawClient {
   }
 }
 
-async function apiLoad(port: number) {
+async function apiLoad(port: number, sequentialOnly = false) {
   const entityPath = (k: number) =>
     `/certificates?entityRef=${encodeURIComponent(
       `component:default/svc-${(k * 31) % ENTITIES}`,
@@ -280,6 +284,9 @@ async function apiLoad(port: number) {
   }
   client.close();
   apiTimes.sort((a, b) => a - b);
+  if (sequentialOnly) {
+    return { apiTimes, apiRps16: 0, requests: API_WARMUP + API_SEQUENTIAL };
+  }
   let done = 0;
   const until = Date.now() + 5_000;
   const rpsStart = Date.now();
@@ -303,6 +310,20 @@ async function apiLoad(port: number) {
   };
 }
 
+/** An inspector session on this process, with its calls as promises. */
+function inspectorSession() {
+  const inspector = require('inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params, (e: Error | null, r: any) =>
+        e ? reject(e) : resolve(r),
+      ),
+    );
+  return { post, session };
+}
+
 /**
  * --profile DIR: a CPU profile of each measured phase (scan, events, api) is
  * written to DIR as <phase>.cpuprofile, and a sampled allocation profile
@@ -313,15 +334,7 @@ async function startProfiler(phase: string) {
   const i = process.argv.indexOf('--profile');
   if (i < 0) return undefined;
   const dir = process.argv[i + 1];
-  const inspector = require('inspector');
-  const session = new inspector.Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params, (e: Error | null, r: any) =>
-        e ? reject(e) : resolve(r),
-      ),
-    );
+  const { post, session } = inspectorSession();
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 100 });
   await post('Profiler.start');
@@ -347,6 +360,29 @@ async function startProfiler(phase: string) {
       session.disconnect();
     },
   };
+}
+
+/**
+ * Bytes this process allocates per request while the client sends its
+ * sequential requests to `port` (warm-up included): the sum of a sampled
+ * allocation profile that keeps the objects collected since (V8 scales the
+ * samples to the bytes allocated), over the requests. Not taken while the
+ * latencies are measured: the sampling slows allocation down.
+ */
+async function allocatedPerRequest(port: number): Promise<number> {
+  const { post, session } = inspectorSession();
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const { requests } = await loadFromClient(port, true);
+  const { profile } = await post('HeapProfiler.stopSampling');
+  session.disconnect();
+  const total = (node: { selfSize: number; children: any[] }): number =>
+    node.selfSize + node.children.reduce((sum, c) => sum + total(c), 0);
+  return total(profile.head) / requests;
 }
 
 /**
@@ -421,11 +457,11 @@ async function bareCommitsPortable(knex: any, count: number) {
  * The API load of apiLoad() from a client process of its own, as a browser
  * would be: its requests do not share this event loop, nor its heap.
  */
-async function loadFromClient(port: number) {
+async function loadFromClient(port: number, sequentialOnly = false) {
   const client = fork(__filename, [...process.argv.slice(2), '--api-client'], {
     execArgv: ['-r', 'sucrase/register'],
   });
-  client.send({ port });
+  client.send({ port, sequentialOnly });
   const api: {
     apiTimes: number[];
     apiRps16: number;
@@ -485,6 +521,8 @@ async function serveInventory(
       permissions: {
         authorizeConditional: async () => [{ result: AuthorizeResult.ALLOW }],
       } as any,
+      // Renewal and revocation are not measured here.
+      lifecycle: {} as any,
     }),
   );
   let server: http.Server;
@@ -824,6 +862,9 @@ async function main() {
   const directScavenges = directGc.stop();
   const directServerTimes = direct.serverTimes.sort((a, b) => a - b);
   direct.close();
+  const allocating = await serveInventory(store, { expressPrototypes: false });
+  const apiAllocated = await allocatedPerRequest(allocating.port);
+  allocating.close();
 
   // Baseline: Express alone in this same process (same heap, same machine,
   // same moment), answering every request with one entity's list as a
@@ -839,6 +880,9 @@ async function main() {
   const baselineServer = baselineApp.listen(0);
   await new Promise(r => baselineServer.once('listening', r));
   const baseline = await loadFromClient(
+    (baselineServer.address() as AddressInfo).port,
+  );
+  const baselineAllocated = await allocatedPerRequest(
     (baselineServer.address() as AddressInfo).port,
   );
   baselineServer.close();
@@ -896,6 +940,8 @@ async function main() {
     apiServerP50ms: +percentile(serverTimes, 50).toFixed(2),
     apiServerP99ms: +percentile(serverTimes, 99).toFixed(2),
     apiCpuUsPerRequest: Math.round(apiCpuUs),
+    apiAllocatedKBPerRequest: +(apiAllocated / 1024).toFixed(1),
+    apiBaselineAllocatedKBPerRequest: +(baselineAllocated / 1024).toFixed(1),
     apiScavenges: apiScavenges.count,
     apiScavengeMeanMs: +apiScavenges.meanMs.toFixed(2),
     apiScavengeMaxMs: +apiScavenges.maxMs.toFixed(2),
@@ -921,7 +967,7 @@ async function main() {
 
 if (process.argv.includes('--api-client')) {
   process.once('message', (msg: any) =>
-    apiLoad(msg.port).then(
+    apiLoad(msg.port, msg.sequentialOnly).then(
       r => process.send!(r),
       e => process.send!({ error: String(e) }),
     ),

@@ -1,7 +1,11 @@
 import {
   BackstageCredentials,
+  HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { certificateReadPermission } from '@kubecerts/backstage-plugin-certificates-common';
+import type { Request } from 'express';
 import {
   AuthorizeResult,
   PermissionCriteria,
@@ -13,7 +17,11 @@ import {
 } from '@backstage/plugin-permission-node';
 import { certificatePermissionRules } from './certificateRules';
 import { requestPermissionRules } from './requestRules';
-import { CertificateQueryFilter, RequestQuery } from './types';
+import {
+  CertificatePermissionFilter,
+  CertificateQueryFilter,
+  RequestQuery,
+} from './types';
 
 /** Turns conditional decisions on certificates into inventory filters. */
 export const transformCertificateConditions: ConditionTransformer<CertificateQueryFilter> =
@@ -42,10 +50,9 @@ export async function authorizeFilter<T>(
   credentials: BackstageCredentials,
   transform: ConditionTransformer<T>,
 ): Promise<PermissionFilter<T>> {
-  const [decision] = await permissions.authorizeConditional(
-    [{ permission }],
-    { credentials },
-  );
+  const [decision] = await permissions.authorizeConditional([{ permission }], {
+    credentials,
+  });
   if (decision.result === AuthorizeResult.CONDITIONAL) {
     return transform(decision.conditions);
   }
@@ -66,4 +73,32 @@ export function storeFilter<T>(
   filter: PermissionCriteria<T> | true,
 ): PermissionCriteria<T> | undefined {
   return filter === true ? undefined : filter;
+}
+
+/**
+ * Which certificates the caller of a request may read, as an inventory
+ * filter: undefined for all of them; 403 when none. Automation (service
+ * principals) reads like anyone the policy admits. The decision needs the
+ * credentials only, not the user's entity and groups.
+ */
+export async function certificateReadFilter(
+  options: {
+    httpAuth: HttpAuthService;
+    permissions: Pick<PermissionsService, 'authorizeConditional'>;
+  },
+  req: Request,
+): Promise<CertificatePermissionFilter | undefined> {
+  const credentials = await options.httpAuth.credentials(req, {
+    allow: ['user', 'service'],
+  });
+  const filter = await authorizeFilter(
+    options.permissions,
+    certificateReadPermission,
+    credentials,
+    transformCertificateConditions,
+  );
+  if (filter === false) {
+    throw new NotAllowedError('You may not read certificates');
+  }
+  return storeFilter(filter);
 }

@@ -3,19 +3,14 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { certificateReadPermission } from '@kubecerts/backstage-plugin-certificates-common';
+import { NotFoundError } from '@backstage/errors';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { getActor, getCaller, isUser } from '../../service/identity';
 import { refuseControlCharactersInIds } from '../../service/pathIds';
 import { assertMatchesSpec } from '../../schema';
-import { CertificatePermissionFilter, InventoryStore } from '../store';
-import {
-  authorizeFilter,
-  storeFilter,
-  transformCertificateConditions,
-} from '../../permissions';
+import { InventoryStore } from '../store';
+import { certificateReadFilter } from '../../permissions';
 import { csvHeader, csvRow } from './csv';
 import type { InventoryLifecyclePort } from './ports';
 import {
@@ -34,7 +29,7 @@ export interface InventoryRouterOptions {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   /** Renew and revoke (and the actions a certificate's details list). */
-  lifecycle?: InventoryLifecyclePort;
+  lifecycle: InventoryLifecyclePort;
   now?: () => Date;
 }
 
@@ -42,28 +37,13 @@ export interface InventoryRouterOptions {
 export function createInventoryRouter(
   options: InventoryRouterOptions,
 ): express.Router {
-  const { store } = options;
+  const { store, lifecycle } = options;
   const now = options.now ?? (() => new Date());
   const router = Router();
   refuseControlCharactersInIds(router, 'Certificate');
 
   /** Who may read what: undefined = everything, else an SQL-translatable filter. */
-  async function readFilter(
-    req: Request,
-  ): Promise<CertificatePermissionFilter | undefined> {
-    // Automation (service principals) reads like anyone the policy admits.
-    const caller = await getActor(req, options);
-    const filter = await authorizeFilter(
-      options.permissions,
-      certificateReadPermission,
-      caller.credentials,
-      transformCertificateConditions,
-    );
-    if (filter === false) {
-      throw new NotAllowedError('You may not read certificates');
-    }
-    return storeFilter(filter);
-  }
+  const readFilter = (req: Request) => certificateReadFilter(options, req);
 
   router.get('/certificates', async (req, res) => {
     const q = parseQuery(listQuery, req.query);
@@ -101,19 +81,17 @@ export function createInventoryRouter(
     if (!details) {
       throw new NotFoundError(`No certificate ${req.params.id}`);
     }
-    const lifecycle = options.lifecycle;
     const caller = await getActor(req, options);
     // Renew and revoke are for signed-in users: a service is offered neither.
     res.json(
-      lifecycle && isUser(caller)
+      isUser(caller)
         ? { ...details, actions: await lifecycle.actionsFor(details, caller) }
         : details,
     );
   });
 
   router.post('/certificates/:id/renew', async (req, res) => {
-    if (!options.lifecycle) throw new NotFoundError('Renewal is not available');
-    const outcome = await options.lifecycle.renew(
+    const outcome = await lifecycle.renew(
       req.params.id,
       await getCaller(req, options),
     );
@@ -123,11 +101,9 @@ export function createInventoryRouter(
   });
 
   router.post('/certificates/:id/revoke', async (req, res) => {
-    if (!options.lifecycle)
-      throw new NotFoundError('Revocation is not available');
     const body = parseQuery(revokeBody, req.body ?? {}, 'body');
     assertMatchesSpec(req);
-    const request = await options.lifecycle.revoke(
+    const request = await lifecycle.revoke(
       req.params.id,
       body,
       await getCaller(req, options),

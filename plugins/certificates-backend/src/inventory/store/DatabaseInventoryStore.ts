@@ -12,12 +12,18 @@ import {
   TimelineBucket,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { transactionOf, UnitOfWork } from '../../database/unitOfWork';
+import { isPostgres } from '../../database/postgres';
 import {
   isSqlite,
   SqliteCheckpointer,
   SqliteRowWriter,
 } from '../../database/sqlite';
-import { applyListFilter, applyPermissionFilter, TABLE } from './queryFilters';
+import {
+  applyListFilter,
+  applyPermissionFilter,
+  PlannerHints,
+  TABLE,
+} from './queryFilters';
 import {
   CertificatePermissionFilter,
   ClusterStatusUpdate,
@@ -42,6 +48,7 @@ import {
   UPSERT_COLUMNS,
 } from './rowMapping';
 import { KubernetesObjectsTable } from './KubernetesObjectsTable';
+import { selectValues } from './listSql';
 import {
   exportCertificates,
   InventoryReadContext,
@@ -57,6 +64,8 @@ import { linkIssuedRequests } from './linkIssued';
 import {
   portableMarkGone,
   portableUpsert,
+  postgresMarkGone,
+  postgresUpsert,
   sqliteMarkGone,
   sqliteUpsert,
 } from './inventoryWrites';
@@ -64,6 +73,8 @@ import {
 /** The inventory in the plugin's database (SQLite or PostgreSQL). */
 export class DatabaseInventoryStore implements InventoryStore {
   private readonly sqlite: SqliteRowWriter | undefined;
+  /** PostgreSQL, written with its own statements (inventoryWrites.ts). */
+  private readonly postgres: boolean;
   /** SQLite, whose planner needs a hint for entity and owner lists. */
   private readonly isSqlite: boolean;
   /**
@@ -76,6 +87,7 @@ export class DatabaseInventoryStore implements InventoryStore {
 
   private constructor(private readonly db: Knex) {
     this.isSqlite = isSqlite(db);
+    this.postgres = isPostgres(db);
     this.summaryColumns = db.raw(
       db
         .select(SUMMARY_COLUMNS)
@@ -98,11 +110,17 @@ export class DatabaseInventoryStore implements InventoryStore {
       ? (q: Knex.QueryBuilder) => sqlite.all(q)
       : async (q: Knex.QueryBuilder): Promise<DbRow[]> => q;
     this.objects = new KubernetesObjectsTable(db);
+    const values = sqlite
+      ? (sql: string, bindings: readonly unknown[]) =>
+          sqlite.valuesSql(sql, bindings)
+      : (sql: string, bindings: readonly unknown[]) =>
+          selectValues(db, sql, bindings);
     this.readContext = {
       db,
       all,
-      filtered: (filter, permissionFilter) =>
-        this.filtered(filter, permissionFilter),
+      values,
+      filtered: (filter, permissionFilter, hints) =>
+        this.filtered(filter, permissionFilter, hints),
       summaryColumns: this.summaryColumns,
       isSqlite: this.isSqlite,
       summaries: rows => rows.map(toSummary),
@@ -130,6 +148,10 @@ export class DatabaseInventoryStore implements InventoryStore {
       await (trx ? this.sqlite.writeIn(trx, write) : this.sqlite.write(write));
       return;
     }
+    if (this.postgres) {
+      await postgresUpsert(trx ?? this.db, unique, now);
+      return;
+    }
     await (trx
       ? portableUpsert(trx, unique, now)
       : this.db.transaction(tx => portableUpsert(tx, unique, now)));
@@ -139,6 +161,10 @@ export class DatabaseInventoryStore implements InventoryStore {
     if (ids.length === 0) return;
     if (this.sqlite) {
       await this.sqlite.write(sqliteMarkGone(ids, now));
+      return;
+    }
+    if (this.postgres) {
+      await postgresMarkGone(this.db, ids, now);
       return;
     }
     await this.db.transaction(tx => portableMarkGone(tx, ids, now));
@@ -226,9 +252,10 @@ export class DatabaseInventoryStore implements InventoryStore {
   private filtered(
     filter: CertificateListFilter,
     permissionFilter?: CertificatePermissionFilter,
+    hints?: PlannerHints,
   ) {
     const qb = this.db(TABLE);
-    applyListFilter(qb, filter);
+    applyListFilter(qb, filter, hints);
     applyPermissionFilter(qb, permissionFilter);
     return qb;
   }

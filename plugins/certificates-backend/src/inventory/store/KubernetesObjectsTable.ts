@@ -13,6 +13,7 @@ import {
   orUndefined,
   REFS,
 } from './rowMapping';
+import { isSqlite } from '../../database/sqlite';
 import { TABLE } from './queryFilters';
 import { ClusterStatusUpdate, KubernetesObjectRecord } from './types';
 
@@ -189,8 +190,11 @@ export class KubernetesObjectsTable {
     const now = new Date().toISOString();
     const [clusters, counts, leases] = await Promise.all([
       this.db(CLUSTERS).orderBy('name'),
+      // SQLite walks the cluster index in its order with the live-rows
+      // condition kept off the index; with it, it took the expiry index and
+      // sorted every live row by cluster (85 ms at 100,000 certificates).
       this.db(TABLE)
-        .whereNull('gone_at')
+        .whereRaw(isSqlite(this.db) ? '+?? is null' : '?? is null', ['gone_at'])
         .select('cluster')
         .count({ count: '*' })
         .groupBy('cluster'),

@@ -6,11 +6,33 @@ import {
   CountsResponse,
   TimelineBucket,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { applyListOrder, TABLE } from './queryFilters';
+import {
+  applyListOrder,
+  isUnfiltered,
+  restrictsToOwnersOrEntities,
+  TABLE,
+} from './queryFilters';
 import { InventoryReadContext } from './inventoryLists';
 import { DbRow, parseFindings } from './rowMapping';
 import { CertificatePermissionFilter } from './types';
 import { CLUSTER_LOCATION } from './requestLinks';
+
+/**
+ * Which plan SQLite is steered to (PostgreSQL plans from its statistics):
+ * `restricted`, some entities' or owners' rows, found by the entity or
+ * owner index; `everything`, the whole live inventory.
+ */
+function sqliteHints(
+  ctx: InventoryReadContext,
+  filter: CertificateListFilter,
+  permissionFilter?: CertificatePermissionFilter,
+) {
+  return {
+    restricted:
+      ctx.isSqlite && restrictsToOwnersOrEntities(filter, permissionFilter),
+    everything: ctx.isSqlite && isUnfiltered(filter, permissionFilter),
+  };
+}
 
 export async function countCertificates(
   ctx: InventoryReadContext,
@@ -23,10 +45,15 @@ export async function countCertificates(
   // The grouping is not listed in the index's column order: SQLite still
   // walks the index for it unfiltered, but without table statistics a
   // matching order would make it prefer that index over a selective one
-  // (an entity's or owner's) when the counts are filtered.
+  // (an entity's or owner's) when the counts are filtered. Even so, it took
+  // the counts index for an entity's counts and read every live row for its
+  // entity (300 ms at 100,000 certificates): `restricted` keeps the live-rows
+  // and expiry conditions off the indexes, so the entity's index is used.
+  const { restricted, everything } = sqliteHints(ctx, filter, permissionFilter);
+  const notAfter = restricted ? '+??' : '??';
   const [combos, byIssuer, nearest] = await Promise.all([
     ctx
-      .filtered(filter, permissionFilter)
+      .filtered(filter, permissionFilter, { goneAtUnindexed: restricted })
       .select('status', 'cluster', 'owner_ref', 'findings', 'location')
       .count({ count: '*' })
       .groupBy(
@@ -36,8 +63,13 @@ export async function countCertificates(
         'status',
         'location',
       ) as Promise<DbRow[]>,
+    // Unfiltered, a walk of the issuer index alone: without the hint SQLite
+    // walked the counts index and read every row for its issuer (at 100,000
+    // certificates about 200 ms instead of 15).
     ctx
-      .filtered(filter, permissionFilter)
+      .filtered(filter, permissionFilter, {
+        goneAtUnindexed: restricted || everything,
+      })
       .select('issuer')
       .count({ count: '*' })
       .groupBy('issuer')
@@ -47,7 +79,7 @@ export async function countCertificates(
       ctx
         .filtered(filter, permissionFilter)
         .select(ctx.summaryColumns)
-        .where('not_after', '>', now),
+        .whereRaw(`${notAfter} > ?`, ['not_after', now]),
       {
         column: 'not_after',
         order: 'asc',
@@ -121,12 +153,20 @@ export async function expiryTimeline(
     total: 0,
   }));
   const day = ctx.db.raw('substr(not_after, 1, 10)');
+  // Some entities' or owners' rows: found by their index, not by a walk of
+  // the expiry index's weeks that reads every row for its entity.
+  const { restricted } = sqliteHints(ctx, filter, permissionFilter);
+  const notAfter = restricted ? '+??' : '??';
   const rows: DbRow[] = await ctx
     .filtered(filter, permissionFilter)
     .select({ day, status: 'status' })
     .count({ count: '*' })
-    .where('not_after', '>=', start.toISOString())
-    .where('not_after', '<', end.toISOString())
+    .whereRaw(`${notAfter} >= ? and ${notAfter} < ?`, [
+      'not_after',
+      start.toISOString(),
+      'not_after',
+      end.toISOString(),
+    ])
     .groupByRaw('substr(not_after, 1, 10), status');
   for (const r of rows) {
     const index = Math.floor(

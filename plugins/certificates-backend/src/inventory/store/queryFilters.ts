@@ -23,14 +23,25 @@ export const SORT_COLUMNS: Record<SortField, string> = {
   lastSeenAt: 'last_seen_at',
 };
 
-function escapeLike(value: string): string {
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, m => `\\${m}`);
+}
+
+/** How a query may steer SQLite's planner (see `sqliteHints`). */
+export interface PlannerHints {
+  /**
+   * `+gone_at is null`: the live-rows condition does not pick the index
+   * (SQLite, which keeps no statistics here, takes any index that leads with
+   * `gone_at` for a selective one, then looks up every live row).
+   */
+  goneAtUnindexed?: boolean;
 }
 
 /** Applies the list filters as WHERE clauses. */
 export function applyListFilter(
   qb: Knex.QueryBuilder,
   filter: CertificateListFilter,
+  hints: PlannerHints = {},
 ): Knex.QueryBuilder {
   const inList = (column: string, values?: string[]) => {
     if (values && values.length > 0) qb.whereIn(column, values);
@@ -56,7 +67,8 @@ export function applyListFilter(
     ]);
   }
   if (!filter.includeGone) {
-    qb.whereNull('gone_at');
+    if (hints.goneAtUnindexed) qb.whereRaw('+?? is null', ['gone_at']);
+    else qb.whereNull('gone_at');
   }
   if (filter.expiresBefore) {
     qb.where('not_after', '>', '').where(
@@ -173,7 +185,7 @@ export function applyCursor(
  * True when the rows are restricted to listed entities or owners: by the
  * list filter, or by a permission decision that admits nothing else.
  */
-function restrictsToOwnersOrEntities(
+export function restrictsToOwnersOrEntities(
   filter: CertificateListFilter,
   criteria: CertificatePermissionFilter | undefined,
 ): boolean {
@@ -186,6 +198,26 @@ function restrictsToOwnersOrEntities(
     return c.key === 'entity_ref' || c.key === 'owner_ref';
   };
   return criteria ? restricts(criteria) : false;
+}
+
+/** True when nothing but the live rows is asked for, by anyone who sees all. */
+export function isUnfiltered(
+  filter: CertificateListFilter,
+  criteria: CertificatePermissionFilter | undefined,
+): boolean {
+  if (criteria || filter.includeGone || filter.expiresBefore) return false;
+  if (filter.q && filter.q.trim() !== '') return false;
+  const lists = [
+    filter.entityRef,
+    filter.owner,
+    filter.location,
+    filter.cluster,
+    filter.namespace,
+    filter.status,
+    filter.finding,
+    filter.issuer,
+  ];
+  return lists.every(l => !l || l.length === 0);
 }
 
 /**

@@ -151,40 +151,76 @@ export function parseFindings(value: string | null): FindingKind[] {
 export const orUndefined = <T>(v: T | null | undefined | ''): T | undefined =>
   v === null || v === undefined || v === '' ? undefined : (v as T);
 
-/** A row's cluster: only rows found in a cluster have one. */
-const clusterOf = (r: DbRow): string | undefined =>
-  r.location === CLUSTER_LOCATION ? r.cluster : undefined;
+/** Each summary column's place in SUMMARY_COLUMNS. */
+const AT = Object.fromEntries(SUMMARY_COLUMNS.map((c, i) => [c, i])) as Record<
+  string,
+  number
+>;
+const I = {
+  id: AT.id,
+  location: AT.location,
+  cluster: AT.cluster,
+  namespace: AT.namespace,
+  secretName: AT.secret_name,
+  commonName: AT.common_name,
+  dnsNames: AT.dns_names,
+  issuer: AT.issuer,
+  notBefore: AT.not_before,
+  notAfter: AT.not_after,
+  status: AT.status,
+  findings: AT.findings,
+  keyAlgorithm: AT.key_algorithm,
+  keySize: AT.key_size,
+  curve: AT.curve,
+  fingerprint: AT.fingerprint_sha256,
+  entityRef: AT.entity_ref,
+  ownerRef: AT.owner_ref,
+  requestId: AT.request_id,
+  goneAt: AT.gone_at,
+  firstSeenAt: AT.first_seen_at,
+  lastSeenAt: AT.last_seen_at,
+};
 
 /**
+ * A summary from a row's SUMMARY_COLUMNS values, in that order (as a list
+ * reads them, without an object per row in between).
+ *
  * The request stored with a row: for the portal's own rows, the one the
  * issuer answered; for any other row, the one its certificate proved when
  * the row was written (requestLinks.ts), never one taken from a label.
  */
-export function toSummary(r: DbRow): CertificateSummary {
+export function summaryOf(v: readonly any[]): CertificateSummary {
+  const location = v[I.location];
   return {
-    id: r.id,
-    location: r.location,
-    cluster: clusterOf(r),
-    namespace: r.namespace,
-    secretName: r.secret_name,
-    commonName: orUndefined(r.common_name),
-    dnsNames: JSON.parse(r.dns_names),
-    issuer: orUndefined(r.issuer),
-    notBefore: orUndefined(r.not_before),
-    notAfter: orUndefined(r.not_after),
-    status: r.status as CertificateStatus,
-    findings: parseFindings(r.findings),
-    keyAlgorithm: orUndefined<KeyAlgorithm>(r.key_algorithm),
-    keySize: orUndefined(r.key_size),
-    curve: orUndefined(r.curve),
-    fingerprintSha256: orUndefined(r.fingerprint_sha256),
-    entityRef: orUndefined(r.entity_ref),
-    ownerRef: orUndefined(r.owner_ref),
-    requestId: orUndefined(r.request_id),
-    goneAt: orUndefined(r.gone_at),
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
+    id: v[I.id],
+    location,
+    // Only rows found in a cluster have one.
+    cluster: location === CLUSTER_LOCATION ? v[I.cluster] : undefined,
+    namespace: v[I.namespace],
+    secretName: v[I.secretName],
+    commonName: orUndefined(v[I.commonName]),
+    dnsNames: JSON.parse(v[I.dnsNames]),
+    issuer: orUndefined(v[I.issuer]),
+    notBefore: orUndefined(v[I.notBefore]),
+    notAfter: orUndefined(v[I.notAfter]),
+    status: v[I.status] as CertificateStatus,
+    findings: parseFindings(v[I.findings]),
+    keyAlgorithm: orUndefined<KeyAlgorithm>(v[I.keyAlgorithm]),
+    keySize: orUndefined(v[I.keySize]),
+    curve: orUndefined(v[I.curve]),
+    fingerprintSha256: orUndefined(v[I.fingerprint]),
+    entityRef: orUndefined(v[I.entityRef]),
+    ownerRef: orUndefined(v[I.ownerRef]),
+    requestId: orUndefined(v[I.requestId]),
+    goneAt: orUndefined(v[I.goneAt]),
+    firstSeenAt: v[I.firstSeenAt],
+    lastSeenAt: v[I.lastSeenAt],
   };
+}
+
+/** A summary from a row read as an object. */
+export function toSummary(r: DbRow): CertificateSummary {
+  return summaryOf(SUMMARY_COLUMNS.map(c => r[c]));
 }
 
 export function toRow(r: DbRow): InventoryRow {

@@ -275,6 +275,47 @@ describe('EntityCertificatesContent', () => {
     expect(
       screen.getByText('backstage.io/kubernetes-id=payments'),
     ).toBeInTheDocument();
+    // Nothing at all: no endpoint rows either, so they are not asked for.
+    await new Promise(r => setTimeout(r, 50));
+    expect(backend.requests('/certificates')).toHaveLength(1);
+  });
+
+  it('asks for endpoint rows only once the table has its first page', async () => {
+    backend.certificates = [
+      makeSummary(1, { secretName: 'web-tls', dnsNames: ['web.example.com'] }),
+      makeSummary(2, {
+        location: 'endpoint',
+        cluster: undefined,
+        namespace: '',
+        secretName: 'web.example.com:443',
+      }),
+    ];
+    // The table's request is held until released; every request is noted
+    // as it arrives.
+    const arrived: string[][] = [];
+    let release = () => {};
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    backend.server.use(
+      http.get(`${base}/certificates`, async ({ request }) => {
+        const locations = new URL(request.url).searchParams.getAll('location');
+        arrived.push(locations);
+        if (locations.length === 0) await held;
+      }),
+    );
+    await renderTab();
+    await waitFor(() => expect(arrived).toHaveLength(1));
+    await new Promise(r => setTimeout(r, 50));
+    expect(arrived).toEqual([[]]);
+
+    release();
+    expect(await screen.findByTestId('stored-and-served')).toBeInTheDocument();
+    expect(
+      backend
+        .requests('/certificates')
+        .map(u => u.searchParams.getAll('location')),
+    ).toEqual([[], ['endpoint'], ['cluster', 'portal']]);
   });
 
   it('shows the error of a failed list', async () => {

@@ -1,4 +1,4 @@
-import { ReactNode, useMemo } from 'react';
+import { ReactNode, useMemo, useState } from 'react';
 import Typography from '@material-ui/core/Typography';
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -45,6 +45,15 @@ export const EntityCertificatesContent = (
     [scope, apiFilter],
   );
   const filtered = Object.keys(apiFilter).length > 0;
+  // Stored-and-served asks for endpoint rows once the table has its first
+  // page (none when the entity has no certificates at all).
+  const [firstPage] = useState(() => {
+    let settle: (value: boolean) => void = () => {};
+    const shown = new Promise<boolean>(resolve => {
+      settle = resolve;
+    });
+    return { shown, settle };
+  });
 
   return (
     <>
@@ -55,6 +64,9 @@ export const EntityCertificatesContent = (
         filter={filter}
         onSelect={setSelected}
         showOwner={isGroup}
+        onFirstPage={response =>
+          firstPage.settle(filtered || response.totalCount > 0)
+        }
         emptyContent={
           <div style={{ padding: 16 }}>
             {filtered ? (
@@ -67,7 +79,7 @@ export const EntityCertificatesContent = (
           </div>
         }
       />
-      <StoredAndServed scope={scope} />
+      <StoredAndServed scope={scope} when={firstPage.shown} />
       {details.error && <ResponseErrorPanel error={details.error} />}
       {CertificateDetailsDrawer && (
         <CertificateDetailsDrawer

@@ -36,9 +36,18 @@ const Certificate = (props: { row: CertificateSummary; label: string }) => (
  * what the endpoints that use its names actually serve, side by side.
  * Nothing is shown when no endpoint of the entity was scanned.
  */
-export const StoredAndServed = (props: { scope: CertificateListFilter }) => {
+export const StoredAndServed = (props: {
+  scope: CertificateListFilter;
+  /**
+   * Asks only once this settles, and only if it settles true: the tab's
+   * table has its first page first, as its request would otherwise wait on
+   * this one in the backend (and it tells when the entity has nothing).
+   */
+  when?: Promise<boolean>;
+}) => {
   const api = useApi(certificatesApiRef);
   const { value: pairs = [], error } = useAsync(async () => {
+    if (props.when && !(await props.when)) return [];
     // Endpoints first: most entities have none, and then one request is all.
     const served = await api.listCertificates({
       ...props.scope,
@@ -52,7 +61,7 @@ export const StoredAndServed = (props: { scope: CertificateListFilter }) => {
       limit: MAX_ROWS,
     });
     return pairStoredAndServed([...stored.items, ...served.items]);
-  }, [api, props.scope]);
+  }, [api, props.scope, props.when]);
   if (error) return <ResponseErrorPanel error={error} />;
   if (pairs.length === 0) return null;
   return (

@@ -71,7 +71,7 @@ describe('InventoryPage', () => {
     expect(
       screen.getByLabelText('Findings (non-compliance): 1'),
     ).toBeInTheDocument();
-    expect(screen.getAllByTestId('timeline-week')).toHaveLength(2);
+    expect(await screen.findAllByTestId('timeline-week')).toHaveLength(2);
     expect(
       screen.getByText(
         'Week of 2026-12-07: 2 expiring (1 critical, 1 expiring)',
@@ -164,6 +164,34 @@ describe('InventoryPage', () => {
     expect(await screen.findByText('demo (simulated)')).toBeInTheDocument();
     expect(
       screen.getByText('Degraded: 403 Forbidden listing secrets'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the headline counts before the timeline and the clusters have answered', async () => {
+    let release = () => {};
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    backend.clusters = [];
+    backend.server.use(
+      http.get(`${base}/timeline`, async () => {
+        await held;
+      }),
+      http.get(`${base}/clusters`, async () => {
+        await held;
+      }),
+    );
+    await renderPage();
+    expect(await screen.findByLabelText('Certificates: 3')).toBeInTheDocument();
+    expect(screen.queryAllByTestId('timeline-week')).toHaveLength(0);
+    expect(
+      screen.queryByText('No clusters configured'),
+    ).not.toBeInTheDocument();
+
+    release();
+    expect(await screen.findAllByTestId('timeline-week')).toHaveLength(2);
+    expect(
+      await screen.findByText('No clusters configured'),
     ).toBeInTheDocument();
   });
 

@@ -134,6 +134,8 @@ export interface CertificatesTableProps {
   /** Rows per page at first; the user can pick 25, 50 or 100. */
   pageSize?: number;
   emptyContent?: JSX.Element;
+  /** Called with each first page the table receives. */
+  onFirstPage?: (response: CertificateListResponse) => void;
 }
 
 interface Sort {
@@ -188,6 +190,7 @@ const PagedTable = (props: CertificatesTableProps) => {
         setLoaded({ page, response });
         setError(undefined);
         setLoading(false);
+        if (page === 0) props.onFirstPage?.(response);
       },
       e => {
         if (!current) return;
