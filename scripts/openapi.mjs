@@ -80,6 +80,7 @@ const COMMON_OBJECTS = [
   'CountsResponse',
   'TimelineBucket',
   'ClusterSyncStatus',
+  'EndpointScanStatus',
 ];
 const schemaAt = name => `#/components/schemas/${name}`;
 /** By JSON pointer: the -common type that stands for it, and whether exactly. */

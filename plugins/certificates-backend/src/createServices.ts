@@ -108,6 +108,7 @@ export interface CertificatesServices {
   discovery: DiscoveryService;
   /** Scans the TLS endpoints of Ingresses, Gateways and entities. */
   endpointScanner: EndpointScanService;
+  endpointStatuses: EndpointStatusStore;
   metrics: InventoryMetrics;
   audit: DatabaseAuditLog;
   requestStore: DatabaseRequestStore;
@@ -332,9 +333,10 @@ export async function createServices(
     issuanceWaitMs: durationToMilliseconds(settings.approvals.issuanceWait),
   });
 
+  const endpointStatuses = EndpointStatusStore.create({ knex });
   const endpointScanner = EndpointScanService.create({
     inventory: inventoryStore,
-    statuses: EndpointStatusStore.create({ knex }),
+    statuses: endpointStatuses,
     trust: TrustStore.create({
       getApprovedRoots: getAllApprovedRoots,
       getKnownIntermediates,
@@ -362,6 +364,7 @@ export async function createServices(
   return {
     builtinCa,
     endpointScanner,
+    endpointStatuses,
     issuers,
     trustBundle,
     trustStore,

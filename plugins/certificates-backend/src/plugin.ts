@@ -136,6 +136,12 @@ export const certificatesPlugin = createBackendPlugin({
               distributor: services.trustDistributor,
               approvals: settings.trust.approvals,
             },
+            endpoints: {
+              httpAuth,
+              permissions,
+              inventory: services.inventoryStore,
+              statuses: services.endpointStatuses,
+            },
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -2,6 +2,7 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import { createApprovalsRouter } from './approvals';
 import { CaRouterOptions, createCaRouter } from './ca';
+import { createEndpointsRouter, EndpointsRouterOptions } from './endpoints';
 import { createInventoryRouter, InventoryRouterOptions } from './inventory';
 import { createRequestsRouter, RequestsRouterOptions } from './requests';
 import { createTrustRouter, TrustRouterOptions } from './trust';
@@ -20,6 +21,8 @@ export interface RouterOptions {
   approvals?: Parameters<typeof createApprovalsRouter>[0];
   /** Approved roots, root changes and the bundle's distribution. */
   trust?: TrustRouterOptions;
+  /** How each endpoint's scans went. */
+  endpoints?: EndpointsRouterOptions;
 }
 
 /** Composes the plugin's HTTP API; each area contributes its own sub-router. */
@@ -46,6 +49,9 @@ export async function createRouter(
   }
   if (options.trust) {
     router.use(createTrustRouter(options.trust));
+  }
+  if (options.endpoints) {
+    router.use(createEndpointsRouter(options.endpoints));
   }
   return router;
 }

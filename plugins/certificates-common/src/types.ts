@@ -296,4 +296,28 @@ export interface ClusterSyncStatus {
   holder?: string;
 }
 
+/**
+ * How the scans of one endpoint (a certificate of location `endpoint`) went:
+ * what it resolved to, when a handshake last succeeded, and why the last
+ * attempt failed if it did.
+ */
+export interface EndpointScanStatus {
+  /** The inventory id of the endpoint's certificate. */
+  id: string;
+  host: string;
+  port: number;
+  /** Where it was declared: annotation, api, ingress or gateway. */
+  source: string;
+  /** The declaring entity ref, or cluster/kind/namespace/name. */
+  origin: string;
+  /** The address the last successful scan connected to. */
+  resolvedAddress?: string;
+  lastAttemptAt: string;
+  /** The last time a handshake succeeded; none if none ever did. */
+  lastSeenAt?: string;
+  /** Why the last attempt failed; none when it succeeded. */
+  lastError?: string;
+  lastDurationMs?: number;
+}
+
 export * from './requestTypes';

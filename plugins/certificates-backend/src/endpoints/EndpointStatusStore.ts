@@ -1,3 +1,4 @@
+import { EndpointScanStatus } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 
 const TABLE = 'certificates_endpoints';
@@ -32,20 +33,8 @@ function toStatus(r: Record<string, any>): EndpointStatus {
   return { ...status, port: Number(r.port) };
 }
 
-/** How the last scans of one endpoint went. */
-export interface EndpointStatus {
-  id: string;
-  host: string;
-  port: number;
-  source: string;
-  origin: string;
-  resolvedAddress?: string;
-  lastAttemptAt: string;
-  /** The last time a handshake succeeded; undefined if none ever did. */
-  lastSeenAt?: string;
-  lastError?: string;
-  lastDurationMs?: number;
-}
+/** How the last scans of one endpoint went (what the API answers too). */
+export type EndpointStatus = EndpointScanStatus;
 
 /** The scanner's own record of each endpoint (table certificates_endpoints). */
 export class EndpointStatusStore {

@@ -3,3 +3,4 @@ export * from './EndpointStatusStore';
 export * from './judgeEndpoint';
 export * from './scanEndpoint';
 export * from './sources';
+export * from './createEndpointsRouter';

@@ -13,6 +13,7 @@ import {
   ClusterSyncStatus,
   CountsResponse,
   DecisionKind,
+  EndpointScanStatus,
   EntityPolicy,
   IssuerInfo,
   RenewOutcome,
@@ -112,6 +113,8 @@ export interface CertificatesApi {
   getCertificate(id: string): Promise<CertificateDetailsWithActions>;
   /** The certificate chain as PEM text. */
   getCertificateChainPem(id: string): Promise<string>;
+  /** How the scans of an endpoint's certificate (location `endpoint`) went. */
+  getEndpointScanStatus(id: string): Promise<EndpointScanStatus>;
   getCounts(filter?: CertificateListFilter): Promise<CountsResponse>;
   getTimeline(
     filter?: CertificateListFilter & { weeks?: number },

@@ -7,6 +7,7 @@ import {
   CertificateRequestInput,
   ClusterSyncStatus,
   CountsResponse,
+  EndpointScanStatus,
   IssuerInfo,
   TimelineBucket,
   TrustChange,
@@ -81,6 +82,10 @@ export class CertificatesClient implements CertificatesApi {
 
   async getCertificate(id: string): Promise<CertificateDetailsWithActions> {
     return this.call('get', '/certificates/{id}', { path: { id } });
+  }
+
+  async getEndpointScanStatus(id: string): Promise<EndpointScanStatus> {
+    return this.call('get', '/certificates/{id}/endpoint', { path: { id } });
   }
 
   async getCertificateChainPem(id: string): Promise<string> {

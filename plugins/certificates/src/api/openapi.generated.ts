@@ -291,6 +291,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/certificates/{id}/endpoint': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['getEndpointScanStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/certificates/{id}/chain.pem': {
     parameters: {
       query?: never;
@@ -536,6 +552,7 @@ export interface components {
     CountsResponse: Common.CountsResponse;
     TimelineBucket: Common.TimelineBucket;
     ClusterSyncStatus: Common.ClusterSyncStatus;
+    EndpointScanStatus: Common.EndpointScanStatus;
   };
   responses: {
     /** @description An error from @backstage/errors. */
@@ -1095,6 +1112,30 @@ export interface operations {
           'application/json': components['schemas']['CertificateDetails'];
         };
       };
+      404: components['responses']['ErrorResponse'];
+    };
+  };
+  getEndpointScanStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How the scans of an endpoint's certificate went (address, last seen, last error), for a caller who may read the certificate. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndpointScanStatus'];
+        };
+      };
+      403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
     };
   };

@@ -1,5 +1,7 @@
 import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import {
+  base,
   installFakeBackend,
   makeDetails,
   renderWithBackend,
@@ -8,7 +10,7 @@ import { expectTexts } from '../common/__testUtils__/expectTexts';
 import { CertificateDetailsPanel } from './CertificateDetailsPanel';
 import { elapsedFraction } from './ValidityBar';
 
-installFakeBackend();
+const backend = installFakeBackend();
 
 const managed = makeDetails({
   certManager: {
@@ -52,6 +54,40 @@ describe('CertificateDetailsPanel', () => {
     expect(
       screen.getByText(/backstage.io\/kubernetes-id label on the Secret/),
     ).toBeInTheDocument();
+  });
+
+  it("shows where an endpoint's certificate is served and how its last scan went, instead of a Secret", async () => {
+    const served = makeDetails({
+      id: 'endpoint-shop',
+      location: 'endpoint',
+      cluster: undefined,
+      namespace: '',
+      secretName: 'shop.example.com:8443',
+    });
+    backend.server.use(
+      http.get(`${base}/certificates/:id/endpoint`, ({ params }) =>
+        HttpResponse.json({
+          id: params.id,
+          host: 'shop.example.com',
+          port: 8443,
+          source: 'gateway',
+          origin: 'prod/Gateway/edge/gw',
+          resolvedAddress: '192.0.2.7',
+          lastAttemptAt: '2026-11-28T11:00:00Z',
+          lastSeenAt: '2026-11-27T11:00:00Z',
+          lastError: 'the TLS handshake did not complete within 5 s',
+        }),
+      ),
+    );
+    await renderWithBackend(<CertificateDetailsPanel certificate={served} />);
+    expect(await screen.findByText('192.0.2.7')).toBeInTheDocument();
+    expectTexts([
+      'Where it is served',
+      'shop.example.com:8443',
+      'a Gateway TLS listener (prod/Gateway/edge/gw)',
+      'the TLS handshake did not complete within 5 s',
+    ]);
+    expect(screen.queryByText('Cluster')).not.toBeInTheDocument();
   });
 
   it('computes the lifetime used', () => {

@@ -25,6 +25,7 @@ import {
 } from './describe';
 import { CertManagerSection, UsageSection } from './ClusterSections';
 import { CertificateActions } from './CertificateActions';
+import { EndpointSection } from './EndpointSection';
 
 function chainRole(index: number, isCA: boolean): string {
   if (index === 0) return 'Leaf';
@@ -186,11 +187,16 @@ export const CertificateDetailsPanel = (props: {
         </Button>
       </Section>
 
+      {c.location === 'endpoint' && <EndpointSection certificate={c} />}
       <Section title="Where it lives">
-        <Field label="Cluster">{c.cluster}</Field>
-        <Field label="Secret">
-          {c.namespace}/{c.secretName}
-        </Field>
+        {c.location !== 'endpoint' && (
+          <>
+            <Field label="Cluster">{c.cluster}</Field>
+            <Field label="Secret">
+              {c.namespace}/{c.secretName}
+            </Field>
+          </>
+        )}
         <Field label="Entity">
           {c.ownership.entityRef ?? c.entityRef ? (
             <EntityRefLink
