@@ -75,6 +75,30 @@ export class InventoryWriter {
     });
   }
 
+  /**
+   * Writes rows; when the database refuses the data of the batch (SQLSTATE
+   * class 22, e.g. a value it cannot store), writes them one by one and
+   * leaves out only the rows it refuses, so that one Secret from a cluster
+   * cannot keep a thousand others out of the inventory.
+   */
+  private async writeRows(rows: InventoryRow[], now: string): Promise<void> {
+    try {
+      await this.options.store.upsertCertificates(rows, now);
+    } catch (e) {
+      if (!isDataError(e) || rows.length === 1) throw e;
+      for (const row of rows) {
+        try {
+          await this.options.store.upsertCertificates([row], now);
+        } catch (single) {
+          if (!isDataError(single)) throw single;
+          this.options.logger.error(
+            `Inventory row ${row.id} was left out: the database refused its data: ${single}`,
+          );
+        }
+      }
+    }
+  }
+
   private async drain() {
     const max = this.options.maxBatch ?? 1000;
     while (this.queue.length > 0) {
@@ -89,7 +113,7 @@ export class InventoryWriter {
           while (j < batch.length && batch[j].kind === kind) j++;
           const run = batch.slice(i, j);
           if (kind === 'upsert') {
-            await this.options.store.upsertCertificates(
+            await this.writeRows(
               run.map(o => (o as Extract<Op, { kind: 'upsert' }>).row),
               now,
             );
@@ -112,4 +136,10 @@ export class InventoryWriter {
       }
     }
   }
+}
+
+/** A database error about a value (SQLSTATE class 22), not the connection. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }

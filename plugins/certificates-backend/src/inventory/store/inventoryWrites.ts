@@ -224,7 +224,23 @@ select "id", ?, 'gone', null from "gone"`;
  * string dies at once.
  */
 function rowsParameter(records: DbRow[]): Buffer {
-  return Buffer.from(JSON.stringify(records));
+  return Buffer.from(pgJson(records));
+}
+
+/** A JSON escape of U+0000 that is not itself an escaped backslash's tail. */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * JSON for a PostgreSQL json parameter. PostgreSQL text cannot hold U+0000,
+ * and a certificate's names or a Secret's annotations can (they come from a
+ * cluster: untrusted): the whole statement, and with it every other row of
+ * the batch, would be refused. The character is stored as U+FFFD instead.
+ */
+export function pgJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes('\\u0000')
+    ? text.replace(NUL_ESCAPE, '$1\\ufffd')
+    : text;
 }
 
 /** The stored rows of `links` (by id), and the requests their certificates may prove. */
@@ -238,7 +254,7 @@ async function readBefore(
     fingerprint_sha256: l.fingerprint_sha256,
     serial_number: l.serial_number,
   }));
-  const { rows } = await db.raw(BEFORE_SQL, [JSON.stringify(input)]);
+  const { rows } = await db.raw(BEFORE_SQL, [pgJson(input)]);
   const existing = new Map<string, DbRow>();
   const issued: DbRow[] = [];
   for (const r of rows as DbRow[]) {
@@ -272,7 +288,7 @@ export async function postgresUpsert(
         return record;
       }),
     );
-    await db.raw(UPSERT_SQL, [records, JSON.stringify(history)]);
+    await db.raw(UPSERT_SQL, [records, pgJson(history)]);
   }
 }
 
