@@ -81,7 +81,10 @@ function fakeServices() {
       refresh: jest.fn(async () => undefined),
       stop: jest.fn(async () => undefined),
     },
-    leases: { acquire: jest.fn(async () => true) },
+    leases: {
+      acquire: jest.fn(async () => true),
+      now: jest.fn(async () => new Date('2026-12-07T02:00:00.000Z')),
+    },
     replicaId: 'replica-a',
     discovery: {
       start: jest.fn(async () => undefined),
@@ -279,8 +282,10 @@ describe('registerTasks', () => {
         kind: 'global',
         name: 'inventory-metrics',
         owner: 'replica-a',
+        // On the database's clock, not this process's.
+        expiresAt: '2026-12-07T02:03:00.000Z',
       }),
-      expect.any(String),
+      '2026-12-07T02:00:00.000Z',
     );
   });
 });

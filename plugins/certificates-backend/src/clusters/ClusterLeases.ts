@@ -11,6 +11,11 @@ export interface ClusterLeasesOptions {
   leaseMs?: number;
   /** How often leases are renewed and free clusters looked for. Default 5 s. */
   renewMs?: number;
+  /**
+   * One clock for the leases' times and this replica's own bookkeeping
+   * (tests). Default: lease times from the database's clock (the store's
+   * `now`), the bookkeeping on this process's.
+   */
   now?: () => Date;
 }
 
@@ -41,7 +46,8 @@ export class ClusterLeases {
   private stopped = true;
   private readonly leaseMs: number;
   private readonly renewMs: number;
-  private readonly now: () => Date;
+  /** This process's clock: when this replica last renewed what it holds. */
+  private readonly localNow: () => number;
 
   private constructor(
     private readonly options: ClusterLeasesOptions,
@@ -49,7 +55,16 @@ export class ClusterLeases {
   ) {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.renewMs = options.renewMs ?? 5_000;
-    this.now = options.now ?? (() => new Date());
+    this.localNow = options.now
+      ? () => options.now!().getTime()
+      : () => Date.now();
+  }
+
+  /** The time the leases are compared with. */
+  private leaseTime(): Promise<Date> {
+    return this.options.now
+      ? Promise.resolve(this.options.now())
+      : this.options.store.now();
   }
 
   static create(
@@ -107,9 +122,10 @@ export class ClusterLeases {
 
   private async runRound() {
     const { store, replicaId } = this.options;
-    const nowMs = this.now().getTime();
-    const now = new Date(nowMs).toISOString();
-    const expiresAt = new Date(nowMs + this.leaseMs).toISOString();
+    const renewedAt = this.localNow();
+    const leaseNow = (await this.leaseTime()).getTime();
+    const now = new Date(leaseNow).toISOString();
+    const expiresAt = new Date(leaseNow + this.leaseMs).toISOString();
     const replicas = await store.heartbeat(replicaId, expiresAt, now);
     const names = new Set(this.callbacks.names());
 
@@ -125,7 +141,7 @@ export class ClusterLeases {
           expiresAt,
         })
       ) {
-        this.held.set(name, nowMs);
+        this.held.set(name, renewedAt);
       } else {
         this.callbacks.logger.warn(
           `Lost the lease of cluster ${name} to another replica`,
@@ -161,7 +177,7 @@ export class ClusterLeases {
         now,
       );
       if (won) {
-        this.held.set(name, nowMs);
+        this.held.set(name, renewedAt);
         this.callbacks.onGained(name);
       }
     }
@@ -170,7 +186,7 @@ export class ClusterLeases {
   /** Without the database, a lease not renewed in time may be someone else's. */
   private onRoundFailed(error: unknown) {
     this.callbacks.logger.warn(`Renewing cluster leases failed: ${error}`);
-    const nowMs = this.now().getTime();
+    const nowMs = this.localNow();
     for (const [name, renewedAt] of this.held) {
       if (nowMs - renewedAt >= this.leaseMs) this.lose(name);
     }
@@ -199,7 +215,7 @@ export async function holdsGlobalLease(options: {
   ttlMs: number;
   now?: Date;
 }): Promise<boolean> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? (await options.store.now());
   return options.store.acquire(
     {
       kind: 'global',

@@ -145,4 +145,66 @@ describe('DatabaseLeaseStore', () => {
       await a.leases.stop();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "compares leases on the database's clock: a replica whose own clock runs ten minutes ahead does not take a live lease, %p",
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const realNow = Date.now();
+      expect(Math.abs((await store.now()).getTime() - realNow)).toBeLessThan(
+        5_000,
+      );
+      const onDatabaseClock = (id: string) => {
+        const watching = new Set<string>();
+        const leases = ClusterLeases.create(
+          { store, replicaId: id, leaseMs: 15_000, renewMs: 60_000 },
+          {
+            logger: mockServices.logger.mock(),
+            names: () => ['prod'],
+            onGained: n => watching.add(n),
+            onLost: n => watching.delete(n),
+          },
+        );
+        return { leases, watching };
+      };
+      const a = onDatabaseClock('a');
+      await a.leases.start();
+      expect([...a.watching]).toEqual(['prod']);
+
+      // Only Date is moved: timers, and the database, keep real time.
+      jest.useFakeTimers({
+        now: realNow + 10 * 60_000,
+        doNotFake: [
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'clearImmediate',
+          'nextTick',
+          'queueMicrotask',
+          'hrtime',
+          'performance',
+        ],
+      });
+      try {
+        const b = onDatabaseClock('b');
+        await b.leases.start();
+        if (databaseId === 'SQLITE_3') {
+          // Embedded SQLite shares this process's clock: it moved too.
+          expect([...b.watching]).toEqual(['prod']);
+        } else {
+          expect([...b.watching]).toEqual([]);
+          expect(
+            (await knex('certificates_leases').where({ name: 'prod' }))[0]
+              .owner,
+          ).toBe('a');
+        }
+        await b.leases.stop();
+      } finally {
+        jest.useRealTimers();
+      }
+      await a.leases.stop();
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isPostgres } from '../database/postgres';
 
 const LEASES = 'certificates_leases';
 const REPLICAS = 'certificates_replicas';
@@ -27,6 +28,12 @@ export interface LeaseStore {
   /** Records that `replica` lives until `expiresAt`; returns the live replicas. */
   heartbeat(replica: string, expiresAt: string, now: string): Promise<string[]>;
   leave(replica: string): Promise<void>;
+  /**
+   * The time every replica compares leases with: the database's clock, so
+   * that replicas whose own clocks drift apart never see a live lease as
+   * expired (or a dead one as live).
+   */
+  now(): Promise<Date>;
 }
 
 /** Times are ISO strings: they compare the same on SQLite and PostgreSQL. */
@@ -95,5 +102,12 @@ export class DatabaseLeaseStore implements LeaseStore {
 
   async leave(replica: string): Promise<void> {
     await this.knex(REPLICAS).where({ id: replica }).delete();
+  }
+
+  async now(): Promise<Date> {
+    // Embedded SQLite runs on this host: its clock is this process's.
+    if (!isPostgres(this.knex)) return new Date();
+    const { rows } = await this.knex.raw('select now() as "now"');
+    return new Date(rows[0].now);
   }
 }
