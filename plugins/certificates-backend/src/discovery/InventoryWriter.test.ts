@@ -27,19 +27,21 @@ const dataError = Object.assign(
   { code: '22021' },
 );
 
+/** Queues every row on a writer over `store` and waits for it to commit. */
+async function writeAll(store: InventoryStore) {
+  const logger = mockServices.logger.mock();
+  const writer = new InventoryWriter({ store, logger, now: () => new Date() });
+  for (const row of rows) writer.upsert(row);
+  await writer.flush();
+  return logger;
+}
+
 describe('InventoryWriter', () => {
   it('leaves out only a row whose data the database refuses, not its batch', async () => {
     const { store, written, calls } = refusingStore(row =>
       row.secretName === 'bad' ? dataError : undefined,
     );
-    const logger = mockServices.logger.mock();
-    const writer = new InventoryWriter({
-      store,
-      logger,
-      now: () => new Date(),
-    });
-    for (const row of rows) writer.upsert(row);
-    await writer.flush();
+    const logger = await writeAll(store);
     expect(written).toEqual(
       rows.filter(r => r.secretName !== 'bad').map(r => r.id),
     );
@@ -53,14 +55,7 @@ describe('InventoryWriter', () => {
       code: 'ECONNREFUSED',
     });
     const { store, written, calls } = refusingStore(() => down);
-    const logger = mockServices.logger.mock();
-    const writer = new InventoryWriter({
-      store,
-      logger,
-      now: () => new Date(),
-    });
-    for (const row of rows) writer.upsert(row);
-    await writer.flush();
+    const logger = await writeAll(store);
     expect(written).toEqual([]);
     expect(calls).toEqual([4]);
     expect(String(logger.error.mock.calls[0][0])).toMatch(
