@@ -13,7 +13,7 @@ import { EndpointStatusStore } from './EndpointStatusStore';
 export interface EndpointsRouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  inventory: Pick<InventoryStore, 'getCertificate'>;
+  inventory: Pick<InventoryStore, 'getSummaries'>;
   statuses: Pick<EndpointStatusStore, 'get'>;
 }
 
@@ -30,8 +30,8 @@ export function createEndpointsRouter(
   refuseControlCharactersInIds(router, 'Certificate');
 
   router.get('/certificates/:id/endpoint', async (req, res) => {
-    const row = await options.inventory.getCertificate(
-      req.params.id,
+    const [row] = await options.inventory.getSummaries(
+      [req.params.id],
       await certificateReadFilter(options, req),
     );
     if (row?.location !== 'endpoint') {

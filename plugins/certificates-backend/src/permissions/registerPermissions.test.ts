@@ -28,22 +28,22 @@ describe('registerPermissions', () => {
     const listByIds = jest.fn(async (ids: string[]) =>
       ids.includes('r1') ? [pending] : [],
     );
-    const getCertificate = jest.fn(async (id: string) =>
-      id === 'c1' ? ({ id: 'c1' } as CertificateSummary) : undefined,
+    const getSummaries = jest.fn(async (ids: string[]) =>
+      ids.includes('c1') ? [{ id: 'c1' } as CertificateSummary] : [],
     );
     registerPermissions(registry, {
       requests: { listByIds },
-      certificates: { getCertificate },
+      certificates: { getSummaries },
     });
     const resourceType = (type: string) =>
       registry.addResourceType.mock.calls
         .map(([r]) => r)
         .find(r => r.resourceRef.resourceType === type)!;
-    return { registry, resourceType, listByIds, getCertificate };
+    return { registry, resourceType, listByIds, getSummaries };
   }
 
   it('registers the certificate resource type with its permissions and rules, loading rows by id', async () => {
-    const { resourceType, getCertificate } = setup();
+    const { resourceType, getSummaries } = setup();
     const certificates = resourceType(CERTIFICATE_RESOURCE_TYPE);
     expect(certificates.resourceRef.pluginId).toBe('certificates');
     expect(certificates.permissions?.map(p => p.name)).toEqual([
@@ -59,7 +59,8 @@ describe('registerPermissions', () => {
       { id: 'c1' },
       undefined,
     ]);
-    expect(getCertificate.mock.calls.map(([id]) => id)).toEqual(['c1', 'gone']);
+    expect(getSummaries).toHaveBeenCalledTimes(1);
+    expect(getSummaries).toHaveBeenCalledWith(['c1', 'gone']);
   });
 
   it('registers the request resource type, loading requests by id for conditional decisions', async () => {

@@ -31,7 +31,7 @@ export function registerPermissions(
     requests: { listByIds(ids: string[]): Promise<CertificateRequest[]> };
     /** Loads inventory rows by id, likewise (e.g. may this user renew this one?). */
     certificates: {
-      getCertificate(id: string): Promise<CertificateSummary | undefined>;
+      getSummaries(ids: string[]): Promise<CertificateSummary[]>;
     };
   },
 ): void {
@@ -43,8 +43,12 @@ export function registerPermissions(
       certificateRevokePermission,
     ],
     rules: Object.values(certificatePermissionRules),
-    getResources: refs =>
-      Promise.all(refs.map(id => options.certificates.getCertificate(id))),
+    getResources: async refs => {
+      const found = new Map(
+        (await options.certificates.getSummaries(refs)).map(c => [c.id, c]),
+      );
+      return refs.map(ref => found.get(ref));
+    },
   });
   registry.addResourceType({
     resourceRef: requestResourceRef,

@@ -13,6 +13,7 @@ import {
   CertificateRequestInput,
   requestCreatePermission,
   requestReadPermission,
+  REQUEST_TRANSITIONS,
   RequestState,
   Violation,
 } from '@kubecerts/backstage-plugin-certificates-common';
@@ -74,16 +75,6 @@ const inputSchema = z.strictObject({
   clientAuth: z.boolean().optional(),
   justification: freeText(4000).optional(),
 });
-
-const STATES: RequestState[] = [
-  'pending',
-  'approved',
-  'issuing',
-  'issued',
-  'failed',
-  'denied',
-  'cancelled',
-];
 
 function fieldOf(path: PropertyKey[]): string {
   return (
@@ -286,8 +277,9 @@ export function createRequestsRouter(
       res.json({ items: [] });
       return;
     }
+    // The transition table names every state (-common).
     const states = strings(req.query.state).filter((s): s is RequestState =>
-      STATES.includes(s as RequestState),
+      Object.hasOwn(REQUEST_TRANSITIONS, s),
     );
     const limit = Number(req.query.limit);
     const result = await options.store.list({

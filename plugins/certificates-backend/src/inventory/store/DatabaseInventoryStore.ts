@@ -271,6 +271,19 @@ export class DatabaseInventoryStore implements InventoryStore {
     return exportCertificates(this.readContext, query, fn);
   }
 
+  async getSummaries(
+    ids: string[],
+    permissionFilter?: CertificatePermissionFilter,
+  ): Promise<CertificateSummary[]> {
+    const out: CertificateSummary[] = [];
+    for (const batch of chunks([...new Set(ids)], BATCH)) {
+      const q = this.db(TABLE).select(this.summaryColumns).whereIn('id', batch);
+      applyPermissionFilter(q, permissionFilter);
+      out.push(...(await q).map(toSummary));
+    }
+    return out;
+  }
+
   async getCertificate(
     id: string,
     permissionFilter?: CertificatePermissionFilter,

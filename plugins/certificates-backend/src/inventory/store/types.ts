@@ -178,6 +178,11 @@ export interface InventoryStore {
     id: string,
     permissionFilter?: CertificatePermissionFilter,
   ): Promise<CertificateDetails | undefined>;
+  /** The rows of `ids` the filter lets through, as summaries, in one read. */
+  getSummaries(
+    ids: string[],
+    permissionFilter?: CertificatePermissionFilter,
+  ): Promise<CertificateSummary[]>;
   getChainPem(
     id: string,
     permissionFilter?: CertificatePermissionFilter,
