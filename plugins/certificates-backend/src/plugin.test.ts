@@ -9,8 +9,6 @@ import certificatesModuleDemoCluster from '@kubecerts/backstage-plugin-certifica
 import { eventually } from './__testUtils__/fixtures';
 import { certificatesPlugin } from './plugin';
 
-jest.setTimeout(60_000);
-
 describe('the plugin with the simulated demo cluster', () => {
   const previous = process.env.KUBECONFIG;
   beforeAll(() => {

@@ -2,8 +2,6 @@ import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseAcmeStateStore } from './DatabaseAcmeStateStore';
 
-jest.setTimeout(60_000);
-
 const SECRET = 'test-encryption-key-of-at-least-32-chars';
 const KEY_A = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n';
 const KEY_B = '-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n';

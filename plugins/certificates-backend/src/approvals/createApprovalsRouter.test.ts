@@ -19,8 +19,6 @@ import type { ExternalApprovals } from './ports';
 import { approvalsApp, as, internalPolicy } from './__testUtils__/approvalsApp';
 import { pendingRequest } from './__testUtils__/TableRequests';
 
-jest.setTimeout(60_000);
-
 const policy = internalPolicy;
 
 const paymentsComponent = component('payments', 'group:default/team-a');

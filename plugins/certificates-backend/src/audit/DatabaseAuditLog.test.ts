@@ -4,8 +4,6 @@ import { runInUnitOfWork } from '../database';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
 import { migratedDatabase, testDatabases } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 describe('DatabaseAuditLog', () => {
   const databases = testDatabases();
 

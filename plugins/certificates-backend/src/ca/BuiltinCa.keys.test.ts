@@ -22,8 +22,6 @@ import { KeyEncryption } from './keyEncryption';
 import { pemBlocks } from '../pki';
 import { readCertificatesSettings } from '../config';
 
-jest.setTimeout(60_000);
-
 const KEY_A = 'first-encryption-key-of-at-least-32-chars';
 const KEY_B = 'second-encryption-key-of-at-least-32-chars';
 

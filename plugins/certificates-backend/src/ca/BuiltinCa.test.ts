@@ -17,8 +17,6 @@ import { pemBlocks, x509 } from '../pki';
 import { readCertificatesSettings } from '../config';
 import { leafRequest } from './__testUtils__/leafRequest';
 
-jest.setTimeout(60_000);
-
 function certificates(chainPem: string): X509Certificate[] {
   return pemBlocks(chainPem).map(b => new X509Certificate(b.der));
 }

@@ -7,8 +7,6 @@ import { x509 } from '../pki';
 import { BuiltinCa } from './BuiltinCa';
 import { leafRequest } from './__testUtils__/leafRequest';
 
-jest.setTimeout(60_000);
-
 const settings = readCertificatesSettings(
   new ConfigReader({
     backend: { baseUrl: 'http://localhost:7007' },

@@ -8,8 +8,6 @@ import {
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks, x509 } from '../pki';
 
-jest.setTimeout(60_000);
-
 describe('createCaRouter', () => {
   const databases = testDatabases();
 

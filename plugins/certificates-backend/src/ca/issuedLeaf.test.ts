@@ -9,8 +9,6 @@ import { pemBlocks } from '../pki';
 import { createTestCa } from '../__testUtils__';
 import { leafRequest } from './__testUtils__/leafRequest';
 
-jest.setTimeout(60_000);
-
 describe('the leaf fields the built-in CA reports', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let ca: BuiltinCa;

@@ -3,8 +3,6 @@ import { KubernetesApiSimulator } from '@kubecerts/backstage-plugin-certificates
 import { CertManagerClient, statusCode } from './CertManagerClient';
 import { CertManagerCertificate } from './types';
 
-jest.setTimeout(60_000);
-
 const certificate = (name: string): CertManagerCertificate => ({
   apiVersion: CertManagerClient.apiVersion,
   kind: 'Certificate',

@@ -4,8 +4,6 @@ import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
 import { ClusterLeases } from './ClusterLeases';
 import { DatabaseLeaseStore, Lease } from './LeaseStore';
 
-jest.setTimeout(60_000);
-
 const at = (second: number) =>
   new Date(Date.UTC(2026, 11, 7, 2, 0, second)).toISOString();
 

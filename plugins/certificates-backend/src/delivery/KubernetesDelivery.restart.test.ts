@@ -27,8 +27,6 @@ import {
   REQUEST_ID_LABEL,
 } from './KubernetesDelivery';
 
-jest.setTimeout(60_000);
-
 /** What a process dying at that point looks like to the code that was running. */
 class Crash extends Error {}
 

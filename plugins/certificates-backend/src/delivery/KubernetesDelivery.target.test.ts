@@ -35,8 +35,6 @@ import { silentNotifier } from '../__testUtils__/noops';
 import { ALICE, CAROL, createTestCa, testDatabases } from '../__testUtils__';
 import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
 
-jest.setTimeout(60_000);
-
 const GROUPS: Record<string, string> = {
   [ALICE]: 'group:default/payments',
   [CAROL]: 'group:default/storefront',

@@ -16,8 +16,6 @@ import {
   REQUEST_ID_LABEL,
 } from './KubernetesDelivery';
 
-jest.setTimeout(60_000);
-
 describe('KubernetesDelivery against the API simulator', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let simulator: KubernetesApiSimulator;

@@ -18,8 +18,6 @@ import { DatabaseInventoryStore } from '../inventory/store';
 import { DiscoveryService } from './DiscoveryService';
 import { testDiscovery } from '../__testUtils__/discovery';
 
-jest.setTimeout(60_000);
-
 const SYNC = {
   backoff: { initialMs: 50, maxMs: 200 },
   requestTimeoutMs: 2_000,

@@ -8,8 +8,6 @@ import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { certificateId } from '../inventory/parsing';
 import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
 
-jest.setTimeout(60_000);
-
 /*
  * A Secret that holds a leaf of the built-in CA without its issuing
  * certificate: the chain is completed with the intermediate the product

@@ -13,8 +13,6 @@ import { EndpointScanService } from './EndpointScanService';
 import { EndpointStatusStore } from './EndpointStatusStore';
 import { DeclaredEndpoint, endpointRowId } from './judgeEndpoint';
 
-jest.setTimeout(60_000);
-
 const local = new LocalServers();
 let root: TestIssuer;
 let inter: TestIssuer;

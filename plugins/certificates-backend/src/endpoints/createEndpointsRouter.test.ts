@@ -14,8 +14,6 @@ import {
 } from '../permissions';
 import { EndpointStatusStore } from './EndpointStatusStore';
 
-jest.setTimeout(60_000);
-
 describe('GET /certificates/:id/endpoint', () => {
   const databases = testDatabases();
 

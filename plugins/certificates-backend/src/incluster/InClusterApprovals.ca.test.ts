@@ -15,8 +15,6 @@ import { shopCertificateRequest } from './__testUtils__/shopRequests';
 import { nameOnlyIdentities } from './__testUtils__/inClusterDefaults';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 
-jest.setTimeout(60_000);
-
 const crypto = webcrypto as Crypto;
 /** NameConstraints permitting dNSName example.com. */
 const NAME_CONSTRAINTS = Buffer.from(

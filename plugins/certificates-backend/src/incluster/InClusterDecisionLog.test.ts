@@ -4,8 +4,6 @@ import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { migratedDatabase, testDatabases } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 const DAY = '2026-11-28';
 
 describe('InClusterDecisionLog', () => {

@@ -29,8 +29,6 @@ import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
 import { DatabaseAuditLog } from '../audit';
 import { simulatedRegistry, testDiscovery } from '../__testUtils__/discovery';
 
-jest.setTimeout(60_000);
-
 /** component:team-pay/payments, owned by the payments team. */
 const ENTITY = stringifyEntityRef(paymentsEntity);
 

@@ -1,8 +1,6 @@
 import { GroupCommit } from './GroupCommit';
 import { testDatabases } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 describe('GroupCommit', () => {
   const databases = testDatabases();
 

@@ -17,8 +17,6 @@ import { TransactionalSigner } from './issuanceTypes';
 import { transactionOf, UnitOfWork } from '../database';
 import { issuanceNoops } from './__testUtils__/issuanceNoops';
 
-jest.setTimeout(60_000);
-
 /**
  * Invariant 7 on every issuing path: a request's state change and its audit
  * record commit in one transaction. The audit log here "dies" at a chosen

@@ -12,8 +12,6 @@ import { generateCa } from '../ca/caCertificates';
 import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
 import { parseTlsData, TrustStore } from '../inventory/parsing';
 
-jest.setTimeout(60_000);
-
 const NAMES = ['payments.example.com', 'api.payments.example.com'];
 
 function parse(chainPem: string, roots: string[]) {

@@ -21,8 +21,6 @@ import { IssuanceService } from './IssuanceService';
 import { IssuerRegistry } from './IssuerRegistry';
 import { issuanceNoops } from './__testUtils__/issuanceNoops';
 
-jest.setTimeout(60_000);
-
 /**
  * Several backend instances on one database: each its own store, issuance
  * service, lease owner, and CA object over the shared CA tables.

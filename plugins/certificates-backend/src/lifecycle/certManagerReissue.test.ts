@@ -11,8 +11,6 @@ import {
 } from '../permissions';
 import { certManagerOnlyLifecycle } from './__testUtils__/certManagerOnly';
 
-jest.setTimeout(60_000);
-
 const TEAM_WEB = 'group:default/team-web';
 
 /** Everyone reads; renewing is allowed only on what team-web owns. */

@@ -4,8 +4,6 @@ import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { RequestNotifier } from './RequestNotifier';
 import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 describe('RequestNotifier', () => {
   const databases = testDatabases();
 

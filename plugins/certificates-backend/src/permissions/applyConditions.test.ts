@@ -8,8 +8,6 @@ import { DatabaseInventoryStore } from '../inventory/store';
 import { testRow } from '../inventory/store/testRows';
 import { certificateConditions } from './conditionExports';
 
-jest.setTimeout(60_000);
-
 /*
  * A conditional decision on one certificate (may this user renew it?) is
  * applied by the permission framework through the plugin's

@@ -7,8 +7,6 @@ import {
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest } from './RequestStore';
 
-jest.setTimeout(60_000);
-
 const at = (minute: number) =>
   new Date(Date.UTC(2026, 11, 6, 10, minute)).toISOString();
 

@@ -6,8 +6,6 @@ import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { migratedDatabase, testDatabases } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 const databases = testDatabases();
 
 const ALLOWED = (

@@ -6,8 +6,6 @@ import {
   testDatabases,
 } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 /*
  * A requester withdrawing a pending request changes the approvers' queue:
  * their badges hear of it as of a new or decided request.

@@ -32,8 +32,6 @@ import {
   teamAServicesPolicy,
 } from './__testUtils__/shop';
 
-jest.setTimeout(60_000);
-
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 

@@ -4,8 +4,6 @@ import {
   testDatabases,
 } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 describe('requests checked against the OpenAPI document', () => {
   const databases = testDatabases();
   let backend: Awaited<ReturnType<typeof startCertificatesBackend>>;

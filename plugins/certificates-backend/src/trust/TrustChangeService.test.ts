@@ -16,8 +16,6 @@ import {
 import { DatabaseTrustStore } from './DatabaseTrustStore';
 import { TrustChangeService } from './TrustChangeService';
 
-jest.setTimeout(60_000);
-
 const databases = testDatabases();
 const approver = (name: string) => userCaller(name, [SECURITY_GROUP]);
 const alice = approver('alice');

@@ -9,8 +9,6 @@ import { DatabaseTrustStore } from './DatabaseTrustStore';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './distributionTargets';
 import { TrustDistributor } from './TrustDistributor';
 
-jest.setTimeout(60_000);
-
 const databases = testDatabases();
 const NAME = 'kubecerts-trust-bundle';
 

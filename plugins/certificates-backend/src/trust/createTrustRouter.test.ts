@@ -13,8 +13,6 @@ import {
   testDatabases,
 } from '../__testUtils__';
 
-jest.setTimeout(60_000);
-
 const databases = testDatabases();
 
 describe('trust routes', () => {

@@ -14,8 +14,6 @@ import { createInventoryRouter } from './createInventoryRouter';
 import { csvCell } from './csv';
 import { DatabaseId, noLifecycle, testDatabases } from '../../__testUtils__';
 
-jest.setTimeout(60_000);
-
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const as = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);

@@ -3,8 +3,6 @@ import { applyDatabaseMigrations } from '../../database';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { testRow } from './testRows';
 
-jest.setTimeout(60_000);
-
 const T0 = '2026-11-28T10:00:00.000Z';
 const T1 = '2026-11-28T11:00:00.000Z';
 

@@ -8,8 +8,6 @@ import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { testRow } from './testRows';
 import { CertificatePermissionFilter } from './types';
 
-jest.setTimeout(60_000);
-
 const NOW = '2026-12-01T00:00:00.000Z';
 const day = (i: number) =>
   new Date(Date.parse(NOW) + i * 86_400_000).toISOString();

@@ -6,8 +6,6 @@ import { PORTAL_LOCATION } from './requestLinks';
 import { testRow } from './testRows';
 import { InventoryRow } from './types';
 
-jest.setTimeout(60_000);
-
 const T0 = '2026-11-28T00:00:00.000Z';
 
 describe('inventory locations', () => {

@@ -17,8 +17,6 @@ import { listStatement, countStatement } from './listSql';
 import { testRow } from './testRows';
 import { CertificatePermissionFilter } from './types';
 
-jest.setTimeout(60_000);
-
 /**
  * The list's SQL is written by hand (listSql.ts) for the list API's sake;
  * these hold it to the query builder's conditions (queryFilters.ts) on the

@@ -5,8 +5,6 @@ import { matchesPermissionFilter } from '../../permissions';
 import { testRow } from './testRows';
 import { CertificatePermissionFilter } from './types';
 
-jest.setTimeout(60_000);
-
 const owners = [
   undefined,
   'group:default/payments',

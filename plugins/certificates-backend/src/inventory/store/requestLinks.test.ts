@@ -29,8 +29,6 @@ import { PORTAL_LOCATION } from './requestLinks';
 import { toDb } from './rowMapping';
 import { InventoryRow } from './types';
 
-jest.setTimeout(60_000);
-
 const NOW = '2026-12-06T10:00:00.000Z';
 
 describe('links from discovered certificates to portal requests', () => {

@@ -3,8 +3,6 @@ import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { pgJson } from './inventoryWrites';
 import { testRow } from './testRows';
 
-jest.setTimeout(60_000);
-
 describe('text from clusters the database cannot hold', () => {
   const databases = testDatabases();
 

@@ -7,8 +7,6 @@ import {
 import { makeRequest } from '../Requests/__testUtils__';
 import { ApprovalsQueue } from './ApprovalsQueue';
 
-jest.setTimeout(60_000);
-
 const backend = new FakeBackend();
 
 describe('ApprovalsQueue paging', () => {

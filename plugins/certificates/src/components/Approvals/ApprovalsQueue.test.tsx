@@ -12,7 +12,6 @@ import {
 } from '../Requests/__testUtils__';
 import { ApprovalsQueue } from './ApprovalsQueue';
 
-jest.setTimeout(60_000);
 const server = setupMswServer();
 
 const older = makeRequest({

@@ -4,7 +4,6 @@ import { AuditRecord } from '@kubecerts/backstage-plugin-certificates-common';
 import * as fixtures from '../Requests/__testUtils__';
 import { AuditView } from './AuditView';
 
-jest.setTimeout(60_000);
 const { recordingGet, renderWithClient } = fixtures;
 const server = fixtures.setupMswServer();
 

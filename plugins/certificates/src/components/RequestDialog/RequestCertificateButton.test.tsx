@@ -12,7 +12,6 @@ import * as fixtures from '../Requests/__testUtils__';
 import { RequestCertificateButton } from './RequestCertificateButton';
 
 // Typing through MUI inputs is slow on a busy 2-core runner.
-jest.setTimeout(60_000);
 const { base, makeRequest, renderWithClient } = fixtures;
 const server = fixtures.setupMswServer();
 const entityRef = 'component:default/payments';

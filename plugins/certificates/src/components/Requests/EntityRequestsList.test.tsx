@@ -4,7 +4,6 @@ import { http, HttpResponse } from 'msw';
 import * as fixtures from './__testUtils__';
 import { EntityRequestsList } from './EntityRequestsList';
 
-jest.setTimeout(60_000);
 const { base, failingGet, makeRequest, recordingGet, renderWithClient } =
   fixtures;
 const server = fixtures.setupMswServer();

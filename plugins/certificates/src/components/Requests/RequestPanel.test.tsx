@@ -11,7 +11,6 @@ import {
 import { expectTexts } from '../common/__testUtils__/expectTexts';
 import { RequestPanel } from './RequestPanel';
 
-jest.setTimeout(60_000);
 const server = setupMswServer();
 
 function serve(request: CertificateRequest) {

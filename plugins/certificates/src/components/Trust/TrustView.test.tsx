@@ -17,7 +17,6 @@ import {
 import { expectTexts } from '../common/__testUtils__/expectTexts';
 import { TrustView } from './TrustView';
 
-jest.setTimeout(60_000);
 const server = setupMswServer();
 const PKI = 'group:default/pki';
 
