@@ -5,6 +5,7 @@ import {
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
+  RouteRef,
 } from '@backstage/core-plugin-api';
 import { createCardExtension } from '@backstage/plugin-home-react';
 import { CertificatesClient, certificatesApiRef } from './api';
@@ -32,15 +33,22 @@ export const certificatesPlugin = createPlugin({
   },
 });
 
+/** A page of this plugin at its route, loaded when first shown. */
+function providePage<T extends (props: {}) => JSX.Element | null>(options: {
+  name: string;
+  mountPoint: RouteRef;
+  component: () => Promise<T>;
+}) {
+  return certificatesPlugin.provide(createRoutableExtension(options));
+}
+
 /** The inventory page; mount it at /certificates. */
-export const CertificatesPage = certificatesPlugin.provide(
-  createRoutableExtension({
-    name: 'CertificatesPage',
-    component: () =>
-      import('./components/Inventory').then(m => m.CertificatesPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const CertificatesPage = providePage({
+  name: 'CertificatesPage',
+  mountPoint: rootRouteRef,
+  component: () =>
+    import('./components/Inventory').then(m => m.CertificatesPage),
+});
 
 /** Certificate health of the current entity, for its overview. */
 export const EntityCertificatesCard = certificatesPlugin.provide(
@@ -67,23 +75,18 @@ export const EntityCertificatesContent = certificatesPlugin.provide(
 );
 
 /** The approvers' page (queue, decided by me, audit); mount it at /certificates/approvals. */
-export const CertificateApprovalsPage = certificatesPlugin.provide(
-  createRoutableExtension({
-    name: 'CertificateApprovalsPage',
-    component: () =>
-      import('./components/Approvals').then(m => m.ApprovalsPage),
-    mountPoint: approvalsRouteRef,
-  }),
-);
+export const CertificateApprovalsPage = providePage({
+  name: 'CertificateApprovalsPage',
+  mountPoint: approvalsRouteRef,
+  component: () => import('./components/Approvals').then(m => m.ApprovalsPage),
+});
 
 /** The root of trust (approved roots, root changes, distribution); mount it at /certificates/trust. */
-export const CertificatesTrustPage = certificatesPlugin.provide(
-  createRoutableExtension({
-    name: 'CertificatesTrustPage',
-    component: () => import('./components/Trust').then(m => m.TrustPage),
-    mountPoint: trustRouteRef,
-  }),
-);
+export const CertificatesTrustPage = providePage({
+  name: 'CertificatesTrustPage',
+  mountPoint: trustRouteRef,
+  component: () => import('./components/Trust').then(m => m.TrustPage),
+});
 
 /**
  * Home page card (for `@backstage/plugin-home`): the signed-in user's

@@ -6,19 +6,16 @@ const leaf = {
   fingerprintSha256: 'aa',
   notBefore: '2026-11-01T00:00:00.000Z',
 };
-const kinds = (o: Parameters<typeof endpointFindings>[0]) =>
-  endpointFindings(o).map(f => f.kind);
+type Scan = Parameters<typeof endpointFindings>[0];
+/** The kinds of finding for app.example.com:443 serving `leaf`, and `more`. */
+const kinds = (more: Partial<Scan> = {}) =>
+  endpointFindings({ host: 'app.example.com', port: 443, leaf, ...more }).map(
+    f => f.kind,
+  );
 
 describe('endpointFindings', () => {
   it('finds nothing wrong with a matching, complete, current chain', () => {
-    expect(
-      kinds({
-        host: 'app.example.com',
-        port: 443,
-        leaf,
-        secret: { name: 'ns/app', ...leaf },
-      }),
-    ).toEqual([]);
+    expect(kinds({ secret: { name: 'ns/app', ...leaf } })).toEqual([]);
   });
 
   it('reports a host the certificate does not cover', () => {
@@ -33,14 +30,7 @@ describe('endpointFindings', () => {
   });
 
   it('reports a missing intermediate', () => {
-    expect(
-      kinds({
-        host: 'app.example.com',
-        port: 443,
-        leaf,
-        chainIncomplete: true,
-      }),
-    ).toEqual(['chain-incomplete']);
+    expect(kinds({ chainIncomplete: true })).toEqual(['chain-incomplete']);
   });
 
   it('reports a served certificate older than its Secret, not a newer one', () => {
@@ -49,16 +39,9 @@ describe('endpointFindings', () => {
       fingerprintSha256: 'bb',
       notBefore: '2026-12-01T00:00:00.000Z',
     };
+    expect(kinds({ secret: newer })).toEqual(['served-outdated']);
     expect(
-      kinds({ host: 'app.example.com', port: 443, leaf, secret: newer }),
-    ).toEqual(['served-outdated']);
-    expect(
-      kinds({
-        host: 'app.example.com',
-        port: 443,
-        leaf,
-        secret: { ...newer, notBefore: '2026-10-01T00:00:00.000Z' },
-      }),
+      kinds({ secret: { ...newer, notBefore: '2026-10-01T00:00:00.000Z' } }),
     ).toEqual([]);
   });
 

@@ -1,15 +1,10 @@
-import { Entity } from '@backstage/catalog-model';
 import { CertificatePolicy } from '../policyTypes';
 import { CertificateRequestInput } from '../types';
 import { automationVerdict } from './automation';
 import { evaluateRequest } from './evaluateRequest';
+import { componentEntity } from './__testUtils__/componentEntity';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-a' },
-};
+const entity = componentEntity({ name: 'payments', namespace: 'default' });
 
 const input: CertificateRequestInput = {
   entityRef: 'component:default/payments',

@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CertificatePolicy } from '../policyTypes';
 import { CertificateRequestInput, IssuerInfo } from '../types';
 import { evaluateRequest, suggestDnsNames } from './evaluateRequest';
+import { componentEntity } from './__testUtils__/componentEntity';
 
 // Catalog values are literal in policy templates (a kubernetes-namespace
 // annotation of '*' once allowed delivery into kube-system).
@@ -25,21 +26,8 @@ const policy: CertificatePolicy = {
   autoApprove: true,
 };
 
-function entity(name: string, kubernetesNamespace?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations:
-        kubernetesNamespace === undefined
-          ? {}
-          : { 'backstage.io/kubernetes-namespace': kubernetesNamespace },
-    },
-    spec: { type: 'service', owner: 'team-a' },
-  };
-}
+const entity = (name: string, kubernetesNamespace?: string) =>
+  componentEntity({ name, namespace: 'default', kubernetesNamespace });
 
 function secretDelivery(
   subject: Entity,

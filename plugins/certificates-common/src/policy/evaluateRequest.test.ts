@@ -10,17 +10,14 @@ import {
 } from './evaluateRequest';
 import { selectPolicy } from './selectPolicy';
 import { matchesPattern } from './templates';
+import { componentEntity } from './__testUtils__/componentEntity';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-namespace': 'payments-prod' },
-  },
-  spec: { type: 'service', owner: 'team-a', system: 'shop' },
-};
+const entity = componentEntity({
+  name: 'payments',
+  namespace: 'default',
+  kubernetesNamespace: 'payments-prod',
+  spec: { system: 'shop' },
+});
 
 const policy: CertificatePolicy = {
   name: 'services',

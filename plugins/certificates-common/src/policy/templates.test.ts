@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   expandPattern,
   expandPatterns,
@@ -7,27 +6,12 @@ import {
   templateContext,
   unexpandedPatternsReason,
 } from './templates';
+import { componentEntity } from './__testUtils__/componentEntity';
 
-function component(
+const component = (
   name: string,
   options: { namespace?: string; kubernetesNamespace?: string } = {},
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: options.namespace,
-      annotations:
-        options.kubernetesNamespace === undefined
-          ? undefined
-          : {
-              'backstage.io/kubernetes-namespace': options.kubernetesNamespace,
-            },
-    },
-    spec: { type: 'service', owner: 'team-a' },
-  };
-}
+) => componentEntity({ name, ...options });
 
 describe('templateContext', () => {
   it('takes literal labels from the catalog, lower-cased', () => {

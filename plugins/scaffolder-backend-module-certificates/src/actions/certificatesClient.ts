@@ -53,8 +53,7 @@ export class CertificatesClient {
       onBehalfOf,
     );
     if (violations) return { ok: false, violations };
-    if (!response.ok) throw await failure(response);
-    return (await response.json()) as Verdict;
+    return jsonOf<Verdict>(response);
   }
 
   /** Submits `body`; a request the policy refuses is an InputError naming every violation. */
@@ -74,8 +73,7 @@ export class CertificatesClient {
           .join('; ')}`,
       );
     }
-    if (!response.ok) throw await failure(response);
-    return (await response.json()) as CreatedRequest;
+    return jsonOf<CreatedRequest>(response);
   }
 
   /** The issued chain (PEM) of a request. */
@@ -132,6 +130,12 @@ async function violationsOf(
   } catch {
     return undefined;
   }
+}
+
+/** The JSON body of a successful answer; any other status is the backend's error. */
+async function jsonOf<T>(response: Response): Promise<T> {
+  if (!response.ok) throw await failure(response);
+  return (await response.json()) as T;
 }
 
 /** The backend's own error (name and message), or the bare status if it sent none. */

@@ -46,6 +46,20 @@ function onBehalfOf(request: Request): string | undefined {
   return payload.obo;
 }
 
+/** The backend's answer when the policy refuses: a 400 listing every violation. */
+function refusedByPolicy(
+  path: string,
+  message: string,
+  violations: Array<{ field: string; reason: string }>,
+) {
+  return http.post(`${BASE}${path}`, () =>
+    HttpResponse.json(
+      { error: { name: 'InputError', message }, violations },
+      { status: 400 },
+    ),
+  );
+}
+
 describe('certificates:request', () => {
   it('submits as the user running the template and reports a pending request', async () => {
     const seen: { obo?: string; target?: string; body?: unknown }[] = [];
@@ -114,20 +128,12 @@ describe('certificates:request', () => {
 
   it('fails with every violation when the policy refuses', async () => {
     server.use(
-      http.post(`${BASE}/requests`, () =>
-        HttpResponse.json(
-          {
-            error: { name: 'InputError', message: 'dnsNames[0]: not allowed' },
-            violations: [
-              {
-                field: 'dnsNames[0]',
-                reason: 'evil.example.com is not allowed by policy payments',
-              },
-            ],
-          },
-          { status: 400 },
-        ),
-      ),
+      refusedByPolicy('/requests', 'dnsNames[0]: not allowed', [
+        {
+          field: 'dnsNames[0]',
+          reason: 'evil.example.com is not allowed by policy payments',
+        },
+      ]),
     );
     const ctx = context();
     await expect(action.handler(ctx)).rejects.toThrow(
@@ -187,20 +193,9 @@ describe('certificates:request', () => {
 
   it('in a dry run reports violations as the verdict', async () => {
     server.use(
-      http.post(`${BASE}/requests/validate`, () =>
-        HttpResponse.json(
-          {
-            error: { name: 'InputError', message: 'validityDays: too long' },
-            violations: [
-              {
-                field: 'validityDays',
-                reason: '400 exceeds the maximum of 90 days',
-              },
-            ],
-          },
-          { status: 400 },
-        ),
-      ),
+      refusedByPolicy('/requests/validate', 'validityDays: too long', [
+        { field: 'validityDays', reason: '400 exceeds the maximum of 90 days' },
+      ]),
     );
     const ctx = context({ isDryRun: true });
     await action.handler(ctx);

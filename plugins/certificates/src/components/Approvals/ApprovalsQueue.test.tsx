@@ -14,18 +14,32 @@ import { ApprovalsQueue } from './ApprovalsQueue';
 
 const server = setupMswServer();
 
-const older = makeRequest({
+/** A request in the queue for `name` (its common name and DNS name), made `hoursAgo`. */
+function queued(
+  options: { id: string; name: string; hoursAgo: number } & Partial<
+    Omit<CertificateRequest, 'id' | 'commonName' | 'createdAt'>
+  >,
+): CertificateRequest {
+  const { name, hoursAgo, ...more } = options;
+  return makeRequest({
+    commonName: name,
+    dnsNames: [name],
+    createdAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+    ...more,
+  });
+}
+
+const older = queued({
   id: 'r-old',
-  commonName: 'old.example.com',
-  dnsNames: ['old.example.com'],
-  createdAt: new Date(Date.now() - 48 * 3600_000).toISOString(),
+  name: 'old.example.com',
+  hoursAgo: 48,
   justification: 'Legacy <script>alert(1)</script> gateway',
 });
-const newer = makeRequest({
+const newer = queued({
   id: 'r-new',
-  commonName: 'new.example.com',
+  name: 'new.example.com',
+  hoursAgo: 2,
   dnsNames: ['new.example.com', 'api.new.example.com'],
-  createdAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
   delivery: {
     kind: 'cert-manager',
     cluster: 'prod',
@@ -262,11 +276,10 @@ describe('ApprovalsQueue', () => {
   });
 
   it('selects and denies in bulk without the mouse: x, D, a reason and Enter', async () => {
-    const third = makeRequest({
+    const third = queued({
       id: 'r-third',
-      commonName: 'third.example.com',
-      dnsNames: ['third.example.com'],
-      createdAt: new Date(Date.now() - 3600_000).toISOString(),
+      name: 'third.example.com',
+      hoursAgo: 1,
     });
     const { bulk, decisions } = useQueue([older, newer, third]);
     const user = userEvent.setup();
@@ -383,11 +396,10 @@ const CA_REASON =
   'It asks for a CA certificate (it is a CA certificate (isCA / basicConstraints CA:TRUE); its key usages include cert sign; its key usages include crl sign), and policy in-cluster allows no CA certificates from ClusterIssuer/corp-ca (caIssuers).';
 
 /** An in-cluster CertificateRequest for a 10-year CA certificate, as the backend lists it. */
-const caRow = makeRequest({
+const caRow = queued({
   id: 'incluster:ca',
-  commonName: 'shop-root.example.com',
-  dnsNames: ['shop-root.example.com'],
-  createdAt: new Date(Date.now() - 24 * 3600_000).toISOString(),
+  name: 'shop-root.example.com',
+  hoursAgo: 24,
   issuer: 'ClusterIssuer/corp-ca',
   requester: 'system:serviceaccount:shop:deployer',
   policyName: 'in-cluster',

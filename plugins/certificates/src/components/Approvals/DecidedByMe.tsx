@@ -1,13 +1,11 @@
 import { useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
 import {
   ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
-import { certificatesApiRef } from '../../api';
+import { useLoadWithIdentity } from '../common';
 import {
   DateText,
   RequestPanelDrawer,
@@ -17,21 +15,10 @@ import {
 
 /** Requests the signed-in user has decided, newest decision first. */
 export const DecidedByMe = () => {
-  const api = useApi(certificatesApiRef);
-  const identityApi = useApi(identityApiRef);
   const [opened, setOpened] = useState<string>();
-  const { value, loading, error } = useAsync(async () => {
-    const [items, identity] = await Promise.all([
-      api.listApprovalsHistory(),
-      identityApi.getBackstageIdentity(),
-    ]);
-    return items.map(request => ({
-      request,
-      mine: request.decisions
-        .filter(d => d.actor === identity.userEntityRef)
-        .pop(),
-    }));
-  }, [api, identityApi]);
+  const { value, loading, error } = useLoadWithIdentity(api =>
+    api.listApprovalsHistory(),
+  );
 
   if (error) return <ResponseErrorPanel error={error} />;
 
@@ -60,9 +47,13 @@ export const DecidedByMe = () => {
       render: row => <RequestStateChip state={row.request.state} />,
     },
   ];
-  const rows = [...(value ?? [])].sort((a, b) =>
-    (b.mine?.at ?? '').localeCompare(a.mine?.at ?? ''),
-  );
+  const me = value?.identity.userEntityRef;
+  const rows: Row[] = (value?.data ?? [])
+    .map(request => ({
+      request,
+      mine: request.decisions.filter(d => d.actor === me).pop(),
+    }))
+    .sort((a, b) => (b.mine?.at ?? '').localeCompare(a.mine?.at ?? ''));
 
   return (
     <>

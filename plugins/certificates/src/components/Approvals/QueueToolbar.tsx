@@ -1,7 +1,7 @@
-import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { DecisionKind } from '../../api';
+import { FlexRow } from '../common';
 
 export interface QueueToolbarProps {
   /** Requests waiting, on every page. */
@@ -32,13 +32,7 @@ const BULK: ReadonlyArray<{
 export const QueueToolbar = (props: QueueToolbarProps) => {
   const { total, shown, selected, busy, onDecide } = props;
   return (
-    <Box
-      display="flex"
-      flexWrap="wrap"
-      alignItems="center"
-      style={{ gap: 8 }}
-      my={1}
-    >
+    <FlexRow flexWrap="wrap" my={1}>
       <Typography
         variant="body2"
         aria-live="polite"
@@ -64,6 +58,6 @@ export const QueueToolbar = (props: QueueToolbarProps) => {
         Keys on a row: a approve · d deny · x select · enter details · ↑↓ move ·
         A / D approve / deny selected · X select all
       </Typography>
-    </Box>
+    </FlexRow>
   );
 };

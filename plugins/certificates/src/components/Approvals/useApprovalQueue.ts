@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import { ApprovalsQuery, certificatesApiRef } from '../../api';
+import { useReloading } from '../common';
 
 /** Oldest first, as the backend pages them. */
 function byAge(a: CertificateRequest, b: CertificateRequest): number {
@@ -39,7 +40,6 @@ export function useApprovalQueue(
   const [total, setTotal] = useState(0);
   const [cursor, setCursor] = useState<string>();
   const [loadingMore, setLoadingMore] = useState(false);
-  const [error, setError] = useState<Error>();
   const [teams, setTeams] = useState<string[]>([]);
   const shown = useRef(0);
   shown.current = items?.length ?? 0;
@@ -55,23 +55,16 @@ export function useApprovalQueue(
       ).sort(),
     );
 
-  const reload = useCallback(async () => {
-    try {
+  const { error, setError, reload } = useReloading(
+    useCallback(async () => {
       const limit = Math.min(200, Math.max(pageSize, shown.current));
       const page = await api.listApprovals({ ...query, limit });
       setItems([...page.items].sort(byAge));
       setTotal(page.totalCount);
       setCursor(page.nextCursor);
-      setError(undefined);
       seeTeams(page.items);
-    } catch (e) {
-      setError(e as Error);
-    }
-  }, [api, query, pageSize]);
-
-  useEffect(() => {
-    reload();
-  }, [reload]);
+    }, [api, query, pageSize]),
+  );
 
   const loadMore = async () => {
     if (!cursor) return;

@@ -16,7 +16,7 @@ import {
   AuditRecord,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditQuery, certificatesApiRef } from '../../api';
-import { DateText, FormField, FormFieldProps } from '../common';
+import { DateText, FlexRow, FormField, FormFieldProps } from '../common';
 
 export interface AuditViewProps {
   /** Records per page (default 50). */
@@ -167,13 +167,7 @@ export const AuditView = ({
           emptyContent={<Box p={2}>No audit records match these filters.</Box>}
         />
       )}
-      <Box
-        display="flex"
-        alignItems="center"
-        justifyContent="flex-end"
-        style={{ gap: 8 }}
-        mt={1}
-      >
+      <FlexRow justifyContent="flex-end" mt={1}>
         <Typography variant="body2">Page {cursors.length}</Typography>
         <Button
           aria-label="Previous page"
@@ -191,7 +185,7 @@ export const AuditView = ({
         >
           Next
         </Button>
-      </Box>
+      </FlexRow>
     </Box>
   );
 };

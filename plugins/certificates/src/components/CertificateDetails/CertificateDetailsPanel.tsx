@@ -10,6 +10,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { CertificateDetailsWithActions, certificatesApiRef } from '../../api';
 import {
   CertificateStatusText,
+  FlexRow,
   TimeText,
   downloadPem,
   explainFinding,
@@ -53,14 +54,7 @@ export const CertificateDetailsPanel = (props: {
 
   return (
     <Box>
-      <Box
-        display="flex"
-        alignItems="center"
-        justifyContent="space-between"
-        mb={2}
-        flexWrap="wrap"
-        style={{ gap: 8 }}
-      >
+      <FlexRow justifyContent="space-between" mb={2} flexWrap="wrap">
         <Box>
           <Typography variant="h5" component="h2">
             {name}
@@ -73,7 +67,7 @@ export const CertificateDetailsPanel = (props: {
           actions={c.actions}
           onChanged={props.onChanged}
         />
-      </Box>
+      </FlexRow>
 
       <Section title="Validity">
         <ValidityBar

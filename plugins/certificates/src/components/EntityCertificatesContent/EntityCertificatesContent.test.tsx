@@ -8,6 +8,7 @@ import {
   installFakeBackend,
   base,
   makeDetails,
+  makeSecretAndEndpoint,
   makeSummary,
   renderWithBackend,
 } from '../common/__testUtils__/fakeBackend';
@@ -32,6 +33,15 @@ const renderTab = (
     </EntityProvider>,
     { routeEntries },
   );
+
+/** The tab over certificates with these common names, once the first is listed. */
+async function renderTabListing(...commonNames: string[]) {
+  backend.certificates = commonNames.map((commonName, i) =>
+    makeSummary(i + 1, { commonName }),
+  );
+  await renderTab();
+  expect(await screen.findByText(commonNames[0])).toBeInTheDocument();
+}
 
 describe('EntityCertificatesContent', () => {
   it('lists the entity’s certificates a page at a time and leaves room for the toolbar', async () => {
@@ -108,12 +118,7 @@ describe('EntityCertificatesContent', () => {
   });
 
   it('sorts on the server when a column header is clicked', async () => {
-    backend.certificates = [
-      makeSummary(1, { commonName: 'b.example.com' }),
-      makeSummary(2, { commonName: 'a.example.com' }),
-    ];
-    await renderTab();
-    expect(await screen.findByText('b.example.com')).toBeInTheDocument();
+    await renderTabListing('b.example.com', 'a.example.com');
 
     await userEvent.click(screen.getByRole('button', { name: 'Name' }));
     await waitFor(() => expect(tableRequests()).toHaveLength(2));
@@ -154,12 +159,7 @@ describe('EntityCertificatesContent', () => {
   });
 
   it('searches on the server as the user types', async () => {
-    backend.certificates = [
-      makeSummary(1, { commonName: 'one.example.com' }),
-      makeSummary(2, { commonName: 'two.example.com' }),
-    ];
-    await renderTab();
-    expect(await screen.findByText('one.example.com')).toBeInTheDocument();
+    await renderTabListing('one.example.com', 'two.example.com');
     await userEvent.type(
       screen.getByRole('textbox', { name: 'Search certificates' }),
       'two',
@@ -281,15 +281,7 @@ describe('EntityCertificatesContent', () => {
   });
 
   it('asks for endpoint rows only once the table has its first page', async () => {
-    backend.certificates = [
-      makeSummary(1, { secretName: 'web-tls', dnsNames: ['web.example.com'] }),
-      makeSummary(2, {
-        location: 'endpoint',
-        cluster: undefined,
-        namespace: '',
-        secretName: 'web.example.com:443',
-      }),
-    ];
+    backend.certificates = makeSecretAndEndpoint();
     // The table's request is held until released; every request is noted
     // as it arrives.
     const arrived: string[][] = [];

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import {
   installFakeBackend,
+  makeSecretAndEndpoint,
   makeSummary,
   renderWithBackend,
 } from '../common/__testUtils__/fakeBackend';
@@ -11,22 +12,13 @@ const scope = { entityRef: ['component:default/payments'] };
 
 describe('StoredAndServed', () => {
   it('shows each Secret beside what its endpoints serve, with their findings', async () => {
-    backend.certificates = [
-      makeSummary(1, {
-        location: 'cluster',
-        secretName: 'web-tls',
-        dnsNames: ['web.example.com'],
-        fingerprintSha256: 'bb'.repeat(32),
-      }),
-      makeSummary(2, {
-        location: 'endpoint',
-        cluster: undefined,
-        namespace: '',
-        secretName: 'web.example.com:443',
+    backend.certificates = makeSecretAndEndpoint({
+      secret: { fingerprintSha256: 'bb'.repeat(32) },
+      endpoint: {
         fingerprintSha256: 'aa'.repeat(32),
         findings: ['served-outdated'],
-      }),
-    ];
+      },
+    });
     await renderWithBackend(<StoredAndServed scope={scope} />);
     const table = await screen.findByTestId('stored-and-served');
     const [, row] = within(table).getAllByRole('row');

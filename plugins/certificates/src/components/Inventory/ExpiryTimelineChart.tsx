@@ -6,6 +6,7 @@ import {
   TimelineBucket,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import {
+  FlexRow,
   formatUtcDay,
   STATUS_COLORS,
   STATUS_LABELS,
@@ -92,19 +93,14 @@ export const ExpiryTimelineChart = (props: { buckets: TimelineBucket[] }) => {
       </svg>
       <Box display="flex" flexWrap="wrap" style={{ gap: 12 }}>
         {present.map(status => (
-          <Box
-            key={status}
-            display="flex"
-            alignItems="center"
-            style={{ gap: 4 }}
-          >
+          <FlexRow key={status} gap={4}>
             <Box
               width={12}
               height={12}
               style={{ backgroundColor: STATUS_COLORS[status] }}
             />
             <Typography variant="caption">{STATUS_LABELS[status]}</Typography>
-          </Box>
+          </FlexRow>
         ))}
         {present.length === 0 && (
           <Typography variant="body2">

@@ -25,22 +25,21 @@ import { ClustersView } from './ClustersView';
 import { IssuersView } from './IssuersView';
 import { ExportCsvButton } from './ExportCsvButton';
 
-export type InventoryView =
-  | 'overview'
-  | 'all'
-  | 'unowned'
-  | 'non-compliant'
-  | 'clusters'
-  | 'issuers';
+/** The views, in tab order, by the id the URL names them with. */
+const VIEW_LABELS = {
+  overview: 'Overview',
+  all: 'All certificates',
+  unowned: 'Unowned',
+  'non-compliant': 'Non-compliant',
+  clusters: 'Clusters',
+  issuers: 'Issuers',
+} as const;
 
-const VIEWS: Array<{ id: InventoryView; label: string }> = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'all', label: 'All certificates' },
-  { id: 'unowned', label: 'Unowned' },
-  { id: 'non-compliant', label: 'Non-compliant' },
-  { id: 'clusters', label: 'Clusters' },
-  { id: 'issuers', label: 'Issuers' },
-];
+export type InventoryView = keyof typeof VIEW_LABELS;
+
+function isView(id: string | null): id is InventoryView {
+  return id !== null && Object.prototype.hasOwnProperty.call(VIEW_LABELS, id);
+}
 
 /** What a view always shows, whatever else is filtered. */
 export const VIEW_SCOPES: Partial<
@@ -62,8 +61,8 @@ function emptyMessage(view: InventoryView, filtered: boolean): string {
 /** The inventory across all clusters; view, filters and selection live in the URL. */
 export const InventoryPage = () => {
   const [params, setParams] = useSearchParams();
-  const view = (VIEWS.find(v => v.id === params.get('view'))?.id ??
-    'overview') as InventoryView;
+  const requestedView = params.get('view');
+  const view = isView(requestedView) ? requestedView : 'overview';
   const [userFilter, setUserFilter] = useFilterParams();
   const [selected, setSelected] = useSearchParam(SELECTED_CERTIFICATE_PARAM);
   const filter = useMemo(
@@ -96,8 +95,8 @@ export const InventoryPage = () => {
         variant="scrollable"
         aria-label="Inventory views"
       >
-        {VIEWS.map(v => (
-          <Tab key={v.id} value={v.id} label={v.label} />
+        {Object.entries(VIEW_LABELS).map(([id, label]) => (
+          <Tab key={id} value={id} label={label} />
         ))}
       </Tabs>
       <Box mt={2}>
@@ -121,7 +120,7 @@ export const InventoryPage = () => {
         )}
         {showsCertificates && view !== 'overview' && (
           <CertificatesTable
-            title={VIEWS.find(v => v.id === view)!.label}
+            title={VIEW_LABELS[view]}
             filter={filter}
             onSelect={setSelected}
             showOwner={view !== 'unowned'}

@@ -8,10 +8,9 @@ import FormLabel from '@material-ui/core/FormLabel';
 import Radio from '@material-ui/core/Radio';
 import RadioGroup from '@material-ui/core/RadioGroup';
 import { DeliveryKind } from '@kubecerts/backstage-plugin-certificates-common';
-import { PolicyChoices, RequestFormState } from './formState';
-import { FormField as FormFieldName } from './violations';
+import { PolicyChoices } from './formState';
 import { FormField } from '../common/FormField';
-import { requestFieldProps } from './requestField';
+import { RequestFormBinding, requestFieldProps } from './requestField';
 
 const DELIVERY_LABELS: Record<DeliveryKind, string> = {
   csr: 'I provide a CSR and download the certificate',
@@ -20,11 +19,9 @@ const DELIVERY_LABELS: Record<DeliveryKind, string> = {
 };
 
 export interface DeliveryFieldsProps {
-  state: RequestFormState;
+  form: RequestFormBinding;
   deliveries: DeliveryKind[];
   choices: PolicyChoices;
-  errors: Partial<Record<FormFieldName, string[]>>;
-  onChange(patch: Partial<RequestFormState>): void;
 }
 
 function readFile(file: File): Promise<string> {
@@ -38,9 +35,10 @@ function readFile(file: File): Promise<string> {
 
 /** How the certificate reaches its user: a CSR the requester keeps the key of, or a cluster. */
 export const DeliveryFields = (props: DeliveryFieldsProps) => {
-  const { state, deliveries, choices, errors, onChange } = props;
+  const { form, deliveries, choices } = props;
+  const { state, errors, onChange } = form;
 
-  const field = requestFieldProps({ state, errors, onChange });
+  const field = requestFieldProps(form);
   /** A field of the delivery target in a cluster. */
   const clusterField = (
     name: 'cluster' | 'namespace' | 'secretName',

@@ -113,7 +113,8 @@ export const RequestForm = (props: RequestFormProps) => {
       return next;
     });
   };
-  const field = requestFieldProps({ state, errors, onChange: update });
+  const form = { state, errors, onChange: update };
+  const field = requestFieldProps(form);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -172,13 +173,7 @@ export const RequestForm = (props: RequestFormProps) => {
           }))}
         />
       </Box>
-      <DeliveryFields
-        state={state}
-        deliveries={deliveries}
-        choices={choices}
-        errors={errors}
-        onChange={update}
-      />
+      <DeliveryFields form={form} deliveries={deliveries} choices={choices} />
       <FormControlLabel
         control={
           <Checkbox

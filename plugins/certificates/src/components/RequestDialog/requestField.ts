@@ -9,16 +9,19 @@ type TextFieldName = {
     : never;
 }[keyof RequestFormState];
 
+/** The request form as its parts see it: the state, the policy's objections per field, and how to change the state. */
+export interface RequestFormBinding {
+  state: RequestFormState;
+  errors: Partial<Record<FormFieldName, string[]>>;
+  onChange(patch: Partial<RequestFormState>): void;
+}
+
 /**
  * The props every field of the request form shares: its id (which the e2e
  * scenarios and labels use), value, change handler and the policy's
  * objections to it.
  */
-export function requestFieldProps(options: {
-  state: RequestFormState;
-  errors: Partial<Record<FormFieldName, string[]>>;
-  onChange(patch: Partial<RequestFormState>): void;
-}) {
+export function requestFieldProps(options: RequestFormBinding) {
   return (
     field: TextFieldName,
     label: string,

@@ -12,6 +12,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
 import { RequestCertificateButton } from '../RequestDialog/RequestCertificateButton';
+import { FlexRow, useReloading } from '../common';
 import { RequestPanelDrawer } from './RequestPanelDrawer';
 import { RequestsTable } from './RequestsTable';
 
@@ -30,29 +31,21 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
   const api = useApi(certificatesApiRef);
   const [mine, setMine] = useState(false);
   const [items, setItems] = useState<CertificateRequest[]>();
-  const [error, setError] = useState<Error>();
   const [selected, setSelected] = useState<string>();
 
-  const load = useCallback(async () => {
-    try {
+  const { error, reload } = useReloading(
+    useCallback(async () => {
       const page = await api.listRequests({ entityRef, mine, limit: 100 });
       setItems(page.items);
-      setError(undefined);
-    } catch (e) {
-      setError(e as Error);
-    }
-  }, [api, entityRef, mine]);
-
-  useEffect(() => {
-    load();
-  }, [load]);
+    }, [api, entityRef, mine]),
+  );
 
   const active = items?.some(r => !TERMINAL_REQUEST_STATES.includes(r.state));
   useEffect(() => {
     if (!active) return undefined;
-    const timer = setInterval(load, pollIntervalMs);
+    const timer = setInterval(reload, pollIntervalMs);
     return () => clearInterval(timer);
-  }, [active, load, pollIntervalMs]);
+  }, [active, reload, pollIntervalMs]);
 
   // An entity nobody requested a certificate for yet gets one line, not an
   // empty table above its certificates.
@@ -60,12 +53,7 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
 
   return (
     <Box>
-      <Box
-        display="flex"
-        alignItems="center"
-        justifyContent="space-between"
-        mb={1}
-      >
+      <FlexRow justifyContent="space-between" mb={1}>
         {!items && !error && <span />}
         {none && (
           <Typography variant="body2" color="textSecondary">
@@ -87,10 +75,10 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
           <RequestCertificateButton
             entityRef={entityRef}
             entity={props.entity}
-            onSubmitted={() => load()}
+            onSubmitted={() => reload()}
           />
         )}
-      </Box>
+      </FlexRow>
       {error && !items && <ResponseErrorPanel error={error} />}
       {items && !none && (
         <RequestsTable
@@ -104,7 +92,7 @@ export const EntityRequestsList = (props: EntityRequestsListProps) => {
         requestId={selected}
         onClose={() => {
           setSelected(undefined);
-          load();
+          reload();
         }}
       />
     </Box>

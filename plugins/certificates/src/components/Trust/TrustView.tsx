@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   TrustChange,
@@ -12,6 +11,7 @@ import {
   TrustRoot,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { certificatesApiRef } from '../../api';
+import { useLoadWithIdentity } from '../common';
 import { AddRootForm } from './AddRootForm';
 import { ChangesTable } from './ChangesTable';
 import { DistributionTable } from './DistributionTable';
@@ -25,19 +25,12 @@ import { RootsTable } from './RootsTable';
  */
 export const TrustView = () => {
   const api = useApi(certificatesApiRef);
-  const identityApi = useApi(identityApiRef);
   const manage = usePermission({ permission: trustManagePermission });
   const approve = usePermission({ permission: trustApprovePermission });
   const [actionError, setActionError] = useState<Error>();
   const [syncing, setSyncing] = useState(false);
   const [removing, setRemoving] = useState<TrustRoot>();
-  const state = useAsyncRetry(async () => {
-    const [overview, identity] = await Promise.all([
-      api.getTrust(),
-      identityApi.getBackstageIdentity(),
-    ]);
-    return { overview, identity };
-  }, [api, identityApi]);
+  const state = useLoadWithIdentity(a => a.getTrust());
 
   const act = async (fn: () => Promise<unknown>) => {
     setActionError(undefined);
@@ -51,7 +44,7 @@ export const TrustView = () => {
 
   if (state.loading && !state.value) return <Progress />;
   if (state.error) return <ResponseErrorPanel error={state.error} />;
-  const { overview, identity } = state.value!;
+  const { data: overview, identity } = state.value!;
 
   const requestRemoval = (root: TrustRoot, reason: string) =>
     act(() =>

@@ -1,4 +1,3 @@
-import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
@@ -10,6 +9,7 @@ import { EMPTY_FILTER, UserFilter } from './filterParams';
 import { STATUS_LABELS } from './status';
 import { FINDING_LABELS } from './findings';
 import { SearchField } from './SearchField';
+import { FlexRow } from './FlexRow';
 import { KNOWN_LOCATIONS, locationLabel } from './location';
 
 export interface FilterOptions {
@@ -75,13 +75,7 @@ export const CertificateFilters = (props: {
   const active = keys.some(k => value[k].length > 0) || value.q.length > 0;
 
   return (
-    <Box
-      display="flex"
-      flexWrap="wrap"
-      alignItems="center"
-      mb={2}
-      style={{ gap: 8 }}
-    >
+    <FlexRow flexWrap="wrap" mb={2}>
       {search && (
         <SearchField
           value={value.q}
@@ -111,6 +105,6 @@ export const CertificateFilters = (props: {
           Clear filters
         </Button>
       )}
-    </Box>
+    </FlexRow>
   );
 };

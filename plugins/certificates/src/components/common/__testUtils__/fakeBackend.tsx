@@ -75,6 +75,33 @@ export function makeSummary(
   };
 }
 
+/**
+ * The Secret payments/web-tls and the endpoint web.example.com:443 that
+ * serves it, as the inventory lists them.
+ */
+export function makeSecretAndEndpoint(
+  overrides: {
+    secret?: Partial<CertificateSummary>;
+    endpoint?: Partial<CertificateSummary>;
+  } = {},
+): CertificateSummary[] {
+  return [
+    makeSummary(1, {
+      location: 'cluster',
+      secretName: 'web-tls',
+      dnsNames: ['web.example.com'],
+      ...overrides.secret,
+    }),
+    makeSummary(2, {
+      location: 'endpoint',
+      cluster: undefined,
+      namespace: '',
+      secretName: 'web.example.com:443',
+      ...overrides.endpoint,
+    }),
+  ];
+}
+
 export function makeDetails(
   overrides: Partial<CertificateDetails> = {},
 ): CertificateDetails {
@@ -181,6 +208,8 @@ export class FakeBackend {
   timeline: TimelineBucket[] = [];
   /** The approvals queue, oldest first; paged by limit and an offset cursor. */
   approvals: CertificateRequest[] = [];
+  /** What the signed-in user decided, as the "Decided by me" tab lists it. */
+  decidedByMe: CertificateRequest[] = [];
   readonly seen: URL[] = [];
   readonly server = setupMswServer();
 
@@ -254,6 +283,10 @@ export class FakeBackend {
       http.get(`${base}/approvals/count`, ({ request }) => {
         record(request);
         return HttpResponse.json({ pending: this.approvals.length });
+      }),
+      http.get(`${base}/approvals/history`, ({ request }) => {
+        record(request);
+        return HttpResponse.json({ items: this.decidedByMe });
       }),
       http.get(`${base}/approvals`, ({ request }) => {
         const p = record(request).searchParams;
