@@ -3,10 +3,36 @@ import {
   LifecycleService,
   LoggerService,
   SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { holdsGlobalLease } from './clusters';
 import { CertificatesSettings } from './config';
 import { CertificatesServices } from './createServices';
+
+/** A task's id, timing and work; what a run returns is not used. */
+interface TaskSpec
+  extends Omit<SchedulerServiceTaskScheduleDefinition, 'scope'> {
+  id: string;
+  fn: () => Promise<unknown>;
+}
+
+/** Schedules each task (false: turned off) with one scope. */
+async function scheduleAll(
+  scheduler: SchedulerService,
+  scope: 'global' | 'local',
+  tasks: Array<TaskSpec | false>,
+): Promise<void> {
+  for (const task of tasks) {
+    if (!task) continue;
+    await scheduler.scheduleTask({
+      ...task,
+      scope,
+      fn: async () => {
+        await task.fn();
+      },
+    });
+  }
+}
 
 export interface RegisterTasksOptions {
   settings: CertificatesSettings;
@@ -72,46 +98,35 @@ export async function registerTasks(
       logger.warn(`Catching up issued certificates failed: ${error}`),
     );
 
-  const endpoints = settings.endpoints;
-  if (endpoints.enabled) {
-    // Global: one replica scans, so each endpoint sees one handshake a round.
-    await scheduler.scheduleTask({
+  const { endpoints, renewal } = settings;
+  const expiry = settings.notifications.expiry;
+  // Each runs on one replica at a time.
+  await scheduleAll(scheduler, 'global', [
+    // One replica scans, so each endpoint sees one handshake a round.
+    endpoints.enabled && {
       id: 'certificates-endpoint-scan',
       frequency: endpoints.frequency,
       timeout: endpoints.timeout,
       initialDelay: { minutes: 2 },
-      scope: 'global',
       fn: async () => {
         const report = await services.endpointScanner.run();
         logger.info(
           `Scanned ${report.scanned} TLS endpoint(s) in ${report.durationMs} ms: ${report.unreachable} unreachable, ${report.removed} no longer declared`,
         );
       },
-    });
-  }
-
-  const expiry = settings.notifications.expiry;
-  if (expiry.enabled) {
-    await scheduler.scheduleTask({
+    },
+    expiry.enabled && {
       id: 'certificates-expiry-notifications',
       frequency: expiry.frequency,
       timeout: expiry.timeout,
       initialDelay: { minutes: 1 },
-      scope: 'global',
-      fn: async () => {
-        await services.expiryNotifier.run();
-      },
-    });
-  }
-
-  const renewal = settings.renewal;
-  if (renewal.automatic) {
-    await scheduler.scheduleTask({
+      fn: () => services.expiryNotifier.run(),
+    },
+    renewal.automatic && {
       id: 'certificates-automatic-renewal',
       frequency: renewal.frequency,
       timeout: { minutes: 30 },
       initialDelay: { minutes: 1 },
-      scope: 'global',
       fn: async () => {
         const credentials = await options.auth.getOwnServiceCredentials();
         const { renewed, failed } = await services.lifecycle.renewDue({
@@ -124,59 +139,49 @@ export async function registerTasks(
           );
         }
       },
-    });
-  }
-
-  // Keeps the bundle of approved roots in the configured clusters and
-  // repairs drift (missing, edited or stale ConfigMaps and Bundles).
-  if (settings.trust.distribution.length) {
-    await scheduler.scheduleTask({
+    },
+    // Keeps the bundle of approved roots in the configured clusters and
+    // repairs drift (missing, edited or stale ConfigMaps and Bundles).
+    settings.trust.distribution.length > 0 && {
       id: 'certificates-trust-distribution',
       frequency: settings.trust.syncInterval,
       timeout: { minutes: 10 },
       initialDelay: { seconds: 20 },
-      scope: 'global',
-      fn: async () => {
-        await services.trustDistributor.sync();
-      },
-    });
-  }
-
-  // Resumes approved requests and requests stuck in issuing (after a
-  // restart), and follows cert-manager Certificates to issued or failed.
-  await scheduler.scheduleTask({
-    id: 'certificates-issuance',
-    frequency: settings.issuance.frequency,
-    timeout: settings.issuance.timeout,
-    initialDelay: { seconds: 5 },
-    scope: 'global',
-    fn: async () => {
-      const handled = await services.issuance.resume();
-      if (handled) {
-        logger.info(`Resumed or followed ${handled} certificate request(s)`);
-      }
+      fn: () => services.trustDistributor.sync(),
     },
-  });
-
-  // Announces pending requests however they were created; the notifier
-  // sends each announcement once, so sweeping repeatedly is safe.
-  await scheduler.scheduleTask({
-    id: 'certificates-approvals-announce',
-    frequency: settings.approvals.notifyFrequency,
-    timeout: { minutes: 2 },
-    initialDelay: { seconds: 10 },
-    scope: 'global',
-    fn: async () => {
-      for (const request of await services.requestStore.listPending()) {
-        await services.notifier.requestQueued(request);
-      }
-      for (const source of services.externalApprovals) {
-        for (const request of (await source.undecided?.()) ?? []) {
+    // Resumes approved requests and requests stuck in issuing (after a
+    // restart), and follows cert-manager Certificates to issued or failed.
+    {
+      id: 'certificates-issuance',
+      frequency: settings.issuance.frequency,
+      timeout: settings.issuance.timeout,
+      initialDelay: { seconds: 5 },
+      fn: async () => {
+        const handled = await services.issuance.resume();
+        if (handled) {
+          logger.info(`Resumed or followed ${handled} certificate request(s)`);
+        }
+      },
+    },
+    // Announces pending requests however they were created; the notifier
+    // sends each announcement once, so sweeping repeatedly is safe.
+    {
+      id: 'certificates-approvals-announce',
+      frequency: settings.approvals.notifyFrequency,
+      timeout: { minutes: 2 },
+      initialDelay: { seconds: 10 },
+      fn: async () => {
+        for (const request of await services.requestStore.listPending()) {
           await services.notifier.requestQueued(request);
         }
-      }
+        for (const source of services.externalApprovals) {
+          for (const request of (await source.undecided?.()) ?? []) {
+            await services.notifier.requestQueued(request);
+          }
+        }
+      },
     },
-  });
+  ]);
 }
 
 /**
@@ -195,60 +200,48 @@ async function registerDiscoveryTasks(options: RegisterTasksOptions) {
     await discovery.stop();
     await clusters.stop();
   });
-  // Local: each replica keeps its own watches in step.
-  const resync = settings.discovery.resyncInterval;
-  const refresh = settings.discovery.catalogRefreshInterval;
-  for (const [id, frequency, timeout, initialDelay, fn] of [
-    [
-      'certificates-discovery-resync',
-      resync,
-      { minutes: 15 },
-      { minutes: 5 },
-      () => discovery.resync(),
-    ],
-    [
-      'certificates-discovery-catalog-refresh',
-      refresh,
-      { minutes: 5 },
-      { seconds: 30 },
-      async () => {
+  // Local: each replica keeps its own watches (and metrics) in step.
+  await scheduleAll(scheduler, 'local', [
+    {
+      id: 'certificates-discovery-resync',
+      frequency: settings.discovery.resyncInterval,
+      timeout: { minutes: 15 },
+      initialDelay: { minutes: 5 },
+      fn: () => discovery.resync(),
+    },
+    {
+      id: 'certificates-discovery-catalog-refresh',
+      frequency: settings.discovery.catalogRefreshInterval,
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 30 },
+      fn: async () => {
         await clusters.refresh();
         await discovery.refreshEntities();
       },
-    ],
-  ] as const) {
-    await scheduler.scheduleTask({
-      id,
-      scope: 'local',
-      frequency,
-      timeout,
-      initialDelay,
-      fn,
-    });
-  }
-  await scheduler.scheduleTask({
-    id: 'certificates-inventory-metrics',
-    scope: 'local',
-    frequency: { minutes: 1 },
-    timeout: { minutes: 1 },
-    initialDelay: { seconds: 15 },
-    fn: async () => {
-      // One replica reports the inventory's gauges, so sums never double count.
-      const reporting = await holdsGlobalLease({
-        store: services.leases,
-        replicaId: services.replicaId,
-        name: 'inventory-metrics',
-        ttlMs: 3 * 60_000,
-      });
-      if (!reporting) {
-        metrics.clear();
-        return;
-      }
-      const [aggregates, clusterStatus] = await Promise.all([
-        inventoryStore.aggregates(),
-        inventoryStore.listClusters(),
-      ]);
-      metrics.update({ ...aggregates, clusters: clusterStatus });
     },
-  });
+    {
+      id: 'certificates-inventory-metrics',
+      frequency: { minutes: 1 },
+      timeout: { minutes: 1 },
+      initialDelay: { seconds: 15 },
+      fn: async () => {
+        // One replica reports the inventory's gauges, so sums never double count.
+        const reporting = await holdsGlobalLease({
+          store: services.leases,
+          replicaId: services.replicaId,
+          name: 'inventory-metrics',
+          ttlMs: 3 * 60_000,
+        });
+        if (!reporting) {
+          metrics.clear();
+          return;
+        }
+        const [aggregates, clusterStatus] = await Promise.all([
+          inventoryStore.aggregates(),
+          inventoryStore.listClusters(),
+        ]);
+        metrics.update({ ...aggregates, clusters: clusterStatus });
+      },
+    },
+  ]);
 }

@@ -235,11 +235,11 @@ export class KubernetesApiSimulator {
     name: string,
   ): boolean {
     const resource = this.resourceFor(apiVersion, kind);
-    return this.operations.remove(
+    return this.operations.remove({
       resource,
-      resource.namespaced ? namespace : undefined,
+      namespace: resource.namespaced ? namespace : undefined,
       name,
-    );
+    });
   }
 
   get<T extends KubernetesObject = KubernetesObject>(

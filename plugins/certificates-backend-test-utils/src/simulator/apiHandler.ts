@@ -7,7 +7,7 @@ import {
   readJsonBody,
   ResourcePath,
 } from './requestParsing';
-import { ResourceOperations } from './resourceOperations';
+import { ResourceOperations, WriteOptions } from './resourceOperations';
 import { StatusError, statusErrors } from './status';
 import { KubernetesObject, ObjectStore } from './store';
 import { serveWatch } from './watch';
@@ -201,55 +201,34 @@ export class ApiHandler {
         201,
       );
     }
-    const target = path.subresource === 'status' ? 'status' : 'main';
-    const check = (before: KubernetesObject, after: KubernetesObject) =>
-      this.checkApproval(path, before, after, caller);
+    const object = { resource, namespace, name };
+    // PUT and PATCH write alike: to the object or its status, checked.
+    const write: WriteOptions = {
+      target: path.subresource === 'status' ? 'status' : 'main',
+      dryRun,
+      check: (before, after) => this.checkApproval(path, before, after, caller),
+    };
     switch (method) {
       case 'GET':
         authorize('get');
-        return ok(operations.get(resource, namespace, name));
+        return ok(operations.get(object));
       case 'PUT':
         authorize('update');
-        return ok(
-          operations.update(
-            resource,
-            namespace,
-            name,
-            await readJsonBody(req),
-            target,
-            { dryRun, check },
-          ),
-        );
+        return ok(operations.update(object, await readJsonBody(req), write));
       case 'PATCH': {
         authorize('patch');
         const contentType = (req.headers['content-type'] ?? '')
           .split(';')[0]
           .trim();
         return ok(
-          operations.patch(
-            resource,
-            namespace,
-            name,
-            contentType,
-            await readJsonBody(req),
-            target,
-            { dryRun, check },
-          ),
+          operations.patch(object, contentType, await readJsonBody(req), write),
         );
       }
       case 'DELETE': {
         if (path.subresource) throw statusErrors.methodNotAllowed();
         authorize('delete');
         const body = (await readJsonBody(req)) as any;
-        return ok(
-          operations.delete(
-            resource,
-            namespace,
-            name,
-            body?.preconditions,
-            dryRun,
-          ),
-        );
+        return ok(operations.delete(object, body?.preconditions, dryRun));
       }
       default:
         throw statusErrors.methodNotAllowed();

@@ -29,13 +29,24 @@ export interface ListQuery {
   resourceVersionMatch?: string;
 }
 
-/** Reads and writes with API server semantics on top of the object store. */
-/** A write that may be a dry run, with a check that may refuse the change. */
-interface WriteOptions {
+/** One object: its resource, namespace (none when cluster-scoped) and name. */
+export interface ObjectAddress {
+  resource: SimulatedResource;
+  namespace: string | undefined;
+  name: string;
+}
+
+/**
+ * A write to the object or its status subresource (default the object),
+ * that may be a dry run, with a check that may refuse the change.
+ */
+export interface WriteOptions {
+  target?: 'main' | 'status';
   dryRun?: boolean;
   check?: (before: KubernetesObject, after: KubernetesObject) => void;
 }
 
+/** Reads and writes with API server semantics on top of the object store. */
 export class ResourceOperations {
   constructor(private readonly store: ObjectStore) {}
 
@@ -43,11 +54,7 @@ export class ResourceOperations {
     return { group: resource.group, plural: resource.plural, name };
   }
 
-  get(
-    resource: SimulatedResource,
-    namespace: string | undefined,
-    name: string,
-  ): KubernetesObject {
+  get({ resource, namespace, name }: ObjectAddress): KubernetesObject {
     const obj = this.store.get(
       resourceKeyOf(resource),
       objectKey(resource, namespace, name),
@@ -154,20 +161,23 @@ export class ResourceOperations {
 
   /** Replaces an object; a stale metadata.resourceVersion in the body is a 409. */
   update(
-    resource: SimulatedResource,
-    namespace: string | undefined,
-    name: string,
+    at: ObjectAddress,
     body: unknown,
-    target: 'main' | 'status',
     options: WriteOptions = {},
   ): KubernetesObject {
-    const existing = this.get(resource, namespace, name);
+    const { resource, namespace, name } = at;
+    const existing = this.get(at);
     const expected = (body as KubernetesObject | undefined)?.metadata
       ?.resourceVersion;
     if (expected && expected !== existing.metadata.resourceVersion) {
       throw statusErrors.conflict(this.ref(resource, name));
     }
-    const obj = prepareUpdate(resource, existing, body, target);
+    const obj = prepareUpdate(
+      resource,
+      existing,
+      body,
+      options.target ?? 'main',
+    );
     options.check?.(existing, obj);
     if (options.dryRun) return obj;
     if (
@@ -191,15 +201,12 @@ export class ResourceOperations {
   }
 
   patch(
-    resource: SimulatedResource,
-    namespace: string | undefined,
-    name: string,
+    at: ObjectAddress,
     contentType: string,
     patch: unknown,
-    target: 'main' | 'status',
     options: WriteOptions = {},
   ): KubernetesObject {
-    const existing = this.get(resource, namespace, name);
+    const existing = this.get(at);
     let patched: unknown;
     if (contentType === 'application/merge-patch+json') {
       patched = applyMergePatch(existing, patch);
@@ -207,24 +214,23 @@ export class ResourceOperations {
       patched = applyJsonPatch(existing, patch);
     } else if (
       contentType === 'application/strategic-merge-patch+json' &&
-      resource.builtin
+      at.resource.builtin
     ) {
       // Approximation: lists are replaced rather than merged by key.
       patched = applyMergePatch(existing, patch);
     } else {
       throw statusErrors.unsupportedMediaType(contentType);
     }
-    return this.update(resource, namespace, name, patched, target, options);
+    return this.update(at, patched, options);
   }
 
   delete(
-    resource: SimulatedResource,
-    namespace: string | undefined,
-    name: string,
+    at: ObjectAddress,
     preconditions?: { resourceVersion?: string; uid?: string },
     dryRun = false,
   ) {
-    const existing = this.get(resource, namespace, name);
+    const { resource, name } = at;
+    const existing = this.get(at);
     if (
       (preconditions?.resourceVersion &&
         preconditions.resourceVersion !== existing.metadata.resourceVersion) ||
@@ -236,7 +242,7 @@ export class ResourceOperations {
         `Operation cannot be fulfilled on ${resource.plural} "${name}": the precondition for the delete did not match`,
       );
     }
-    if (!dryRun) this.remove(resource, namespace, name);
+    if (!dryRun) this.remove(at);
     return successStatus({
       name,
       group: resource.group,
@@ -246,11 +252,7 @@ export class ResourceOperations {
   }
 
   /** Deletes without checks; deleting a namespace deletes what it contains. */
-  remove(
-    resource: SimulatedResource,
-    namespace: string | undefined,
-    name: string,
-  ): boolean {
+  remove({ resource, namespace, name }: ObjectAddress): boolean {
     if (resource === NAMESPACES) {
       for (const r of this.namespacedResources()) {
         for (const { object } of this.store.snapshot(

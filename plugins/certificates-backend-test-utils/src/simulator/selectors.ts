@@ -1,9 +1,12 @@
+import {
+  LabelRequirement,
+  matchesLabelSelector,
+  parseLabelSelector as parseLabelRequirements,
+} from '@kubecerts/backstage-plugin-certificates-common';
 import { StatusError, statusErrors } from './status';
 
 /** A parsed label or field selector: an object matches when every requirement does. */
 export type Selector = (obj: any) => boolean;
-
-type Requirement = (labels: Record<string, string>) => boolean;
 
 const KEY =
   /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
@@ -13,25 +16,6 @@ function invalidLabel(selector: string, why: string): StatusError {
   return statusErrors.badRequest(
     `unable to parse requirement: ${why} (in selector "${selector}")`,
   );
-}
-
-/** Splits on commas that are not inside parentheses. */
-function splitTerms(selector: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of selector) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      terms.push(current);
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  terms.push(current);
-  return terms.map(t => t.trim()).filter(t => t.length > 0);
 }
 
 function checkKey(selector: string, key: string) {
@@ -45,51 +29,26 @@ function checkValue(selector: string, value: string) {
   }
 }
 
-function parseLabelTerm(selector: string, term: string): Requirement {
-  const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
-  if (set) {
-    const [, key, op, list] = set;
-    checkKey(selector, key);
-    const values = list.split(',').map(v => v.trim());
-    values.forEach(v => checkValue(selector, v));
-    return op === 'in'
-      ? labels => key in labels && values.includes(labels[key])
-      : labels => !(key in labels) || !values.includes(labels[key]);
-  }
-  const eq = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
-  if (eq) {
-    const [, key, op, value] = eq;
-    checkKey(selector, key);
-    checkValue(selector, value);
-    return op === '!='
-      ? labels => labels[key] !== value
-      : labels => labels[key] === value;
-  }
-  const notExists = /^!\s*(\S+)$/.exec(term);
-  if (notExists) {
-    checkKey(selector, notExists[1]);
-    return labels => !(notExists[1] in labels);
-  }
-  if (!/\s/.test(term)) {
-    checkKey(selector, term);
-    return labels => term in labels;
-  }
-  throw invalidLabel(
-    selector,
-    `found '${term}', expected: in, notin, =, ==, !=`,
-  );
+// The syntax is the one -common reads from the kubernetes-label-selector
+// annotation; the key and value rules on top are the API server's.
+function checkRequirement(selector: string, r: LabelRequirement) {
+  checkKey(selector, r.key);
+  if ('value' in r) checkValue(selector, r.value);
+  if ('values' in r) r.values.forEach(v => checkValue(selector, v));
 }
 
 /** Parses a label selector (`a=b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`). */
 export function parseLabelSelector(selector: string | undefined): Selector {
   if (!selector || !selector.trim()) return () => true;
-  const requirements = splitTerms(selector).map(t =>
-    parseLabelTerm(selector, t),
-  );
-  return obj => {
-    const labels = (obj?.metadata?.labels ?? {}) as Record<string, string>;
-    return requirements.every(r => r(labels));
-  };
+  const requirements = parseLabelRequirements(selector);
+  if (!requirements) {
+    throw invalidLabel(
+      selector,
+      'expected: <key> in (...), notin (...), =, ==, !=, <key> or !<key>',
+    );
+  }
+  requirements.forEach(r => checkRequirement(selector, r));
+  return obj => matchesLabelSelector(requirements, obj?.metadata?.labels);
 }
 
 /**
@@ -106,7 +65,12 @@ export function parseFieldSelector(
     'metadata.namespace': obj => obj.metadata?.namespace ?? '',
     ...fieldLabels,
   };
-  const requirements = splitTerms(selector).map(term => {
+  // Field selectors have no set-based terms, so no comma is inside parentheses.
+  const terms = selector
+    .split(',')
+    .map(t => t.trim())
+    .filter(t => t.length > 0);
+  const requirements = terms.map(term => {
     const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(term);
     if (!m) {
       throw statusErrors.badRequest(

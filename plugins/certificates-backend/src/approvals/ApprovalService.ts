@@ -2,12 +2,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   approvable,
   Approvability,
@@ -15,7 +10,6 @@ import {
   CertificatePolicy,
   CertificateRequest,
   canDecide,
-  requestApprovePermission,
   requestedCertificateOf,
   sameRef,
 } from '@kubecerts/backstage-plugin-certificates-common';
@@ -25,6 +19,12 @@ import { AuditLog } from '../audit';
 import { CallerIdentity } from '../service/identity';
 import { DatabaseDecisionStore } from './DecisionStore';
 import { assertApprovable } from './assertApprovable';
+import {
+  approvePermissionOf,
+  assertDecisionAllowed,
+  assertPermissionAdmits,
+  decisionReason,
+} from './approverChecks';
 import { issueAfterApproval } from './issueAfterApproval';
 import {
   ApprovalNotifier,
@@ -37,14 +37,6 @@ import {
   QueueFilter,
   QueuePosition,
 } from './ports';
-import {
-  authorizeFilter,
-  filterAllows,
-  matchesRequestCriteria,
-  PermissionFilter,
-  RequestQuery,
-  transformRequestConditions,
-} from '../permissions';
 
 export type { DecideInput, QueueFilter } from './ports';
 
@@ -119,17 +111,14 @@ export class ApprovalService {
 
   async decide(input: DecideInput): Promise<CertificateRequest> {
     const { caller, requestId, decision } = input;
-    const reason = input.reason?.trim() || undefined;
-    if (decision === 'deny' && !reason) {
-      throw new InputError('A reason is required to deny a request.');
-    }
+    const reason = decisionReason(input);
     const request = await this.o.requests.get(requestId);
     if (!request) {
       throw new NotFoundError(`No request ${requestId}`);
     }
     const policy = this.policyFor(request);
     if (decision === 'approve') assertApprovable(this.approvabilityOf(request));
-    const permission = await this.approvePermission(caller);
+    const permission = await approvePermissionOf(this.o.permissions, caller);
     const required = policy.approvals?.required ?? 1;
     const at = this.now().toISOString();
     // Earlier approvals count only while their authors are approvers: look
@@ -171,20 +160,8 @@ export class ApprovalService {
         actorGroups: caller.ownershipEntityRefs,
         policy,
       });
-      if (!verdict.allowed) {
-        if (
-          verdict.refusal === 'not-pending' ||
-          verdict.refusal === 'already-decided'
-        ) {
-          throw new ConflictError(verdict.reason);
-        }
-        throw new NotAllowedError(verdict.reason);
-      }
-      if (!this.permitted(permission, current)) {
-        throw new NotAllowedError(
-          'You are not allowed to approve certificate requests.',
-        );
-      }
+      assertDecisionAllowed(verdict);
+      assertPermissionAdmits(permission, current);
 
       await this.o.decisions.add(
         { requestId, actor: caller.userEntityRef, decision, reason, at },
@@ -317,7 +294,7 @@ export class ApprovalService {
     caller: CallerIdentity,
     filter: QueueFilter,
   ): Promise<ApproverQueueFilter | undefined> {
-    const permission = await this.approvePermission(caller);
+    const permission = await approvePermissionOf(this.o.permissions, caller);
     if (permission === false) return undefined;
     const minAgeMs =
       filter.minAgeHours !== undefined
@@ -368,25 +345,5 @@ export class ApprovalService {
         ...requests.get(id)!,
         decisions: decisions.get(id) ?? [],
       }));
-  }
-
-  private approvePermission(
-    caller: CallerIdentity,
-  ): Promise<PermissionFilter<RequestQuery>> {
-    return authorizeFilter(
-      this.o.permissions,
-      requestApprovePermission,
-      caller.credentials,
-      transformRequestConditions,
-    );
-  }
-
-  private permitted(
-    filter: PermissionFilter<RequestQuery>,
-    request: CertificateRequest,
-  ): boolean {
-    return filterAllows(filter, criteria =>
-      matchesRequestCriteria(criteria, request),
-    );
   }
 }

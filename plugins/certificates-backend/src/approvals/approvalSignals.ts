@@ -5,14 +5,13 @@ import {
   ApprovalsSignal,
   CertificateRequest,
 } from '@kubecerts/backstage-plugin-certificates-common';
+import type { RequestEvents } from '../requests/ports';
 
 /** The moments at which an approvers' queue changes. */
-export interface QueueEvents {
-  requestQueued(request: CertificateRequest): Promise<void>;
-  requestDecided(request: CertificateRequest): Promise<void>;
-  /** The requester withdrew a pending request. */
-  requestCancelled(request: CertificateRequest): Promise<void>;
-}
+export type QueueEvents = Pick<
+  RequestEvents,
+  'requestQueued' | 'requestDecided' | 'requestCancelled'
+>;
 
 /**
  * Tells the request's approvers that their queue changed, so their

@@ -7,17 +7,24 @@ import {
 import type { UnitOfWork } from '../database';
 import type { CallerIdentity } from '../service/identity';
 import type { PendingFilter } from '../requests/RequestStore';
+import type { RequestEvents } from '../requests/ports';
 
 // Sources of requests outside the portal (e.g. in-cluster) depend on this
 // file only, so approvals can be wired to them without importing them.
 export { assertApprovable } from './assertApprovable';
+export {
+  approvePermissionOf,
+  assertDecisionAllowed,
+  assertPermissionAdmits,
+  decisionReason,
+  permissionAdmits,
+} from './approverChecks';
 
 /** Who hears of decisions and their outcome; RequestNotifier satisfies it. */
-export interface ApprovalNotifier {
-  requestDecided(request: CertificateRequest): Promise<void>;
-  requestIssued(request: CertificateRequest): Promise<void>;
-  requestFailed(request: CertificateRequest): Promise<void>;
-}
+export type ApprovalNotifier = Pick<
+  RequestEvents,
+  'requestDecided' | 'requestIssued' | 'requestFailed'
+>;
 
 export interface DecideInput {
   caller: CallerIdentity;

@@ -1,9 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import {
-  IssuerInfo,
-  ParsedCertificate,
-} from '@kubecerts/backstage-plugin-certificates-common';
+import { IssuerInfo } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   CertificateIssuer,
   IssuedCertificate,
@@ -12,16 +9,16 @@ import {
 import { Knex } from 'knex';
 import { transactionOf, UnitOfWork } from '../database/unitOfWork';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { importSigningKey } from './caCertificates';
+import { DAY, importSigningKey } from './caCertificates';
 import { BuiltinCrl, PublishedCrl } from './BuiltinCrl';
 import { CaRow, loadOrCreateCa, reencryptCaKeys } from './caRecord';
 import { KeyEncryptionSettings, resolveKeyEncryption } from './keyEncryption';
 import { describeIssuedLeaf, issuerName } from './issuedLeaf';
 import { LeafSigner, csrSubjectPublicKeyInfo, derToPem, x509 } from '../pki';
 import { insertRows } from '../database';
+import type { SignedCertificate as SignedInMemory } from '../issuing/issuanceTypes';
 
 const ISSUED_TABLE = 'certificates_ca_issued';
-const DAY = 24 * 60 * 60 * 1000;
 const BACKDATE = 5 * 60 * 1000;
 
 export const BUILTIN_ISSUER_ID = 'builtin';
@@ -49,17 +46,15 @@ const ISSUED_COLUMNS = [
   'issued_at',
 ];
 
-/** A certificate signed but not yet recorded (see BuiltinCa.sign). */
-export interface SignedCertificate extends IssuedCertificate {
-  requestId: string;
+/**
+ * A certificate signed but not yet recorded (see BuiltinCa.sign). Its
+ * `leaf` holds the fields as the inventory would parse them (see
+ * describeIssuedLeaf); absent when a name needs a real parse.
+ */
+export interface SignedCertificate extends SignedInMemory {
   /** SHA-256 of the certified SubjectPublicKeyInfo, hex. */
   publicKeySha256: string;
   issuedAt: string;
-  /**
-   * The leaf's fields as the inventory would parse them (see
-   * describeIssuedLeaf); absent when a name needs a real parse.
-   */
-  leaf?: ParsedCertificate;
 }
 
 /** `certificates.builtinCa`, and where the CRL is published. */

@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { x509, randomSerial } from '../pki';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-const DAY = 24 * 60 * 60 * 1000;
+export const DAY = 24 * 60 * 60 * 1000;
 
 /** A freshly generated CA hierarchy; private keys as PKCS#8 DER. */
 export interface GeneratedCa {
@@ -79,9 +79,13 @@ export async function generateCa(options: {
 }
 
 export async function importSigningKey(pkcs8: Buffer): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey('pkcs8', new Uint8Array(pkcs8), ALGORITHM, false, [
-    'sign',
-  ]) as Promise<CryptoKey>;
+  return webcrypto.subtle.importKey(
+    'pkcs8',
+    new Uint8Array(pkcs8),
+    ALGORITHM,
+    false,
+    ['sign'],
+  ) as Promise<CryptoKey>;
 }
 
 export { ALGORITHM as CA_SIGNING_ALGORITHM };

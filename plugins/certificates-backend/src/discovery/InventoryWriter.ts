@@ -5,6 +5,10 @@ type Op =
   | { kind: 'upsert'; row: InventoryRow; at: bigint }
   | { kind: 'gone'; id: string; at: bigint };
 
+/** When a change arrived: as given, else now (hrtime). */
+const arrival = (receivedAt?: bigint): bigint =>
+  receivedAt ?? process.hrtime.bigint();
+
 /**
  * Coalesces row writes and commits them in batches: under load one
  * transaction carries many events, idle an event is committed at once.
@@ -27,20 +31,15 @@ export class InventoryWriter {
 
   /** `receivedAt` (hrtime) is when the change arrived, for latency figures. */
   upsert(row: InventoryRow, receivedAt?: bigint): void {
-    this.queue.push({
-      kind: 'upsert',
-      row,
-      at: receivedAt ?? process.hrtime.bigint(),
-    });
-    this.kick();
+    this.enqueue({ kind: 'upsert', row, at: arrival(receivedAt) });
   }
 
   gone(id: string, receivedAt?: bigint): void {
-    this.queue.push({
-      kind: 'gone',
-      id,
-      at: receivedAt ?? process.hrtime.bigint(),
-    });
+    this.enqueue({ kind: 'gone', id, at: arrival(receivedAt) });
+  }
+
+  private enqueue(op: Op): void {
+    this.queue.push(op);
     this.kick();
   }
 

@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
-  InputError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
@@ -13,7 +12,6 @@ import { KubeConfig } from '@kubernetes/client-node';
 import {
   canDecide,
   CertificateRequest,
-  requestApprovePermission,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { AuditLog } from '../audit';
 import type {
@@ -21,16 +19,14 @@ import type {
   ExternalApprovals,
   QueueFilter,
 } from '../approvals/ports';
-import { assertApprovable } from '../approvals/ports';
-import { CallerIdentity } from '../service/identity';
 import {
-  authorizeFilter,
-  filterAllows,
-  matchesRequestCriteria,
-  PermissionFilter,
-  RequestQuery,
-  transformRequestConditions,
-} from '../permissions';
+  approvePermissionOf,
+  assertApprovable,
+  assertPermissionAdmits,
+  decisionReason,
+  permissionAdmits,
+} from '../approvals/ports';
+import { CallerIdentity } from '../service/identity';
 import { decisionOf } from './certificateRequests';
 import { CertManagerClient, conditionTime } from '../certmanager';
 import {
@@ -50,15 +46,6 @@ import { InClusterDecisionLog } from './InClusterDecisionLog';
 import { InClusterOwnership } from './InClusterOwnership';
 
 export { IN_CLUSTER_POLICY };
-
-function permits(
-  filter: PermissionFilter<RequestQuery>,
-  request: CertificateRequest,
-): boolean {
-  return filterAllows(filter, criteria =>
-    matchesRequestCriteria(criteria, request),
-  );
-}
 
 /** The clusters to look in; `ClusterRegistry` satisfies it. */
 export interface InClusterSource {
@@ -108,17 +95,6 @@ export class InClusterApprovals implements ExternalApprovals {
     return inClusterIdOf(cluster, namespace, name);
   }
 
-  private approveFilter(
-    caller: CallerIdentity,
-  ): Promise<PermissionFilter<RequestQuery>> {
-    return authorizeFilter(
-      this.o.permissions,
-      requestApprovePermission,
-      caller.credentials,
-      transformRequestConditions,
-    );
-  }
-
   owns(id: string): boolean {
     return id.startsWith(ID_PREFIX);
   }
@@ -128,7 +104,7 @@ export class InClusterApprovals implements ExternalApprovals {
     filter: QueueFilter,
   ): Promise<CertificateRequest[]> {
     if (this.o.approvers.length === 0) return [];
-    const permission = await this.approveFilter(caller);
+    const permission = await approvePermissionOf(this.o.permissions, caller);
     if (permission === false) return [];
     const undecided = await this.undecided();
     const cutoff =
@@ -144,7 +120,7 @@ export class InClusterApprovals implements ExternalApprovals {
     if (!aliases) return [];
     return undecided
       .filter(r => this.verdictFor(caller, aliases, r).allowed)
-      .filter(r => permits(permission, r))
+      .filter(r => permissionAdmits(permission, r))
       .filter(r => !filter.issuer?.length || filter.issuer.includes(r.issuer))
       .filter(
         r =>
@@ -201,10 +177,7 @@ export class InClusterApprovals implements ExternalApprovals {
 
   async decide(input: DecideInput): Promise<CertificateRequest> {
     const { caller, decision } = input;
-    const reason = input.reason?.trim() || undefined;
-    if (decision === 'deny' && !reason) {
-      throw new InputError('A reason is required to deny a request.');
-    }
+    const reason = decisionReason(input);
     const [clusterName, namespace, name] = parseId(input.requestId);
     const cluster = this.o.clusters.list().find(c => c.name === clusterName);
     if (!cluster) throw new NotFoundError(`No cluster ${clusterName}`);
@@ -228,11 +201,8 @@ export class InClusterApprovals implements ExternalApprovals {
       }
       const verdict = this.verdictFor(caller, aliases, request);
       if (!verdict.allowed) throw new NotAllowedError(verdict.reason);
-      const permission = await this.approveFilter(caller);
-      if (!permits(permission, request))
-        throw new NotAllowedError(
-          'You are not allowed to approve certificate requests.',
-        );
+      const permission = await approvePermissionOf(this.o.permissions, caller);
+      assertPermissionAdmits(permission, request);
       // What the certificate would be decides too: nothing reaches the cluster otherwise.
       if (decision === 'approve') assertApprovable(request.approvability);
 

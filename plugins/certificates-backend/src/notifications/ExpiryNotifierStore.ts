@@ -1,5 +1,6 @@
 import { CertificateSummary } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
+import { PLACE_COLUMNS } from '../inventory/store/rowMapping';
 
 const INVENTORY = 'certificates_inventory';
 const NOTICES = 'certificates_expiry_notices';
@@ -58,13 +59,7 @@ export class ExpiryNotifierStore {
     for (;;) {
       const q = this.db(INVENTORY)
         .select(
-          'id',
-          'location',
-          'cluster',
-          'namespace',
-          'secret_name',
-          'common_name',
-          'dns_names',
+          ...PLACE_COLUMNS,
           'not_after',
           'fingerprint_sha256',
           'entity_ref',
@@ -132,12 +127,7 @@ export class ExpiryNotifierStore {
   /** Claims a notice; true for the one caller (of any instance) that may send it. */
   async claim(key: ExpiryNoticeKey, at: string): Promise<boolean> {
     const claimed = await this.db(NOTICES)
-      .insert({
-        certificate_id: key.certificateId,
-        fingerprint_sha256: key.fingerprintSha256,
-        threshold_days: key.thresholdDays,
-        at,
-      })
+      .insert({ ...noticeColumns(key), at })
       .onConflict(['certificate_id', 'fingerprint_sha256', 'threshold_days'])
       .ignore()
       .returning(['certificate_id']);
@@ -146,19 +136,22 @@ export class ExpiryNotifierStore {
 
   /** Gives a claim back (the notice could not be sent), so a later run retries. */
   async release(key: ExpiryNoticeKey): Promise<void> {
-    await this.db(NOTICES)
-      .where({
-        certificate_id: key.certificateId,
-        fingerprint_sha256: key.fingerprintSha256,
-        threshold_days: key.thresholdDays,
-      })
-      .delete();
+    await this.db(NOTICES).where(noticeColumns(key)).delete();
   }
 
   /** Deletes notices recorded before `before`; returns how many. */
   async prune(before: string): Promise<number> {
     return await this.db(NOTICES).where('at', '<', before).delete();
   }
+}
+
+/** A notice's key as the notices table's (unique) columns. */
+function noticeColumns(key: ExpiryNoticeKey) {
+  return {
+    certificate_id: key.certificateId,
+    fingerprint_sha256: key.fingerprintSha256,
+    threshold_days: key.thresholdDays,
+  };
 }
 
 function toDue(r: any): DueCertificate {

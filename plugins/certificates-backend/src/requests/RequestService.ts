@@ -20,7 +20,7 @@ import {
 import type { UnitOfWork } from '../database';
 import type { AuditEntry, AuditLog } from '../audit';
 import { TooManyRequestsError } from './errors';
-import type { RequestIssuancePort } from './ports';
+import type { RequestEvents, RequestIssuancePort } from './ports';
 import { NewRequest, RequestStore } from './RequestStore';
 import type {
   EntityPolicy,
@@ -36,10 +36,10 @@ export type {
 } from './RequestValidator';
 
 /** Announces a request that waits for approvers (the approvals' RequestNotifier fits). */
-export interface QueuedRequestNotifier {
-  requestQueued(request: CertificateRequest): Promise<void>;
-  requestCancelled(request: CertificateRequest): Promise<void>;
-}
+export type QueuedRequestNotifier = Pick<
+  RequestEvents,
+  'requestQueued' | 'requestCancelled'
+>;
 
 /**
  * Stores a new request and its audit records: `created`, and `issuing`

@@ -34,6 +34,20 @@ export interface RequestIssuancePort {
   ): Promise<CertificateRequest | undefined>;
 }
 
+/**
+ * The moments in a request's life that others hear of; RequestNotifier
+ * hears them all, each part names the ones it causes.
+ */
+export interface RequestEvents {
+  /** A request waits for approvers. */
+  requestQueued(request: CertificateRequest): Promise<void>;
+  requestDecided(request: CertificateRequest): Promise<void>;
+  /** The requester withdrew a pending request. */
+  requestCancelled(request: CertificateRequest): Promise<void>;
+  requestIssued(request: CertificateRequest): Promise<void>;
+  requestFailed(request: CertificateRequest): Promise<void>;
+}
+
 /** The issuers a request may name; IssuerRegistry satisfies it. */
 export interface IssuerCatalog {
   list(): Promise<IssuerInfo[]>;

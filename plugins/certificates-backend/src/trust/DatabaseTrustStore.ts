@@ -2,13 +2,12 @@ import { ConflictError } from '@backstage/errors';
 import {
   TrustChange,
   TrustChangeDecision,
-  TrustChangeState,
   TrustRoot,
   TrustTargetStatus,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import { runInUnitOfWork, transactionOf, UnitOfWork } from '../database';
-import { TrustStore, TrustTargetRecord } from './TrustStore';
+import { SettledState, TrustStore, TrustTargetRecord } from './TrustStore';
 
 const ROOTS = 'certificates_trust_roots';
 const CHANGES = 'certificates_trust_changes';
@@ -144,7 +143,7 @@ export class DatabaseTrustStore implements TrustStore {
 
   /** The first change matching `where`, with its decisions. */
   private async firstChange(
-    where: { id: string } | { fingerprint: string; state: TrustChangeState },
+    where: { id: string } | { fingerprint: string; state: 'pending' },
     uow?: UnitOfWork,
   ): Promise<TrustChange | undefined> {
     const db = this.db(uow);
@@ -211,7 +210,7 @@ export class DatabaseTrustStore implements TrustStore {
 
   async settle(
     changeId: string,
-    state: Exclude<TrustChangeState, 'pending'>,
+    state: SettledState,
     at: string,
     uow: UnitOfWork,
   ): Promise<boolean> {

@@ -22,6 +22,7 @@ import {
   trustManagePermission,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { randomUUID } from 'node:crypto';
+import { assertDecisionAllowed } from '../approvals/ports';
 import { AuditLog } from '../audit';
 import { CallerIdentity } from '../service/identity';
 import { parseRoots } from './rootCertificate';
@@ -182,14 +183,7 @@ export class TrustChangeService {
         actorGroups: caller.ownershipEntityRefs,
         approvals: this.o.approvals,
       });
-      if (!verdict.allowed) {
-        const conflict =
-          verdict.refusal === 'not-pending' ||
-          verdict.refusal === 'already-decided';
-        throw conflict
-          ? new ConflictError(verdict.reason)
-          : new NotAllowedError(verdict.reason);
-      }
+      assertDecisionAllowed(verdict);
       const decision = {
         actor: caller.userEntityRef,
         decision: input.decision,

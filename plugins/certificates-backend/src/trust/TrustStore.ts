@@ -7,6 +7,9 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import type { UnitOfWork } from '../database';
 
+/** How a decided change ends. */
+export type SettledState = Exclude<TrustChangeState, 'pending'>;
+
 /** A target's status with what the portal recorded writing there. */
 export interface TrustTargetRecord extends TrustTargetStatus {
   /** metadata.uid of the object the portal created; proves ownership. */
@@ -41,7 +44,7 @@ export interface TrustStore {
   /** Compare-and-set from pending; false when another decision ended it first. */
   settle(
     changeId: string,
-    state: Exclude<TrustChangeState, 'pending'>,
+    state: SettledState,
     at: string,
     uow: UnitOfWork,
   ): Promise<boolean>;

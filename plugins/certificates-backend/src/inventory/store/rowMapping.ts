@@ -25,7 +25,8 @@ export const BATCH = 500;
 /** Narrower batches for the wide inventory rows (≈30 columns each). */
 export const ROW_BATCH = 250;
 
-export const SUMMARY_COLUMNS = [
+/** Where a certificate is kept and the names it is for. */
+export const PLACE_COLUMNS = [
   'id',
   'location',
   'cluster',
@@ -33,6 +34,10 @@ export const SUMMARY_COLUMNS = [
   'secret_name',
   'common_name',
   'dns_names',
+];
+
+export const SUMMARY_COLUMNS = [
+  ...PLACE_COLUMNS,
   'issuer',
   'not_before',
   'not_after',
