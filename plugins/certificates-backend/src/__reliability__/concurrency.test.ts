@@ -4,9 +4,8 @@ import {
   awaitingApproval,
   component,
   createHarness,
+  describeDatabases,
   paymentsCsrOnce,
-  migratedDatabase,
-  testDatabases,
   userCaller,
   userEntity,
 } from '../__testUtils__';
@@ -37,8 +36,7 @@ const policies: CertificatePolicy[] = [1, 2, 3].map(n => ({
   approvals: { required: n, approvers: [SECURITY] },
 }));
 
-describe('concurrent approvals issue exactly once', () => {
-  const databases = testDatabases();
+describeDatabases('concurrent approvals issue exactly once', db => {
   const tally = new Tally('concurrency');
   const csr = paymentsCsrOnce();
 
@@ -54,7 +52,7 @@ describe('concurrent approvals issue exactly once', () => {
 
   /** One backend instance over `knex`: its own CA object, store and services. */
   async function instance(knex: Knex) {
-    const h = await createHarness(databases, 'SQLITE_3', {
+    const h = await createHarness(db.databases, 'SQLITE_3', {
       knex,
       policies,
       entities,
@@ -79,10 +77,9 @@ describe('concurrent approvals issue exactly once', () => {
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    `${APPROVERS} concurrent approvals x ${RUNS} runs, N of 1-3 approvals, %p`,
-    async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
+  db.test(
+    `${APPROVERS} concurrent approvals x ${RUNS} runs, N of 1-3 approvals`,
+    async ({ knex }) => {
       const first = await instance(knex);
       const second = await instance(knex);
       const problems: string[] = [];

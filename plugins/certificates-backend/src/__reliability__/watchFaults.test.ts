@@ -13,7 +13,7 @@ import {
   KubernetesApiSimulator,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { scale, Tally } from './counters';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases } from '../__testUtils__';
 import { ALL_BUT_SECRETS } from '../__testUtils__/simulator';
 import { simulatedRegistry, testDiscovery } from '../__testUtils__/discovery';
 
@@ -101,8 +101,7 @@ function capturingLogger(
   return logger;
 }
 
-describe('discovery under watch and API server faults', () => {
-  const databases = testDatabases();
+describeDatabases('discovery under watch and API server faults', db => {
   const tally = new Tally('watchFaults');
   const sims: KubernetesApiSimulator[] = [];
   let services: DiscoveryService[] = [];
@@ -131,9 +130,9 @@ describe('discovery under watch and API server faults', () => {
 
   afterAll(() => tally.flush());
 
-  it.each(databases.eachSupportedId())(
-    `keeps the inventory equal to three clusters through ${STEPS} steps of faults, %p`,
-    async databaseId => {
+  db.test(
+    `keeps the inventory equal to three clusters through ${STEPS} steps of faults`,
+    async ({ databaseId, knex }) => {
       const rng = random(SEED);
       const names = ['alpha', 'beta', LOCKED];
       const clusters = new Map<string, KubernetesApiSimulator>();
@@ -148,7 +147,6 @@ describe('discovery under watch and API server faults', () => {
       const locked = clusters.get(LOCKED)!;
       locked.addToken(LOCKED_TOKEN, FULL_ACCESS, { user: 'gamma-discovery' });
 
-      const knex = await migratedDatabase(databases, databaseId);
       const store = DatabaseInventoryStore.create({ knex });
       const logs: Array<{ level: string; message: string }> = [];
       const service = testDiscovery({

@@ -1,13 +1,12 @@
-import { Knex } from 'knex';
 import {
   approver,
   awaitingApproval,
   component,
-  createHarness,
+  databaseSuite,
+  DatabaseTestContext,
   paymentsCsrOnce,
   SECURITY_GROUP,
   servicesPolicy,
-  testDatabases,
 } from '../__testUtils__';
 
 jest.setTimeout(120_000);
@@ -15,17 +14,15 @@ jest.setTimeout(120_000);
 const caller = approver;
 
 describe('ApprovalService with the real request store and issuance', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
   const csr = paymentsCsrOnce();
 
-  /** One backend instance; pass the knex of an earlier one to start "again" on its database. */
+  /** One backend instance on the test's database; a second call starts "again" on it. */
   async function setup(
-    databaseId: Parameters<typeof databases.init>[0],
-    existing?: Knex,
+    harness: DatabaseTestContext['harness'],
     certificates?: Record<string, unknown>,
   ) {
-    const h = await createHarness(databases, databaseId, {
-      knex: existing,
+    const h = await harness({
       certificates,
       entities: [component('payments', 'group:default/team-payments')],
       policies: [
@@ -54,12 +51,10 @@ describe('ApprovalService with the real request store and issuance', () => {
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    '50 concurrent approvals issue exactly one certificate, %p',
-    async databaseId => {
-      const { store, audit, service, caIssue, submit } = await setup(
-        databaseId,
-      );
+  db.test(
+    '50 concurrent approvals issue exactly one certificate',
+    async ({ harness }) => {
+      const { store, audit, service, caIssue, submit } = await setup(harness);
       const request = await submit();
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
@@ -96,11 +91,11 @@ describe('ApprovalService with the real request store and issuance', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'an approval left unissued by a stop is issued once by the resume task, %p',
-    async databaseId => {
+  db.test(
+    'an approval left unissued by a stop is issued once by the resume task',
+    async ({ harness }) => {
       const { store, issuance, service, caIssue, issueApproved, submit } =
-        await setup(databaseId);
+        await setup(harness);
       const request = await submit();
       issueApproved.mockRejectedValueOnce(new Error('backend stopped'));
       const approved = await service.decide({
@@ -118,10 +113,10 @@ describe('ApprovalService with the real request store and issuance', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'stopped between approved and issued, a backend started again on the same database issues once, %p',
-    async databaseId => {
-      const first = await setup(databaseId);
+  db.test(
+    'stopped between approved and issued, a backend started again on the same database issues once',
+    async ({ harness }) => {
+      const first = await setup(harness);
       const request = await first.submit();
       // The first backend dies after the approval committed, before issuing:
       // its issuance never runs.
@@ -138,7 +133,7 @@ describe('ApprovalService with the real request store and issuance', () => {
       void deciding;
 
       // New instances over the same database: the resume task finishes it.
-      const second = await setup(databaseId, first.knex);
+      const second = await setup(harness);
       await Promise.all([second.issuance.resume(), second.issuance.resume()]);
       const issued = await second.store.get(request.id);
       expect(issued?.state).toBe('issued');
@@ -158,10 +153,10 @@ describe('ApprovalService with the real request store and issuance', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'an issuer slower than the approval wait: the approver is answered "issuing" at once, the certificate and its notice follow once, %p',
-    async databaseId => {
-      const { h, submit, caIssue } = await setup(databaseId, undefined, {
+  db.test(
+    'an issuer slower than the approval wait: the approver is answered "issuing" at once, the certificate and its notice follow once',
+    async ({ harness }) => {
+      const { h, submit, caIssue } = await setup(harness, {
         approvals: { issuanceWait: { milliseconds: 50 } },
       });
       // The CA answers only when the test lets it, like an ACME order.

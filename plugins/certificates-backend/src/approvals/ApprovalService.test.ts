@@ -8,12 +8,7 @@ import {
   CertificateRequest,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
-import {
-  decideAs,
-  migratedDatabase,
-  testDatabases,
-  userCaller,
-} from '../__testUtils__';
+import { describeDatabases, decideAs, userCaller } from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
 import { CallerIdentity } from '../service/identity';
 import { ApprovalService } from './ApprovalService';
@@ -52,14 +47,11 @@ const TWO_PERSON = { policyName: 'two-person', approvalsRequired: 2 };
 const caller = (name: string, groups: string[] = [SECURITY]) =>
   userCaller(name, groups);
 
-describe('ApprovalService', () => {
-  const databases = testDatabases();
-
+describeDatabases('ApprovalService', db => {
   async function setup(
-    databaseId: Parameters<typeof databases.init>[0],
+    knex: Knex,
     decision: PolicyDecision = { result: AuthorizeResult.ALLOW },
   ) {
-    const knex: Knex = await migratedDatabase(databases, databaseId);
     const requests = await TableRequests.create(knex);
     const directory = new MemoryDirectory([SECURITY]);
     const issuance = new CountingIssuance(requests);
@@ -119,53 +111,48 @@ describe('ApprovalService', () => {
   }
 
   /** A pending request for the two-person policy, in a fresh setup. */
-  async function twoPersonRequest(
-    databaseId: Parameters<typeof databases.init>[0],
-  ) {
-    const world = await setup(databaseId);
+  async function twoPersonRequest(knex: Knex) {
+    const world = await setup(knex);
     return { ...world, request: await world.addPending(TWO_PERSON) };
   }
 
-  it.each(databases.eachSupportedId())(
-    'approves, issues once, audits and notifies, %p',
-    async databaseId => {
-      const { issuance, audit, service, notifier, addPending } = await setup(
-        databaseId,
-      );
-      const request = await addPending();
-      const result = await decideAs(service, 'sec1', request.id, 'approve');
-      expect(result.state).toBe('issued');
-      expect(result.decisions).toEqual([
-        expect.objectContaining({
-          actor: 'user:default/sec1',
-          decision: 'approve',
-        }),
-      ]);
-      expect(issuance.calls.get(request.id)).toBe(1);
-      const trail = await audit.list({ requestId: request.id });
-      expect(trail.items).toEqual([
-        expect.objectContaining({
-          actor: 'user:default/sec1',
-          action: 'approved',
-          entityRef: 'component:default/payments',
-          outcome: 'success',
-          at: '2026-11-28T12:00:00.000Z',
-        }),
-      ]);
-      expect(notifier.requestDecided).toHaveBeenCalledWith(
-        expect.objectContaining({ id: request.id, state: 'approved' }),
-      );
-      expect(notifier.requestIssued).toHaveBeenCalledWith(
-        expect.objectContaining({ id: request.id, state: 'issued' }),
-      );
-    },
-  );
+  db.test('approves, issues once, audits and notifies', async ({ knex }) => {
+    const { issuance, audit, service, notifier, addPending } = await setup(
+      knex,
+    );
+    const request = await addPending();
+    const result = await decideAs(service, 'sec1', request.id, 'approve');
+    expect(result.state).toBe('issued');
+    expect(result.decisions).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/sec1',
+        decision: 'approve',
+      }),
+    ]);
+    expect(issuance.calls.get(request.id)).toBe(1);
+    const trail = await audit.list({ requestId: request.id });
+    expect(trail.items).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/sec1',
+        action: 'approved',
+        entityRef: 'component:default/payments',
+        outcome: 'success',
+        at: '2026-11-28T12:00:00.000Z',
+      }),
+    ]);
+    expect(notifier.requestDecided).toHaveBeenCalledWith(
+      expect.objectContaining({ id: request.id, state: 'approved' }),
+    );
+    expect(notifier.requestIssued).toHaveBeenCalledWith(
+      expect.objectContaining({ id: request.id, state: 'issued' }),
+    );
+  });
 
-  it.each(databases.eachSupportedId())(
-    'refuses self-approval even when the permission policy allows everything, %p',
-    async databaseId => {
+  db.test(
+    'refuses self-approval even when the permission policy allows everything',
+    async ({ knex }) => {
       const { requests, issuance, service, audit, addPending } = await setup(
-        databaseId,
+        knex,
       );
       const request = await addPending({ requester: 'user:default/sec1' });
       await expect(
@@ -180,10 +167,10 @@ describe('ApprovalService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'refuses someone outside the approver groups, and an approver without the permission, %p',
-    async databaseId => {
-      const denied = await setup(databaseId, { result: AuthorizeResult.DENY });
+  db.test(
+    'refuses someone outside the approver groups, and an approver without the permission',
+    async ({ knex }) => {
+      const denied = await setup(knex, { result: AuthorizeResult.DENY });
       const r1 = await denied.addPending();
       await expect(
         decideAs(denied.service, 'sec1', r1.id, 'approve'),
@@ -191,7 +178,7 @@ describe('ApprovalService', () => {
       expect(await denied.queue(caller('sec1'))).toEqual([]);
       expect(await denied.service.count(caller('sec1'))).toBe(0);
 
-      const { requests, service, addPending } = await setup(databaseId);
+      const { requests, service, addPending } = await setup(knex);
       const r2 = await addPending();
       await expect(
         decideAs(
@@ -208,11 +195,11 @@ describe('ApprovalService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'needs N distinct approvers; the same person twice counts once, %p',
-    async databaseId => {
+  db.test(
+    'needs N distinct approvers; the same person twice counts once',
+    async ({ knex }) => {
       const { requests, issuance, service, audit, request } =
-        await twoPersonRequest(databaseId);
+        await twoPersonRequest(knex);
       const first = await decideAs(service, 'sec1', request.id, 'approve');
       expect(first.state).toBe('pending');
       await expect(
@@ -233,44 +220,41 @@ describe('ApprovalService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'a deny ends it and later decisions conflict, %p',
-    async databaseId => {
-      const { requests, issuance, service, audit, request } =
-        await twoPersonRequest(databaseId);
-      await decideAs(service, 'sec1', request.id, 'approve');
-      const denied = await decideAs(
-        service,
-        'sec2',
-        request.id,
-        'deny',
-        'names outside the team domain',
-      );
-      expect(denied.state).toBe('denied');
-      expect(denied.failureReason).toBe('names outside the team domain');
-      await expect(
-        decideAs(service, 'sec3', request.id, 'approve'),
-      ).rejects.toMatchObject({ name: 'ConflictError' });
-      await expect(
-        decideAs(service, 'sec3', request.id, 'deny'),
-      ).rejects.toMatchObject({ name: 'InputError' });
-      expect((await requests.get(request.id))?.state).toBe('denied');
-      expect(issuance.calls.size).toBe(0);
-      expect(
-        (await audit.list({ requestId: request.id })).items[0],
-      ).toMatchObject({
-        action: 'denied',
-        actor: 'user:default/sec2',
-        detail: 'Denied: names outside the team domain',
-      });
-    },
-  );
+  db.test('a deny ends it and later decisions conflict', async ({ knex }) => {
+    const { requests, issuance, service, audit, request } =
+      await twoPersonRequest(knex);
+    await decideAs(service, 'sec1', request.id, 'approve');
+    const denied = await decideAs(
+      service,
+      'sec2',
+      request.id,
+      'deny',
+      'names outside the team domain',
+    );
+    expect(denied.state).toBe('denied');
+    expect(denied.failureReason).toBe('names outside the team domain');
+    await expect(
+      decideAs(service, 'sec3', request.id, 'approve'),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+    await expect(
+      decideAs(service, 'sec3', request.id, 'deny'),
+    ).rejects.toMatchObject({ name: 'InputError' });
+    expect((await requests.get(request.id))?.state).toBe('denied');
+    expect(issuance.calls.size).toBe(0);
+    expect(
+      (await audit.list({ requestId: request.id })).items[0],
+    ).toMatchObject({
+      action: 'denied',
+      actor: 'user:default/sec2',
+      detail: 'Denied: names outside the team domain',
+    });
+  });
 
-  it.each(databases.eachSupportedId())(
-    '50 concurrent approvals, 20 times: one issuance and one transition record each, %p',
-    async databaseId => {
+  db.test(
+    '50 concurrent approvals, 20 times: one issuance and one transition record each',
+    async ({ knex }) => {
       const { requests, issuance, service, audit, addPending } = await setup(
-        databaseId,
+        knex,
       );
       for (let round = 0; round < 20; round++) {
         const request = await addPending();
@@ -297,14 +281,14 @@ describe('ApprovalService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'lists the queue oldest first, filtered by policy, permission conditions and query, %p',
-    async databaseId => {
+  db.test(
+    'lists the queue oldest first, filtered by policy, permission conditions and query',
+    async ({ knex }) => {
       const conditional = createRequestConditionalDecision(
         { type: 'conditional' } as any,
         requestConditions.hasIssuer({ issuers: ['builtin'] }),
       );
-      const { requests, service, queue } = await setup(databaseId, conditional);
+      const { requests, service, queue } = await setup(knex, conditional);
       const newest = pendingRequest({ createdAt: '2026-11-28T11:30:00.000Z' });
       const oldest = pendingRequest({ createdAt: '2026-11-27T09:00:00.000Z' });
       const acme = pendingRequest({ issuer: 'letsencrypt' });
@@ -344,11 +328,11 @@ describe('ApprovalService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'counts an approval only while its approver still is one: A approves, leaves, B approves, C completes, %p',
-    async databaseId => {
-      const { knex, issuance, service, audit, directory, request } =
-        await twoPersonRequest(databaseId);
+  db.test(
+    'counts an approval only while its approver still is one: A approves, leaves, B approves, C completes',
+    async ({ knex }) => {
+      const { issuance, service, audit, directory, request } =
+        await twoPersonRequest(knex);
       const decisions = () =>
         knex('certificates_approval_decisions').where({
           request_id: request.id,
@@ -393,11 +377,11 @@ describe('ApprovalService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'decides nothing when the catalog cannot say who is an approver now, %p',
-    async databaseId => {
-      const { knex, requests, service, directory, audit, request } =
-        await twoPersonRequest(databaseId);
+  db.test(
+    'decides nothing when the catalog cannot say who is an approver now',
+    async ({ knex }) => {
+      const { requests, service, directory, audit, request } =
+        await twoPersonRequest(knex);
       await decideAs(service, 'a', request.id, 'approve');
       jest.spyOn(directory, 'ownershipRefsOf').mockRejectedValue(
         Object.assign(new Error('catalog down'), {

@@ -11,11 +11,11 @@ import { DatabaseApprovalQueue } from './DatabaseApprovalQueue';
 import { ApproverQueueFilter, QueuePosition } from './ports';
 import { matchesRequestCriteria, RequestQuery } from '../permissions';
 import { pendingRequest } from './__testUtils__/TableRequests';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { databaseSuite } from '../__testUtils__';
 
 jest.setTimeout(180_000);
 
-const databases = testDatabases();
+const db = databaseSuite();
 
 const SECURITY = 'group:default/security';
 const policies: CertificatePolicy[] = [
@@ -68,8 +68,7 @@ function newRequest(overrides: Partial<CertificateRequest>): NewRequest {
   return request;
 }
 
-async function init(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex: Knex = await migratedDatabase(databases, databaseId);
+async function init(knex: Knex) {
   return { knex, queue: DatabaseApprovalQueue.create({ knex }) };
 }
 
@@ -91,124 +90,121 @@ async function walk(
 }
 
 describe('DatabaseApprovalQueue', () => {
-  it.each(databases.eachSupportedId())(
-    'holds the rules canDecide applies, in SQL, %p',
-    async databaseId => {
-      const { knex, queue } = await init(databaseId);
-      const store = DatabaseRequestStore.create({
-        knex,
-        now: () => new Date('2026-11-28T10:00:00.000Z'),
-      });
-      const cases: Array<[string, Partial<CertificateRequest>]> = [
-        ['internal', { policyName: 'internal' }],
-        ['own, other case', { requester: 'USER:default/sec1' }],
-        ['decided by me', {}],
-        ['decided by someone else', {}],
-        ['pki only', { policyName: 'pki-only' }],
-        ['no approvers configured', { policyName: 'nobody' }],
-        [
-          'recorded approvers, other case',
-          { policyName: 'recorded', approvers: ['group:default/SECURITY'] },
-        ],
-        [
-          'policy gone, recorded approver',
-          { policyName: 'gone', approvers: ['group:default/pki', SECURITY] },
-        ],
-        [
-          'policy gone, not my group',
-          { policyName: 'gone', approvers: ['group:default/pki'] },
-        ],
-        // '_' and '%' in a ref are literal: team_a matches team_a only.
-        [
-          'underscore is literal',
-          { policyName: 'gone', approvers: ['group:default/teamxa'] },
-        ],
-        [
-          'underscore matches itself',
-          { policyName: 'gone', approvers: ['group:default/team_a'] },
-        ],
-        [
-          'whole refs only',
-          { policyName: 'gone', approvers: ['group:default/security-admins'] },
-        ],
-        ['approved already', { state: 'approved' }],
-      ];
-      const created = await store.createMany(
-        cases.map(([name, overrides], i) =>
-          newRequest({
-            id: `case-${String(i).padStart(2, '0')}`,
-            justification: name,
-            ...overrides,
-          }),
-        ),
-      );
-      const byName = new Map(created.map(r => [r.justification!, r]));
-      await knex('certificates_approval_decisions').insert([
-        {
-          request_id: byName.get('decided by me')!.id,
-          actor: 'user:default/sec1',
-          actor_key: 'user:default/sec1',
-          decision: 'approve',
-          at: '2026-11-28T11:00:00.000Z',
-        },
-        {
-          request_id: byName.get('decided by someone else')!.id,
-          actor: 'user:default/sec2',
-          actor_key: 'user:default/sec2',
-          decision: 'approve',
-          at: '2026-11-28T11:00:00.000Z',
-        },
-      ]);
-
-      const listed = (await queue.page(filterFor(), { limit: 100 })).map(
-        r => r.justification,
-      );
-      expect(listed).toEqual([
-        'internal',
-        'decided by someone else',
+  db.test('holds the rules canDecide applies, in SQL', async ({ knex }) => {
+    const { queue } = await init(knex);
+    const store = DatabaseRequestStore.create({
+      knex,
+      now: () => new Date('2026-11-28T10:00:00.000Z'),
+    });
+    const cases: Array<[string, Partial<CertificateRequest>]> = [
+      ['internal', { policyName: 'internal' }],
+      ['own, other case', { requester: 'USER:default/sec1' }],
+      ['decided by me', {}],
+      ['decided by someone else', {}],
+      ['pki only', { policyName: 'pki-only' }],
+      ['no approvers configured', { policyName: 'nobody' }],
+      [
         'recorded approvers, other case',
+        { policyName: 'recorded', approvers: ['group:default/SECURITY'] },
+      ],
+      [
         'policy gone, recorded approver',
+        { policyName: 'gone', approvers: ['group:default/pki', SECURITY] },
+      ],
+      [
+        'policy gone, not my group',
+        { policyName: 'gone', approvers: ['group:default/pki'] },
+      ],
+      // '_' and '%' in a ref are literal: team_a matches team_a only.
+      [
+        'underscore is literal',
+        { policyName: 'gone', approvers: ['group:default/teamxa'] },
+      ],
+      [
         'underscore matches itself',
-      ]);
-      expect(await queue.count(filterFor())).toBe(listed.length);
+        { policyName: 'gone', approvers: ['group:default/team_a'] },
+      ],
+      [
+        'whole refs only',
+        { policyName: 'gone', approvers: ['group:default/security-admins'] },
+      ],
+      ['approved already', { state: 'approved' }],
+    ];
+    const created = await store.createMany(
+      cases.map(([name, overrides], i) =>
+        newRequest({
+          id: `case-${String(i).padStart(2, '0')}`,
+          justification: name,
+          ...overrides,
+        }),
+      ),
+    );
+    const byName = new Map(created.map(r => [r.justification!, r]));
+    await knex('certificates_approval_decisions').insert([
+      {
+        request_id: byName.get('decided by me')!.id,
+        actor: 'user:default/sec1',
+        actor_key: 'user:default/sec1',
+        decision: 'approve',
+        at: '2026-11-28T11:00:00.000Z',
+      },
+      {
+        request_id: byName.get('decided by someone else')!.id,
+        actor: 'user:default/sec2',
+        actor_key: 'user:default/sec2',
+        decision: 'approve',
+        at: '2026-11-28T11:00:00.000Z',
+      },
+    ]);
 
-      // The same verdicts as canDecide on the loaded requests.
-      const decidedByMe = new Set([byName.get('decided by me')!.id]);
-      const expected = created.filter(
-        r =>
-          canDecide({
-            request: r,
-            actor: me.actor,
-            actorGroups: me.actorRefs,
-            alreadyDecided: decidedByMe.has(r.id),
-            policy: {
-              name: r.policyName,
-              approvals: {
-                approvers:
-                  policies.find(p => p.name === r.policyName)?.approvals
-                    ?.approvers ?? r.approvers,
-              },
+    const listed = (await queue.page(filterFor(), { limit: 100 })).map(
+      r => r.justification,
+    );
+    expect(listed).toEqual([
+      'internal',
+      'decided by someone else',
+      'recorded approvers, other case',
+      'policy gone, recorded approver',
+      'underscore matches itself',
+    ]);
+    expect(await queue.count(filterFor())).toBe(listed.length);
+
+    // The same verdicts as canDecide on the loaded requests.
+    const decidedByMe = new Set([byName.get('decided by me')!.id]);
+    const expected = created.filter(
+      r =>
+        canDecide({
+          request: r,
+          actor: me.actor,
+          actorGroups: me.actorRefs,
+          alreadyDecided: decidedByMe.has(r.id),
+          policy: {
+            name: r.policyName,
+            approvals: {
+              approvers:
+                policies.find(p => p.name === r.policyName)?.approvals
+                  ?.approvers ?? r.approvers,
             },
-          }).allowed,
-      );
-      expect(expected.map(r => r.justification)).toEqual(listed);
+          },
+        }).allowed,
+    );
+    expect(expected.map(r => r.justification)).toEqual(listed);
 
-      // Someone in no approver group has an empty queue.
-      const outsider: ApproverQueueFilter = {
-        actor: 'user:default/dev',
-        actorRefs: ['user:default/dev', 'group:default/team-b'],
-        approverPolicies: [],
-        configuredPolicies: filterFor().configuredPolicies,
-      };
-      expect(await queue.page(outsider, { limit: 100 })).toEqual([]);
-      expect(await queue.count(outsider)).toBe(0);
-    },
-  );
+    // Someone in no approver group has an empty queue.
+    const outsider: ApproverQueueFilter = {
+      actor: 'user:default/dev',
+      actorRefs: ['user:default/dev', 'group:default/team-b'],
+      approverPolicies: [],
+      configuredPolicies: filterFor().configuredPolicies,
+    };
+    expect(await queue.page(outsider, { limit: 100 })).toEqual([]);
+    expect(await queue.count(outsider)).toBe(0);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'counts a few thousand pending and pages through each exactly once, with filters and conditions, %p',
-    async databaseId => {
-      const { knex, queue } = await init(databaseId);
+  db.test(
+    'counts a few thousand pending and pages through each exactly once, with filters and conditions',
+    async ({ knex }) => {
+      const { queue } = await init(knex);
       const all: CertificateRequest[] = [];
       // 3,000 pending over four creation times: long runs of equal times, so
       // pages also break ties by id.

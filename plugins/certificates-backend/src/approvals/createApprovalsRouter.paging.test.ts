@@ -1,7 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import request from 'supertest';
-import { createHarness, DatabaseId, testDatabases } from '../__testUtils__';
+import { describeDatabases, DatabaseTestContext } from '../__testUtils__';
 import { DatabaseRequestStore } from '../requests/DatabaseRequestStore';
 import type { ExternalApprovals } from './ports';
 import { approvalsApp, as, internalPolicy } from './__testUtils__/approvalsApp';
@@ -13,11 +13,12 @@ const policy = internalPolicy;
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-20T10:00:00.000Z');
 
-describe('GET /approvals paging', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: DatabaseId, external: CertificateRequest[]) {
-    const h = await createHarness(databases, databaseId, {
+describeDatabases('GET /approvals paging', db => {
+  async function setup(
+    harness: DatabaseTestContext['harness'],
+    external: CertificateRequest[],
+  ) {
+    const h = await harness({
       policies: [policy],
     });
     const inCluster: ExternalApprovals = {
@@ -37,9 +38,9 @@ describe('GET /approvals paging', () => {
     return { app, knex: h.knex };
   }
 
-  it.each(databases.eachSupportedId())(
-    'counts 2,500 portal and 150 in-cluster requests and lists each once, oldest first, %p',
-    async databaseId => {
+  db.test(
+    'counts 2,500 portal and 150 in-cluster requests and lists each once, oldest first',
+    async ({ knex, harness }) => {
       // In-cluster requests at whole hours, the same instants as portal ones
       // (written without milliseconds, as Kubernetes writes them).
       const external = Array.from({ length: 150 }, (_, i) =>
@@ -51,7 +52,7 @@ describe('GET /approvals paging', () => {
           inCluster: { cluster: 'prod', namespace: 'shop', name: `cr-${i}` },
         }),
       );
-      const { app, knex } = await setup(databaseId, external);
+      const { app } = await setup(harness, external);
       const portal: string[] = [];
       for (let t = 0; t < 5; t++) {
         const store = DatabaseRequestStore.create({
@@ -115,7 +116,7 @@ describe('GET /approvals paging', () => {
   );
 
   it('answers 400 for a bad limit or a cursor it did not give, and refuses a service', async () => {
-    const { app } = await setup('SQLITE_3', []);
+    const { app } = await setup((await db.context('SQLITE_3')).harness, []);
     for (const path of ['/approvals', '/approvals/count']) {
       const res = await request(app)
         .get(path)

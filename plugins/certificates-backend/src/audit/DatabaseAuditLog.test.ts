@@ -2,13 +2,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { runInUnitOfWork } from '../database';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases } from '../__testUtils__';
 
-describe('DatabaseAuditLog', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex: Knex = await migratedDatabase(databases, databaseId);
+describeDatabases('DatabaseAuditLog', db => {
+  async function setup(knex: Knex) {
     const auditor = mockServices.auditor.mock();
     const success = jest.fn();
     const fail = jest.fn();
@@ -17,10 +14,10 @@ describe('DatabaseAuditLog', () => {
     return { knex, log, auditor, success, fail };
   }
 
-  it.each(databases.eachSupportedId())(
-    'records, lists newest first, filters and pages, %p',
-    async databaseId => {
-      const { log } = await setup(databaseId);
+  db.test(
+    'records, lists newest first, filters and pages',
+    async ({ knex }) => {
+      const { log } = await setup(knex);
       const first = await log.record({
         actor: 'user:default/alice',
         action: 'created',
@@ -89,10 +86,10 @@ describe('DatabaseAuditLog', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'commits and rolls back with the caller transaction, %p',
-    async databaseId => {
-      const { knex, log, auditor, success } = await setup(databaseId);
+  db.test(
+    'commits and rolls back with the caller transaction',
+    async ({ knex }) => {
+      const { log, auditor, success } = await setup(knex);
       await expect(
         runInUnitOfWork(knex, async trx => {
           await log.record(
@@ -137,10 +134,10 @@ describe('DatabaseAuditLog', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'reports failures as failed auditor events and never stores a private key, %p',
-    async databaseId => {
-      const { log, fail } = await setup(databaseId);
+  db.test(
+    'reports failures as failed auditor events and never stores a private key',
+    async ({ knex }) => {
+      const { log, fail } = await setup(knex);
       const record = await log.record({
         actor: 'system',
         action: 'failed',
@@ -158,18 +155,15 @@ describe('DatabaseAuditLog', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'rejects bad filters, %p',
-    async databaseId => {
-      const { log } = await setup(databaseId);
-      await expect(log.list({ cursor: 'nonsense' })).rejects.toThrow(
-        'Invalid cursor',
-      );
-      await expect(log.list({ from: 'yesterday' })).rejects.toThrow(
-        /not a valid/,
-      );
-    },
-  );
+  db.test('rejects bad filters', async ({ knex }) => {
+    const { log } = await setup(knex);
+    await expect(log.list({ cursor: 'nonsense' })).rejects.toThrow(
+      'Invalid cursor',
+    );
+    await expect(log.list({ from: 'yesterday' })).rejects.toThrow(
+      /not a valid/,
+    );
+  });
 
   it('offers no way to change or delete records', () => {
     const proto = Object.getOwnPropertyNames(DatabaseAuditLog.prototype);

@@ -11,12 +11,7 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  DatabaseId,
-  issueTestLeaf,
-  migratedDatabase,
-  testDatabases,
-} from '../__testUtils__';
+import { databaseSuite, issueTestLeaf } from '../__testUtils__';
 import { BuiltinCa } from './BuiltinCa';
 import { KeyEncryption } from './keyEncryption';
 import { pemBlocks } from '../pki';
@@ -60,9 +55,7 @@ async function issuesAChainToItsRoot(ca: BuiltinCa, requestId: string) {
 }
 
 describe('BuiltinCa encryption keys', () => {
-  const databases = testDatabases();
-  const setup = (databaseId: DatabaseId) =>
-    migratedDatabase(databases, databaseId);
+  const db = databaseSuite();
 
   const dataDirs: string[] = [];
   afterEach(() => {
@@ -71,11 +64,11 @@ describe('BuiltinCa encryption keys', () => {
     }
   });
 
-  /** A fresh database and an empty data directory, removed after the test. */
-  async function withDataDir(databaseId: DatabaseId) {
+  /** The test's database and an empty data directory, removed after the test. */
+  async function withDataDir(knex: Knex) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certificates-ca-'));
     dataDirs.push(dataDir);
-    return { knex: await setup(databaseId), dataDir };
+    return { knex, dataDir };
   }
 
   /** The stored CA row rewritten in the v1 format, as an existing database holds it. */
@@ -96,10 +89,10 @@ describe('BuiltinCa encryption keys', () => {
       });
   }
 
-  it.each(databases.eachSupportedId())(
-    'refuses to start without a configured key in production and stores nothing, %p',
-    async databaseId => {
-      const { knex, dataDir } = await withDataDir(databaseId);
+  db.test(
+    'refuses to start without a configured key in production and stores nothing',
+    async ({ knex }) => {
+      const { dataDir } = await withDataDir(knex);
       const logger = mockServices.logger.mock();
       const noKey = config({});
       const productionStartWithoutKey = () =>
@@ -143,12 +136,12 @@ describe('BuiltinCa encryption keys', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'requires a key on a database other than SQLite whatever NODE_ENV says, %p',
-    async databaseId => {
+  db.test(
+    'requires a key on a database other than SQLite whatever NODE_ENV says',
+    async ({ databaseId, knex }) => {
       // A shared database outlives any one instance's disk, and other
       // instances use it too: a key generated here would lock them out.
-      const { knex, dataDir } = await withDataDir(databaseId);
+      const { dataDir } = await withDataDir(knex);
       const sqlite = databaseId === 'SQLITE_3';
       const outcome = await BuiltinCa.create({
         knex,
@@ -171,10 +164,9 @@ describe('BuiltinCa encryption keys', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'rotates: keys stored with a previous key are read and encrypted again with the current one, %p',
-    async databaseId => {
-      const knex = await setup(databaseId);
+  db.test(
+    'rotates: keys stored with a previous key are read and encrypted again with the current one',
+    async ({ knex }) => {
       const logger = mockServices.logger.mock();
       const first = await BuiltinCa.create({
         knex,
@@ -241,10 +233,9 @@ describe('BuiltinCa encryption keys', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'reads v1 values of existing databases and stores them as v2 at start, once across instances, %p',
-    async databaseId => {
-      const knex = await setup(databaseId);
+  db.test(
+    'reads v1 values of existing databases and stores them as v2 at start, once across instances',
+    async ({ knex }) => {
       const created = await BuiltinCa.create({
         knex,
         settings: caSettings({ encryptionKey: KEY_A }),

@@ -5,12 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import {
-  createTestCa,
-  DatabaseId,
-  migratedDatabase,
-  testDatabases,
-} from '../__testUtils__';
+import { createTestCa, describeDatabases } from '../__testUtils__';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks, x509 } from '../pki';
@@ -21,14 +16,10 @@ function certificates(chainPem: string): X509Certificate[] {
   return pemBlocks(chainPem).map(b => new X509Certificate(b.der));
 }
 
-describe('BuiltinCa', () => {
-  const databases = testDatabases();
-  const setup = (databaseId: DatabaseId) =>
-    migratedDatabase(databases, databaseId);
-
+describeDatabases('BuiltinCa', db => {
   /** A CA on SQLite and a CSR for a.example.com with a `keyAlgorithm` key. */
   async function caAndCsr(keyAlgorithm: 'RSA-2048' | 'ECDSA-P256') {
-    const ca = await createTestCa(await setup('SQLITE_3'));
+    const ca = await createTestCa(await db.migrated('SQLITE_3'));
     const { csrPem } = await generateKeyAndCsr({
       keyAlgorithm,
       dnsNames: ['a.example.com'],
@@ -36,10 +27,9 @@ describe('BuiltinCa', () => {
     return { ca, csrPem };
   }
 
-  it.each(databases.eachSupportedId())(
-    'creates one CA under concurrent first start and keeps keys encrypted, %p',
-    async databaseId => {
-      const knex = await setup(databaseId);
+  db.test(
+    'creates one CA under concurrent first start and keeps keys encrypted',
+    async ({ knex }) => {
       const logger = mockServices.logger.mock();
       const [a, b] = await Promise.all([
         createTestCa(knex, { logger }),
@@ -78,10 +68,9 @@ describe('BuiltinCa', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'issues a leaf that chains to the root, once per request id, %p',
-    async databaseId => {
-      const knex = await setup(databaseId);
+  db.test(
+    'issues a leaf that chains to the root, once per request id',
+    async ({ knex }) => {
       const now = new Date('2026-11-28T12:00:00Z');
       const ca = await createTestCa(knex, { now: () => now });
       const { csrPem } = await generateKeyAndCsr({
@@ -203,7 +192,7 @@ describe('BuiltinCa', () => {
   });
 
   it('generates a development key in the data folder when none is configured', async () => {
-    const knex = await setup('SQLITE_3');
+    const knex = await db.migrated('SQLITE_3');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certificates-ca-'));
     const logger = mockServices.logger.mock();
     const devConfig = new ConfigReader({

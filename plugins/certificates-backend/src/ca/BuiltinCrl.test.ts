@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
+import { databaseSuite } from '../__testUtils__';
 import { readCertificatesSettings } from '../config';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { x509 } from '../pki';
@@ -17,12 +17,11 @@ const settings = readCertificatesSettings(
 ).builtinCa;
 
 describe('the built-in CA CRL across replicas', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
 
-  it.each(databases.eachSupportedId())(
-    'a revocation on one replica is on every replica CRL at once, with the same ETag, %p',
-    async (databaseId: DatabaseId) => {
-      const knex = await migratedDatabase(databases, databaseId);
+  db.test(
+    'a revocation on one replica is on every replica CRL at once, with the same ETag',
+    async ({ knex }) => {
       const clock = { ms: Date.parse('2026-12-07T02:10:00Z') };
       const replica = () =>
         BuiltinCa.create({

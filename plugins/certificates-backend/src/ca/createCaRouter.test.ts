@@ -1,21 +1,16 @@
 import { X509Certificate } from 'node:crypto';
 import {
   createTestCa,
-  migratedDatabase,
+  describeDatabases,
   startCertificatesBackend,
-  testDatabases,
 } from '../__testUtils__';
 import { BuiltinCa } from './BuiltinCa';
 import { pemBlocks, x509 } from '../pki';
 
-describe('createCaRouter', () => {
-  const databases = testDatabases();
-
+describeDatabases('createCaRouter', db => {
   it('serves issuers, the trust bundle and the CRL', async () => {
-    const knex = await migratedDatabase(databases, 'SQLITE_3');
-    const other = await createTestCa(
-      await migratedDatabase(databases, 'SQLITE_3'),
-    );
+    const knex = await db.migrated('SQLITE_3');
+    const other = await createTestCa(await db.migrated('SQLITE_3'));
     const caCreated = jest.spyOn(BuiltinCa, 'create');
     const backend = await startCertificatesBackend({
       knex,

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases } from '../__testUtils__';
 import { ClusterLeases } from './ClusterLeases';
 import { DatabaseLeaseStore, Lease } from './LeaseStore';
 
@@ -40,18 +40,11 @@ function replica(
   return { leases, watching };
 }
 
-describe('DatabaseLeaseStore', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: DatabaseId) {
-    const knex = await migratedDatabase(databases, databaseId);
-    return { knex, store: DatabaseLeaseStore.create({ knex }) };
-  }
-
-  it.each(databases.eachSupportedId())(
-    'exactly one of concurrent replicas takes a free lease; others take it only once it expired, %p',
-    async databaseId => {
-      const { store } = await setup(databaseId);
+describeDatabases('DatabaseLeaseStore', db => {
+  db.test(
+    'exactly one of concurrent replicas takes a free lease; others take it only once it expired',
+    async ({ knex }) => {
+      const store = DatabaseLeaseStore.create({ knex });
       const won = await Promise.all(
         ['a', 'b', 'c', 'd', 'e'].map(o =>
           store.acquire(lease(o, at(15)), at(0)),
@@ -77,10 +70,10 @@ describe('DatabaseLeaseStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'releases only its own lease and counts live replicas by heartbeat, %p',
-    async databaseId => {
-      const { store } = await setup(databaseId);
+  db.test(
+    'releases only its own lease and counts live replicas by heartbeat',
+    async ({ knex }) => {
+      const store = DatabaseLeaseStore.create({ knex });
       await store.acquire(lease('a', at(15)), at(0));
       await store.release('cluster', 'prod', 'b');
       expect((await store.list('cluster'))[0].owner).toBe('a');
@@ -95,10 +88,9 @@ describe('DatabaseLeaseStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'two replicas share the clusters, each watched by exactly one; a dead holder hands its clusters over within one lease, %p',
-    async databaseId => {
-      const { knex } = await setup(databaseId);
+  db.test(
+    'two replicas share the clusters, each watched by exactly one; a dead holder hands its clusters over within one lease',
+    async ({ knex }) => {
       const names = ['c1', 'c2', 'c3', 'c4'];
       const clock = { ms: Date.parse(at(0)) };
       const a = replica(knex, 'a', names, clock);
@@ -144,10 +136,10 @@ describe('DatabaseLeaseStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "compares leases on the database's clock: a replica whose own clock runs ten minutes ahead does not take a live lease, %p",
-    async databaseId => {
-      const { knex, store } = await setup(databaseId);
+  db.test(
+    "compares leases on the database's clock: a replica whose own clock runs ten minutes ahead does not take a live lease",
+    async ({ databaseId, knex }) => {
+      const store = DatabaseLeaseStore.create({ knex });
       const realNow = Date.now();
       expect(Math.abs((await store.now()).getTime() - realNow)).toBeLessThan(
         5_000,

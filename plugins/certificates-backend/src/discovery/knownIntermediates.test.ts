@@ -3,7 +3,7 @@ import {
   READ_ONLY_ACCESS,
 } from '@kubecerts/backstage-plugin-certificates-backend-test-utils';
 import { leafRequest } from '../ca/__testUtils__/leafRequest';
-import { createHarness, testDatabases } from '../__testUtils__';
+import { databaseSuite } from '../__testUtils__';
 import { generateKeyAndCsr } from '../delivery/keyAndCsr';
 import { certificateId } from '../inventory/parsing';
 import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
@@ -15,14 +15,14 @@ import { makeCa, makeLeaf, secretData } from '../inventory/parsing/testPki';
  * trusted; a leaf of an unknown CA stays untrusted.
  */
 describe('discovery completes chains with the built-in issuing CA', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
 
-  it.each(databases.eachSupportedId())(
-    'a built-in leaf stored without its intermediate is trusted, a stranger is not, %p',
-    async databaseId => {
+  db.test(
+    'a built-in leaf stored without its intermediate is trusted, a stranger is not',
+    async ({ harness }) => {
       const sim = await KubernetesApiSimulator.start();
       sim.addToken('reader', READ_ONLY_ACCESS, { user: 'discovery' });
-      const h = await createHarness(databases, databaseId, {
+      const h = await harness({
         certificates: {
           clusters: [
             {

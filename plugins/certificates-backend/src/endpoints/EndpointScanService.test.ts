@@ -1,5 +1,6 @@
+import { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
-import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases } from '../__testUtils__';
 import { certificateId, parseTlsData, TrustStore } from '../inventory/parsing';
 import {
   makeCaChain,
@@ -25,11 +26,8 @@ afterAll(() => local.close());
 const TEAM = 'group:default/team-a';
 const SECRET_ID = certificateId('prod', 'web', 'app-tls');
 
-describe('EndpointScanService', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: DatabaseId) {
-    const knex = await migratedDatabase(databases, databaseId);
+describeDatabases('EndpointScanService', db => {
+  async function setup(knex: Knex) {
     const inventory = DatabaseInventoryStore.create({ knex });
     const statuses = EndpointStatusStore.create({ knex });
     let declared: DeclaredEndpoint[] = [];
@@ -77,10 +75,10 @@ describe('EndpointScanService', () => {
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'records served chains as endpoint rows owned through their Secret or entity, %p',
-    async databaseId => {
-      const { inventory, statuses, service, declare } = await setup(databaseId);
+  db.test(
+    'records served chains as endpoint rows owned through their Secret or entity',
+    async ({ knex }) => {
+      const { inventory, statuses, service, declare } = await setup(knex);
       const served = await makeLeaf({
         issuer: inter,
         dnsNames: ['web.test'],
@@ -175,12 +173,10 @@ describe('EndpointScanService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "an entity naming another team's Ingress host or a metadata address gains nothing, %p",
-    async databaseId => {
-      const { inventory, service, declare, count, knex } = await setup(
-        databaseId,
-      );
+  db.test(
+    "an entity naming another team's Ingress host or a metadata address gains nothing",
+    async ({ knex }) => {
+      const { inventory, service, declare, count } = await setup(knex);
       const leaf = await makeLeaf({ issuer: inter, dnsNames: ['web.test'] });
       const port = await local.tls([leaf.certPem, inter.pem], leaf.keyPem);
       await inventory.upsertCertificates(
@@ -231,10 +227,10 @@ describe('EndpointScanService', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keeps the last address and time seen when a later scan fails, %p',
-    async databaseId => {
-      const { statuses } = await setup(databaseId);
+  db.test(
+    'keeps the last address and time seen when a later scan fails',
+    async ({ knex }) => {
+      const { statuses } = await setup(knex);
       const base = {
         id: 'e1',
         host: 'web.test',

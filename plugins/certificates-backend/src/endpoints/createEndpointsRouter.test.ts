@@ -1,26 +1,12 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { certificateReadPermission } from '@kubecerts/backstage-plugin-certificates-common';
-import {
-  migratedDatabase,
-  startCertificatesBackend,
-  testDatabases,
-} from '../__testUtils__';
+import { describeDatabases, ownerOnlyPermissions } from '../__testUtils__';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { testRow } from '../inventory/store/testRows';
-import {
-  certificateConditions,
-  createCertificateConditionalDecision,
-} from '../permissions';
 import { EndpointStatusStore } from './EndpointStatusStore';
 
-describe('GET /certificates/:id/endpoint', () => {
-  const databases = testDatabases();
-
-  it.each(databases.eachSupportedId())(
-    "answers an endpoint's scan status to whoever may read its certificate, and 404 to anyone else, %p",
-    async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
+describeDatabases('GET /certificates/:id/endpoint', db => {
+  db.test(
+    "answers an endpoint's scan status to whoever may read its certificate, and 404 to anyone else",
+    async ({ knex, startBackend }) => {
       const endpointRow = (host: string, ownerRef: string) => ({
         ...testRow({ cluster: '', namespace: '', name: `${host}:443` }),
         id: `endpoint-${host}`,
@@ -48,23 +34,12 @@ describe('GET /certificates/:id/endpoint', () => {
       });
       await statuses.record([ours, theirs].map(statusOf));
       // team-a's developer may read team-a's certificates; bob none.
-      const permissions = mockServices.permissions.mock();
-      permissions.authorizeConditional.mockImplementation(async (_r, o) => {
-        const user = (o?.credentials.principal as any)?.userEntityRef ?? '';
-        if (user.endsWith('/bob')) return [{ result: AuthorizeResult.DENY }];
-        if (user.endsWith('/alice')) {
-          return [
-            createCertificateConditionalDecision(
-              certificateReadPermission,
-              certificateConditions.isEntityOwner({
-                claims: ['group:default/team-a'],
-              }),
-            ),
-          ];
-        }
-        return [{ result: AuthorizeResult.ALLOW }];
+      const permissions = ownerOnlyPermissions({
+        owner: 'alice',
+        claims: ['group:default/team-a'],
+        denied: 'bob',
       });
-      const backend = await startCertificatesBackend({ knex, permissions });
+      const backend = await startBackend({ permissions });
       try {
         const path = (id: string) =>
           `/certificates/${encodeURIComponent(id)}/endpoint`;

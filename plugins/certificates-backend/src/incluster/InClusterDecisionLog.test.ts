@@ -1,18 +1,14 @@
 import { ApprovalDecision } from '@kubecerts/backstage-plugin-certificates-common';
-import { Knex } from 'knex';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { InClusterDecisionLog } from './InClusterDecisionLog';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases } from '../__testUtils__';
 
 const DAY = '2026-11-28';
 
-describe('InClusterDecisionLog', () => {
-  const databases = testDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'keeps each decision with what the approver saw, listed per person newest first, %p',
-    async databaseId => {
-      const knex: Knex = await migratedDatabase(databases, databaseId);
+describeDatabases('InClusterDecisionLog', db => {
+  db.test(
+    'keeps each decision with what the approver saw, listed per person newest first',
+    async ({ knex }) => {
       const log = InClusterDecisionLog.create({ knex });
       const row = (name: string) =>
         pendingRequest({

@@ -16,13 +16,12 @@ import { createInventoryRouter } from './router';
 import { DatabaseInventoryStore } from './store';
 import {
   createTestCa,
-  paymentsCsrOnce,
+  describeDatabases,
   errorHandler,
-  migratedDatabase,
   newRequest,
-  testDatabases,
   noLifecycle,
   PAYMENTS_TEAM,
+  paymentsCsrOnce,
   paymentsEntity,
 } from '../__testUtils__';
 import { issuanceNoops } from '../issuing/__testUtils__/issuanceNoops';
@@ -32,15 +31,10 @@ import { simulatedRegistry, testDiscovery } from '../__testUtils__/discovery';
 /** component:team-pay/payments, owned by the payments team. */
 const ENTITY = stringifyEntityRef(paymentsEntity);
 
-describe('IssuedCertificateRecorder', () => {
-  const databases = testDatabases();
+describeDatabases('IssuedCertificateRecorder', db => {
   const csr = paymentsCsrOnce();
 
-  async function setup(
-    databaseId: Parameters<typeof databases.init>[0],
-    now: () => Date = () => new Date(),
-  ) {
-    const knex: Knex = await migratedDatabase(databases, databaseId);
+  async function setup(knex: Knex, now: () => Date = () => new Date()) {
     const logger = mockServices.logger.mock();
     const ca = await createTestCa(knex, { logger });
     const requests = DatabaseRequestStore.create({ knex });
@@ -97,10 +91,10 @@ describe('IssuedCertificateRecorder', () => {
 
   const asDev = mockCredentials.user.header('user:default/dev');
 
-  it.each(databases.eachSupportedId())(
-    'a CSR issued through the built-in CA is listed for its entity, linked to its request, %p',
-    async databaseId => {
-      const { app, issue, requests } = await setup(databaseId);
+  db.test(
+    'a CSR issued through the built-in CA is listed for its entity, linked to its request',
+    async ({ knex }) => {
+      const { app, issue, requests } = await setup(knex);
       const issued = await issue();
       expect(issued.state).toBe('issued');
 
@@ -148,27 +142,24 @@ describe('IssuedCertificateRecorder', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    're-judges portal rows as time passes, %p',
-    async databaseId => {
-      let now = new Date();
-      const { issue, inventory, recorder } = await setup(databaseId, () => now);
-      const issued = await issue(90);
-      expect(await recorder.reevaluate()).toBe(0);
-      now = new Date(now.getTime() + 85 * 86_400_000);
-      expect(await recorder.reevaluate()).toBe(1);
-      const [row] = await inventory.getRows([
-        IssuedCertificateRecorder.rowId(issued),
-      ]);
-      expect(row.status).toBe('critical');
-      expect(row.requestId).toBe(issued.id);
-    },
-  );
+  db.test('re-judges portal rows as time passes', async ({ knex }) => {
+    let now = new Date();
+    const { issue, inventory, recorder } = await setup(knex, () => now);
+    const issued = await issue(90);
+    expect(await recorder.reevaluate()).toBe(0);
+    now = new Date(now.getTime() + 85 * 86_400_000);
+    expect(await recorder.reevaluate()).toBe(1);
+    const [row] = await inventory.getRows([
+      IssuedCertificateRecorder.rowId(issued),
+    ]);
+    expect(row.status).toBe('critical');
+    expect(row.requestId).toBe(issued.id);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'writes certificates issued together in shared batches, each linked to its request, %p',
-    async databaseId => {
-      const { issue, inventory, requests } = await setup(databaseId);
+  db.test(
+    'writes certificates issued together in shared batches, each linked to its request',
+    async ({ knex }) => {
+      const { issue, inventory, requests } = await setup(knex);
       const upserts = jest.spyOn(inventory, 'upsertCertificates');
       const issued = await Promise.all(
         Array.from({ length: 12 }, () => issue()),
@@ -195,7 +186,9 @@ describe('IssuedCertificateRecorder', () => {
   );
 
   it('a certificate whose row cannot be written does not cost the others theirs', async () => {
-    const { issue, inventory, recorder } = await setup('SQLITE_3');
+    const { issue, inventory, recorder } = await setup(
+      await db.migrated('SQLITE_3'),
+    );
     const good = await issue();
     const original = inventory.upsertCertificates.bind(inventory);
     jest
@@ -229,12 +222,10 @@ describe('IssuedCertificateRecorder', () => {
     expect(rows.map(r => r.requestId)).toEqual(['fine']);
   });
 
-  it.each(databases.eachSupportedId())(
-    'catches up on the row of a certificate issued just before a crash, %p',
-    async databaseId => {
-      const { issue, inventory, recorder, requests, knex } = await setup(
-        databaseId,
-      );
+  db.test(
+    'catches up on the row of a certificate issued just before a crash',
+    async ({ knex }) => {
+      const { issue, inventory, recorder, requests } = await setup(knex);
       const issued = await issue();
       const id = IssuedCertificateRecorder.rowId(issued);
       // The process died after the request committed as issued and before
@@ -257,7 +248,9 @@ describe('IssuedCertificateRecorder', () => {
   );
 
   it('records in the background without holding up the caller', async () => {
-    const { issue, inventory, recorder } = await setup('SQLITE_3');
+    const { issue, inventory, recorder } = await setup(
+      await db.migrated('SQLITE_3'),
+    );
     const issued = await issue();
     const chainPem = (
       await inventory.getRows([IssuedCertificateRecorder.rowId(issued)])
@@ -276,7 +269,9 @@ describe('IssuedCertificateRecorder', () => {
   });
 
   it('ignores secret deliveries (discovery links those)', async () => {
-    const { recorder, inventory, issue } = await setup('SQLITE_3');
+    const { recorder, inventory, issue } = await setup(
+      await db.migrated('SQLITE_3'),
+    );
     const issued = await issue();
     await recorder.record({
       request: {
@@ -292,7 +287,7 @@ describe('IssuedCertificateRecorder', () => {
   });
 
   it('a relist of a real cluster leaves portal rows alone', async () => {
-    const { inventory, issue, ca } = await setup('SQLITE_3');
+    const { inventory, issue, ca } = await setup(await db.migrated('SQLITE_3'));
     const issued = await issue();
     const sim = await KubernetesApiSimulator.start({ historyTtlMs: 60_000 });
     const discovery = testDiscovery({

@@ -2,11 +2,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { AuditAction } from '@kubecerts/backstage-plugin-certificates-common';
 import { Knex } from 'knex';
 import {
-  DatabaseId,
+  databaseSuite,
   fakeSigner,
-  migratedDatabase,
   newRequest as requestRow,
-  testDatabases,
 } from '../__testUtils__';
 import { AuditEntry, AuditLog, DatabaseAuditLog } from '../audit';
 import { DatabaseRequestStore } from '../requests';
@@ -25,7 +23,7 @@ import { issuanceNoops } from './__testUtils__/issuanceNoops';
  * not.
  */
 describe('IssuanceService: each state change commits with its audit record', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
 
   /** The records a request of this suite (stored approved or issuing) has in each state. */
   const TRAIL: Record<string, AuditAction[]> = {
@@ -63,8 +61,7 @@ describe('IssuanceService: each state change commits with its audit record', () 
     return { audit, trxs };
   }
 
-  async function setup(databaseId: DatabaseId) {
-    const knex = await migratedDatabase(databases, databaseId);
+  async function setup(knex: Knex) {
     const signer = fakeSigner();
     // Signs in memory and keeps its record in the database, but refuses.
     const refusing: TransactionalSigner = {
@@ -115,12 +112,8 @@ describe('IssuanceService: each state change commits with its audit record', () 
    * An approved request (of `issuer`) that an instance dying at the first
    * `action` record was issuing: it is left issuing with that one record.
    */
-  async function diedAt(
-    databaseId: DatabaseId,
-    action: AuditAction,
-    issuer?: string,
-  ) {
-    const suite = await setup(databaseId);
+  async function diedAt(knex: Knex, action: AuditAction, issuer?: string) {
+    const suite = await setup(knex);
     const { audit } = dyingAudit(suite.knex, action);
     const request = await suite.store.create(newRequest('approved', issuer));
     await suite
@@ -138,12 +131,10 @@ describe('IssuanceService: each state change commits with its audit record', () 
     expect(found.trail).toEqual(TRAIL[found.state!]);
   }
 
-  it.each(databases.eachSupportedId())(
-    'dying at the issuing record leaves the request approved, unrecorded; it is issued later with its whole trail, %p',
-    async databaseId => {
-      const { knex, store, service, signer, persisted, recover } = await setup(
-        databaseId,
-      );
+  db.test(
+    'dying at the issuing record leaves the request approved, unrecorded; it is issued later with its whole trail',
+    async ({ knex }) => {
+      const { store, service, signer, persisted, recover } = await setup(knex);
       const { audit } = dyingAudit(knex, 'issuing');
       const request = await store.create(newRequest('approved'));
       await expect(service(audit).issueApproved(request.id)).rejects.toThrow(
@@ -159,10 +150,10 @@ describe('IssuanceService: each state change commits with its audit record', () 
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'dying at the issued record leaves the request issuing, not issued without its record; recovery issues it, %p',
-    async databaseId => {
-      const { knex, request, recover } = await diedAt(databaseId, 'issued');
+  db.test(
+    'dying at the issued record leaves the request issuing, not issued without its record; recovery issues it',
+    async ({ knex }) => {
+      const { request, recover } = await diedAt(knex, 'issued');
       const row = await knex('certificates_requests')
         .where({ id: request.id })
         .first();
@@ -171,23 +162,19 @@ describe('IssuanceService: each state change commits with its audit record', () 
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'dying at the failed record leaves the request issuing, not failed without its record; recovery fails it, %p',
-    async databaseId => {
+  db.test(
+    'dying at the failed record leaves the request issuing, not failed without its record; recovery fails it',
+    async ({ knex }) => {
       // Its issuer is no longer configured: issuing it fails.
-      const { request, recover } = await diedAt(
-        databaseId,
-        'failed',
-        'retired',
-      );
+      const { request, recover } = await diedAt(knex, 'failed', 'retired');
       expect(await recover(request.id)).toEqual(settled('failed'));
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'a CA refusal at submission stores the request failed with its whole trail in one transaction, or nothing, %p',
-    async databaseId => {
-      const { knex, store, service, persisted } = await setup(databaseId);
+  db.test(
+    'a CA refusal at submission stores the request failed with its whole trail in one transaction, or nothing',
+    async ({ knex }) => {
+      const { store, service, persisted } = await setup(knex);
       const submission = {
         request: newRequest('issuing', 'refusing'),
         created: {
@@ -230,10 +217,10 @@ describe('IssuanceService: each state change commits with its audit record', () 
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'every issuance record is written in the transaction of its state change, %p',
-    async databaseId => {
-      const { knex, store, service, persisted } = await setup(databaseId);
+  db.test(
+    'every issuance record is written in the transaction of its state change',
+    async ({ knex }) => {
+      const { store, service, persisted } = await setup(knex);
       const { audit, trxs } = dyingAudit(knex);
       const issued = await store.create(newRequest('approved'));
       const failed = await store.create(newRequest('approved', 'retired'));

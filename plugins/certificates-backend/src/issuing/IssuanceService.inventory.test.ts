@@ -1,12 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
-  createHarness,
   csrFor,
+  databaseSuite,
+  DatabaseTestContext,
   paymentsInput,
   paymentsOwner,
   servicesPolicy,
-  testDatabases,
 } from '../__testUtils__';
 import { generateCa } from '../ca/caCertificates';
 import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
@@ -22,15 +22,15 @@ function parse(chainPem: string, roots: string[]) {
 }
 
 describe('IssuanceService with the inventory in the issuing transaction', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
   let csrPem: string;
 
   beforeAll(async () => {
     csrPem = await csrFor(...NAMES);
   });
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const h = await createHarness(databases, databaseId, {
+  async function setup(harness: DatabaseTestContext['harness']) {
+    const h = await harness({
       policies: [
         servicesPolicy({
           allowedDnsNames: [
@@ -58,10 +58,10 @@ describe('IssuanceService with the inventory in the issuing transaction', () => 
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'the certificate joins the inventory in the commit that issues it, with the fields a parse gives, %p',
-    async databaseId => {
-      const { ca, requests, inventory, submit, knex } = await setup(databaseId);
+  db.test(
+    'the certificate joins the inventory in the commit that issues it, with the fields a parse gives',
+    async ({ knex, harness }) => {
+      const { ca, requests, inventory, submit } = await setup(harness);
       const upserts = jest.spyOn(inventory, 'upsertCertificates');
       const issued = await submit();
       expect(issued.state).toBe('issued');
@@ -101,10 +101,10 @@ describe('IssuanceService with the inventory in the issuing transaction', () => 
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "rows from the issuer's fields equal rows parsed from the chain, trusted or not, %p",
-    async databaseId => {
-      const { ca, inventory, requests, submit } = await setup(databaseId);
+  db.test(
+    "rows from the issuer's fields equal rows parsed from the chain, trusted or not",
+    async ({ harness }) => {
+      const { ca, inventory, requests, submit } = await setup(harness);
       const issued = await submit();
       const other = await generateCa({
         organization: 'Elsewhere',
@@ -156,7 +156,9 @@ describe('IssuanceService with the inventory in the issuing transaction', () => 
 
   it('a failed inventory write does not stop issuance: issued once, the row follows', async () => {
     const { inventory, knex, recorder, requests, submit } = await setup(
-      'SQLITE_3',
+      (
+        await db.context('SQLITE_3')
+      ).harness,
     );
     const original = inventory.upsertCertificates.bind(inventory);
     jest

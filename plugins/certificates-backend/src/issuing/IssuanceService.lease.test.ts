@@ -7,13 +7,11 @@ import {
 import { Knex } from 'knex';
 import {
   createTestCa,
-  paymentsCsrOnce,
-  DatabaseId,
+  describeDatabases,
   deferred,
-  migratedDatabase,
   newRequest,
+  paymentsCsrOnce,
   sleep,
-  testDatabases,
 } from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
 import { DatabaseRequestStore } from '../requests';
@@ -25,8 +23,7 @@ import { issuanceNoops } from './__testUtils__/issuanceNoops';
  * Several backend instances on one database: each its own store, issuance
  * service, lease owner, and CA object over the shared CA tables.
  */
-describe('IssuanceService: one lease per issuance', () => {
-  const databases = testDatabases();
+describeDatabases('IssuanceService: one lease per issuance', db => {
   const csr = paymentsCsrOnce();
 
   /**
@@ -67,9 +64,6 @@ describe('IssuanceService: one lease per issuance', () => {
     return { store, issuance, signer, ca };
   }
 
-  const database = (databaseId: DatabaseId) =>
-    migratedDatabase(databases, databaseId);
-
   const leasable = (state: 'issuing' | 'approved') =>
     newRequest({ requesterIsOwner: true, csrPem: csr.pem, state });
 
@@ -92,10 +86,9 @@ describe('IssuanceService: one lease per issuance', () => {
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'an auto-approved issuance that is slow is not issued again by the sweep of another instance, %p',
-    async databaseId => {
-      const knex = await database(databaseId);
+  db.test(
+    'an auto-approved issuance that is slow is not issued again by the sweep of another instance',
+    async ({ knex }) => {
       const slow = deferred();
       const a = await instance(knex, { before: () => slow.promise });
       const b = await instance(knex);
@@ -135,10 +128,9 @@ describe('IssuanceService: one lease per issuance', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'the lease of an owner that died is taken over once it expired; the request is issued once and the old owner settles nothing, %p',
-    async databaseId => {
-      const knex = await database(databaseId);
+  db.test(
+    'the lease of an owner that died is taken over once it expired; the request is issued once and the old owner settles nothing',
+    async ({ knex }) => {
       const frozen = deferred();
       const a = await instance(knex, {
         leaseMs: 500,
@@ -184,10 +176,9 @@ describe('IssuanceService: one lease per issuance', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'two instances issuing the same approved request at once: one takes the lease and signs, once, %p',
-    async databaseId => {
-      const knex = await database(databaseId);
+  db.test(
+    'two instances issuing the same approved request at once: one takes the lease and signs, once',
+    async ({ knex }) => {
       const slow = deferred();
       const a = await instance(knex, { before: () => slow.promise });
       const b = await instance(knex, { before: () => slow.promise });
@@ -213,10 +204,9 @@ describe('IssuanceService: one lease per issuance', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'an auto-approved CSR request issued in a group commit needs no lease: no lease statement, nothing left for a sweep, %p',
-    async databaseId => {
-      const knex = await database(databaseId);
+  db.test(
+    'an auto-approved CSR request issued in a group commit needs no lease: no lease statement, nothing left for a sweep',
+    async ({ knex }) => {
       const { issuance } = await instance(knex, { groupCommit: true });
       const statements: string[] = [];
       const onQuery = (q: { sql: string }) => statements.push(q.sql);

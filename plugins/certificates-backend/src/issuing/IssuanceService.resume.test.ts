@@ -1,11 +1,11 @@
+import { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { CertificateRequest } from '@kubecerts/backstage-plugin-certificates-common';
 import {
-  DatabaseId,
+  databaseSuite,
   fakeSigner,
-  migratedDatabase,
   newRequest,
-  testDatabases,
+  testClock,
 } from '../__testUtils__';
 import type { DeliveryOutcome, DeliveryStrategies } from './deliveryPorts';
 import { DatabaseRequestStore } from '../requests';
@@ -43,12 +43,11 @@ const inCluster = (secretName: string): NewRequest['delivery'] => ({
 });
 
 describe('IssuanceService.resume with more than one page of requests', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
 
-  async function setup(databaseId: DatabaseId) {
-    const knex = await migratedDatabase(databases, databaseId);
-    let clock = minutes(0);
-    const store = DatabaseRequestStore.create({ knex, now: () => clock });
+  async function setup(knex: Knex) {
+    const clock = testClock(minutes(0));
+    const store = DatabaseRequestStore.create({ knex, now: clock.now });
     const signer = fakeSigner({
       deliveries: ['csr', 'secret'],
       notBefore: minutes(0).toISOString(),
@@ -96,10 +95,10 @@ describe('IssuanceService.resume with more than one page of requests', () => {
       issuers,
       logger: mockServices.logger.mock(),
       deliveries,
-      now: () => clock,
+      now: clock.now,
     });
     const createAt = async (at: Date, requests: NewRequest[]) => {
-      clock = at;
+      clock.set(at);
       await store.createMany(requests);
     };
     const states = async () =>
@@ -126,16 +125,14 @@ describe('IssuanceService.resume with more than one page of requests', () => {
       issuance,
       createAt,
       states,
-      setClock: (at: Date) => {
-        clock = at;
-      },
+      clock,
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'issues every stuck and approved request, and follows cert-manager requests newer than 500 other issuing ones, %p',
-    async databaseId => {
-      const world = await setup(databaseId);
+  db.test(
+    'issues every stuck and approved request, and follows cert-manager requests newer than 500 other issuing ones',
+    async ({ knex }) => {
+      const world = await setup(knex);
       const range = (n: number) => Array.from({ length: n }, (_, i) => i);
       const stuck = range(600).map(n => request('issuing', { kind: 'csr' }, n));
       const oldCm = request('issuing', inCluster('old-tls'), 0);
@@ -173,7 +170,7 @@ describe('IssuanceService.resume with more than one page of requests', () => {
       });
 
       // The sweep at 10:10:30: stuck means unchanged since before 10:09:30.
-      world.setClock(minutes(10.5));
+      world.clock.set(minutes(10.5));
       // Stuck csr (600), cert-manager followed (4), approved (701).
       expect(await world.issuance.resume()).toBe(1305);
 

@@ -10,13 +10,13 @@ import * as x509 from '@peculiar/x509';
 import express from 'express';
 import request from 'supertest';
 import {
-  createHarness,
+  describeDatabases,
+  DatabaseTestContext,
+  inventoryApp,
   paymentsCsrOnce,
   paymentsInput,
   paymentsOwner,
-  testDatabases,
   userHeader,
-  inventoryApp,
 } from '../__testUtils__';
 import { IssuedCertificateRecorder } from '../inventory/IssuedCertificateRecorder';
 import { testRow } from '../inventory/store/testRows';
@@ -79,15 +79,14 @@ function permissionsMock() {
   return permissions;
 }
 
-describe('LifecycleService: renew and revoke', () => {
-  const databases = testDatabases();
+describeDatabases('LifecycleService: renew and revoke', db => {
   const csr = paymentsCsrOnce();
 
   async function setup(
-    databaseId: Parameters<typeof databases.init>[0],
+    harness: DatabaseTestContext['harness'],
     options: { now?: () => Date } = {},
   ) {
-    const h = await createHarness(databases, databaseId, {
+    const h = await harness({
       now: options.now,
       permissions: permissionsMock(),
     });
@@ -123,12 +122,10 @@ describe('LifecycleService: renew and revoke', () => {
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'revokes a portal certificate at the built-in CA: in its CRL, on its request and in the audit trail; bad input and repeats change nothing, %p',
-    async databaseId => {
-      const { app, ca, requests, audit, issued, rowId } = await setup(
-        databaseId,
-      );
+  db.test(
+    'revokes a portal certificate at the built-in CA: in its CRL, on its request and in the audit trail; bad input and repeats change nothing',
+    async ({ harness }) => {
+      const { app, ca, requests, audit, issued, rowId } = await setup(harness);
       const details = await detailsOf(app, rowId, 'dev');
       expect(details.status).toBe(200);
       expect(details.body.actions).toEqual({
@@ -205,12 +202,10 @@ describe('LifecycleService: renew and revoke', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'records nothing when the issuer fails to revoke, and revokes on a retry, %p',
-    async databaseId => {
-      const { app, ca, requests, audit, issued, rowId } = await setup(
-        databaseId,
-      );
+  db.test(
+    'records nothing when the issuer fails to revoke, and revokes on a retry',
+    async ({ harness }) => {
+      const { app, ca, requests, audit, issued, rowId } = await setup(harness);
       const spy = jest
         .spyOn(ca, 'revoke')
         .mockRejectedValueOnce(new Error('CA database unavailable'));
@@ -249,11 +244,11 @@ describe('LifecycleService: renew and revoke', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'renews a portal certificate with a renewal request that needs no new approval, with the same names and key, %p',
-    async databaseId => {
+  db.test(
+    'renews a portal certificate with a renewal request that needs no new approval, with the same names and key',
+    async ({ harness }) => {
       const { app, requests, audit, policies, issued, rowId } = await setup(
-        databaseId,
+        harness,
       );
       // The policy now wants approval for new requests; a renewal with the
       // same names still passes it, so it needs none.
@@ -312,10 +307,10 @@ describe('LifecycleService: renew and revoke', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'makes one renewal of two at once, and the database refuses a second open renewal of a lineage, %p',
-    async databaseId => {
-      const { app, requests, issued, rowId } = await setup(databaseId);
+  db.test(
+    'makes one renewal of two at once, and the database refuses a second open renewal of a lineage',
+    async ({ harness }) => {
+      const { app, requests, issued, rowId } = await setup(harness);
       const [a, b] = await Promise.all(
         [1, 2].map(() => renew(app, rowId, 'dev')),
       );
@@ -343,15 +338,14 @@ describe('LifecycleService: renew and revoke', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'renews automatically after two thirds of the lifetime, once per lineage, never a revoked one, %p',
-    async databaseId => {
+  db.test(
+    'renews automatically after two thirds of the lifetime, once per lineage, never a revoked one',
+    async ({ harness }) => {
       let clock = Date.now();
       const now = () => new Date(clock);
-      const { app, lifecycle, requests, issued, rowId } = await setup(
-        databaseId,
-        { now },
-      );
+      const { app, lifecycle, requests, issued, rowId } = await setup(harness, {
+        now,
+      });
       const credentials = mockCredentials.service('plugin:certificates');
       const due = Date.parse(issued.notAfter!) - 10 * 24 * 3600e3;
       clock = due - 60_000;
@@ -396,10 +390,10 @@ describe('LifecycleService: renew and revoke', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'says why a discovered certificate cannot be renewed or revoked from the portal, %p',
-    async databaseId => {
-      const { app, inventory } = await setup(databaseId);
+  db.test(
+    'says why a discovered certificate cannot be renewed or revoked from the portal',
+    async ({ harness }) => {
+      const { app, inventory } = await setup(harness);
       const row = testRow({
         name: 'found',
         entityRef: 'component:team-pay/payments',

@@ -16,11 +16,10 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import {
   createTestCa,
+  databaseSuite,
   eventually,
-  migratedDatabase,
-  newRequest,
-  testDatabases,
   inventoryApp,
+  newRequest,
 } from '../__testUtils__';
 import { DatabaseAuditLog } from '../audit';
 import { KubernetesDelivery } from '../delivery/KubernetesDelivery';
@@ -100,13 +99,13 @@ function permissionsFor(mode: 'owners' | 'all'): PermissionsService {
 }
 
 describe('a discovered certificate is a portal request’s only when it proves it', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+  async function setup(knex: Knex) {
     const sim = await KubernetesApiSimulator.start({
       clusterName: 'prod',
       historyTtlMs: 60_000,
@@ -115,7 +114,6 @@ describe('a discovered certificate is a portal request’s only when it proves i
     for (const name of ['payments', 'storefront']) {
       sim.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     }
-    const knex: Knex = await migratedDatabase(databases, databaseId);
     const logger = mockServices.logger.mock();
     const ca = await createTestCa(knex, { logger });
     const issuers = IssuerRegistry.create({ issuers: [ca] });
@@ -271,11 +269,11 @@ describe('a discovered certificate is a portal request’s only when it proves i
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'a Secret of another team labelled with the request id, or a copy of the certificate, is not linked: renew and revoke through it are refused and change nothing, %p',
-    async databaseId => {
+  db.test(
+    'a Secret of another team labelled with the request id, or a copy of the certificate, is not linked: renew and revoke through it are refused and change nothing',
+    async ({ knex }) => {
       const { sim, requests, alices, delivered, router, as, counts, rowOf } =
-        await setup(databaseId);
+        await setup(knex);
       const other = await makeLeaf({ dnsNames: ['checkout.shop.example.com'] });
       const forgedLabels = {
         'backstage.io/kubernetes-id': 'checkout-web',
@@ -365,11 +363,11 @@ describe('a discovered certificate is a portal request’s only when it proves i
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'renew and revoke check the link again: a row that names a request it does not prove gets neither, %p',
-    async databaseId => {
+  db.test(
+    'renew and revoke check the link again: a row that names a request it does not prove gets neither',
+    async ({ knex }) => {
       const { sim, inventory, lifecycleWith, alices, counts, rowOf } =
-        await setup(databaseId);
+        await setup(knex);
       const other = await makeLeaf({ dnsNames: ['checkout.shop.example.com'] });
       sim.apply(
         tlsSecret({
@@ -414,10 +412,10 @@ describe('a discovered certificate is a portal request’s only when it proves i
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "the Secret the portal delivered stays linked: its owners renew and revoke it, decided on the request's entity, not the Secret's labels, %p",
-    async databaseId => {
-      const bed = await setup(databaseId);
+  db.test(
+    "the Secret the portal delivered stays linked: its owners renew and revoke it, decided on the request's entity, not the Secret's labels",
+    async ({ knex }) => {
+      const bed = await setup(knex);
       const genuine = bed.rowOf('payments', 'payments-tls');
       await bed.discovered(genuine);
       const app = bed.router('owners');

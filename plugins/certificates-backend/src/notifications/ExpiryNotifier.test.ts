@@ -5,7 +5,7 @@ import { Knex } from 'knex';
 import { DatabaseInventoryStore } from '../inventory';
 import { testRow } from '../inventory/store/testRows';
 import { ExpiryNotifier } from './ExpiryNotifier';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases, testClock } from '../__testUtils__';
 
 jest.setTimeout(120_000);
 
@@ -64,20 +64,17 @@ function row(
   });
 }
 
-describe('ExpiryNotifier', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: any) {
-    const knex: Knex = await migratedDatabase(databases, databaseId);
+describeDatabases('ExpiryNotifier', db => {
+  async function setup(knex: Knex) {
     const store = DatabaseInventoryStore.create({ knex });
     const notifications = recordingNotifications();
-    let now = T0;
+    const clock = testClock(T0);
     const notifierFor = (service = notifications) =>
       ExpiryNotifier.create({
         knex,
         notifications: service,
         logger: mockServices.logger.mock(),
-        now: () => new Date(now),
+        now: clock.now,
       });
     return {
       knex,
@@ -85,18 +82,14 @@ describe('ExpiryNotifier', () => {
       notifications,
       notifier: notifierFor(),
       notifierFor,
-      setNow: (t: number) => {
-        now = t;
-      },
+      clock,
     };
   }
 
-  it.each(databases.eachSupportedId())(
-    'notifies each owned certificate once at the most urgent threshold, again on the next one, and a renewal starts over, %p',
-    async databaseId => {
-      const { store, notifications, notifier, setNow } = await setup(
-        databaseId,
-      );
+  db.test(
+    'notifies each owned certificate once at the most urgent threshold, again on the next one, and a renewal starts over',
+    async ({ knex }) => {
+      const { store, notifications, notifier, clock } = await setup(knex);
       await store.upsertCertificates(
         [
           row('a40', 40),
@@ -169,19 +162,19 @@ describe('ExpiryNotifier', () => {
 
       // Same instant, a restart, or another instance: nothing more.
       expect(await notifier.run()).toEqual({ sent: 0, failed: 0 });
-      setNow(T0 + 2 * 60 * 60 * 1000);
+      clock.set(T0 + 2 * 60 * 60 * 1000);
       expect(await notifier.run()).toEqual({ sent: 0, failed: 0 });
       expect(notifications.send).toHaveBeenCalledTimes(6);
 
       // A day later e05 has expired: exactly one more, at its own step.
-      setNow(T0 + DAY);
+      clock.set(T0 + DAY);
       expect(await notifier.run()).toEqual({ sent: 1, failed: 0 });
       expect(notifications.titles()[6]).toBe(
         'Certificate has expired: e05.example.com (prod/payments/e05)',
       );
       // Three days in, c10 is at 7 days; b20 (17), team-only12 (9) and d5 (2)
       // stay on their step.
-      setNow(T0 + 3 * DAY);
+      clock.set(T0 + 3 * DAY);
       expect(await notifier.run()).toEqual({ sent: 1, failed: 0 });
       expect(notifications.titles()[7]).toBe(
         'Certificate expires within 7 days: c10.example.com (prod/payments/c10)',
@@ -206,10 +199,10 @@ describe('ExpiryNotifier', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'pages through 1,200 due certificates (ties on notAfter) and notifies each once, also with two instances at once, %p',
-    async databaseId => {
-      const { store, notifications, notifierFor } = await setup(databaseId);
+  db.test(
+    'pages through 1,200 due certificates (ties on notAfter) and notifies each once, also with two instances at once',
+    async ({ knex }) => {
+      const { store, notifications, notifierFor } = await setup(knex);
       const rows = Array.from({ length: 1300 }, (_, i) =>
         // Three expiry instants shared by 400 rows each; every 13th row unowned.
         row(`s${String(i).padStart(4, '0')}`, [3, 10, 20][i % 3], {
@@ -242,10 +235,10 @@ describe('ExpiryNotifier', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'names a certificate the portal issued to a CSR by its location, not as a Secret in a cluster, %p',
-    async databaseId => {
-      const { store, notifications, notifier } = await setup(databaseId);
+  db.test(
+    'names a certificate the portal issued to a CSR by its location, not as a Secret in a cluster',
+    async ({ knex }) => {
+      const { store, notifications, notifier } = await setup(knex);
       const portal = row('request-r1', 5);
       await store.upsertCertificates(
         [
@@ -278,10 +271,10 @@ describe('ExpiryNotifier', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'notifies an endpoint only for a certificate no owned Secret holds: once for a served copy, again for a stale one, %p',
-    async databaseId => {
-      const { store, notifications, notifier } = await setup(databaseId);
+  db.test(
+    'notifies an endpoint only for a certificate no owned Secret holds: once for a served copy, again for a stale one',
+    async ({ knex }) => {
+      const { store, notifications, notifier } = await setup(knex);
       const atEndpoint = (
         of: ReturnType<typeof row>,
         host: string,
@@ -321,7 +314,7 @@ describe('ExpiryNotifier', () => {
 
   it('gives claims back when sending fails, stops after three failures, and does nothing without the service', async () => {
     const { knex, store, notifications, notifier, notifierFor } = await setup(
-      'SQLITE_3',
+      await db.migrated('SQLITE_3'),
     );
     await store.upsertCertificates(
       [row('x1', 1), row('x2', 2), row('x3', 3), row('x4', 4)],
@@ -348,8 +341,8 @@ describe('ExpiryNotifier', () => {
   });
 
   it('forgets notices once their certificate can no longer be due', async () => {
-    const { knex, store, notifications, notifier, setNow } = await setup(
-      'SQLITE_3',
+    const { knex, store, notifications, notifier, clock } = await setup(
+      await db.migrated('SQLITE_3'),
     );
     await store.upsertCertificates([row('z1', 1)], inDays(-1));
     const notices = async () =>
@@ -358,7 +351,7 @@ describe('ExpiryNotifier', () => {
       );
 
     await notifier.run();
-    setNow(T0 + 20 * DAY);
+    clock.set(T0 + 20 * DAY);
     await notifier.run();
     expect(notifications.titles()).toEqual([
       'Certificate expires within 1 day: z1.example.com (prod/payments/z1)',
@@ -367,17 +360,19 @@ describe('ExpiryNotifier', () => {
     expect(await notices()).toBe(2);
     // Expired 61 days ago: out of the window; a notice is pruned 61 days
     // after it was sent (twice the window and a day).
-    setNow(T0 + 62 * DAY);
+    clock.set(T0 + 62 * DAY);
     expect(await notifier.run()).toEqual({ sent: 0, failed: 0 });
     expect(await notices()).toBe(1);
-    setNow(T0 + 82 * DAY);
+    clock.set(T0 + 82 * DAY);
     expect(await notifier.run()).toEqual({ sent: 0, failed: 0 });
     expect(await notices()).toBe(0);
     expect(notifications.send).toHaveBeenCalledTimes(2);
   });
 
   it('takes configured thresholds', async () => {
-    const { knex, store, notifications } = await setup('SQLITE_3');
+    const { knex, store, notifications } = await setup(
+      await db.migrated('SQLITE_3'),
+    );
     await store.upsertCertificates([row('y50', 50), row('y5', 5)], inDays(-1));
     const notifier = ExpiryNotifier.create({
       knex,

@@ -1,14 +1,12 @@
+import { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { runInUnitOfWork } from '../database';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { RequestNotifier } from './RequestNotifier';
-import { DatabaseId, migratedDatabase, testDatabases } from '../__testUtils__';
+import { describeDatabases } from '../__testUtils__';
 
-describe('RequestNotifier', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: DatabaseId) {
-    const knex = await migratedDatabase(databases, databaseId);
+describeDatabases('RequestNotifier', db => {
+  async function setup(knex: Knex) {
     const notifications = { send: jest.fn().mockResolvedValue(undefined) };
     const notifier = RequestNotifier.create({
       knex,
@@ -18,10 +16,10 @@ describe('RequestNotifier', () => {
     return { knex, notifications, notifier };
   }
 
-  it.each(databases.eachSupportedId())(
-    'notifies approvers once when queued and the requester once per outcome, %p',
-    async databaseId => {
-      const { notifications, notifier } = await setup(databaseId);
+  db.test(
+    'notifies approvers once when queued and the requester once per outcome',
+    async ({ knex }) => {
+      const { notifications, notifier } = await setup(knex);
       const request = pendingRequest();
 
       await Promise.all([
@@ -59,10 +57,10 @@ describe('RequestNotifier', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'announces an in-cluster CertificateRequest once, however long its id, %p',
-    async databaseId => {
-      const { notifications, notifier } = await setup(databaseId);
+  db.test(
+    'announces an in-cluster CertificateRequest once, however long its id',
+    async ({ knex }) => {
+      const { notifications, notifier } = await setup(knex);
       const name = `very-long-certificate-request-name-${'x'.repeat(200)}`;
       const request = pendingRequest({
         id: `incluster:${Buffer.from(
@@ -94,10 +92,10 @@ describe('RequestNotifier', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'claims issued notifications in the transaction that records the requests issued, %p',
-    async databaseId => {
-      const { knex, notifications, notifier } = await setup(databaseId);
+  db.test(
+    'claims issued notifications in the transaction that records the requests issued',
+    async ({ knex }) => {
+      const { notifications, notifier } = await setup(knex);
       const first = pendingRequest({ state: 'issued' });
       const second = pendingRequest({ id: `${first.id}-2`, state: 'issued' });
 
@@ -131,7 +129,7 @@ describe('RequestNotifier', () => {
   );
 
   it('does nothing without the notifications service, and survives a failing one', async () => {
-    const knex = await migratedDatabase(databases, 'SQLITE_3');
+    const knex = await db.migrated('SQLITE_3');
     const logger = mockServices.logger.mock();
     await RequestNotifier.create({ knex, logger }).requestQueued(
       pendingRequest(),

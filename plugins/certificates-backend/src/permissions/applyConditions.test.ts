@@ -1,9 +1,5 @@
 import { CERTIFICATE_RESOURCE_TYPE } from '@kubecerts/backstage-plugin-certificates-common';
-import {
-  migratedDatabase,
-  startCertificatesBackend,
-  testDatabases,
-} from '../__testUtils__';
+import { databaseSuite } from '../__testUtils__';
 import { DatabaseInventoryStore } from '../inventory/store';
 import { testRow } from '../inventory/store/testRows';
 import { certificateConditions } from './conditionExports';
@@ -15,12 +11,11 @@ import { certificateConditions } from './conditionExports';
  * it for the renew and revoke buttons of a certificate.
  */
 describe('conditional decisions on certificates, applied by the framework', () => {
-  const databases = testDatabases();
+  const db = databaseSuite();
 
-  it.each(databases.eachSupportedId())(
-    'loads each certificate by id and applies the conditions to it, %p',
-    async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
+  db.test(
+    'loads each certificate by id and applies the conditions to it',
+    async ({ knex, startBackend }) => {
       const store = DatabaseInventoryStore.create({ knex });
       const ours = testRow({ name: 'ours', ownerRef: 'group:default/team-a' });
       const theirs = testRow({
@@ -32,7 +27,7 @@ describe('conditional decisions on certificates, applied by the framework', () =
         [ours, theirs, unowned],
         '2026-11-28T10:00:00.000Z',
       );
-      const backend = await startCertificatesBackend({ knex });
+      const backend = await startBackend();
       try {
         const conditions = certificateConditions.isEntityOwner({
           claims: ['group:default/team-a'],

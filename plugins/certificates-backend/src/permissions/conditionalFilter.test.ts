@@ -44,23 +44,18 @@ describe('authorizeFilter', () => {
     );
   });
 
-  it('turns ALLOW into true and DENY into false', async () => {
+  it.each([
+    [AuthorizeResult.ALLOW, true],
+    [AuthorizeResult.DENY, false],
+  ])('turns %s into %p', async (result, expected) => {
     await expect(
       authorizeFilter(
-        answering({ result: AuthorizeResult.ALLOW }),
+        answering({ result }),
         requestReadPermission,
         credentials,
         transformRequestConditions,
       ),
-    ).resolves.toBe(true);
-    await expect(
-      authorizeFilter(
-        answering({ result: AuthorizeResult.DENY }),
-        requestReadPermission,
-        credentials,
-        transformRequestConditions,
-      ),
-    ).resolves.toBe(false);
+    ).resolves.toBe(expected);
   });
 
   it('turns a conditional decision on certificates into an inventory filter', async () => {

@@ -39,22 +39,34 @@ describe('registerPermissions', () => {
       registry.addResourceType.mock.calls
         .map(([r]) => r)
         .find(r => r.resourceRef.resourceType === type)!;
-    return { registry, resourceType, listByIds, getSummaries };
+    /** The resource type registered as `type`, with the permissions and rules it must have. */
+    const registered = (
+      type: string,
+      expected: { permissions: string[]; rules: string[] },
+    ) => {
+      const registration = resourceType(type);
+      expect(registration.resourceRef.pluginId).toBe('certificates');
+      expect(registration.permissions?.map(p => p.name)).toEqual(
+        expected.permissions,
+      );
+      expect(registration.rules.map(rule => rule.name).sort()).toEqual(
+        expected.rules,
+      );
+      return registration;
+    };
+    return { registry, registered, listByIds, getSummaries };
   }
 
   it('registers the certificate resource type with its permissions and rules, loading rows by id', async () => {
-    const { resourceType, getSummaries } = setup();
-    const certificates = resourceType(CERTIFICATE_RESOURCE_TYPE);
-    expect(certificates.resourceRef.pluginId).toBe('certificates');
-    expect(certificates.permissions?.map(p => p.name)).toEqual([
-      certificateReadPermission.name,
-      certificateRenewPermission.name,
-      certificateRevokePermission.name,
-    ]);
-    expect(certificates.rules.map(r => r.name).sort()).toEqual([
-      'hasIssuer',
-      'isEntityOwner',
-    ]);
+    const { registered, getSummaries } = setup();
+    const certificates = registered(CERTIFICATE_RESOURCE_TYPE, {
+      permissions: [
+        certificateReadPermission.name,
+        certificateRenewPermission.name,
+        certificateRevokePermission.name,
+      ],
+      rules: ['hasIssuer', 'isEntityOwner'],
+    });
     await expect(certificates.getResources!(['c1', 'gone'])).resolves.toEqual([
       { id: 'c1' },
       undefined,
@@ -64,18 +76,11 @@ describe('registerPermissions', () => {
   });
 
   it('registers the request resource type, loading requests by id for conditional decisions', async () => {
-    const { resourceType, listByIds } = setup();
-    const requests = resourceType(REQUEST_RESOURCE_TYPE);
-    expect(requests.resourceRef.pluginId).toBe('certificates');
-    expect(requests.permissions?.map(p => p.name)).toEqual([
-      requestReadPermission.name,
-      requestApprovePermission.name,
-    ]);
-    expect(requests.rules.map(r => r.name).sort()).toEqual([
-      'hasIssuer',
-      'isEntityOwner',
-      'isRequester',
-    ]);
+    const { registered, listByIds } = setup();
+    const requests = registered(REQUEST_RESOURCE_TYPE, {
+      permissions: [requestReadPermission.name, requestApprovePermission.name],
+      rules: ['hasIssuer', 'isEntityOwner', 'isRequester'],
+    });
     await expect(requests.getResources!(['r1', 'gone'])).resolves.toEqual([
       pending,
       undefined,

@@ -1,9 +1,5 @@
-import {
-  DatabaseId,
-  migratedDatabase,
-  newRequest as request,
-  testDatabases,
-} from '../__testUtils__';
+import { Knex } from 'knex';
+import { describeDatabases, newRequest as request } from '../__testUtils__';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
 import { NewRequest } from './RequestStore';
 
@@ -28,11 +24,8 @@ function newRequest(
   });
 }
 
-describe('DatabaseRequestStore issuance leases', () => {
-  const databases = testDatabases();
-
-  async function setup(databaseId: DatabaseId) {
-    const knex = await migratedDatabase(databases, databaseId);
+describeDatabases('DatabaseRequestStore issuance leases', db => {
+  async function setup(knex: Knex) {
     const store = DatabaseRequestStore.create({
       knex,
       now: () => new Date(at(0)),
@@ -45,10 +38,10 @@ describe('DatabaseRequestStore issuance leases', () => {
     return { knex, store, lease };
   }
 
-  it.each(databases.eachSupportedId())(
-    'one owner among concurrent ones takes a lease; it renews and releases it; another takes it only once it expired, %p',
-    async databaseId => {
-      const { store, lease } = await setup(databaseId);
+  db.test(
+    'one owner among concurrent ones takes a lease; it renews and releases it; another takes it only once it expired',
+    async ({ knex }) => {
+      const { store, lease } = await setup(knex);
       await store.create(newRequest('r1'));
       const options = { states: ['issuing' as const], now: at(0) };
       const attempts = await Promise.all(
@@ -116,10 +109,10 @@ describe('DatabaseRequestStore issuance leases', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'a transition under a lease settles only for its owner and releases the lease, %p',
-    async databaseId => {
-      const { store, lease } = await setup(databaseId);
+  db.test(
+    'a transition under a lease settles only for its owner and releases the lease',
+    async ({ knex }) => {
+      const { store, lease } = await setup(knex);
       await store.create(newRequest('r1'));
       await store.acquireLease(
         'r1',
@@ -142,10 +135,10 @@ describe('DatabaseRequestStore issuance leases', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'records what was signed, and the pending key, for the lease owner only and hands them to the next owner, %p',
-    async databaseId => {
-      const { store } = await setup(databaseId);
+  db.test(
+    'records what was signed, and the pending key, for the lease owner only and hands them to the next owner',
+    async ({ knex }) => {
+      const { store } = await setup(knex);
       await store.create(newRequest('r1'));
       const first = await store.acquireLease(
         'r1',
@@ -172,10 +165,10 @@ describe('DatabaseRequestStore issuance leases', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'pagesByState with leaseFreeAt leaves out requests under a live lease, %p',
-    async databaseId => {
-      const { store } = await setup(databaseId);
+  db.test(
+    'pagesByState with leaseFreeAt leaves out requests under a live lease',
+    async ({ knex }) => {
+      const { store } = await setup(knex);
       for (const id of ['free', 'live', 'expired', 'released'])
         await store.create(newRequest(id));
       const take = (id: string, expiresAt: string) =>

@@ -1,19 +1,19 @@
+import { Knex } from 'knex';
 import {
   REQUEST_TRANSITIONS,
   RequestState,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { pendingRequest } from '../approvals/__testUtils__/TableRequests';
 import { DatabaseRequestStore } from './DatabaseRequestStore';
-import { migratedDatabase, testDatabases } from '../__testUtils__';
+import { databaseSuite } from '../__testUtils__';
 
-const databases = testDatabases();
+const db = databaseSuite();
 
 const ALLOWED = (
   Object.entries(REQUEST_TRANSITIONS) as Array<[RequestState, RequestState[]]>
 ).flatMap(([from, tos]) => tos.map(to => [from, to] as const));
 
-async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-  const knex = await migratedDatabase(databases, databaseId);
+async function setup(knex: Knex) {
   const store = DatabaseRequestStore.create({
     knex,
     now: () => new Date('2026-12-06T10:00:00.000Z'),
@@ -41,11 +41,8 @@ async function setup(databaseId: Parameters<typeof databases.init>[0]) {
  * rows are as they were then, and (unless `queried`) that nothing was asked
  * of the database since.
  */
-async function holding(
-  databaseId: Parameters<typeof databases.init>[0],
-  requests: Record<string, RequestState>,
-) {
-  const { store, add, snapshot, queries } = await setup(databaseId);
+async function holding(knex: Knex, requests: Record<string, RequestState>) {
+  const { store, add, snapshot, queries } = await setup(knex);
   for (const [id, state] of Object.entries(requests)) await add(id, state);
   const before = await snapshot();
   const queriesBefore = queries();
@@ -60,32 +57,26 @@ async function holding(
 }
 
 describe('DatabaseRequestStore.transition', () => {
-  it.each(databases.eachSupportedId())(
-    'makes every move the rules allow, %p',
-    async databaseId => {
-      const { store, add } = await setup(databaseId);
-      for (const [from, to] of ALLOWED) {
-        const id = `r-${from}-${to}`;
-        await add(id, from);
-        const moved = await store.transition(id, [from], to, {});
-        expect(moved?.state).toBe(to);
-        expect((await store.get(id))?.state).toBe(to);
-      }
-    },
-  );
+  db.test('makes every move the rules allow', async ({ knex }) => {
+    const { store, add } = await setup(knex);
+    for (const [from, to] of ALLOWED) {
+      const id = `r-${from}-${to}`;
+      await add(id, from);
+      const moved = await store.transition(id, [from], to, {});
+      expect(moved?.state).toBe(to);
+      expect((await store.get(id))?.state).toBe(to);
+    }
+  });
 
-  it.each(databases.eachSupportedId())(
-    'refuses a move out of a final state before touching the database, %p',
-    async databaseId => {
-      const { store, queriesBefore, expectUnchanged } = await holding(
-        databaseId,
-        {
-          issued: 'issued',
-          denied: 'denied',
-          cancelled: 'cancelled',
-          failed: 'failed',
-        },
-      );
+  db.test(
+    'refuses a move out of a final state before touching the database',
+    async ({ knex }) => {
+      const { store, queriesBefore, expectUnchanged } = await holding(knex, {
+        issued: 'issued',
+        denied: 'denied',
+        cancelled: 'cancelled',
+        failed: 'failed',
+      });
       expect(queriesBefore).toBeGreaterThan(0);
 
       const attempts: Array<[string, RequestState, RequestState]> = [
@@ -106,10 +97,10 @@ describe('DatabaseRequestStore.transition', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'refuses a compare-and-set whose states include a forbidden one, even when the request is in an allowed one, %p',
-    async databaseId => {
-      const { store, expectUnchanged } = await holding(databaseId, {
+  db.test(
+    'refuses a compare-and-set whose states include a forbidden one, even when the request is in an allowed one',
+    async ({ knex }) => {
+      const { store, expectUnchanged } = await holding(knex, {
         p: 'pending',
         a: 'approved',
       });
@@ -129,10 +120,10 @@ describe('DatabaseRequestStore.transition', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'moves nothing when the request is in none of the allowed states, %p',
-    async databaseId => {
-      const { store, expectUnchanged } = await holding(databaseId, {
+  db.test(
+    'moves nothing when the request is in none of the allowed states',
+    async ({ knex }) => {
+      const { store, expectUnchanged } = await holding(knex, {
         c: 'cancelled',
         i: 'issued',
       });

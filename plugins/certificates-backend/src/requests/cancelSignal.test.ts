@@ -1,22 +1,19 @@
 import { APPROVALS_SIGNAL_CHANNEL } from '@kubecerts/backstage-plugin-certificates-common';
 import {
   awaitingApproval,
-  createHarness,
+  describeDatabases,
   SECURITY_GROUP,
-  testDatabases,
 } from '../__testUtils__';
 
 /*
  * A requester withdrawing a pending request changes the approvers' queue:
  * their badges hear of it as of a new or decided request.
  */
-describe('cancelling a pending request', () => {
-  const databases = testDatabases();
-
-  it.each(databases.eachSupportedId())(
-    "signals the request's approvers, naming no request, %p",
-    async databaseId => {
-      const h = await createHarness(databases, databaseId);
+describeDatabases('cancelling a pending request', db => {
+  db.test(
+    "signals the request's approvers, naming no request",
+    async ({ harness }) => {
+      const h = await harness();
       const request = await h.requestStore.create(awaitingApproval('services'));
       h.signals.publish.mockClear();
 

@@ -1,16 +1,11 @@
-import {
-  migratedDatabase,
-  startCertificatesBackend,
-  testDatabases,
-} from '../__testUtils__';
+import { describeDatabases, startCertificatesBackend } from '../__testUtils__';
 
-describe('requests checked against the OpenAPI document', () => {
-  const databases = testDatabases();
+describeDatabases('requests checked against the OpenAPI document', db => {
   let backend: Awaited<ReturnType<typeof startCertificatesBackend>>;
 
   beforeAll(async () => {
     backend = await startCertificatesBackend({
-      knex: await migratedDatabase(databases, 'SQLITE_3'),
+      knex: await db.migrated('SQLITE_3'),
     });
   });
 

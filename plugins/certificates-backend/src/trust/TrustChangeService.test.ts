@@ -65,9 +65,15 @@ describe.each(databases.eachSupportedId())(
       knex = undefined;
     });
 
-    it('seeds the configured roots once, marked as config, and keeps a removed one removed', async () => {
-      const t = await setup(databaseId, { required: 1 });
+    /** A fresh setup on this database, closed after the test. */
+    async function start(options?: { required?: number }) {
+      const t = await setup(databaseId, options);
       knex = t.knex;
+      return t;
+    }
+
+    it('seeds the configured roots once, marked as config, and keeps a removed one removed', async () => {
+      const t = await start({ required: 1 });
       const { root } = await testPki();
       expect((await t.store.listRoots()).map(r => r.source)).toEqual([
         'config',
@@ -89,8 +95,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('adds a root after N distinct approvals, never from the requester, and audits each step', async () => {
-      const t = await setup(databaseId);
-      knex = t.knex;
+      const t = await start();
       const { rogue } = await testPki();
       const change = await t.service.request(alice, {
         action: 'add',
@@ -164,8 +169,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('ends a change on the first deny and leaves the roots alone', async () => {
-      const t = await setup(databaseId);
-      knex = t.knex;
+      const t = await start();
       const [seeded] = await t.store.listRoots();
       const change = await t.service.request(alice, {
         action: 'remove',
@@ -185,8 +189,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses what is not a valid root with the reason, and stores nothing', async () => {
-      const t = await setup(databaseId);
-      knex = t.knex;
+      const t = await start();
       const { intermediate, root } = await testPki();
       const leaf = await createLeafCertificate();
       const expired = await createLeafCertificate({
@@ -215,8 +218,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses callers without the permissions, and a second open change of a root', async () => {
-      const t = await setup(databaseId);
-      knex = t.knex;
+      const t = await start();
       const change = await requestRogue(t.service);
       await expect(
         requestRogue(t.service, approver('bob'), 'y'),
@@ -239,8 +241,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('counts concurrent approvals of different people exactly once each', async () => {
-      const t = await setup(databaseId);
-      knex = t.knex;
+      const t = await start();
       const change = await requestRogue(t.service);
       const results = await Promise.allSettled(
         ['bob', 'carol', 'dave'].map(name =>

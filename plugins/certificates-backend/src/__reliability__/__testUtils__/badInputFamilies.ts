@@ -295,32 +295,39 @@ const REVOKE: BodyEndpoint = {
   reason: /reason/,
 };
 
+/**
+ * An endpoint of an id and a body: hostile ids at `path` with a fine `body`,
+ * then its bad bodies.
+ */
+function idAndBodyCases(
+  e: BodyEndpoint,
+  path: IdEndpoint['path'],
+  body: unknown,
+): BadInput[] {
+  return [
+    ...idCases({ label: e.label, who: e.who, path, body }),
+    ...bodyCases(e),
+  ];
+}
+
 export const ENDPOINT_CASES: BadInput[] = [
   ...VALIDATE_FAMILY,
   ...idCasesBareAndWithBody(
     { label: 'cancel', who: 'carol', path: id => `/requests/${id}/cancel` },
     { state: 'cancelled' },
   ),
-  ...idCases({
-    label: 'decision',
-    who: 'sam',
-    path: id => `/requests/${id}/decision`,
-    body: { decision: 'approve' },
+  ...idAndBodyCases(DECISION, id => `/requests/${id}/decision`, {
+    decision: 'approve',
   }),
-  ...bodyCases(DECISION),
   // With no ids at all, so that a body accepted by mistake decides nothing.
   ...bodyCases(BULK).filter(c => c.name !== 'bulk: ids is an array []'),
   ...idCasesBareAndWithBody(
     { label: 'renew', who: 'alice', path: id => `/certificates/${id}/renew` },
     { validityDays: 1e9 },
   ),
-  ...idCases({
-    label: 'revoke',
-    who: 'alice',
-    path: id => `/certificates/${id}/revoke`,
-    body: { reason: 'superseded' },
+  ...idAndBodyCases(REVOKE, id => `/certificates/${id}/revoke`, {
+    reason: 'superseded',
   }),
-  ...bodyCases(REVOKE),
 ];
 
 /** Every case once: where a family repeats a hand-written case, the latter stays. */

@@ -65,12 +65,24 @@ describe('chain validation', () => {
     inter = await issue({ name: 'Test Issuing CA', ca: true, issuer: root });
   });
 
+  /** A CA directly under the test root. */
+  const caUnderRoot = (
+    name: string,
+    options: Omit<Parameters<typeof issue>[0], 'name' | 'ca' | 'issuer'> = {},
+  ) => issue({ name, ca: true, issuer: root, ...options });
+
   async function expectUntrusted(c: Case, reason: RegExp, openssl: string) {
     const { parsed, finding } = judge(c);
     expect(parsed.parseError).toBeUndefined();
     expect(parsed.chainTrusted).toBe(false);
     expect(finding?.message).toMatch(reason);
     crossCheck(c, openssl);
+  }
+
+  /** Trusted without a finding, and by OpenSSL. */
+  function expectTrusted(c: Case) {
+    expect(judge(c).finding).toBeUndefined();
+    crossCheck(c, 'OK');
   }
 
   it('trusts a good chain with two intermediates', async () => {
@@ -141,12 +153,7 @@ describe('chain validation', () => {
   });
 
   it('refuses a path longer than a pathLenConstraint allows', async () => {
-    const limited = await issue({
-      name: 'Limited CA',
-      ca: true,
-      pathLen: 0,
-      issuer: root,
-    });
+    const limited = await caUnderRoot('Limited CA', { pathLen: 0 });
     const below = await issue({ name: 'Below CA', ca: true, issuer: limited });
     await expectUntrusted(
       { leaf: await server(below), presented: [below, limited], roots: [root] },
@@ -156,10 +163,7 @@ describe('chain validation', () => {
   });
 
   it('refuses names outside permitted subtrees and inside excluded ones', async () => {
-    const permitted = await issue({
-      name: 'Permitted CA',
-      ca: true,
-      issuer: root,
+    const permitted = await caUnderRoot('Permitted CA', {
       permitted: { dns: ['corp.example'], ip: ['10.0.0.0/8'] },
     });
     await expectUntrusted(
@@ -171,10 +175,7 @@ describe('chain validation', () => {
       dnsNames: ['api.corp.example'],
       ipAddresses: ['10.1.2.3'],
     });
-    expect(
-      judge({ leaf: inside, presented: [permitted], roots: [root] }).finding,
-    ).toBeUndefined();
-    crossCheck({ leaf: inside, presented: [permitted], roots: [root] }, 'OK');
+    expectTrusted({ leaf: inside, presented: [permitted], roots: [root] });
     const outsideIp = await server(permitted, {
       dnsNames: ['api.corp.example'],
       ipAddresses: ['192.168.1.1'],
@@ -184,10 +185,7 @@ describe('chain validation', () => {
       /names 192.168.1.1, outside what 'Permitted CA' may sign/,
       'permitted subtree violation',
     );
-    const excluded = await issue({
-      name: 'Excluding CA',
-      ca: true,
-      issuer: root,
+    const excluded = await caUnderRoot('Excluding CA', {
       excluded: { dns: ['.internal.example.com'] },
     });
     await expectUntrusted(
@@ -213,37 +211,22 @@ describe('chain validation', () => {
       /'app.example.com' is not for TLS servers \(extKeyUsage clientAuth without serverAuth\)/,
       'unsuitable certificate purpose',
     );
-    const clientCa = await issue({
-      name: 'Client CA',
-      ca: true,
-      issuer: root,
-      eku: [CLIENT_AUTH],
-    });
+    const clientCa = await caUnderRoot('Client CA', { eku: [CLIENT_AUTH] });
     await expectUntrusted(
       { leaf: await server(clientCa), presented: [clientCa], roots: [root] },
       /'Client CA' limits the certificates below it to clientAuth \(extKeyUsage without serverAuth\)/,
       'unsuitable certificate purpose',
     );
-    const serverCa = await issue({
-      name: 'Server CA',
-      ca: true,
-      issuer: root,
-      eku: [SERVER_AUTH],
-    });
-    const ok = {
+    const serverCa = await caUnderRoot('Server CA', { eku: [SERVER_AUTH] });
+    expectTrusted({
       leaf: await server(serverCa),
       presented: [serverCa],
       roots: [root],
-    };
-    expect(judge(ok).finding).toBeUndefined();
-    crossCheck(ok, 'OK');
+    });
   });
 
   it('refuses an expired intermediate and one not valid yet, as time passes', async () => {
-    const expired = await issue({
-      name: 'Expired CA',
-      ca: true,
-      issuer: root,
+    const expired = await caUnderRoot('Expired CA', {
       notBeforeDays: -400,
       notAfterDays: -2,
     });
@@ -256,10 +239,7 @@ describe('chain validation', () => {
       /'Expired CA' expired on \d{4}-\d\d-\d\d/,
       'certificate has expired',
     );
-    const future = await issue({
-      name: 'Future CA',
-      ca: true,
-      issuer: root,
+    const future = await caUnderRoot('Future CA', {
       notBeforeDays: 2,
       notAfterDays: 400,
     });
@@ -286,10 +266,7 @@ describe('chain validation', () => {
   });
 
   it('refuses an issuer whose keyUsage lacks keyCertSign', async () => {
-    const noSign = await issue({
-      name: 'CRL Only CA',
-      ca: true,
-      issuer: root,
+    const noSign = await caUnderRoot('CRL Only CA', {
       keyUsage:
         x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
     });
@@ -301,12 +278,7 @@ describe('chain validation', () => {
   });
 
   it('refuses SHA-1 on the path but not on the root itself', async () => {
-    const sha1Inter = await issue({
-      name: 'SHA1 CA',
-      ca: true,
-      issuer: root,
-      hash: 'SHA-1',
-    });
+    const sha1Inter = await caUnderRoot('SHA1 CA', { hash: 'SHA-1' });
     await expectUntrusted(
       { leaf: await server(sha1Inter), presented: [sha1Inter], roots: [root] },
       /'SHA1 CA' is signed with ecdsa-with-SHA1, a broken hash/,
@@ -318,13 +290,11 @@ describe('chain validation', () => {
       ca: true,
       issuer: sha1Root,
     });
-    const c = {
+    expectTrusted({
       leaf: await server(underOld),
       presented: [underOld],
       roots: [sha1Root],
-    };
-    expect(judge(c).finding).toBeUndefined();
-    crossCheck(c, 'OK');
+    });
   });
 
   it('stops at a loop between two cross-signed CAs', async () => {

@@ -1,18 +1,17 @@
+import { Knex } from 'knex';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
-import { applyDatabaseMigrations } from '../../database';
 import { DatabaseInventoryStore } from '../store';
 import { testRow } from '../store/testRows';
-import {
-  certificateConditions,
-  createCertificateConditionalDecision,
-} from '../../permissions';
 import { createInventoryRouter } from './createInventoryRouter';
 import { csvCell } from './csv';
-import { DatabaseId, noLifecycle, testDatabases } from '../../__testUtils__';
+import {
+  databaseSuite,
+  noLifecycle,
+  ownerOnlyPermissions,
+} from '../../__testUtils__';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const as = (name: string) =>
@@ -21,12 +20,9 @@ const getAs = (app: express.Express, name: string, path: string) =>
   request(app).get(path).set('Authorization', as(name));
 
 describe('createInventoryRouter', () => {
-  const databases = testDatabases();
-  const ids = databases.eachSupportedId();
+  const db = databaseSuite();
 
-  async function setup(databaseId: DatabaseId) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+  async function setup(knex: Knex) {
     const store = DatabaseInventoryStore.create({ knex });
     await store.upsertCertificates(
       [
@@ -72,30 +68,10 @@ describe('createInventoryRouter', () => {
       state: 'ok',
       lastSyncAt: '2026-11-28T10:00:00.000Z',
     });
-    const permissions = mockServices.permissions.mock();
-    permissions.authorizeConditional.mockImplementation(async (_reqs, opts) => {
-      const user = (opts?.credentials.principal as any).userEntityRef as string;
-      if (user.endsWith('/mallory')) return [{ result: AuthorizeResult.DENY }];
-      if (user.endsWith('/alice')) {
-        return [
-          createCertificateConditionalDecision(
-            {
-              name: 'certificates.certificate.read',
-              type: 'resource',
-              resourceType: 'certificates-certificate',
-              attributes: { action: 'read' },
-            } as any,
-            {
-              anyOf: [
-                certificateConditions.isEntityOwner({
-                  claims: ['group:default/team-a'],
-                }),
-              ],
-            },
-          ),
-        ] as any;
-      }
-      return [{ result: AuthorizeResult.ALLOW }];
+    const permissions = ownerOnlyPermissions({
+      owner: 'alice',
+      claims: ['group:default/team-a'],
+      denied: 'mallory',
     });
     const app = express();
     app.use(
@@ -119,10 +95,10 @@ describe('createInventoryRouter', () => {
     return { app, store };
   }
 
-  it.each(ids)(
-    'lists with filters, sorting and cursor pagination, %p',
-    async databaseId => {
-      const { app } = await setup(databaseId);
+  db.test(
+    'lists with filters, sorting and cursor pagination',
+    async ({ knex }) => {
+      const { app } = await setup(knex);
       const list = await getAs(app, 'sec', '/certificates');
       expect(list.status).toBe(200);
       expect(list.body.totalCount).toBe(4);
@@ -169,44 +145,37 @@ describe('createInventoryRouter', () => {
     },
   );
 
-  it.each(ids)(
-    'rejects bad query parameters with the reason, %p',
-    async databaseId => {
-      const { app } = await setup(databaseId);
-      for (const [query, reason] of [
-        ['status=bogus', 'status.0'],
-        ['limit=501', 'limit'],
-        ['limit=abc', 'limit'],
-        ['sort=secret', 'sort'],
-        ['expiresBefore=yesterday', 'expiresBefore: must be a date'],
-        ['includeGone=yes', 'includeGone'],
-        ['unknown=1', 'unknown'],
-        ['cursor=zzz', 'Invalid cursor'],
-        ['location=Portal', 'location.0: must be a location name'],
-        ['location=', 'location.0'],
-        [`location=${'x'.repeat(33)}`, 'location.0'],
-      ]) {
-        const res = await getAs(app, 'sec', `/certificates?${query}`);
-        expect(res.status).toBe(400);
-        expect(res.body.error.name).toBe('InputError');
-        expect(res.body.error.message).toContain(reason);
-      }
-      expect((await getAs(app, 'sec', '/timeline?weeks=0')).status).toBe(400);
-      // A location this release does not know is a filter that matches nothing.
-      const unknown = await getAs(
-        app,
-        'sec',
-        '/certificates?location=endpoint',
-      );
-      expect(unknown.status).toBe(200);
-      expect(unknown.body.items).toEqual([]);
-    },
-  );
+  db.test('rejects bad query parameters with the reason', async ({ knex }) => {
+    const { app } = await setup(knex);
+    for (const [query, reason] of [
+      ['status=bogus', 'status.0'],
+      ['limit=501', 'limit'],
+      ['limit=abc', 'limit'],
+      ['sort=secret', 'sort'],
+      ['expiresBefore=yesterday', 'expiresBefore: must be a date'],
+      ['includeGone=yes', 'includeGone'],
+      ['unknown=1', 'unknown'],
+      ['cursor=zzz', 'Invalid cursor'],
+      ['location=Portal', 'location.0: must be a location name'],
+      ['location=', 'location.0'],
+      [`location=${'x'.repeat(33)}`, 'location.0'],
+    ]) {
+      const res = await getAs(app, 'sec', `/certificates?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(reason);
+    }
+    expect((await getAs(app, 'sec', '/timeline?weeks=0')).status).toBe(400);
+    // A location this release does not know is a filter that matches nothing.
+    const unknown = await getAs(app, 'sec', '/certificates?location=endpoint');
+    expect(unknown.status).toBe(200);
+    expect(unknown.body.items).toEqual([]);
+  });
 
-  it.each(ids)(
-    'needs a signed-in user and applies permission decisions as filters, %p',
-    async databaseId => {
-      const { app, store } = await setup(databaseId);
+  db.test(
+    'needs a signed-in user and applies permission decisions as filters',
+    async ({ knex }) => {
+      const { app, store } = await setup(knex);
       expect((await request(app).get('/certificates')).status).toBe(401);
       expect((await getAs(app, 'mallory', '/certificates')).status).toBe(403);
       const mine = await getAs(app, 'alice', '/certificates');
@@ -251,10 +220,10 @@ describe('createInventoryRouter', () => {
     },
   );
 
-  it.each(ids)(
-    'serves details, chain, counts, timeline and clusters, %p',
-    async databaseId => {
-      const { app, store } = await setup(databaseId);
+  db.test(
+    'serves details, chain, counts, timeline and clusters',
+    async ({ knex }) => {
+      const { app, store } = await setup(knex);
       const { items } = await store.listCertificates({ filter: {}, limit: 10 });
       const a = items.find(i => i.secretName === 'a')!;
       const d = items.find(i => i.secretName === 'd')!;
@@ -299,10 +268,10 @@ describe('createInventoryRouter', () => {
     },
   );
 
-  it.each(ids)(
-    'exports the filtered list as CSV with escaping and a formula guard, %p',
-    async databaseId => {
-      const { app } = await setup(databaseId);
+  db.test(
+    'exports the filtered list as CSV with escaping and a formula guard',
+    async ({ knex }) => {
+      const { app } = await setup(knex);
       const res = await getAs(
         app,
         'sec',

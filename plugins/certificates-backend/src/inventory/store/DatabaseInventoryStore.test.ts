@@ -1,24 +1,19 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations } from '../../database';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { testRow } from './testRows';
+import { CertificatePermissionFilter } from './types';
+import { databaseSuite } from '../../__testUtils__';
 
 const T0 = '2026-11-28T10:00:00.000Z';
 const T1 = '2026-11-28T11:00:00.000Z';
 
 describe('DatabaseInventoryStore', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const db = databaseSuite(knex => ({
+    store: DatabaseInventoryStore.create({ knex }),
+  }));
 
-  async function createStore(databaseId: any) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
-    return { knex, store: DatabaseInventoryStore.create({ knex }) };
-  }
-
-  it.each(databases.eachSupportedId())(
-    'a renewal rewrites indexed and unindexed columns alike, and keeps first-seen, %p',
-    async id => {
-      const { store } = await createStore(id);
+  db.test(
+    'a renewal rewrites indexed and unindexed columns alike, and keeps first-seen',
+    async ({ store }) => {
       const row = testRow({
         name: 'api-tls',
         entityRef: 'component:default/api',
@@ -62,77 +57,72 @@ describe('DatabaseInventoryStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'upserts rows and records history, %p',
-    async id => {
-      const { store } = await createStore(id);
-      const row = testRow({
-        name: 'web-tls',
+  db.test('upserts rows and records history', async ({ store }) => {
+    const row = testRow({
+      name: 'web-tls',
+      entityRef: 'component:default/web',
+      ownerRef: 'group:default/a',
+    });
+    await store.upsertCertificates([row], T0);
+    await store.upsertCertificates([row], T1);
+    let details = await store.getCertificate(row.id);
+    expect(details).toMatchObject({
+      id: row.id,
+      cluster: 'c1',
+      namespace: 'ns1',
+      secretName: 'web-tls',
+      commonName: 'app.example.com',
+      dnsNames: ['app.example.com'],
+      status: 'valid',
+      firstSeenAt: T0,
+      lastSeenAt: T1,
+      ownership: {
         entityRef: 'component:default/web',
         ownerRef: 'group:default/a',
-      });
-      await store.upsertCertificates([row], T0);
-      await store.upsertCertificates([row], T1);
-      let details = await store.getCertificate(row.id);
-      expect(details).toMatchObject({
-        id: row.id,
-        cluster: 'c1',
-        namespace: 'ns1',
-        secretName: 'web-tls',
-        commonName: 'app.example.com',
-        dnsNames: ['app.example.com'],
-        status: 'valid',
-        firstSeenAt: T0,
-        lastSeenAt: T1,
-        ownership: {
-          entityRef: 'component:default/web',
-          ownerRef: 'group:default/a',
-        },
-      });
-      expect(details!.history.map(h => h.event)).toEqual(['first-seen']);
+      },
+    });
+    expect(details!.history.map(h => h.event)).toEqual(['first-seen']);
 
-      await store.upsertCertificates(
-        [
-          testRow({
-            name: 'web-tls',
-            leaf: { fingerprintSha256: 'a'.repeat(64) },
-          }),
-        ],
-        T1,
-      );
-      await store.markGone([row.id], T1);
-      await store.markGone([row.id], T1);
-      expect((await store.listLiveVersions('c1')).length).toBe(0);
-      expect(
-        (await store.listCertificates({ filter: {}, limit: 10 })).totalCount,
-      ).toBe(0);
-      expect(
-        (
-          await store.listCertificates({
-            filter: { includeGone: true },
-            limit: 10,
-          })
-        ).items[0].goneAt,
-      ).toBe(T1);
-      await store.upsertCertificates([row], T1);
-      details = await store.getCertificate(row.id);
-      expect(details!.goneAt).toBeUndefined();
-      expect(details!.history.map(h => h.event)).toEqual([
-        'first-seen',
-        'changed',
-        'owner-changed',
-        'gone',
-        'returned',
-        'changed',
-        'owner-changed',
-      ]);
-    },
-  );
+    await store.upsertCertificates(
+      [
+        testRow({
+          name: 'web-tls',
+          leaf: { fingerprintSha256: 'a'.repeat(64) },
+        }),
+      ],
+      T1,
+    );
+    await store.markGone([row.id], T1);
+    await store.markGone([row.id], T1);
+    expect((await store.listLiveVersions('c1')).length).toBe(0);
+    expect(
+      (await store.listCertificates({ filter: {}, limit: 10 })).totalCount,
+    ).toBe(0);
+    expect(
+      (
+        await store.listCertificates({
+          filter: { includeGone: true },
+          limit: 10,
+        })
+      ).items[0].goneAt,
+    ).toBe(T1);
+    await store.upsertCertificates([row], T1);
+    details = await store.getCertificate(row.id);
+    expect(details!.goneAt).toBeUndefined();
+    expect(details!.history.map(h => h.event)).toEqual([
+      'first-seen',
+      'changed',
+      'owner-changed',
+      'gone',
+      'returned',
+      'changed',
+      'owner-changed',
+    ]);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'an update writes every changed column, clears removed values and keeps the rest, %p',
-    async id => {
-      const { store } = await createStore(id);
+  db.test(
+    'an update writes every changed column, clears removed values and keeps the rest',
+    async ({ store }) => {
       const before = testRow({
         name: 'api-tls',
         entityRef: 'component:default/api',
@@ -199,7 +189,8 @@ describe('DatabaseInventoryStore', () => {
   );
 
   it('on SQLite, a write while a transaction holds the connection waits for it and is not rolled back with it', async () => {
-    const { knex, store } = await createStore('SQLITE_3');
+    const knex = await db.migrated('SQLITE_3');
+    const store = DatabaseInventoryStore.create({ knex });
     let release!: () => void;
     const held = new Promise<void>(resolve => {
       release = resolve;
@@ -234,332 +225,308 @@ describe('DatabaseInventoryStore', () => {
     ]);
   });
 
-  it.each(databases.eachSupportedId())(
-    'handles batches above the statement limit, %p',
-    async id => {
-      const { store } = await createStore(id);
-      const rows = Array.from({ length: 1200 }, (_, i) =>
-        testRow({ name: `s-${i}` }),
-      );
-      await store.upsertCertificates(rows, T0);
-      expect((await store.listLiveVersions('c1')).length).toBe(1200);
-      const seen: string[] = [];
-      await store.forEachRow(
-        'c1',
-        async batch => {
-          seen.push(...batch.map(r => r.id));
+  db.test('handles batches above the statement limit', async ({ store }) => {
+    const rows = Array.from({ length: 1200 }, (_, i) =>
+      testRow({ name: `s-${i}` }),
+    );
+    await store.upsertCertificates(rows, T0);
+    expect((await store.listLiveVersions('c1')).length).toBe(1200);
+    const seen: string[] = [];
+    await store.forEachRow(
+      'c1',
+      async batch => {
+        seen.push(...batch.map(r => r.id));
+      },
+      500,
+    );
+    expect(new Set(seen).size).toBe(1200);
+    await store.markGone(
+      rows.slice(0, 700).map(r => r.id),
+      T1,
+    );
+    expect((await store.listLiveVersions('c1')).length).toBe(500);
+  });
+
+  db.test('filters, sorts and pages with a cursor', async ({ store }) => {
+    await store.upsertCertificates(
+      [
+        testRow({
+          name: 'a',
+          leaf: {
+            notAfter: '2026-12-01T00:00:00.000Z',
+            commonName: 'shop.example.com',
+            dnsNames: ['shop.example.com'],
+          },
+          status: 'expiring',
+          findings: ['weak-key'],
+          ownerRef: 'group:default/a',
+          entityRef: 'component:default/shop',
+        }),
+        testRow({
+          name: 'b',
+          leaf: { notAfter: '2026-11-01T00:00:00.000Z', issuer: 'CN=Other' },
+          status: 'expired',
+          findings: ['self-signed', 'unowned'],
+        }),
+        testRow({
+          name: 'c',
+          cluster: 'c2',
+          leaf: { notAfter: '2027-06-01T00:00:00.000Z' },
+          ownerRef: 'group:default/b',
+        }),
+        testRow({
+          name: 'd',
+          namespace: 'ns2',
+          leaf: null,
+          status: 'unparseable',
+          findings: ['unowned'],
+        }),
+        testRow({
+          name: 'e_%',
+          leaf: { notAfter: '2027-02-01T00:00:00.000Z' },
+        }),
+      ],
+      T0,
+    );
+    const names = async (q: Parameters<typeof store.listCertificates>[0]) =>
+      (await store.listCertificates(q)).items.map(i => i.secretName);
+    /** The first page of everything the permission conditions let through. */
+    const namesAllowedBy = (permissionFilter: CertificatePermissionFilter) =>
+      names({ filter: {}, limit: 10, permissionFilter });
+
+    expect(await names({ filter: {}, limit: 10 })).toEqual([
+      'd',
+      'b',
+      'a',
+      'e_%',
+      'c',
+    ]);
+    expect(
+      await names({ filter: {}, limit: 10, sort: 'notAfter', order: 'desc' }),
+    ).toEqual(['c', 'e_%', 'a', 'b', 'd']);
+    expect(
+      await names({ filter: { status: ['expired', 'expiring'] }, limit: 10 }),
+    ).toEqual(['b', 'a']);
+    expect(
+      await names({ filter: { finding: ['unowned'] }, limit: 10 }),
+    ).toEqual(['d', 'b']);
+    expect(
+      await names({
+        filter: { finding: ['weak-key', 'self-signed'] },
+        limit: 10,
+      }),
+    ).toEqual(['b', 'a']);
+    expect(await names({ filter: { cluster: ['c2'] }, limit: 10 })).toEqual([
+      'c',
+    ]);
+    expect(await names({ filter: { namespace: ['ns2'] }, limit: 10 })).toEqual([
+      'd',
+    ]);
+    expect(
+      await names({ filter: { owner: ['group:default/a'] }, limit: 10 }),
+    ).toEqual(['a']);
+    expect(
+      await names({
+        filter: { entityRef: ['component:default/shop'] },
+        limit: 10,
+      }),
+    ).toEqual(['a']);
+    expect(
+      await names({ filter: { issuer: ['CN=Other'] }, limit: 10 }),
+    ).toEqual(['b']);
+    expect(await names({ filter: { q: 'SHOP' }, limit: 10 })).toEqual(['a']);
+    expect(await names({ filter: { q: '_%' }, limit: 10 })).toEqual(['e_%']);
+    expect(await names({ filter: { q: '%' }, limit: 10 })).toEqual(['e_%']);
+    expect(
+      await names({
+        filter: { expiresBefore: '2026-12-31T00:00:00.000Z' },
+        limit: 10,
+      }),
+    ).toEqual(['b', 'a']);
+    expect(await names({ filter: {}, limit: 10, sort: 'commonName' })).toEqual([
+      'd',
+      'b',
+      'c',
+      'e_%',
+      'a',
+    ]);
+
+    // permission conditions become SQL
+    expect(
+      await namesAllowedBy({ key: 'owner_ref', values: ['group:default/b'] }),
+    ).toEqual(['c']);
+    expect(
+      await namesAllowedBy({
+        anyOf: [
+          { key: 'owner_ref', values: ['group:default/b'] },
+          { key: 'issuer', values: ['CN=Other'] },
+        ],
+      }),
+    ).toEqual(['b', 'c']);
+    expect(
+      await namesAllowedBy({
+        not: { key: 'issuer', values: ['CN=Issuing CA'] },
+      }),
+    ).toEqual(['b']);
+    expect(await namesAllowedBy({ key: 'owner_ref', values: [] })).toEqual([]);
+
+    // pagination
+    const collected: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listCertificates({
+        filter: {},
+        limit: 2,
+        cursor,
+        order: 'desc',
+      });
+      expect(page.totalCount).toBe(5);
+      collected.push(...page.items.map(i => i.secretName));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(collected).toEqual(['c', 'e_%', 'a', 'b', 'd']);
+    await expect(
+      store.listCertificates({ filter: {}, limit: 2, cursor: 'nope' }),
+    ).rejects.toThrow('Invalid cursor');
+
+    const exported: string[] = [];
+    await store.exportCertificates({ filter: { cluster: ['c1'] } }, rows => {
+      exported.push(...rows.map(r => r.secretName));
+    });
+    expect(exported).toEqual(['d', 'b', 'a', 'e_%']);
+  });
+
+  db.test('counts, timeline and clusters', async ({ store }) => {
+    await store.upsertCertificates(
+      [
+        testRow({
+          name: 'a',
+          leaf: { notAfter: '2026-12-01T00:00:00.000Z' },
+          status: 'expiring',
+          findings: ['weak-key', 'unowned'],
+        }),
+        testRow({
+          name: 'b',
+          leaf: { notAfter: '2026-12-02T00:00:00.000Z' },
+          status: 'expiring',
+          findings: ['unowned'],
+          ownerRef: 'group:default/a',
+        }),
+        testRow({
+          name: 'c',
+          cluster: 'c2',
+          leaf: { notAfter: '2026-12-20T00:00:00.000Z', issuer: 'CN=Other' },
+          status: 'valid',
+        }),
+        testRow({
+          name: 'd',
+          leaf: { notAfter: '2026-11-01T00:00:00.000Z' },
+          status: 'expired',
+        }),
+      ],
+      T0,
+    );
+    const counts = await store.counts({}, T0);
+    expect(counts.total).toBe(4);
+    expect(counts.byStatus).toEqual({ expiring: 2, valid: 1, expired: 1 });
+    expect(counts.byFinding).toEqual({ 'weak-key': 1, unowned: 2 });
+    expect(counts.byCluster).toEqual([
+      { cluster: 'c1', count: 3 },
+      { cluster: 'c2', count: 1 },
+    ]);
+    expect(counts.byIssuer).toEqual([
+      { issuer: 'CN=Issuing CA', count: 3 },
+      { issuer: 'CN=Other', count: 1 },
+    ]);
+    expect(counts.byOwner).toEqual(
+      expect.arrayContaining([
+        { owner: null, count: 3 },
+        { owner: 'group:default/a', count: 1 },
+      ]),
+    );
+    expect(counts.nearestExpiry?.secretName).toBe('a');
+    expect((await store.counts({ cluster: ['c2'] }, T0)).total).toBe(1);
+
+    const aggregates = await store.aggregates();
+    expect(aggregates.byClusterAndStatus).toEqual(
+      expect.arrayContaining([
+        { location: 'cluster', cluster: 'c1', status: 'expiring', count: 2 },
+        { location: 'cluster', cluster: 'c1', status: 'expired', count: 1 },
+        { location: 'cluster', cluster: 'c2', status: 'valid', count: 1 },
+      ]),
+    );
+    expect(aggregates.earliestExpiry).toEqual(
+      expect.arrayContaining([
+        {
+          location: 'cluster',
+          cluster: 'c1',
+          notAfter: '2026-11-01T00:00:00.000Z',
         },
-        500,
-      );
-      expect(new Set(seen).size).toBe(1200);
-      await store.markGone(
-        rows.slice(0, 700).map(r => r.id),
-        T1,
-      );
-      expect((await store.listLiveVersions('c1')).length).toBe(500);
-    },
-  );
+        {
+          location: 'cluster',
+          cluster: 'c2',
+          notAfter: '2026-12-20T00:00:00.000Z',
+        },
+      ]),
+    );
 
-  it.each(databases.eachSupportedId())(
-    'filters, sorts and pages with a cursor, %p',
-    async id => {
-      const { store } = await createStore(id);
-      await store.upsertCertificates(
-        [
-          testRow({
-            name: 'a',
-            leaf: {
-              notAfter: '2026-12-01T00:00:00.000Z',
-              commonName: 'shop.example.com',
-              dnsNames: ['shop.example.com'],
-            },
-            status: 'expiring',
-            findings: ['weak-key'],
-            ownerRef: 'group:default/a',
-            entityRef: 'component:default/shop',
-          }),
-          testRow({
-            name: 'b',
-            leaf: { notAfter: '2026-11-01T00:00:00.000Z', issuer: 'CN=Other' },
-            status: 'expired',
-            findings: ['self-signed', 'unowned'],
-          }),
-          testRow({
-            name: 'c',
-            cluster: 'c2',
-            leaf: { notAfter: '2027-06-01T00:00:00.000Z' },
-            ownerRef: 'group:default/b',
-          }),
-          testRow({
-            name: 'd',
-            namespace: 'ns2',
-            leaf: null,
-            status: 'unparseable',
-            findings: ['unowned'],
-          }),
-          testRow({
-            name: 'e_%',
-            leaf: { notAfter: '2027-02-01T00:00:00.000Z' },
-          }),
-        ],
-        T0,
-      );
-      const names = async (q: Parameters<typeof store.listCertificates>[0]) =>
-        (await store.listCertificates(q)).items.map(i => i.secretName);
+    // 2026-11-28 is a Saturday: the first week starts Monday 2026-11-23.
+    const buckets = await store.timeline({}, 5, T0);
+    expect(
+      buckets.map(b => [b.weekStart.slice(0, 10), b.total, b.byStatus]),
+    ).toEqual([
+      ['2026-11-23', 0, {}],
+      ['2026-11-30', 2, { expiring: 2 }],
+      ['2026-12-07', 0, {}],
+      ['2026-12-14', 1, { valid: 1 }],
+      ['2026-12-21', 0, {}],
+    ]);
 
-      expect(await names({ filter: {}, limit: 10 })).toEqual([
-        'd',
-        'b',
-        'a',
-        'e_%',
-        'c',
-      ]);
-      expect(
-        await names({ filter: {}, limit: 10, sort: 'notAfter', order: 'desc' }),
-      ).toEqual(['c', 'e_%', 'a', 'b', 'd']);
-      expect(
-        await names({ filter: { status: ['expired', 'expiring'] }, limit: 10 }),
-      ).toEqual(['b', 'a']);
-      expect(
-        await names({ filter: { finding: ['unowned'] }, limit: 10 }),
-      ).toEqual(['d', 'b']);
-      expect(
-        await names({
-          filter: { finding: ['weak-key', 'self-signed'] },
-          limit: 10,
-        }),
-      ).toEqual(['b', 'a']);
-      expect(await names({ filter: { cluster: ['c2'] }, limit: 10 })).toEqual([
-        'c',
-      ]);
-      expect(
-        await names({ filter: { namespace: ['ns2'] }, limit: 10 }),
-      ).toEqual(['d']);
-      expect(
-        await names({ filter: { owner: ['group:default/a'] }, limit: 10 }),
-      ).toEqual(['a']);
-      expect(
-        await names({
-          filter: { entityRef: ['component:default/shop'] },
-          limit: 10,
-        }),
-      ).toEqual(['a']);
-      expect(
-        await names({ filter: { issuer: ['CN=Other'] }, limit: 10 }),
-      ).toEqual(['b']);
-      expect(await names({ filter: { q: 'SHOP' }, limit: 10 })).toEqual(['a']);
-      expect(await names({ filter: { q: '_%' }, limit: 10 })).toEqual(['e_%']);
-      expect(await names({ filter: { q: '%' }, limit: 10 })).toEqual(['e_%']);
-      expect(
-        await names({
-          filter: { expiresBefore: '2026-12-31T00:00:00.000Z' },
-          limit: 10,
-        }),
-      ).toEqual(['b', 'a']);
-      expect(
-        await names({ filter: {}, limit: 10, sort: 'commonName' }),
-      ).toEqual(['d', 'b', 'c', 'e_%', 'a']);
-
-      // permission conditions become SQL
-      expect(
-        await names({
-          filter: {},
-          limit: 10,
-          permissionFilter: { key: 'owner_ref', values: ['group:default/b'] },
-        }),
-      ).toEqual(['c']);
-      expect(
-        await names({
-          filter: {},
-          limit: 10,
-          permissionFilter: {
-            anyOf: [
-              { key: 'owner_ref', values: ['group:default/b'] },
-              { key: 'issuer', values: ['CN=Other'] },
-            ],
-          },
-        }),
-      ).toEqual(['b', 'c']);
-      expect(
-        await names({
-          filter: {},
-          limit: 10,
-          permissionFilter: {
-            not: { key: 'issuer', values: ['CN=Issuing CA'] },
-          },
-        }),
-      ).toEqual(['b']);
-      expect(
-        await names({
-          filter: {},
-          limit: 10,
-          permissionFilter: { key: 'owner_ref', values: [] },
-        }),
-      ).toEqual([]);
-
-      // pagination
-      const collected: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await store.listCertificates({
-          filter: {},
-          limit: 2,
-          cursor,
-          order: 'desc',
-        });
-        expect(page.totalCount).toBe(5);
-        collected.push(...page.items.map(i => i.secretName));
-        cursor = page.nextCursor;
-      } while (cursor);
-      expect(collected).toEqual(['c', 'e_%', 'a', 'b', 'd']);
-      await expect(
-        store.listCertificates({ filter: {}, limit: 2, cursor: 'nope' }),
-      ).rejects.toThrow('Invalid cursor');
-
-      const exported: string[] = [];
-      await store.exportCertificates({ filter: { cluster: ['c1'] } }, rows => {
-        exported.push(...rows.map(r => r.secretName));
-      });
-      expect(exported).toEqual(['d', 'b', 'a', 'e_%']);
-    },
-  );
-
-  it.each(databases.eachSupportedId())(
-    'counts, timeline and clusters, %p',
-    async id => {
-      const { store } = await createStore(id);
-      await store.upsertCertificates(
-        [
-          testRow({
-            name: 'a',
-            leaf: { notAfter: '2026-12-01T00:00:00.000Z' },
-            status: 'expiring',
-            findings: ['weak-key', 'unowned'],
-          }),
-          testRow({
-            name: 'b',
-            leaf: { notAfter: '2026-12-02T00:00:00.000Z' },
-            status: 'expiring',
-            findings: ['unowned'],
-            ownerRef: 'group:default/a',
-          }),
-          testRow({
-            name: 'c',
-            cluster: 'c2',
-            leaf: { notAfter: '2026-12-20T00:00:00.000Z', issuer: 'CN=Other' },
-            status: 'valid',
-          }),
-          testRow({
-            name: 'd',
-            leaf: { notAfter: '2026-11-01T00:00:00.000Z' },
-            status: 'expired',
-          }),
-        ],
-        T0,
-      );
-      const counts = await store.counts({}, T0);
-      expect(counts.total).toBe(4);
-      expect(counts.byStatus).toEqual({ expiring: 2, valid: 1, expired: 1 });
-      expect(counts.byFinding).toEqual({ 'weak-key': 1, unowned: 2 });
-      expect(counts.byCluster).toEqual([
-        { cluster: 'c1', count: 3 },
-        { cluster: 'c2', count: 1 },
-      ]);
-      expect(counts.byIssuer).toEqual([
-        { issuer: 'CN=Issuing CA', count: 3 },
-        { issuer: 'CN=Other', count: 1 },
-      ]);
-      expect(counts.byOwner).toEqual(
-        expect.arrayContaining([
-          { owner: null, count: 3 },
-          { owner: 'group:default/a', count: 1 },
-        ]),
-      );
-      expect(counts.nearestExpiry?.secretName).toBe('a');
-      expect((await store.counts({ cluster: ['c2'] }, T0)).total).toBe(1);
-
-      const aggregates = await store.aggregates();
-      expect(aggregates.byClusterAndStatus).toEqual(
-        expect.arrayContaining([
-          { location: 'cluster', cluster: 'c1', status: 'expiring', count: 2 },
-          { location: 'cluster', cluster: 'c1', status: 'expired', count: 1 },
-          { location: 'cluster', cluster: 'c2', status: 'valid', count: 1 },
-        ]),
-      );
-      expect(aggregates.earliestExpiry).toEqual(
-        expect.arrayContaining([
-          {
-            location: 'cluster',
-            cluster: 'c1',
-            notAfter: '2026-11-01T00:00:00.000Z',
-          },
-          {
-            location: 'cluster',
-            cluster: 'c2',
-            notAfter: '2026-12-20T00:00:00.000Z',
-          },
-        ]),
-      );
-
-      // 2026-11-28 is a Saturday: the first week starts Monday 2026-11-23.
-      const buckets = await store.timeline({}, 5, T0);
-      expect(
-        buckets.map(b => [b.weekStart.slice(0, 10), b.total, b.byStatus]),
-      ).toEqual([
-        ['2026-11-23', 0, {}],
-        ['2026-11-30', 2, { expiring: 2 }],
-        ['2026-12-07', 0, {}],
-        ['2026-12-14', 1, { valid: 1 }],
-        ['2026-12-21', 0, {}],
-      ]);
-
-      await store.setClusterStatus({
-        name: 'c1',
-        simulated: true,
-        state: 'ok',
-        lastSyncAt: T0,
-        lastAttemptAt: T0,
-      });
-      await store.setClusterStatus({
-        name: 'c2',
-        simulated: false,
-        state: 'degraded',
-        lastAttemptAt: T1,
-        degradedReason: '403 Forbidden',
-      });
-      await store.setClusterStatus({
+    await store.setClusterStatus({
+      name: 'c1',
+      simulated: true,
+      state: 'ok',
+      lastSyncAt: T0,
+      lastAttemptAt: T0,
+    });
+    await store.setClusterStatus({
+      name: 'c2',
+      simulated: false,
+      state: 'degraded',
+      lastAttemptAt: T1,
+      degradedReason: '403 Forbidden',
+    });
+    await store.setClusterStatus({
+      name: 'c1',
+      simulated: true,
+      state: 'syncing',
+      lastAttemptAt: T1,
+    });
+    expect(await store.listClusters()).toEqual([
+      {
         name: 'c1',
         simulated: true,
         state: 'syncing',
+        lastSyncAt: T0,
         lastAttemptAt: T1,
-      });
-      expect(await store.listClusters()).toEqual([
-        {
-          name: 'c1',
-          simulated: true,
-          state: 'syncing',
-          lastSyncAt: T0,
-          lastAttemptAt: T1,
-          degradedReason: undefined,
-          certificateCount: 3,
-        },
-        {
-          name: 'c2',
-          simulated: false,
-          state: 'degraded',
-          lastSyncAt: undefined,
-          lastAttemptAt: T1,
-          degradedReason: '403 Forbidden',
-          certificateCount: 1,
-        },
-      ]);
-    },
-  );
+        degradedReason: undefined,
+        certificateCount: 3,
+      },
+      {
+        name: 'c2',
+        simulated: false,
+        state: 'degraded',
+        lastSyncAt: undefined,
+        lastAttemptAt: T1,
+        degradedReason: '403 Forbidden',
+        certificateCount: 1,
+      },
+    ]);
+  });
 
-  it.each(databases.eachSupportedId())(
-    'keeps relations to Ingresses and cert-manager, %p',
-    async id => {
-      const { store } = await createStore(id);
+  db.test(
+    'keeps relations to Ingresses and cert-manager',
+    async ({ store }) => {
       const row = testRow({ name: 'web-tls' });
       await store.upsertCertificates([row], T0);
       await store.upsertObjects('c1', [
@@ -635,11 +602,10 @@ describe('DatabaseInventoryStore', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'keeps rows inline up to a page on PostgreSQL and stores a longer chain whole, %p',
-    async id => {
-      const { knex, store } = await createStore(id);
-      const postgres = id === 'POSTGRES_15';
+  db.test(
+    'keeps rows inline up to a page on PostgreSQL and stores a longer chain whole',
+    async ({ databaseId, knex, store }) => {
+      const postgres = databaseId === 'POSTGRES_15';
       const storage = postgres
         ? (
             await knex.raw(

@@ -3,7 +3,7 @@ import {
   CertificateListFilter,
   CountsResponse,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { migratedDatabase, testDatabases } from '../../__testUtils__';
+import { describeDatabases } from '../../__testUtils__';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { testRow } from './testRows';
 import { CertificatePermissionFilter } from './types';
@@ -65,13 +65,11 @@ const counted = (c: CountsResponse) => ({
   nearest: c.nearestExpiry?.id,
 });
 
-describe('inventory aggregates', () => {
-  const databases = testDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'counts exactly what each decision lets the caller list, %p',
-    async databaseId => {
-      const store = await seeded(await migratedDatabase(databases, databaseId));
+describeDatabases('inventory aggregates', db => {
+  db.test(
+    'counts exactly what each decision lets the caller list',
+    async ({ knex }) => {
+      const store = await seeded(knex);
       const cases: Array<
         [CertificateListFilter, CertificatePermissionFilter | undefined]
       > = [
@@ -109,7 +107,7 @@ describe('inventory aggregates', () => {
   );
 
   it('steers SQLite to the entity, owner and issuer indexes (no walk that reads every row)', async () => {
-    const knex = await migratedDatabase(databases, 'SQLITE_3');
+    const knex = await db.migrated('SQLITE_3');
     const store = await seeded(knex);
     const plans: string[] = [];
     const record = async (fn: () => Promise<unknown>) => {

@@ -1,19 +1,17 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations } from '../../database';
+import { Knex } from 'knex';
 import { certificateId } from '../parsing';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { PORTAL_LOCATION } from './requestLinks';
 import { testRow } from './testRows';
 import { InventoryRow } from './types';
+import { databaseSuite } from '../../__testUtils__';
 
 const T0 = '2026-11-28T00:00:00.000Z';
 
 describe('inventory locations', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const db = databaseSuite();
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+  async function setup(knex: Knex) {
     const store = DatabaseInventoryStore.create({ knex });
     const portal: InventoryRow = {
       ...testRow({ name: 'request-r1', leaf: { serialNumber: '0a' } }),
@@ -40,10 +38,10 @@ describe('inventory locations', () => {
     return { knex, store, portal, ids };
   }
 
-  it.each(databases.eachSupportedId())(
-    "shows the portal's rows as a location with no cluster, and filters by location, %p",
-    async databaseId => {
-      const { store, portal, ids } = await setup(databaseId);
+  db.test(
+    "shows the portal's rows as a location with no cluster, and filters by location",
+    async ({ knex }) => {
+      const { store, portal, ids } = await setup(knex);
       const { items } = await store.listCertificates({ filter: {}, limit: 50 });
       const byName = Object.fromEntries(items.map(i => [i.secretName, i]));
       expect(byName['request-r1']).toMatchObject({
@@ -78,10 +76,10 @@ describe('inventory locations', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'counts by location, and no cluster named portal in the counts or the cluster status, %p',
-    async databaseId => {
-      const { store } = await setup(databaseId);
+  db.test(
+    'counts by location, and no cluster named portal in the counts or the cluster status',
+    async ({ knex }) => {
+      const { store } = await setup(knex);
       const counts = await store.counts({}, T0);
       expect(counts.total).toBe(3);
       expect(counts.byCluster).toEqual([{ cluster: 'prod', count: 2 }]);
@@ -108,10 +106,10 @@ describe('inventory locations', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "keeps a cluster's relist and re-judging to its rows, and the portal's to its own, %p",
-    async databaseId => {
-      const { store, portal } = await setup(databaseId);
+  db.test(
+    "keeps a cluster's relist and re-judging to its rows, and the portal's to its own",
+    async ({ knex }) => {
+      const { store, portal } = await setup(knex);
       const walked = async (scope: Parameters<typeof store.forEachRow>[0]) => {
         const seen: string[] = [];
         await store.forEachRow(scope, async rows => {

@@ -3,7 +3,7 @@ import {
   CertificateListFilter,
   SortField,
 } from '@kubecerts/backstage-plugin-certificates-common';
-import { migratedDatabase, testDatabases } from '../../__testUtils__';
+import { describeDatabases } from '../../__testUtils__';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import {
   applyCursor,
@@ -22,9 +22,7 @@ import { CertificatePermissionFilter } from './types';
  * these hold it to the query builder's conditions (queryFilters.ts) on the
  * same rows, filters and decisions, on both databases.
  */
-describe('listSql', () => {
-  const databases = testDatabases();
-
+describeDatabases('listSql', db => {
   const T0 = Date.parse('2026-12-01T00:00:00.000Z');
   const day = (i: number) => new Date(T0 + i * 86_400_000).toISOString();
 
@@ -37,8 +35,7 @@ describe('listSql', () => {
     return i % 5 === 0 ? 'expiring' : 'valid';
   };
 
-  async function seeded(databaseId: Parameters<typeof migratedDatabase>[1]) {
-    const knex = await migratedDatabase(databases, databaseId);
+  async function seed(knex: Knex) {
     const store = DatabaseInventoryStore.create({ knex });
     const rows = Array.from({ length: 40 }, (_, i) =>
       testRow({
@@ -67,7 +64,6 @@ describe('listSql', () => {
     );
     await store.upsertCertificates(rows, '2026-11-28T10:00:00.000Z');
     await store.markGone([rows[1].id, rows[2].id], '2026-11-28T11:00:00.000Z');
-    return knex;
   }
 
   const filters: CertificateListFilter[] = [
@@ -137,10 +133,10 @@ describe('listSql', () => {
     return (await qb).map((r: { id: string }) => r.id);
   }
 
-  it.each(databases.eachSupportedId())(
-    'lists and counts what the query builder does, for every filter and decision, %p',
-    async databaseId => {
-      const knex = await seeded(databaseId);
+  db.test(
+    'lists and counts what the query builder does, for every filter and decision',
+    async ({ knex, databaseId }) => {
+      await seed(knex);
       const sqlite = databaseId.startsWith('SQLITE');
       const run = async (s: { sql: string; bindings: unknown[] }) => {
         const result = await knex.raw(s.sql, s.bindings as Knex.RawBinding[]);
@@ -192,7 +188,8 @@ describe('listSql', () => {
   );
 
   it('plans an entity list on SQLite as the query builder does (entity index, sorted)', async () => {
-    const knex = await seeded('SQLITE_3');
+    const knex = await db.migrated('SQLITE_3');
+    await seed(knex);
     const plan = async (sql: string, bindings: unknown[]) =>
       (await knex.raw(`explain query plan ${sql}`, bindings as any))
         .map((r: { detail: string }) => r.detail)

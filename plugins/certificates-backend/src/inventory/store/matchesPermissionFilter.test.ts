@@ -1,9 +1,8 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { applyDatabaseMigrations } from '../../database';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { matchesPermissionFilter } from '../../permissions';
 import { testRow } from './testRows';
 import { CertificatePermissionFilter } from './types';
+import { databaseSuite } from '../../__testUtils__';
 
 const owners = [
   undefined,
@@ -40,13 +39,11 @@ const criteria: CertificatePermissionFilter[] = [
 ] as CertificatePermissionFilter[];
 
 describe('matchesPermissionFilter', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const db = databaseSuite();
 
-  it.each(databases.eachSupportedId())(
-    'decides as the SQL filter decides for rows, missing values included, %p',
-    async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations({ knex });
+  db.test(
+    'decides as the SQL filter decides for rows, missing values included',
+    async ({ knex }) => {
       const store = DatabaseInventoryStore.create({ knex });
       const rows = owners.flatMap((ownerRef, o) =>
         entities.flatMap((entityRef, e) =>

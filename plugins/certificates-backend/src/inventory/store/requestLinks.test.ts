@@ -1,5 +1,6 @@
+import { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   CertificateRequest,
   LEGACY_REQUEST_ID_LABEL,
@@ -7,7 +8,7 @@ import {
 } from '@kubecerts/backstage-plugin-certificates-common';
 import { X509Certificate } from 'node:crypto';
 import { pendingRequest } from '../../approvals/__testUtils__/TableRequests';
-import { applyDatabaseMigrations, runInUnitOfWork } from '../../database';
+import { runInUnitOfWork } from '../../database';
 import { DatabaseRequestStore } from '../../requests';
 import { requestToRow } from '../../requests/requestRows';
 import {
@@ -28,11 +29,12 @@ import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { PORTAL_LOCATION } from './requestLinks';
 import { toDb } from './rowMapping';
 import { InventoryRow } from './types';
+import { databaseSuite } from '../../__testUtils__';
 
 const NOW = '2026-12-06T10:00:00.000Z';
 
 describe('links from discovered certificates to portal requests', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const db = databaseSuite();
   let root: TestIssuer;
   let issuing: TestIssuer;
   let impostor: TestIssuer;
@@ -91,9 +93,7 @@ describe('links from discovered certificates to portal requests', () => {
   const secretRow = (namespace: string, name: string, leaf = alices) =>
     rowOf({ namespace, name }, chainOf(leaf));
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
-    const knex = await databases.init(databaseId);
-    await applyDatabaseMigrations({ knex });
+  async function setup(knex: Knex) {
     const inventory = DatabaseInventoryStore.create({ knex });
     const requests = DatabaseRequestStore.create({ knex });
     /** An issued request, as the issuers record one (serial in upper case). */
@@ -116,10 +116,10 @@ describe('links from discovered certificates to portal requests', () => {
     return { knex, inventory, requests, issued, details, count };
   }
 
-  it.each(databases.eachSupportedId())(
-    'links only the certificate a Secret delivery issued, at its target; a label, a copy or a forgery links nothing, %p',
-    async databaseId => {
-      const { inventory, issued, details, count } = await setup(databaseId);
+  db.test(
+    'links only the certificate a Secret delivery issued, at its target; a label, a copy or a forgery links nothing',
+    async ({ knex }) => {
+      const { inventory, issued, details, count } = await setup(knex);
       const target = {
         kind: 'secret' as const,
         cluster: 'prod',
@@ -219,12 +219,10 @@ describe('links from discovered certificates to portal requests', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    'links whichever comes first, the Secret or the issued request, changing nothing else of the row, %p',
-    async databaseId => {
-      const { knex, inventory, requests, issued, details } = await setup(
-        databaseId,
-      );
+  db.test(
+    'links whichever comes first, the Secret or the issued request, changing nothing else of the row',
+    async ({ knex }) => {
+      const { inventory, requests, issued, details } = await setup(knex);
       const row = rowOf(
         { namespace: 'payments', name: 'payments-tls' },
         chainOf(alices),
@@ -280,12 +278,10 @@ describe('links from discovered certificates to portal requests', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "the issuance's hook and the sweep link nothing that does not prove it: a forged label at the target, a copy elsewhere, %p",
-    async databaseId => {
-      const { knex, inventory, issued, details, count } = await setup(
-        databaseId,
-      );
+  db.test(
+    "the issuance's hook and the sweep link nothing that does not prove it: a forged label at the target, a copy elsewhere",
+    async ({ knex }) => {
+      const { inventory, issued, details, count } = await setup(knex);
       // Another certificate at the request's target, labelled with its id.
       const forged = secretRow('payments', 'payments-tls', other);
       const copy = secretRow('storefront', 'payments-tls');
@@ -321,10 +317,10 @@ describe('links from discovered certificates to portal requests', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
-    "links a CSR's certificate wherever it is deployed, and keeps the portal's own rows as written, %p",
-    async databaseId => {
-      const { inventory, issued, details } = await setup(databaseId);
+  db.test(
+    "links a CSR's certificate wherever it is deployed, and keeps the portal's own rows as written",
+    async ({ knex }) => {
+      const { inventory, issued, details } = await setup(knex);
       const request = await issued(alices, { kind: 'csr' });
       const deployed = rowOf(
         { namespace: 'anywhere', name: 'app-tls' },
@@ -347,10 +343,11 @@ describe('links from discovered certificates to portal requests', () => {
     },
   );
 
-  it.each(databases.eachSupportedId())(
+  // On a database without the migrations, which the test applies itself.
+  it.each(db.databases.eachSupportedId())(
     'the migrations clear the links stored from labels, move the portal rows to their location and link the stored rows by proof, %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
+      const knex = await db.databases.init(databaseId);
       const migrations = {
         directory: resolvePackagePath(
           '@kubecerts/backstage-plugin-certificates-backend',
@@ -443,8 +440,7 @@ describe('links from discovered certificates to portal requests', () => {
   );
 
   it('looks requests up by the serial index on SQLite', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations({ knex });
+    const knex = await db.migrated('SQLITE_3');
     const { sql, bindings } = knex('certificates_requests')
       .select('id', 'chain_pem')
       .whereIn('serial_number', ['0A', '0a'])
@@ -457,10 +453,10 @@ describe('links from discovered certificates to portal requests', () => {
     );
   });
 
-  it.each(databases.eachSupportedId())(
-    'proves a large page in a few lookups when it is written, and lists read the links only, %p',
-    async databaseId => {
-      const { knex, inventory, requests } = await setup(databaseId);
+  db.test(
+    'proves a large page in a few lookups when it is written, and lists read the links only',
+    async ({ databaseId, knex }) => {
+      const { inventory, requests } = await setup(knex);
       const leaves = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           makeLeaf({ issuer: issuing, dnsNames: [`app-${i}.example.com`] }),
@@ -517,12 +513,10 @@ describe('links from discovered certificates to portal requests', () => {
       );
     },
   );
-  it.each(databases.eachSupportedId())(
-    'a rewrite keeps the link of an unchanged certificate without proving it again, proves a changed one, records gone and returned once, and rolls back with its unit of work, %p',
-    async databaseId => {
-      const { knex, inventory, issued, details, count } = await setup(
-        databaseId,
-      );
+  db.test(
+    'a rewrite keeps the link of an unchanged certificate without proving it again, proves a changed one, records gone and returned once, and rolls back with its unit of work',
+    async ({ databaseId, knex }) => {
+      const { inventory, issued, details, count } = await setup(knex);
       const request = await issued(alices, {
         kind: 'secret',
         cluster: 'prod',

@@ -1,15 +1,12 @@
-import { migratedDatabase, testDatabases } from '../../__testUtils__';
+import { describeDatabases } from '../../__testUtils__';
 import { DatabaseInventoryStore } from './DatabaseInventoryStore';
 import { pgJson } from './inventoryWrites';
 import { testRow } from './testRows';
 
-describe('text from clusters the database cannot hold', () => {
-  const databases = testDatabases();
-
-  it.each(databases.eachSupportedId())(
-    'stores a certificate whose names carry U+0000 with the rest of its batch, %p',
-    async databaseId => {
-      const knex = await migratedDatabase(databases, databaseId);
+describeDatabases('text from clusters the database cannot hold', db => {
+  db.test(
+    'stores a certificate whose names carry U+0000 with the rest of its batch',
+    async ({ knex }) => {
       const store = DatabaseInventoryStore.create({ knex });
       const nul = testRow({
         name: 'nul',
