@@ -215,16 +215,17 @@ insert into ${q(HISTORY)} ("certificate_id", "at", "event", "detail")
 select "id", ?, 'gone', null from "gone"`;
 
 /**
- * A batch's rows as the bytes of one JSON parameter (node-postgres sends a
- * Buffer as is; json reads it as text). The statement holds its parameters
- * until the server answers, while discovery goes on building rows: a batch
- * held as a string of some megabytes outlived young-generation collections
- * and was promoted, and the old generation grew by one per batch until the
- * next full collection. A buffer's bytes are outside the heap, and the
- * string dies at once.
+ * A JSON parameter as bytes (node-postgres sends a Buffer as is; json reads
+ * it as text). A statement holds its parameters until the server answers,
+ * while discovery goes on building rows: a batch's rows, history or ids held
+ * as strings of some hundred kilobytes to megabytes outlived young-generation
+ * collections and were promoted, and the old generation grew by one set per
+ * batch until the next full collection (at 100,000 Secrets some 15 MB for
+ * the history and the lookup alone, measured with a sampling heap profile).
+ * A buffer's bytes are outside the heap, and the string dies at once.
  */
-function rowsParameter(records: DbRow[]): Buffer {
-  return Buffer.from(pgJson(records));
+function jsonParameter(value: unknown): Buffer {
+  return Buffer.from(pgJson(value));
 }
 
 /** A JSON escape of U+0000 that is not itself an escaped backslash's tail. */
@@ -254,7 +255,7 @@ async function readBefore(
     fingerprint_sha256: l.fingerprint_sha256,
     serial_number: l.serial_number,
   }));
-  const { rows } = await db.raw(BEFORE_SQL, [pgJson(input)]);
+  const { rows } = await db.raw(BEFORE_SQL, [jsonParameter(input)]);
   const existing = new Map<string, DbRow>();
   const issued: DbRow[] = [];
   for (const r of rows as DbRow[]) {
@@ -280,15 +281,15 @@ export async function postgresUpsert(
     const toProve = recordsToProve(links, id => existing.get(id));
     if (toProve.length > 0) applyProofs(toProve, issued);
     const history = batch.flatMap(r => historyFor(r, existing.get(r.id), now));
-    // Outside the heap while the statement runs (see rowsParameter).
-    const records = rowsParameter(
+    // Outside the heap while the statement runs (see jsonParameter).
+    const records = jsonParameter(
       batch.map((r, i) => {
         const record = toDb(r, now, existing.get(r.id)) as DbRow;
         record.request_id = links[i].request_id;
         return record;
       }),
     );
-    await db.raw(UPSERT_SQL, [records, pgJson(history)]);
+    await db.raw(UPSERT_SQL, [records, jsonParameter(history)]);
   }
 }
 
