@@ -97,6 +97,13 @@ if (want('jest')) {
       r => r.status === 'failed' && r.assertionResults.length === 0,
     );
     for (const r of broken) check(`jest suite ${r.name}`, false);
+    // Jest prints an error without a message (e.g. an AggregateError from a
+    // refused connection) as an empty failure: show what the error object held.
+    for (const a of report.testResults.flatMap(r => r.assertionResults)) {
+      if (a.status !== 'failed') continue;
+      const details = JSON.stringify(a.failureDetails ?? []).slice(0, 2000);
+      console.error(`jest failure details, ${a.fullName}: ${details}`);
+    }
     const pgTests = report.testResults
       .flatMap(r => r.assertionResults)
       .filter(a => /POSTGRES/.test(a.fullName));
