@@ -70,10 +70,15 @@ if (want('jest')) {
       '--watchAll=false',
       '--ci',
       '--logHeapUsage',
-      // jsdom + MUI suites pile up memory in a long-lived worker: two workers,
-      // each recycled as soon as it holds more than 800 MB after a test file.
+      // Two workers, each replaced after every test file (any worker holds
+      // more than 1 MB): work a suite left running after its afterAll (on a
+      // database TestDatabases had already destroyed) failed whichever test
+      // ran next in the same worker with knex's "Unable to acquire a
+      // connection", even tests on a fresh database of their own, in a
+      // different file each time. A fresh worker per file costs about 10%
+      // of the step; it also bounds jsdom + MUI memory.
       '--maxWorkers=2',
-      '--workerIdleMemoryLimit=800MB',
+      '--workerIdleMemoryLimit=1MB',
       // The reliability suites run in their own step below, with their report.
       '--testPathIgnorePatterns=__reliability__',
       '--json',
@@ -101,7 +106,10 @@ if (want('jest')) {
     // refused connection) as an empty failure: show what the error object held.
     for (const a of report.testResults.flatMap(r => r.assertionResults)) {
       if (a.status !== 'failed') continue;
-      const details = JSON.stringify(a.failureDetails ?? []).slice(0, 2000);
+      const details = JSON.stringify({
+        messages: a.failureMessages,
+        details: a.failureDetails,
+      }).slice(0, 2000);
       console.error(`jest failure details, ${a.fullName}: ${details}`);
     }
     const pgTests = report.testResults
