@@ -4,6 +4,8 @@ import {
   CertificateRequest,
   DecisionKind,
   DecisionVerdict,
+  DENIAL_REASON_REQUIRED,
+  decisionReason as reasonOf,
   requestApprovePermission,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import type { CallerIdentity } from '../service/identity';
@@ -33,15 +35,13 @@ export function assertDecisionAllowed(verdict: DecisionVerdict): void {
     : new NotAllowedError(verdict.reason);
 }
 
-/** The decision's reason, trimmed; a denial must give one for the requester. */
+/** The decision's reason as recorded; a denial without one is refused (400). */
 export function decisionReason(input: {
   decision: DecisionKind;
   reason?: string;
 }): string | undefined {
-  const reason = input.reason?.trim() || undefined;
-  if (input.decision === 'deny' && !reason) {
-    throw new InputError('A reason is required to deny a request.');
-  }
+  const { reason, missing } = reasonOf(input.decision, input.reason);
+  if (missing) throw new InputError(DENIAL_REASON_REQUIRED);
   return reason;
 }
 

@@ -12,6 +12,9 @@ import {
   AuditAction,
   BulkDecisionResult,
   CertificateRequest,
+  DecisionKind,
+  decisionReason,
+  DENIAL_REASON_REQUIRED,
   sameRef,
 } from '@kubecerts/backstage-plugin-certificates-common';
 import express from 'express';
@@ -38,10 +41,10 @@ const decisionFields = {
   reason: freeText(2000, { trim: true }).optional(),
 };
 /** Denying takes a reason. */
-const reasonToDeny = (b: { decision: string; reason?: string }) =>
-  b.decision !== 'deny' || !!b.reason;
+const reasonToDeny = (b: { decision: DecisionKind; reason?: string }) =>
+  !decisionReason(b.decision, b.reason).missing;
 const reasonMissing = {
-  message: 'A reason is required to deny a request',
+  message: DENIAL_REASON_REQUIRED,
   path: ['reason'],
 };
 

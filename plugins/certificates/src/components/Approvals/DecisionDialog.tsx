@@ -6,6 +6,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { decisionReason } from '@kubecerts/backstage-plugin-certificates-common';
 import { DecisionKind } from '../../api';
 
 export interface DecisionDialogProps {
@@ -30,13 +31,15 @@ export const DecisionDialog = (props: DecisionDialogProps) => {
   }, [decision, subject]);
 
   const deny = decision === 'deny';
-  const missing = deny && reason.trim().length === 0;
+  // The rule the API applies: a denial needs a reason; blanks are none.
+  const checked = decisionReason(decision ?? 'approve', reason);
+  const missing = checked.missing;
   const verb = deny ? 'Deny' : 'Approve';
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!missing && !busy) onConfirm(reason.trim() || undefined);
+    if (!missing && !busy) onConfirm(checked.reason);
   };
 
   // Enter confirms from the reason field; Shift+Enter starts a new line.
