@@ -204,11 +204,17 @@ export class DatabaseInventoryStore implements InventoryStore {
         : { cluster: '', location: scope.location };
     let after = '';
     for (;;) {
+      // Ordered as the cluster-rows index (cluster, gone_at, id) is: the same
+      // order, as cluster and gone_at are fixed here, but PostgreSQL reads a
+      // page straight off the index only so. Ordered by id alone it took
+      // `gone_at is null` for a filter, read every live row of the cluster
+      // through the index and sorted them, for each page: 180 ms a page at
+      // 100,000 rows (a re-judging of all of them took 36 s), against 2 ms.
       const rows = await this.db(TABLE)
         .where(where)
         .whereNull('gone_at')
         .where('id', '>', after)
-        .orderBy('id')
+        .orderBy(['cluster', 'gone_at', 'id'])
         .limit(batchSize);
       if (rows.length === 0) return;
       await fn(rows.map(toRow));
