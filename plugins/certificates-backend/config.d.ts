@@ -143,6 +143,15 @@ export interface Config {
       resyncInterval?: HumanDuration | string;
       /** How often owners are reloaded from the catalog, e.g. { minutes: 5 } or PT5M. Default 5 minutes. */
       catalogRefreshInterval?: HumanDuration | string;
+      /**
+       * How fresh full lists keep a live certificate's "last seen" time, e.g.
+       * { hours: 6 } or PT6H. A list rewrites the time of rows it found
+       * unchanged only when it is older than this (a change or a watch event
+       * writes it at once); the cluster's last sync says when it was last
+       * listed. Lower costs a database write per certificate per resync.
+       * Default 6 hours.
+       */
+      lastSeenResolution?: HumanDuration | string;
       /** Items per list page (at most 500). Default 500. */
       pageSize?: number;
       /**

@@ -39,6 +39,7 @@ describe('readCertificatesSettings', () => {
         namespaces: {},
         resyncInterval: { minutes: 30 },
         catalogRefreshInterval: { minutes: 5 },
+        lastSeenResolution: { hours: 6 },
         lease: { duration: { seconds: 15 }, renewInterval: { seconds: 5 } },
       },
       health: { thresholds: {}, approvedIssuers: [] },
@@ -194,7 +195,11 @@ describe('readCertificatesSettings', () => {
     ['a ms-style string', '10m', { minutes: 10 }],
   ])('accepts every duration as %s', (_, value, expected) => {
     const settings = read({
-      discovery: { resyncInterval: value, catalogRefreshInterval: value },
+      discovery: {
+        resyncInterval: value,
+        catalogRefreshInterval: value,
+        lastSeenResolution: value,
+      },
       approvals: { notifyFrequency: value },
       issuance: { frequency: value, timeout: value, lease: value },
       renewal: { frequency: value },
@@ -203,6 +208,7 @@ describe('readCertificatesSettings', () => {
     expect([
       settings.discovery.resyncInterval,
       settings.discovery.catalogRefreshInterval,
+      settings.discovery.lastSeenResolution,
       settings.approvals.notifyFrequency,
       settings.issuance.frequency,
       settings.issuance.timeout,
@@ -210,7 +216,7 @@ describe('readCertificatesSettings', () => {
       settings.renewal.frequency,
       settings.notifications.expiry.frequency,
       settings.notifications.expiry.timeout,
-    ]).toEqual(Array(9).fill(expected));
+    ]).toEqual(Array(10).fill(expected));
   });
 
   it.each<[string, JsonObject, RegExp]>([

@@ -126,6 +126,7 @@ const certificatesSchema = z.looseObject({
         .default({}),
       resyncInterval: duration.default({ minutes: 30 }),
       catalogRefreshInterval: duration.default({ minutes: 5 }),
+      lastSeenResolution: duration.default({ hours: 6 }),
       pageSize: positiveWholeNumber.optional(),
       lease: z
         .strictObject({

@@ -198,6 +198,9 @@ export async function createServices(
     namespaces: settings.discovery.namespaces,
     loadEntities: () => loadOwnershipEntities({ catalog, auth }),
     sync: { pageSize: settings.discovery.pageSize },
+    lastSeenResolutionMs: durationToMilliseconds(
+      settings.discovery.lastSeenResolution,
+    ),
   });
 
   const audit = DatabaseAuditLog.create({

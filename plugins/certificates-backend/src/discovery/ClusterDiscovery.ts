@@ -36,6 +36,16 @@ export interface ClusterDiscoveryOptions {
     ResourceSyncOptions,
     'pageSize' | 'requestTimeoutMs' | 'watchTimeoutSeconds' | 'backoff'
   >;
+  /**
+   * How fresh a full list keeps the last-seen time of rows it did not
+   * rewrite: only rows last seen longer ago than this get the list's time.
+   * Rewriting every live row at each resync (every 30 minutes) wrote the
+   * whole inventory again each time: on PostgreSQL a row update is a new
+   * copy of the row (3–5 KB) and its index entries, and a resync that found
+   * nothing changed wrote as much WAL as the first scan. Default 0: every
+   * row, at every full list.
+   */
+  lastSeenResolutionMs?: number;
   /** Called after the status of the cluster changed. */
   onStatus?: (state: 'ok' | 'degraded' | 'syncing', reason?: string) => void;
 }
@@ -315,11 +325,19 @@ export class ClusterDiscovery {
         this.live = new Map();
         this.forceReparse = false;
         await writer.flush();
-        const now = this.options.context().now().toISOString();
+        const at = this.options.context().now();
+        // Rows the list wrote carry its time already; the others get it once
+        // their last-seen time is older than the resolution.
+        const resolution = this.options.lastSeenResolutionMs ?? 0;
+        const staleBefore = new Date(at.getTime() - resolution).toISOString();
+        const seenBefore =
+          this.listStartedAt && this.listStartedAt < staleBefore
+            ? this.listStartedAt
+            : staleBefore;
         await this.options.store.touchCluster(
           this.name,
-          now,
-          this.listStartedAt,
+          at.toISOString(),
+          seenBefore,
         );
         this.secretsListed = true;
         this.errors.delete('Secret');

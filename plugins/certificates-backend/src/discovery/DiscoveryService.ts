@@ -33,6 +33,7 @@ export interface DiscoveryServiceOptions {
   /** Entities that may own certificates; refreshed by `refreshEntities`. */
   loadEntities: () => Promise<OwnershipEntity[]>;
   sync?: ClusterDiscoveryOptions['sync'];
+  lastSeenResolutionMs?: ClusterDiscoveryOptions['lastSeenResolutionMs'];
   now?: () => Date;
   onCommitted?: (latenciesNs: bigint[]) => void;
   /** Entries of the parse cache (0 disables it). Default 2000. */
@@ -167,6 +168,7 @@ export class DiscoveryService {
       context: () => this.context,
       namespaces: this.namespaces,
       sync: options.sync,
+      lastSeenResolutionMs: options.lastSeenResolutionMs,
       onStatus: (state, reason) => {
         // A cluster given up keeps the status its new holder writes.
         if (this.running.get(name) !== discovery) return;
