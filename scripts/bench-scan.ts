@@ -6,7 +6,9 @@
  *
  *   yarn bench:scan --n 10000 [--pool 500] [--events 2000] [--parse-cache 2000]
  *                   [--profile DIR] [--sql-stats] [--keep-db] [--scan-only]
- *                   [--db sqlite|postgres] [--pg-url URL]
+ *                   [--db sqlite|postgres] [--pg-url URL] [--pg-setting name=value]
+ *                   [--entities K] [--resync]
+ *                   [--last-seen-resolution-ms MS]
  *
  * --db postgres: the same measurement with the inventory on PostgreSQL, as
  * production writes it there (DatabaseInventoryStore's portable knex path on
@@ -20,6 +22,18 @@
  *   and left out; walWrittenMB is PostgreSQL's nearest figure, the WAL the
  *   server wrote during the scan (pg_current_wal_lsn; the whole server's, so
  *   only meaningful on a server nobody else writes to).
+ * - databaseCpuSeconds: the CPU the throwaway server's processes used during
+ *   the scan (on SQLite the database works in this process, inside
+ *   scanCpuSeconds). Left out on an existing server.
+ * - --resync: after the scan, the periodic resync (a full relist and a
+ *   re-judging of every row) of a cluster where nothing changed:
+ *   resyncSeconds, resyncCpuSeconds (this process), and on PostgreSQL
+ *   resyncWalWrittenMB and resyncDatabaseCpuSeconds. Discovery runs with
+ *   the plugin's default discovery.lastSeenResolution (6 hours);
+ *   --last-seen-resolution-ms 0 stamps every row at every list, as before.
+ * - --pg-setting name=value (repeatable) sets a parameter of the throwaway
+ *   server, e.g. shared_buffers (scripts/bench/postgres.ts); --entities K
+ *   sets the catalog's size (N/5 by default).
  * - eventBaselineP50us/P99us: the same bare one-row transaction through knex
  *   on the pool (there are no prepared statements to hold across commits).
  * - peakRssMB is this process only on either database; the PostgreSQL
@@ -132,7 +146,11 @@ const EVENTS = arg('events', 2_000);
 const API_WARMUP = 200;
 const API_SEQUENTIAL = 2_000;
 const PARSE_CACHE = arg('parse-cache', 2_000);
-const ENTITIES = Math.max(1, Math.floor(N / 5));
+/** discovery.lastSeenResolution (the plugin's default: 6 hours). */
+const LAST_SEEN_RESOLUTION_MS = arg('last-seen-resolution-ms', 6 * 3_600_000);
+// The catalog: by default one entity per 5 Secrets; --entities fixes it, so
+// that runs of different N can hold the catalog constant.
+const ENTITIES = Math.max(1, arg('entities', Math.floor(N / 5)));
 
 const secretName = (i: number) => `tls-${i}`;
 const namespaceOf = (i: number) => `ns-${i % 200}`;
@@ -703,6 +721,7 @@ async function main() {
         annotations: { 'backstage.io/kubernetes-id': `svc-${k}` },
       })),
     parseCacheSize: PARSE_CACHE,
+    lastSeenResolutionMs: LAST_SEEN_RESOLUTION_MS,
     onCommitted: (ns: bigint[]) => {
       if (collect) for (const v of ns) latencies.push(Number(v) / 1000);
     },
@@ -732,6 +751,7 @@ async function main() {
   const walStart = pg ? await walPosition(knex) : undefined;
   let t = process.hrtime.bigint();
   const scanCpuStart = process.cpuUsage();
+  const databaseCpuStart = pgServer?.cpuSeconds?.();
   await service.start();
   // Wait on the service's own state: polling the store's per-cluster counts
   // every 20 ms scans the growing table and slowed the scan it measured.
@@ -750,6 +770,10 @@ async function main() {
   // CPU time of this process: steadier than wall time on a busy machine.
   const scanCpu = process.cpuUsage(scanCpuStart);
   const scanCpuSeconds = (scanCpu.user + scanCpu.system) / 1e6;
+  const databaseCpuSeconds =
+    databaseCpuStart === undefined
+      ? undefined
+      : pgServer!.cpuSeconds!() - databaseCpuStart;
   const rows = (await store.listCertificates({ filter: {}, limit: 1 }))
     .totalCount;
   if (rows !== N) throw new Error(`expected ${N} rows, found ${rows}`);
@@ -761,7 +785,12 @@ async function main() {
   const walDrains = SqliteCheckpointer.forKnex(knex)?.drains ?? 0;
   const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
   const walFigures = pg
-    ? { walWrittenMB: mb(walWritten) }
+    ? {
+        walWrittenMB: mb(walWritten),
+        ...(databaseCpuSeconds === undefined
+          ? {}
+          : { databaseCpuSeconds: Number(databaseCpuSeconds.toFixed(2)) }),
+      }
     : { walPeakMB: mb(walPeak), walDrains };
   // Where the scan's peak is: the heap in use and reserved at the sampled
   // peak, memory outside the heap, and what is still alive after the scan.
@@ -774,6 +803,48 @@ async function main() {
     peakExternalMB: mb(scanPeakDetail.external),
     scanLiveHeapMB: mb(scanLiveHeap),
   };
+  // --resync: the periodic resync (every 30 minutes by default: a full
+  // relist of the cluster and a re-judging of every row) when nothing in
+  // the cluster changed, the steady-state cost of a large inventory.
+  const resyncFigures: Record<string, number> = {};
+  if (process.argv.includes('--resync')) {
+    printSqlStats('scan');
+    // The cluster's last full list, read without the counts listClusters
+    // adds (a count over the inventory each time it is polled).
+    const lastSync = async () =>
+      (await knex('certificates_clusters').select('last_sync_at'))[0]
+        ?.last_sync_at;
+    const before = await lastSync();
+    const walFrom = pg ? await walPosition(knex) : undefined;
+    const databaseCpuFrom = pgServer?.cpuSeconds?.();
+    const cpuFrom = process.cpuUsage();
+    const from = process.hrtime.bigint();
+    await service.resync();
+    for (;;) {
+      const now = await lastSync();
+      if (now && now !== before) break;
+      await new Promise(r => setTimeout(r, 20));
+    }
+    await service.idle();
+    resyncFigures.resyncSeconds = +(
+      Number(process.hrtime.bigint() - from) / 1e9
+    ).toFixed(2);
+    const cpu = process.cpuUsage(cpuFrom);
+    resyncFigures.resyncCpuSeconds = +((cpu.user + cpu.system) / 1e6).toFixed(
+      2,
+    );
+    if (walFrom) {
+      resyncFigures.resyncWalWrittenMB = mb(
+        await walBytesSince(knex, walFrom),
+      );
+    }
+    if (databaseCpuFrom !== undefined) {
+      resyncFigures.resyncDatabaseCpuSeconds = +(
+        pgServer!.cpuSeconds!() - databaseCpuFrom
+      ).toFixed(2);
+    }
+    printSqlStats('resync');
+  }
   // --scan-only: the scan's own figures, without transfer, parse, events, API.
   if (process.argv.includes('--scan-only')) {
     clearInterval(sampler);
@@ -789,6 +860,7 @@ async function main() {
         scanCpuSeconds: +scanCpuSeconds.toFixed(2),
         ...memoryFigures,
         ...walFigures,
+        ...resyncFigures,
       }),
     );
     return;
@@ -916,6 +988,7 @@ async function main() {
     scanCpuSeconds: +scanCpuSeconds.toFixed(2),
     ...memoryFigures,
     ...walFigures,
+    ...resyncFigures,
     serverRssMB: Math.round(serverRss / 1024 / 1024),
     nativeParseSeconds: +nativeParseSeconds.toFixed(2),
     scanToNativeParseRatio: +(scanSeconds / nativeParseSeconds).toFixed(2),

@@ -10,6 +10,13 @@
  * synchronous_commit on): unlike the test suites' server (fsync=off), a
  * benchmark's commits cost what they cost in production.
  *
+ * `--pg-setting name=value` (repeatable) sets a server parameter of the
+ * throwaway server, e.g. `--pg-setting shared_buffers=1GB`: the defaults
+ * are sized for a small machine (128 MB of shared buffers, 1 GB of WAL
+ * between checkpoints), which a database for a million certificates would
+ * not keep. Durability cannot be changed so. The settings given are named in
+ * the figures' `databaseSettings`.
+ *
  * Each run works in a scratch database named after its process id, dropped
  * afterwards. This module loads no Backstage code: bench:scan's memory
  * figures count what the process loaded.
@@ -35,7 +42,36 @@ export interface BenchPostgres {
   url: string;
   /** 'throwaway' (started here, default durability) or 'existing'. */
   server: 'throwaway' | 'existing';
+  /**
+   * CPU seconds the server's processes used so far (the postmaster, its
+   * live processes, and those that ended); the throwaway server only.
+   */
+  cpuSeconds?(): number;
   stop(): void;
+}
+
+/** The fields of /proc/<pid>/stat after the command name. */
+function procStat(pid: string): string[] | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // ended meanwhile
+  }
+}
+
+/** CPU seconds of process `postmaster` and its children, live and ended (Linux). */
+function processTreeCpuSeconds(postmaster: string): number {
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+    const f = procStat(pid);
+    // f[1] is the parent; f[11..14] utime, stime, cutime, cstime.
+    if (!f || (pid !== postmaster && f[1] !== postmaster)) continue;
+    const own = Number(f[11]) + Number(f[12]);
+    total += pid === postmaster ? own + Number(f[13]) + Number(f[14]) : own;
+  }
+  return total / ticks;
 }
 
 function freePort(): Promise<number> {
@@ -79,6 +115,24 @@ function runAsPostgres(file: string, args: string[]) {
   });
 }
 
+const DURABILITY = ['fsync', 'synchronous_commit', 'full_page_writes'];
+
+/** The `--pg-setting name=value` arguments, checked. */
+export function serverSettings(argv = process.argv): string[] {
+  const settings: string[] = [];
+  argv.forEach((a, i) => {
+    if (a !== '--pg-setting') return;
+    const value = argv[i + 1] ?? '';
+    const m = /^([a-z_]+)=([A-Za-z0-9.]+)$/.exec(value);
+    if (!m) throw new Error(`--pg-setting needs name=value, not "${value}"`);
+    if (DURABILITY.includes(m[1])) {
+      throw new Error(`--pg-setting cannot change durability (${m[1]})`);
+    }
+    settings.push(value);
+  });
+  return settings;
+}
+
 async function startThrowaway(): Promise<BenchPostgres> {
   const bin = postgresBin();
   const port = await freePort();
@@ -99,14 +153,17 @@ async function startThrowaway(): Promise<BenchPostgres> {
     'postgres',
     '--auth=trust',
   ]);
-  // Only where it listens: durability and memory stay PostgreSQL's defaults.
+  // Where it listens, and any --pg-setting; durability stays the default.
+  const extra = serverSettings()
+    .map(v => ` -c ${v}`)
+    .join('');
   runAsPostgres(path.join(bin, 'pg_ctl'), [
     '-D',
     data,
     '-l',
     path.join(dir, 'log'),
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${extra}`,
     '-w',
     'start',
   ]);
@@ -131,9 +188,14 @@ async function startThrowaway(): Promise<BenchPostgres> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => process.exit(130));
   }
+  const postmaster = fs
+    .readFileSync(path.join(data, 'postmaster.pid'), 'utf8')
+    .split('\n')[0]
+    .trim();
   return {
     url: `postgresql://postgres@127.0.0.1:${port}`,
     server: 'throwaway',
+    cpuSeconds: () => processTreeCpuSeconds(postmaster),
     stop,
   };
 }
@@ -216,7 +278,11 @@ export async function durability(knex: Knex): Promise<string> {
   const { rows } = await knex.raw(
     "select name, setting from pg_settings where name in ('fsync', 'synchronous_commit') order by name",
   );
-  return rows
-    .map((r: { name: string; setting: string }) => `${r.name}=${r.setting}`)
-    .join(', ');
+  const given = serverSettings();
+  return [
+    ...rows.map(
+      (r: { name: string; setting: string }) => `${r.name}=${r.setting}`,
+    ),
+    ...given,
+  ].join(', ');
 }
