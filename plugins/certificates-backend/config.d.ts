@@ -152,6 +152,14 @@ export interface Config {
        * Default 6 hours.
        */
       lastSeenResolution?: HumanDuration | string;
+      /**
+       * How long the changes discovery records for each certificate (first
+       * seen, changed, owner changed, gone, returned) are kept, e.g.
+       * { days: 400 } or P400D. Older records are deleted once a day; the
+       * certificate itself and its first-seen time stay. The audit trail of
+       * actions is not affected. Default: kept forever.
+       */
+      historyRetention?: HumanDuration | string;
       /** Items per list page (at most 500). Default 500. */
       pageSize?: number;
       /**

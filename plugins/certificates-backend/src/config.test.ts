@@ -199,6 +199,7 @@ describe('readCertificatesSettings', () => {
         resyncInterval: value,
         catalogRefreshInterval: value,
         lastSeenResolution: value,
+        historyRetention: value,
       },
       approvals: { notifyFrequency: value },
       issuance: { frequency: value, timeout: value, lease: value },
@@ -209,6 +210,7 @@ describe('readCertificatesSettings', () => {
       settings.discovery.resyncInterval,
       settings.discovery.catalogRefreshInterval,
       settings.discovery.lastSeenResolution,
+      settings.discovery.historyRetention,
       settings.approvals.notifyFrequency,
       settings.issuance.frequency,
       settings.issuance.timeout,
@@ -216,7 +218,7 @@ describe('readCertificatesSettings', () => {
       settings.renewal.frequency,
       settings.notifications.expiry.frequency,
       settings.notifications.expiry.timeout,
-    ]).toEqual(Array(10).fill(expected));
+    ]).toEqual(Array(11).fill(expected));
   });
 
   it.each<[string, JsonObject, RegExp]>([

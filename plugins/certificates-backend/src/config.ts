@@ -127,6 +127,7 @@ const certificatesSchema = z.looseObject({
       resyncInterval: duration.default({ minutes: 30 }),
       catalogRefreshInterval: duration.default({ minutes: 5 }),
       lastSeenResolution: duration.default({ hours: 6 }),
+      historyRetention: duration.optional(),
       pageSize: positiveWholeNumber.optional(),
       lease: z
         .strictObject({

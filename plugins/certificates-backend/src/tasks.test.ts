@@ -112,6 +112,7 @@ function fakeServices() {
     inventoryStore: {
       aggregates: jest.fn(async () => ({})),
       listClusters: jest.fn(async () => []),
+      pruneHistory: jest.fn(async (_before: string) => 7),
     },
     issuance: { resume: jest.fn(async () => 2) },
     issuedCertificates: {
@@ -216,6 +217,27 @@ describe('registerTasks', () => {
     expect(task('certificates-expiry-notifications')).toBeUndefined();
     expect(task('certificates-endpoint-scan')).toBeUndefined();
     expect(tasks).toHaveLength(6);
+  });
+
+  it('deletes history past its retention once a day, on one replica, only when a retention is set', async () => {
+    expect(
+      (await register()).task('certificates-inventory-history-retention'),
+    ).toBeUndefined();
+    const { task, run, services } = await register({
+      discovery: { historyRetention: { days: 400 } },
+    });
+    expect(task('certificates-inventory-history-retention')).toEqual(
+      expect.objectContaining({
+        scope: 'global',
+        frequency: { hours: 24 },
+        timeout: { minutes: 30 },
+      }),
+    );
+    const before = Date.now() - 400 * 86_400_000;
+    await run('certificates-inventory-history-retention');
+    const [cut] = services.inventoryStore.pruneHistory.mock.calls[0];
+    expect(Date.parse(cut) - before).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(cut) - before).toBeLessThan(60_000);
   });
 
   it('renews with the plugin credentials and the configured fraction', async () => {

@@ -1,3 +1,4 @@
+import { durationToMilliseconds } from '@backstage/types';
 import {
   AuthService,
   LifecycleService,
@@ -100,6 +101,7 @@ export async function registerTasks(
 
   const { endpoints, renewal } = settings;
   const expiry = settings.notifications.expiry;
+  const retention = settings.discovery.historyRetention;
   // Each runs on one replica at a time.
   await scheduleAll(scheduler, 'global', [
     // One replica scans, so each endpoint sees one handshake a round.
@@ -136,6 +138,24 @@ export async function registerTasks(
         if (renewed || failed) {
           logger.info(
             `Automatic renewal: ${renewed} renewal request(s) made, ${failed} failed`,
+          );
+        }
+      },
+    },
+    // Deletes discovery's history records past their retention, once a day.
+    retention !== undefined && {
+      id: 'certificates-inventory-history-retention',
+      frequency: { hours: 24 },
+      timeout: { minutes: 30 },
+      initialDelay: { minutes: 10 },
+      fn: async () => {
+        const before = new Date(
+          Date.now() - durationToMilliseconds(retention),
+        ).toISOString();
+        const deleted = await services.inventoryStore.pruneHistory(before);
+        if (deleted > 0) {
+          logger.info(
+            `Deleted ${deleted} inventory history record(s) from before ${before}`,
           );
         }
       },

@@ -170,6 +170,29 @@ export class DatabaseInventoryStore implements InventoryStore {
     await this.db.transaction(tx => portableMarkGone(tx, ids, now));
   }
 
+  async pruneHistory(before: string, batch = 5_000): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      // Records are appended as changes happen, so the oldest are the first
+      // by seq: each batch is found at the front of the primary key, with no
+      // index on the time.
+      const n: number = await this.db(HISTORY)
+        .whereIn(
+          'seq',
+          this.db(HISTORY)
+            .select('seq')
+            .where('at', '<', before)
+            .orderBy('seq')
+            .limit(batch),
+        )
+        .delete();
+      deleted += n;
+      if (n < batch) return deleted;
+      // Short transactions: readers and discovery's writes go on between them.
+      await new Promise(resolve => setImmediate(resolve));
+    }
+  }
+
   async listLiveVersions(cluster: string): Promise<RowVersion[]> {
     const rows = await this.db(TABLE)
       .select('id', 'resource_version')

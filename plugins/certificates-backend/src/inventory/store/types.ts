@@ -132,6 +132,12 @@ export interface InventoryStore {
     now: string,
     options?: { unitOfWork?: UnitOfWork },
   ): Promise<void>;
+  /**
+   * Deletes history records older than `before` (an ISO time), oldest
+   * first, `batch` at a time (default 5,000). The rows themselves, with
+   * their first-seen time, are kept. Returns how many it deleted.
+   */
+  pruneHistory(before: string, batch?: number): Promise<number>;
   /** Marks rows gone (kept, with the time); records gone. */
   markGone(ids: string[], now: string): Promise<void>;
   /** Live (not gone) rows of a cluster with their resourceVersion. */
