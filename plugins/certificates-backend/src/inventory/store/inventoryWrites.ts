@@ -111,6 +111,35 @@ export async function portableUpsert(
   }
 }
 
+/**
+ * Deletes history records from before `before`, `batch` at a time, in two
+ * plain statements per batch (any database). Records are appended as
+ * changes happen, so the oldest come first by seq: a batch is found at the
+ * front of the primary key without an index on the time, and each delete is
+ * a short transaction between which discovery's writes go on.
+ */
+export async function pruneHistory(
+  db: Knex,
+  before: string,
+  batch = 5_000,
+): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const oldest: DbRow[] = await db(HISTORY)
+      .select('seq')
+      .where('at', '<', before)
+      .orderBy('seq')
+      .limit(batch);
+    if (oldest.length === 0) return deleted;
+    deleted += await db(HISTORY)
+      .where('seq', '<=', oldest[oldest.length - 1].seq)
+      .where('at', '<', before)
+      .delete();
+    if (oldest.length < batch) return deleted;
+    await new Promise(resolve => setImmediate(resolve));
+  }
+}
+
 /** Marks rows gone in `tx`. */
 export async function portableMarkGone(
   tx: Knex.Transaction,
