@@ -874,7 +874,7 @@ async function main() {
   let listed = 0;
   let cont: string | undefined;
   do {
-    const page = await lister(500, cont);
+    const page = (await lister(500, cont)).parse();
     listed += page.items.length;
     cont = page.continueToken;
   } while (cont);

@@ -50,9 +50,6 @@ export interface ClusterDiscoveryOptions {
   onStatus?: (state: 'ok' | 'degraded' | 'syncing', reason?: string) => void;
 }
 
-/** Queued row writes after which listing waits for the database. */
-const BACKLOG = 1000;
-
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** Discovery of one cluster: relations first, then TLS Secrets, then watches. */
@@ -291,8 +288,6 @@ export class ClusterDiscovery {
         this.live = new Map(versions.map(v => [v.id, v.resourceVersion]));
       },
       onListPage: async (items: RawObject[]) => {
-        // Bounded memory: a page waits while earlier pages are still queued.
-        if (writer.pending >= BACKLOG) await writer.flush();
         const ctx = this.options.context();
         for (let i = 0; i < items.length; i++) {
           const item = items[i];
@@ -319,6 +314,10 @@ export class ClusterDiscovery {
             ),
           );
         }
+        // Bounded memory: the next page is parsed (ResourceSync fetches it
+        // meanwhile) once the writer is ready for more, which on a database
+        // server is once this page's rows are committed.
+        await writer.readyForMore();
       },
       onListDone: async () => {
         for (const id of this.live.keys()) writer.gone(id);

@@ -62,4 +62,59 @@ describe('InventoryWriter', () => {
       /Writing 4 inventory changes failed/,
     );
   });
+
+  describe('readyForMore', () => {
+    /** A writer over a store whose writes finish when the test says. */
+    function slowWriter(writesInThisThread: boolean) {
+      const pending: Array<() => void> = [];
+      const store = {
+        writesInThisThread,
+        upsertCertificates: jest.fn(
+          () => new Promise<void>(resolve => pending.push(resolve)),
+        ),
+        markGone: jest.fn(async () => undefined),
+      } as unknown as InventoryStore;
+      const writer = new InventoryWriter({
+        store,
+        logger: mockServices.logger.mock(),
+        now: () => new Date(),
+        backlog: 3,
+      });
+      const settled = (p: Promise<void>) => {
+        let done = false;
+        p.then(() => {
+          done = true;
+        });
+        return async () => {
+          await new Promise(r => setImmediate(r));
+          return done;
+        };
+      };
+      return { writer, pending, settled };
+    }
+
+    it('waits on a database server until everything queued is committed', async () => {
+      const { writer, pending, settled } = slowWriter(false);
+      writer.upsert(rows[0]);
+      const ready = settled(writer.readyForMore());
+      expect(await ready()).toBe(false);
+      pending.shift()!();
+      expect(await ready()).toBe(true);
+    });
+
+    it('on a store writing in this thread, waits only past the backlog', async () => {
+      const { writer, pending, settled } = slowWriter(true);
+      writer.upsert(rows[0]);
+      // The first write is under way (held); two more rows queue behind it.
+      await new Promise(r => setImmediate(r));
+      writer.upsert(rows[1]);
+      writer.upsert(rows[2]);
+      expect(await settled(writer.readyForMore())()).toBe(true);
+      writer.upsert(rows[3]);
+      const ready = settled(writer.readyForMore());
+      expect(await ready()).toBe(false);
+      while (!(await ready())) pending.shift()?.();
+      expect(writer.pending).toBe(0);
+    });
+  });
 });

@@ -24,6 +24,8 @@ export class InventoryWriter {
       logger: LoggerService;
       now: () => Date;
       maxBatch?: number;
+      /** Queued rows past which readyForMore waits on an in-thread store. */
+      backlog?: number;
       /** Event-to-commit latencies in nanoseconds, for benchmarks and metrics. */
       onCommitted?: (latenciesNs: bigint[]) => void;
     },
@@ -45,6 +47,24 @@ export class InventoryWriter {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /**
+   * Resolves when a producer (a full list) may build more rows. A database
+   * server's write is asynchronous, and rows built while earlier ones wait
+   * on it are allocation that promotes those to the old generation (about
+   * 1 KB a row that V8 kept until well after a scan): everything queued is
+   * committed first. Embedded SQLite writes in this thread and rows wait
+   * only behind a WAL checkpoint, during which the producer goes on until
+   * `backlog` rows (default 1,000) are queued: waiting for every page there
+   * cost a 1,000,000-Secret scan 10–13% and saved no memory.
+   */
+  async readyForMore(): Promise<void> {
+    const backlog = this.options.backlog ?? 1000;
+    if (this.options.store.writesInThisThread && this.queue.length < backlog) {
+      return;
+    }
+    await this.flush();
   }
 
   /** Resolves once everything queued so far is committed. */

@@ -71,4 +71,132 @@ describe('ResourceSync', () => {
       await sim.stop();
     }
   });
+
+  /** A sync whose handler holds the first page until `release` is called. */
+  function heldFirstPage(sim: KubernetesApiSimulator) {
+    let release!: () => void;
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inFirstPage = new Promise<void>(resolve => {
+      entered = resolve;
+    });
+    const lists: string[][] = [];
+    const errors: string[] = [];
+    let current: string[] = [];
+    let pages = 0;
+    const sync = new ResourceSync({
+      kubeConfig: sim.kubeConfig(),
+      kind: SECRETS,
+      logger: mockServices.logger.mock(),
+      pageSize: 3,
+      backoff: { initialMs: 20, maxMs: 50 },
+      handler: {
+        onListStart: () => {
+          current = [];
+        },
+        onListPage: async (items: RawObject[]) => {
+          current.push(...items.map(i => i.metadata!.name!));
+          if (++pages === 1) {
+            entered();
+            await held;
+          }
+        },
+        onListDone: () => {
+          lists.push([...current].sort());
+        },
+        onEvent: () => undefined,
+        onError: reason => errors.push(reason),
+      },
+    });
+    return { sync, release, inFirstPage, lists, errors };
+  }
+
+  const continued = (sim: KubernetesApiSimulator) =>
+    sim.requests().filter(r => r.query.continue !== undefined);
+
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) {
+      await new Promise(r => setTimeout(r, 10));
+    }
+    expect(check()).toBe(true);
+  };
+
+  it('fetches the next page while the handler still works on this one', async () => {
+    const sim = await KubernetesApiSimulator.start();
+    for (let i = 0; i < 7; i++) sim.apply(secret(`s-${i}`));
+    const { sync, release, inFirstPage, lists } = heldFirstPage(sim);
+    try {
+      sync.start();
+      await inFirstPage;
+      // The second page is requested while the first is still handled...
+      await until(() => continued(sim).length === 1);
+      // ...and no further: one page ahead, not the whole list.
+      await new Promise(r => setTimeout(r, 50));
+      expect(continued(sim)).toHaveLength(1);
+      expect(lists).toEqual([]);
+      release();
+      await sync.firstList;
+      expect(lists).toEqual([
+        ['s-0', 's-1', 's-2', 's-3', 's-4', 's-5', 's-6'],
+      ]);
+      expect(continued(sim).map(r => r.status)).toEqual([200, 200]);
+    } finally {
+      sync.stop();
+      await sim.stop();
+    }
+  });
+
+  it('relists when the page fetched ahead finds its continue token expired', async () => {
+    const sim = await KubernetesApiSimulator.start();
+    for (let i = 0; i < 7; i++) sim.apply(secret(`s-${i}`));
+    sim.expireContinueTokens(1);
+    const { sync, release, inFirstPage, lists, errors } = heldFirstPage(sim);
+    try {
+      sync.start();
+      await inFirstPage;
+      // The page fetched ahead failed (410) while the first was handled.
+      await until(() => continued(sim).some(r => r.status === 410));
+      release();
+      await sync.firstList;
+      // The 410 surfaced once the handler was done, and only relisted.
+      expect(lists).toEqual([
+        ['s-0', 's-1', 's-2', 's-3', 's-4', 's-5', 's-6'],
+      ]);
+      expect(errors).toEqual([]);
+    } finally {
+      sync.stop();
+      await sim.stop();
+    }
+  });
+
+  it('drops the page fetched ahead of a list that was stopped', async () => {
+    const sim = await KubernetesApiSimulator.start();
+    for (let i = 0; i < 7; i++) sim.apply(secret(`s-${i}`));
+    sim.expireContinueTokens(1);
+    const { sync, release, inFirstPage, lists, errors } = heldFirstPage(sim);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      sync.start();
+      await inFirstPage;
+      await until(() => continued(sim).some(r => r.status === 410));
+      sync.stop();
+      release();
+      await sync.idle();
+      await new Promise(r => setTimeout(r, 50));
+      // Its failure was neither reported nor left unhandled, and nothing
+      // was listed after the stop.
+      expect(unhandled).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(lists).toEqual([]);
+      expect(continued(sim)).toHaveLength(1);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      sync.stop();
+      await sim.stop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { createPageLister, ListPage, RawObject, WatchedKind } from './kinds';
+import { createPageLister, FetchedPage, RawObject, WatchedKind } from './kinds';
 import { describeFailure, isGone } from './errors';
 
 /** What a sync reports to its owner. */
@@ -58,7 +58,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * resourceVersion; 410 Gone relists; other errors back off with jitter.
  */
 export class ResourceSync {
-  private readonly lister: (limit: number, cont?: string) => Promise<ListPage>;
+  private readonly lister: (
+    limit: number,
+    cont?: string,
+  ) => Promise<FetchedPage>;
   private readonly watch: Watch;
   private resourceVersion: string | undefined;
   private running = false;
@@ -169,25 +172,42 @@ export class ResourceSync {
   private async list(generation: number) {
     this.relistRequested = false;
     await this.enqueue(() => this.options.handler.onListStart());
-    let cont: string | undefined;
     let rv = '';
-    do {
-      const page = await withTimeout(
-        this.lister(this.pageSize, cont),
-        this.requestTimeoutMs,
-      );
+    // The next page is fetched while this one is handled and parsed only
+    // after: a handler that waits for its database (ClusterDiscovery on a
+    // database server) keeps the allocation of parsing out of that wait, so
+    // the rows it waits on die young (peak RSS of a 100,000-Secret scan on
+    // PostgreSQL 225–236 MB, against 300–303 MB parsing at once). The fetch
+    // is the cluster's time and bytes outside the heap.
+    let fetching: Promise<FetchedPage> | undefined = this.fetchPage();
+    while (fetching) {
+      const page = (await fetching).parse();
       if (!this.running || generation !== this.generation) return;
       // Every page carries the first page's resourceVersion on real servers.
       rv = rv || page.resourceVersion;
-      cont = page.continueToken;
+      fetching = page.continueToken
+        ? this.fetchPage(page.continueToken)
+        : undefined;
       await this.enqueue(() => this.options.handler.onListPage(page.items));
-    } while (cont);
+      if (!this.running || generation !== this.generation) return;
+    }
     await this.enqueue(() => this.options.handler.onListDone());
     if (!this.running || generation !== this.generation) return;
     this.failures = 0;
     this.resourceVersion = rv;
     this.firstListResolve();
     await this.startWatch(generation);
+  }
+
+  /** One page's fetch, timed out as a request; awaited or dropped. */
+  private fetchPage(cont?: string): Promise<FetchedPage> {
+    const fetching = withTimeout(
+      this.lister(this.pageSize, cont),
+      this.requestTimeoutMs,
+    );
+    // A list ended early (stopped, relisted) leaves its prefetch unawaited.
+    fetching.catch(() => undefined);
+    return fetching;
   }
 
   private async startWatch(generation: number) {

@@ -95,7 +95,11 @@ export interface ListPage {
  * more than the scan itself at 100k Secrets; discovery only needs raw objects.
  * Failures carry `code` and `body` like the typed clients' ApiException.
  */
-async function getJson(kc: KubeConfig, path: string): Promise<any> {
+/**
+ * GETs `path` on the current cluster and resolves with the body's bytes
+ * (outside V8's heap), unparsed; a non-2xx status rejects with its code.
+ */
+async function getBytes(kc: KubeConfig, path: string): Promise<Buffer> {
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error('The kubeconfig names no current cluster');
   const url = new URL(`${server.replace(/\/$/, '')}${path}`);
@@ -111,19 +115,18 @@ async function getJson(kc: KubeConfig, path: string): Promise<any> {
       res.on('data', (b: Buffer) => parts.push(b));
       res.on('error', reject);
       res.on('end', () => {
-        const body = Buffer.concat(parts).toString('utf8');
+        const body = Buffer.concat(parts);
         const code = res.statusCode ?? 0;
         if (code < 200 || code > 299) {
           reject(
-            Object.assign(new Error(`HTTP-Code: ${code}`), { code, body }),
+            Object.assign(new Error(`HTTP-Code: ${code}`), {
+              code,
+              body: body.toString('utf8'),
+            }),
           );
           return;
         }
-        try {
-          resolve(JSON.parse(body));
-        } catch (e) {
-          reject(e);
-        }
+        resolve(body);
       });
     });
     req.on('error', reject);
@@ -131,37 +134,50 @@ async function getJson(kc: KubeConfig, path: string): Promise<any> {
   });
 }
 
+/**
+ * A page as fetched: `parse` builds its objects. Fetching and parsing are
+ * apart so that a list can fetch the next page while it handles this one
+ * and parse it only once this one's rows are written (see ResourceSync).
+ */
+export type FetchedPage = { parse(): ListPage };
+
 /** Lists one page of a kind: Secrets as raw JSON, the rest through the typed clients. */
 export function createPageLister(kc: KubeConfig, kind: WatchedKind) {
   if (kind.kind === 'Secret') {
-    return async (limit: number, cont?: string): Promise<ListPage> => {
+    return async (limit: number, cont?: string): Promise<FetchedPage> => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (kind.fieldSelector) query.set('fieldSelector', kind.fieldSelector);
       if (cont) query.set('continue', cont);
-      const list = await getJson(kc, `${kind.path}?${query}`);
+      const body = await getBytes(kc, `${kind.path}?${query}`);
       return {
-        items: (list.items ?? []) as RawObject[],
-        resourceVersion: list.metadata?.resourceVersion ?? '',
-        continueToken: list.metadata?.continue || undefined,
+        parse: () => {
+          const list = JSON.parse(body.toString('utf8'));
+          return {
+            items: (list.items ?? []) as RawObject[],
+            resourceVersion: list.metadata?.resourceVersion ?? '',
+            continueToken: list.metadata?.continue || undefined,
+          };
+        },
       };
     };
   }
   if (kind.kind === 'Ingress') {
     const api = kc.makeApiClient(NetworkingV1Api);
-    return async (limit: number, cont?: string): Promise<ListPage> => {
+    return async (limit: number, cont?: string): Promise<FetchedPage> => {
       const list = await api.listIngressForAllNamespaces({
         limit,
         _continue: cont,
       });
-      return {
+      const page: ListPage = {
         items: list.items as RawObject[],
         resourceVersion: list.metadata?.resourceVersion ?? '',
         continueToken: list.metadata?._continue || undefined,
       };
+      return { parse: () => page };
     };
   }
   const api = kc.makeApiClient(CustomObjectsApi);
-  return async (limit: number, cont?: string): Promise<ListPage> => {
+  return async (limit: number, cont?: string): Promise<FetchedPage> => {
     const list: any = await api.listClusterCustomObject({
       group: kind.group!,
       version: kind.version,
@@ -169,10 +185,11 @@ export function createPageLister(kc: KubeConfig, kind: WatchedKind) {
       limit,
       _continue: cont,
     });
-    return {
+    const page: ListPage = {
       items: list.items ?? [],
       resourceVersion: list.metadata?.resourceVersion ?? '',
       continueToken: list.metadata?.continue || undefined,
     };
+    return { parse: () => page };
   };
 }

@@ -132,6 +132,10 @@ export class DatabaseInventoryStore implements InventoryStore {
     return new DatabaseInventoryStore(options.knex);
   }
 
+  get writesInThisThread(): boolean {
+    return this.sqlite !== undefined;
+  }
+
   async upsertCertificates(
     rows: InventoryRow[],
     now: string,

@@ -122,6 +122,12 @@ export interface RowVersion {
 
 export interface InventoryStore {
   /**
+   * True when a write runs to completion in this thread (the embedded
+   * SQLite file): rows handed to it never wait in memory on a database
+   * server. Absent: false.
+   */
+  readonly writesInThisThread?: boolean;
+  /**
    * Inserts or updates rows; records first-seen / changed / returned /
    * owner-changed; links each row to the request its certificate proves.
    * With `unitOfWork`, the writes join the caller's (they commit or roll
