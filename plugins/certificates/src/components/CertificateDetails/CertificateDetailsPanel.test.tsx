@@ -54,6 +54,10 @@ describe('CertificateDetailsPanel', () => {
     expect(
       screen.getByText(/backstage.io\/kubernetes-id label on the Secret/),
     ).toBeInTheDocument();
+    // A live Secret's last-seen time is refreshed only every few hours.
+    expect(
+      screen.getByText(/Updated when the Secret changes, and otherwise/),
+    ).toBeInTheDocument();
   });
 
   it("shows where an endpoint's certificate is served and how its last scan went, instead of a Secret", async () => {
