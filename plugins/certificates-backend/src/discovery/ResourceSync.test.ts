@@ -72,8 +72,25 @@ describe('ResourceSync', () => {
     }
   });
 
-  /** A sync whose handler holds the first page until `release` is called. */
-  function heldFirstPage(sim: KubernetesApiSimulator) {
+  const running: Array<{ sync: ResourceSync; sim: KubernetesApiSimulator }> =
+    [];
+  afterEach(async () => {
+    for (const { sync, sim } of running.splice(0)) {
+      sync.stop();
+      await sim.stop();
+    }
+  });
+
+  const SEVEN = ['s-0', 's-1', 's-2', 's-3', 's-4', 's-5', 's-6'];
+
+  /**
+   * Seven Secrets listed in pages of 3 by a sync whose handler holds the
+   * first page until `release` is called; started, and in the first page.
+   */
+  async function heldFirstPage(options: { expireContinueToken?: boolean }) {
+    const sim = await KubernetesApiSimulator.start();
+    for (const name of SEVEN) sim.apply(secret(name));
+    if (options.expireContinueToken) sim.expireContinueTokens(1);
     let release!: () => void;
     const held = new Promise<void>(resolve => {
       release = resolve;
@@ -110,11 +127,14 @@ describe('ResourceSync', () => {
         onError: reason => errors.push(reason),
       },
     });
-    return { sync, release, inFirstPage, lists, errors };
+    running.push({ sync, sim });
+    sync.start();
+    await inFirstPage;
+    /** List requests that carried a continue token, oldest first. */
+    const continued = () =>
+      sim.requests().filter(r => r.query.continue !== undefined);
+    return { sync, release, lists, errors, continued };
   }
-
-  const continued = (sim: KubernetesApiSimulator) =>
-    sim.requests().filter(r => r.query.continue !== undefined);
 
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++) {
@@ -124,65 +144,41 @@ describe('ResourceSync', () => {
   };
 
   it('fetches the next page while the handler still works on this one', async () => {
-    const sim = await KubernetesApiSimulator.start();
-    for (let i = 0; i < 7; i++) sim.apply(secret(`s-${i}`));
-    const { sync, release, inFirstPage, lists } = heldFirstPage(sim);
-    try {
-      sync.start();
-      await inFirstPage;
-      // The second page is requested while the first is still handled...
-      await until(() => continued(sim).length === 1);
-      // ...and no further: one page ahead, not the whole list.
-      await new Promise(r => setTimeout(r, 50));
-      expect(continued(sim)).toHaveLength(1);
-      expect(lists).toEqual([]);
-      release();
-      await sync.firstList;
-      expect(lists).toEqual([
-        ['s-0', 's-1', 's-2', 's-3', 's-4', 's-5', 's-6'],
-      ]);
-      expect(continued(sim).map(r => r.status)).toEqual([200, 200]);
-    } finally {
-      sync.stop();
-      await sim.stop();
-    }
+    const { sync, release, lists, continued } = await heldFirstPage({});
+    // The second page is requested while the first is still handled...
+    await until(() => continued().length === 1);
+    // ...and no further: one page ahead, not the whole list.
+    await new Promise(r => setTimeout(r, 50));
+    expect(continued()).toHaveLength(1);
+    expect(lists).toEqual([]);
+    release();
+    await sync.firstList;
+    expect(lists).toEqual([SEVEN]);
+    expect(continued().map(r => r.status)).toEqual([200, 200]);
   });
 
   it('relists when the page fetched ahead finds its continue token expired', async () => {
-    const sim = await KubernetesApiSimulator.start();
-    for (let i = 0; i < 7; i++) sim.apply(secret(`s-${i}`));
-    sim.expireContinueTokens(1);
-    const { sync, release, inFirstPage, lists, errors } = heldFirstPage(sim);
-    try {
-      sync.start();
-      await inFirstPage;
-      // The page fetched ahead failed (410) while the first was handled.
-      await until(() => continued(sim).some(r => r.status === 410));
-      release();
-      await sync.firstList;
-      // The 410 surfaced once the handler was done, and only relisted.
-      expect(lists).toEqual([
-        ['s-0', 's-1', 's-2', 's-3', 's-4', 's-5', 's-6'],
-      ]);
-      expect(errors).toEqual([]);
-    } finally {
-      sync.stop();
-      await sim.stop();
-    }
+    const { sync, release, lists, errors, continued } = await heldFirstPage({
+      expireContinueToken: true,
+    });
+    // The page fetched ahead failed (410) while the first was handled.
+    await until(() => continued().some(r => r.status === 410));
+    release();
+    await sync.firstList;
+    // The 410 surfaced once the handler was done, and only relisted.
+    expect(lists).toEqual([SEVEN]);
+    expect(errors).toEqual([]);
   });
 
   it('drops the page fetched ahead of a list that was stopped', async () => {
-    const sim = await KubernetesApiSimulator.start();
-    for (let i = 0; i < 7; i++) sim.apply(secret(`s-${i}`));
-    sim.expireContinueTokens(1);
-    const { sync, release, inFirstPage, lists, errors } = heldFirstPage(sim);
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      sync.start();
-      await inFirstPage;
-      await until(() => continued(sim).some(r => r.status === 410));
+      const { sync, release, lists, errors, continued } = await heldFirstPage({
+        expireContinueToken: true,
+      });
+      await until(() => continued().some(r => r.status === 410));
       sync.stop();
       release();
       await sync.idle();
@@ -192,11 +188,9 @@ describe('ResourceSync', () => {
       expect(unhandled).toEqual([]);
       expect(errors).toEqual([]);
       expect(lists).toEqual([]);
-      expect(continued(sim)).toHaveLength(1);
+      expect(continued()).toHaveLength(1);
     } finally {
       process.off('unhandledRejection', onUnhandled);
-      sync.stop();
-      await sim.stop();
     }
   });
 });

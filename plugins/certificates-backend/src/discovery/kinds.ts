@@ -93,11 +93,9 @@ export interface ListPage {
  * GET of one list page as plain JSON through the KubeConfig's credentials.
  * The typed clients deserialise every Secret into model classes, which costs
  * more than the scan itself at 100k Secrets; discovery only needs raw objects.
- * Failures carry `code` and `body` like the typed clients' ApiException.
- */
-/**
- * GETs `path` on the current cluster and resolves with the body's bytes
- * (outside V8's heap), unparsed; a non-2xx status rejects with its code.
+ * The body is resolved as bytes (outside V8's heap) and parsed by the
+ * caller when it needs the objects. Failures carry `code` and `body` like
+ * the typed clients' ApiException.
  */
 async function getBytes(kc: KubeConfig, path: string): Promise<Buffer> {
   const server = kc.getCurrentCluster()?.server;

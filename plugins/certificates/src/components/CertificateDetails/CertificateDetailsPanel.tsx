@@ -250,7 +250,7 @@ export const CertificateDetailsPanel = (props: {
         </List>
         <Field label="Last seen">
           <TimeText value={c.lastSeenAt} inline />
-          {!c.goneAt && (c.location ?? 'cluster') === 'cluster' && (
+          {!c.goneAt && c.cluster && (
             <Typography variant="caption" color="textSecondary" display="block">
               Updated when the Secret changes, and otherwise every few hours.
               Its removal from the cluster shows here as soon as discovery sees
