@@ -5,7 +5,8 @@
  * synchronous NORMAL), then the watch path and the entity certificate list API.
  *
  *   yarn bench:scan --n 10000 [--pool 500] [--events 2000] [--parse-cache 2000]
- *                   [--profile DIR] [--sql-stats] [--keep-db] [--scan-only]
+ *                   [--profile DIR [--profile-promoted]] [--sql-stats]
+ *                   [--keep-db] [--scan-only]
  *                   [--db sqlite|postgres] [--pg-url URL] [--pg-setting name=value]
  *                   [--entities K] [--resync]
  *                   [--last-seen-resolution-ms MS]
@@ -21,7 +22,9 @@
  * - walPeakMB and walDrains are SQLite's (the -wal file and its checkpoints)
  *   and left out; walWrittenMB is PostgreSQL's nearest figure, the WAL the
  *   server wrote during the scan (pg_current_wal_lsn; the whole server's, so
- *   only meaningful on a server nobody else writes to).
+ *   only meaningful on a server nobody else writes to), and from the
+ *   server's statistics walFullPageImages, checkpoints and
+ *   buffersWrittenByBackends (scripts/bench/postgres.ts, writeCounters).
  * - databaseCpuSeconds: the CPU the throwaway server's processes used during
  *   the scan (on SQLite the database works in this process, inside
  *   scanCpuSeconds). Left out on an existing server.
@@ -109,6 +112,7 @@ import {
   selectedDatabase,
   walBytesSince,
   walPosition,
+  writeCounters,
 } from './bench/postgres';
 
 const backend = path.resolve(__dirname, '../plugins/certificates-backend/src');
@@ -346,7 +350,9 @@ function inspectorSession() {
  * --profile DIR: a CPU profile of each measured phase (scan, events, api) is
  * written to DIR as <phase>.cpuprofile, and a sampled allocation profile
  * (all allocations, collected or not) as <phase>.heapprofile, for Chrome
- * DevTools.
+ * DevTools. With --profile-promoted, the allocation profile leaves out what
+ * young-generation collections freed: it shows what reached the old
+ * generation (live or garbage a full collection had not yet freed).
  */
 async function startProfiler(phase: string) {
   const i = process.argv.indexOf('--profile');
@@ -360,7 +366,8 @@ async function startProfiler(phase: string) {
   await post('HeapProfiler.startSampling', {
     samplingInterval: 16384,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC:
+      !process.argv.includes('--profile-promoted'),
   });
   return {
     async stop() {
@@ -749,6 +756,7 @@ async function main() {
   }, 20);
   const scanProfiler = await startProfiler('scan');
   const walStart = pg ? await walPosition(knex) : undefined;
+  const writesStart = pg ? await writeCounters(knex) : undefined;
   let t = process.hrtime.bigint();
   const scanCpuStart = process.cpuUsage();
   const databaseCpuStart = pgServer?.cpuSeconds?.();
@@ -767,6 +775,7 @@ async function main() {
   await service.idle();
   const scanTotalSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   const walWritten = walStart ? await walBytesSince(knex, walStart) : 0;
+  const writesEnd = writesStart ? await writeCounters(knex) : undefined;
   // CPU time of this process: steadier than wall time on a busy machine.
   const scanCpu = process.cpuUsage(scanCpuStart);
   const scanCpuSeconds = (scanCpu.user + scanCpu.system) / 1e6;
@@ -787,6 +796,16 @@ async function main() {
   const walFigures = pg
     ? {
         walWrittenMB: mb(walWritten),
+        ...(writesStart && writesEnd
+          ? {
+              walFullPageImages:
+                writesEnd.fullPageImages - writesStart.fullPageImages,
+              checkpoints: writesEnd.checkpoints - writesStart.checkpoints,
+              buffersWrittenByBackends:
+                writesEnd.buffersWrittenByBackends -
+                writesStart.buffersWrittenByBackends,
+            }
+          : {}),
         ...(databaseCpuSeconds === undefined
           ? {}
           : { databaseCpuSeconds: Number(databaseCpuSeconds.toFixed(2)) }),
@@ -834,9 +853,7 @@ async function main() {
       2,
     );
     if (walFrom) {
-      resyncFigures.resyncWalWrittenMB = mb(
-        await walBytesSince(knex, walFrom),
-      );
+      resyncFigures.resyncWalWrittenMB = mb(await walBytesSince(knex, walFrom));
     }
     if (databaseCpuFrom !== undefined) {
       resyncFigures.resyncDatabaseCpuSeconds = +(

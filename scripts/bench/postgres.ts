@@ -273,6 +273,35 @@ export async function walBytesSince(knex: Knex, from: string): Promise<number> {
   return Number(rows[0].bytes);
 }
 
+/** Counters of the whole server's WAL and buffer writes (PostgreSQL 14+). */
+export interface WriteCounters {
+  /** Full-page images: a page logged whole at its first change after a checkpoint. */
+  fullPageImages: number;
+  checkpoints: number;
+  /** Dirty buffers a backend had to write out itself to find a free one. */
+  buffersWrittenByBackends: number;
+}
+
+/** The counters, or undefined on a server without pg_stat_wal (before 14). */
+export async function writeCounters(
+  knex: Knex,
+): Promise<WriteCounters | undefined> {
+  const { rows } = await knex
+    .raw(
+      `select (select wal_fpi from pg_stat_wal)::bigint as fpi,
+            (checkpoints_timed + checkpoints_req)::bigint as checkpoints,
+            buffers_backend::bigint as backend
+       from pg_stat_bgwriter`,
+    )
+    .catch(() => ({ rows: [] }));
+  if (rows.length === 0) return undefined;
+  return {
+    fullPageImages: Number(rows[0].fpi),
+    checkpoints: Number(rows[0].checkpoints),
+    buffersWrittenByBackends: Number(rows[0].backend),
+  };
+}
+
 /** The server's durability settings, as measured under: "fsync=on, synchronous_commit=on". */
 export async function durability(knex: Knex): Promise<string> {
   const { rows } = await knex.raw(
