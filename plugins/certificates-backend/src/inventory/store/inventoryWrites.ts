@@ -179,11 +179,10 @@ export async function portableMarkGone(
  * JSON cost the server more than the rest of the write: at 100,000 Secrets a
  * fifth of its CPU went to lexing it (a row's chain and details, 2.7 KB of
  * its 3.6, are JSON inside JSON) and to a hash table of each row's fields.
- * Without a surrounding transaction, the write
- * and its history commit together as one statement; in a caller's unit of
- * work, with it. The read before it sees what a transaction at read
- * committed saw before: one replica writes a cluster's rows (its lease),
- * through one writer.
+ * Without a surrounding transaction, the write and its history commit
+ * together as one statement; in a caller's unit of work, with it. The read
+ * before it sees what a transaction at read committed saw before: one
+ * replica writes a cluster's rows (its lease), through one writer.
  */
 
 /** Rows per statement pair. */
