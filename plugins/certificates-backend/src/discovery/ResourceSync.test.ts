@@ -13,40 +13,56 @@ const secret = (name: string) => ({
   data: { 'tls.crt': 'Y3J0', 'tls.key': 'a2V5' },
 });
 
+/**
+ * A sync of the simulator's Secrets in pages of 3 that records each full
+ * list (its names, sorted) and each error reported; `onPage` runs after a
+ * page's names are recorded, with the page's number from 1.
+ */
+function pagedSync(
+  sim: KubernetesApiSimulator,
+  onPage: (page: number) => void | Promise<void> = () => undefined,
+) {
+  const lists: string[][] = [];
+  const errors: string[] = [];
+  let current: string[] = [];
+  let pages = 0;
+  const sync = new ResourceSync({
+    kubeConfig: sim.kubeConfig(),
+    kind: SECRETS,
+    logger: mockServices.logger.mock(),
+    pageSize: 3,
+    backoff: { initialMs: 20, maxMs: 50 },
+    handler: {
+      onListStart: () => {
+        current = [];
+      },
+      onListPage: async (items: RawObject[]) => {
+        current.push(...items.map(i => i.metadata!.name!));
+        await onPage(++pages);
+      },
+      onListDone: () => {
+        lists.push([...current].sort());
+      },
+      onEvent: () => undefined,
+      onError: reason => errors.push(reason),
+    },
+  });
+  return { sync, lists, errors };
+}
+
 describe('ResourceSync', () => {
   it('relists when a continue token expires in the middle of a paged list', async () => {
     const sim = await KubernetesApiSimulator.start({ historyTtlMs: 60_000 });
     for (let i = 0; i < 10; i++) sim.apply(secret(`s-${i}`));
-    const lists: string[][] = [];
-    let current: string[] = [];
     let compacted = false;
-    const errors: string[] = [];
-    const sync = new ResourceSync({
-      kubeConfig: sim.kubeConfig(),
-      kind: SECRETS,
-      logger: mockServices.logger.mock(),
-      pageSize: 3,
-      backoff: { initialMs: 20, maxMs: 50 },
-      handler: {
-        onListStart: () => {
-          current = [];
-        },
-        onListPage: (items: RawObject[]) => {
-          current.push(...items.map(i => i.metadata!.name!));
-          if (!compacted) {
-            // history moves on and is compacted while the client pages
-            compacted = true;
-            sim.apply(secret('s-new'));
-            sim.remove('v1', 'Secret', 'ns', 's-9');
-            sim.compact();
-          }
-        },
-        onListDone: () => {
-          lists.push([...current].sort());
-        },
-        onEvent: () => undefined,
-        onError: reason => errors.push(reason),
-      },
+    const { sync, lists, errors } = pagedSync(sim, () => {
+      if (!compacted) {
+        // history moves on and is compacted while the client pages
+        compacted = true;
+        sim.apply(secret('s-new'));
+        sim.remove('v1', 'Secret', 'ns', 's-9');
+        sim.compact();
+      }
     });
     try {
       sync.start();
@@ -99,33 +115,11 @@ describe('ResourceSync', () => {
     const inFirstPage = new Promise<void>(resolve => {
       entered = resolve;
     });
-    const lists: string[][] = [];
-    const errors: string[] = [];
-    let current: string[] = [];
-    let pages = 0;
-    const sync = new ResourceSync({
-      kubeConfig: sim.kubeConfig(),
-      kind: SECRETS,
-      logger: mockServices.logger.mock(),
-      pageSize: 3,
-      backoff: { initialMs: 20, maxMs: 50 },
-      handler: {
-        onListStart: () => {
-          current = [];
-        },
-        onListPage: async (items: RawObject[]) => {
-          current.push(...items.map(i => i.metadata!.name!));
-          if (++pages === 1) {
-            entered();
-            await held;
-          }
-        },
-        onListDone: () => {
-          lists.push([...current].sort());
-        },
-        onEvent: () => undefined,
-        onError: reason => errors.push(reason),
-      },
+    const { sync, lists, errors } = pagedSync(sim, async page => {
+      if (page === 1) {
+        entered();
+        await held;
+      }
     });
     running.push({ sync, sim });
     sync.start();

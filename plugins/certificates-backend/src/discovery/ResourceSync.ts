@@ -177,8 +177,9 @@ export class ResourceSync {
     // after: a handler that waits for its database (ClusterDiscovery on a
     // database server) keeps the allocation of parsing out of that wait, so
     // the rows it waits on die young (peak RSS of a 100,000-Secret scan on
-    // PostgreSQL 225–236 MB, against 300–303 MB parsing at once). The fetch
-    // is the cluster's time and bytes outside the heap.
+    // PostgreSQL 229–236 MB in most runs, against 300–303 MB parsing at
+    // once; see the root README's sizing). The fetch is the cluster's time
+    // and bytes outside the heap.
     let fetching: Promise<FetchedPage> | undefined = this.fetchPage();
     while (fetching) {
       const page = (await fetching).parse();

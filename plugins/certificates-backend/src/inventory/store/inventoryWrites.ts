@@ -173,7 +173,7 @@ export async function portableMarkGone(
  * Each round trip to the server is a wait the scan and the watch pay in full
  * (node-postgres does not pipeline), and a statement with a placeholder per
  * value was parsed and planned anew for each batch (31 per row). The rows
- * travel as one text[] parameter per column instead, in binary (pgTextArray),
+ * travel as one text[] parameter per column instead, in binary (PgTextArrays),
  * and the few columns read before the write as one JSON parameter: the
  * statements' text is constant and short, whatever the batch size. Rows as
  * JSON cost the server more than the rest of the write: at 100,000 Secrets a
@@ -230,7 +230,7 @@ const NON_TEXT_COLUMNS: Record<string, string> = { key_size: 'integer' };
 
 /**
  * Inserts or updates the rows and appends their history, in one statement.
- * The rows come as one text[] per column (pgTextArray), zipped by unnest.
+ * The rows come as one text[] per column (PgTextArrays), zipped by unnest.
  */
 const UPSERT_SQL = `with "written" as (
   insert into ${q(TABLE)} (${UPSERT_COLUMNS.map(q).join(', ')})

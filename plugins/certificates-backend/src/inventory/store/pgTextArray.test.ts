@@ -1,5 +1,12 @@
 import { testDatabases } from '../../__testUtils__';
-import { PgTextArrays, pgTextArray } from './pgTextArray';
+import { PgTextArrays } from './pgTextArray';
+
+/** `values` as one text[] parameter. */
+function pgTextArray(values: unknown[]): Buffer {
+  const arrays = new PgTextArrays(1, 64);
+  for (const value of values) arrays.add([value]);
+  return arrays.finish()[0];
+}
 
 /** Reads the binary format back, as array_recv does for one dimension. */
 function decode(buffer: Buffer) {

@@ -96,10 +96,3 @@ function emptyTextArray(): Buffer {
   empty.writeInt32BE(TEXT_OID, 8);
   return empty;
 }
-
-/** `values` as one text[] parameter (numbers as their decimal text). */
-export function pgTextArray(values: ReadonlyArray<unknown>): Buffer {
-  const arrays = new PgTextArrays(1, 1024);
-  for (const value of values) arrays.add([value]);
-  return arrays.finish()[0];
-}
