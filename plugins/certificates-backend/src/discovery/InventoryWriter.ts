@@ -1,9 +1,28 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InventoryRow, InventoryStore } from '../inventory/store';
 
-type Op =
-  | { kind: 'upsert'; row: InventoryRow; at: bigint }
-  | { kind: 'gone'; id: string; at: bigint };
+/**
+ * A queued change. Classes, not object literals: V8 tracks an allocation
+ * site per literal, and at the first young-generation collection that finds
+ * a site's recent objects nearly all alive it may allocate that site's later
+ * objects in the old generation. A list page's changes live until the page
+ * is committed, so whether the site tipped over depended on when in a page
+ * the first collection of a scan fell. In a quarter of 100,000-Secret scans
+ * it did; each change, dead once committed, then kept its row (some
+ * kilobytes) alive until a full collection, and peak RSS was ~300 MB
+ * instead of ~240. Objects built by a constructor have no allocation site.
+ */
+class Upsert {
+  readonly kind = 'upsert';
+  constructor(readonly row: InventoryRow, readonly at: bigint) {}
+}
+
+class Gone {
+  readonly kind = 'gone';
+  constructor(readonly id: string, readonly at: bigint) {}
+}
+
+type Op = Upsert | Gone;
 
 /** When a change arrived: as given, else now (hrtime). */
 const arrival = (receivedAt?: bigint): bigint =>
@@ -33,11 +52,11 @@ export class InventoryWriter {
 
   /** `receivedAt` (hrtime) is when the change arrived, for latency figures. */
   upsert(row: InventoryRow, receivedAt?: bigint): void {
-    this.enqueue({ kind: 'upsert', row, at: arrival(receivedAt) });
+    this.enqueue(new Upsert(row, arrival(receivedAt)));
   }
 
   gone(id: string, receivedAt?: bigint): void {
-    this.enqueue({ kind: 'gone', id, at: arrival(receivedAt) });
+    this.enqueue(new Gone(id, arrival(receivedAt)));
   }
 
   private enqueue(op: Op): void {
@@ -133,12 +152,12 @@ export class InventoryWriter {
           const run = batch.slice(i, j);
           if (kind === 'upsert') {
             await this.writeRows(
-              run.map(o => (o as Extract<Op, { kind: 'upsert' }>).row),
+              run.map(o => (o as Upsert).row),
               now,
             );
           } else {
             await this.options.store.markGone(
-              run.map(o => (o as Extract<Op, { kind: 'gone' }>).id),
+              run.map(o => (o as Gone).id),
               now,
             );
           }

@@ -33,6 +33,14 @@ export interface RelatedLabels {
   ingressLabels: Array<Record<string, string> | undefined>;
 }
 
+/*
+ * A copy made without an allocation site (see Upsert in InventoryWriter): a
+ * verdict's findings are object and array literals, and a row's live until
+ * its list page is committed. Were the sites tenured, each row's findings
+ * would go to the old generation and take their messages with them.
+ */
+const copy = <T extends object>(value: T): T => ({ ...value });
+
 function judge(
   row: Omit<
     InventoryRow,
@@ -66,7 +74,7 @@ function judge(
     entityRef: ownership.entityRef,
     ownerRef: ownership.ownerRef,
     ownershipRule: ownership.rule,
-    details: { ...row.details, findingDetails: verdict.findings },
+    details: { ...row.details, findingDetails: verdict.findings.map(copy) },
   };
 }
 

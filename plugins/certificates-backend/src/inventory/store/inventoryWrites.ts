@@ -31,6 +31,24 @@ import { InventoryRow } from './types';
  * database. Each proves the request links of the rows it writes with them.
  */
 
+/**
+ * The request id each row is stored with: what its certificate proves
+ * (requestLinks.ts), found through `lookup`. Only the ids outlive this call,
+ * not the batch's link records: objects that live through a batch's mapping
+ * are promoted, and V8 may then allocate their site's later objects in the
+ * old generation directly (see Upsert in InventoryWriter).
+ */
+function provenRequestIds(
+  rows: InventoryRow[],
+  existing: (id: string) => DbRow | undefined,
+  lookup: (toProve: DbRow[]) => DbRow[],
+): Array<string | null> {
+  const links = rows.map(linkColumns);
+  const toProve = recordsToProve(links, existing);
+  if (toProve.length > 0) applyProofs(toProve, lookup(toProve));
+  return links.map(l => l.request_id);
+}
+
 /** Upserts `rows` (unique ids) in a SQLite write transaction. */
 export function sqliteUpsert(rows: InventoryRow[], now: string) {
   return (ops: WriteOps) => {
@@ -39,18 +57,13 @@ export function sqliteUpsert(rows: InventoryRow[], now: string) {
     // just before its write. Records of a whole batch, mapped up front,
     // outlived young-generation collections and were promoted: the old
     // generation grew by a batch of details JSON per commit.
-    const links = rows.map(linkColumns);
-    const toProve = recordsToProve(links, id => existing.get(id));
-    if (toProve.length > 0) {
-      applyProofs(
-        toProve,
-        linkLookups(toProve).flatMap(l => ops.select(l.sql, l.bindings)),
-      );
-    }
+    const requestIds = provenRequestIds(rows, id => existing.get(id), toProve =>
+      linkLookups(toProve).flatMap(l => ops.select(l.sql, l.bindings)),
+    );
     rows.forEach((row, i) => {
       const before = existing.get(row.id);
       const record = toDb(row, now, before) as DbRow;
-      record.request_id = links[i].request_id;
+      record.request_id = requestIds[i];
       ops.upsert(
         UPSERT_COLUMNS.map(c => record[c]),
         before,
@@ -289,18 +302,30 @@ export function pgJson(value: unknown): string {
     : text;
 }
 
-/** The stored rows of `links` (by id), and the requests their certificates may prove. */
+/**
+ * The stored rows of `batch` (by id), and the request id each row is to be
+ * stored with (provenRequestIds), from one statement.
+ */
 async function readBefore(
   db: Knex | Knex.Transaction,
-  links: DbRow[],
-): Promise<{ existing: Map<string, DbRow>; issued: DbRow[] }> {
-  const input = links.map(l => ({
-    id: l.id,
-    location: l.location,
-    fingerprint_sha256: l.fingerprint_sha256,
-    serial_number: l.serial_number,
-  }));
-  const { rows } = await db.raw(BEFORE_SQL, [jsonParameter(input)]);
+  batch: InventoryRow[],
+): Promise<{
+  existing: Map<string, DbRow>;
+  requestIds: Array<string | null>;
+}> {
+  const { rows } = await db.raw(BEFORE_SQL, [
+    jsonParameter(
+      batch.map(r => {
+        const l = linkColumns(r);
+        return {
+          id: l.id,
+          location: l.location,
+          fingerprint_sha256: l.fingerprint_sha256,
+          serial_number: l.serial_number,
+        };
+      }),
+    ),
+  ]);
   const existing = new Map<string, DbRow>();
   const issued: DbRow[] = [];
   for (const r of rows as DbRow[]) {
@@ -311,7 +336,12 @@ async function readBefore(
       issued.push(request);
     }
   }
-  return { existing, issued };
+  const requestIds = provenRequestIds(
+    batch,
+    id => existing.get(id),
+    () => issued,
+  );
+  return { existing, requestIds };
 }
 
 /** Upserts `rows` (unique ids) on PostgreSQL, in `db` or in a caller's transaction. */
@@ -321,24 +351,25 @@ export async function postgresUpsert(
   now: string,
 ): Promise<void> {
   for (const batch of chunks(rows, PG_BATCH)) {
-    const links = batch.map(linkColumns);
-    const { existing, issued } = await readBefore(db, links);
-    const toProve = recordsToProve(links, id => existing.get(id));
-    if (toProve.length > 0) applyProofs(toProve, issued);
-    const history = batch.flatMap(r => historyFor(r, existing.get(r.id), now));
-    // Each record is mapped and written into the columns' bytes at once,
-    // which are outside the heap while the statement runs (as jsonParameter).
+    const { existing, requestIds } = await readBefore(db, batch);
+    // The history goes to bytes before the rows are mapped, so that its
+    // records die young; each record is mapped and written into the
+    // columns' bytes at once, which are outside the heap while the
+    // statement runs (as jsonParameter).
+    const history = jsonParameter(
+      batch.flatMap(r => historyFor(r, existing.get(r.id), now)),
+    );
     const columns = new PgTextArrays(UPSERT_COLUMNS.length);
     const values: unknown[] = new Array(UPSERT_COLUMNS.length);
     batch.forEach((r, i) => {
       const record = toDb(r, now, existing.get(r.id)) as DbRow;
-      record.request_id = links[i].request_id;
+      record.request_id = requestIds[i];
       UPSERT_COLUMNS.forEach((c, k) => {
         values[k] = record[c];
       });
       columns.add(values);
     });
-    await db.raw(UPSERT_SQL, [...columns.finish(), jsonParameter(history)]);
+    await db.raw(UPSERT_SQL, [...columns.finish(), history]);
   }
 }
 
