@@ -32,18 +32,18 @@ import { InventoryRow } from './types';
  */
 
 /**
- * The request id each row is stored with: what its certificate proves
- * (requestLinks.ts), found through `lookup`. Only the ids outlive this call,
+ * The request id each row is stored with, from its link columns
+ * (linkColumns): what its certificate proves (requestLinks.ts), found
+ * through `lookup`. Only the ids outlive this call,
  * not the batch's link records: objects that live through a batch's mapping
  * are promoted, and V8 may then allocate their site's later objects in the
  * old generation directly (see Upsert in InventoryWriter).
  */
 function provenRequestIds(
-  rows: InventoryRow[],
+  links: DbRow[],
   existing: (id: string) => DbRow | undefined,
   lookup: (toProve: DbRow[]) => DbRow[],
 ): Array<string | null> {
-  const links = rows.map(linkColumns);
   const toProve = recordsToProve(links, existing);
   if (toProve.length > 0) applyProofs(toProve, lookup(toProve));
   return links.map(l => l.request_id);
@@ -57,8 +57,11 @@ export function sqliteUpsert(rows: InventoryRow[], now: string) {
     // just before its write. Records of a whole batch, mapped up front,
     // outlived young-generation collections and were promoted: the old
     // generation grew by a batch of details JSON per commit.
-    const requestIds = provenRequestIds(rows, id => existing.get(id), toProve =>
-      linkLookups(toProve).flatMap(l => ops.select(l.sql, l.bindings)),
+    const requestIds = provenRequestIds(
+      rows.map(linkColumns),
+      id => existing.get(id),
+      toProve =>
+        linkLookups(toProve).flatMap(l => ops.select(l.sql, l.bindings)),
     );
     rows.forEach((row, i) => {
       const before = existing.get(row.id);
@@ -313,17 +316,15 @@ async function readBefore(
   existing: Map<string, DbRow>;
   requestIds: Array<string | null>;
 }> {
+  const links = batch.map(linkColumns);
   const { rows } = await db.raw(BEFORE_SQL, [
     jsonParameter(
-      batch.map(r => {
-        const l = linkColumns(r);
-        return {
-          id: l.id,
-          location: l.location,
-          fingerprint_sha256: l.fingerprint_sha256,
-          serial_number: l.serial_number,
-        };
-      }),
+      links.map(l => ({
+        id: l.id,
+        location: l.location,
+        fingerprint_sha256: l.fingerprint_sha256,
+        serial_number: l.serial_number,
+      })),
     ),
   ]);
   const existing = new Map<string, DbRow>();
@@ -337,7 +338,7 @@ async function readBefore(
     }
   }
   const requestIds = provenRequestIds(
-    batch,
+    links,
     id => existing.get(id),
     () => issued,
   );
