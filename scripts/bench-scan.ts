@@ -59,6 +59,10 @@
  *   (eventP90us/P95us show whether the 99th is a tail or a shoulder).
  *   eventBaselineP50us/P99us: a bare one-row transaction on the same file at
  *   the same pace (see bareCommits), the floor under those figures.
+ *   eventP99ToBaselineRatio divides the two 99th percentiles;
+ *   eventScavenges/eventScavengeMeanMs/MaxMs are this process's
+ *   young-generation collections during the events (few: the tail is not
+ *   theirs).
  * - Memory of the scan: peakHeapUsedMB/peakHeapTotalMB/peakExternalMB at the
  *   sampled RSS peak, baselineRssMB/baselineHeapUsedMB before the scan (the
  *   loaded modules), scanLiveHeapMB after it and a full collection: the
@@ -914,12 +918,14 @@ async function main() {
   collect = true;
   const profiler = await startProfiler('events');
   const eventCpuStart = process.cpuUsage();
+  const eventGc = watchScavenges();
   send({ cmd: 'events', count: EVENTS, intervalMs: 2 });
   await new Promise<void>(resolve =>
     child.on('message', (m: any) => m.eventsDone && resolve()),
   );
   await service.idle();
   collect = false;
+  const eventScavenges = eventGc.stop();
   const eventCpu = process.cpuUsage(eventCpuStart);
   await profiler?.stop();
   latencies.sort((a, b) => a - b);
@@ -1017,6 +1023,12 @@ async function main() {
     eventP99us: Math.round(percentile(latencies, 99)),
     eventBaselineP50us: Math.round(percentile(commitBaseline, 50)),
     eventBaselineP99us: Math.round(percentile(commitBaseline, 99)),
+    eventP99ToBaselineRatio: +(
+      percentile(latencies, 99) / percentile(commitBaseline, 99)
+    ).toFixed(2),
+    eventScavenges: eventScavenges.count,
+    eventScavengeMeanMs: +eventScavenges.meanMs.toFixed(2),
+    eventScavengeMaxMs: +eventScavenges.maxMs.toFixed(2),
     apiP50ms: +percentile(apiTimes, 50).toFixed(2),
     apiP95ms: +percentile(apiTimes, 95).toFixed(2),
     apiP99ms: +percentile(apiTimes, 99).toFixed(2),
