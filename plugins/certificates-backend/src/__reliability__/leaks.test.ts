@@ -105,8 +105,16 @@ describe.each(databases.eachSupportedId())('leak scan on %p', databaseId => {
       (await b.get('alice', `/requests/${viaCsr.body.id}/chain.pem`)).status,
     ).toBe(200);
 
-    // A renewal writes a new key into the same Secret.
-    const row = await inventoryRow(b, 'payments', 'payments-api-tls');
+    // A renewal writes a new key into the same Secret. The row must first
+    // hold the issued certificate, linked to its request: discovery writes
+    // it when the Secret's watch event arrives, which may come after the
+    // request reads as issued.
+    const row = await eventually(async () => {
+      const found = await inventoryRow(b, 'payments', 'payments-api-tls');
+      if (found.requestId !== secret.body.id)
+        throw new Error('the row is not linked to its request yet');
+      return found;
+    });
     const renewal = await b.post('alice', `/certificates/${row.id}/renew`);
     expect(renewal.status).toBe(201);
     await requestIn(b, renewal.body.request.id, ['issued']);
