@@ -40,6 +40,7 @@ describe('readCertificatesSettings', () => {
         resyncInterval: { minutes: 30 },
         catalogRefreshInterval: { minutes: 5 },
         lastSeenResolution: { hours: 6 },
+        preparedStatements: true,
         lease: { duration: { seconds: 15 }, renewInterval: { seconds: 5 } },
       },
       health: { thresholds: {}, approvedIssuers: [] },
@@ -100,6 +101,7 @@ describe('readCertificatesSettings', () => {
       discovery: {
         namespaces: { include: ['team-*'], exclude: ['kube-system'] },
         pageSize: 100,
+        preparedStatements: false,
       },
       health: {
         warningDays: 21,
@@ -156,6 +158,7 @@ describe('readCertificatesSettings', () => {
       exclude: ['kube-system'],
     });
     expect(settings.discovery.pageSize).toBe(100);
+    expect(settings.discovery.preparedStatements).toBe(false);
     // Only configured thresholds: the others keep the defaults of -common.
     expect(settings.health).toEqual({
       thresholds: { warningDays: 21, criticalDays: 3 },
@@ -310,6 +313,11 @@ describe('readCertificatesSettings', () => {
       'a misspelt section key',
       { discovery: { resyncIntervall: { minutes: 5 } } },
       /certificates\.discovery\.resyncIntervall: Unrecognized key/,
+    ],
+    [
+      'prepared statements switched off as a string',
+      { discovery: { preparedStatements: 'false' } },
+      /certificates\.discovery\.preparedStatements: /,
     ],
     [
       'a page size of zero',

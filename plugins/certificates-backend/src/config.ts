@@ -129,6 +129,7 @@ const certificatesSchema = z.looseObject({
       lastSeenResolution: duration.default({ hours: 6 }),
       historyRetention: duration.optional(),
       pageSize: positiveWholeNumber.optional(),
+      preparedStatements: z.boolean().default(true),
       lease: z
         .strictObject({
           duration: duration.default({ seconds: 15 }),

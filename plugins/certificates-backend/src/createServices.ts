@@ -161,7 +161,10 @@ export async function createServices(
     catalog,
     auth,
   });
-  const inventoryStore = DatabaseInventoryStore.create({ knex });
+  const inventoryStore = DatabaseInventoryStore.create({
+    knex,
+    preparedStatements: settings.discovery.preparedStatements,
+  });
   const getAllApprovedRoots = async () => [
     ...(await getApprovedRoots()),
     ...(

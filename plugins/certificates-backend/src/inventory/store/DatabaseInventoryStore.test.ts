@@ -57,6 +57,54 @@ describe('DatabaseInventoryStore', () => {
     },
   );
 
+  db.test(
+    'writes the same rows with and without prepared statements, also once PostgreSQL plans them generically',
+    async ({ knex }) => {
+      const stores = [true, false].map(preparedStatements =>
+        DatabaseInventoryStore.create({ knex, preparedStatements }),
+      );
+      // Past five executions PostgreSQL may run a prepared statement with a
+      // generic plan: batches of varying size go through it after that.
+      for (let round = 0; round < 8; round++) {
+        for (const [k, store] of stores.entries()) {
+          const rows = Array.from({ length: 1 + (round % 3) }, (_, i) =>
+            testRow({
+              namespace: `ns-${k}`,
+              name: `tls-${i}`,
+              resourceVersion: String(round),
+              leaf: {
+                serialNumber: `0${round}`,
+                fingerprintSha256: String(round).repeat(64),
+                notAfter: `2027-01-0${1 + round}T00:00:00.000Z`,
+              },
+            }),
+          );
+          await store.upsertCertificates(rows, T0);
+          if (round === 7) await store.markGone([rows[0].id], T1);
+        }
+      }
+      for (const [k, store] of stores.entries()) {
+        const list = await store.listCertificates({
+          filter: { namespace: [`ns-${k}`] },
+          limit: 10,
+        });
+        expect(list.items.map(i => [i.secretName, i.notAfter])).toEqual([
+          ['tls-2', '2027-01-06T00:00:00.000Z'],
+          ['tls-1', '2027-01-08T00:00:00.000Z'],
+        ]);
+        const gone = await store.getCertificate(
+          testRow({ namespace: `ns-${k}`, name: 'tls-0' }).id,
+        );
+        expect(gone!.goneAt).toBe(T1);
+        expect(gone!.history.map(h => h.event)).toEqual([
+          'first-seen',
+          ...Array(7).fill('changed'),
+          'gone',
+        ]);
+      }
+    },
+  );
+
   db.test('upserts rows and records history', async ({ store }) => {
     const row = testRow({
       name: 'web-tls',

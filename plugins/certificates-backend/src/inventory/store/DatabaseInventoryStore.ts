@@ -86,7 +86,11 @@ export class DatabaseInventoryStore implements InventoryStore {
   private readonly objects: KubernetesObjectsTable;
   private readonly readContext: InventoryReadContext;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    /** PostgreSQL writes as named statements (see NAMED in inventoryWrites.ts). */
+    private readonly prepared: boolean,
+  ) {
     this.isSqlite = isSqlite(db);
     this.postgres = isPostgres(db);
     this.summaryColumns = db.raw(
@@ -128,8 +132,20 @@ export class DatabaseInventoryStore implements InventoryStore {
     };
   }
 
-  static create(options: { knex: Knex }): DatabaseInventoryStore {
-    return new DatabaseInventoryStore(options.knex);
+  /**
+   * `preparedStatements` (default true): on PostgreSQL, discovery's writes
+   * are named statements, prepared once per connection. False behind a
+   * pooler that cannot keep them (PgBouncer in transaction mode before
+   * 1.21, or without `max_prepared_statements`).
+   */
+  static create(options: {
+    knex: Knex;
+    preparedStatements?: boolean;
+  }): DatabaseInventoryStore {
+    return new DatabaseInventoryStore(
+      options.knex,
+      options.preparedStatements ?? true,
+    );
   }
 
   get writesInThisThread(): boolean {
@@ -154,7 +170,7 @@ export class DatabaseInventoryStore implements InventoryStore {
       return;
     }
     if (this.postgres) {
-      await postgresUpsert(trx ?? this.db, unique, now);
+      await postgresUpsert(trx ?? this.db, unique, now, this.prepared);
       return;
     }
     await (trx
@@ -169,7 +185,7 @@ export class DatabaseInventoryStore implements InventoryStore {
       return;
     }
     if (this.postgres) {
-      await postgresMarkGone(this.db, ids, now);
+      await postgresMarkGone(this.db, ids, now, this.prepared);
       return;
     }
     await this.db.transaction(tx => portableMarkGone(tx, ids, now));

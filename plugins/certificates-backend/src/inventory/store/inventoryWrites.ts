@@ -266,6 +266,10 @@ insert into ${q(HISTORY)} ("certificate_id", "at", "event", "detail")
 select "certificate_id", "at", "event", "detail"
 from json_populate_recordset(null::${q(HISTORY)}, ?::json)`;
 
+/** Named, node-postgres prepares a statement once per connection (not per batch). */
+const named = (on: boolean, name: string) =>
+  on ? { name: `certificates_inventory_${name}` } : {};
+
 /** Marks live rows gone and records it, in one statement. */
 const GONE_SQL = `with "gone" as (
   update ${q(TABLE)} set "gone_at" = ?, "changed_at" = ?
@@ -312,21 +316,24 @@ export function pgJson(value: unknown): string {
 async function readBefore(
   db: Knex | Knex.Transaction,
   batch: InventoryRow[],
+  prepared: boolean,
 ): Promise<{
   existing: Map<string, DbRow>;
   requestIds: Array<string | null>;
 }> {
   const links = batch.map(linkColumns);
-  const { rows } = await db.raw(BEFORE_SQL, [
-    jsonParameter(
-      links.map(l => ({
-        id: l.id,
-        location: l.location,
-        fingerprint_sha256: l.fingerprint_sha256,
-        serial_number: l.serial_number,
-      })),
-    ),
-  ]);
+  const { rows } = await db
+    .raw(BEFORE_SQL, [
+      jsonParameter(
+        links.map(l => ({
+          id: l.id,
+          location: l.location,
+          fingerprint_sha256: l.fingerprint_sha256,
+          serial_number: l.serial_number,
+        })),
+      ),
+    ])
+    .options(named(prepared, 'before'));
   const existing = new Map<string, DbRow>();
   const issued: DbRow[] = [];
   for (const r of rows as DbRow[]) {
@@ -350,9 +357,10 @@ export async function postgresUpsert(
   db: Knex | Knex.Transaction,
   rows: InventoryRow[],
   now: string,
+  prepared = true,
 ): Promise<void> {
   for (const batch of chunks(rows, PG_BATCH)) {
-    const { existing, requestIds } = await readBefore(db, batch);
+    const { existing, requestIds } = await readBefore(db, batch, prepared);
     // The history goes to bytes before the rows are mapped, so that its
     // records die young; each record is mapped and written into the
     // columns' bytes at once, which are outside the heap while the
@@ -370,7 +378,9 @@ export async function postgresUpsert(
       });
       columns.add(values);
     });
-    await db.raw(UPSERT_SQL, [...columns.finish(), history]);
+    await db
+      .raw(UPSERT_SQL, [...columns.finish(), history])
+      .options(named(prepared, 'upsert'));
   }
 }
 
@@ -379,8 +389,11 @@ export async function postgresMarkGone(
   db: Knex,
   ids: string[],
   now: string,
+  prepared = true,
 ): Promise<void> {
   for (const batch of chunks([...new Set(ids)], PG_BATCH)) {
-    await db.raw(GONE_SQL, [now, now, batch, now]);
+    await db
+      .raw(GONE_SQL, [now, now, batch, now])
+      .options(named(prepared, 'gone'));
   }
 }
