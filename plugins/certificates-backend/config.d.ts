@@ -165,7 +165,7 @@ export interface Config {
       /**
        * On PostgreSQL, write the inventory with named statements, prepared
        * once per connection (at 100,000 Secrets they cut the server's CPU
-       * for a first scan by a quarter to a half). Set false behind a connection pooler that
+       * for a first scan by a third). Set false behind a connection pooler that
        * cannot keep prepared statements: PgBouncer in transaction mode
        * before 1.21, or without `max_prepared_statements`. Default true.
        */

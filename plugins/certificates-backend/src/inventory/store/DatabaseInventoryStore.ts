@@ -133,8 +133,8 @@ export class DatabaseInventoryStore implements InventoryStore {
   }
 
   /**
-   * `preparedStatements` (default true): on PostgreSQL, discovery's writes
-   * are named statements, prepared once per connection. False behind a
+   * `preparedStatements` (default true): on PostgreSQL, the inventory's
+   * writes are named statements, prepared once per connection. False behind a
    * pooler that cannot keep them (PgBouncer in transaction mode before
    * 1.21, or without `max_prepared_statements`).
    */
