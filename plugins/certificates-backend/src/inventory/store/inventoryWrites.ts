@@ -20,6 +20,7 @@ import {
   PORTAL_LOCATION,
   recordsToProve,
 } from './requestLinks';
+import { linkLateIssued } from './linkIssued';
 import { PgTextArrays } from './pgTextArray';
 import { InventoryRow } from './types';
 
@@ -34,10 +35,9 @@ import { InventoryRow } from './types';
 /**
  * The request id each row is stored with, from its link columns
  * (linkColumns): what its certificate proves (requestLinks.ts), found
- * through `lookup`. Only the ids outlive this call,
- * not the batch's link records: objects that live through a batch's mapping
- * are promoted, and V8 may then allocate their site's later objects in the
- * old generation directly (see Upsert in InventoryWriter).
+ * through `lookup`. Only the ids outlive this call, not the batch's link
+ * records: objects that live through a batch's mapping are promoted, and V8
+ * may then allocate their site's later objects in the old generation.
  */
 function provenRequestIds(
   links: DbRow[],
@@ -266,10 +266,8 @@ insert into ${q(HISTORY)} ("certificate_id", "at", "event", "detail")
 select "certificate_id", "at", "event", "detail"
 from json_populate_recordset(null::${q(HISTORY)}, ?::json)`;
 
-/**
- * Named, node-postgres prepares a statement once per connection. Not the
- * read before a batch: its generic plan made issuing a third slower.
- */
+/** Named, prepared once per connection (not the read before a batch: its
+ * generic plan made issuing a third slower). */
 const named = (on: boolean, name: 'upsert' | 'gone') =>
   on ? { name: `certificates_inventory_${name}` } : {};
 
@@ -381,6 +379,8 @@ export async function postgresUpsert(
     await db
       .raw(UPSERT_SQL, [...columns.finish(), history])
       .options(named(prepared, 'upsert'));
+    if (!db.isTransaction)
+      await linkLateIssued(db, batch.map(linkColumns), requestIds, existing);
   }
 }
 

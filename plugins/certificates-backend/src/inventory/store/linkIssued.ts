@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { TABLE } from './queryFilters';
-import { CLUSTER_LOCATION, issueOf, proves } from './requestLinks';
+import { CLUSTER_LOCATION, issueOf, linkLookups, proves } from './requestLinks';
 
 const REQUESTS = 'certificates_requests';
 /** Request ids per statement. */
@@ -69,4 +69,52 @@ export async function linkIssuedRequests(
     }
   }
   return linked;
+}
+
+/**
+ * After discovery has committed rows it stored without a request: links
+ * those whose request was recorded as issued meanwhile. Discovery looks for
+ * the request before its write, and an issuance links the Secret's row after
+ * its own commit (linkIssuedRequests); on a database that runs both at once
+ * (PostgreSQL), each could look before the other had committed, and the
+ * row stayed unlinked until the hourly sweep. Looking again after the write
+ * closes that: whichever of the two commits last sees the other's commit.
+ * `links` are the rows' link columns (linkColumns), `existing` the rows as
+ * read before the write: only cluster rows whose certificate is new or
+ * changed and that were stored without a request are looked at (the race
+ * needs an issuance of that very certificate). Not inside a caller's
+ * transaction: its rows are not committed yet.
+ */
+export async function linkLateIssued(
+  db: Knex,
+  links: Array<Record<string, any>>,
+  requestIds: Array<string | null>,
+  existing: Map<string, Record<string, any>>,
+): Promise<void> {
+  const unproven = links.filter((l, i) => {
+    const before = existing.get(l.id);
+    return (
+      requestIds[i] === null &&
+      l.location === CLUSTER_LOCATION &&
+      l.serial_number &&
+      l.fingerprint_sha256 &&
+      (!before ||
+        before.location !== l.location ||
+        before.fingerprint_sha256 !== l.fingerprint_sha256)
+    );
+  });
+  if (unproven.length === 0) return;
+  const ids = new Set<string>();
+  for (const lookup of linkLookups(unproven)) {
+    const found = await db.raw(lookup.sql, lookup.bindings);
+    const rows: Array<{ id: string; delivery_kind: string }> = Array.isArray(
+      found,
+    )
+      ? found
+      : found.rows;
+    for (const r of rows) {
+      if (r.delivery_kind !== 'csr') ids.add(r.id);
+    }
+  }
+  if (ids.size > 0) await linkIssuedRequests(db, [...ids]);
 }
